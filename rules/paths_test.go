@@ -1,0 +1,64 @@
+package rules
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"vigil/internal/testutil"
+)
+
+func TestExpandPaths(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"b.rules", "a.rules", "c.txt", "classification.config"} {
+		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub.rules"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	extra := filepath.Join(dir, "c.txt")
+	got, err := ExpandPaths([]string{extra, dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{extra, filepath.Join(dir, "a.rules"), filepath.Join(dir, "b.rules")}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("ExpandPaths (-want +got):\n%s", d)
+	}
+	if _, err := ExpandPaths([]string{filepath.Join(dir, "nope")}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing path: %v", err)
+	}
+
+	if got, want := SiblingFile([]string{dir}, "classification.config"), filepath.Join(dir, "classification.config"); got != want {
+		t.Errorf("SiblingFile(dir) = %q, want %q", got, want)
+	}
+	if got, want := SiblingFile([]string{filepath.Join(dir, "a.rules")}, "classification.config"), filepath.Join(dir, "classification.config"); got != want {
+		t.Errorf("SiblingFile(file) = %q, want %q", got, want)
+	}
+	if got := SiblingFile([]string{dir}, "reference.config"); got != "" {
+		t.Errorf("SiblingFile(missing) = %q", got)
+	}
+	if got := SiblingFile(nil, "reference.config"); got != "" {
+		t.Errorf("SiblingFile(nil) = %q", got)
+	}
+}
+
+// BenchmarkLoad measures rule load time (parse + validate) of the Snort 3
+// community rules; run with -benchtime=1x on a shared machine.
+func BenchmarkLoad(b *testing.B) {
+	dir := testutil.SharedPath(b, "rules", "snort3-community")
+	vars := defaultVars()
+	b.ReportAllocs()
+	for b.Loop() {
+		set, rep := Load(LoadOptions{Paths: []string{dir}, Vars: vars})
+		if !rep.OK() || set.Len() == 0 {
+			b.Fatalf("load failed: %d failed", rep.Failed)
+		}
+	}
+}
