@@ -1,0 +1,347 @@
+package eve
+
+import (
+	"net/netip"
+	"time"
+)
+
+// EventType is the kind of an EVE record (its "event_type").
+type EventType uint8
+
+// The record kinds this package encodes. Stats records have their own type,
+// Stats, because their shape is built from counter names.
+const (
+	EventAlert EventType = iota + 1
+	EventAnomaly
+	EventFlow
+	EventHTTP
+	EventDNS
+	EventTLS
+	EventSSH
+)
+
+var eventNames = [...]string{
+	EventAlert:   "alert",
+	EventAnomaly: "anomaly",
+	EventFlow:    "flow",
+	EventHTTP:    "http",
+	EventDNS:     "dns",
+	EventTLS:     "tls",
+	EventSSH:     "ssh",
+}
+
+// String returns the event_type value, or "" for an unknown type.
+func (e EventType) String() string {
+	if int(e) < len(eventNames) {
+		return eventNames[e]
+	}
+	return ""
+}
+
+// Direction is the packet direction relative to the flow, logged as
+// "direction" in alerts.
+type Direction uint8
+
+// Directions. DirUnknown omits the field.
+const (
+	DirUnknown Direction = iota
+	ToServer
+	ToClient
+)
+
+// String returns "to_server", "to_client" or "".
+func (d Direction) String() string {
+	switch d {
+	case ToServer:
+		return "to_server"
+	case ToClient:
+		return "to_client"
+	}
+	return ""
+}
+
+// Header is the common envelope of every record. Zero values omit their
+// field, as Suricata omits them: FlowID 0, PcapCnt 0, an invalid address,
+// VLANCount 0, IPVersion 0 and empty strings are not logged.
+type Header struct {
+	// Time is the packet time (replay) or capture time (live) of the event;
+	// flow records use the time the flow was logged. Encoded in the
+	// Encoder's location (UTC by default) with microseconds.
+	Time      time.Time
+	FlowID    uint64
+	InIface   string
+	PcapCnt   uint64
+	VLAN      [3]uint16 // outermost first
+	VLANCount uint8
+	SrcIP     netip.Addr
+	DestIP    netip.Addr
+	SrcPort   uint16
+	DestPort  uint16
+	// Ports says whether src_port/dest_port are logged (TCP, UDP, SCTP).
+	Ports bool
+	// Proto is the IP protocol number; it is logged by Suricata's name
+	// ("TCP", "UDP", "ICMP", "IPv6-ICMP", ...) or as a decimal string.
+	Proto     uint8
+	IPVersion uint8 // 4 or 6; 0 omits ip_v
+	// ICMP says whether icmp_type/icmp_code are logged.
+	ICMP     bool
+	ICMPType uint8
+	ICMPCode uint8
+	// PktSrc is "wire/pcap" for captured packets ("" omits it).
+	PktSrc string
+	// Flowbits are the flowbits set on the flow, logged as
+	// "metadata":{"flowbits":[...]} when non-empty.
+	Flowbits    []string
+	CommunityID string
+	// HasTxID logs TxID ("tx_id"), the app-layer transaction id.
+	HasTxID bool
+	TxID    uint64
+	// Host is the configured sensor name ("host"), logged last.
+	Host string
+	// PcapFilename is logged last as "pcap_filename" when set (replay).
+	PcapFilename string
+}
+
+// Endpoint is an alert source or target.
+type Endpoint struct {
+	IP   netip.Addr
+	Port uint16
+	// HasPort logs Port (TCP, UDP, SCTP).
+	HasPort bool
+}
+
+// MetaKV is one rule metadata key and its values in rule order.
+type MetaKV struct {
+	Key    string
+	Values []string
+}
+
+// Alert is the "alert" object: the rule that matched. Strings come from the
+// loaded rule set and are not copied.
+type Alert struct {
+	Action      string // "allowed" or "blocked"
+	GID         uint32
+	SignatureID uint32
+	Rev         uint32
+	Signature   string
+	Category    string
+	Severity    uint32
+	// HasTarget logs Source and Target (rule has the target keyword).
+	HasTarget bool
+	Source    Endpoint
+	Target    Endpoint
+	// References are "type url" strings, logged when non-empty.
+	References []string
+	// Metadata is the rule's metadata, in order; Suricata logs it as an
+	// object of string arrays.
+	Metadata []MetaKV
+	// Rule is the raw rule text ("" omits it).
+	Rule string
+	// TxGuessed logs "tx_guessed": true at top level.
+	TxGuessed bool
+}
+
+// AppProto names the flow's application protocols. Empty fields are not
+// logged; TS/TC/Orig/Expected are logged only when they differ from Proto.
+type AppProto struct {
+	Proto    string
+	TS       string
+	TC       string
+	Orig     string
+	Expected string
+}
+
+// Counts are the flow packet and byte counters in both directions.
+type Counts struct {
+	PktsToServer  uint64
+	PktsToClient  uint64
+	BytesToServer uint64
+	BytesToClient uint64
+}
+
+// Flow describes the flow of a record. In alerts only Counts and Start are
+// logged (plus the flow's tuple in client-to-server order, taken from
+// Header and Record.Dir); flow records log everything.
+type Flow struct {
+	Counts
+	// Bypassed holds the counts of the bypassed part; logged when
+	// HasBypassed.
+	HasBypassed bool
+	Bypassed    Counts
+	Start       time.Time
+	End         time.Time
+	Emergency   bool
+	// State is "new", "established", "closed" or "bypassed".
+	State string
+	// Bypass is "local" or "capture" for bypassed flows.
+	Bypass string
+	// Reason is "timeout", "forced", "shutdown", "tcp_reuse" or "unknown".
+	Reason      string
+	Alerted     bool
+	WrongThread bool
+	Elephant    bool
+	// Action is "drop", "accept", "pass" or "".
+	Action string
+	TxCnt  uint64
+	// ResponseICMP logs response_icmp_type/code (ICMP flows that saw a
+	// reply).
+	ResponseICMP     bool
+	ResponseICMPType uint8
+	ResponseICMPCode uint8
+}
+
+// TCPInfo is the "tcp" object of a flow record.
+type TCPInfo struct {
+	Flags, FlagsTS, FlagsTC uint8 // union of TCP flags seen, both ways, to server, to client
+	// HasSession logs the session fields below (Suricata has a TCP session).
+	HasSession      bool
+	State           string
+	TSGap, TCGap    bool
+	TSMaxRegions    uint64
+	TCMaxRegions    uint64
+	TSUrgentOOBData uint64
+	TCUrgentOOBData uint64
+}
+
+// HTTP is the "http" object (HTTP/1). Byte fields come from traffic and are
+// escaped as Suricata does (see AppendBytes); nil or empty omits them.
+type HTTP struct {
+	Hostname    []byte
+	Port        uint16 // port from the Host header; 0 omits http_port
+	URL         []byte
+	UserAgent   []byte
+	XFF         []byte
+	ContentType []byte // response content type up to ';'
+	Referer     []byte
+	Method      []byte
+	Protocol    []byte
+	Status      uint16 // 0 omits status
+	Redirect    []byte
+	// Length is the response body length; always logged.
+	Length uint64
+}
+
+// DNSQuery is one question of a DNS message.
+type DNSQuery struct {
+	RRName    []byte
+	RRType    uint16
+	Truncated bool
+}
+
+// DNSAnswer is one resource record. RData holds the record data: for A and
+// AAAA the 4 or 16 address bytes (formatted here), for other types text
+// already decoded by the parser (a name for CNAME/NS/PTR/MX, the string for
+// TXT). Types whose rdata is structured (SOA, SRV, SSHFP) log no rdata.
+type DNSAnswer struct {
+	RRName    []byte
+	Truncated bool
+	RRType    uint16
+	TTL       uint32
+	RData     []byte
+}
+
+// DNS is the "dns" object in Suricata 8's version 3 format.
+type DNS struct {
+	// Response selects "type":"response" (else "request").
+	Response bool
+	TxID     uint64 // Suricata's internal transaction id
+	ID       uint16 // on-the-wire id
+	Flags    uint16 // header flags; qr/aa/tc/rd/ra/z, opcode and rcode derive from it
+	Queries  []DNSQuery
+	Answers  []DNSAnswer
+	// Grouped also logs answers grouped by type ("grouped").
+	Grouped     bool
+	Authorities []DNSAnswer
+	Additionals []DNSAnswer
+}
+
+// Hash is a fingerprint hash and the string it hashes (ja3, ja3s, hassh).
+type Hash struct {
+	Hash   []byte
+	String []byte
+}
+
+// TLS is the "tls" object (extended format). Byte fields come from the
+// handshake; nil omits them.
+type TLS struct {
+	Subject        []byte
+	IssuerDN       []byte
+	SessionResumed bool
+	Serial         []byte
+	Fingerprint    []byte
+	SNI            []byte
+	Version        string    // "TLS 1.2", "TLS 1.3", "SSLv3", "UNDETERMINED", ...
+	NotBefore      time.Time // zero omits
+	NotAfter       time.Time // zero omits
+	JA3            Hash
+	JA3S           Hash
+	JA4            []byte
+}
+
+// SSHHost is one side of an SSH connection.
+type SSHHost struct {
+	ProtoVersion    []byte
+	SoftwareVersion []byte
+	Hassh           Hash
+}
+
+// SSH is the "ssh" object.
+type SSH struct {
+	Client SSHHost
+	Server SSHHost
+}
+
+// Anomaly is the "anomaly" object.
+type Anomaly struct {
+	// Type is "decode", "stream" or "applayer".
+	Type string
+	// Event is the event name; when empty, Code is logged instead.
+	Event string
+	Code  uint32
+	// Layer is "proto_detect", "proto_parser" or "proto_unknown" (applayer).
+	Layer string
+	// AppProto is logged inside the object for applayer anomalies.
+	AppProto string
+}
+
+// Record is one EVE event. The engine fills a Record it owns and reuses; the
+// Encoder reads it and keeps nothing, so byte slices may point into packet or
+// parser buffers that are valid only until the call returns.
+//
+// Addresses: for alerts and anomalies the Header tuple is the packet's
+// (source of the packet first); for flow and transaction records (http,
+// dns, tls, ssh) it is the flow's, client first, as Suricata logs them.
+//
+// Type selects the body: Alert uses Alert plus the optional app-layer
+// object, AppProto, Dir, Flow (when LogFlow), Payload and Packet; Flow uses
+// AppProto, Flow and TCP (TCP flows); HTTP, DNS, TLS and SSH use the pointer
+// of that name; Anomaly uses Anomaly (and AppProto for applayer anomalies).
+type Record struct {
+	Type EventType
+	Header
+	Alert    Alert
+	Anomaly  Anomaly
+	AppProto AppProto
+	Dir      Direction
+	// LogFlow logs the "flow" object in an alert.
+	LogFlow bool
+	Flow    Flow
+	// TCP is the flow record's "tcp" object, logged for TCP flows.
+	TCP  TCPInfo
+	HTTP *HTTP
+	DNS  *DNS
+	TLS  *TLS
+	SSH  *SSH
+	// Payload is the packet payload or reassembled stream data of an alert;
+	// Stream says it is stream data ("stream": 1).
+	Payload []byte
+	Stream  bool
+	// Packet is the raw packet of an alert ("packet", base64) with its
+	// linktype (DLT) in "packet_info".
+	Packet       []byte
+	LinkType     uint32
+	LinkTypeName string
+}
+
+// Reset clears r for reuse, keeping nothing it pointed to.
+func (r *Record) Reset() { *r = Record{} }
