@@ -1,0 +1,179 @@
+package detect
+
+// Buf names one inspection buffer: the packet payload, or one buffer of an
+// app-layer transaction. The engine fills buffers through the Tx interface
+// using these IDs; detect never sees app-layer types.
+type Buf uint8
+
+// Buffers. BufPacket is the packet payload (Suricata's pkt_data and the
+// default list of content without a sticky buffer).
+const (
+	BufPacket Buf = iota
+	BufHTTPURI
+	BufHTTPURIRaw
+	BufHTTPMethod
+	BufHTTPRequestLine
+	BufHTTPHeader
+	BufHTTPHeaderRaw
+	BufHTTPHeaderNames
+	BufHTTPCookie
+	BufHTTPUserAgent
+	BufHTTPHost
+	BufHTTPHostRaw
+	BufHTTPRequestBody
+	BufHTTPResponseBody // http.response_body and file.data on HTTP
+	BufHTTPStatCode
+	BufHTTPStatMsg
+	BufHTTPContentType
+	BufHTTPContentLen
+	BufHTTPProtocol
+	BufHTTPStart
+	BufHTTPAccept
+	BufHTTPAcceptEnc
+	BufHTTPAcceptLang
+	BufHTTPReferer
+	BufHTTPLocation
+	BufHTTPConnection
+	BufHTTPServer
+	BufHTTPResponseLine
+	BufDNSQuery
+	BufTLSSNI
+	BufTLSCerts
+	BufTLSCertSubject
+	BufTLSCertIssuer
+	BufTLSCertSerial
+	BufTLSCertFingerprint
+	BufJA3Hash
+	BufJA3String
+	BufJA3SHash
+	BufJA3SString
+	BufJA4Hash
+	BufSSHProto
+	BufSSHSoftware
+	BufHASSH
+	BufHASSHString
+	BufHASSHServer
+	BufHASSHServerString
+	NumBufs
+)
+
+// bufBase64 is the output of base64_decode, inspected by a base64_data
+// list. It is not a transaction buffer: the matcher reads it from the
+// thread.
+const bufBase64 Buf = 255
+
+// dir is the direction of traffic a buffer belongs to.
+type dir uint8
+
+const (
+	dirAny dir = iota
+	dirToServer
+	dirToClient
+)
+
+// bufSpec describes one buffer: its canonical keyword, the app-layer
+// protocol it needs ("" for the packet payload) and its direction.
+type bufSpec struct {
+	name  string
+	proto string
+	dir   dir
+	// multi marks buffers with several instances per transaction (one per
+	// certificate, per query): a list matches when any instance matches.
+	multi bool
+}
+
+// bufSpecs is indexed by Buf.
+var bufSpecs = [NumBufs]bufSpec{
+	BufPacket:             {name: "pkt_data"},
+	BufHTTPURI:            {name: "http.uri", proto: "http", dir: dirToServer},
+	BufHTTPURIRaw:         {name: "http.uri.raw", proto: "http", dir: dirToServer},
+	BufHTTPMethod:         {name: "http.method", proto: "http", dir: dirToServer},
+	BufHTTPRequestLine:    {name: "http.request_line", proto: "http", dir: dirToServer},
+	BufHTTPHeader:         {name: "http.header", proto: "http", dir: dirAny},
+	BufHTTPHeaderRaw:      {name: "http.header.raw", proto: "http", dir: dirAny},
+	BufHTTPHeaderNames:    {name: "http.header_names", proto: "http", dir: dirAny},
+	BufHTTPCookie:         {name: "http.cookie", proto: "http", dir: dirAny},
+	BufHTTPUserAgent:      {name: "http.user_agent", proto: "http", dir: dirToServer},
+	BufHTTPHost:           {name: "http.host", proto: "http", dir: dirToServer},
+	BufHTTPHostRaw:        {name: "http.host.raw", proto: "http", dir: dirToServer},
+	BufHTTPRequestBody:    {name: "http.request_body", proto: "http", dir: dirToServer},
+	BufHTTPResponseBody:   {name: "http.response_body", proto: "http", dir: dirToClient},
+	BufHTTPStatCode:       {name: "http.stat_code", proto: "http", dir: dirToClient},
+	BufHTTPStatMsg:        {name: "http.stat_msg", proto: "http", dir: dirToClient},
+	BufHTTPContentType:    {name: "http.content_type", proto: "http", dir: dirAny},
+	BufHTTPContentLen:     {name: "http.content_len", proto: "http", dir: dirAny},
+	BufHTTPProtocol:       {name: "http.protocol", proto: "http", dir: dirAny},
+	BufHTTPStart:          {name: "http.start", proto: "http", dir: dirAny},
+	BufHTTPAccept:         {name: "http.accept", proto: "http", dir: dirToServer},
+	BufHTTPAcceptEnc:      {name: "http.accept_enc", proto: "http", dir: dirToServer},
+	BufHTTPAcceptLang:     {name: "http.accept_lang", proto: "http", dir: dirToServer},
+	BufHTTPReferer:        {name: "http.referer", proto: "http", dir: dirToServer},
+	BufHTTPLocation:       {name: "http.location", proto: "http", dir: dirToClient},
+	BufHTTPConnection:     {name: "http.connection", proto: "http", dir: dirAny},
+	BufHTTPServer:         {name: "http.server", proto: "http", dir: dirToClient},
+	BufHTTPResponseLine:   {name: "http.response_line", proto: "http", dir: dirToClient},
+	BufDNSQuery:           {name: "dns.query", proto: "dns", dir: dirToServer, multi: true},
+	BufTLSSNI:             {name: "tls.sni", proto: "tls", dir: dirToServer},
+	BufTLSCerts:           {name: "tls.certs", proto: "tls", dir: dirToClient, multi: true},
+	BufTLSCertSubject:     {name: "tls.cert_subject", proto: "tls", dir: dirToClient},
+	BufTLSCertIssuer:      {name: "tls.cert_issuer", proto: "tls", dir: dirToClient},
+	BufTLSCertSerial:      {name: "tls.cert_serial", proto: "tls", dir: dirToClient},
+	BufTLSCertFingerprint: {name: "tls.cert_fingerprint", proto: "tls", dir: dirToClient},
+	BufJA3Hash:            {name: "ja3.hash", proto: "tls", dir: dirToServer},
+	BufJA3String:          {name: "ja3.string", proto: "tls", dir: dirToServer},
+	BufJA3SHash:           {name: "ja3s.hash", proto: "tls", dir: dirToClient},
+	BufJA3SString:         {name: "ja3s.string", proto: "tls", dir: dirToClient},
+	BufJA4Hash:            {name: "ja4.hash", proto: "tls", dir: dirToServer},
+	BufSSHProto:           {name: "ssh.proto", proto: "ssh", dir: dirAny},
+	BufSSHSoftware:        {name: "ssh.software", proto: "ssh", dir: dirAny},
+	BufHASSH:              {name: "ssh.hassh", proto: "ssh", dir: dirToServer},
+	BufHASSHString:        {name: "ssh.hassh.string", proto: "ssh", dir: dirToServer},
+	BufHASSHServer:        {name: "ssh.hassh.server", proto: "ssh", dir: dirToClient},
+	BufHASSHServerString:  {name: "ssh.hassh.server.string", proto: "ssh", dir: dirToClient},
+}
+
+// String returns the buffer's canonical keyword.
+func (b Buf) String() string {
+	if b == bufBase64 {
+		return "base64_data"
+	}
+	if b < NumBufs {
+		return bufSpecs[b].name
+	}
+	return "?"
+}
+
+// bufByName maps canonical sticky-buffer keywords and their legacy and
+// Snort 2 content-modifier spellings to buffers.
+var bufByName = func() map[string]Buf {
+	m := make(map[string]Buf, 2*int(NumBufs))
+	for i, s := range bufSpecs {
+		m[s.name] = Buf(i)
+	}
+	alias := map[string]Buf{
+		"file.data": BufHTTPResponseBody, "file_data": BufHTTPResponseBody,
+		"http_uri": BufHTTPURI, "http_raw_uri": BufHTTPURIRaw, "http_method": BufHTTPMethod,
+		"http_request_line": BufHTTPRequestLine, "http_header": BufHTTPHeader,
+		"http_raw_header": BufHTTPHeaderRaw, "http_header_names": BufHTTPHeaderNames,
+		"http_cookie": BufHTTPCookie, "http_user_agent": BufHTTPUserAgent, "http_host": BufHTTPHost,
+		"http_raw_host": BufHTTPHostRaw, "http_client_body": BufHTTPRequestBody,
+		"http_server_body": BufHTTPResponseBody, "http_stat_code": BufHTTPStatCode,
+		"http_stat_msg": BufHTTPStatMsg, "http_content_type": BufHTTPContentType,
+		"http_content_len": BufHTTPContentLen, "http_protocol": BufHTTPProtocol,
+		"http_start": BufHTTPStart, "http_accept": BufHTTPAccept, "http_accept_enc": BufHTTPAcceptEnc,
+		"http_accept_lang": BufHTTPAcceptLang, "http_referer": BufHTTPReferer,
+		"http_connection": BufHTTPConnection, "http_response_line": BufHTTPResponseLine,
+		"dns_query": BufDNSQuery, "tls_sni": BufTLSSNI, "tls_cert_subject": BufTLSCertSubject,
+		"tls_cert_issuer": BufTLSCertIssuer, "tls_cert_serial": BufTLSCertSerial,
+		"tls_cert_fingerprint": BufTLSCertFingerprint, "ja3_hash": BufJA3Hash, "ja3_string": BufJA3String,
+		"ja3s_hash": BufJA3SHash, "ja3s_string": BufJA3SString, "ssh_proto": BufSSHProto,
+		"ssh_software": BufSSHSoftware, "hassh": BufHASSH, "hassh.string": BufHASSHString,
+		"hassh_string": BufHASSHString, "hassh.server": BufHASSHServer, "hassh_server": BufHASSHServer,
+		"hassh.server.string": BufHASSHServerString, "hassh_server_string": BufHASSHServerString,
+		"ssh.hassh": BufHASSH, "ssh.hassh.server": BufHASSHServer,
+	}
+	for k, v := range alias {
+		m[k] = v
+	}
+	return m
+}()

@@ -1,0 +1,397 @@
+package detect
+
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+	"strings"
+
+	"vigil/detect/content"
+	"vigil/ruleparser"
+	"vigil/rules"
+)
+
+// ErrUnsupported marks a keyword (or a use of one) that Vigil parses but
+// cannot evaluate. A rule that uses one is skipped at load, never loaded
+// half-evaluated.
+var ErrUnsupported = errors.New("not supported")
+
+type badValue string
+
+func (e badValue) Error() string { return string(e) }
+
+func errBadValue(msg string) error { return badValue(msg) }
+
+// KeywordError says which option stopped a rule from compiling.
+type KeywordError struct {
+	Keyword string
+	Pos     ruleparser.Pos
+	Err     error
+}
+
+func (e *KeywordError) Error() string {
+	return fmt.Sprintf("%s: %s: %v", e.Pos, e.Keyword, e.Err)
+}
+
+func (e *KeywordError) Unwrap() error { return e.Err }
+
+// sigBuilder is the state of compiling one rule: the signature so far and
+// the list that sticky buffers and payload keywords currently append to.
+type sigBuilder struct {
+	sig         *Sig
+	cur         int // index of the current list in sig.lists; -1 until one opens
+	vars        map[string]int8
+	isHTTPProto bool
+	// lastContent is the most recent content (for Snort 2 modifiers that
+	// come later are folded by the parser; kept for relative pcre).
+	lastItem item
+}
+
+// keyword is one entry of the keyword table: the canonical name and how
+// to compile the parsed option into the signature.
+type keyword struct {
+	name  string
+	setup func(b *sigBuilder, o ruleparser.Option) error
+}
+
+// compileRule turns a loaded rule into a Sig. The error is a *KeywordError
+// wrapping ErrUnsupported for a keyword Vigil cannot evaluate.
+func compileRule(r *rules.Rule, num int, tbl map[string]*keyword) (*Sig, error) {
+	s := &Sig{Num: num, Rule: r, txDir: dirAny}
+	b := &sigBuilder{sig: s, cur: -1, vars: map[string]int8{}}
+	if err := b.header(r); err != nil {
+		return nil, err
+	}
+	for _, o := range r.Options {
+		kw, ok := tbl[o.Keyword()]
+		if !ok {
+			return nil, &KeywordError{Keyword: o.Keyword(), Pos: o.Position(), Err: ErrUnsupported}
+		}
+		if err := kw.setup(b, o); err != nil {
+			return nil, &KeywordError{Keyword: o.Keyword(), Pos: o.Position(), Err: err}
+		}
+	}
+	if err := b.finish(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// appProtos are the header protocols that name an app-layer protocol.
+var appProtos = map[string]string{
+	"http": "http", "http1": "http", "tls": "tls", "ssl": "tls", "dns": "dns", "ssh": "ssh",
+	"ftp": "ftp", "smtp": "smtp", "smb": "smb", "dcerpc": "dcerpc", "krb5": "krb5",
+	"dhcp": "dhcp", "snmp": "snmp", "sip": "sip", "rdp": "rdp", "nfs": "nfs", "ntp": "ntp",
+	"ikev2": "ike", "ike": "ike", "mqtt": "mqtt", "modbus": "modbus", "dnp3": "dnp3",
+	"enip": "enip", "http2": "http2", "imap": "imap", "pop3": "pop3", "tftp": "tftp",
+	"ftp-data": "ftp-data", "rfb": "rfb", "quic": "quic", "pgsql": "pgsql", "telnet": "telnet",
+	"ldap": "ldap", "websocket": "websocket",
+}
+
+// transportOf maps app-layer protocols to the transport the rule then
+// implies (0: either).
+var transportOf = map[string]uint8{
+	"http": 6, "tls": 6, "ssh": 6, "ftp": 6, "smtp": 6, "smb": 6, "http2": 6, "imap": 6,
+	"pop3": 6, "rfb": 6, "pgsql": 6, "telnet": 6, "ftp-data": 6, "ldap": 6, "websocket": 6,
+	"dhcp": 17, "tftp": 17, "quic": 17, "ntp": 17, "snmp": 17,
+}
+
+func (b *sigBuilder) header(r *rules.Rule) error {
+	s := b.sig
+	switch p := r.Proto; p {
+	case "ip", "any", "pkthdr", "ipv4", "ip4", "ipv6", "ip6":
+		if p == "ipv6" || p == "ip6" {
+			s.proto.ipv6 = 6
+		}
+		if p == "ipv4" || p == "ip4" {
+			s.proto.ipv6 = 4
+		}
+	case "tcp", "tcp-pkt", "tcp-stream":
+		s.proto.ipProto = 6
+	case "udp":
+		s.proto.ipProto = 17
+	case "icmp":
+		s.proto.ipProto = 1
+	case "icmpv6", "icmp6":
+		s.proto.ipProto = 58
+	default:
+		ap, ok := appProtos[p]
+		if !ok {
+			return &KeywordError{Keyword: "protocol " + p, Pos: r.Pos, Err: ErrUnsupported}
+		}
+		s.appProto = ap
+		s.proto.ipProto = transportOf[ap]
+		b.isHTTPProto = ap == "http"
+	}
+	h := r.Header
+	if h.HeaderLess {
+		s.anyHeader = true
+		return nil
+	}
+	s.bidir = h.Dir == ruleparser.DirBoth
+	if h.Src != nil && !h.Src.IsAny() {
+		s.src = h.Src
+	}
+	if h.Dst != nil && !h.Dst.IsAny() {
+		s.dst = h.Dst
+	}
+	if h.SrcPorts != nil && !h.SrcPorts.IsAny() {
+		s.sp = h.SrcPorts
+	}
+	if h.DstPorts != nil && !h.DstPorts.IsAny() {
+		s.dp = h.DstPorts
+	}
+	s.anyHeader = s.src == nil && s.dst == nil && s.sp == nil && s.dp == nil
+	return nil
+}
+
+// openList starts a new inspection list on buf (a sticky buffer).
+func (b *sigBuilder) openList(buf Buf) error {
+	spec := bufSpecs[buf]
+	if spec.proto != "" {
+		if b.sig.appProto != "" && b.sig.appProto != spec.proto {
+			return fmt.Errorf("buffer %s needs app-layer protocol %s, rule is %s: %w", spec.name, spec.proto, b.sig.appProto, ErrUnsupported)
+		}
+		b.sig.appProto = spec.proto
+		if tp := transportOf[spec.proto]; tp != 0 {
+			if b.sig.proto.ipProto != 0 && b.sig.proto.ipProto != tp {
+				return errBadValue("buffer " + spec.name + " cannot match this protocol")
+			}
+			b.sig.proto.ipProto = tp
+		}
+	}
+	b.sig.lists = append(b.sig.lists, list{buf: buf})
+	b.cur = len(b.sig.lists) - 1
+	b.lastItem = nil
+	return nil
+}
+
+// curList returns the current list, or nil.
+func (b *sigBuilder) curList() *list {
+	if b.cur < 0 {
+		return nil
+	}
+	return &b.sig.lists[b.cur]
+}
+
+// listFor returns the list a payload keyword appends to: the current
+// sticky buffer, else the packet payload.
+func (b *sigBuilder) listFor() (*list, error) {
+	if b.cur < 0 {
+		if err := b.openList(BufPacket); err != nil {
+			return nil, err
+		}
+	}
+	return b.curList(), nil
+}
+
+func (b *sigBuilder) add(it item) error {
+	l, err := b.listFor()
+	if err != nil {
+		return err
+	}
+	l.items = append(l.items, it)
+	b.lastItem = it
+	return nil
+}
+
+func (b *sigBuilder) numOrVar(v *ruleparser.NumOrVar) (numOrVar, error) {
+	if v == nil {
+		return numOrVar{v: -1}, nil
+	}
+	if v.IsVar() {
+		slot, ok := b.vars[v.Var]
+		if !ok {
+			return numOrVar{}, errBadValue("unknown byte variable " + v.Var)
+		}
+		return numOrVar{v: slot, set: true}, nil
+	}
+	return numOrVar{n: v.Num, v: -1, set: true}, nil
+}
+
+func (b *sigBuilder) newVar(name string) (int8, error) {
+	if slot, ok := b.vars[name]; ok {
+		return slot, nil
+	}
+	if len(b.vars) >= maxVars {
+		return 0, errBadValue("too many byte variables")
+	}
+	slot := int8(len(b.vars))
+	b.vars[name] = slot
+	return slot, nil
+}
+
+// finish picks the fast pattern and checks the rule as a whole.
+func (b *sigBuilder) finish() error {
+	s := b.sig
+	for i := range s.lists {
+		if s.lists[i].buf == bufBase64 {
+			continue
+		}
+		if bufSpecs[s.lists[i].buf].proto != "" {
+			d := bufSpecs[s.lists[i].buf].dir
+			switch {
+			case d == dirAny:
+			case s.txDir == dirAny:
+				s.txDir = d
+			case s.txDir != d:
+				// Buffers of both directions: Suricata inspects each side
+				// of the transaction as it completes.
+				s.txDir = dirAny
+			}
+		}
+	}
+	s.fast = pickFastPattern(s)
+	return nil
+}
+
+// pickFastPattern chooses the rule's prefilter literal as Suricata does:
+// an explicit fast_pattern wins; otherwise the longest non-negated content,
+// preferring app-layer buffers over the packet payload. Contents inside a
+// transformed list are used after the transform (the prefilter sees the
+// transformed buffer too).
+func pickFastPattern(s *Sig) *fastPattern {
+	var best *fastPattern
+	bestScore := -1
+	for i := range s.lists {
+		l := &s.lists[i]
+		for _, it := range l.items {
+			ci, ok := it.(*contentItem)
+			if !ok || ci.negated || ci.n == 0 {
+				continue
+			}
+			score := ci.n
+			if ci.fastExplicit {
+				score += 1 << 20
+			}
+			if l.buf != BufPacket {
+				score += 1 << 10
+			}
+			if score > bestScore {
+				bestScore = score
+				pat := ci.needle.Bytes()
+				if ci.fpChop {
+					pat = pat[ci.fpOffset:min(len(pat), ci.fpOffset+ci.fpLength)]
+				}
+				best = &fastPattern{buf: l.buf, bytes: pat, nocase: ci.needle.Nocase()}
+			}
+		}
+	}
+	return best
+}
+
+// contentFrom builds a content item from the parsed option.
+func (b *sigBuilder) contentFrom(c *ruleparser.Content) (*contentItem, error) {
+	ci := &contentItem{
+		needle:  content.NewNeedle(c.Pattern, c.Nocase),
+		n:       len(c.Pattern),
+		negated: c.Negated,
+		starts:  c.Startswith,
+		ends:    c.Endswith,
+	}
+	var err error
+	if ci.offset, err = b.numOrVar(c.Offset); err != nil {
+		return nil, err
+	}
+	if ci.depth, err = b.numOrVar(c.Depth); err != nil {
+		return nil, err
+	}
+	if ci.distance, err = b.numOrVar(c.Distance); err != nil {
+		return nil, err
+	}
+	if ci.within, err = b.numOrVar(c.Within); err != nil {
+		return nil, err
+	}
+	ci.rel = ci.distance.set || ci.within.set
+	if ci.starts {
+		ci.offset = numOrVar{n: 0, v: -1, set: true}
+	}
+	if fp := c.FastPattern; fp != nil {
+		ci.fastExplicit = true
+		if fp.Chop && fp.Length > 0 && fp.Offset+fp.Length <= len(c.Pattern) {
+			ci.fpChop, ci.fpOffset, ci.fpLength = true, fp.Offset, fp.Length
+		}
+	}
+	return ci, nil
+}
+
+// flagBits maps Suricata/Snort flag letters to TCP header bits.
+func flagBits(s string) (uint8, error) {
+	var v uint8
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case 'F', 'f':
+			v |= tcpFIN
+		case 'S', 's':
+			v |= tcpSYN
+		case 'R', 'r':
+			v |= tcpRST
+		case 'P', 'p':
+			v |= tcpPSH
+		case 'A', 'a':
+			v |= tcpACK
+		case 'U', 'u':
+			v |= tcpURG
+		case 'C', 'c', '2':
+			v |= tcpCWR
+		case 'E', 'e', '1':
+			v |= tcpECE
+		case '0':
+		default:
+			return 0, errBadValue("unknown tcp flag " + string(s[i]))
+		}
+	}
+	return v, nil
+}
+
+func uintCmpOf(c ruleparser.UintCmp) uintCmp {
+	op := map[ruleparser.CmpOp]cmpOp{
+		ruleparser.CmpEq: cmpEq, ruleparser.CmpNe: cmpNe, ruleparser.CmpLt: cmpLt,
+		ruleparser.CmpGt: cmpGt, ruleparser.CmpLe: cmpLe, ruleparser.CmpGe: cmpGe,
+		ruleparser.CmpRange: cmpRange, ruleparser.CmpNotRange: cmpNotRange,
+	}[c.Op]
+	return uintCmp{op: op, a: c.A, b: c.B}
+}
+
+func byteReadOf(b *sigBuilder, nbytes, offset ruleparser.NumOrVar, o ruleparser.ByteOpts) (byteRead, error) {
+	r := byteRead{rel: o.Relative, str: o.String, base: 10}
+	var err error
+	if r.nbytes, err = b.numOrVar(&nbytes); err != nil {
+		return r, err
+	}
+	if r.offset, err = b.numOrVar(&offset); err != nil {
+		return r, err
+	}
+	switch o.Endian {
+	case "little":
+		r.little = true
+	case "dce":
+		// DCE/RPC endianness comes from the DCE header, which Vigil does
+		// not parse yet.
+		return r, fmt.Errorf("dce endianness: %w", ErrUnsupported)
+	}
+	switch o.Base {
+	case "hex":
+		r.base = 16
+	case "oct":
+		r.base = 8
+	}
+	if o.HasMask {
+		if o.Bitmask == 0 {
+			return r, errBadValue("bitmask must not be 0")
+		}
+		r.hasMask, r.mask = true, o.Bitmask
+		r.maskBits = uint(bits.TrailingZeros64(o.Bitmask))
+	}
+	if !r.str && !r.nbytes.set {
+		return r, errBadValue("missing byte count")
+	}
+	if !r.str && r.nbytes.v < 0 && (r.nbytes.n < 0 || r.nbytes.n > 8) {
+		return r, errBadValue("byte count must be 1 to 8")
+	}
+	return r, nil
+}
+
+// lowerASCII reports whether every letter of b is lower case (Suricata
+// rejects upper-case content in buffers it lower-cases, such as http.host).
+func lowerASCII(b []byte) bool { return strings.ToLower(string(b)) == string(b) }

@@ -1,0 +1,424 @@
+package detect
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"vigil/detect/mpm"
+	"vigil/detect/pcre"
+	"vigil/rules"
+)
+
+// Options configure Compile.
+type Options struct {
+	// Prefilter is the multi-pattern matcher; nil means Hyperscan.
+	Prefilter mpm.Matcher
+}
+
+// Report says what Compile loaded and what it skipped, by keyword.
+type Report struct {
+	Loaded  int
+	Skipped map[string]int
+	// Errors holds one error per skipped rule (a *KeywordError naming the
+	// option, wrapped with the rule's gid:sid).
+	Errors []error
+}
+
+// Engine is a compiled rule set: signatures, signature groups and their
+// prefilter databases. It is immutable and shared by all workers; each
+// worker matches through its own Matcher.
+type Engine struct {
+	sigs []*Sig
+	mpm  mpm.Matcher
+	// pkt groups packet rules by IP protocol (index: protocol number;
+	// rules for any protocol are in every group).
+	pkt [256]*group
+	// tx groups transaction rules by app-layer protocol and buffer.
+	tx map[string]*txGroup
+	// dbs are closed with the engine.
+	dbs []mpm.DB
+}
+
+// group is a set of rules sharing one prefilter over one buffer: rules
+// whose fast pattern is in db, and rules without one that are always
+// candidates.
+type group struct {
+	db     mpm.DB
+	always []int32
+}
+
+// txGroup holds an app-layer protocol's transaction rules: a group per
+// buffer plus the rules without any fast pattern.
+type txGroup struct {
+	bufs   [NumBufs]*group
+	always []int32
+}
+
+// Sigs returns the compiled signatures in load order.
+func (e *Engine) Sigs() []*Sig { return e.sigs }
+
+// Close frees the prefilter databases. Matchers must be closed first.
+func (e *Engine) Close() error {
+	var errs []error
+	for _, db := range e.dbs {
+		errs = append(errs, db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Compile builds an Engine from rs. Rules that use a keyword detection
+// cannot evaluate are skipped and counted in the Report; an error is
+// returned only when the prefilter cannot be built.
+func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
+	e := &Engine{mpm: opts.Prefilter, tx: map[string]*txGroup{}}
+	if e.mpm == nil {
+		e.mpm = mpm.Hyperscan{}
+	}
+	rep := &Report{Skipped: map[string]int{}}
+	tbl := keywordMap()
+	for _, r := range rs.Rules() {
+		s, err := compileRule(r, len(e.sigs), tbl)
+		if err != nil {
+			kw := "?"
+			var ke *KeywordError
+			if errors.As(err, &ke) {
+				kw = ke.Keyword
+			}
+			rep.Skipped[kw]++
+			rep.Errors = append(rep.Errors, fmt.Errorf("sid %d: %w", r.Sid, err))
+			continue
+		}
+		e.sigs = append(e.sigs, s)
+	}
+	rep.Loaded = len(e.sigs)
+	if err := e.build(); err != nil {
+		e.Close()
+		return nil, rep, err
+	}
+	return e, rep, nil
+}
+
+// build groups the signatures and compiles one prefilter per group.
+func (e *Engine) build() error {
+	var pktPats [256][]mpm.Pattern
+	var pktAlways [256][]int32
+	txPats := map[string]*[NumBufs][]mpm.Pattern{}
+	for _, s := range e.sigs {
+		n := int32(s.Num)
+		fp := s.fast
+		// A fast pattern in a transformed list would need a database per
+		// transform chain; such rules are always candidates instead.
+		if fp != nil {
+			for i := range s.lists {
+				if s.lists[i].buf == fp.buf && len(s.lists[i].transforms) > 0 {
+					fp = nil
+					break
+				}
+			}
+		}
+		if s.TxBased() {
+			g := e.tx[s.appProto]
+			if g == nil {
+				g = &txGroup{}
+				e.tx[s.appProto] = g
+				txPats[s.appProto] = &[NumBufs][]mpm.Pattern{}
+			}
+			if fp == nil || fp.buf == BufPacket {
+				g.always = append(g.always, n)
+				continue
+			}
+			txPats[s.appProto][fp.buf] = append(txPats[s.appProto][fp.buf], mpm.Pattern{ID: uint32(n), Bytes: fp.bytes, Nocase: fp.nocase})
+			continue
+		}
+		for p := 0; p < 256; p++ {
+			if s.proto.ipProto != 0 && int(s.proto.ipProto) != p {
+				continue
+			}
+			if fp == nil {
+				pktAlways[p] = append(pktAlways[p], n)
+			} else {
+				pktPats[p] = append(pktPats[p], mpm.Pattern{ID: uint32(n), Bytes: fp.bytes, Nocase: fp.nocase})
+			}
+		}
+	}
+	// Protocols without any protocol-specific rule share one group (the
+	// "any protocol" rules), compiled once.
+	var shared *group
+	for p := 0; p < 256; p++ {
+		specific := false
+		for _, s := range e.sigs {
+			if int(s.proto.ipProto) == p && !s.TxBased() {
+				specific = true
+				break
+			}
+		}
+		if !specific && shared != nil {
+			e.pkt[p] = shared
+			continue
+		}
+		g, err := e.newGroup(pktPats[p], pktAlways[p])
+		if err != nil {
+			return fmt.Errorf("compile prefilter for IP protocol %d: %w", p, err)
+		}
+		e.pkt[p] = g
+		if !specific {
+			shared = g
+		}
+	}
+	for proto, pats := range txPats {
+		g := e.tx[proto]
+		for b := range pats {
+			if len(pats[b]) == 0 {
+				continue
+			}
+			gr, err := e.newGroup(pats[b], nil)
+			if err != nil {
+				return fmt.Errorf("compile prefilter for %s %s: %w", proto, Buf(b), err)
+			}
+			g.bufs[b] = gr
+		}
+	}
+	return nil
+}
+
+func (e *Engine) newGroup(pats []mpm.Pattern, always []int32) (*group, error) {
+	g := &group{always: always}
+	if len(pats) == 0 {
+		return g, nil
+	}
+	db, err := e.mpm.Compile(pats)
+	if err != nil {
+		return nil, err
+	}
+	e.dbs = append(e.dbs, db)
+	g.db = db
+	return g, nil
+}
+
+// Alert is one rule match. TxID is -1 for a packet rule.
+type Alert struct {
+	Sig  *Sig
+	TxID int64
+}
+
+// TxState is the detection state of one transaction that the engine keeps
+// with the transaction: which rules already alerted on it, so that a rule
+// fires once per transaction however often the transaction is inspected.
+type TxState struct {
+	done []int32
+}
+
+// Matcher is one worker's matching state over an Engine. It is not safe
+// for concurrent use.
+type Matcher struct {
+	e     *Engine
+	sc    mpm.Scanner
+	th    Thread
+	cands []int32
+}
+
+// NewMatcher returns a matcher with its own prefilter scratch.
+func (e *Engine) NewMatcher() (*Matcher, error) {
+	sc, err := e.mpm.NewScanner()
+	if err != nil {
+		return nil, err
+	}
+	re, err := pcre.NewMatcher(pcre.DefaultLimits)
+	if err != nil {
+		sc.Close()
+		return nil, err
+	}
+	m := &Matcher{e: e, sc: sc}
+	m.th.re = re
+	return m, nil
+}
+
+// Close frees the scratch.
+func (m *Matcher) Close() error {
+	m.th.re.Close()
+	return m.sc.Close()
+}
+
+// Stats returns the matcher's counters.
+func (m *Matcher) Stats() ThreadStats { return m.th.Stats }
+
+// candidates scans buf with g and appends the candidate rule numbers.
+func (m *Matcher) candidates(g *group, buf []byte) {
+	m.cands = append(m.cands, g.always...)
+	if g.db != nil && len(buf) > 0 {
+		ids, err := m.sc.Scan(g.db, buf)
+		if err == nil {
+			for _, id := range ids {
+				m.cands = append(m.cands, int32(id))
+			}
+		}
+	}
+}
+
+// sortCands orders candidates by rule number and drops duplicates, so that
+// rules are evaluated in load order.
+func (m *Matcher) sortCands() {
+	slices.Sort(m.cands)
+	m.cands = slices.Compact(m.cands)
+}
+
+// MatchPacket evaluates the packet rules against p and appends alerts to
+// out.
+func (m *Matcher) MatchPacket(p *Packet, out []Alert) []Alert {
+	g := m.e.pkt[p.Proto]
+	if g == nil {
+		return out
+	}
+	m.cands = m.cands[:0]
+	m.candidates(g, p.Payload)
+	m.sortCands()
+	for _, n := range m.cands {
+		s := m.e.sigs[n]
+		if s.appProto != "" && s.appProto != p.AppProto {
+			continue
+		}
+		if !m.common(s, p) {
+			continue
+		}
+		if m.matchLists(s, p, nil) {
+			out = m.fire(s, p, -1, out)
+		}
+	}
+	return out
+}
+
+// common runs the header, packet, flow and flowbits tests.
+func (m *Matcher) common(s *Sig, p *Packet) bool {
+	if !s.headerMatch(p) || !s.flow.match(p) {
+		return false
+	}
+	for _, t := range s.pkt {
+		if !t.match(p) {
+			return false
+		}
+	}
+	for i := range s.state {
+		if !s.state[i].match(p) {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *Matcher) fire(s *Sig, p *Packet, txID int64, out []Alert) []Alert {
+	for i := range s.post {
+		s.post[i].apply(p.Flow)
+	}
+	if s.NoAlert {
+		return out
+	}
+	return append(out, Alert{Sig: s, TxID: txID})
+}
+
+// Tx is the view of one app-layer transaction: its buffers by Buf.
+// Buffer returns instance i of b (0 for single buffers) and false when
+// the transaction has no such buffer (yet).
+type Tx interface {
+	Buffer(b Buf, i int) ([]byte, bool)
+}
+
+// MatchTx evaluates the transaction rules of p.AppProto against tx, in
+// the packet's direction, and appends alerts to out. st remembers which
+// rules already fired on this transaction.
+func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, st *TxState, out []Alert) []Alert {
+	g := m.e.tx[p.AppProto]
+	if g == nil {
+		return out
+	}
+	m.cands = m.cands[:0]
+	m.cands = append(m.cands, g.always...)
+	for b := range g.bufs {
+		gr := g.bufs[b]
+		if gr == nil || gr.db == nil {
+			continue
+		}
+		for i := 0; ; i++ {
+			buf, ok := tx.Buffer(Buf(b), i)
+			if !ok {
+				break
+			}
+			if ids, err := m.sc.Scan(gr.db, buf); err == nil {
+				for _, id := range ids {
+					m.cands = append(m.cands, int32(id))
+				}
+			}
+			if !bufSpecs[b].multi {
+				break
+			}
+		}
+	}
+	m.sortCands()
+	for _, n := range m.cands {
+		if slices.Contains(st.done, n) {
+			continue
+		}
+		s := m.e.sigs[n]
+		// A rule whose buffers are all of one direction is evaluated on
+		// packets of that direction, as Suricata inspects each side of a
+		// transaction with the packets that complete it.
+		if s.txDir == dirToServer && !p.ToServer || s.txDir == dirToClient && p.ToServer {
+			continue
+		}
+		if !m.common(s, p) {
+			continue
+		}
+		if m.matchLists(s, p, tx) {
+			st.done = append(st.done, n)
+			out = m.fire(s, p, txID, out)
+		}
+	}
+	return out
+}
+
+// matchLists runs every inspection list of s; tx is nil for packet rules.
+func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
+	for i := range s.lists {
+		l := &s.lists[i]
+		switch l.buf {
+		case BufPacket:
+			if !m.th.inspectList(l.items, m.transformed(l, p.Payload)) {
+				return false
+			}
+			continue
+		case bufBase64:
+			if !m.th.inspectList(l.items, m.transformed(l, m.th.b64)) {
+				return false
+			}
+			continue
+		}
+		if tx == nil {
+			return false
+		}
+		matched := false
+		for j := 0; ; j++ {
+			buf, ok := tx.Buffer(l.buf, j)
+			if !ok {
+				break
+			}
+			if m.th.inspectList(l.items, m.transformed(l, buf)) {
+				matched = true
+				break
+			}
+			if !bufSpecs[l.buf].multi {
+				break
+			}
+		}
+		if !matched {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *Matcher) transformed(l *list, b []byte) []byte {
+	if len(l.transforms) == 0 {
+		return b
+	}
+	return m.th.applyTransforms(l.transforms, b)
+}

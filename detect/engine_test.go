@@ -1,0 +1,158 @@
+package detect
+
+import (
+	"net/netip"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"vigil/detect/mpm"
+	"vigil/engine/config"
+	"vigil/rules"
+)
+
+// mapTx is a transaction view backed by a map, for tests.
+type mapTx map[Buf][]string
+
+func (t mapTx) Buffer(b Buf, i int) ([]byte, bool) {
+	v := t[b]
+	if i >= len(v) {
+		return nil, false
+	}
+	return []byte(v[i]), true
+}
+
+func compileText(t *testing.T, m mpm.Matcher, text string) (*Engine, *Report) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "test.rules")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rs, rep := rules.Load(rules.LoadOptions{Paths: []string{path}, Vars: testVars()})
+	if rs == nil || !rep.OK() {
+		t.Fatalf("load: %+v", rep)
+	}
+	e, crep, err := Compile(rs, Options{Prefilter: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e, crep
+}
+
+func sids(as []Alert) []uint32 {
+	var out []uint32
+	for _, a := range as {
+		out = append(out, a.Sig.Rule.Sid)
+	}
+	return out
+}
+
+func tcpPacket(payload string, toServer bool) *Packet {
+	p := &Packet{IPVer: 4, Proto: 6, Src: netip.MustParseAddr("10.0.0.5"), Dst: netip.MustParseAddr("203.0.113.10"),
+		SrcPort: 49152, DstPort: 80, TTL: 64, TCPFlags: tcpACK | tcpPSH, Payload: []byte(payload),
+		HasFlow: true, ToServer: toServer, Established: true, Flow: &FlowState{}}
+	if !toServer {
+		p.Src, p.Dst = p.Dst, p.Src
+		p.SrcPort, p.DstPort = p.DstPort, p.SrcPort
+	}
+	return p
+}
+
+const engineRules = `
+alert tcp any any -> any 80 (msg:"payload"; flow:established,to_server; content:"GET"; depth:3; content:"/admin"; distance:0; sid:1;)
+alert tcp any any -> any any (msg:"flowbit setter"; content:"login"; flowbits:set,seen.login; flowbits:noalert; sid:2;)
+alert tcp any any -> any any (msg:"flowbit checker"; content:"secret"; flowbits:isset,seen.login; sid:3;)
+alert http any any -> any any (msg:"uri"; flow:to_server; http.uri; content:"/admin"; startswith; sid:4;)
+alert http any any -> any any (msg:"ua nocase"; http.user_agent; content:"curl"; nocase; sid:5;)
+alert http any any -> any any (msg:"legacy modifiers"; content:"POST"; http_method; content:"pass="; http_client_body; sid:6;)
+alert tcp any any -> any any (msg:"dsize only"; dsize:>1000; sid:7;)
+alert dns any any -> any any (msg:"dns dotprefix"; dns.query; dotprefix; content:".evil.test"; endswith; sid:8;)
+alert tcp any any -> any 80 (msg:"negated"; content:"GET"; content:!"Host"; sid:9;)
+alert http any any -> any any (msg:"pcre U"; pcre:"/^\/admin\/[a-z]+$/U"; sid:10;)
+alert tcp any any -> any 80 (msg:"pcre relative"; content:"GET"; pcre:"/^\s+\/admin/R"; sid:11;)
+`
+
+func TestEngineMatch(t *testing.T) {
+	for _, m := range []struct {
+		name string
+		mpm  mpm.Matcher
+	}{{"hyperscan", mpm.Hyperscan{}}, {"reference", mpm.Reference{}}} {
+		t.Run(m.name, func(t *testing.T) {
+			e, rep := compileText(t, m.mpm, engineRules)
+			if rep.Loaded != 11 {
+				t.Fatalf("loaded %d, skipped %v: %v", rep.Loaded, rep.Skipped, rep.Errors)
+			}
+			mt, err := e.NewMatcher()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer mt.Close()
+
+			p := tcpPacket("GET /admin HTTP/1.1\r\nHost: x\r\n\r\n", true)
+			if got := sids(mt.MatchPacket(p, nil)); !equal(got, 1, 11) {
+				t.Errorf("packet sids = %v, want [1 11]", got)
+			}
+			p = tcpPacket("GET /x HTTP/1.0\r\n\r\n", true)
+			if got := sids(mt.MatchPacket(p, nil)); !equal(got, 9) {
+				t.Errorf("negated: sids = %v, want [9]", got)
+			}
+			// Flowbits: the checker needs the setter first; the setter is
+			// silent.
+			fs := &FlowState{}
+			p = tcpPacket("secret", true)
+			p.Flow = fs
+			if got := sids(mt.MatchPacket(p, nil)); len(got) != 0 {
+				t.Errorf("before login: %v", got)
+			}
+			p.Payload = []byte("login")
+			if got := sids(mt.MatchPacket(p, nil)); len(got) != 0 {
+				t.Errorf("setter alerted: %v", got)
+			}
+			p.Payload = []byte("secret")
+			if got := sids(mt.MatchPacket(p, nil)); !equal(got, 3) {
+				t.Errorf("after login: %v, want [3]", got)
+			}
+
+			p = tcpPacket("", true)
+			p.AppProto = "http"
+			tx := mapTx{BufHTTPURI: {"/admin/x"}, BufHTTPUserAgent: {"CURL/8"}, BufHTTPMethod: {"POST"}, BufHTTPRequestBody: {"user=a&pass=b"}}
+			var st TxState
+			if got := sids(mt.MatchTx(p, tx, 0, &st, nil)); !equal(got, 4, 5, 6, 10) {
+				t.Errorf("tx sids = %v, want [4 5 6 10]", got)
+			}
+			if got := sids(mt.MatchTx(p, tx, 0, &st, nil)); len(got) != 0 {
+				t.Errorf("second inspection of the same tx alerted again: %v", got)
+			}
+
+			p = &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: "dns", Flow: &FlowState{}}
+			for _, q := range []struct {
+				name string
+				want bool
+			}{{"a.evil.test", true}, {"evil.test", true}, {"notevil.test", false}} {
+				got := mt.MatchTx(p, mapTx{BufDNSQuery: {"x.example", q.name}}, 1, &TxState{}, nil)
+				if (len(got) == 1) != q.want {
+					t.Errorf("dns %q: %v, want match %v", q.name, sids(got), q.want)
+				}
+			}
+		})
+	}
+}
+
+func equal(got []uint32, want ...uint32) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func testVars() rules.Vars {
+	c := config.Default()
+	return rules.Vars{Address: c.Vars.AddressGroups, Port: c.Vars.PortGroups}
+}

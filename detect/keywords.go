@@ -1,0 +1,396 @@
+package detect
+
+import (
+	"fmt"
+
+	"vigil/ruleparser"
+)
+
+// keywordTable is the one list of keywords detection can evaluate. A
+// keyword missing here makes its rule unsupported: skipped at load and
+// counted, never half-evaluated. The table is a literal so that a test can
+// build an engine from a subset.
+var keywordTable = []keyword{
+	// Metadata: read by rules and output, nothing to evaluate.
+	{name: "msg", setup: nop},
+	{name: "sid", setup: nop},
+	{name: "rev", setup: nop},
+	{name: "gid", setup: nop},
+	{name: "classtype", setup: nop},
+	{name: "priority", setup: nop},
+	{name: "reference", setup: nop},
+	{name: "metadata", setup: nop},
+	{name: "target", setup: nop},
+	{name: "noalert", setup: setupNoalert},
+	{name: "threshold", setup: setupThreshold},
+	{name: "detection_filter", setup: setupThreshold},
+	{name: "tag", setup: nop}, // parsed; tagging extra packets is not done (logged without effect)
+
+	// Payload.
+	{name: "content", setup: setupContent},
+	{name: "pcre", setup: setupPCRE},
+	{name: "isdataat", setup: setupIsdataat},
+	{name: "bsize", setup: setupBsize},
+	{name: "byte_test", setup: setupByteTest},
+	{name: "byte_jump", setup: setupByteJump},
+	{name: "byte_extract", setup: setupByteExtract},
+	{name: "byte_math", setup: setupByteMath},
+	{name: "urilen", setup: setupUrilen},
+	{name: "base64_decode", setup: setupBase64Decode},
+	{name: "base64_data", setup: setupBase64Data},
+	{name: "pkt_data", setup: func(b *sigBuilder, _ ruleparser.Option) error { return b.openList(BufPacket) }},
+
+	// Header.
+	{name: "dsize", setup: cmpSetup(fieldDsize)},
+	{name: "ttl", setup: cmpSetup(fieldTTL)},
+	{name: "tos", setup: cmpSetup(fieldTOS)},
+	{name: "id", setup: cmpSetup(fieldIPID)},
+	{name: "itype", setup: cmpSetup(fieldITYPE)},
+	{name: "icode", setup: cmpSetup(fieldICODE)},
+	{name: "icmp_id", setup: cmpSetup(fieldICMPID)},
+	{name: "icmp_seq", setup: cmpSetup(fieldICMPSeq)},
+	{name: "window", setup: cmpSetup(fieldWindow)},
+	{name: "seq", setup: cmpSetup(fieldSeq)},
+	{name: "ack", setup: cmpSetup(fieldAck)},
+	{name: "flags", setup: setupFlags},
+	{name: "ip_proto", setup: setupIPProto},
+	{name: "app-layer-protocol", setup: setupAppLayerProtocol},
+	{name: "stream_size", setup: setupStreamSize},
+	{name: "sameip", setup: func(b *sigBuilder, _ ruleparser.Option) error {
+		b.sig.pkt = append(b.sig.pkt, sameipTest{})
+		return nil
+	}},
+
+	// Flow.
+	{name: "flow", setup: setupFlow},
+	{name: "flowbits", setup: setupFlowbits},
+
+	// Transforms.
+	{name: "to_lowercase", setup: transformSetup(toLower{})},
+	{name: "to_uppercase", setup: transformSetup(toUpper{})},
+	{name: "dotprefix", setup: transformSetup(dotPrefix{})},
+	{name: "strip_whitespace", setup: transformSetup(stripWhitespace{})},
+	{name: "compress_whitespace", setup: transformSetup(compressWhitespace{})},
+	{name: "url_decode", setup: transformSetup(urlDecode{})},
+	{name: "to_md5", setup: transformSetup(toMD5{})},
+	{name: "to_sha1", setup: transformSetup(toSHA1{})},
+	{name: "to_sha256", setup: transformSetup(toSHA256{})},
+	{name: "header_lowercase", setup: transformSetup(headerLowercase{})},
+	{name: "xor", setup: setupXor},
+}
+
+// stickyKeywords adds every buffer name (canonical and legacy) as a sticky
+// buffer keyword.
+func keywordMap() map[string]*keyword {
+	m := make(map[string]*keyword, len(keywordTable)+len(bufByName))
+	for name, buf := range bufByName {
+		buf := buf
+		m[name] = &keyword{name: name, setup: func(b *sigBuilder, _ ruleparser.Option) error { return b.openList(buf) }}
+	}
+	for i := range keywordTable {
+		m[keywordTable[i].name] = &keywordTable[i]
+	}
+	return m
+}
+
+// Keywords reports whether detection can evaluate a parsed option. It
+// satisfies rules.Keywords, so `rules check` can count loaded and skipped
+// rules without compiling.
+type Keywords struct{ m map[string]*keyword }
+
+// NewKeywords returns the keyword checker for the full table.
+func NewKeywords() *Keywords { return &Keywords{m: keywordMap()} }
+
+// Check returns an error wrapping ErrUnsupported for an option detection
+// cannot evaluate.
+func (k *Keywords) Check(o ruleparser.Option) error {
+	if _, ok := k.m[o.Keyword()]; !ok {
+		return fmt.Errorf("%s: %w", o.Keyword(), ErrUnsupported)
+	}
+	return nil
+}
+
+func nop(*sigBuilder, ruleparser.Option) error { return nil }
+
+func setupNoalert(b *sigBuilder, _ ruleparser.Option) error {
+	b.sig.NoAlert = true
+	return nil
+}
+
+func setupContent(b *sigBuilder, o ruleparser.Option) error {
+	c, ok := o.(*ruleparser.Content)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	// rawbytes is accepted and has no effect, as in Suricata (which has
+	// no Telnet normalizer for it to bypass).
+	legacy := c.LegacyBuffer
+	if o.Spelling() == "uricontent" {
+		legacy = "http.uri"
+	}
+	if legacy != "" {
+		buf, ok := bufByName[legacy]
+		if !ok {
+			return fmt.Errorf("content modifier %s: %w", legacy, ErrUnsupported)
+		}
+		// A Snort 2 style modifier puts this one content in its buffer;
+		// following contents return to their own list (Suricata keeps a
+		// list per buffer and relative keywords chain within it).
+		return b.addToBuffer(buf, c)
+	}
+	ci, err := b.contentFrom(c)
+	if err != nil {
+		return err
+	}
+	return b.add(ci)
+}
+
+// addToBuffer appends a content to the list of buf, reusing the last list
+// of that buffer so that relative modifiers chain as in Suricata.
+func (b *sigBuilder) addToBuffer(buf Buf, c *ruleparser.Content) error {
+	ci, err := b.contentFrom(c)
+	if err != nil {
+		return err
+	}
+	return b.addItemToBuffer(buf, ci)
+}
+
+// addItemToBuffer appends any payload item to the last list of buf,
+// opening one when the rule has none yet.
+func (b *sigBuilder) addItemToBuffer(buf Buf, it item) error {
+	idx := -1
+	for i := len(b.sig.lists) - 1; i >= 0; i-- {
+		if b.sig.lists[i].buf == buf {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		prev := b.cur
+		if err := b.openList(buf); err != nil {
+			return err
+		}
+		idx, b.cur = b.cur, prev
+	}
+	b.sig.lists[idx].items = append(b.sig.lists[idx].items, it)
+	return nil
+}
+
+func setupIsdataat(b *sigBuilder, o ruleparser.Option) error {
+	d, ok := o.(*ruleparser.Isdataat)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	size, err := b.numOrVar(&d.Size)
+	if err != nil {
+		return err
+	}
+	return b.add(&isdataatItem{size: size, rel: d.Relative, negated: d.Negated})
+}
+
+func setupBsize(b *sigBuilder, o ruleparser.Option) error {
+	c, ok := o.(*ruleparser.Compare)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	return b.add(&bsizeItem{cmp: uintCmpOf(c.Cmp)})
+}
+
+func setupByteTest(b *sigBuilder, o ruleparser.Option) error {
+	t, ok := o.(*ruleparser.ByteTest)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	r, err := byteReadOf(b, t.Bytes, t.Offset, t.ByteOpts)
+	if err != nil {
+		return err
+	}
+	it := &byteTestItem{byteRead: r, negated: t.Negated}
+	switch t.Op {
+	case "<", ">", "=", "&", "^":
+		it.op = t.Op[0]
+	case "<=":
+		it.op = 'l'
+	case ">=":
+		it.op = 'g'
+	case "!=":
+		it.op, it.negated = '=', !it.negated
+	default:
+		return errBadValue("unknown operator " + t.Op)
+	}
+	if it.value, err = b.numOrVar(&t.Value); err != nil {
+		return err
+	}
+	return b.add(it)
+}
+
+func setupByteJump(b *sigBuilder, o ruleparser.Option) error {
+	j, ok := o.(*ruleparser.ByteJump)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	r, err := byteReadOf(b, j.Bytes, j.Offset, j.ByteOpts)
+	if err != nil {
+		return err
+	}
+	it := &byteJumpItem{byteRead: r, mult: int64(j.Multiplier), align: j.Align, fromBegin: j.FromBeginning, fromEnd: j.FromEnd}
+	if it.post, err = b.numOrVar(j.PostOffset); err != nil {
+		return err
+	}
+	return b.add(it)
+}
+
+func setupByteExtract(b *sigBuilder, o ruleparser.Option) error {
+	e, ok := o.(*ruleparser.ByteExtract)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	r, err := byteReadOf(b, ruleparser.NumOrVar{Num: int64(e.Bytes)}, ruleparser.NumOrVar{Num: e.Offset}, e.ByteOpts)
+	if err != nil {
+		return err
+	}
+	slot, err := b.newVar(e.Var)
+	if err != nil {
+		return err
+	}
+	return b.add(&byteExtractItem{byteRead: r, slot: slot, mult: uint64(e.Multiplier), align: uint64(e.Align)})
+}
+
+func setupByteMath(b *sigBuilder, o ruleparser.Option) error {
+	m, ok := o.(*ruleparser.ByteMath)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	r, err := byteReadOf(b, m.Bytes, m.Offset, m.ByteOpts)
+	if err != nil {
+		return err
+	}
+	it := &byteMathItem{byteRead: r}
+	switch m.Oper {
+	case "+", "-", "*", "/":
+		it.oper = m.Oper[0]
+	case "<<":
+		it.oper = '<'
+	case ">>":
+		it.oper = '>'
+	default:
+		return errBadValue("unknown operator " + m.Oper)
+	}
+	if it.rvalue, err = b.numOrVar(&m.RValue); err != nil {
+		return err
+	}
+	if it.slot, err = b.newVar(m.Result); err != nil {
+		return err
+	}
+	return b.add(it)
+}
+
+func cmpSetup(f pktField) func(*sigBuilder, ruleparser.Option) error {
+	return func(b *sigBuilder, o ruleparser.Option) error {
+		c, ok := o.(*ruleparser.Compare)
+		if !ok {
+			return errBadValue("unexpected value")
+		}
+		b.sig.pkt = append(b.sig.pkt, &cmpTest{field: f, cmp: uintCmpOf(c.Cmp)})
+		return nil
+	}
+}
+
+func setupFlags(b *sigBuilder, o ruleparser.Option) error {
+	f, ok := o.(*ruleparser.Flags)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	want, err := flagBits(f.Bits)
+	if err != nil {
+		return err
+	}
+	ignore, err := flagBits(f.Mask)
+	if err != nil {
+		return err
+	}
+	t := &flagsTest{want: want, ignore: ignore, modifier: f.Modifier, none: f.Bits == "0"}
+	if t.modifier == '=' {
+		t.modifier = 0
+	}
+	b.sig.pkt = append(b.sig.pkt, t)
+	return nil
+}
+
+func setupFlow(b *sigBuilder, o ruleparser.Option) error {
+	f, ok := o.(*ruleparser.Flow)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	for _, opt := range f.Opts {
+		switch opt {
+		case ruleparser.FlowToServer, ruleparser.FlowFromClient:
+			b.sig.flow.toServer = true
+		case ruleparser.FlowToClient, ruleparser.FlowFromServer:
+			b.sig.flow.toClient = true
+		case ruleparser.FlowEstablished:
+			b.sig.flow.established = true
+		case ruleparser.FlowNotEstablished:
+			b.sig.flow.notEst = true
+		case ruleparser.FlowStateless:
+			b.sig.flow.stateless = true
+		case ruleparser.FlowNoStream:
+			// Packet rules inspect packet payloads, which is what no_stream
+			// asks for; only_stream needs raw stream inspection (not yet).
+		default:
+			return fmt.Errorf("flow option %s: %w", opt, ErrUnsupported)
+		}
+	}
+	return nil
+}
+
+func setupFlowbits(b *sigBuilder, o ruleparser.Option) error {
+	f, ok := o.(*ruleparser.Flowbits)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	switch f.Cmd {
+	case "noalert":
+		b.sig.NoAlert = true
+	case "isset", "isnotset":
+		b.sig.state = append(b.sig.state, bitTest{names: f.Names, isset: f.Cmd == "isset", any: f.Op == '|'})
+	case "set", "unset", "toggle":
+		if f.Op == '|' {
+			return errBadValue("'|' is only valid with isset and isnotset")
+		}
+		b.sig.post = append(b.sig.post, bitWrite{names: f.Names, op: f.Cmd[0]})
+	default:
+		return fmt.Errorf("flowbits %s: %w", f.Cmd, ErrUnsupported)
+	}
+	return nil
+}
+
+func transformSetup(t transform) func(*sigBuilder, ruleparser.Option) error {
+	return func(b *sigBuilder, o ruleparser.Option) error {
+		if l := b.curList(); l == nil || len(l.items) > 0 {
+			return errBadValue("a transform must follow its sticky buffer directly")
+		}
+		l := b.curList()
+		l.transforms = append(l.transforms, t)
+		return nil
+	}
+}
+
+func setupXor(b *sigBuilder, o ruleparser.Option) error {
+	var arg string
+	switch v := o.(type) {
+	case *ruleparser.Buffer:
+		arg = v.Arg
+	case *ruleparser.Text:
+		arg = v.Value
+	case *ruleparser.Args:
+		if len(v.Args) > 0 {
+			arg = v.Args[0]
+		}
+	}
+	key, err := parseXorKey(arg)
+	if err != nil {
+		return err
+	}
+	return transformSetup(xorTransform{key: key})(b, o)
+}

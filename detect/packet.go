@@ -1,0 +1,96 @@
+package detect
+
+import "net/netip"
+
+// Packet is the view of one packet that detection inspects. The engine
+// fills it per packet (detect never imports engine types); it is read only
+// during a Matcher call and nothing in it is retained.
+type Packet struct {
+	IPVer    uint8
+	Src, Dst netip.Addr
+	Proto    uint8
+	SrcPort  uint16
+	DstPort  uint16
+
+	TTL      uint8
+	TOS      uint8
+	IPID     uint16
+	FragBits uint8 // bit 0 MF, bit 1 DF, bit 2 reserved
+
+	TCPFlags uint8
+	Seq, Ack uint32
+	Window   uint16
+
+	ICMPType, ICMPCode uint8
+	ICMPID, ICMPSeq    uint16
+	HasICMPID          bool
+
+	// Payload is the packet's L4 payload (pkt_data).
+	Payload []byte
+
+	// Flow context. HasFlow is false for packets outside any flow.
+	HasFlow     bool
+	ToServer    bool
+	Established bool
+	// AppProto is the flow's detected app-layer protocol name ("http",
+	// "tls", ...; "" while unknown, "failed" when detection gave up).
+	AppProto string
+	// HasStream is set for TCP packets of a tracked session;
+	// Stream*Bytes count the bytes each side has sent so far
+	// (stream_size).
+	HasStream         bool
+	StreamClientBytes uint32
+	StreamServerBytes uint32
+	// Flow is the flow's detection state (flowbits, ...); nil without a
+	// flow.
+	Flow *FlowState
+}
+
+// TCP flag bits as they appear in the TCP header.
+const (
+	tcpFIN = 0x01
+	tcpSYN = 0x02
+	tcpRST = 0x04
+	tcpPSH = 0x08
+	tcpACK = 0x10
+	tcpURG = 0x20
+	tcpECE = 0x40
+	tcpCWR = 0x80
+)
+
+// FlowState is the detection state a flow carries: flowbits. The engine
+// keeps one per flow; it survives a rule reload because bits are named
+// (an Engine maps names to slots, and slots are re-resolved per Engine).
+type FlowState struct {
+	bits []string // set flowbits, sorted; small in practice
+}
+
+// Reset clears the state for reuse with a new flow.
+func (f *FlowState) Reset() { f.bits = f.bits[:0] }
+
+func (f *FlowState) isSet(name string) bool {
+	for _, b := range f.bits {
+		if b == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *FlowState) set(name string) {
+	if !f.isSet(name) {
+		f.bits = append(f.bits, name)
+	}
+}
+
+func (f *FlowState) unset(name string) {
+	for i, b := range f.bits {
+		if b == name {
+			f.bits = append(f.bits[:i], f.bits[i+1:]...)
+			return
+		}
+	}
+}
+
+// Bits returns the set flowbits (for tests and EVE metadata).
+func (f *FlowState) Bits() []string { return f.bits }

@@ -1,0 +1,143 @@
+package detect
+
+import (
+	"net/netip"
+	"slices"
+
+	"vigil/ruleparser"
+
+	"vigil/rules"
+)
+
+// Sig is one compiled rule: the header test, the packet and flow tests,
+// and one inspection list per buffer. It is immutable after Compile.
+type Sig struct {
+	// Num is the rule's index in the Engine (dense, for per-worker tables).
+	Num  int
+	Rule *rules.Rule
+
+	// Header.
+	proto     protoMatch
+	appProto  string // app-layer protocol the rule is written for ("" none)
+	src, dst  *rules.AddrSet
+	sp, dp    *rules.PortSet
+	bidir     bool
+	anyHeader bool // header-less or all "any": no address/port test needed
+
+	pkt   []pktTest  // header keywords
+	flow  flowTest   // flow:... options
+	state []bitTest  // flowbits isset/isnotset
+	lists []list     // one inspection list per buffer, in rule order
+	post  []bitWrite // flowbits set/unset/toggle on match
+	// txDir is the direction of the app-layer buffers the rule inspects
+	// (dirAny when it has none or mixes them).
+	txDir dir
+	// NoAlert: the rule matches (and runs its post actions) but raises no
+	// alert (noalert, flowbits:noalert).
+	NoAlert bool
+
+	// threshold and detFilter are the rule's threshold and
+	// detection_filter (nil: none); the Thresholder applies them.
+	threshold *thresholdSpec
+	detFilter *thresholdSpec
+
+	// fast is the fast pattern chosen for the prefilter (nil: none).
+	fast *fastPattern
+}
+
+// list is an inspection list: payload keywords run in order over one
+// buffer (after its transforms).
+type list struct {
+	buf        Buf
+	transforms []transform
+	items      []item
+}
+
+// fastPattern is the one literal a rule contributes to the prefilter of
+// its buffer.
+type fastPattern struct {
+	buf    Buf
+	bytes  []byte
+	nocase bool
+}
+
+// TxBased reports whether the rule inspects app-layer transaction buffers
+// (and so runs per transaction rather than per packet).
+func (s *Sig) TxBased() bool {
+	for i := range s.lists {
+		if b := s.lists[i].buf; b != BufPacket && b != bufBase64 {
+			return true
+		}
+	}
+	return false
+}
+
+// protoMatch is the header protocol test.
+type protoMatch struct {
+	ipProto uint8 // 0: any IP protocol
+	ipv6    int8  // 0 either, 4 or 6 only (ip/ipv6 words are not modelled further)
+}
+
+// headerMatch tests the rule header against a packet. It reports whether
+// the packet matches in the written direction or, for "<>", either way.
+func (s *Sig) headerMatch(p *Packet) bool {
+	if s.proto.ipProto != 0 && s.proto.ipProto != p.Proto {
+		return false
+	}
+	if s.anyHeader {
+		return true
+	}
+	if s.match4(p.Src, p.SrcPort, p.Dst, p.DstPort) {
+		return true
+	}
+	return s.bidir && s.match4(p.Dst, p.DstPort, p.Src, p.SrcPort)
+}
+
+func (s *Sig) match4(sa netip.Addr, sp uint16, da netip.Addr, dp uint16) bool {
+	if s.src != nil && !s.src.Contains(sa) {
+		return false
+	}
+	if s.dst != nil && !s.dst.Contains(da) {
+		return false
+	}
+	// Ports only mean something for protocols with ports; Suricata ignores
+	// them for ICMP and other protocols.
+	if s.sp != nil && !s.sp.Contains(sp) {
+		return false
+	}
+	if s.dp != nil && !s.dp.Contains(dp) {
+		return false
+	}
+	return true
+}
+
+// Blocks reports whether the rule's action drops or rejects traffic (what
+// an inline IPS blocks).
+func (s *Sig) Blocks() bool {
+	switch s.Rule.Action {
+	case ruleparser.ActionDrop, ruleparser.ActionReject, ruleparser.ActionRejectSrc,
+		ruleparser.ActionRejectDst, ruleparser.ActionRejectBoth, ruleparser.ActionSdrop:
+		return true
+	}
+	return false
+}
+
+// Metadata returns the rule's metadata pairs grouped by key, in rule order.
+func (s *Sig) Metadata() (keys []string, values [][]string) {
+	for _, o := range s.Rule.Options {
+		m, ok := o.(*ruleparser.Metadata)
+		if !ok {
+			continue
+		}
+		for _, kv := range m.Pairs {
+			i := slices.Index(keys, kv.Key)
+			if i < 0 {
+				keys = append(keys, kv.Key)
+				values = append(values, nil)
+				i = len(keys) - 1
+			}
+			values[i] = append(values[i], kv.Value)
+		}
+	}
+	return keys, values
+}

@@ -1,0 +1,22 @@
+package detect
+
+import "vigil/detect/pcre"
+
+// Thread is one worker's detection state: byte variables, inspection
+// scratch, transform buffers and counters. It is not safe for concurrent
+// use; each worker owns one.
+type Thread struct {
+	vars    [maxVars]uint64
+	st      inspectState
+	scratch [2][]byte
+	flip    int
+	re      *pcre.Matcher
+	b64     []byte // output of the last base64_decode
+	Stats   ThreadStats
+}
+
+// ThreadStats are a worker's detection counters, read by metrics.
+type ThreadStats struct {
+	InspectLimit uint64 // lists abandoned at the step limit
+	PCRELimit    uint64 // pcre evaluations stopped by the match limit
+}
