@@ -1,0 +1,186 @@
+package applayer
+
+// Protocol detection by content, in the spirit of Suricata's probing parsers
+// and pattern matchers: each Entry of a Registry has a probe per direction
+// that looks at the first bytes of that direction and answers match, no
+// match, or need more data. Ports are only a hint: entries whose ports match
+// are tried first, and entries with weak probes (DNS, banners) can require
+// their ports.
+
+// ProbeResult is the answer of a probe.
+type ProbeResult uint8
+
+// Probe results.
+const (
+	ProbeNeedMore ProbeResult = iota // too few bytes to decide
+	ProbeMatch                       // the bytes start this protocol
+	ProbeNoMatch                     // the bytes cannot start this protocol
+)
+
+// ProbeFunc inspects the first bytes of one direction of a flow.
+type ProbeFunc func(data []byte) ProbeResult
+
+// Transport says which transports an Entry applies to.
+type Transport uint8
+
+// Transports (bit set).
+const (
+	TCP Transport = 1 << iota
+	UDP
+)
+
+// Entry describes one protocol to the detector.
+type Entry struct {
+	Proto     Proto
+	Transport Transport
+	// Ports are the protocol's usual server ports (hint).
+	Ports []uint16
+	// PortRequired restricts the probes to flows with one of Ports on
+	// either side; used for protocols whose content probe is weak.
+	PortRequired bool
+	// ToServer and ToClient probe the first bytes of each direction; a
+	// nil probe never matches that direction.
+	ToServer, ToClient ProbeFunc
+	// New returns a fresh parser for a flow of this protocol; nil for
+	// detection-only protocols.
+	New func() Parser
+}
+
+// Registry is an immutable, ordered table of Entry values. Safe for
+// concurrent use.
+type Registry struct {
+	entries  []Entry
+	maxBytes int
+}
+
+// DefaultMaxProbeBytes is how many bytes per direction detection looks at
+// before it gives up on that direction.
+const DefaultMaxProbeBytes = 2048
+
+// NewRegistry returns a registry over entries (copied), tried in order.
+// maxBytes <= 0 selects DefaultMaxProbeBytes. At most 32 entries.
+func NewRegistry(maxBytes int, entries ...Entry) *Registry {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxProbeBytes
+	}
+	if len(entries) > 32 {
+		entries = entries[:32]
+	}
+	return &Registry{entries: append([]Entry(nil), entries...), maxBytes: maxBytes}
+}
+
+// Entries returns the registry's table (read-only).
+func (r *Registry) Entries() []Entry { return r.entries }
+
+// Lookup returns the entry of p.
+func (r *Registry) Lookup(p Proto) (Entry, bool) {
+	for _, e := range r.entries {
+		if e.Proto == p {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// Detection is the per-flow detection state. The zero value is ready; it
+// keeps a copy of at most the registry's max probe bytes per direction.
+type Detection struct {
+	buf      [2][]byte
+	excluded [2]uint32 // entries that said no for a direction
+	failed   [2]bool
+	proto    Proto
+}
+
+// Proto returns the detected protocol: ProtoUnknown while undecided,
+// ProtoFailed when detection gave up.
+func (d *Detection) Proto() Proto { return d.proto }
+
+// Reset clears d for reuse by another flow, keeping its buffers.
+func (d *Detection) Reset() {
+	d.buf[0], d.buf[1] = d.buf[0][:0], d.buf[1][:0]
+	d.excluded = [2]uint32{}
+	d.failed = [2]bool{}
+	d.proto = ProtoUnknown
+}
+
+func hasPort(ports []uint16, sp, dp uint16) bool {
+	for _, p := range ports {
+		if p == sp || p == dp {
+			return true
+		}
+	}
+	return false
+}
+
+// Detect feeds the next in-order bytes of direction dir of a flow whose
+// ports are sp (source of the flow's first packet) and dp, and returns the
+// protocol once decided (also on every later call), ProtoUnknown while more
+// data is needed, or ProtoFailed. For UDP each datagram is probed on its
+// own; for TCP the bytes of a direction accumulate up to the limit. data is
+// copied when it must be kept.
+func (r *Registry) Detect(d *Detection, t Transport, dir Direction, data []byte, sp, dp uint16) Proto {
+	if d.proto != ProtoUnknown || len(data) == 0 {
+		return d.proto
+	}
+	di := dir & 1
+	if d.failed[di] {
+		return d.proto
+	}
+	probe := data
+	if t == TCP {
+		{
+			room := r.maxBytes - len(d.buf[di])
+			if room > len(data) {
+				room = len(data)
+			}
+			if room > 0 {
+				d.buf[di] = append(d.buf[di], data[:room]...)
+			}
+			probe = d.buf[di]
+		}
+	} else if len(probe) > r.maxBytes {
+		probe = probe[:r.maxBytes]
+	}
+	pending := false
+	// Two passes: port-hinted entries first, then the rest.
+	for pass := 0; pass < 2; pass++ {
+		for i := range r.entries {
+			e := &r.entries[i]
+			if e.Transport&t == 0 || d.excluded[di]&(1<<uint(i)) != 0 {
+				continue
+			}
+			hinted := hasPort(e.Ports, sp, dp)
+			if (pass == 0) != hinted {
+				continue
+			}
+			if e.PortRequired && !hinted {
+				d.excluded[di] |= 1 << uint(i)
+				continue
+			}
+			f := e.ToServer
+			if dir == ToClient {
+				f = e.ToClient
+			}
+			res := ProbeNoMatch
+			if f != nil {
+				res = f(probe)
+			}
+			switch res {
+			case ProbeMatch:
+				d.proto = e.Proto
+				return d.proto
+			case ProbeNoMatch:
+				d.excluded[di] |= 1 << uint(i)
+			default:
+				pending = true
+			}
+		}
+	}
+	if !pending || (t == TCP && len(probe) >= r.maxBytes) {
+		d.failed[di] = true
+		if d.failed[di^1] || t == UDP {
+			d.proto = ProtoFailed
+		}
+	}
+	return d.proto
+}

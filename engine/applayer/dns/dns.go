@@ -1,0 +1,283 @@
+package dns
+
+import (
+	"strconv"
+
+	"vigil/engine/applayer"
+)
+
+// MaxTx caps live transactions per flow; the oldest are dropped first.
+const MaxTx = 256
+
+// Tx is one DNS transaction: a request and the response with its id.
+// Either may be nil (response without request, unanswered query).
+type Tx struct {
+	Request, Response *Message
+	id                uint64
+	opcode            [1]byte
+}
+
+var _ applayer.Tx = (*Tx)(nil)
+
+// Proto returns applayer.ProtoDNS.
+func (t *Tx) Proto() applayer.Proto { return applayer.ProtoDNS }
+
+// ID returns the transaction id (creation order, not the DNS id).
+func (t *Tx) ID() uint64 { return t.id }
+
+// Complete reports whether the request (ToServer) or response (ToClient)
+// was seen.
+func (t *Tx) Complete(dir applayer.Direction) bool {
+	if dir == applayer.ToClient {
+		return t.Response != nil
+	}
+	return t.Request != nil
+}
+
+func (t *Tx) msg(dir applayer.Direction) *Message {
+	if dir == applayer.ToClient && t.Response != nil {
+		return t.Response
+	}
+	if t.Request != nil {
+		return t.Request
+	}
+	return t.Response
+}
+
+// Buffer returns the first element of a DNS buffer (see BufferAt).
+func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
+	v, _ := t.BufferAt(dir, b, 0)
+	return v
+}
+
+// BufferAt returns element i of dns.query (the question names of the
+// message in direction dir) or dns.opcode (one byte).
+func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
+	m := t.msg(dir)
+	if m == nil {
+		return nil, false
+	}
+	switch b {
+	case applayer.DNSQuery:
+		if i < len(m.Questions) {
+			return m.Questions[i].Name, true
+		}
+	case applayer.DNSOpcode:
+		if i == 0 {
+			t.opcode[0] = m.Opcode()
+			return t.opcode[:], true
+		}
+	}
+	return nil, false
+}
+
+type stream struct {
+	buf []byte // partial length-prefixed message
+	err bool
+}
+
+// Parser parses the DNS messages of one flow (UDP or TCP).
+type Parser struct {
+	txs   []*Tx
+	next  uint64
+	tcp   [2]stream
+	state applayer.State
+	// Malformed counts messages that could not be decoded.
+	Malformed int
+}
+
+var _ applayer.Parser = (*Parser)(nil)
+
+// New returns a parser for one flow.
+func New() *Parser { return &Parser{} }
+
+// State reports StateError when a TCP direction lost framing.
+func (p *Parser) State() applayer.State { return p.state }
+
+// TxCount returns the number of live transactions.
+func (p *Parser) TxCount() int { return len(p.txs) }
+
+// TxAt returns live transaction i.
+func (p *Parser) TxAt(i int) applayer.Tx { return p.txs[i] }
+
+// Tx returns live transaction i with its concrete type.
+func (p *Parser) Tx(i int) *Tx { return p.txs[i] }
+
+// Prune drops transactions with ID below `below`.
+func (p *Parser) Prune(below uint64) {
+	n := 0
+	for n < len(p.txs) && p.txs[n].id < below {
+		n++
+	}
+	p.drop(n)
+}
+
+func (p *Parser) drop(n int) {
+	if n == 0 {
+		return
+	}
+	copy(p.txs, p.txs[n:])
+	for i := len(p.txs) - n; i < len(p.txs); i++ {
+		p.txs[i] = nil
+	}
+	p.txs = p.txs[:len(p.txs)-n]
+}
+
+// ParseDatagram handles one UDP payload.
+func (p *Parser) ParseDatagram(dir applayer.Direction, data []byte) {
+	p.message(dir, data)
+}
+
+func (p *Parser) message(dir applayer.Direction, data []byte) {
+	m, ok := Decode(data)
+	if !ok {
+		p.Malformed++
+		return
+	}
+	if !m.Response() {
+		p.add(&Tx{Request: &m})
+		return
+	}
+	// Match the oldest unanswered request with the same id.
+	for _, t := range p.txs {
+		if t.Response == nil && t.Request != nil && t.Request.ID == m.ID {
+			t.Response = &m
+			return
+		}
+	}
+	p.add(&Tx{Response: &m})
+}
+
+func (p *Parser) add(t *Tx) {
+	if len(p.txs) >= MaxTx {
+		p.drop(1)
+	}
+	t.id = p.next
+	p.next++
+	p.txs = append(p.txs, t)
+}
+
+// Parse handles the next in-order bytes of a TCP direction: messages with
+// a 2-byte length prefix, possibly split or pipelined.
+func (p *Parser) Parse(dir applayer.Direction, data []byte) {
+	s := &p.tcp[dir&1]
+	for len(data) > 0 && !s.err {
+		if len(s.buf) == 0 && len(data) >= 2 {
+			l := int(data[0])<<8 | int(data[1])
+			if len(data) >= 2+l {
+				p.frame(dir, s, data[2:2+l])
+				data = data[2+l:]
+				continue
+			}
+		}
+		if len(s.buf) < 2 {
+			k := min(2-len(s.buf), len(data))
+			s.buf = append(s.buf, data[:k]...)
+			data = data[k:]
+			continue
+		}
+		need := 2 + (int(s.buf[0])<<8 | int(s.buf[1]))
+		k := min(need-len(s.buf), len(data))
+		s.buf = append(s.buf, data[:k]...)
+		data = data[k:]
+		if len(s.buf) == need {
+			p.frame(dir, s, s.buf[2:])
+			s.buf = s.buf[:0]
+		}
+	}
+}
+
+func (p *Parser) frame(dir applayer.Direction, s *stream, msg []byte) {
+	if len(msg) < 12 {
+		s.err = true
+		p.state |= applayer.StateError
+		return
+	}
+	p.message(dir, msg)
+}
+
+// Gap on TCP loses the framing: the direction stops being parsed.
+func (p *Parser) Gap(dir applayer.Direction, n int) {
+	if n <= 0 {
+		return
+	}
+	p.tcp[dir&1].err = true
+	p.tcp[dir&1].buf = p.tcp[dir&1].buf[:0]
+	p.state |= applayer.StateGap
+}
+
+// EVE is Suricata 8's "dns" object (version 3) for one message.
+type EVE struct {
+	Version     int    // always 3
+	Type        string // "request" or "response"
+	TxID        uint64
+	ID          uint16
+	Flags       string // hex of the header flags, e.g. "8180"
+	QR, AA, TC  bool
+	RD, RA, Z   bool
+	Opcode      int
+	Rcode       string
+	Queries     []EVEQuery
+	Answers     []EVEAnswer
+	Authorities []EVEAnswer
+	Additionals []EVEAnswer
+}
+
+// EVEQuery is one entry of "queries".
+type EVEQuery struct {
+	RRName, RRType string
+}
+
+// EVEAnswer is one entry of "answers", "authorities" or "additionals".
+// RData is empty for SOA/SRV (SOA/SRV set) and undecoded types.
+type EVEAnswer struct {
+	RRName, RRType string
+	TTL            uint32
+	RData          string
+	SOA            *SOA
+	SRV            *SRV
+}
+
+// EVE returns the EVE record of the request (dir ToServer) or the response
+// (ToClient); ok is false if that message is missing.
+func (t *Tx) EVE(dir applayer.Direction) (e EVE, ok bool) {
+	m := t.Request
+	e.Type = "request"
+	if dir == applayer.ToClient {
+		m = t.Response
+		e.Type = "response"
+	}
+	if m == nil {
+		return e, false
+	}
+	e.Version = 3
+	e.TxID = t.id
+	e.ID = m.ID
+	e.Flags = strconv.FormatUint(uint64(m.Flags), 16)
+	e.QR = m.Flags&flagQR != 0
+	e.AA = m.Flags&flagAA != 0
+	e.TC = m.Flags&flagTC != 0
+	e.RD = m.Flags&flagRD != 0
+	e.RA = m.Flags&flagRA != 0
+	e.Z = m.Flags&flagZ != 0
+	e.Opcode = int(m.Opcode())
+	e.Rcode = RcodeName(m.Rcode())
+	for _, q := range m.Questions {
+		e.Queries = append(e.Queries, EVEQuery{RRName: string(q.Name), RRType: TypeName(q.Type)})
+	}
+	conv := func(rrs []RR) []EVEAnswer {
+		var out []EVEAnswer
+		for _, r := range rrs {
+			if r.Type == 41 { // OPT pseudo-record is not logged
+				continue
+			}
+			out = append(out, EVEAnswer{RRName: string(r.Name), RRType: TypeName(r.Type), TTL: r.TTL,
+				RData: r.Data, SOA: r.SOA, SRV: r.SRV})
+		}
+		return out
+	}
+	e.Answers = conv(m.Answers)
+	e.Authorities = conv(m.Authorities)
+	e.Additionals = conv(m.Additionals)
+	return e, true
+}

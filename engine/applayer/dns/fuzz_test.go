@@ -1,0 +1,66 @@
+package dns
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"vigil/engine/applayer"
+)
+
+// TestWriteSeeds regenerates testdata/*.bin with VIGIL_WRITE_SEEDS=1.
+func TestWriteSeeds(t *testing.T) {
+	if os.Getenv("VIGIL_WRITE_SEEDS") == "" {
+		t.Skip("set VIGIL_WRITE_SEEDS=1 to regenerate seeds")
+	}
+	for name, b := range map[string][]byte{"query.bin": query, "response.bin": response} {
+		if err := os.WriteFile(filepath.Join("testdata", name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// FuzzDNS decodes a message as a UDP datagram and as a TCP stream split at
+// step, and checks that nothing panics and EVE records are consistent.
+func FuzzDNS(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.bin")
+	if len(files) == 0 {
+		f.Fatal("no seeds in testdata")
+	}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, uint8(0))
+		f.Add(b, uint8(5))
+	}
+	f.Fuzz(func(t *testing.T, msg []byte, step uint8) {
+		p := New()
+		p.ParseDatagram(applayer.ToServer, msg)
+		p.ParseDatagram(applayer.ToClient, msg)
+		stream := append([]byte{byte(len(msg) >> 8), byte(len(msg))}, msg...)
+		stream = append(stream, stream...)
+		n := max(int(step), 1)
+		for i := 0; i < len(stream); i += n {
+			p.Parse(applayer.ToServer, stream[i:min(i+n, len(stream))])
+		}
+		for i := 0; i < p.TxCount(); i++ {
+			tx := p.Tx(i)
+			for _, d := range []applayer.Direction{applayer.ToServer, applayer.ToClient} {
+				if e, ok := tx.EVE(d); ok && e.Version != 3 {
+					t.Fatalf("version %d", e.Version)
+				}
+				for j := 0; ; j++ {
+					v, ok := tx.BufferAt(d, applayer.DNSQuery, j)
+					if !ok {
+						break
+					}
+					if len(v) > maxNameLen+64 {
+						t.Fatalf("name of %d bytes", len(v))
+					}
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,297 @@
+package http
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"io"
+
+	"vigil/engine/applayer"
+)
+
+// Tx is one HTTP transaction: a request and its response.
+type Tx struct {
+	Req, Resp Message
+
+	id     uint64
+	parser *Parser
+
+	// cached derived buffers; nil = not built yet
+	uriNorm, host, hostRaw []byte
+	hdr, names, start      [2][]byte
+	decoded                []byte
+	decodedOK              bool
+	multi                  map[applayer.BufferID][]byte // joined repeated headers
+}
+
+var _ applayer.Tx = (*Tx)(nil)
+
+func (t *Tx) reset() {
+	t.Req.reset()
+	t.Resp.reset()
+	t.uriNorm, t.host, t.hostRaw = t.uriNorm[:0:0], nil, nil
+	t.hdr, t.names, t.start = [2][]byte{}, [2][]byte{}, [2][]byte{}
+	t.decoded, t.decodedOK, t.multi = nil, false, nil
+	t.parser = nil
+}
+
+// Proto returns applayer.ProtoHTTP.
+func (t *Tx) Proto() applayer.Proto { return applayer.ProtoHTTP }
+
+// ID returns the transaction id (0-based, in request order).
+func (t *Tx) ID() uint64 { return t.id }
+
+// Complete reports whether the request (ToServer) or response (ToClient)
+// is complete.
+func (t *Tx) Complete(dir applayer.Direction) bool { return t.msg(dir).done }
+
+// BufferAt returns Buffer for i == 0; HTTP/1 buffers are single.
+func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
+	if i != 0 {
+		return nil, false
+	}
+	v := t.Buffer(dir, b)
+	return v, v != nil
+}
+
+func (t *Tx) hdrValue(m *Message, id applayer.BufferID, name string) []byte {
+	n := 0
+	var v []byte
+	for i := range m.Headers {
+		if equalFold(m.Headers[i].Name, name) {
+			n++
+			v = m.Headers[i].Value
+		}
+	}
+	if n <= 1 {
+		if n == 1 && v == nil {
+			return []byte{}
+		}
+		return v
+	}
+	key := id
+	if m == &t.Resp {
+		key |= 0x80
+	}
+	if j, ok := t.multi[key]; ok {
+		return j
+	}
+	if t.multi == nil {
+		t.multi = make(map[applayer.BufferID][]byte)
+	}
+	j := m.getAll(name)
+	t.multi[key] = j
+	return j
+}
+
+// Buffer returns the content of sticky buffer b for inspection in direction
+// dir (see applayer.Tx), or nil if absent.
+func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
+	req, resp := &t.Req, &t.Resp
+	m := t.msg(dir)
+	hasHead := func(m *Message) bool { return len(m.Line) > 0 }
+	switch b {
+	case applayer.HTTPURI:
+		if req.URI == nil {
+			return nil
+		}
+		if t.uriNorm == nil {
+			t.uriNorm = NormalizeURI(nil, req.URI)
+		}
+		return t.uriNorm
+	case applayer.HTTPURIRaw:
+		return req.URI
+	case applayer.HTTPMethod:
+		return req.Method
+	case applayer.HTTPRequestLine:
+		if !hasHead(req) {
+			return nil
+		}
+		return req.Line
+	case applayer.HTTPResponseLine:
+		if !hasHead(resp) {
+			return nil
+		}
+		return resp.Line
+	case applayer.HTTPStatCode:
+		return resp.Status
+	case applayer.HTTPStatMsg:
+		if !hasHead(resp) {
+			return nil
+		}
+		return resp.Reason
+	case applayer.HTTPProtocol:
+		return m.Protocol
+	case applayer.HTTPHeader, applayer.HTTPResponseHeader:
+		if b == applayer.HTTPResponseHeader {
+			dir, m = applayer.ToClient, resp
+		}
+		if !hasHead(m) || len(m.Headers) == 0 {
+			return nil
+		}
+		d := dir & 1
+		if t.hdr[d] == nil {
+			skip := "Cookie"
+			if dir == applayer.ToClient {
+				skip = "Set-Cookie"
+			}
+			var out []byte
+			for _, h := range m.Headers {
+				if equalFold(h.Name, skip) {
+					continue
+				}
+				out = append(append(append(append(out, h.Name...), ": "...), h.Value...), "\r\n"...)
+			}
+			if out == nil {
+				out = []byte{}
+			}
+			t.hdr[d] = out
+		}
+		return t.hdr[d]
+	case applayer.HTTPHeaderRaw:
+		if !hasHead(m) {
+			return nil
+		}
+		return m.HeaderRaw
+	case applayer.HTTPHeaderNames:
+		if !hasHead(m) || len(m.Headers) == 0 {
+			return nil
+		}
+		d := dir & 1
+		if t.names[d] == nil {
+			out := []byte("\r\n")
+			for _, h := range m.Headers {
+				out = append(append(out, h.Name...), "\r\n"...)
+			}
+			t.names[d] = append(out, "\r\n"...)
+		}
+		return t.names[d]
+	case applayer.HTTPStart:
+		if !hasHead(m) {
+			return nil
+		}
+		d := dir & 1
+		if t.start[d] == nil {
+			out := append(append([]byte(nil), m.Line...), "\r\n"...)
+			for _, h := range m.Headers {
+				out = append(append(append(append(out, h.Name...), ": "...), h.Value...), "\r\n"...)
+			}
+			t.start[d] = append(out, "\r\n"...)
+		}
+		return t.start[d]
+	case applayer.HTTPCookie:
+		if dir == applayer.ToClient {
+			return t.hdrValue(resp, b, "Set-Cookie")
+		}
+		return t.hdrValue(req, b, "Cookie")
+	case applayer.HTTPUserAgent:
+		return t.hdrValue(req, b, "User-Agent")
+	case applayer.HTTPHost:
+		if t.host == nil {
+			raw := t.Buffer(dir, applayer.HTTPHostRaw)
+			if raw == nil {
+				return nil
+			}
+			t.host = NormalizeHost(raw)
+		}
+		return t.host
+	case applayer.HTTPHostRaw:
+		if t.hostRaw == nil {
+			if a := uriAuthority(req.URI); a != nil {
+				t.hostRaw = a
+			} else {
+				t.hostRaw = t.hdrValue(req, b, "Host")
+			}
+		}
+		return t.hostRaw
+	case applayer.HTTPAccept:
+		return t.hdrValue(req, b, "Accept")
+	case applayer.HTTPAcceptEnc:
+		return t.hdrValue(req, b, "Accept-Encoding")
+	case applayer.HTTPAcceptLang:
+		return t.hdrValue(req, b, "Accept-Language")
+	case applayer.HTTPReferer:
+		return t.hdrValue(req, b, "Referer")
+	case applayer.HTTPConnection:
+		return t.hdrValue(req, b, "Connection")
+	case applayer.HTTPLocation:
+		return t.hdrValue(resp, b, "Location")
+	case applayer.HTTPServer:
+		return t.hdrValue(resp, b, "Server")
+	case applayer.HTTPContentType:
+		return t.hdrValue(m, b, "Content-Type")
+	case applayer.HTTPContentLen:
+		return t.hdrValue(m, b, "Content-Length")
+	case applayer.HTTPRequestBody:
+		if len(req.Body) == 0 {
+			return nil
+		}
+		return req.Body
+	case applayer.HTTPResponseBody:
+		return t.ResponseBody()
+	case applayer.FileData:
+		if dir == applayer.ToServer {
+			if len(req.Body) == 0 {
+				return nil
+			}
+			return req.Body
+		}
+		return t.ResponseBody()
+	}
+	return nil
+}
+
+// ResponseBody returns the response body with chunking removed and gzip or
+// deflate content coding decoded, up to the response body limit; nil when
+// there is no body yet. A body whose compressed stream is truncated or
+// corrupt yields what decoded before the damage (or the raw bytes when
+// nothing decoded).
+func (t *Tx) ResponseBody() []byte {
+	m := &t.Resp
+	if len(m.Body) == 0 {
+		return nil
+	}
+	enc := bytes.ToLower(bytes.TrimSpace(t.Resp.Get("Content-Encoding")))
+	if len(enc) == 0 || bytes.Equal(enc, []byte("identity")) {
+		return m.Body
+	}
+	if t.decodedOK {
+		return t.decoded
+	}
+	limit := DefaultBodyLimit
+	if t.parser != nil {
+		limit = t.parser.cfg.ResponseBodyLimit
+	}
+	var out []byte
+	switch {
+	case bytes.Equal(enc, []byte("gzip")) || bytes.Equal(enc, []byte("x-gzip")):
+		out = decompress(m.Body, limit, func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) })
+	case bytes.Equal(enc, []byte("deflate")):
+		out = decompress(m.Body, limit, func(r io.Reader) (io.Reader, error) { return zlib.NewReader(r) })
+		if out == nil {
+			out = decompress(m.Body, limit, func(r io.Reader) (io.Reader, error) { return flate.NewReader(r), nil })
+		}
+	}
+	if out == nil {
+		out = m.Body
+	}
+	t.decoded, t.decodedOK = out, true
+	return out
+}
+
+// decompress inflates src up to limit output bytes. It returns nil when no
+// byte could be decoded.
+func decompress(src []byte, limit int, open func(io.Reader) (io.Reader, error)) []byte {
+	r, err := open(bytes.NewReader(src))
+	if err != nil {
+		return nil
+	}
+	out := make([]byte, 0, min(limit, 4*len(src)+512))
+	buf := bytes.NewBuffer(out)
+	_, _ = io.Copy(buf, io.LimitReader(r, int64(limit))) // truncated streams keep what decoded
+	if buf.Len() == 0 {
+		return nil
+	}
+	return buf.Bytes()
+}

@@ -1,0 +1,276 @@
+package applayer
+
+// Content probes for the protocols Vigil detects. They are pure functions
+// of the first bytes of a direction and allocate nothing.
+
+// httpMethods are the request methods the HTTP probe accepts (with a
+// following space), matched case-insensitively like Suricata's HTTP
+// detection patterns.
+var httpMethods = []string{
+	"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "CONNECT", "TRACE",
+	"PATCH", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK",
+	"UNLOCK", "SEARCH", "CHECKOUT", "REPORT", "MERGE", "MKACTIVITY",
+	"SUBSCRIBE", "UNSUBSCRIBE", "NOTIFY", "M-SEARCH", "POLL", "BCOPY",
+	"BDELETE", "BMOVE", "BPROPFIND", "BPROPPATCH", "LABEL", "UPDATE",
+	"VERSION-CONTROL", "MKWORKSPACE", "BASELINE-CONTROL", "ACL",
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// prefixFold compares data with the pattern p case-insensitively: match if
+// data starts with p, need-more if data is a proper prefix of p.
+func prefixFold(data []byte, p string) ProbeResult {
+	n := len(p)
+	if len(data) < n {
+		n = len(data)
+	}
+	for i := 0; i < n; i++ {
+		if lower(data[i]) != lower(p[i]) {
+			return ProbeNoMatch
+		}
+	}
+	if n < len(p) {
+		return ProbeNeedMore
+	}
+	return ProbeMatch
+}
+
+// ProbeHTTPRequest matches a request line start: a known method followed by
+// a space or tab.
+func ProbeHTTPRequest(data []byte) ProbeResult {
+	res := ProbeNoMatch
+	for _, m := range httpMethods {
+		switch prefixFold(data, m) {
+		case ProbeNeedMore:
+			res = ProbeNeedMore
+		case ProbeMatch:
+			if len(data) == len(m) {
+				res = ProbeNeedMore
+				continue
+			}
+			if c := data[len(m)]; c == ' ' || c == '\t' {
+				return ProbeMatch
+			}
+		}
+	}
+	return res
+}
+
+// ProbeHTTPResponse matches a status line start "HTTP/1.".
+func ProbeHTTPResponse(data []byte) ProbeResult { return prefixFold(data, "HTTP/1.") }
+
+// ProbeTLS matches a TLS record carrying a handshake (0x16 0x03 0x00-0x04,
+// then a ClientHello or ServerHello), or an SSLv2-framed ClientHello.
+func ProbeTLS(data []byte) ProbeResult {
+	if len(data) == 0 {
+		return ProbeNeedMore
+	}
+	if data[0] == 0x16 {
+		if len(data) < 6 {
+			if len(data) >= 2 && data[1] != 3 {
+				return ProbeNoMatch
+			}
+			if len(data) >= 3 && data[2] > 4 {
+				return ProbeNoMatch
+			}
+			return ProbeNeedMore
+		}
+		if data[1] != 3 || data[2] > 4 {
+			return ProbeNoMatch
+		}
+		if l := int(data[3])<<8 | int(data[4]); l == 0 || l > 16384+2048 {
+			return ProbeNoMatch
+		}
+		if data[5] == 1 || data[5] == 2 {
+			return ProbeMatch
+		}
+		return ProbeNoMatch
+	}
+	// SSLv2 record: 2-byte length with the high bit set, msg type 1
+	// (CLIENT-HELLO), version 0x0002 or 0x03xx.
+	if data[0]&0x80 != 0 {
+		if len(data) < 5 {
+			return ProbeNeedMore
+		}
+		if data[2] == 1 && ((data[3] == 0 && data[4] == 2) || (data[3] == 3 && data[4] <= 3)) {
+			return ProbeMatch
+		}
+	}
+	return ProbeNoMatch
+}
+
+// ProbeTLSServer is the to-client probe: a ServerHello (or an SSLv2
+// SERVER-HELLO, type 4) record.
+func ProbeTLSServer(data []byte) ProbeResult {
+	if len(data) > 0 && data[0]&0x80 != 0 && data[0] != 0x80|0x16 {
+		if len(data) < 3 {
+			return ProbeNeedMore
+		}
+		if data[2] == 4 {
+			return ProbeMatch
+		}
+		return ProbeNoMatch
+	}
+	return ProbeTLS(data)
+}
+
+// ProbeSSH matches an identification string "SSH-".
+func ProbeSSH(data []byte) ProbeResult { return prefixFold(data, "SSH-") }
+
+// dnsHeaderSane checks a DNS header and that the first question's name is
+// well formed. toServer requires QR=0.
+func dnsHeaderSane(msg []byte, toServer bool) ProbeResult {
+	if len(msg) < 12 {
+		return ProbeNeedMore
+	}
+	flags := uint16(msg[2])<<8 | uint16(msg[3])
+	qr := flags&0x8000 != 0
+	opcode := (flags >> 11) & 0xf
+	if toServer && qr {
+		return ProbeNoMatch
+	}
+	if opcode > 6 || opcode == 3 {
+		return ProbeNoMatch
+	}
+	qd := int(msg[4])<<8 | int(msg[5])
+	an := int(msg[6])<<8 | int(msg[7])
+	if qd == 0 && an == 0 && opcode != 4 {
+		// Most messages carry a question; NOTIFY aside.
+		if !qr {
+			return ProbeNoMatch
+		}
+	}
+	if qd > 64 {
+		return ProbeNoMatch
+	}
+	if qd > 0 {
+		// Walk the first name (labels or a pointer).
+		off := 12
+		for n := 0; ; n++ {
+			if off >= len(msg) {
+				return ProbeNeedMore
+			}
+			l := int(msg[off])
+			if l == 0 {
+				off++
+				break
+			}
+			if l&0xc0 == 0xc0 {
+				off += 2
+				break
+			}
+			if l&0xc0 != 0 || n > 127 {
+				return ProbeNoMatch
+			}
+			off += 1 + l
+		}
+		if off+4 > len(msg) {
+			return ProbeNeedMore
+		}
+	}
+	return ProbeMatch
+}
+
+// ProbeDNSUDPRequest checks a DNS query datagram.
+func ProbeDNSUDPRequest(data []byte) ProbeResult {
+	if r := dnsHeaderSane(data, true); r != ProbeNeedMore {
+		return r
+	}
+	return ProbeNoMatch // a datagram is complete: too short is no match
+}
+
+// ProbeDNSUDPResponse checks a DNS response datagram.
+func ProbeDNSUDPResponse(data []byte) ProbeResult {
+	if r := dnsHeaderSane(data, false); r != ProbeNeedMore {
+		return r
+	}
+	return ProbeNoMatch
+}
+
+func probeDNSTCP(data []byte, toServer bool) ProbeResult {
+	if len(data) < 2 {
+		return ProbeNeedMore
+	}
+	l := int(data[0])<<8 | int(data[1])
+	if l < 12 {
+		return ProbeNoMatch
+	}
+	msg := data[2:]
+	if len(msg) > l {
+		msg = msg[:l]
+	}
+	r := dnsHeaderSane(msg, toServer)
+	if r == ProbeNeedMore && len(msg) == l {
+		return ProbeNoMatch
+	}
+	return r
+}
+
+// ProbeDNSTCPRequest checks a length-prefixed DNS query.
+func ProbeDNSTCPRequest(data []byte) ProbeResult { return probeDNSTCP(data, true) }
+
+// ProbeDNSTCPResponse checks a length-prefixed DNS response.
+func ProbeDNSTCPResponse(data []byte) ProbeResult { return probeDNSTCP(data, false) }
+
+// probeReply matches a server greeting "220" followed by ' ' or '-'.
+func probeReply(data []byte) ProbeResult {
+	if r := prefixFold(data, "220"); r != ProbeMatch {
+		return r
+	}
+	if len(data) < 4 {
+		return ProbeNeedMore
+	}
+	if data[3] == ' ' || data[3] == '-' {
+		return ProbeMatch
+	}
+	return ProbeNoMatch
+}
+
+func probeCommands(data []byte, cmds []string) ProbeResult {
+	res := ProbeNoMatch
+	for _, c := range cmds {
+		switch prefixFold(data, c) {
+		case ProbeMatch:
+			return ProbeMatch
+		case ProbeNeedMore:
+			res = ProbeNeedMore
+		}
+	}
+	return res
+}
+
+var ftpCommands = []string{"USER ", "PASS ", "AUTH TLS", "AUTH SSL", "FEAT", "PORT ", "PASV", "SYST"}
+var smtpCommands = []string{"EHLO ", "HELO ", "EHLO\r", "HELO\r"}
+
+// ProbeFTPRequest matches common first FTP commands.
+func ProbeFTPRequest(data []byte) ProbeResult { return probeCommands(data, ftpCommands) }
+
+// ProbeFTPBanner matches the "220" greeting; the FTP entry requires its
+// ports because SMTP greets the same way.
+func ProbeFTPBanner(data []byte) ProbeResult { return probeReply(data) }
+
+// ProbeSMTPRequest matches EHLO/HELO.
+func ProbeSMTPRequest(data []byte) ProbeResult { return probeCommands(data, smtpCommands) }
+
+// ProbeSMTPBanner matches the "220" greeting (port-required entry).
+func ProbeSMTPBanner(data []byte) ProbeResult { return probeReply(data) }
+
+// DefaultEntries returns the detection table without parsers (New is nil):
+// package applayer/all adds the parsers. Order matters: strong content
+// probes first.
+func DefaultEntries() []Entry {
+	return []Entry{
+		{Proto: ProtoHTTP, Transport: TCP, Ports: []uint16{80, 8080, 8000, 3128}, ToServer: ProbeHTTPRequest, ToClient: ProbeHTTPResponse},
+		{Proto: ProtoTLS, Transport: TCP, Ports: []uint16{443, 465, 993, 995, 8443}, ToServer: ProbeTLS, ToClient: ProbeTLSServer},
+		{Proto: ProtoSSH, Transport: TCP, Ports: []uint16{22}, ToServer: ProbeSSH, ToClient: ProbeSSH},
+		{Proto: ProtoDNS, Transport: UDP, Ports: []uint16{53, 5353}, PortRequired: true, ToServer: ProbeDNSUDPRequest, ToClient: ProbeDNSUDPResponse},
+		{Proto: ProtoDNS, Transport: TCP, Ports: []uint16{53}, PortRequired: true, ToServer: ProbeDNSTCPRequest, ToClient: ProbeDNSTCPResponse},
+		{Proto: ProtoFTP, Transport: TCP, Ports: []uint16{21}, PortRequired: true, ToServer: ProbeFTPRequest, ToClient: ProbeFTPBanner},
+		{Proto: ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, PortRequired: true, ToServer: ProbeSMTPRequest, ToClient: ProbeSMTPBanner},
+	}
+}

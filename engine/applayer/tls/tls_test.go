@@ -1,0 +1,218 @@
+package tls
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	gotls "crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"vigil/engine/applayer"
+)
+
+// recConn records what one side writes.
+type recConn struct {
+	net.Conn
+	mu  *sync.Mutex
+	log *[]chunk
+	dir applayer.Direction
+}
+
+type chunk struct {
+	dir  applayer.Direction
+	data []byte
+}
+
+func (c recConn) Write(b []byte) (int, error) {
+	c.mu.Lock()
+	*c.log = append(*c.log, chunk{c.dir, append([]byte(nil), b...)})
+	c.mu.Unlock()
+	return c.Conn.Write(b)
+}
+
+func selfSigned(t *testing.T) gotls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(0xA1B2C3),
+		Subject: pkix.Name{Country: []string{"US"}, Organization: []string{"Vigil Test"},
+			CommonName: "test.example"},
+		NotBefore: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC),
+		NotAfter:  time.Date(2034, 1, 2, 3, 4, 5, 0, time.UTC),
+		DNSNames:  []string{"test.example"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gotls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// handshake runs a real crypto/tls handshake plus one application write and
+// returns the bytes each side wrote, in order.
+func handshake(t *testing.T, maxVer uint16) []chunk {
+	t.Helper()
+	cs, ss := net.Pipe()
+	var mu sync.Mutex
+	var log []chunk
+	cert := selfSigned(t)
+	srv := gotls.Server(recConn{ss, &mu, &log, applayer.ToClient}, &gotls.Config{
+		Certificates: []gotls.Certificate{cert}, MaxVersion: maxVer, NextProtos: []string{"h2", "http/1.1"}})
+	cli := gotls.Client(recConn{cs, &mu, &log, applayer.ToServer}, &gotls.Config{
+		ServerName: "test.example", InsecureSkipVerify: true, MaxVersion: maxVer, NextProtos: []string{"h2", "http/1.1"}})
+	errc := make(chan error, 1)
+	go func() {
+		err := srv.Handshake()
+		if err == nil {
+			buf := make([]byte, 5)
+			_, err = srv.Read(buf)
+		}
+		errc <- err
+	}()
+	if err := cli.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli.Write([]byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	cs.Close()
+	ss.Close()
+	return log
+}
+
+func TestHandshakeTLS12(t *testing.T) {
+	log := handshake(t, gotls.VersionTLS12)
+	for _, step := range []int{0, 1, 7} {
+		p := New()
+		for _, c := range log {
+			d := c.data
+			n := step
+			if n == 0 {
+				n = len(d)
+			}
+			for len(d) > 0 {
+				k := min(n, len(d))
+				p.Parse(c.dir, d[:k])
+				d = d[k:]
+			}
+		}
+		tx := p.Tx()
+		checks := map[applayer.BufferID]string{
+			applayer.TLSSNI:         "test.example",
+			applayer.TLSCertSubject: "C=US, O=Vigil Test, CN=test.example",
+			applayer.TLSCertIssuer:  "C=US, O=Vigil Test, CN=test.example",
+			applayer.TLSCertSerial:  "00:A1:B2:C3",
+			applayer.TLSVersion:     "TLS 1.2",
+		}
+		for b, w := range checks {
+			if got := string(tx.Buffer(applayer.ToClient, b)); got != w {
+				t.Errorf("step %d: %v = %q, want %q", step, b, got, w)
+			}
+		}
+		if fp := tx.Buffer(applayer.ToClient, applayer.TLSCertFingerprint); len(fp) != 59 || strings.ToLower(string(fp)) != string(fp) {
+			t.Errorf("fingerprint %q", fp)
+		}
+		if !strings.HasPrefix(string(tx.ja4), "t12d") || !strings.Contains(string(tx.ja4), "h2_") {
+			t.Errorf("ja4 = %q", tx.ja4)
+		}
+		if len(tx.ja3Hash) != 32 || len(tx.ja3sHash) != 32 {
+			t.Errorf("ja3 %q ja3s %q", tx.ja3Hash, tx.ja3sHash)
+		}
+		if p.State()&applayer.StateEncrypted == 0 {
+			t.Errorf("step %d: not encrypted at end", step)
+		}
+		e := tx.EVE()
+		if e.NotBefore != "2024-01-02T03:04:05" || e.NotAfter != "2034-01-02T03:04:05" {
+			t.Errorf("validity %q %q", e.NotBefore, e.NotAfter)
+		}
+		if len(e.ServerALPNs) != 1 || e.ServerALPNs[0] != "h2" {
+			t.Errorf("server alpn %v", e.ServerALPNs)
+		}
+	}
+}
+
+func TestHandshakeTLS13(t *testing.T) {
+	log := handshake(t, gotls.VersionTLS13)
+	p := New()
+	for _, c := range log {
+		p.Parse(c.dir, c.data)
+	}
+	tx := p.Tx()
+	if got := VersionString(tx.Version()); got != "TLS 1.3" {
+		t.Errorf("version %q", got)
+	}
+	if !strings.HasPrefix(string(tx.ja4), "t13d") {
+		t.Errorf("ja4 %q", tx.ja4)
+	}
+	if tx.Certs != nil {
+		t.Errorf("TLS 1.3 certificates are encrypted, got %d", len(tx.Certs))
+	}
+	if p.State()&applayer.StateEncrypted == 0 {
+		t.Errorf("not encrypted")
+	}
+}
+
+// TestJA4Vector checks JA4 against a hand-computed ClientHello: two ciphers
+// out of order plus GREASE, SNI, ALPN "h2", two signature algorithms.
+func TestJA4Vector(t *testing.T) {
+	ch := ClientHello{
+		Version:           VersionTLS12,
+		Ciphers:           []uint16{0x0a0a, 0x1302, 0x1301},
+		Extensions:        []uint16{0x2a2a, 0, 16, 13, 43, 10},
+		SNI:               []byte("a"),
+		ALPN:              [][]byte{[]byte("h2")},
+		SigAlgs:           []uint16{0x0403, 0x0804},
+		SupportedVersions: []uint16{0x3a3a, 0x0304, 0x0303},
+		Groups:            []uint16{0x1a1a, 29},
+		PointFormats:      []byte{0},
+	}
+	// ja4_b = sha256("1301,1302")[:12], ja4_c = sha256("000a,000d,002b_0403,0804")[:12]
+	want := "t13d0205h2_" + hash12([]byte("1301,1302")) + "_" + hash12([]byte("000a,000d,002b_0403,0804"))
+	if got := JA4(ch, 't'); got != want {
+		t.Errorf("JA4 = %q, want %q", got, want)
+	}
+	if got, want := string(JA3(ch)), "771,4866-4865,0-16-13-43-10,29,0"; got != want {
+		t.Errorf("JA3 = %q, want %q", got, want)
+	}
+	ch.ALPN = [][]byte{{0xab, '!'}}
+	if got := JA4(ch, 't')[8:10]; got != "a1" {
+		t.Errorf("non-alnum ALPN chars = %q, want a1", got)
+	}
+}
+
+func TestGarbage(t *testing.T) {
+	p := New()
+	p.Parse(applayer.ToServer, []byte("GET / HTTP/1.1\r\n\r\n"))
+	p.Parse(applayer.ToClient, []byte{0x99, 0x99, 0x99, 0x99, 0x99, 0x99})
+	if p.State()&applayer.StateError == 0 {
+		t.Errorf("state %v, want error", p.State())
+	}
+}
+
+func TestSteadyStateAllocs(t *testing.T) {
+	log := handshake(t, gotls.VersionTLS12)
+	p := New()
+	for _, c := range log {
+		p.Parse(c.dir, c.data)
+	}
+	rec := append([]byte{23, 3, 3, 0x05, 0x00}, make([]byte, 0x500)...)
+	if n := testing.AllocsPerRun(100, func() {
+		p.Parse(applayer.ToServer, rec[:700])
+		p.Parse(applayer.ToServer, rec[700:])
+	}); n != 0 {
+		t.Errorf("application data allocates %v per record", n)
+	}
+}

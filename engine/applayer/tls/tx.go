@@ -1,0 +1,283 @@
+package tls
+
+import (
+	"crypto/sha1"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"vigil/engine/applayer"
+)
+
+// Cert is one certificate of the server chain. Parsed fields are empty
+// when crypto/x509 could not parse the DER.
+type Cert struct {
+	DER         []byte
+	Subject     string // Suricata format "C=US, O=Org, CN=name"
+	Issuer      string
+	Serial      string // "00:A1:..." upper-case colon hex of the DER integer
+	Fingerprint string // SHA-1 of DER, lower-case colon hex
+	NotBefore   time.Time
+	NotAfter    time.Time
+	SANs        []string
+}
+
+// Tx is the single transaction of a TLS flow.
+type Tx struct {
+	HasClientHello bool
+	HasServerHello bool
+	Client         ClientHello
+	Server         ServerHello
+	ClientVersion  uint16
+	Certs          []Cert
+	Encrypted      bool
+	Gap            bool
+
+	ja3, ja3Hash, ja3s, ja3sHash, ja4 []byte
+	ver                               []byte
+	subj, iss, serial, fp             []byte
+}
+
+var _ applayer.Tx = (*Tx)(nil)
+
+// Proto returns applayer.ProtoTLS.
+func (t *Tx) Proto() applayer.Proto { return applayer.ProtoTLS }
+
+// ID returns 0.
+func (t *Tx) ID() uint64 { return 0 }
+
+// Complete reports whether the clear-text handshake of dir is over.
+func (t *Tx) Complete(dir applayer.Direction) bool { return t.Encrypted }
+
+// Version returns the negotiated version as Suricata reports it: the
+// ServerHello's supported_versions, else its legacy version; 0 (printed
+// "UNDETERMINED") without a ServerHello.
+func (t *Tx) Version() uint16 {
+	if t.Server.SelectedVersion != 0 {
+		return t.Server.SelectedVersion
+	}
+	if t.HasServerHello {
+		return t.Server.Version
+	}
+	return 0
+}
+
+// JA3 returns the JA3 string and its MD5 hex, nil without a ClientHello.
+func (t *Tx) JA3() (str, hash []byte) { return t.ja3, t.ja3Hash }
+
+// JA3S returns the JA3S string and its MD5 hex, nil without a ServerHello.
+func (t *Tx) JA3S() (str, hash []byte) { return t.ja3s, t.ja3sHash }
+
+// JA4 returns the JA4 fingerprint, nil without a ClientHello.
+func (t *Tx) JA4() []byte { return t.ja4 }
+
+func nonEmpty(s string, cache *[]byte) []byte {
+	if s == "" {
+		return nil
+	}
+	if *cache == nil {
+		*cache = []byte(s)
+	}
+	return *cache
+}
+
+// Buffer returns TLS buffers (see applayer.Tx); tls.certs yields the leaf.
+func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
+	v, _ := t.BufferAt(dir, b, 0)
+	return v
+}
+
+// BufferAt returns element i of a buffer; only tls.certs has more than one.
+func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
+	if b == applayer.TLSCerts {
+		if i < len(t.Certs) {
+			return t.Certs[i].DER, true
+		}
+		return nil, false
+	}
+	if i != 0 {
+		return nil, false
+	}
+	var v []byte
+	var leaf *Cert
+	if len(t.Certs) > 0 {
+		leaf = &t.Certs[0]
+	}
+	switch b {
+	case applayer.TLSSNI:
+		v = t.Client.SNI
+	case applayer.JA3String:
+		v = t.ja3
+	case applayer.JA3Hash:
+		v = t.ja3Hash
+	case applayer.JA3SString:
+		v = t.ja3s
+	case applayer.JA3SHash:
+		v = t.ja3sHash
+	case applayer.JA4Hash:
+		v = t.ja4
+	case applayer.TLSVersion:
+		if t.HasServerHello {
+			if t.ver == nil {
+				t.ver = []byte(VersionString(t.Version()))
+			}
+			v = t.ver
+		}
+	case applayer.TLSCertSubject:
+		if leaf != nil {
+			v = nonEmpty(leaf.Subject, &t.subj)
+		}
+	case applayer.TLSCertIssuer:
+		if leaf != nil {
+			v = nonEmpty(leaf.Issuer, &t.iss)
+		}
+	case applayer.TLSCertSerial:
+		if leaf != nil {
+			v = nonEmpty(leaf.Serial, &t.serial)
+		}
+	case applayer.TLSCertFingerprint:
+		if leaf != nil {
+			v = nonEmpty(leaf.Fingerprint, &t.fp)
+		}
+	}
+	return v, v != nil
+}
+
+// parseCertificates parses a TLS <= 1.2 Certificate message body.
+func (t *Tx) parseCertificates(msg []byte) {
+	if len(msg) < 3 {
+		return
+	}
+	l := int(msg[0])<<16 | int(msg[1])<<8 | int(msg[2])
+	b := msg[3:]
+	if l < len(b) {
+		b = b[:l]
+	}
+	t.Certs = []Cert{}
+	for len(b) >= 3 && len(t.Certs) < 16 {
+		n := int(b[0])<<16 | int(b[1])<<8 | int(b[2])
+		if 3+n > len(b) {
+			break
+		}
+		t.Certs = append(t.Certs, parseCert(clone(b[3:3+n])))
+		b = b[3+n:]
+	}
+}
+
+func colonHex(b []byte, upper bool) string {
+	h := hex.EncodeToString(b)
+	if upper {
+		h = strings.ToUpper(h)
+	}
+	var sb strings.Builder
+	for i := 0; i < len(h); i += 2 {
+		if i > 0 {
+			sb.WriteByte(':')
+		}
+		sb.WriteString(h[i : i+2])
+	}
+	return sb.String()
+}
+
+func parseCert(der []byte) Cert {
+	c := Cert{DER: der}
+	sum := sha1.Sum(der)
+	c.Fingerprint = colonHex(sum[:], false)
+	x, err := x509.ParseCertificate(der)
+	if err != nil {
+		return c
+	}
+	c.Subject = DNString(x.RawSubject)
+	c.Issuer = DNString(x.RawIssuer)
+	c.Serial = colonHex(rawSerial(x.RawTBSCertificate), true)
+	c.NotBefore, c.NotAfter = x.NotBefore.UTC(), x.NotAfter.UTC()
+	c.SANs = x.DNSNames
+	return c
+}
+
+// rawSerial returns the content octets of the serialNumber INTEGER of a
+// TBSCertificate (leading zero kept, as Suricata prints it).
+func rawSerial(tbs []byte) []byte {
+	var seq asn1.RawValue
+	if _, err := asn1.Unmarshal(tbs, &seq); err != nil {
+		return nil
+	}
+	rest := seq.Bytes
+	var v asn1.RawValue
+	rest, err := asn1.Unmarshal(rest, &v)
+	if err != nil {
+		return nil
+	}
+	if v.Class == asn1.ClassContextSpecific && v.Tag == 0 { // [0] version
+		if _, err := asn1.Unmarshal(rest, &v); err != nil {
+			return nil
+		}
+	}
+	if v.Tag != asn1.TagInteger {
+		return nil
+	}
+	return v.Bytes
+}
+
+var attrNames = map[string]string{
+	"2.5.4.3":                    "CN",
+	"2.5.4.6":                    "C",
+	"2.5.4.7":                    "L",
+	"2.5.4.8":                    "ST",
+	"2.5.4.9":                    "street",
+	"2.5.4.10":                   "O",
+	"2.5.4.11":                   "OU",
+	"2.5.4.5":                    "serialNumber",
+	"2.5.4.4":                    "SN",
+	"2.5.4.42":                   "GN",
+	"2.5.4.12":                   "title",
+	"2.5.4.17":                   "postalCode",
+	"2.5.4.15":                   "businessCategory",
+	"2.5.4.46":                   "dnQualifier",
+	"2.5.4.65":                   "pseudonym",
+	"0.9.2342.19200300.100.1.25": "DC",
+	"0.9.2342.19200300.100.1.1":  "UID",
+	"2.5.29.17":                  "subjectAltName",
+	"1.2.840.113549.1.9.1":       "Email",
+	"1.3.6.1.4.1.311.60.2.1.3":   "msJurisdictionCountry",
+	"1.3.6.1.4.1.311.60.2.1.2":   "msJurisdictionStateOrProvince",
+	"1.3.6.1.4.1.311.60.2.1.1":   "msJurisdictionLocality",
+}
+
+// DNString formats a DER Name the way Suricata's EVE subject/issuerdn
+// shows it: attributes in encoded order as SHORT=value, RDNs joined by ", ",
+// multi-valued RDNs by "+"; unknown attribute types print as dotted OIDs.
+func DNString(raw []byte) string {
+	var seq pkix.RDNSequence
+	if rest, err := asn1.Unmarshal(raw, &seq); err != nil || len(rest) != 0 {
+		return ""
+	}
+	var sb strings.Builder
+	for i, rdn := range seq {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		for j, atv := range rdn {
+			if j > 0 {
+				sb.WriteByte('+')
+			}
+			oid := atv.Type.String()
+			if n, ok := attrNames[oid]; ok {
+				sb.WriteString(n)
+			} else {
+				sb.WriteString(oid)
+			}
+			sb.WriteByte('=')
+			switch v := atv.Value.(type) {
+			case string:
+				sb.WriteString(v)
+			default:
+				sb.WriteString("<unsupported>")
+			}
+		}
+	}
+	return sb.String()
+}
