@@ -1,13 +1,28 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"vigil/detect"
+	"vigil/engine"
+	"vigil/engine/config"
+	"vigil/engine/decode"
+	"vigil/ruleparser"
+	"vigil/rules"
 )
 
-// replayFlags are the flags of `vigil replay`. They are fixed here so that the
-// detection work only fills in behaviour.
+// replayFlags are the flags of `vigil replay`.
 type replayFlags struct {
 	commonFlags
 	reads         multiFlag
@@ -16,32 +31,349 @@ type replayFlags struct {
 	runmode       string
 	cpuProfile    string
 	memProfile    string
-	ruleProfile   bool
+	loadOnly      bool
 }
 
-func (f *replayFlags) register(fsName string, stderr io.Writer) (*flag.FlagSet, *replayFlags) {
-	fs := newFlagSet(fsName, "vigil replay -r FILE... -S RULES -l LOGDIR [-c CONFIG] [-k all|none] [--set key=value]...", stderr)
+func (f *replayFlags) register(stderr io.Writer) *flag.FlagSet {
+	fs := newFlagSet("replay", "vigil replay -r FILE... -S RULES -l LOGDIR [-c CONFIG] [-k all|none] [--set key=value]...", stderr)
 	f.commonFlags.register(fs)
 	fs.Var(&f.reads, "r", "pcap or pcapng file, or a directory of them (repeatable; read in order)")
 	fs.BoolVar(&f.deterministic, "deterministic", false, "order EVE records by packet time: byte-identical output for any worker count")
-	fs.BoolVar(&f.simulateIPS, "simulate-ips", false, "treat drop/reject rules as an inline IPS would (as Suricata's --simulate-ips)")
+	fs.BoolVar(&f.simulateIPS, "simulate-ips", false, "report drop and reject rules as blocked, as an inline IPS would (Suricata's --simulate-ips)")
 	fs.StringVar(&f.runmode, "runmode", "", "Suricata run mode: single (1 worker), autofp or workers (--workers)")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile to FILE")
 	fs.StringVar(&f.memProfile, "memprofile", "", "write a pprof heap profile to FILE at exit")
-	fs.BoolVar(&f.ruleProfile, "rule-profile", false, "print the top rules by time spent (sampled)")
-	return fs, f
+	fs.BoolVar(&f.loadOnly, "load-only", false, "load and compile the rules, print the timing and exit (like suricata -T)")
+	return fs
 }
 
 func cmdReplay(args []string, stdout, stderr io.Writer) int {
 	var f replayFlags
-	fs, _ := f.register("replay", stderr)
+	fs := f.register(stderr)
 	if rc := parseFlags(fs, args); rc >= 0 {
 		return rc
 	}
-	if len(f.reads) == 0 {
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "vigil replay: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if len(f.reads) == 0 && !f.loadOnly {
 		fmt.Fprintln(stderr, "vigil replay: no input: give at least one -r FILE")
 		return 2
 	}
-	fmt.Fprintln(stderr, "vigil replay: the packet pipeline is not built yet (issue 3)")
-	return 3
+	if f.cpuProfile != "" {
+		pf, err := os.Create(f.cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+			return 2
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			fmt.Fprintf(stderr, "vigil replay: cpu profile: %v\n", err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
+	}
+	rc := replay(&f, stdout, stderr)
+	if f.memProfile != "" {
+		if pf, err := os.Create(f.memProfile); err == nil {
+			runtime.GC()
+			pprof.WriteHeapProfile(pf)
+			pf.Close()
+		}
+	}
+	return rc
+}
+
+func replay(f *replayFlags, stdout, stderr io.Writer) int {
+	cfg, err := loadConfig(f.config, f.sets)
+	if err != nil {
+		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+		return 2
+	}
+	ec := engine.Config{Workers: f.workers, Deterministic: f.deterministic, SimulateIPS: f.simulateIPS,
+		LogDir: f.logDir, EVE: engine.DefaultEVE()}
+	switch f.check {
+	case "all":
+		ec.Decode.Checksum = decode.ChecksumAll
+	case "none":
+		ec.Decode.Checksum = decode.ChecksumNone
+	default:
+		fmt.Fprintf(stderr, "vigil replay: -k %q: want all or none\n", f.check)
+		return 2
+	}
+	switch f.runmode {
+	case "":
+	case "single":
+		ec.Workers = 1
+	case "autofp", "workers":
+	default:
+		fmt.Fprintf(stderr, "vigil replay: --runmode %q: want single, autofp or workers\n", f.runmode)
+		return 2
+	}
+	if err := applySettings(&ec, f.sets); err != nil {
+		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+		return 2
+	}
+	if cfg.ThresholdFile != "" {
+		tc, err := detect.LoadThresholdConfig(cfg.ThresholdFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+			return 2
+		}
+		ec.Thresholds = tc
+	}
+
+	// Rules.
+	paths := rulePaths(cfg, f.rules)
+	if len(paths) > 0 {
+		t0 := time.Now()
+		opts, err := loadOptions(cfg, paths, ruleparser.DialectAuto, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+			return 2
+		}
+		rs, rep := rules.Load(opts)
+		for _, e := range rep.Errors {
+			fmt.Fprintf(stderr, "rule error: %v\n", e)
+		}
+		if rs == nil {
+			fmt.Fprintln(stderr, "vigil replay: no rules loaded")
+			return 1
+		}
+		t1 := time.Now()
+		eng, drep, err := detect.Compile(rs, detect.Options{})
+		if err != nil {
+			fmt.Fprintf(stderr, "vigil replay: compile rules: %v\n", err)
+			return 1
+		}
+		defer eng.Close()
+		ec.Rules = eng
+		fmt.Fprintf(stderr, "rules: %d loaded, %d skipped (%s); parsed in %s, compiled in %s\n",
+			drep.Loaded, rs.Len()-drep.Loaded, skippedText(drep.Skipped),
+			t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond))
+	} else if f.loadOnly {
+		fmt.Fprintln(stderr, "vigil replay: --load-only needs rules (-S)")
+		return 2
+	}
+	if f.loadOnly {
+		return 0
+	}
+
+	files, err := inputFiles(f.reads)
+	if err != nil {
+		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+		return 2
+	}
+	var progress engine.Progress
+	if isTerminal(stderr) {
+		progress = func(pkts, bytes, read, total uint64) {
+			pct := 0.0
+			if total > 0 {
+				pct = 100 * float64(read) / float64(total)
+			}
+			fmt.Fprintf(stderr, "\r%d packets, %.1f MB, %.0f%%   ", pkts, float64(bytes)/1e6, pct)
+		}
+	}
+	sum, err := engine.Replay(ec, files, progress)
+	if progress != nil {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if sum != nil {
+		for _, e := range sum.Errors {
+			fmt.Fprintf(stderr, "input error: %v\n", e)
+		}
+		secs := sum.Elapsed.Seconds()
+		fmt.Fprintf(stderr, "replayed %d packets (%.1f MB) from %d files in %.2fs (%.0f Mbit/s, %.0f pkt/s) with %d workers: %d flows, %d alerts\n",
+			sum.Packets, float64(sum.Bytes)/1e6, len(files), secs, float64(sum.Bytes)*8/1e6/max(secs, 1e-9),
+			float64(sum.Packets)/max(secs, 1e-9), sum.Workers, sum.Flows, sum.Alerts)
+		if sum.Dropped > 0 {
+			fmt.Fprintf(stderr, "warning: %d EVE records dropped by the output stage\n", sum.Dropped)
+		}
+		fmt.Fprintf(stderr, "eve.json: %s\n", filepath.Join(ec.LogDir, "eve.json"))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+		return 1
+	}
+	if sum != nil && len(sum.Errors) > 0 {
+		return 1
+	}
+	return 0
+}
+
+func skippedText(m map[string]int) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] || m[keys[i]] == m[keys[j]] && keys[i] < keys[j] })
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// inputFiles expands directories into their capture files, in name order.
+func inputFiles(reads []string) ([]string, error) {
+	var out []string
+	for _, r := range reads {
+		st, err := os.Stat(r)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, r)
+			continue
+		}
+		ents, err := os.ReadDir(r)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ents {
+			n := e.Name()
+			if !e.IsDir() && (strings.HasSuffix(n, ".pcap") || strings.HasSuffix(n, ".pcapng") || strings.HasSuffix(n, ".cap")) {
+				out = append(out, filepath.Join(r, n))
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no capture files found")
+	}
+	return out, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// setting is one --set key replay understands, with what it does. A key
+// not in this table is an error: an option Vigil would silently ignore is
+// worse than one it refuses.
+type setting struct {
+	prefix string // key, or prefix ending in '.'
+	apply  func(ec *engine.Config, key, value string) error
+}
+
+var replaySettings = []setting{
+	{"vars.address-groups.", nil},
+	{"vars.port-groups.", nil},
+	{"classification-file", nil},
+	{"reference-config-file", nil},
+	{"threshold-file", nil},
+	{"default-rule-path", nil},
+	{"rule-files", nil},
+	{"stream.inline", func(ec *engine.Config, _, v string) error {
+		b, err := yesNo(v)
+		ec.Stream.Inline = b
+		return err
+	}},
+	{"stream.midstream", func(ec *engine.Config, _, v string) error {
+		b, err := yesNo(v)
+		ec.Stream.Midstream = b
+		return err
+	}},
+	{"stream.reassembly.depth", func(ec *engine.Config, _, v string) error {
+		n, err := parseSize(v)
+		ec.Stream.Depth = n
+		if n == 0 {
+			ec.Stream.Depth = -1 // Suricata: 0 means unlimited
+		}
+		return err
+	}},
+	{"stream.reassembly.memcap", func(ec *engine.Config, _, v string) error {
+		n, err := parseSize(v)
+		ec.Stream.Memcap = n
+		return err
+	}},
+	{"flow.memcap", func(ec *engine.Config, _, v string) error {
+		n, err := parseSize(v)
+		ec.Flow.Memcap = n
+		return err
+	}},
+	{"app-layer.protocols.", func(ec *engine.Config, k, v string) error {
+		rest := strings.TrimPrefix(k, "app-layer.protocols.")
+		proto, field, _ := strings.Cut(rest, ".")
+		switch proto {
+		case "http", "tls", "dns", "ssh":
+		default:
+			return fmt.Errorf("app-layer protocol %q is not supported yet", proto)
+		}
+		if field != "enabled" {
+			return fmt.Errorf("setting %q is not supported", k)
+		}
+		switch v {
+		case "yes", "true", "detection-only":
+			return nil
+		}
+		return fmt.Errorf("%s=%s: disabling a parser is not supported yet", k, v)
+	}},
+}
+
+// applySettings checks every --set key against replaySettings and applies
+// those that configure the engine (config-level keys were applied to cfg).
+func applySettings(ec *engine.Config, sets []string) error {
+	for _, kv := range sets {
+		k, v, err := config.ParseOverride(kv)
+		if err != nil {
+			return err
+		}
+		var s *setting
+		for i := range replaySettings {
+			p := replaySettings[i].prefix
+			if k == p || strings.HasSuffix(p, ".") && strings.HasPrefix(k, p) {
+				s = &replaySettings[i]
+				break
+			}
+		}
+		if s == nil {
+			return fmt.Errorf("--set %s: unknown or unsupported setting", k)
+		}
+		if s.apply != nil {
+			if err := s.apply(ec, k, v); err != nil {
+				return fmt.Errorf("--set %s: %w", k, err)
+			}
+		}
+	}
+	return nil
+}
+
+func yesNo(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "yes", "true", "on", "1":
+		return true, nil
+	case "no", "false", "off", "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("want yes or no, got %q", v)
+}
+
+// parseSize parses Suricata sizes: a number with an optional kb, mb or gb
+// suffix (binary multiples).
+func parseSize(v string) (int64, error) {
+	s := strings.ToLower(strings.TrimSpace(v))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"kb", 1 << 10}, {"mb", 1 << 20}, {"gb", 1 << 30}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("bad size %q", v)
+	}
+	return n * mult, nil
 }

@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"time"
+
+	"vigil/detect"
+	"vigil/engine/applayer/all"
+	"vigil/engine/decode"
+	"vigil/engine/flow"
+	"vigil/engine/stream"
+)
+
+// Config is everything the packet path needs. The zero value, after
+// Defaults, replays with Suricata's defaults, no rules and all EVE types.
+type Config struct {
+	// Workers is the number of worker goroutines (0: number of CPUs).
+	Workers int
+	// Deterministic orders EVE records by packet time so that output is
+	// byte-identical for any number of workers.
+	Deterministic bool
+
+	Decode   decode.Options
+	Flow     flow.Options
+	Stream   stream.Options
+	AppLayer all.Config
+
+	// Rules is the compiled detection engine; nil runs without rules.
+	Rules *detect.Engine
+	// Thresholds is the threshold.config, nil for none.
+	Thresholds *detect.ThresholdConfig
+	// SimulateIPS makes drop and reject rules report "blocked", as an
+	// inline IPS would.
+	SimulateIPS bool
+
+	// Live is set for live capture (EVE pkt_src "wire").
+	Live bool
+
+	// LogDir receives eve.json and fast.log.
+	LogDir string
+	EVE    EVEConfig
+}
+
+// EVEConfig selects EVE record types and alert extras.
+type EVEConfig struct {
+	Alert, Flow, HTTP, DNS, TLS, SSH, Anomaly, Stats bool
+	// Payload and Packet add the payload and raw packet (base64) to alerts.
+	Payload, PayloadPrintable, Packet bool
+	// Metadata logs rule metadata and flowbits in alerts (Suricata's
+	// default).
+	Metadata bool
+	// StatsInterval is the packet-time period of stats records (0: only a
+	// final one).
+	StatsInterval time.Duration
+	// FastLog also writes fast.log.
+	FastLog bool
+}
+
+// DefaultEVE is Suricata's default eve-log: every type, metadata on,
+// stats every 8 seconds.
+func DefaultEVE() EVEConfig {
+	return EVEConfig{Alert: true, Flow: true, HTTP: true, DNS: true, TLS: true, SSH: true,
+		Anomaly: true, Stats: true, Metadata: true, StatsInterval: 8 * time.Second, FastLog: true}
+}

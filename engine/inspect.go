@@ -1,0 +1,280 @@
+package engine
+
+import (
+	"sync"
+	"time"
+
+	"vigil/detect"
+	"vigil/engine/applayer"
+	"vigil/engine/flow"
+	"vigil/engine/packet"
+	"vigil/output/eve"
+)
+
+// bufIDs maps detection buffers to app-layer buffers. Both packages name
+// buffers by Suricata's keywords, so the table is built by name once.
+var bufIDs = func() (m [detect.NumBufs]applayer.BufferID) {
+	for b := detect.Buf(0); b < detect.NumBufs; b++ {
+		name := b.String()
+		if b == detect.BufHTTPResponseBody {
+			name = "file.data"
+		}
+		id, ok := applayer.LookupBuffer(name)
+		if !ok {
+			id, _ = applayer.LookupBuffer(b.String())
+		}
+		m[b] = id
+	}
+	return m
+}()
+
+// txView shows an app-layer transaction to detection, in one direction.
+type txView struct {
+	tx  applayer.Tx
+	dir applayer.Direction
+}
+
+func (v *txView) Buffer(b detect.Buf, i int) ([]byte, bool) {
+	id := bufIDs[b]
+	if id == 0 {
+		return nil, false
+	}
+	buf, ok := v.tx.BufferAt(v.dir, id, i)
+	if !ok || buf == nil {
+		return nil, false
+	}
+	return buf, true
+}
+
+// detectPacket runs packet and transaction rules on p, logs alerts and
+// completed transactions.
+func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flow.Direction) {
+	if w.matcher == nil && e == nil {
+		return
+	}
+	dp := &w.dp
+	*dp = detect.Packet{IPVer: p.IPVersion, Src: p.Src, Dst: p.Dst, Proto: p.Proto, SrcPort: p.SrcPort,
+		DstPort: p.DstPort, TTL: p.TTL, TOS: p.TOS, IPID: uint16(p.IPID), FragBits: p.FragFlags,
+		Payload: p.Payload}
+	switch p.Proto {
+	case packet.ProtoTCP:
+		dp.TCPFlags, dp.Seq, dp.Ack, dp.Window = p.TCP.Flags, p.TCP.Seq, p.TCP.Ack, p.TCP.Window
+	case packet.ProtoICMP, packet.ProtoICMPv6:
+		dp.ICMPType, dp.ICMPCode = p.ICMP.Type, p.ICMP.Code
+		dp.ICMPID, dp.ICMPSeq, dp.HasICMPID = p.ICMP.ID, p.ICMP.Seq, p.ICMP.HasIDSeq
+	}
+	var fd *flowData
+	if e != nil {
+		fd = &e.Value
+		dp.HasFlow = true
+		dp.ToServer = dir == flow.ToServer
+		dp.Established = e.State == flow.StateEstablished || e.State == flow.StateClosed
+		if p.Proto == packet.ProtoTCP {
+			dp.HasStream = true
+			dp.StreamClientBytes = uint32(fd.sess.Offset(0))
+			dp.StreamServerBytes = uint32(fd.sess.Offset(1))
+		}
+		if fd.proto != applayer.ProtoUnknown {
+			dp.AppProto = fd.proto.String()
+		}
+		dp.Flow = &fd.det
+	}
+	if w.matcher != nil {
+		w.alerts = w.matcher.MatchPacket(dp, w.alerts[:0])
+		for _, a := range w.alerts {
+			w.logAlert(p, e, dir, a, nil)
+		}
+	}
+	if fd == nil || fd.parser == nil {
+		return
+	}
+	adir := applayer.Direction(dir)
+	n := fd.parser.TxCount()
+	for i := 0; i < n; i++ {
+		tx := fd.parser.TxAt(i)
+		tt := fd.track(tx.ID())
+		if w.matcher != nil {
+			view := txView{tx: tx, dir: adir}
+			w.alerts = w.matcher.MatchTx(dp, &view, int64(tx.ID()), &tt.det, w.alerts[:0])
+			for _, a := range w.alerts {
+				w.logAlert(p, e, dir, a, tx)
+			}
+		}
+		if tx.Complete(adir) {
+			tt.inspected[adir] = true
+		}
+		w.maybeLogTx(p, e, dir, fd, tx, tt)
+	}
+	w.prune(fd)
+}
+
+// maybeLogTx writes the transaction's EVE record(s) once the transaction
+// is far enough, as Suricata's loggers do: HTTP and TLS when both sides
+// are complete, SSH when both banners are known, DNS per message.
+func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.Direction, fd *flowData, tx applayer.Tx, tt *txTrack) {
+	if fd.proto == applayer.ProtoDNS {
+		for _, d := range [2]applayer.Direction{applayer.ToServer, applayer.ToClient} {
+			if !tt.logged[d] && tx.Complete(d) {
+				tt.logged[d] = true
+				w.logTx(p, e, fd, tx, d)
+			}
+		}
+		return
+	}
+	if tt.logged[0] {
+		return
+	}
+	ready := tx.Complete(applayer.ToServer) && tx.Complete(applayer.ToClient)
+	if fd.proto == applayer.ProtoSSH {
+		ready = tx.Buffer(applayer.ToServer, applayer.SSHSoftware) != nil &&
+			tx.Buffer(applayer.ToClient, applayer.SSHSoftware) != nil
+	}
+	if ready {
+		tt.logged = [2]bool{true, true}
+		w.logTx(p, e, fd, tx, applayer.Direction(dir))
+	}
+}
+
+// track returns the tracking slot of transaction id, adding it if new.
+func (fd *flowData) track(id uint64) *txTrack {
+	for i := range fd.txs {
+		if fd.txs[i].id == id {
+			return &fd.txs[i]
+		}
+	}
+	fd.txs = append(fd.txs, txTrack{id: id})
+	return &fd.txs[len(fd.txs)-1]
+}
+
+// prune drops logged transactions from the parser and the tracking list.
+func (w *Worker) prune(fd *flowData) {
+	var below uint64
+	k := 0
+	for _, t := range fd.txs {
+		if t.done() && t.id == below {
+			below = t.id + 1
+			continue
+		}
+		fd.txs[k] = t
+		k++
+	}
+	if below > 0 {
+		fd.parser.Prune(below)
+		fd.txs = fd.txs[:k]
+	}
+}
+
+// thresholds serialises the thresholder: alerts are rare, so one lock
+// shared by the workers costs nothing on the packet path.
+type thresholds struct {
+	mu sync.Mutex
+	t  *detect.Thresholder
+}
+
+func (t *thresholds) allow(s *detect.Sig, ac detect.AlertContext) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.t.Allow(s, ac)
+}
+
+// logAlert applies thresholds and writes the alert record.
+func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Direction, a detect.Alert, tx applayer.Tx) {
+	ac := detect.AlertContext{Src: p.Src, Dst: p.Dst, TsNs: p.Ts}
+	if e != nil {
+		ac.FlowID = e.ID
+	}
+	if !w.thr.allow(a.Sig, ac) {
+		return
+	}
+	w.Stats.Alerts++
+	if !w.cfg.EVE.Alert {
+		return
+	}
+	r := &w.rec
+	w.header(r, eve.EventAlert, p)
+	rule := a.Sig.Rule
+	r.Alert = eve.Alert{Action: "allowed", GID: rule.Gid, SignatureID: rule.Sid, Rev: rule.Rev,
+		Signature: rule.Msg, Category: rule.Category, Severity: uint32(rule.Priority)}
+	if w.cfg.SimulateIPS && a.Sig.Blocks() {
+		r.Alert.Action = "blocked"
+	}
+	if w.cfg.EVE.Metadata {
+		r.Alert.Metadata = w.metadataOf(a.Sig)
+	}
+	if e != nil {
+		e.Alerted = true
+		fd := &e.Value
+		r.FlowID = uint64(e.ID)
+		r.Dir = eve.ToServer
+		if dir == flow.ToClient {
+			r.Dir = eve.ToClient
+		}
+		r.LogFlow = true
+		r.Flow.Counts = counts(&e.Flow)
+		r.Flow.Start = time.Unix(0, e.StartNs).UTC()
+		if fd.proto != applayer.ProtoUnknown && fd.proto != applayer.ProtoFailed {
+			r.AppProto.Proto = fd.proto.String()
+		}
+		if w.cfg.EVE.Metadata {
+			r.Flowbits = fd.det.Bits()
+		}
+	}
+	if tx != nil {
+		r.HasTxID, r.TxID = true, tx.ID()
+		appObject(r, tx, applayer.Direction(dir))
+	}
+	if w.cfg.EVE.Payload {
+		r.Payload = p.Payload
+	}
+	if w.cfg.EVE.Packet {
+		r.Packet, r.LinkType = p.Data, p.LinkType
+	}
+	w.out.Emit(r)
+}
+
+// logTx writes the app-layer record of a completed transaction.
+func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, tx applayer.Tx, dir applayer.Direction) {
+	w.Stats.AppLayerTx[fd.proto]++
+	var on bool
+	switch fd.proto {
+	case applayer.ProtoHTTP:
+		on = w.cfg.EVE.HTTP
+	case applayer.ProtoDNS:
+		on = w.cfg.EVE.DNS
+	case applayer.ProtoTLS:
+		on = w.cfg.EVE.TLS
+	case applayer.ProtoSSH:
+		on = w.cfg.EVE.SSH
+	}
+	if !on {
+		return
+	}
+	r := &w.rec
+	var et eve.EventType
+	switch fd.proto {
+	case applayer.ProtoHTTP:
+		et = eve.EventHTTP
+	case applayer.ProtoDNS:
+		et = eve.EventDNS
+	case applayer.ProtoTLS:
+		et = eve.EventTLS
+	case applayer.ProtoSSH:
+		et = eve.EventSSH
+	}
+	w.txHeader(r, et, p, e, tx)
+	if appObject(r, tx, dir) {
+		w.out.Emit(r)
+	}
+}
+
+// txHeader fills the envelope of a transaction record: the packet that
+// completed it, with the tuple in client-to-server order, as Suricata logs
+// transactions.
+func (w *Worker) txHeader(r *eve.Record, et eve.EventType, p *packet.Packet, e *flow.Entry[flowData], tx applayer.Tx) {
+	w.header(r, et, p)
+	r.FlowID = uint64(e.ID)
+	r.SrcIP, r.SrcPort = e.Client()
+	r.DestIP, r.DestPort = e.Server()
+	r.SrcIP, r.DestIP = r.SrcIP.Unmap(), r.DestIP.Unmap()
+	r.HasTxID, r.TxID = true, tx.ID()
+}

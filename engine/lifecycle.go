@@ -1,0 +1,114 @@
+package engine
+
+import (
+	"time"
+
+	"vigil/detect"
+	"vigil/engine/applayer"
+	"vigil/engine/applayer/all"
+	"vigil/engine/flow"
+	"vigil/engine/packet"
+	"vigil/engine/stream"
+	"vigil/output/eve"
+)
+
+// appRegistry builds the app-layer table for the configuration.
+func appRegistry(cfg *Config) *applayer.Registry { return all.Registry(cfg.AppLayer) }
+
+// flowEnd is the flow table's end callback: drain the stream, log what is
+// left of the app layer, write the flow record and release the session.
+func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
+	fd := &e.Value
+	now := e.LastNs
+	if w.clock > now {
+		now = w.clock
+	}
+	tcpState := fd.sess.State()
+	if e.Key.Proto == packet.ProtoTCP {
+		w.cur, w.curDir = e, flow.ToServer
+		w.tracker.Flush(&fd.sess, w)
+		w.cur = nil
+		tcpState = fd.sess.State()
+		w.tracker.Release(&fd.sess)
+	}
+	// Transactions the flow ended before completing are logged as they
+	// are, as Suricata does at flow end.
+	if fd.parser != nil {
+		n := fd.parser.TxCount()
+		for i := 0; i < n; i++ {
+			tx := fd.parser.TxAt(i)
+			tt := fd.track(tx.ID())
+			for _, d := range [2]applayer.Direction{applayer.ToServer, applayer.ToClient} {
+				if tt.logged[d] || !tx.Complete(d) {
+					continue
+				}
+				w.logTxAtEnd(e, fd, tx, d, now)
+				tt.logged[d] = true
+				if fd.proto != applayer.ProtoDNS {
+					tt.logged = [2]bool{true, true} // one record per transaction
+				}
+			}
+		}
+	}
+	if !w.cfg.EVE.Flow {
+		return
+	}
+	r := &w.rec
+	flowHeader(r, eve.EventFlow, &e.Flow, e.Key.Proto, now)
+	r.Flow.Counts = counts(&e.Flow)
+	r.Flow.Start = time.Unix(0, e.StartNs).UTC()
+	r.Flow.End = time.Unix(0, e.LastNs).UTC()
+	r.Flow.State = e.State.String()
+	r.Flow.Reason = e.Reason.String()
+	r.Flow.Alerted = e.Alerted
+	if fd.proto == applayer.ProtoFailed {
+		r.AppProto.Proto = "failed"
+	} else if fd.proto != applayer.ProtoUnknown {
+		r.AppProto.Proto = fd.proto.String()
+	}
+	if e.RespSeen && (e.Key.Proto == packet.ProtoICMP || e.Key.Proto == packet.ProtoICMPv6) {
+		r.Flow.ResponseICMP = true
+		r.Flow.ResponseICMPType, r.Flow.ResponseICMPCode = e.RespICMPType, e.RespICMPCode
+	}
+	if e.Key.Proto == packet.ProtoTCP {
+		r.TCP.FlagsTS, r.TCP.FlagsTC = fd.tcpFlags[0], fd.tcpFlags[1]
+		r.TCP.Flags = fd.tcpFlags[0] | fd.tcpFlags[1]
+		if tcpState != stream.StateNone {
+			r.TCP.HasSession = true
+			r.TCP.State = tcpState.String()
+		}
+	}
+	r.CommunityID = e.CommunityID(0)
+	w.out.EmitKey(w.endKey(now, e), r)
+}
+
+func (w *Worker) logTxAtEnd(e *flow.Entry[flowData], fd *flowData, tx applayer.Tx, d applayer.Direction, now int64) {
+	var p packet.Packet
+	p.Ts = now
+	p.Proto = e.Key.Proto
+	w.logTx(&p, e, fd, tx, d)
+}
+
+// logDecodeAnomalies writes one anomaly record per decoder event.
+func (w *Worker) logDecodeAnomalies(p *packet.Packet) {
+	r := &w.rec
+	for _, ev := range p.EventList() {
+		w.header(r, eve.EventAnomaly, p)
+		r.Anomaly = eve.Anomaly{Type: "decode", Event: ev.String()}
+		w.out.Emit(r)
+	}
+}
+
+// metadataOf converts a rule's metadata for EVE once per rule.
+func (w *Worker) metadataOf(s *detect.Sig) []eve.MetaKV {
+	if m, ok := w.meta[s.Num]; ok {
+		return m
+	}
+	keys, vals := s.Metadata()
+	var out []eve.MetaKV
+	for i, k := range keys {
+		out = append(out, eve.MetaKV{Key: k, Values: vals[i]})
+	}
+	w.meta[s.Num] = out
+	return out
+}

@@ -1,0 +1,289 @@
+package engine
+
+import (
+	"vigil/detect"
+	"vigil/engine/applayer"
+	"vigil/engine/decode"
+	"vigil/engine/flow"
+	"vigil/engine/packet"
+	"vigil/engine/stream"
+	"vigil/output"
+	"vigil/output/eve"
+)
+
+// flowData is what a worker keeps per flow, in place in the flow table:
+// TCP session, app-layer detection and parser, and detection state.
+type flowData struct {
+	sess   stream.Session
+	alp    applayer.Detection
+	parser applayer.Parser
+	proto  applayer.Proto
+	det    detect.FlowState
+	// txs tracks the live transactions of parser: detection state and
+	// whether the EVE record was written.
+	txs []txTrack
+	// tcpFlags is the union of TCP flags seen: [0] to_server, [1] to_client.
+	tcpFlags [2]uint8
+	// charged is the stream memory reported to the flow table's memcap.
+	charged int64
+}
+
+type txTrack struct {
+	id  uint64
+	det detect.TxState
+	// logged[d] says the EVE record for side d was written (DNS logs
+	// each message; other protocols log once, when both sides are done,
+	// and set both).
+	logged [2]bool
+	// inspected[d] says detection ran on side d after it was complete:
+	// the transaction is not pruned before both sides were.
+	inspected [2]bool
+}
+
+func (t *txTrack) done() bool {
+	return t.logged[0] && t.logged[1] && t.inspected[0] && t.inspected[1]
+}
+
+// Worker owns everything one packet path touches: decoder, flow shard,
+// stream tracker, app-layer registry, matcher and output emitter. It is not
+// safe for concurrent use; the pipeline gives each goroutine its own.
+type Worker struct {
+	id      int
+	cfg     *Config
+	dec     *decode.Decoder
+	flows   *flow.Table[flowData]
+	tracker *stream.Tracker
+	reg     *applayer.Registry
+	matcher *detect.Matcher
+	thr     *thresholds
+	out     *output.Emitter
+
+	pkt    packet.Packet
+	dp     detect.Packet
+	alerts []detect.Alert
+	rec    eve.Record
+	tuple  flow.Tuple
+
+	// Per packet: the flow entry being processed (for the stream sink).
+	cur    *flow.Entry[flowData]
+	curDir flow.Direction
+
+	// clock is the latest packet time seen (ns).
+	clock int64
+	meta  map[int][]eve.MetaKV
+
+	Stats WorkerStats
+}
+
+// WorkerStats are a worker's own counters (the stages keep theirs).
+type WorkerStats struct {
+	Packets, Bytes uint64
+	Alerts         uint64
+	AppLayer       [applayer.ProtoFailed + 1]uint64 // flows per detected protocol
+	AppLayerTx     [applayer.ProtoFailed + 1]uint64 // transactions logged per protocol
+}
+
+func newWorker(id int, cfg *Config, thr *thresholds, out *output.Emitter) (*Worker, error) {
+	w := &Worker{id: id, cfg: cfg, thr: thr, out: out, meta: map[int][]eve.MetaKV{}}
+	w.dec = decode.New(cfg.Decode)
+	fo := cfg.Flow
+	w.flows = flow.New[flowData](fo, w.flowEnd)
+	w.tracker = stream.NewTracker(cfg.Stream)
+	w.reg = appRegistry(cfg)
+	if cfg.Rules != nil {
+		m, err := cfg.Rules.NewMatcher()
+		if err != nil {
+			return nil, err
+		}
+		w.matcher = m
+	}
+	return w, nil
+}
+
+// close releases the matcher scratch.
+func (w *Worker) close() {
+	if w.matcher != nil {
+		w.matcher.Close()
+	}
+}
+
+// Process runs one captured frame through the whole path. data is only
+// read during the call.
+func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint64, origLen uint32) {
+	p := &w.pkt
+	p.Reset()
+	p.Ts, p.PcapCnt, p.OrigLen = tsNs, pcapCnt, origLen
+	w.dec.Decode(p, linkType, data)
+	w.Stats.Packets++
+	w.Stats.Bytes += uint64(len(data))
+	w.tick(tsNs)
+	if p.NumEvents > 0 && w.cfg.EVE.Anomaly {
+		w.logDecodeAnomalies(p)
+	}
+	if p.Invalid || p.IPVersion == 0 {
+		return
+	}
+	w.handle(p)
+}
+
+// tick advances packet time: flow timeouts and periodic stats.
+func (w *Worker) tick(ts int64) {
+	if ts > w.clock {
+		w.clock = ts
+	}
+	w.flows.Advance(ts)
+}
+
+// endKey is the output key of a record not tied to a packet (flow end).
+func (w *Worker) endKey(now int64, e *flow.Entry[flowData]) output.Key {
+	return output.Key{Time: now}
+}
+
+// handle does flow, stream, app-layer and detection for a decoded packet.
+func (w *Worker) handle(p *packet.Packet) {
+	t := &w.tuple
+	*t = flow.Tuple{}
+	t.SetAddrs(p.Src, p.Dst)
+	t.SrcPort, t.DstPort, t.Proto = p.SrcPort, p.DstPort, p.Proto
+	t.VLAN = p.VLAN
+	t.Tunnel = p.TunnelID
+	switch p.Proto {
+	case packet.ProtoTCP:
+		t.TCPFlags = p.TCP.Flags
+	case packet.ProtoICMP, packet.ProtoICMPv6:
+		t.ICMPType, t.ICMPCode = p.ICMP.Type, p.ICMP.Code
+	}
+	e, dir, created := w.flows.Lookup(t, p.Ts, len(p.Data))
+	if e == nil {
+		w.detectPacket(p, nil, 0)
+		return
+	}
+	fd := &e.Value
+	if created {
+		fd.reset()
+	}
+	w.cur, w.curDir = e, dir
+	switch p.Proto {
+	case packet.ProtoTCP:
+		fd.tcpFlags[dir] |= p.TCP.Flags
+		seg := stream.Segment{Seq: p.TCP.Seq, Ack: p.TCP.Ack, Flags: p.TCP.Flags, Window: p.TCP.Window,
+			WScale: -1, Payload: p.Payload}
+		if p.TCP.Opts&packet.TCPOptWScale != 0 {
+			seg.WScale = int8(p.TCP.WScale)
+		}
+		w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, w)
+		switch st := fd.sess.State(); {
+		case st == stream.StateClosed:
+			w.flows.SetState(e, flow.StateClosed)
+		case st >= stream.StateEstablished:
+			w.flows.SetState(e, flow.StateEstablished)
+		}
+		if b := fd.sess.Buffered(); b != fd.charged {
+			w.flows.Charge(e, b-fd.charged)
+			fd.charged = b
+		}
+	case packet.ProtoUDP:
+		w.udpAppLayer(fd, applayer.Direction(dir), p)
+	}
+	w.detectPacket(p, e, dir)
+	w.cur = nil
+}
+
+func (fd *flowData) reset() {
+	fd.alp.Reset()
+	fd.parser = nil
+	fd.proto = applayer.ProtoUnknown
+	fd.det.Reset()
+	fd.txs = fd.txs[:0]
+	fd.tcpFlags = [2]uint8{}
+	fd.charged = 0
+}
+
+// Data is the stream sink: in-order reassembled bytes of the current flow.
+func (w *Worker) Data(dir stream.Dir, b []byte) {
+	if w.cur == nil {
+		return
+	}
+	w.streamAppLayer(&w.cur.Value, applayer.Direction(dir), b)
+}
+
+// Gap is the stream sink's report of missing bytes.
+func (w *Worker) Gap(dir stream.Dir, n uint32) {
+	if w.cur == nil {
+		return
+	}
+	if fd := &w.cur.Value; fd.parser != nil {
+		fd.parser.Gap(applayer.Direction(dir), int(n))
+	}
+}
+
+// streamAppLayer detects the protocol of a TCP flow and feeds its parser.
+func (w *Worker) streamAppLayer(fd *flowData, dir applayer.Direction, b []byte) {
+	if fd.parser != nil {
+		fd.parser.Parse(dir, b)
+		return
+	}
+	if fd.proto == applayer.ProtoFailed {
+		return
+	}
+	_, spPort := w.cur.Flow.Client()
+	_, dpPort := w.cur.Flow.Server()
+	before := len(fd.alp.Buffered(dir))
+	proto := w.reg.Detect(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)
+	if proto == applayer.ProtoUnknown || proto == applayer.ProtoFailed {
+		fd.proto = proto
+		return
+	}
+	w.startParser(fd, proto)
+	if fd.parser == nil {
+		return
+	}
+	// Replay what detection buffered: the other direction first (it came
+	// earlier), then this one, then the rest of b detection did not keep.
+	if other := fd.alp.Buffered(dir.Reverse()); len(other) > 0 {
+		fd.parser.Parse(dir.Reverse(), other)
+	}
+	kept := fd.alp.Buffered(dir)
+	fd.parser.Parse(dir, kept)
+	if used := len(kept) - before; used < len(b) {
+		fd.parser.Parse(dir, b[used:])
+	}
+}
+
+// datagramParser is implemented by parsers of datagram protocols (DNS
+// over UDP): each payload is one message.
+type datagramParser interface {
+	ParseDatagram(dir applayer.Direction, data []byte)
+}
+
+func (w *Worker) udpAppLayer(fd *flowData, dir applayer.Direction, p *packet.Packet) {
+	if len(p.Payload) == 0 || fd.proto == applayer.ProtoFailed {
+		return
+	}
+	if fd.parser == nil {
+		_, sp := w.cur.Flow.Client()
+		_, dp := w.cur.Flow.Server()
+		proto := w.reg.Detect(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
+		if proto == applayer.ProtoUnknown || proto == applayer.ProtoFailed {
+			fd.proto = proto
+			return
+		}
+		w.startParser(fd, proto)
+		if fd.parser == nil {
+			return
+		}
+	}
+	if dg, ok := fd.parser.(datagramParser); ok {
+		dg.ParseDatagram(dir, p.Payload)
+	} else {
+		fd.parser.Parse(dir, p.Payload)
+	}
+}
+
+func (w *Worker) startParser(fd *flowData, proto applayer.Proto) {
+	fd.proto = proto
+	w.Stats.AppLayer[proto]++
+	if ent, ok := w.reg.Lookup(proto); ok && ent.New != nil {
+		fd.parser = ent.New()
+	}
+}
