@@ -85,9 +85,10 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 			w.logAlert(p, e, dir, a, nil)
 		}
 	}
-	if fd == nil || fd.parser == nil {
+	if fd == nil || fd.parser == nil || !fd.txPending[dir] {
 		return
 	}
+	fd.txPending[dir] = false
 	adir := applayer.Direction(dir)
 	n := fd.parser.TxCount()
 	for i := 0; i < n; i++ {

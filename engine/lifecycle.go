@@ -19,10 +19,7 @@ func appRegistry(cfg *Config) *applayer.Registry { return all.Registry(cfg.AppLa
 // left of the app layer, write the flow record and release the session.
 func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 	fd := &e.Value
-	now := e.LastNs
-	if w.clock > now {
-		now = w.clock
-	}
+	now := e.EndNs
 	tcpState := fd.sess.State()
 	if e.Key.Proto == packet.ProtoTCP {
 		w.cur, w.curDir = e, flow.ToServer

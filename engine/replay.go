@@ -106,7 +106,7 @@ func (pl *pipeline) finish(sum *Summary) error {
 	for i, w := range pl.workers {
 		// Flows ending at shutdown are logged at the time of the last
 		// packet of the whole input, whichever worker holds them.
-		w.clock = max(w.clock, sum.LastNs)
+		w.tick(sum.LastNs)
 		w.flows.Flush()
 		pl.emitters[i].Flush()
 	}
@@ -246,6 +246,7 @@ func addDecodeStats(dst, src *decode.Stats) {
 type dispatcher struct {
 	dec     *decode.Decoder
 	pkt     packet.Packet
+	clock   int64
 	workers []*Worker
 	queues  []chan *batch
 	free    chan *batch
@@ -264,6 +265,7 @@ type frame struct {
 	off, n  int
 	link    uint32
 	ts      int64
+	clock   int64 // the input's clock: the latest packet time read so far
 	cnt     uint64
 	origLen uint32
 }
@@ -285,6 +287,7 @@ func newDispatcher(ws []*Worker, dopts decode.Options) *dispatcher {
 			defer d.wg.Done()
 			for b := range q {
 				for _, f := range b.meta {
+					w.Advance(f.clock)
 					w.Process(b.buf[f.off:f.off+f.n], f.link, f.ts, f.cnt, f.origLen)
 				}
 				w.out.Flush()
@@ -301,6 +304,7 @@ func (d *dispatcher) dispatch(rec *pcapfile.Record, cnt uint64) {
 	p := &d.pkt
 	p.Reset()
 	d.dec.Decode(p, rec.LinkType, rec.Data)
+	d.clock = max(d.clock, rec.Ts)
 	i := int(addrHash(p) % uint32(len(d.workers)))
 	b := d.cur[i]
 	if b == nil {
@@ -309,7 +313,7 @@ func (d *dispatcher) dispatch(rec *pcapfile.Record, cnt uint64) {
 	}
 	off := len(b.buf)
 	b.buf = append(b.buf, rec.Data...)
-	b.meta = append(b.meta, frame{off: off, n: len(rec.Data), link: rec.LinkType, ts: rec.Ts, cnt: cnt, origLen: rec.OrigLen})
+	b.meta = append(b.meta, frame{off: off, n: len(rec.Data), link: rec.LinkType, ts: rec.Ts, clock: d.clock, cnt: cnt, origLen: rec.OrigLen})
 	if len(b.meta) == batchFrames || len(b.buf) > 48<<10 {
 		d.queues[i] <- b
 		d.cur[i] = nil

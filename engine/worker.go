@@ -24,8 +24,14 @@ type flowData struct {
 	txs []txTrack
 	// tcpFlags is the union of TCP flags seen: [0] to_server, [1] to_client.
 	tcpFlags [2]uint8
+	// txPending[d] is set when the parser was fed: the transactions must
+	// be inspected again with the next packet of direction d. Buffers only
+	// change when the parser is fed, so other packets skip the work.
+	txPending [2]bool
 	// charged is the stream memory reported to the flow table's memcap.
 	charged int64
+	// bypassed is set once live capture bypassed the flow (live.go).
+	bypassed bool
 }
 
 type txTrack struct {
@@ -71,6 +77,11 @@ type Worker struct {
 	// clock is the latest packet time seen (ns).
 	clock int64
 	meta  map[int][]eve.MetaKV
+
+	// bypass, when set (live capture with an eBPF filter), is asked after
+	// each packet of a flow whether the flow's inspection is finished
+	// (see live.go); nil in replay.
+	bypass *bypasser
 
 	Stats WorkerStats
 }
@@ -126,13 +137,20 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 	w.handle(p)
 }
 
-// tick advances packet time: flow timeouts and periodic stats.
+// tick advances packet time: flow timeouts. The clock only moves
+// forward (captures of several files may go back in time).
 func (w *Worker) tick(ts int64) {
 	if ts > w.clock {
 		w.clock = ts
 	}
-	w.flows.Advance(ts)
+	w.flows.Advance(w.clock)
 }
+
+// Advance moves the worker's clock to the input's time, which the
+// dispatcher sends with each frame: flows time out on the input's clock,
+// not only on the packets this worker sees, so that the output does not
+// depend on the number of workers.
+func (w *Worker) Advance(clock int64) { w.tick(clock) }
 
 // endKey is the output key of a record not tied to a packet (flow end).
 func (w *Worker) endKey(now int64, e *flow.Entry[flowData]) output.Key {
@@ -186,6 +204,9 @@ func (w *Worker) handle(p *packet.Packet) {
 		w.udpAppLayer(fd, applayer.Direction(dir), p)
 	}
 	w.detectPacket(p, e, dir)
+	if w.bypass != nil {
+		w.bypass.after(w, e)
+	}
 	w.cur = nil
 }
 
@@ -197,6 +218,8 @@ func (fd *flowData) reset() {
 	fd.txs = fd.txs[:0]
 	fd.tcpFlags = [2]uint8{}
 	fd.charged = 0
+	fd.txPending = [2]bool{}
+	fd.bypassed = false
 }
 
 // Data is the stream sink: in-order reassembled bytes of the current flow.
@@ -214,6 +237,7 @@ func (w *Worker) Gap(dir stream.Dir, n uint32) {
 	}
 	if fd := &w.cur.Value; fd.parser != nil {
 		fd.parser.Gap(applayer.Direction(dir), int(n))
+		fd.txPending = [2]bool{true, true}
 	}
 }
 
@@ -221,6 +245,7 @@ func (w *Worker) Gap(dir stream.Dir, n uint32) {
 func (w *Worker) streamAppLayer(fd *flowData, dir applayer.Direction, b []byte) {
 	if fd.parser != nil {
 		fd.parser.Parse(dir, b)
+		fd.txPending = [2]bool{true, true}
 		return
 	}
 	if fd.proto == applayer.ProtoFailed {
@@ -238,6 +263,7 @@ func (w *Worker) streamAppLayer(fd *flowData, dir applayer.Direction, b []byte) 
 	if fd.parser == nil {
 		return
 	}
+	fd.txPending = [2]bool{true, true}
 	// Replay what detection buffered: the other direction first (it came
 	// earlier), then this one, then the rest of b detection did not keep.
 	if other := fd.alp.Buffered(dir.Reverse()); len(other) > 0 {
@@ -273,6 +299,7 @@ func (w *Worker) udpAppLayer(fd *flowData, dir applayer.Direction, p *packet.Pac
 			return
 		}
 	}
+	fd.txPending = [2]bool{true, true}
 	if dg, ok := fd.parser.(datagramParser); ok {
 		dg.ParseDatagram(dir, p.Payload)
 	} else {

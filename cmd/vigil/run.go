@@ -1,8 +1,33 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"os/user"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"vigil/afpacket"
+	"vigil/detect"
+	"vigil/engine"
+	"vigil/engine/decode"
+	"vigil/output/metrics"
+	"vigil/ruleparser"
+	"vigil/rules"
 )
 
 // runFlags are the flags of `vigil run` (live capture).
@@ -16,23 +41,339 @@ type runFlags struct {
 	promisc   bool
 }
 
-func cmdRun(args []string, stdout, stderr io.Writer) int {
-	var f runFlags
+func (f *runFlags) register(stderr io.Writer) *flag.FlagSet {
 	fs := newFlagSet("run", "vigil run -i IFACE... -S RULES -l LOGDIR [-c CONFIG] [-f FILTER] [--user NAME] [--set key=value]...", stderr)
 	f.commonFlags.register(fs)
 	fs.Var(&f.ifaces, "i", "interface to capture on with AF_PACKET (repeatable)")
-	fs.StringVar(&f.bpfFilter, "f", "", "capture filter in tcpdump syntax")
+	fs.StringVar(&f.bpfFilter, "f", "", "capture filter in tcpdump syntax (replaces the eBPF filter: no exclusion or bypass)")
 	fs.StringVar(&f.user, "user", "", "drop root to this user after opening rings and loading programs")
 	fs.StringVar(&f.fanout, "fanout", "hash", "fanout mode: hash (with defrag), lb, cpu or qm")
 	fs.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics on this address (e.g. 127.0.0.1:9100)")
 	fs.BoolVar(&f.promisc, "promisc", true, "put interfaces in promiscuous mode")
+	return fs
+}
+
+// cmdRun is `vigil run`: live capture until SIGINT or SIGTERM, then drain
+// the workers, flush EVE, print the final statistics and exit 0.
+//
+// Privileges: opening rings needs CAP_NET_RAW (CAP_NET_ADMIN for
+// promiscuous mode) and loading the eBPF filter CAP_BPF. With --user, Vigil
+// drops to that user (and its primary group, no supplementary groups) once
+// rings are open and the filter is loaded; every capability is then lost:
+// it can no longer open rings or load programs (so interfaces cannot be
+// added or rings reopened), nor change promiscuous mode. It keeps using the
+// open rings and the filter's maps through their descriptors (exclusions,
+// bypass and counters keep working: on Linux >= 6.5 map access by
+// descriptor needs no capability).
+func cmdRun(args []string, stdout, stderr io.Writer) int {
+	var f runFlags
+	fs := f.register(stderr)
 	if rc := parseFlags(fs, args); rc >= 0 {
 		return rc
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "vigil run: unexpected argument %q\n", fs.Arg(0))
+		return 2
 	}
 	if len(f.ifaces) == 0 {
 		fmt.Fprintln(stderr, "vigil run: no interface: give at least one -i IFACE")
 		return 2
 	}
-	fmt.Fprintln(stderr, "vigil run: live capture is not built yet (issue 5)")
-	return 3
+	checkSet := false
+	fs.Visit(func(fl *flag.Flag) { checkSet = checkSet || fl.Name == "k" })
+	if !checkSet {
+		// Suricata's live default is "auto": with checksum offloading,
+		// the copies of outgoing packets carry partial checksums.
+		f.check = "auto"
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, &f, stdout, stderr)
+}
+
+func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
+	fail := func(rc int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "vigil run: "+format+"\n", a...)
+		return rc
+	}
+	cfg, err := loadConfig(f.config, f.sets)
+	if err != nil {
+		return fail(2, "%v", err)
+	}
+	ec := engine.Config{Workers: f.workers, LogDir: f.logDir, EVE: engine.DefaultEVE()}
+	switch f.check {
+	case "all":
+		ec.Decode.Checksum = decode.ChecksumAll
+	case "none", "auto":
+		ec.Decode.Checksum = decode.ChecksumNone
+	default:
+		return fail(2, "-k %q: want all, none or auto", f.check)
+	}
+	lo := engine.LiveOptions{Interfaces: f.ifaces, BPFFilter: f.bpfFilter, Promisc: f.promisc}
+	if lo.Fanout, err = afpacket.ParseFanoutType(f.fanout); err != nil {
+		return fail(2, "--fanout: %v", err)
+	}
+	if err := applyRunSettings(&ec, &lo, f.sets); err != nil {
+		return fail(2, "%v", err)
+	}
+	if cfg.ThresholdFile != "" {
+		tc, err := detect.LoadThresholdConfig(cfg.ThresholdFile)
+		if err != nil {
+			return fail(2, "%v", err)
+		}
+		ec.Thresholds = tc
+	}
+	var drop *user.User
+	if f.user != "" {
+		if drop, err = user.Lookup(f.user); err != nil {
+			return fail(2, "--user: %v", err)
+		}
+	}
+	if paths := rulePaths(cfg, f.rules); len(paths) > 0 {
+		t0 := time.Now()
+		opts, err := loadOptions(cfg, paths, ruleparser.DialectAuto, stderr)
+		if err != nil {
+			return fail(2, "%v", err)
+		}
+		rs, rep := rules.Load(opts)
+		for _, e := range rep.Errors {
+			fmt.Fprintf(stderr, "rule error: %v\n", e)
+		}
+		if rs == nil {
+			return fail(1, "no rules loaded")
+		}
+		eng, drep, err := detect.Compile(rs, detect.Options{})
+		if err != nil {
+			return fail(1, "compile rules: %v", err)
+		}
+		defer eng.Close()
+		ec.Rules = eng
+		fmt.Fprintf(stderr, "rules: %d loaded, %d skipped (%s) in %s\n", drep.Loaded, rs.Len()-drep.Loaded,
+			skippedText(drep.Skipped), time.Since(t0).Round(time.Millisecond))
+	}
+
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	lo.Log = log
+	var coll *metrics.Collector
+	if f.metrics != "" {
+		coll = metrics.NewCollector()
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(coll)
+		ln, err := net.Listen("tcp", f.metrics)
+		if err != nil {
+			return fail(2, "--metrics: %v", err)
+		}
+		srv := &http.Server{Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(ln)
+		defer srv.Close()
+		log.Info("serving metrics", "component", "cmd", "addr", ln.Addr().String())
+	}
+	lo.Ready = func(r *engine.LiveRun) error {
+		if coll != nil {
+			coll.Add(metrics.CounterFunc(r.Counters))
+		}
+		if drop != nil {
+			if err := dropPrivileges(drop); err != nil {
+				return fmt.Errorf("--user %s: %w", f.user, err)
+			}
+			log.Info("dropped privileges", "component", "cmd", "user", drop.Username, "uid", drop.Uid, "gid", drop.Gid)
+		}
+		return nil
+	}
+	sum, err := engine.Live(ctx, ec, lo)
+	if sum != nil {
+		printLiveSummary(stderr, sum, ec.LogDir)
+	}
+	if err != nil {
+		return fail(1, "%v", err)
+	}
+	return 0
+}
+
+// dropPrivileges switches every thread to u's uid and primary gid, with no
+// supplementary groups. Go's syscall.Setuid and friends apply to all
+// threads on Linux; afterwards no capability is left.
+func dropPrivileges(u *user.User) error {
+	uid, err := strconv.Atoi(u.Uid)
+	if err != nil {
+		return fmt.Errorf("uid %q: %w", u.Uid, err)
+	}
+	gid, err := strconv.Atoi(u.Gid)
+	if err != nil {
+		return fmt.Errorf("gid %q: %w", u.Gid, err)
+	}
+	if err := syscall.Setgroups(nil); err != nil {
+		return fmt.Errorf("setgroups: %w", err)
+	}
+	if err := syscall.Setgid(gid); err != nil {
+		return fmt.Errorf("setgid %d: %w", gid, err)
+	}
+	if err := syscall.Setuid(uid); err != nil {
+		return fmt.Errorf("setuid %d: %w", uid, err)
+	}
+	if uid != 0 && syscall.Setuid(0) == nil {
+		return errors.New("privileges could be regained after setuid")
+	}
+	return nil
+}
+
+func printLiveSummary(w io.Writer, sum *engine.Summary, logDir string) {
+	secs := sum.Elapsed.Seconds()
+	fmt.Fprintf(w, "captured %d packets (%.1f MB) in %.1fs (%.0f Mbit/s) with %d workers: %d flows, %d alerts\n",
+		sum.Packets, float64(sum.Bytes)/1e6, secs, float64(sum.Bytes)*8/1e6/max(secs, 1e-9), sum.Workers, sum.Flows, sum.Alerts)
+	var parts []string
+	for _, c := range sum.Stats {
+		if strings.HasPrefix(c.Name, "capture.") || strings.HasPrefix(c.Name, "flow_bypassed.") ||
+			strings.HasPrefix(c.Name, "vigil.") {
+			parts = append(parts, fmt.Sprintf("%s=%d", c.Name, c.Value))
+		}
+	}
+	fmt.Fprintf(w, "stats: %s\n", strings.Join(parts, " "))
+	if sum.Dropped > 0 {
+		fmt.Fprintf(w, "warning: %d EVE records dropped by the output stage\n", sum.Dropped)
+	}
+	fmt.Fprintf(w, "eve.json: %s/eve.json\n", logDir)
+}
+
+// runSetting is one --set key only live capture understands. Keys not
+// here go through replaySettings.
+type runSetting struct {
+	prefix string
+	apply  func(lo *engine.LiveOptions, key, value string) error
+}
+
+var runSettings = []runSetting{
+	// stream.bypass: bypass a TCP flow once reassembly depth is reached in
+	// both directions (Suricata's key).
+	{"stream.bypass", func(lo *engine.LiveOptions, _, v string) error {
+		b, err := yesNo(v)
+		lo.Bypass = b
+		return err
+	}},
+	{"app-layer.protocols.tls.encryption-handling", func(lo *engine.LiveOptions, _, v string) error {
+		switch v {
+		case "bypass":
+			lo.BypassEncrypted = true
+		case "default", "full", "track-only":
+			lo.BypassEncrypted = false
+		default:
+			return fmt.Errorf("want default, bypass or full, got %q", v)
+		}
+		return nil
+	}},
+	// vigil.capture.exclude: CIDRs dropped in the kernel (comma-separated;
+	// the key may be given several times).
+	{"vigil.capture.exclude", func(lo *engine.LiveOptions, _, v string) error {
+		ps, err := parsePrefixes(v)
+		lo.Excludes = append(lo.Excludes, ps...)
+		return err
+	}},
+	{"vigil.capture.exclude-ports", func(lo *engine.LiveOptions, _, v string) error {
+		ps, err := parsePorts(v)
+		lo.ExcludePorts = append(lo.ExcludePorts, ps...)
+		return err
+	}},
+	// vigil.capture.include-only: only these CIDRs are captured.
+	{"vigil.capture.include-only", func(lo *engine.LiveOptions, _, v string) error {
+		ps, err := parsePrefixes(v)
+		lo.Excludes = append(lo.Excludes, ps...)
+		lo.IncludeOnly = true
+		return err
+	}},
+	{"vigil.capture.include-only-ports", func(lo *engine.LiveOptions, _, v string) error {
+		ps, err := parsePorts(v)
+		lo.ExcludePorts = append(lo.ExcludePorts, ps...)
+		lo.IncludeOnly = true
+		return err
+	}},
+	{"vigil.capture.bypass-ttl", func(lo *engine.LiveOptions, _, v string) error {
+		d, err := time.ParseDuration(v)
+		if err == nil && d <= 0 {
+			err = errors.New("want a positive duration")
+		}
+		lo.BypassTTL = d
+		return err
+	}},
+	{"vigil.capture.resample", func(lo *engine.LiveOptions, _, v string) error {
+		n, err := strconv.ParseUint(v, 10, 32)
+		lo.Resample = uint32(n)
+		return err
+	}},
+	{"vigil.capture.ebpf", func(lo *engine.LiveOptions, _, v string) error {
+		b, err := yesNo(v)
+		lo.NoEBPF = !b
+		return err
+	}},
+}
+
+// applyRunSettings applies the live-only --set keys to lo and the rest
+// through the replay table to ec.
+func applyRunSettings(ec *engine.Config, lo *engine.LiveOptions, sets []string) error {
+	var rest []string
+	excl, incl := false, false
+	for _, kv := range sets {
+		k, v, _ := strings.Cut(kv, "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		found := false
+		for _, s := range runSettings {
+			if k == s.prefix {
+				if err := s.apply(lo, k, v); err != nil {
+					return fmt.Errorf("--set %s: %w", k, err)
+				}
+				found = true
+				excl = excl || strings.HasPrefix(k, "vigil.capture.exclude")
+				incl = incl || strings.HasPrefix(k, "vigil.capture.include-only")
+				break
+			}
+		}
+		if !found {
+			rest = append(rest, kv)
+		}
+	}
+	if excl && incl {
+		return errors.New("--set vigil.capture.exclude* and vigil.capture.include-only* cannot be combined (one address set)")
+	}
+	return applySettings(ec, rest)
+}
+
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range strings.Split(v, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return nil, fmt.Errorf("bad CIDR %q", s)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no CIDR given")
+	}
+	return out, nil
+}
+
+func parsePorts(v string) ([]uint16, error) {
+	var out []uint16
+	for _, s := range strings.Split(v, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		n, err := strconv.ParseUint(s, 10, 16)
+		if err != nil || n == 0 {
+			return nil, fmt.Errorf("bad port %q", s)
+		}
+		out = append(out, uint16(n))
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no port given")
+	}
+	return out, nil
 }

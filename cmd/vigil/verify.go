@@ -1,21 +1,171 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"vigil/detect"
+	"vigil/detect/mpm"
+	"vigil/engine/verify"
+	"vigil/ruleparser"
+	"vigil/rules"
 )
 
 func cmdVerify(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("verify", "vigil verify [-v] DIR...  (suricata-verify layout: test.yaml, rules, pcap)", stderr)
-	verbose := fs.Bool("v", false, "print every check, not only failures")
+	fs := newFlagSet("verify", "vigil verify [-v] [-k] DIR...  (suricata-verify layout: test.yaml, rules, pcap)", stderr)
+	verbose := fs.Bool("v", false, "print the replay output of failing tests")
+	keep := fs.Bool("k", false, "keep each test's output directory")
+	run := fs.String("run", "", "only tests whose name contains this text")
 	if rc := parseFlags(fs, args); rc >= 0 {
 		return rc
 	}
-	_ = verbose
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "vigil verify: give at least one test directory")
+		fmt.Fprintln(stderr, "vigil verify: give at least one test directory (or a directory of tests)")
 		return 2
 	}
-	fmt.Fprintln(stderr, "vigil verify: the detection engine is not built yet (issue 4)")
-	return 3
+	dirs, err := testDirs(fs.Args())
+	if err != nil {
+		fmt.Fprintf(stderr, "vigil verify: %v\n", err)
+		return 2
+	}
+	var pass, fail, skip int
+	for _, dir := range dirs {
+		if *run != "" && !strings.Contains(filepath.Base(dir), *run) {
+			continue
+		}
+		t, err := verify.Load(dir)
+		if err != nil {
+			fmt.Fprintf(stdout, "fail  %s: %v\n", filepath.Base(dir), err)
+			fail++
+			continue
+		}
+		out, err := os.MkdirTemp("", "vigil-verify-")
+		if err != nil {
+			fmt.Fprintf(stderr, "vigil verify: %v\n", err)
+			return 2
+		}
+		var log bytes.Buffer
+		res := verify.Run(t, out, func(t *verify.Test, logDir string) error {
+			return runVerifyReplay(t, logDir, &log)
+		})
+		switch res.Status {
+		case verify.Pass:
+			pass++
+			fmt.Fprintf(stdout, "pass  %s\n", res.Name)
+		case verify.Fail:
+			fail++
+			fmt.Fprintf(stdout, "fail  %s: %s\n", res.Name, res.Reason)
+			if *verbose {
+				fmt.Fprintf(stdout, "      output in %s\n%s", out, indent(log.String()))
+			}
+		case verify.Skipped:
+			skip++
+			fmt.Fprintf(stdout, "skip  %s: %s\n", res.Name, res.Reason)
+		}
+		if !*keep && !(*verbose && res.Status == verify.Fail) {
+			os.RemoveAll(out)
+		}
+	}
+	fmt.Fprintf(stdout, "%d passed, %d failed, %d skipped\n", pass, fail, skip)
+	if fail > 0 {
+		return 1
+	}
+	return 0
+}
+
+// runVerifyReplay runs `vigil replay` in-process for one test, with the
+// test's arguments. An argument replay refuses skips the test: it names
+// something Vigil does not support.
+func runVerifyReplay(t *verify.Test, logDir string, log io.Writer) error {
+	args := []string{"-r", t.Pcap, "-S", t.Rules, "-l", logDir, "--deterministic", "--workers", "1"}
+	if t.IPS {
+		args = append(args, "--simulate-ips")
+	}
+	args = append(args, t.Args...)
+	if cfg := filepath.Join(t.Dir, "suricata.yaml"); fileExists(cfg) {
+		return fmt.Errorf("%w: test has its own suricata.yaml (outputs config)", verify.ErrSkip)
+	}
+	if why := unsupportedRules(t.Rules); why != "" {
+		return fmt.Errorf("%w: %s", verify.ErrSkip, why)
+	}
+	var stderr bytes.Buffer
+	rc := cmdReplay(args, io.Discard, io.MultiWriter(&stderr, log))
+	switch rc {
+	case 0:
+		return nil
+	case 2:
+		return fmt.Errorf("%w: %s", verify.ErrSkip, firstLine(stderr.String()))
+	}
+	return fmt.Errorf("replay exited %d: %s", rc, firstLine(stderr.String()))
+}
+
+// unsupportedRules says which keywords of the test's rules Vigil cannot
+// evaluate ("" when it can evaluate them all).
+func unsupportedRules(path string) string {
+	cfg, err := loadConfig("", nil)
+	if err != nil {
+		return ""
+	}
+	opts, err := loadOptions(cfg, []string{path}, ruleparser.DialectAuto, io.Discard)
+	if err != nil {
+		return ""
+	}
+	rs, _ := rules.Load(opts)
+	if rs == nil {
+		return ""
+	}
+	_, rep, err := detect.Compile(rs, detect.Options{Prefilter: mpm.Reference{}})
+	if err != nil || len(rep.Skipped) == 0 {
+		return ""
+	}
+	return "unsupported in rules: " + skippedText(rep.Skipped)
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func indent(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		b.WriteString("      " + l + "\n")
+	}
+	return b.String()
+}
+
+// testDirs expands the arguments: a directory with test.yaml is a test, a
+// directory without one holds tests.
+func testDirs(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		if fileExists(filepath.Join(a, "test.yaml")) {
+			out = append(out, a)
+			continue
+		}
+		ents, err := os.ReadDir(a)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ents {
+			if e.IsDir() && fileExists(filepath.Join(a, e.Name(), "test.yaml")) {
+				out = append(out, filepath.Join(a, e.Name()))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }

@@ -263,7 +263,11 @@ func DBStats(d DB) (Stats, bool) {
 type hsScanner struct {
 	st      *C.vigil_mpm_state // C memory: recorder and scratch
 	cleanup runtime.Cleanup    // frees st if Close is never called
-	last    uint64             // gen of the DB the scratch was last sized for
+	last    uint64             // gen of the DB scanned last
+	// sized holds the gens of the DBs the scratch was already grown for:
+	// one scratch serves every DB of an engine, so switching between a
+	// worker's DBs must not reallocate it.
+	sized map[uint64]struct{}
 	seen    []bool             // per distinct ID, all false between scans
 	out     []uint32
 	closed  bool
@@ -303,9 +307,12 @@ func (s *hsScanner) Scan(d DB, data []byte) ([]uint32, error) {
 		return nil, fmt.Errorf("hyperscan scan: buffer of %d bytes is too large", len(data))
 	}
 	if db.gen != s.last {
-		if err := s.prepare(db); err != nil {
-			return nil, err
+		if _, ok := s.sized[db.gen]; !ok {
+			if err := s.prepare(db); err != nil {
+				return nil, err
+			}
 		}
+		s.last = db.gen
 	}
 	r := C.vigil_mpm_scan(db.db, (*C.char)(unsafe.Pointer(unsafe.SliceData(data))), C.uint(len(data)), s.st)
 	if r != C.HS_SUCCESS {
@@ -344,7 +351,10 @@ func (s *hsScanner) prepare(db *hsDB) error {
 	if cap(s.out) < len(db.ids) {
 		s.out = make([]uint32, 0, len(db.ids))
 	}
-	s.last = db.gen
+	if s.sized == nil {
+		s.sized = map[uint64]struct{}{}
+	}
+	s.sized[db.gen] = struct{}{}
 	return nil
 }
 

@@ -77,6 +77,9 @@ type Flow struct {
 	ID int64
 
 	StartNs, LastNs int64 // first and last packet time (ns)
+	// EndNs is set when the flow ends (before OnEnd): the packet time it
+	// ended at. For a timeout it is the end of the idle period.
+	EndNs int64
 
 	PktsToServer, PktsToClient   uint64
 	BytesToServer, BytesToClient uint64

@@ -386,6 +386,13 @@ func (t *Table[T]) end(e *Entry[T], r Reason) {
 		p = &t.at(*p).hnext
 	}
 	e.Reason = r
+	// EndNs is when the flow ended in packet time: for a timeout, the
+	// moment its idle time ran out (not the later packet that noticed),
+	// so that it does not depend on which other flows share the table.
+	e.EndNs = t.clock
+	if r == ReasonTimeout {
+		e.EndNs = min(t.clock, e.touched+t.timeouts[e.class]+1)
+	}
 	if t.onEnd != nil {
 		t.onEnd(e)
 	}
