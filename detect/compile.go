@@ -255,6 +255,9 @@ func pickFastPattern(s *Sig) *fastPattern {
 	bestScore := -1
 	for i := range s.lists {
 		l := &s.lists[i]
+		if l.buf == bufBase64 {
+			continue // decoded at inspection time: nothing to prefilter
+		}
 		for _, it := range l.items {
 			ci, ok := it.(*contentItem)
 			if !ok || ci.negated || ci.n == 0 {

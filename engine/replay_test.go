@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"vigil/detect"
-	"vigil/engine/decode"
 	"vigil/engine/config"
+	"vigil/engine/decode"
 	"vigil/internal/testutil"
 	"vigil/output/evetest"
 	"vigil/rules"

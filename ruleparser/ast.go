@@ -41,6 +41,7 @@ const (
 
 var dialectNames = [...]string{"auto", "suricata", "snort2", "snort3"}
 
+// String returns the canonical text of the Dialect.
 func (d Dialect) String() string {
 	if int(d) < len(dialectNames) {
 		return dialectNames[d]
@@ -51,7 +52,7 @@ func (d Dialect) String() string {
 // Action is a rule action.
 type Action uint8
 
-// Actions. Block, React and Rewrite are Snort 3 only.
+// Actions. Log and Sdrop are Snort 2; Block, React and Rewrite are Snort 3.
 const (
 	ActionInvalid Action = iota
 	ActionAlert
@@ -66,12 +67,14 @@ const (
 	ActionBlock
 	ActionReact
 	ActionRewrite
-	ActionConfig // Suricata 8 firewall "accept"/"config" style actions are kept as config
+	ActionConfig // Suricata "config" rules (e.g. config:logging disable)
+	ActionAccept // Suricata 8 firewall rules
 )
 
 var actionNames = [...]string{"invalid", "alert", "drop", "reject", "rejectsrc", "rejectdst",
-	"rejectboth", "pass", "log", "sdrop", "block", "react", "rewrite", "config"}
+	"rejectboth", "pass", "log", "sdrop", "block", "react", "rewrite", "config", "accept"}
 
+// String returns the canonical text of the Action.
 func (a Action) String() string {
 	if int(a) < len(actionNames) {
 		return actionNames[a]
@@ -102,6 +105,7 @@ const (
 
 var dirNames = [...]string{"", "->", "<>", "=>"}
 
+// String returns the canonical text of the Direction.
 func (d Direction) String() string {
 	if int(d) < len(dirNames) {
 		return dirNames[d]
@@ -170,13 +174,28 @@ type Negated struct {
 	X   Expr
 }
 
-func (e *Any) Position() Pos     { return e.Pos }
-func (e *Var) Position() Pos     { return e.Pos }
-func (e *IP) Position() Pos      { return e.Pos }
-func (e *CIDR) Position() Pos    { return e.Pos }
-func (e *Port) Position() Pos    { return e.Pos }
-func (e *Range) Position() Pos   { return e.Pos }
-func (e *Group) Position() Pos   { return e.Pos }
+// Position returns where the Any starts.
+func (e *Any) Position() Pos { return e.Pos }
+
+// Position returns where the Var starts.
+func (e *Var) Position() Pos { return e.Pos }
+
+// Position returns where the IP starts.
+func (e *IP) Position() Pos { return e.Pos }
+
+// Position returns where the CIDR starts.
+func (e *CIDR) Position() Pos { return e.Pos }
+
+// Position returns where the Port starts.
+func (e *Port) Position() Pos { return e.Pos }
+
+// Position returns where the Range starts.
+func (e *Range) Position() Pos { return e.Pos }
+
+// Position returns where the Group starts.
+func (e *Group) Position() Pos { return e.Pos }
+
+// Position returns where the Negated starts.
 func (e *Negated) Position() Pos { return e.Pos }
 
 func (*Any) isExpr()     {}
@@ -231,7 +250,8 @@ type Option interface {
 	Spelling() string
 	// Position returns the position of the keyword's first character.
 	Position() Pos
-	isOption()
+	// value prints the option's value (printer.go).
+	value(d Dialect) (string, bool)
 }
 
 // Head is embedded in every option: the keyword as written, its canonical
@@ -242,10 +262,14 @@ type Head struct {
 	Pos     Pos
 }
 
-func (h *Head) Keyword() string  { return h.Name }
+// Keyword returns the canonical keyword name.
+func (h *Head) Keyword() string { return h.Name }
+
+// Spelling returns the keyword as written.
 func (h *Head) Spelling() string { return h.Spelled }
-func (h *Head) Position() Pos    { return h.Pos }
-func (*Head) isOption()          {}
+
+// Position returns the position of the keyword.
+func (h *Head) Position() Pos { return h.Pos }
 
 // Sid returns the rule's sid, or 0 when it has none.
 func (r *Rule) Sid() uint32 { return r.num("sid") }

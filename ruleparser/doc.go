@@ -28,7 +28,8 @@
 // parsing it again gives an equal AST (positions aside).
 //
 // Ownership and concurrency. The returned AST does not alias the input
-// buffer (strings are copied) and must be treated as immutable. All
+// byte slice (the file is copied into one string, which the AST's strings
+// share) and must be treated as immutable. All
 // functions are safe for concurrent use; there is no global mutable state
 // (the keyword index is built once from the literal table).
 package ruleparser

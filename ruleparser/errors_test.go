@@ -1,7 +1,6 @@
 package ruleparser
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -178,5 +177,4 @@ func TestErrorFormat(t *testing.T) {
 	if got := l.Error(); got != "a:9:1: y\nb:1:5: z\nb:2:1: x" {
 		t.Errorf("sorted list: %q", got)
 	}
-	_ = bytes.MinRead
 }

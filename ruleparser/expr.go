@@ -14,7 +14,7 @@ type exprErr struct {
 
 // buildExpr turns a grammar expression into an Expr. ports selects the port
 // grammar (numbers and ranges) instead of addresses.
-func buildExpr(g *gExpr, m *posMap, ports bool) (Expr, *exprErr) {
+func buildExpr(g *expr, m *posMap, ports bool) (Expr, *exprErr) {
 	pos := m.pos(g.Pos.Offset)
 	switch {
 	case g.Neg != nil:
@@ -122,13 +122,25 @@ func parsePortAtom(a string, pos Pos, off int) (Expr, *exprErr) {
 	return &Range{Pos: pos, Lo: lo, Hi: hi}, nil
 }
 
-func (e *Any) String() string     { return "any" }
-func (e *Var) String() string     { return "$" + e.Name }
-func (e *IP) String() string      { return e.Addr.String() }
-func (e *CIDR) String() string    { return e.Prefix.String() }
-func (e *Port) String() string    { return strconv.Itoa(int(e.Port)) }
+// String returns the canonical text of the Any.
+func (e *Any) String() string { return "any" }
+
+// String returns the canonical text of the Var.
+func (e *Var) String() string { return "$" + e.Name }
+
+// String returns the canonical text of the IP.
+func (e *IP) String() string { return e.Addr.String() }
+
+// String returns the canonical text of the CIDR.
+func (e *CIDR) String() string { return e.Prefix.String() }
+
+// String returns the canonical text of the Port.
+func (e *Port) String() string { return strconv.Itoa(int(e.Port)) }
+
+// String returns the canonical text of the Negated.
 func (e *Negated) String() string { return "!" + e.X.String() }
 
+// String returns the canonical text of the Range.
 func (e *Range) String() string {
 	switch {
 	case e.Lo == 0 && e.Hi != 65535:
@@ -139,6 +151,7 @@ func (e *Range) String() string {
 	return strconv.Itoa(int(e.Lo)) + ":" + strconv.Itoa(int(e.Hi))
 }
 
+// String returns the canonical text of the Group.
 func (e *Group) String() string {
 	var b strings.Builder
 	b.WriteByte('[')

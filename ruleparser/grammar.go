@@ -14,38 +14,38 @@ import (
 // distinct headers over 30k rules). testdata/grammar.ebnf is this grammar's
 // EBNF (checked by TestGrammarEBNF).
 
-type gRule struct {
-	Action *gWord `parser:"@@"`
-	Proto  *gWord `parser:"@@"`
-	Src    *gExpr `parser:"( @@"`
-	SrcP   *gExpr `parser:"@@"`
-	Dir    *gDir  `parser:"@@"`
-	Dst    *gExpr `parser:"@@"`
-	DstP   *gExpr `parser:"@@ )?"`
+type header struct {
+	Action *word  `parser:"@@"`
+	Proto  *word  `parser:"@@"`
+	Src    *expr  `parser:"( @@"`
+	SrcP   *expr  `parser:"@@"`
+	Dir    *arrow `parser:"@@"`
+	Dst    *expr  `parser:"@@"`
+	DstP   *expr  `parser:"@@ )?"`
 }
 
-type gWord struct {
+type word struct {
 	Pos  lexer.Position
 	Text string `parser:"@Word"`
 }
 
-type gDir struct {
+type arrow struct {
 	Pos  lexer.Position
 	Text string `parser:"@Dir"`
 }
 
-type gExpr struct {
+type expr struct {
 	Pos   lexer.Position
-	Neg   *gExpr  `parser:"\"!\" @@"`
-	Group *gGroup `parser:"| @@"`
-	Atom  string  `parser:"| @Word"`
+	Neg   *expr    `parser:"\"!\" @@"`
+	Group *bracket `parser:"| @@"`
+	Atom  string   `parser:"| @Word"`
 }
 
-type gGroup struct {
-	Items []*gExpr `parser:"\"[\" ( @@ ( \",\" @@ )* )? \"]\""`
+type bracket struct {
+	Items []*expr `parser:"\"[\" ( @@ ( \",\" @@ )* )? \"]\""`
 }
 
-var grammar = participle.MustBuild[gRule](
+var grammar = participle.MustBuild[header](
 	participle.Lexer(headerLexer{}),
 	participle.UseLookahead(1),
 )

@@ -37,6 +37,17 @@ type optCtx struct {
 	val     string
 	hasVal  bool
 	dialect Dialect
+	m       *posMap // maps offsets of the logical rule to positions
+	valOff  int     // offset of val in the logical rule
+}
+
+// at returns the position of byte off of the value (the keyword's position
+// when unknown).
+func (c *optCtx) at(off int) Pos {
+	if c.m == nil {
+		return c.head.Pos
+	}
+	return c.m.pos(c.valOff + off)
 }
 
 func (c *optCtx) noValue() error {
@@ -323,7 +334,7 @@ var table = []Spec{
 	cmpKw("ack", surDoc+"header-keywords.html#ack"),
 	argsKw("app-layer-event", surDoc+"app-layer.html#app-layer-event", false, oneWord),
 	argsKw("app-layer-protocol", surDoc+"app-layer.html#app-layer-protocol", false, func(a []string) error {
-		if len(a) > 2 || isIdent(strings.TrimPrefix(a[0], "!")) != true {
+		if len(a) > 2 || !isIdent(strings.TrimPrefix(a[0], "!")) {
 			return fmt.Errorf("bad protocol %q", strings.Join(a, ","))
 		}
 		if len(a) == 2 {

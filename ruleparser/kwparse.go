@@ -50,10 +50,14 @@ func parseContent(c *optCtx) (Option, error) {
 	if c.dialect != DialectSnort3 || rest[0] != ',' {
 		return nil, errAt(end+1, "unexpected %q after content pattern (missing ';'?)", snippet(rest))
 	}
-	for _, m := range splitArgs(rest[1:]) {
+	off := len(v) - len(strings.TrimLeft(v[end+1:], " \t")) + 1 // just after the first ','
+	for _, m := range strings.Split(v[off:], ",") {
+		mpos := c.at(off + len(m) - len(strings.TrimLeft(m, " \t")))
+		off += len(m) + 1
+		m = strings.TrimSpace(m)
 		name, arg, _ := strings.Cut(m, " ")
 		arg = strings.TrimSpace(arg)
-		mc := &optCtx{head: Head{Name: name, Spelled: name, Pos: c.head.Pos}, val: arg, hasVal: arg != "", dialect: c.dialect}
+		mc := &optCtx{head: Head{Name: name, Spelled: name, Pos: mpos}, val: arg, hasVal: arg != "", dialect: c.dialect}
 		switch name {
 		case "fast_pattern_only":
 			name = "fast_pattern"
@@ -72,7 +76,7 @@ func parseContent(c *optCtx) (Option, error) {
 			} else {
 				ct.FastPattern.Length = int(n)
 			}
-			ct.Mods = append(ct.Mods, Mod{Name: name, Pos: c.head.Pos})
+			ct.Mods = append(ct.Mods, Mod{Name: name, Pos: mpos})
 			continue
 		}
 		f := contentMod(name)
@@ -82,7 +86,7 @@ func parseContent(c *optCtx) (Option, error) {
 		if err := f(mc, ct); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		ct.Mods = append(ct.Mods, Mod{Name: name, Pos: c.head.Pos})
+		ct.Mods = append(ct.Mods, Mod{Name: name, Pos: mpos})
 	}
 	return ct, nil
 }

@@ -31,6 +31,7 @@ func (headerLexer) Symbols() map[string]lexer.TokenType {
 	}
 }
 
+// Lex implements lexer.Definition.
 func (d headerLexer) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
@@ -39,6 +40,7 @@ func (d headerLexer) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 	return d.LexString(filename, string(b))
 }
 
+// LexString implements lexer.StringDefinition.
 func (headerLexer) LexString(filename, s string) (lexer.Lexer, error) {
 	return &headerScanner{src: s, file: filename}, nil
 }

@@ -25,6 +25,7 @@ const (
 	Transform
 )
 
+// String returns the canonical text of the BufferKind.
 func (k BufferKind) String() string {
 	switch k {
 	case Sticky:
@@ -155,6 +156,7 @@ const (
 var flowOptNames = [...]string{"", "established", "not_established", "stateless", "to_server",
 	"to_client", "from_server", "from_client", "only_stream", "no_stream", "only_frag", "no_frag"}
 
+// String returns the canonical text of the FlowOpt.
 func (f FlowOpt) String() string {
 	if int(f) < len(flowOptNames) {
 		return flowOptNames[f]
@@ -303,6 +305,7 @@ const (
 
 var cmpNames = [...]string{"", "=", "!", "<", ">", "<=", ">=", "<>", "!<>", "<=>"}
 
+// String returns the canonical text of the CmpOp.
 func (c CmpOp) String() string {
 	if int(c) < len(cmpNames) {
 		return cmpNames[c]

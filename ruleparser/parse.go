@@ -114,6 +114,26 @@ func ParseFile(name string, src []byte, opt Options) (*File, ErrorList) {
 		// Join '\' continuations.
 		var m posMap
 		m.file = name
+		m.segs = p.segs[:0]
+		if s := strings.TrimRight(line, " \t\r"); !strings.HasSuffix(s, "\\") || i+1 >= len(lines) {
+			// One physical line (the common case): no copy.
+			m.segs = append(m.segs, seg0{log: 0, line: i + 1, col0: prefix})
+			p.segs = m.segs
+			if commented {
+				f.Stats.Commented++
+			} else {
+				f.Stats.Enabled++
+			}
+			r, err := p.parse(s[prefix:], &m, commented)
+			if err != nil {
+				errs = append(errs, err)
+				f.Stats.Errors++
+				continue
+			}
+			r.Lines = 1
+			f.Rules = append(f.Rules, r)
+			continue
+		}
 		var b strings.Builder
 		seg := line[prefix:]
 		col0 := prefix
@@ -233,12 +253,13 @@ type parser struct {
 	dialect Dialect
 	maxLen  int
 	// headers memoises parsed headers of this file by header text.
-	headers map[string]*gRule
+	headers map[string]*header
 	opts    []rawOpt // scratch for frameOptions
+	segs    []seg0   // scratch for single-line position maps
 }
 
 // header parses (or recalls) the header text before the '('.
-func (p *parser) header(h string) (*gRule, error) {
+func (p *parser) header(h string) (*header, error) {
 	if g, ok := p.headers[h]; ok {
 		return g, nil
 	}
@@ -247,7 +268,7 @@ func (p *parser) header(h string) (*gRule, error) {
 		return nil, err
 	}
 	if p.headers == nil {
-		p.headers = make(map[string]*gRule)
+		p.headers = make(map[string]*header)
 	}
 	if len(p.headers) < 4096 {
 		p.headers[h] = g
@@ -367,7 +388,7 @@ func (p *parser) parse(text string, m *posMap, commented bool) (*Rule, *Error) {
 			dialect: p.dialect,
 		}
 		if o.hasValue {
-			c.val, c.hasVal = o.val, true
+			c.val, c.hasVal, c.m, c.valOff = o.val, true, m, o.valOff
 		}
 		if err := b.add(r, spec, c); err != nil {
 			off := o.keyOff
@@ -417,6 +438,7 @@ type valueErr struct {
 	msg string
 }
 
+// Error implements error.
 func (e *valueErr) Error() string { return e.msg }
 
 func errAt(off int, format string, args ...any) error {

@@ -45,19 +45,28 @@ func OptionString(o Option, d Dialect) string {
 
 func writeOption(b *strings.Builder, o Option, d Dialect) {
 	b.WriteString(o.Spelling())
-	if c, ok := o.(*Content); ok {
-		writeContent(b, c, d)
-		return
-	}
-	if v, ok := optionValue(o, d); ok {
+	if v, ok := o.value(d); ok {
 		b.WriteByte(':')
 		b.WriteString(v)
 	}
 	b.WriteByte(';')
+	if c, ok := o.(*Content); ok && d != DialectSnort3 {
+		// Suricata and Snort 2 write modifiers as options of their own.
+		for _, m := range c.Mods {
+			b.WriteByte(' ')
+			b.WriteString(m.Name)
+			if v, ok := modValue(c, m.Name, false); ok {
+				b.WriteByte(':')
+				b.WriteString(v)
+			}
+			b.WriteByte(';')
+		}
+	}
 }
 
-func writeContent(b *strings.Builder, c *Content, d Dialect) {
-	b.WriteByte(':')
+// value prints [!]"pattern", with Snort 3's ",modifier[ arg]" suffixes.
+func (c *Content) value(d Dialect) (string, bool) {
+	var b strings.Builder
 	if c.Negated {
 		b.WriteByte('!')
 	}
@@ -73,19 +82,8 @@ func writeContent(b *strings.Builder, c *Content, d Dialect) {
 				b.WriteString(v)
 			}
 		}
-		b.WriteByte(';')
-		return
 	}
-	b.WriteByte(';')
-	for _, m := range c.Mods {
-		b.WriteByte(' ')
-		b.WriteString(m.Name)
-		if v, ok := modValue(c, m.Name, false); ok {
-			b.WriteByte(':')
-			b.WriteString(v)
-		}
-		b.WriteByte(';')
-	}
+	return b.String(), true
 }
 
 func modValue(c *Content, name string, snort3 bool) (string, bool) {
@@ -115,210 +113,255 @@ func modValue(c *Content, name string, snort3 bool) (string, bool) {
 	return "", false
 }
 
-// optionValue returns the value text of a non-content option and whether
-// it has one.
-func optionValue(o Option, d Dialect) (string, bool) {
-	switch x := o.(type) {
-	case *Flag:
-		return "", false
-	case *Buffer:
-		return x.Arg, x.Arg != ""
-	case *Text:
-		if x.Quoted {
-			return escapeQuoted(x.Value), true
-		}
-		return x.Value, true
-	case *Uint:
-		return strconv.FormatUint(uint64(x.Value), 10), true
-	case *List:
-		parts := make([]string, len(x.Items))
-		for i, it := range x.Items {
-			if it.Negated {
-				parts[i] = "!" + it.Value
-			} else {
-				parts[i] = it.Value
-			}
-		}
-		return strings.Join(parts, string(x.Sep)), true
-	case *PCRE:
-		s := `"/` + x.Pattern + "/" + x.Flags + `"`
-		if x.Negated {
-			s = "!" + s
-		}
-		if x.Relative {
-			s += ",relative"
-		}
-		return s, true
-	case *Flow:
-		parts := make([]string, len(x.Opts))
-		for i, f := range x.Opts {
-			parts[i] = f.String()
-		}
-		return strings.Join(parts, ","), true
-	case *Flowbits:
-		s := x.Cmd
-		if len(x.Names) > 0 {
-			sep := "|"
-			if x.Op == '&' {
-				sep = "&"
-			}
-			s += "," + strings.Join(x.Names, sep)
-		}
-		if x.Group != "" {
-			s += "," + x.Group
-		}
-		return s, true
-	case *Flowint:
-		s := x.Var + "," + x.Op
-		if x.Value != nil {
-			s += "," + x.Value.String()
-		}
-		return s, true
-	case *Xbits:
-		s := x.Cmd + "," + x.Name
-		if x.Track != "" {
-			s += ",track " + x.Track
-		}
-		if x.Expire != 0 {
-			s += ",expire " + strconv.FormatUint(uint64(x.Expire), 10)
-		}
-		return s, true
-	case *ByteTest:
-		op := x.Op
-		if x.Negated {
-			op = "!" + op
-		}
-		return join(x.Bytes.String(), op, x.Value.String(), x.Offset.String()) + x.ByteOpts.suffix(false), true
-	case *ByteJump:
-		s := join(x.Bytes.String(), x.Offset.String())
-		if x.Multiplier != 0 {
-			s += ",multiplier " + strconv.FormatUint(uint64(x.Multiplier), 10)
-		}
-		if x.Align {
-			s += ",align"
-		}
-		if x.FromBeginning {
-			s += ",from_beginning"
-		}
-		if x.FromEnd {
-			s += ",from_end"
-		}
-		if x.PostOffset != nil {
-			s += ",post_offset " + x.PostOffset.String()
-		}
-		return s + x.ByteOpts.suffix(false), true
-	case *ByteExtract:
-		s := join(strconv.FormatUint(uint64(x.Bytes), 10), strconv.FormatInt(x.Offset, 10), x.Var)
-		if x.Multiplier != 0 {
-			s += ",multiplier " + strconv.FormatUint(uint64(x.Multiplier), 10)
-		}
-		if x.Align != 0 {
-			s += ",align " + strconv.FormatUint(uint64(x.Align), 10)
-		}
-		return s + x.ByteOpts.suffix(false), true
-	case *ByteMath:
-		s := "bytes " + x.Bytes.String() + ",offset " + x.Offset.String() + ",oper " + x.Oper +
-			",rvalue " + x.RValue.String() + ",result " + x.Result
-		return s + x.ByteOpts.suffix(true), true
-	case *Isdataat:
-		s := x.Size.String()
-		if x.Negated {
-			s = "!" + s
-		}
-		if x.Relative {
-			s += ",relative"
-		}
-		if x.Rawbytes {
-			s += ",rawbytes"
-		}
-		return s, true
-	case *Threshold:
-		var parts []string
-		if x.Type != "" {
-			parts = append(parts, "type "+x.Type)
-		}
-		parts = append(parts, "track "+x.Track, "count "+strconv.FormatUint(uint64(x.Count), 10))
-		if x.Type != "backoff" {
-			parts = append(parts, "seconds "+strconv.FormatUint(uint64(x.Seconds), 10))
-		}
-		if x.Multiplier != 0 {
-			parts = append(parts, "multiplier "+strconv.FormatUint(uint64(x.Multiplier), 10))
-		}
-		return strings.Join(parts, ", "), true
-	case *Metadata:
-		parts := make([]string, len(x.Pairs))
-		for i, p := range x.Pairs {
-			parts[i] = p.Key
-			if p.Value != "" {
-				parts[i] += " " + p.Value
-			}
-		}
-		return strings.Join(parts, ", "), true
-	case *Reference:
-		return x.Type + "," + x.Value, true
-	case *Compare:
-		s := x.Cmp.String()
-		for _, e := range x.Extra {
-			s += "," + e
-		}
-		return s, true
-	case *StreamSize:
-		if d == DialectSnort3 {
-			if x.Side != "" {
-				return x.Cmp.String() + "," + x.Side, true
-			}
-			return x.Cmp.String(), true
-		}
-		op := x.Cmp.Op.String()
-		if x.Cmp.Op == CmpNe {
-			op = "!="
-		}
-		return x.Side + "," + op + "," + strconv.FormatUint(x.Cmp.A, 10), true
-	case *Flags:
-		s := x.Bits
-		if x.Modifier != 0 {
-			s = string(x.Modifier) + s
-		}
-		if x.Mask != "" {
-			s += "," + x.Mask
-		}
-		return s, true
-	case *IPProto:
-		if x.Op != 0 {
-			return string(x.Op) + x.Proto, true
-		}
-		return x.Proto, true
-	case *Base64Decode:
-		var parts []string
-		if x.Bytes != nil {
-			parts = append(parts, "bytes "+strconv.FormatUint(uint64(*x.Bytes), 10))
-		}
-		if x.Offset != nil {
-			parts = append(parts, "offset "+strconv.FormatUint(uint64(*x.Offset), 10))
-		}
-		if x.Relative {
-			parts = append(parts, "relative")
-		}
-		return strings.Join(parts, ","), len(parts) > 0
-	case *Tag:
-		s := x.Type
-		if d == DialectSnort3 {
-			if x.HasCount {
-				s += "," + x.Metric + " " + strconv.FormatUint(uint64(x.Count), 10)
-			}
-			return s, true
-		}
-		if x.HasCount {
-			s += "," + strconv.FormatUint(uint64(x.Count), 10) + "," + x.Metric
-			if x.Direction != "" {
-				s += "," + x.Direction
-			}
-		}
-		return s, true
-	case *Args:
-		return strings.Join(x.Args, ","), len(x.Args) > 0
-	}
+// value returns the option's value text in dialect d and whether it has
+// one; every option type implements it (the printer's half of the keyword
+// table's parsers).
+func (*Flag) value(Dialect) (string, bool) {
 	return "", false
+}
+
+func (x *Buffer) value(Dialect) (string, bool) {
+	return x.Arg, x.Arg != ""
+}
+
+func (x *Text) value(Dialect) (string, bool) {
+	if x.Quoted {
+		return escapeQuoted(x.Value), true
+	}
+	return x.Value, true
+}
+
+func (x *Uint) value(Dialect) (string, bool) {
+	return strconv.FormatUint(uint64(x.Value), 10), true
+}
+
+func (x *List) value(Dialect) (string, bool) {
+	parts := make([]string, len(x.Items))
+	for i, it := range x.Items {
+		if it.Negated {
+			parts[i] = "!" + it.Value
+		} else {
+			parts[i] = it.Value
+		}
+	}
+	return strings.Join(parts, string(x.Sep)), true
+}
+
+func (x *PCRE) value(Dialect) (string, bool) {
+	s := `"/` + x.Pattern + "/" + x.Flags + `"`
+	if x.Negated {
+		s = "!" + s
+	}
+	if x.Relative {
+		s += ",relative"
+	}
+	return s, true
+}
+
+func (x *Flow) value(Dialect) (string, bool) {
+	parts := make([]string, len(x.Opts))
+	for i, f := range x.Opts {
+		parts[i] = f.String()
+	}
+	return strings.Join(parts, ","), true
+}
+
+func (x *Flowbits) value(Dialect) (string, bool) {
+	s := x.Cmd
+	if len(x.Names) > 0 {
+		sep := "|"
+		if x.Op == '&' {
+			sep = "&"
+		}
+		s += "," + strings.Join(x.Names, sep)
+	}
+	if x.Group != "" {
+		s += "," + x.Group
+	}
+	return s, true
+}
+
+func (x *Flowint) value(Dialect) (string, bool) {
+	s := x.Var + "," + x.Op
+	if x.Value != nil {
+		s += "," + x.Value.String()
+	}
+	return s, true
+}
+
+func (x *Xbits) value(Dialect) (string, bool) {
+	s := x.Cmd + "," + x.Name
+	if x.Track != "" {
+		s += ",track " + x.Track
+	}
+	if x.Expire != 0 {
+		s += ",expire " + strconv.FormatUint(uint64(x.Expire), 10)
+	}
+	return s, true
+}
+
+func (x *ByteTest) value(Dialect) (string, bool) {
+	op := x.Op
+	if x.Negated {
+		op = "!" + op
+	}
+	return join(x.Bytes.String(), op, x.Value.String(), x.Offset.String()) + x.ByteOpts.suffix(false), true
+}
+
+func (x *ByteJump) value(Dialect) (string, bool) {
+	s := join(x.Bytes.String(), x.Offset.String())
+	if x.Multiplier != 0 {
+		s += ",multiplier " + strconv.FormatUint(uint64(x.Multiplier), 10)
+	}
+	if x.Align {
+		s += ",align"
+	}
+	if x.FromBeginning {
+		s += ",from_beginning"
+	}
+	if x.FromEnd {
+		s += ",from_end"
+	}
+	if x.PostOffset != nil {
+		s += ",post_offset " + x.PostOffset.String()
+	}
+	return s + x.ByteOpts.suffix(false), true
+}
+
+func (x *ByteExtract) value(Dialect) (string, bool) {
+	s := join(strconv.FormatUint(uint64(x.Bytes), 10), strconv.FormatInt(x.Offset, 10), x.Var)
+	if x.Multiplier != 0 {
+		s += ",multiplier " + strconv.FormatUint(uint64(x.Multiplier), 10)
+	}
+	if x.Align != 0 {
+		s += ",align " + strconv.FormatUint(uint64(x.Align), 10)
+	}
+	return s + x.ByteOpts.suffix(false), true
+}
+
+func (x *ByteMath) value(Dialect) (string, bool) {
+	s := "bytes " + x.Bytes.String() + ",offset " + x.Offset.String() + ",oper " + x.Oper +
+		",rvalue " + x.RValue.String() + ",result " + x.Result
+	return s + x.ByteOpts.suffix(true), true
+}
+
+func (x *Isdataat) value(Dialect) (string, bool) {
+	s := x.Size.String()
+	if x.Negated {
+		s = "!" + s
+	}
+	if x.Relative {
+		s += ",relative"
+	}
+	if x.Rawbytes {
+		s += ",rawbytes"
+	}
+	return s, true
+}
+
+func (x *Threshold) value(Dialect) (string, bool) {
+	var parts []string
+	if x.Type != "" {
+		parts = append(parts, "type "+x.Type)
+	}
+	parts = append(parts, "track "+x.Track, "count "+strconv.FormatUint(uint64(x.Count), 10))
+	if x.Type != "backoff" {
+		parts = append(parts, "seconds "+strconv.FormatUint(uint64(x.Seconds), 10))
+	}
+	if x.Multiplier != 0 {
+		parts = append(parts, "multiplier "+strconv.FormatUint(uint64(x.Multiplier), 10))
+	}
+	return strings.Join(parts, ", "), true
+}
+
+func (x *Metadata) value(Dialect) (string, bool) {
+	parts := make([]string, len(x.Pairs))
+	for i, p := range x.Pairs {
+		parts[i] = p.Key
+		if p.Value != "" {
+			parts[i] += " " + p.Value
+		}
+	}
+	return strings.Join(parts, ", "), true
+}
+
+func (x *Reference) value(Dialect) (string, bool) {
+	return x.Type + "," + x.Value, true
+}
+
+func (x *Compare) value(Dialect) (string, bool) {
+	s := x.Cmp.String()
+	for _, e := range x.Extra {
+		s += "," + e
+	}
+	return s, true
+}
+
+func (x *StreamSize) value(d Dialect) (string, bool) {
+	if d == DialectSnort3 {
+		if x.Side != "" {
+			return x.Cmp.String() + "," + x.Side, true
+		}
+		return x.Cmp.String(), true
+	}
+	op := x.Cmp.Op.String()
+	if x.Cmp.Op == CmpNe {
+		op = "!="
+	}
+	return x.Side + "," + op + "," + strconv.FormatUint(x.Cmp.A, 10), true
+}
+
+func (x *Flags) value(Dialect) (string, bool) {
+	s := x.Bits
+	if x.Modifier != 0 {
+		s = string(x.Modifier) + s
+	}
+	if x.Mask != "" {
+		s += "," + x.Mask
+	}
+	return s, true
+}
+
+func (x *IPProto) value(Dialect) (string, bool) {
+	if x.Op != 0 {
+		return string(x.Op) + x.Proto, true
+	}
+	return x.Proto, true
+}
+
+func (x *Base64Decode) value(Dialect) (string, bool) {
+	var parts []string
+	if x.Bytes != nil {
+		parts = append(parts, "bytes "+strconv.FormatUint(uint64(*x.Bytes), 10))
+	}
+	if x.Offset != nil {
+		parts = append(parts, "offset "+strconv.FormatUint(uint64(*x.Offset), 10))
+	}
+	if x.Relative {
+		parts = append(parts, "relative")
+	}
+	return strings.Join(parts, ","), len(parts) > 0
+}
+
+func (x *Tag) value(d Dialect) (string, bool) {
+	s := x.Type
+	if d == DialectSnort3 {
+		if x.HasCount {
+			s += "," + x.Metric + " " + strconv.FormatUint(uint64(x.Count), 10)
+		}
+		return s, true
+	}
+	if x.HasCount {
+		s += "," + strconv.FormatUint(uint64(x.Count), 10) + "," + x.Metric
+		if x.Direction != "" {
+			s += "," + x.Direction
+		}
+	}
+	return s, true
+}
+
+func (x *Args) value(Dialect) (string, bool) {
+	return strings.Join(x.Args, ","), len(x.Args) > 0
 }
 
 func numStr(v *NumOrVar) (string, bool) {

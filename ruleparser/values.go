@@ -97,7 +97,7 @@ func decodePattern(pat string, base int) ([]byte, error) {
 	out := make([]byte, 0, len(pat))
 	hex := false
 	hexStart := 0
-	var hi int = -1
+	hi := -1
 	hiOff := 0
 	for i := 0; i < len(pat); i++ {
 		c := pat[i]
@@ -218,6 +218,7 @@ func parseNumOrVar(s string) (NumOrVar, error) {
 	return NumOrVar{}, fmt.Errorf("bad number or variable %q", s)
 }
 
+// String returns the canonical text of the NumOrVar.
 func (v NumOrVar) String() string {
 	if v.Var != "" {
 		return v.Var
@@ -324,6 +325,7 @@ func rangeCmp(neg bool, a, b uint64, dash bool, s string) (UintCmp, error) {
 	return UintCmp{Op: op, A: a, B: b, Dash: dash}, nil
 }
 
+// String returns the canonical text of the UintCmp.
 func (c UintCmp) String() string {
 	a := strconv.FormatUint(c.A, 10)
 	b := strconv.FormatUint(c.B, 10)

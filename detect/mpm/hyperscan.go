@@ -267,10 +267,10 @@ type hsScanner struct {
 	// sized holds the gens of the DBs the scratch was already grown for:
 	// one scratch serves every DB of an engine, so switching between a
 	// worker's DBs must not reallocate it.
-	sized map[uint64]struct{}
-	seen    []bool             // per distinct ID, all false between scans
-	out     []uint32
-	closed  bool
+	sized  map[uint64]struct{}
+	seen   []bool // per distinct ID, all false between scans
+	out    []uint32
+	closed bool
 }
 
 // NewScanner implements Matcher. The scratch is allocated on the first

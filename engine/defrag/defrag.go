@@ -163,7 +163,7 @@ func (d *Defragger) Add(p *packet.Packet) ([]byte, bool) {
 	if !v6 {
 		k.proto = p.Proto
 	}
-	if len(data) > d.opts.MemCap {
+	if len(data)+unfragLen(p) > d.opts.MemCap {
 		d.Stats.MemcapDrops++
 		d.ignored(p, v6)
 		return nil, false
@@ -178,7 +178,11 @@ func (d *Defragger) Add(p *packet.Packet) ([]byte, bool) {
 	d.touch(ti)
 
 	// Make room under the memcap by evicting other trackers, oldest first.
-	for d.Stats.MemUse+len(data) > d.opts.MemCap {
+	need := len(data)
+	if fr.Offset == 0 && len(t.hdr) == 0 {
+		need += unfragLen(p)
+	}
+	for d.Stats.MemUse+need > d.opts.MemCap {
 		victim := d.lruHead
 		if victim == ti {
 			victim = d.trackers[victim].next
@@ -259,6 +263,14 @@ func (d *Defragger) ignored(p *packet.Packet, v6 bool) {
 	} else {
 		p.AddEvent(packet.EventIPv4FragIgnored)
 	}
+}
+
+// unfragLen returns the length of the fragment's unfragmentable part.
+func unfragLen(p *packet.Packet) int {
+	if p.IPVersion == 4 {
+		return p.Frag.DataOff - p.L3Off
+	}
+	return p.Frag.HdrOff - p.L3Off
 }
 
 // setHeader copies the unfragmentable part of the offset-0 fragment.
