@@ -207,6 +207,13 @@ type Alert struct {
 // fires once per transaction however often the transaction is inspected.
 type TxState struct {
 	done []int32
+	// pending are candidates that passed the prefilter and may still
+	// match when the transaction grows.
+	pending []int32
+	// scanned is the length of each buffer when it was last scanned, per
+	// direction (0 to_server, 1 to_client).
+	scanned [2][NumBufs]uint32
+	seen    [2]bool
 }
 
 // Matcher is one worker's matching state over an Engine. It is not safe
@@ -324,22 +331,59 @@ type Tx interface {
 }
 
 // MatchTx evaluates the transaction rules of p.AppProto against tx, in
-// the packet's direction, and appends alerts to out. st remembers which
-// rules already fired on this transaction.
-func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, st *TxState, out []Alert) []Alert {
+// the packet's direction, and appends alerts to out. st is the detection
+// state the caller keeps with the transaction: which rules fired, which
+// buffers were scanned and which candidates wait for more data. final says
+// that the transaction's side in this direction is complete (or the flow
+// ended), so that buffers still growing are inspected now.
+//
+// Work is incremental, as Suricata's: a buffer is scanned again only when
+// it changed, and a growing buffer (a body) only once it has doubled since
+// the last scan or is final, so a long body costs linear time. Rules that
+// passed the prefilter but did not match stay candidates until the side
+// is final.
+func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState, out []Alert) []Alert {
 	g := m.e.tx[p.AppProto]
 	if g == nil {
 		return out
 	}
+	d := 0
+	if !p.ToServer {
+		d = 1
+	}
 	m.cands = m.cands[:0]
-	m.cands = append(m.cands, g.always...)
-	for b := range g.bufs {
+	changed := false
+	for b := Buf(0); b < NumBufs; b++ {
+		spec := &bufSpecs[b]
+		if spec.proto == "" || spec.dir == dirToServer && d == 1 || spec.dir == dirToClient && d == 0 {
+			continue
+		}
+		total := 0
+		for i := 0; ; i++ {
+			buf, ok := tx.Buffer(b, i)
+			if !ok {
+				break
+			}
+			total += len(buf) + 1
+			if !spec.multi {
+				break
+			}
+		}
+		prev := int(st.scanned[d][b])
+		if total == prev {
+			continue
+		}
+		if !final && prev > 0 && total < 2*prev {
+			continue // still growing: wait until it doubles or is final
+		}
+		st.scanned[d][b] = uint32(total)
+		changed = true
 		gr := g.bufs[b]
 		if gr == nil || gr.db == nil {
 			continue
 		}
 		for i := 0; ; i++ {
-			buf, ok := tx.Buffer(Buf(b), i)
+			buf, ok := tx.Buffer(b, i)
 			if !ok {
 				break
 			}
@@ -348,12 +392,19 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, st *TxState, out []Alert
 					m.cands = append(m.cands, int32(id))
 				}
 			}
-			if !bufSpecs[b].multi {
+			if !spec.multi {
 				break
 			}
 		}
 	}
+	if !changed && st.seen[d] {
+		return out
+	}
+	st.seen[d] = true
+	m.cands = append(m.cands, g.always...)
+	m.cands = append(m.cands, st.pending...)
 	m.sortCands()
+	st.pending = st.pending[:0]
 	for _, n := range m.cands {
 		if slices.Contains(st.done, n) {
 			continue
@@ -362,15 +413,21 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, st *TxState, out []Alert
 		// A rule whose buffers are all of one direction is evaluated on
 		// packets of that direction, as Suricata inspects each side of a
 		// transaction with the packets that complete it.
-		if s.txDir == dirToServer && !p.ToServer || s.txDir == dirToClient && p.ToServer {
+		if s.txDir == dirToServer && d == 1 || s.txDir == dirToClient && d == 0 {
+			st.pending = append(st.pending, n)
 			continue
 		}
 		if !m.common(s, p) {
+			if !final {
+				st.pending = append(st.pending, n)
+			}
 			continue
 		}
 		if m.matchLists(s, p, tx) {
 			st.done = append(st.done, n)
 			out = m.fire(s, p, txID, out)
+		} else if !final {
+			st.pending = append(st.pending, n)
 		}
 	}
 	return out

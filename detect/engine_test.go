@@ -119,10 +119,10 @@ func TestEngineMatch(t *testing.T) {
 			p.AppProto = "http"
 			tx := mapTx{BufHTTPURI: {"/admin/x"}, BufHTTPUserAgent: {"CURL/8"}, BufHTTPMethod: {"POST"}, BufHTTPRequestBody: {"user=a&pass=b"}}
 			var st TxState
-			if got := sids(mt.MatchTx(p, tx, 0, &st, nil)); !equal(got, 4, 5, 6, 10) {
+			if got := sids(mt.MatchTx(p, tx, 0, true, &st, nil)); !equal(got, 4, 5, 6, 10) {
 				t.Errorf("tx sids = %v, want [4 5 6 10]", got)
 			}
-			if got := sids(mt.MatchTx(p, tx, 0, &st, nil)); len(got) != 0 {
+			if got := sids(mt.MatchTx(p, tx, 0, true, &st, nil)); len(got) != 0 {
 				t.Errorf("second inspection of the same tx alerted again: %v", got)
 			}
 
@@ -131,7 +131,7 @@ func TestEngineMatch(t *testing.T) {
 				name string
 				want bool
 			}{{"a.evil.test", true}, {"evil.test", true}, {"notevil.test", false}} {
-				got := mt.MatchTx(p, mapTx{BufDNSQuery: {"x.example", q.name}}, 1, &TxState{}, nil)
+				got := mt.MatchTx(p, mapTx{BufDNSQuery: {"x.example", q.name}}, 1, true, &TxState{}, nil)
 				if (len(got) == 1) != q.want {
 					t.Errorf("dns %q: %v, want match %v", q.name, sids(got), q.want)
 				}

@@ -79,7 +79,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		}
 		dp.Flow = &fd.det
 	}
-	if w.matcher != nil {
+	if w.matcher != nil && !w.pseudo {
 		w.alerts = w.matcher.MatchPacket(dp, w.alerts[:0])
 		for _, a := range w.alerts {
 			w.logAlert(p, e, dir, a, nil)
@@ -96,7 +96,8 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		tt := fd.track(tx.ID())
 		if w.matcher != nil {
 			view := txView{tx: tx, dir: adir}
-			w.alerts = w.matcher.MatchTx(dp, &view, int64(tx.ID()), &tt.det, w.alerts[:0])
+			final := w.pseudo || tx.Complete(adir)
+			w.alerts = w.matcher.MatchTx(dp, &view, int64(tx.ID()), final, &tt.det, w.alerts[:0])
 			for _, a := range w.alerts {
 				w.logAlert(p, e, dir, a, tx)
 			}

@@ -27,6 +27,13 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 		w.cur = nil
 		tcpState = fd.sess.State()
 		w.tracker.Release(&fd.sess)
+		// Data the flush delivered (not ACKed before the end) is
+		// inspected with a pseudo packet per direction, as Suricata does
+		// at flow end.
+		if fd.parser != nil && (fd.txPending[0] || fd.txPending[1]) {
+			w.pseudoDetect(e, flow.ToServer, now)
+			w.pseudoDetect(e, flow.ToClient, now)
+		}
 	}
 	// Transactions the flow ended before completing are logged as they
 	// are, as Suricata does at flow end.
@@ -77,6 +84,25 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 	}
 	r.CommunityID = e.CommunityID(0)
 	w.out.EmitKey(w.endKey(now, e), r)
+}
+
+// pseudoDetect runs transaction detection for flow e as if a packet of
+// direction dir had arrived at time now.
+func (w *Worker) pseudoDetect(e *flow.Entry[flowData], dir flow.Direction, now int64) {
+	p := &w.pkt
+	p.Reset()
+	p.Ts = now
+	p.Proto = e.Key.Proto
+	p.IPVersion = e.Key.Family
+	cip, cport := e.Client()
+	sip, sport := e.Server()
+	p.Src, p.Dst, p.SrcPort, p.DstPort = cip.Unmap(), sip.Unmap(), cport, sport
+	if dir == flow.ToClient {
+		p.Src, p.Dst, p.SrcPort, p.DstPort = p.Dst, p.Src, p.DstPort, p.SrcPort
+	}
+	w.pseudo = true
+	w.detectPacket(p, e, dir)
+	w.pseudo = false
 }
 
 func (w *Worker) logTxAtEnd(e *flow.Entry[flowData], fd *flowData, tx applayer.Tx, d applayer.Direction, now int64) {

@@ -14,10 +14,14 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -682,3 +686,247 @@ func TestLiveBadFilter(t *testing.T) {
 	}
 	t.Logf("error: %v", err)
 }
+
+// TestLiveLoad is the bounded load test (not run by go test unless
+// VIGIL_LOADTEST=1): for ~20s per engine it pushes as much TCP traffic
+// through the veth as the machine allows, first with `vigil run` and then
+// with Suricata 7 in AF_PACKET mode (cluster_flow, 2 threads), both with
+// all of ET Open, and reports kernel packets and drops, Mbit/s and CPU.
+//
+//	VIGIL_LOADTEST=1 go test ./engine -run TestLiveLoad -v -timeout 15m
+//
+// VIGIL_LOADTEST_SECONDS changes the duration of each run.
+func TestLiveLoad(t *testing.T) {
+	if os.Getenv("VIGIL_LOADTEST") != "1" {
+		t.Skip("load test: set VIGIL_LOADTEST=1 to run")
+	}
+	secs := 20
+	if s := os.Getenv("VIGIL_LOADTEST_SECONDS"); s != "" {
+		fmt.Sscan(s, &secs)
+	}
+	dur := time.Duration(secs) * time.Second
+	n := testutil.NewTestNet(t, "10.78.4")
+	root := testutil.ModuleRoot(t)
+	et := testutil.SharedPath(t, "rules", "et-open")
+	tmp := t.TempDir()
+	vigil := filepath.Join(tmp, "vigil")
+	if out, err := runCmd(root, "go", "build", "-o", vigil, "./cmd/vigil"); err != nil {
+		t.Fatalf("build vigil: %v\n%s", err, out)
+	}
+	// Suricata's -S takes one file.
+	all := filepath.Join(tmp, "et-open.rules")
+	files, _ := filepath.Glob(filepath.Join(et, "*.rules"))
+	var cat []byte
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cat = append(append(cat, b...), '\n')
+	}
+	if err := os.WriteFile(all, cat, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vars := []string{"--set", "vars.address-groups.HOME_NET=any", "--set", "vars.address-groups.EXTERNAL_NET=any"}
+
+	sink := loadSink(t, n)
+	type result struct {
+		name                string
+		sentBytes           uint64
+		kernPkts, kernDrops uint64
+		cpu, wall           time.Duration
+		ok                  bool
+	}
+	var results []result
+	runEngine := func(name string, args []string, ready string, parse func(out string, logDir string) (uint64, uint64, bool)) {
+		logDir := filepath.Join(tmp, name)
+		os.MkdirAll(logDir, 0o755)
+		cmd := execCommand("ip", append([]string{"netns", "exec", n.NSA}, args...)...)
+		outPath := filepath.Join(logDir, "console.txt")
+		of, _ := os.Create(outPath)
+		cmd.Stdout, cmd.Stderr = of, of
+		for i, a := range cmd.Args {
+			cmd.Args[i] = strings.ReplaceAll(a, "LOGDIR", logDir)
+		}
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		defer func() {
+			if cmd.ProcessState == nil {
+				cmd.Process.Kill()
+				cmd.Wait()
+			}
+		}()
+		for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+			b, _ := os.ReadFile(outPath)
+			if strings.Contains(string(b), ready) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s did not start in 5 minutes:\n%s", name, b)
+			}
+		}
+		t.Logf("%s ready after %s", name, time.Since(start).Round(time.Millisecond))
+		time.Sleep(time.Second)
+		sent := loadSend(t, n, sink, dur)
+		time.Sleep(time.Second)
+		cmd.Process.Signal(sigterm)
+		err := cmd.Wait()
+		of.Close()
+		b, _ := os.ReadFile(outPath)
+		if err != nil {
+			t.Errorf("%s exited with %v:\n%s", name, err, lastLines(string(b), 20))
+		}
+		r := result{name: name, sentBytes: sent, wall: dur}
+		r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		r.kernPkts, r.kernDrops, r.ok = parse(string(b), logDir)
+		if !r.ok {
+			t.Errorf("%s: no capture statistics found:\n%s", name, lastLines(string(b), 30))
+		}
+		t.Logf("%s console (tail):\n%s", name, lastLines(string(b), 8))
+		results = append(results, r)
+	}
+
+	runEngine("vigil", append([]string{vigil, "run", "-i", n.IfA, "-S", et, "-l", "LOGDIR", "--workers", "2", "-k", "none"}, vars...),
+		"msg=capturing", func(out, _ string) (uint64, uint64, bool) {
+			var p, d uint64
+			okP := scanCounter(out, "capture.kernel_packets=", &p)
+			okD := scanCounter(out, "capture.kernel_drops=", &d)
+			return p, d, okP && okD
+		})
+	runEngine("suricata", append([]string{"suricata", "--af-packet=" + n.IfA, "-S", all, "-l", "LOGDIR", "-k", "none",
+		"--set", "af-packet.0.interface=" + n.IfA, "--set", "af-packet.0.threads=2",
+		"--set", "af-packet.0.cluster-type=cluster_flow", "--set", "af-packet.0.cluster-id=97",
+		"--set", "classification-file=" + filepath.Join(et, "classification.config"),
+		"--set", "reference-config-file=" + filepath.Join(et, "reference.config")}, vars...),
+		"Engine started", func(out, logDir string) (uint64, uint64, bool) {
+			log, _ := os.ReadFile(filepath.Join(logDir, "suricata.log"))
+			text := out + string(log)
+			var p, d uint64
+			okP := scanCounter(text, "pkts: ", &p)
+			okD := scanCounter(text, "drop: ", &d)
+			return p, d, okP && okD
+		})
+
+	t.Logf("load test: %s per engine, 2 workers/threads, ET Open, veth between namespaces, %d CPUs shared", dur, runtimeNumCPU())
+	t.Logf("%-9s %12s %12s %12s %8s %10s %8s", "engine", "sent Mbit/s", "kernel pkts", "kernel drop", "drop %", "CPU s", "CPU %")
+	for _, r := range results {
+		dropPct := 0.0
+		if r.kernPkts > 0 {
+			dropPct = 100 * float64(r.kernDrops) / float64(r.kernPkts)
+		}
+		t.Logf("%-9s %12.0f %12d %12d %8.2f %10.1f %8.0f", r.name, float64(r.sentBytes)*8/1e6/r.wall.Seconds(),
+			r.kernPkts, r.kernDrops, dropPct, r.cpu.Seconds(), 100*r.cpu.Seconds()/r.wall.Seconds())
+	}
+	if len(results) == 2 && results[1].kernPkts > 0 && results[0].kernPkts > 0 {
+		v, s := results[0], results[1]
+		t.Logf("ratio vigil/suricata: sent Mbit/s %.2f, kernel packets %.2f, CPU %.2f",
+			float64(v.sentBytes)/float64(max(s.sentBytes, 1)), float64(v.kernPkts)/float64(s.kernPkts), v.cpu.Seconds()/max(s.cpu.Seconds(), 1e-9))
+	}
+}
+
+// loadSink is a TCP discard server on side A.
+func loadSink(t *testing.T, n *testutil.TestNet) string {
+	t.Helper()
+	var ln net.Listener
+	n.Do(t, n.NSA, func() (err error) {
+		ln, err = net.Listen("tcp4", net.JoinHostPort(n.A4.String(), "8080"))
+		return err
+	})
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// loadSend sends HTTP-like uploads from side B to addr over 16 concurrent
+// connections for d (each connection carries 16 requests of 64 KiB, then
+// a new one starts) and returns the bytes sent.
+func loadSend(t *testing.T, n *testutil.TestNet, addr string, d time.Duration) uint64 {
+	t.Helper()
+	body := make([]byte, 64<<10)
+	x := uint32(2463534242)
+	for i := range body {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		body[i] = 'a' + byte(x%26)
+		if x%61 == 0 {
+			body[i] = ' '
+		}
+	}
+	deadline := time.Now().Add(d)
+	var total atomicCounter
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			testutil.InNetns(n.NSB, func() error {
+				for conn := 0; time.Now().Before(deadline); conn++ {
+					c, err := net.Dial("tcp4", addr)
+					if err != nil {
+						return err
+					}
+					c.SetWriteDeadline(deadline)
+					for req := 0; req < 16 && time.Now().Before(deadline); req++ {
+						hdr := fmt.Sprintf("POST /upload/%d/%d/%d HTTP/1.1\r\nHost: %s\r\nUser-Agent: vigil-load/1.0\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n",
+							g, conn, req, addr, len(body))
+						k1, err1 := c.Write([]byte(hdr))
+						k2, err2 := c.Write(body)
+						total.add(uint64(k1 + k2))
+						if err1 != nil || err2 != nil {
+							break
+						}
+					}
+					c.Close()
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	return total.load()
+}
+
+func scanCounter(text, prefix string, v *uint64) bool {
+	i := strings.LastIndex(text, prefix)
+	if i < 0 {
+		return false
+	}
+	_, err := fmt.Sscan(text[i+len(prefix):], v)
+	return err == nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+var sigterm = syscall.SIGTERM
+
+func execCommand(name string, args ...string) *exec.Cmd { return exec.Command(name, args...) }
+
+func runCmd(dir, name string, args ...string) ([]byte, error) {
+	c := exec.Command(name, args...)
+	c.Dir = dir
+	return c.CombinedOutput()
+}
+
+func runtimeNumCPU() int { return runtime.NumCPU() }
+
+type atomicCounter struct{ v atomic.Uint64 }
+
+func (c *atomicCounter) add(n uint64) { c.v.Add(n) }
+func (c *atomicCounter) load() uint64 { return c.v.Load() }

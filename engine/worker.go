@@ -74,6 +74,9 @@ type Worker struct {
 	cur    *flow.Entry[flowData]
 	curDir flow.Direction
 
+	// pseudo is set while detection runs on a flow-end pseudo packet: only
+	// transaction rules are evaluated then.
+	pseudo bool
 	// clock is the latest packet time seen (ns).
 	clock int64
 	meta  map[int][]eve.MetaKV

@@ -28,6 +28,9 @@ type Spec struct {
 	Mod func(c *optCtx, ct *Content) error
 	// Doc is the documentation URL.
 	Doc string
+	// Only, when non-empty, lists the dialects that know the keyword;
+	// elsewhere it is reported as unknown.
+	Only []Dialect
 }
 
 // optCtx is what a keyword parser gets: the option head, its raw value and
@@ -318,6 +321,17 @@ func argsKw(name, doc string, optional bool, check func([]string) error) Spec {
 	}}
 }
 
+var (
+	snort3Only = []Dialect{DialectSnort3}
+	snortOnly  = []Dialect{DialectSnort2, DialectSnort3}
+)
+
+// only restricts a spec to some dialects.
+func only(d []Dialect, s Spec) Spec {
+	s.Only = d
+	return s
+}
+
 func mod(name, doc string, f func(c *optCtx, ct *Content) error) Spec {
 	return Spec{Name: name, Doc: doc, Mod: f}
 }
@@ -345,15 +359,15 @@ var table = []Spec{
 	argsKw("asn1", surDoc+"payload-keywords.html#asn1", false, checkASN1),
 	{Name: "base64_data", Doc: surDoc + "base64-keywords.html#base64-data", Parse: parseSticky},
 	{Name: "base64_decode", Doc: surDoc + "base64-keywords.html#base64-decode", Parse: parseBase64Decode},
-	argsKw("ber_data", snortDoc+"ber_data/", false, oneWord),
-	argsKw("ber_skip", snortDoc+"ber_skip/", false, func(a []string) error {
+	only(snort3Only, argsKw("ber_data", snortDoc+"ber_data/", false, oneWord)),
+	only(snort3Only, argsKw("ber_skip", snortDoc+"ber_skip/", false, func(a []string) error {
 		if len(a) > 2 || len(a) == 2 && a[1] != "optional" {
 			return fmt.Errorf("bad ber_skip %q", strings.Join(a, ","))
 		}
 		return nil
-	}),
+	})),
 	cmpKw("bsize", surDoc+"payload-keywords.html#bsize"),
-	cmpKw("bufferlen", snortDoc+"bufferlen/", "relative"),
+	only(snort3Only, cmpKw("bufferlen", snortDoc+"bufferlen/", "relative")),
 	{Name: "byte_extract", Doc: surDoc + "payload-keywords.html#byte-extract", Parse: parseByteExtract},
 	{Name: "byte_jump", Doc: surDoc + "payload-keywords.html#byte-jump", Parse: parseByteJump},
 	{Name: "byte_math", Doc: surDoc + "payload-keywords.html#byte-math", Parse: parseByteMath},
@@ -442,7 +456,7 @@ var table = []Spec{
 	legacyBuf("http.uri", surDoc+"http-keywords.html#http-uri-and-http-uri-raw", "http_uri"),
 	legacyBuf("http.uri.raw", surDoc+"http-keywords.html#http-uri-and-http-uri-raw", "http_raw_uri"),
 	legacyBuf("http.user_agent", surDoc+"http-keywords.html#http-user-agent", "http_user_agent"),
-	sticky("http_param", snortDoc+"http_param/"),
+	only(snort3Only, sticky("http_param", snortDoc+"http_param/")),
 	cmpKw("icmp_id", surDoc+"header-keywords.html#icmp-id"),
 	cmpKw("icmp_seq", surDoc+"header-keywords.html#icmp-seq"),
 	sticky("icmpv4.hdr", surDoc+"header-keywords.html#icmpv4-hdr"),
@@ -470,7 +484,7 @@ var table = []Spec{
 	sticky("ja3s.hash", surDoc+"ja3-keywords.html#ja3s-hash", "ja3s_hash"),
 	sticky("ja3s.string", surDoc+"ja3-keywords.html#ja3s-string", "ja3s_string"),
 	sticky("ja4.hash", surDoc+"ja4-keywords.html"),
-	sticky("js_data", snortDoc+"js_data/"),
+	only(snort3Only, sticky("js_data", snortDoc+"js_data/")),
 	sticky("krb5_cname", surDoc+"kerberos-keywords.html#krb5-cname", "krb5.cname"),
 	cmpKw("krb5_err_code", surDoc+"kerberos-keywords.html#krb5-err-code"),
 	cmpKw("krb5_msg_type", surDoc+"kerberos-keywords.html#krb5-msg-type"),
@@ -489,10 +503,10 @@ var table = []Spec{
 	sticky("pkt_data", surDoc+"payload-keywords.html#pkt-data"),
 	flag("prefilter", surDoc+"prefilter-keywords.html#prefilter"),
 	uintKw("priority", surDoc+"meta.html#priority"),
-	sticky("raw_data", snortDoc+"raw_data/"),
+	only(snort3Only, sticky("raw_data", snortDoc+"raw_data/")),
 	{Name: "rawbytes", Doc: surDoc + "payload-keywords.html#rawbytes", Mod: modRawbytes},
 	{Name: "reference", Doc: surDoc + "meta.html#reference", Parse: parseReference},
-	textKw("rem", snortDoc+"rem/", nil),
+	only(snort3Only, textKw("rem", snortDoc+"rem/", nil)),
 	textKw("replace", surDoc+"payload-keywords.html#replace", nil),
 	textKw("requires", surDoc+"meta.html#requires", nil),
 	uintKw("rev", surDoc+"meta.html#rev"),
@@ -501,7 +515,7 @@ var table = []Spec{
 	cmpKw("rfb.sectype", surDoc+"rfb-keywords.html"),
 	flag("sameip", surDoc+"header-keywords.html#sameip"),
 	cmpKw("seq", surDoc+"header-keywords.html#seq"),
-	listKw("service", snortDoc+"service/"),
+	only(snort3Only, listKw("service", snortDoc+"service/")),
 	uintKw("sid", surDoc+"meta.html#sid"),
 	sticky("sip.content_length", surDoc+"sip-keywords.html"),
 	sticky("sip.content_type", surDoc+"sip-keywords.html"),
@@ -516,9 +530,9 @@ var table = []Spec{
 	sticky("sip.uri", surDoc+"sip-keywords.html"),
 	sticky("sip.user_agent", surDoc+"sip-keywords.html"),
 	sticky("sip.via", surDoc+"sip-keywords.html"),
-	sticky("sip_header", snortDoc+"sip_header/"),
-	textKw("sip_method", snortDoc+"sip_method/", nil),
-	textKw("sip_stat_code", snortDoc+"sip_stat_code/", nil),
+	only(snortOnly, sticky("sip_header", snortDoc+"sip_header/")),
+	only(snortOnly, textKw("sip_method", snortDoc+"sip_method/", nil)),
+	only(snortOnly, textKw("sip_stat_code", snortDoc+"sip_stat_code/", nil)),
 	sticky("smb.named_pipe", surDoc+"smb-keywords.html", "smb_named_pipe"),
 	sticky("smb.share", surDoc+"smb-keywords.html", "smb_share"),
 	sticky("snmp.community", surDoc+"snmp-keywords.html#snmp-community"),

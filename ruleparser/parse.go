@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -383,6 +384,10 @@ func (p *parser) parse(text string, m *posMap, commented bool) (*Rule, *Error) {
 		if spec == nil {
 			return nil, p.ruleErr(m, o.keyOff, sid, o.key, ErrUnknownKeyword, "unknown keyword")
 		}
+		if len(spec.Only) > 0 && !slices.Contains(spec.Only, p.dialect) {
+			return nil, p.ruleErr(m, o.keyOff, sid, o.key, ErrUnknownKeyword,
+				fmt.Sprintf("unknown keyword in the %s dialect (it is %s only)", p.dialect, dialectList(spec.Only)))
+		}
 		c := &optCtx{
 			head:    Head{Name: spec.Name, Spelled: key, Pos: m.pos(o.keyOff)},
 			dialect: p.dialect,
@@ -404,6 +409,14 @@ func (p *parser) parse(text string, m *posMap, commented bool) (*Rule, *Error) {
 		}
 	}
 	return r, nil
+}
+
+func dialectList(ds []Dialect) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = d.String()
+	}
+	return strings.Join(parts, "/")
 }
 
 // quickSid finds "sid:N" in raw text for errors raised before the options

@@ -207,6 +207,11 @@ func TestDialectDecides(t *testing.T) {
 	if b, ok := r.Options[1].(*Buffer); !ok || b.Kind != Sticky || len(r.Options) != 4 {
 		t.Errorf("snort3: %+v", r.Options)
 	}
+	// Snort-only keywords are unknown to Suricata.
+	_, err = ParseRule(`alert tcp any any -> any any (service:http; sid:1;)`, Options{Dialect: DialectSuricata})
+	if !errors.Is(err, ErrUnknownKeyword) || !strings.Contains(err.Error(), "service: unknown keyword in the suricata dialect (it is snort3 only)") {
+		t.Errorf("service in Suricata: %v", err)
+	}
 	// stream_size argument order differs.
 	if _, err := ParseRule(`alert tcp any any -> any any (stream_size:server,<,6; sid:1;)`, Options{Dialect: DialectSnort3}); err == nil {
 		t.Error("Snort 3 accepted Suricata stream_size")

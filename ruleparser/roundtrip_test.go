@@ -40,6 +40,9 @@ func roundTrip(t testing.TB, r *Rule) (string, string) {
 func TestRoundTripCorpus(t *testing.T) {
 	for _, c := range corpora {
 		t.Run(c.name, func(t *testing.T) {
+			if testing.Short() && strings.HasPrefix(c.name, "et-") {
+				t.Skip("large ET corpus skipped in -short mode")
+			}
 			var n, bad int
 			for _, path := range corpusFiles(t, c) {
 				f, _ := ReadFile(path, Options{Dialect: c.dialect})
