@@ -108,6 +108,10 @@ func (b *sigBuilder) header(r *rules.Rule) error {
 		}
 	case "tcp", "tcp-pkt", "tcp-stream":
 		s.proto.ipProto = 6
+		// tcp-pkt rules inspect packets only, tcp-stream rules the
+		// reassembled stream only.
+		s.packetOnly = p == "tcp-pkt"
+		s.onlyStream = p == "tcp-stream"
 	case "udp":
 		s.proto.ipProto = 17
 	case "icmp":
@@ -242,6 +246,13 @@ func (b *sigBuilder) finish() error {
 		}
 	}
 	s.fast = pickFastPattern(s)
+	if (s.proto.ipProto == 0 || s.proto.ipProto == 6) && !s.packetOnly && !s.TxBased() {
+		for i := range s.lists {
+			if s.lists[i].buf == BufPacket && len(s.lists[i].items) > 0 {
+				s.stream = true
+			}
+		}
+	}
 	return nil
 }
 

@@ -285,6 +285,9 @@ func (m *Matcher) MatchPacket(p *Packet, out []Alert) []Alert {
 		if s.appProto != "" && s.appProto != p.AppProto {
 			continue
 		}
+		if s.stream && p.HasStream || s.onlyStream {
+			continue // inspected on the reassembled stream instead
+		}
 		if !m.common(s, p) {
 			continue
 		}
@@ -292,6 +295,36 @@ func (m *Matcher) MatchPacket(p *Packet, out []Alert) []Alert {
 			out = m.fire(s, p, -1, out)
 		}
 	}
+	return out
+}
+
+// MatchStream evaluates the stream rules (payload rules of TCP) against
+// data, newly reassembled bytes of p's direction, and appends alerts to
+// out. p is the packet the data is inspected with; its payload is not
+// used.
+func (m *Matcher) MatchStream(p *Packet, data []byte, out []Alert) []Alert {
+	g := m.e.pkt[p.Proto]
+	if g == nil || len(data) == 0 {
+		return out
+	}
+	saved := p.Payload
+	p.Payload = data
+	m.cands = m.cands[:0]
+	m.candidates(g, data)
+	m.sortCands()
+	for _, n := range m.cands {
+		s := m.e.sigs[n]
+		if !s.stream || s.appProto != "" && s.appProto != p.AppProto {
+			continue
+		}
+		if !m.common(s, p) {
+			continue
+		}
+		if m.matchLists(s, p, nil) {
+			out = m.fire(s, p, -1, out)
+		}
+	}
+	p.Payload = saved
 	return out
 }
 

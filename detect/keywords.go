@@ -291,6 +291,9 @@ func cmpSetup(f pktField) func(*sigBuilder, ruleparser.Option) error {
 		if !ok {
 			return errBadValue("unexpected value")
 		}
+		if f == fieldDsize {
+			b.sig.packetOnly = true // dsize is about the packet, not the stream
+		}
 		b.sig.pkt = append(b.sig.pkt, &cmpTest{field: f, cmp: uintCmpOf(c.Cmp)})
 		return nil
 	}
@@ -335,8 +338,12 @@ func setupFlow(b *sigBuilder, o ruleparser.Option) error {
 		case ruleparser.FlowStateless:
 			b.sig.flow.stateless = true
 		case ruleparser.FlowNoStream:
-			// Packet rules inspect packet payloads, which is what no_stream
-			// asks for; only_stream needs raw stream inspection (not yet).
+			b.sig.packetOnly = true
+		case ruleparser.FlowOnlyStream:
+			// Payload rules of TCP sessions are inspected on the stream
+			// already; only_stream also stops per-packet inspection of
+			// packets outside a session.
+			b.sig.onlyStream = true
 		default:
 			return fmt.Errorf("flow option %s: %w", opt, ErrUnsupported)
 		}

@@ -41,6 +41,14 @@ type Sig struct {
 	threshold *thresholdSpec
 	detFilter *thresholdSpec
 
+	// stream marks payload rules that TCP sessions inspect on the
+	// reassembled stream rather than per packet: they can match TCP, have
+	// a payload list and nothing that needs the packet itself (dsize,
+	// flow:no_stream).
+	stream     bool
+	packetOnly bool
+	onlyStream bool
+
 	// fast is the fast pattern chosen for the prefilter (nil: none).
 	fast *fastPattern
 }

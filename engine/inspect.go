@@ -8,6 +8,7 @@ import (
 	"vigil/engine/applayer"
 	"vigil/engine/flow"
 	"vigil/engine/packet"
+	"vigil/engine/stream"
 	"vigil/output/eve"
 )
 
@@ -69,7 +70,10 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		dp.HasFlow = true
 		dp.ToServer = dir == flow.ToServer
 		dp.Established = e.State == flow.StateEstablished || e.State == flow.StateClosed
-		if p.Proto == packet.ProtoTCP {
+		// Payload rules of a tracked session are inspected on the stream;
+		// a SYN's payload never enters it (TCP Fast Open), so it is
+		// inspected as a packet.
+		if p.Proto == packet.ProtoTCP && fd.sess.State() != stream.StateNone && p.TCP.Flags&packet.TCPSyn == 0 {
 			dp.HasStream = true
 			dp.StreamClientBytes = uint32(fd.sess.Offset(0))
 			dp.StreamServerBytes = uint32(fd.sess.Offset(1))
@@ -81,6 +85,13 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 	}
 	if w.matcher != nil && !w.pseudo {
 		w.alerts = w.matcher.MatchPacket(dp, w.alerts[:0])
+		for _, a := range w.alerts {
+			w.logAlert(p, e, dir, a, nil)
+		}
+	}
+	if w.matcher != nil && fd != nil && len(fd.raw[dir]) > 0 {
+		w.alerts = w.matcher.MatchStream(dp, fd.raw[dir], w.alerts[:0])
+		fd.raw[dir] = fd.raw[dir][:0]
 		for _, a := range w.alerts {
 			w.logAlert(p, e, dir, a, nil)
 		}

@@ -30,7 +30,7 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 		// Data the flush delivered (not ACKed before the end) is
 		// inspected with a pseudo packet per direction, as Suricata does
 		// at flow end.
-		if fd.parser != nil && (fd.txPending[0] || fd.txPending[1]) {
+		if fd.txPending[0] || fd.txPending[1] || len(fd.raw[0]) > 0 || len(fd.raw[1]) > 0 {
 			w.pseudoDetect(e, flow.ToServer, now)
 			w.pseudoDetect(e, flow.ToClient, now)
 		}
@@ -89,7 +89,9 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 // pseudoDetect runs transaction detection for flow e as if a packet of
 // direction dir had arrived at time now.
 func (w *Worker) pseudoDetect(e *flow.Entry[flowData], dir flow.Direction, now int64) {
-	p := &w.pkt
+	// Its own packet: a flow can end while the worker's packet is being
+	// processed (a timeout noticed before it, an eviction during lookup).
+	p := &w.pseudoPkt
 	p.Reset()
 	p.Ts = now
 	p.Proto = e.Key.Proto

@@ -28,6 +28,11 @@ type flowData struct {
 	// be inspected again with the next packet of direction d. Buffers only
 	// change when the parser is fed, so other packets skip the work.
 	txPending [2]bool
+	// raw holds each direction's reassembled bytes not yet inspected by
+	// the stream rules; they are inspected with the next packet of that
+	// direction (in IDS mode data is delivered when the peer ACKs it), as
+	// Suricata's raw stream inspection does.
+	raw [2][]byte
 	// charged is the stream memory reported to the flow table's memcap.
 	charged int64
 	// bypassed is set once live capture bypassed the flow (live.go).
@@ -64,11 +69,12 @@ type Worker struct {
 	thr     *thresholds
 	out     *output.Emitter
 
-	pkt    packet.Packet
-	dp     detect.Packet
-	alerts []detect.Alert
-	rec    eve.Record
-	tuple  flow.Tuple
+	pkt       packet.Packet
+	pseudoPkt packet.Packet
+	dp        detect.Packet
+	alerts    []detect.Alert
+	rec       eve.Record
+	tuple     flow.Tuple
 
 	// Per packet: the flow entry being processed (for the stream sink).
 	cur    *flow.Entry[flowData]
@@ -222,6 +228,7 @@ func (fd *flowData) reset() {
 	fd.tcpFlags = [2]uint8{}
 	fd.charged = 0
 	fd.txPending = [2]bool{}
+	fd.raw[0], fd.raw[1] = fd.raw[0][:0], fd.raw[1][:0]
 	fd.bypassed = false
 }
 
@@ -230,8 +237,17 @@ func (w *Worker) Data(dir stream.Dir, b []byte) {
 	if w.cur == nil {
 		return
 	}
-	w.streamAppLayer(&w.cur.Value, applayer.Direction(dir), b)
+	fd := &w.cur.Value
+	if w.matcher != nil && len(fd.raw[dir&1]) < maxRaw {
+		// Copied: b is only valid during the call.
+		fd.raw[dir&1] = append(fd.raw[dir&1], b[:min(len(b), maxRaw-len(fd.raw[dir&1]))]...)
+	}
+	w.streamAppLayer(fd, applayer.Direction(dir), b)
 }
+
+// maxRaw bounds the stream bytes a flow buffers per direction between two
+// inspections.
+const maxRaw = 64 << 10
 
 // Gap is the stream sink's report of missing bytes.
 func (w *Worker) Gap(dir stream.Dir, n uint32) {

@@ -111,6 +111,9 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vigil replay: --runmode %q: want single, autofp or workers\n", f.runmode)
 		return 2
 	}
+	// An inline IPS inspects data as it arrives, not when it is ACKed:
+	// Suricata's --simulate-ips implies stream.inline.
+	ec.Stream.Inline = f.simulateIPS
 	if err := applySettings(&ec, f.sets); err != nil {
 		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
 		return 2

@@ -81,9 +81,10 @@ func New(opts Options) *Decoder {
 }
 
 // Decode decodes one frame of the given link type into p. It resets p's
-// decoded fields first and keeps p.Ts, p.PcapCnt and p.Iface. p.Data aliases
-// data. Decode never fails: problems become events on p and counters in
-// d.Stats. If p.OrigLen is below len(data) it is set to len(data).
+// decoded fields first and keeps the capture metadata the caller set for
+// this frame (p.Ts, p.PcapCnt, p.Iface, p.OrigLen; an OrigLen below
+// len(data) is raised to len(data)). p.Data aliases data. Decode never
+// fails: problems become events on p and counters in d.Stats.
 func (d *Decoder) Decode(p *packet.Packet, linkType uint32, data []byte) {
 	p.Data = data
 	p.LinkType = linkType

@@ -130,6 +130,14 @@ func TestDecodeCases(t *testing.T) {
 		{"erspan2", 1, eth(0x0800, ip4(outer, b4, 47, nil, cat([]byte{0x10, 0, 0x88, 0xbe, 0, 0, 0, 1}, []byte{0x10, 5, 0, 9, 0, 0, 0, 0}, eth(0x0800, tcp4)))), want{Version: 4, Src: a4, Dst: b4, Proto: 6, SrcPort: 1234, DstPort: 80, Payload: "hello", Tunnel: packet.TunnelERSPAN, OuterSrc: outer, VLAN: []uint16{5}}},
 		{"6in4", 1, eth(0x0800, ip4(outer, b4, 41, nil, tcp6)), want{Version: 6, Src: a6, Dst: b6, Proto: 6, SrcPort: 1234, DstPort: 443, Payload: "hello", Tunnel: packet.TunnelIPIP, OuterSrc: outer}},
 		{"4in6", 1, eth(0x86dd, ip6(a6, b6, 4, tcp4)), want{Version: 4, Src: a4, Dst: b4, Proto: 6, SrcPort: 1234, DstPort: 80, Payload: "hello", Tunnel: packet.TunnelIPIP, OuterSrc: a6}},
+		{"ipv6 duplicate fragment headers", 1, eth(0x86dd, ip6(a6, b6, 44, cat([]byte{44, 0, 0, 0, 0, 0, 0, 1}, []byte{17, 0, 0, 9, 0, 0, 0, 1}, []byte("hello123")))), want{Version: 6, Src: a6, Dst: b6, Proto: 17, Payload: "hello123", Frag: true, Events: []string{"decoder.ipv6.exthdr_useless_fh", "decoder.ipv6.exthdr_dupl_fh"}}},
+		{"ipv6 routing type 0", 1, eth(0x86dd, ip6(a6, b6, 43, cat([]byte{59, 0, 0, 0, 0, 0, 0, 0}))), want{Version: 6, Src: a6, Dst: b6, Proto: 59, Events: []string{"decoder.ipv6.rh_type_0"}}},
+		{"ipv6 data after none", 1, eth(0x86dd, ip6(a6, b6, 59, hello)), want{Version: 6, Src: a6, Dst: b6, Proto: 59, Payload: "hello", Events: []string{"decoder.ipv6.data_after_none_header"}}},
+		{"ipv6 truncated exthdr", 1, eth(0x86dd, ip6(a6, b6, 60, []byte{6, 1, 1, 4, 0, 0, 0, 0})), want{Version: 6, Src: a6, Dst: b6, Events: []string{"decoder.ipv6.trunc_exthdr"}, Invalid: true}},
+		{"icmpv6 mld bad hop limit", 1, eth(0x86dd, ip6(a6, b6, 58, icmpMsg(true, a6, b6, 131, 0, make([]byte, 20)))), want{Version: 6, Src: a6, Dst: b6, Proto: 58, Payload: string(make([]byte, 16)), Events: []string{"decoder.icmpv6.mld_message_with_invalid_hl"}}},
+		{"gre v1 pptp", 1, eth(0x0800, ip4(outer, b4, 47, nil, cat([]byte{0x30, 0x81, 0x88, 0x0b, 0, byte(3 + len(udp4)), 0, 7, 0, 0, 0, 1, 0, 0, 0, 0}, []byte{0xff, 0x03, 0, 0x21}, udp4))), want{Version: 4, Src: a4, Dst: b4, Proto: 17, SrcPort: 5353, DstPort: 53, Payload: "hello", Tunnel: packet.TunnelGRE, OuterSrc: outer}},
+		{"gre v1 without key", 1, eth(0x0800, ip4(outer, b4, 47, nil, cat([]byte{0x10, 0x01, 0x88, 0x0b, 0, 0, 0, 0}, udp4))), want{Version: 4, Src: outer, Dst: b4, Proto: 47, Payload: string(cat([]byte{0x10, 0x01, 0x88, 0x0b, 0, 0, 0, 0}, udp4)), Events: []string{"decoder.gre.version1_no_key"}, Invalid: true}},
+		{"vxlan unknown payload", 1, outerUDP(4789, cat(vxlanHdr, eth(0x1234, tcp4))), want{Version: 4, Src: outer, Dst: netip.MustParseAddr("172.16.0.2"), Proto: 17, SrcPort: 40000, DstPort: 4789, Payload: string(cat(vxlanHdr, eth(0x1234, tcp4))), Events: []string{"decoder.vxlan.unknown_payload_type"}}},
 		{"4in6 too small", 1, eth(0x86dd, ip6(a6, b6, 4, tcp4[:12])), want{Version: 6, Src: a6, Dst: b6, Proto: 4, Payload: string(tcp4[:12]), Events: []string{"decoder.ipv6.ipv4_in_ipv6_too_small"}, Invalid: true}},
 	}
 	d := New(Options{Checksum: ChecksumAll})
@@ -147,6 +155,28 @@ func TestDecodeCases(t *testing.T) {
 				t.Errorf("L4 checksum %v; want valid", p.L4Csum)
 			}
 		})
+	}
+}
+
+func TestDecodeIPKeepsL2AndTunnel(t *testing.T) {
+	frame := eth(0x8100, vlanTag(42, 0x0800, ip4(netip.MustParseAddr("172.16.0.1"), b4, 47, nil, cat([]byte{0, 0, 8, 0}, ip4(a4, b4, 17, nil, udpSeg(a4, b4, 1, 2, []byte("x")))))))
+	d := New(Options{Checksum: ChecksumAll})
+	var p packet.Packet
+	p.Ts, p.PcapCnt = 99, 7
+	d.Decode(&p, 1, frame)
+	if p.Tunnel != packet.TunnelGRE || p.VLAN[0] != 42 {
+		t.Fatalf("setup: tunnel %v vlan %v", p.Tunnel, p.VLAN)
+	}
+	dg := ip4(a4, b4, 6, nil, tcpSeg(a4, b4, 5, 6, packet.TCPSyn, nil, []byte("reassembled")))
+	d.DecodeIP(&p, dg)
+	if p.VLAN[0] != 42 || p.VLANCount != 1 || p.Tunnel != packet.TunnelGRE || p.OuterSrc != netip.MustParseAddr("172.16.0.1") {
+		t.Errorf("DecodeIP lost L2/tunnel fields: vlan %v/%d tunnel %v outer %v", p.VLAN, p.VLANCount, p.Tunnel, p.OuterSrc)
+	}
+	if !p.IsTCP() || p.DstPort != 6 || string(p.Payload) != "reassembled" || p.L2Off != -1 || p.Ts != 99 || p.PcapCnt != 7 {
+		t.Errorf("DecodeIP: tcp %v port %d payload %q l2 %d ts %d cnt %d", p.IsTCP(), p.DstPort, p.Payload, p.L2Off, p.Ts, p.PcapCnt)
+	}
+	if d.Stats.Reassembled != 1 {
+		t.Errorf("Reassembled = %d", d.Stats.Reassembled)
 	}
 }
 

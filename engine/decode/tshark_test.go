@@ -15,6 +15,9 @@ import (
 // dissects for the same frames (defragmentation off). Frames tshark sees
 // through tunnels Suricata does not decode (GTP, AYIYA) are skipped.
 func TestAgainstTshark(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs tshark once per capture; skipped in -short mode")
+	}
 	if _, err := exec.LookPath("tshark"); err != nil {
 		t.Skip("tshark not installed")
 	}

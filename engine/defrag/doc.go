@@ -16,7 +16,7 @@
 // frame may be reused at once. The reassembled datagram returned by Add is
 // owned by the Defragger and valid until the next call to Add or Expire.
 // Trackers and their buffers are recycled, so steady state allocates
-// nothing. A Defragger is not safe for concurrent use; use one per worker
-// (the symmetric flow hash sends all fragments of a datagram to one worker
-// only when the dispatcher hashes on addresses alone for fragments).
+// nothing. A Defragger is not safe for concurrent use; use one per worker.
+// The decoder leaves ports unset on every fragment, so packet.FlowHash sends
+// all fragments of a datagram to the same worker.
 package defrag

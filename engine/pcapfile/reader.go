@@ -126,7 +126,7 @@ func NewReader(rd io.Reader, name string) (*Reader, error) {
 		return nil, r.errf(0, ErrTruncated, "file header: %v", err)
 	}
 	r.snap = r.bo.Uint32(r.hdr[16:20])
-	r.link = r.bo.Uint32(r.hdr[20:24]) & 0x0fffffff // upper bits: FCS info
+	r.link = r.bo.Uint32(r.hdr[20:24]) & 0xffff // upper bits: FCS length flags
 	return r, nil
 }
 
