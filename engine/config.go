@@ -6,6 +6,7 @@ import (
 	"vigil/detect"
 	"vigil/engine/applayer/all"
 	"vigil/engine/decode"
+	"vigil/engine/defrag"
 	"vigil/engine/flow"
 	"vigil/engine/stream"
 )
@@ -20,6 +21,7 @@ type Config struct {
 	Deterministic bool
 
 	Decode   decode.Options
+	Defrag   defrag.Options
 	Flow     flow.Options
 	Stream   stream.Options
 	AppLayer all.Config

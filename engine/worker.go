@@ -4,6 +4,7 @@ import (
 	"vigil/detect"
 	"vigil/engine/applayer"
 	"vigil/engine/decode"
+	"vigil/engine/defrag"
 	"vigil/engine/flow"
 	"vigil/engine/packet"
 	"vigil/engine/stream"
@@ -62,6 +63,7 @@ type Worker struct {
 	id      int
 	cfg     *Config
 	dec     *decode.Decoder
+	defrag  *defrag.Defragger
 	flows   *flow.Table[flowData]
 	tracker *stream.Tracker
 	reg     *applayer.Registry
@@ -106,6 +108,7 @@ type WorkerStats struct {
 func newWorker(id int, cfg *Config, thr *thresholds, out *output.Emitter) (*Worker, error) {
 	w := &Worker{id: id, cfg: cfg, thr: thr, out: out, meta: map[int][]eve.MetaKV{}}
 	w.dec = decode.New(cfg.Decode)
+	w.defrag = defrag.New(cfg.Defrag)
 	fo := cfg.Flow
 	w.flows = flow.New[flowData](fo, w.flowEnd)
 	w.tracker = stream.NewTracker(cfg.Stream)
@@ -143,6 +146,19 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 	if p.Invalid || p.IPVersion == 0 {
 		return
 	}
+	if p.IsFragment {
+		// A fragment goes to the defragmenter; the datagram it completes
+		// (valid until the next Add) is decoded again and goes on as one
+		// packet, at the time and pcap_cnt of its last fragment.
+		dg, ok := w.defrag.Add(p)
+		if !ok {
+			return
+		}
+		w.dec.DecodeIP(p, dg)
+		if p.Invalid {
+			return
+		}
+	}
 	w.handle(p)
 }
 
@@ -153,6 +169,7 @@ func (w *Worker) tick(ts int64) {
 		w.clock = ts
 	}
 	w.flows.Advance(w.clock)
+	w.defrag.Expire(w.clock)
 }
 
 // Advance moves the worker's clock to the input's time, which the
