@@ -3,7 +3,10 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sort"
+	"sync"
 
 	"vigil/detect/mpm"
 	"vigil/detect/pcre"
@@ -37,7 +40,8 @@ type Engine struct {
 	// tx groups transaction rules by app-layer protocol and buffer.
 	tx map[string]*txGroup
 	// dbs are closed with the engine.
-	dbs []mpm.DB
+	dbs  []mpm.DB
+	jobs []compileJob
 }
 
 // group is a set of rules sharing one prefilter over one buffer: rules
@@ -92,7 +96,11 @@ func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
 		e.sigs = append(e.sigs, s)
 	}
 	rep.Loaded = len(e.sigs)
-	if err := e.build(); err != nil {
+	err := e.build()
+	if err == nil {
+		err = e.compileGroups()
+	}
+	if err != nil {
 		e.Close()
 		return nil, rep, err
 	}
@@ -157,9 +165,9 @@ func (e *Engine) build() error {
 			e.pkt[p] = shared
 			continue
 		}
-		g, err := e.newGroup(pktPats[p], pktAlways[p])
+		g, err := e.newGroup(pktPats[p], pktAlways[p], fmt.Sprintf("IP protocol %d", p))
 		if err != nil {
-			return fmt.Errorf("compile prefilter for IP protocol %d: %w", p, err)
+			return err
 		}
 		e.pkt[p] = g
 		if !specific {
@@ -172,9 +180,9 @@ func (e *Engine) build() error {
 			if len(pats[b]) == 0 {
 				continue
 			}
-			gr, err := e.newGroup(pats[b], nil)
+			gr, err := e.newGroup(pats[b], nil, proto+" "+Buf(b).String())
 			if err != nil {
-				return fmt.Errorf("compile prefilter for %s %s: %w", proto, Buf(b), err)
+				return err
 			}
 			g.bufs[b] = gr
 		}
@@ -182,18 +190,57 @@ func (e *Engine) build() error {
 	return nil
 }
 
-func (e *Engine) newGroup(pats []mpm.Pattern, always []int32) (*group, error) {
+// newGroup makes a group and queues its database for compileGroups.
+func (e *Engine) newGroup(pats []mpm.Pattern, always []int32, name string) (*group, error) {
 	g := &group{always: always}
-	if len(pats) == 0 {
-		return g, nil
+	if len(pats) > 0 {
+		e.jobs = append(e.jobs, compileJob{g: g, pats: pats, name: name})
 	}
-	db, err := e.mpm.Compile(pats)
-	if err != nil {
-		return nil, err
-	}
-	e.dbs = append(e.dbs, db)
-	g.db = db
 	return g, nil
+}
+
+// compileJob is one prefilter database to build.
+type compileJob struct {
+	g    *group
+	pats []mpm.Pattern
+	name string
+	db   mpm.DB
+	err  error
+}
+
+// compileGroups builds the queued databases on all CPUs: Hyperscan
+// compilation is most of the load time and the groups are independent.
+func (e *Engine) compileGroups() error {
+	jobs := e.jobs
+	e.jobs = nil
+	// Largest first, so that the long ones do not end up last.
+	sort.Slice(jobs, func(i, j int) bool { return len(jobs[i].pats) > len(jobs[j].pats) })
+	next := make(chan int, len(jobs))
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				jobs[i].db, jobs[i].err = e.mpm.Compile(jobs[i].pats)
+			}
+		}()
+	}
+	wg.Wait()
+	var errs []error
+	for i := range jobs {
+		if jobs[i].err != nil {
+			errs = append(errs, fmt.Errorf("compile prefilter for %s: %w", jobs[i].name, jobs[i].err))
+			continue
+		}
+		jobs[i].g.db = jobs[i].db
+		e.dbs = append(e.dbs, jobs[i].db)
+	}
+	return errors.Join(errs...)
 }
 
 // Alert is one rule match. TxID is -1 for a packet rule.
