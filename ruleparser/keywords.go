@@ -243,6 +243,10 @@ func textKw(name, doc string, check func(string) error, aliases ...string) Spec 
 				return nil, err
 			}
 			t.Value, t.Quoted = s, true
+		} else if n := len(v) - len(strings.TrimRight(v, `\`)); n%2 == 1 {
+			// An unquoted value cannot end in a lone backslash: written
+			// back it would escape the ';' that ends the option.
+			return nil, fmt.Errorf("dangling '\\' at the end of the value")
 		}
 		if check != nil {
 			if err := check(t.Value); err != nil {
