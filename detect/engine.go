@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"vigil/detect/mpm"
 	"vigil/detect/pcre"
@@ -81,7 +82,14 @@ func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
 	}
 	rep := &Report{Skipped: map[string]int{}}
 	tbl := keywordMap()
-	for _, r := range rs.Rules() {
+	// Pass rules are evaluated first (Suricata's default action-order
+	// starts with pass), so that a matching pass rule can stop the
+	// inspection of the packet before any other rule alerts on it.
+	ordered := slices.Clone(rs.Rules())
+	slices.SortStableFunc(ordered, func(a, b *rules.Rule) int {
+		return passRank(a) - passRank(b)
+	})
+	for _, r := range ordered {
 		s, err := compileRule(r, len(e.sigs), tbl)
 		if err != nil {
 			kw := "?"
@@ -266,10 +274,12 @@ type TxState struct {
 // Matcher is one worker's matching state over an Engine. It is not safe
 // for concurrent use.
 type Matcher struct {
-	e     *Engine
-	sc    mpm.Scanner
-	th    Thread
-	cands []int32
+	e      *Engine
+	sc     mpm.Scanner
+	th     Thread
+	cands  []int32
+	prof   []RuleProfile
+	sample uint64
 }
 
 // NewMatcher returns a matcher with its own prefilter scratch.
@@ -338,7 +348,7 @@ func (m *Matcher) MatchPacket(p *Packet, out []Alert) []Alert {
 		if !m.common(s, p) {
 			continue
 		}
-		if m.matchLists(s, p, nil) {
+		if m.inspect(s, p, nil) {
 			out = m.fire(s, p, -1, out)
 		}
 	}
@@ -367,7 +377,7 @@ func (m *Matcher) MatchStream(p *Packet, data []byte, out []Alert) []Alert {
 		if !m.common(s, p) {
 			continue
 		}
-		if m.matchLists(s, p, nil) {
+		if m.inspect(s, p, nil) {
 			out = m.fire(s, p, -1, out)
 		}
 	}
@@ -397,11 +407,30 @@ func (m *Matcher) fire(s *Sig, p *Packet, txID int64, out []Alert) []Alert {
 	for i := range s.post {
 		s.post[i].apply(p.Flow)
 	}
+	if s.Passes() {
+		m.passed = true
+		if p.Flow != nil {
+			p.Flow.passed = true
+		}
+		return out
+	}
 	if s.NoAlert {
 		return out
 	}
 	return append(out, Alert{Sig: s, TxID: txID})
 }
+
+func passRank(r *rules.Rule) int {
+	if r.Action == ruleparser.ActionPass {
+		return 0
+	}
+	return 1
+}
+
+// flowPassed reports whether a pass rule matched earlier in p's flow:
+// Suricata stops inspecting a flow once a pass rule matched on it
+// (rules/intro.html#action).
+func flowPassed(p *Packet) bool { return p.Flow != nil && p.Flow.passed }
 
 // Tx is the view of one app-layer transaction: its buffers by Buf.
 // Buffer returns instance i of b (0 for single buffers) and false when
@@ -503,7 +532,7 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 			}
 			continue
 		}
-		if m.matchLists(s, p, tx) {
+		if m.inspect(s, p, tx) {
 			st.done = append(st.done, n)
 			out = m.fire(s, p, txID, out)
 		} else if !final {
@@ -512,6 +541,48 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	}
 	return out
 }
+
+// inspect runs s's inspection lists, counting checks and matches and, one
+// evaluation in profileSample, timing it when rule profiling is on.
+func (m *Matcher) inspect(s *Sig, p *Packet, tx Tx) bool {
+	if m.prof == nil {
+		return m.matchLists(s, p, tx)
+	}
+	st := &m.prof[s.Num]
+	st.Checks++
+	m.sample++
+	if m.sample%profileSample != 0 {
+		ok := m.matchLists(s, p, tx)
+		if ok {
+			st.Matches++
+		}
+		return ok
+	}
+	t0 := time.Now()
+	ok := m.matchLists(s, p, tx)
+	st.Ticks += uint64(time.Since(t0)) * profileSample
+	if ok {
+		st.Matches++
+	}
+	return ok
+}
+
+// profileSample is how often rule profiling times an evaluation.
+const profileSample = 32
+
+// RuleProfile counts one rule's evaluations: full inspections after the
+// prefilter (Checks), matches, and the estimated time spent (sampled).
+type RuleProfile struct {
+	Checks, Matches uint64
+	Ticks           uint64 // nanoseconds, estimated from samples
+}
+
+// EnableProfile turns rule profiling on for this matcher.
+func (m *Matcher) EnableProfile() { m.prof = make([]RuleProfile, len(m.e.sigs)) }
+
+// Profile returns the per-rule counters (indexed by Sig.Num), nil when
+// profiling is off.
+func (m *Matcher) Profile() []RuleProfile { return m.prof }
 
 // matchLists runs every inspection list of s; tx is nil for packet rules.
 func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {

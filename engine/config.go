@@ -30,6 +30,9 @@ type Config struct {
 	Rules *detect.Engine
 	// Thresholds is the threshold.config, nil for none.
 	Thresholds *detect.ThresholdConfig
+	// RuleProfile counts checks, matches and (sampled) time per rule; the
+	// Summary reports them.
+	RuleProfile bool
 	// SimulateIPS makes drop and reject rules report "blocked", as an
 	// inline IPS would.
 	SimulateIPS bool

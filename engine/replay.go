@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"sort"
 	"sync"
 	"time"
 
@@ -32,6 +33,15 @@ type Summary struct {
 	Dropped uint64
 	Decoder decode.Stats
 	Stats   []Counter
+	// Rules holds per-rule profiles, summed over workers, when
+	// Config.RuleProfile is set (ordered by estimated time, descending).
+	Rules []RuleStat
+}
+
+// RuleStat is one rule's profile.
+type RuleStat struct {
+	Sig *detect.Sig
+	detect.RuleProfile
 }
 
 // Counter is one named counter of the final stats.
@@ -204,6 +214,23 @@ func (pl *pipeline) summarize(sum *Summary) {
 	}
 	sum.Dropped = pl.eve.Stats().Dropped
 	sum.Stats = pl.counters()
+	if pl.cfg.RuleProfile && pl.cfg.Rules != nil {
+		sigs := pl.cfg.Rules.Sigs()
+		tot := make([]detect.RuleProfile, len(sigs))
+		for _, w := range pl.workers {
+			for i, r := range w.matcher.Profile() {
+				tot[i].Checks += r.Checks
+				tot[i].Matches += r.Matches
+				tot[i].Ticks += r.Ticks
+			}
+		}
+		for i, r := range tot {
+			if r.Checks > 0 {
+				sum.Rules = append(sum.Rules, RuleStat{Sig: sigs[i], RuleProfile: r})
+			}
+		}
+		sort.Slice(sum.Rules, func(i, j int) bool { return sum.Rules[i].Ticks > sum.Rules[j].Ticks })
+	}
 }
 
 func addDecodeStats(dst, src *decode.Stats) {

@@ -119,6 +119,9 @@ func newWorker(id int, cfg *Config, thr *thresholds, out *output.Emitter) (*Work
 			return nil, err
 		}
 		w.matcher = m
+		if cfg.RuleProfile {
+			m.EnableProfile()
+		}
 	}
 	return w, nil
 }

@@ -32,6 +32,7 @@ type replayFlags struct {
 	cpuProfile    string
 	memProfile    string
 	loadOnly      bool
+	ruleProfile   bool
 }
 
 func (f *replayFlags) register(stderr io.Writer) *flag.FlagSet {
@@ -43,6 +44,7 @@ func (f *replayFlags) register(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.runmode, "runmode", "", "Suricata run mode: single (1 worker), autofp or workers (--workers)")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile to FILE")
 	fs.StringVar(&f.memProfile, "memprofile", "", "write a pprof heap profile to FILE at exit")
+	fs.BoolVar(&f.ruleProfile, "rule-profile", false, "print the 20 rules that took the most time (sampled), with checks and matches")
 	fs.BoolVar(&f.loadOnly, "load-only", false, "load and compile the rules, print the timing and exit (like suricata -T)")
 	return fs
 }
@@ -91,7 +93,7 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
 		return 2
 	}
-	ec := engine.Config{Workers: f.workers, Deterministic: f.deterministic, SimulateIPS: f.simulateIPS,
+	ec := engine.Config{Workers: f.workers, Deterministic: f.deterministic, SimulateIPS: f.simulateIPS, RuleProfile: f.ruleProfile,
 		LogDir: f.logDir, EVE: engine.DefaultEVE()}
 	switch f.check {
 	case "all":
@@ -194,6 +196,9 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "warning: %d EVE records dropped by the output stage\n", sum.Dropped)
 		}
 		fmt.Fprintf(stderr, "eve.json: %s\n", filepath.Join(ec.LogDir, "eve.json"))
+		if f.ruleProfile {
+			printRuleProfile(stdout, sum.Rules, 20)
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
@@ -379,4 +384,28 @@ func parseSize(v string) (int64, error) {
 		return 0, fmt.Errorf("bad size %q", v)
 	}
 	return n * mult, nil
+}
+
+// printRuleProfile prints the top n rules by estimated time.
+func printRuleProfile(w io.Writer, rs []engine.RuleStat, n int) {
+	var total uint64
+	for _, r := range rs {
+		total += r.Ticks
+	}
+	fmt.Fprintf(w, "rule profile (time sampled 1 in 32; %d rules checked):\n", len(rs))
+	fmt.Fprintf(w, "%4s %12s %6s %10s %8s  %s\n", "rank", "sid", "time%", "checks", "matches", "msg")
+	for i, r := range rs {
+		if i == n {
+			break
+		}
+		pct := 0.0
+		if total > 0 {
+			pct = 100 * float64(r.Ticks) / float64(total)
+		}
+		msg := r.Sig.Rule.Msg
+		if len(msg) > 60 {
+			msg = msg[:60]
+		}
+		fmt.Fprintf(w, "%4d %12s %5.1f%% %10d %8d  %s\n", i+1, fmt.Sprintf("%d:%d", r.Sig.Rule.Gid, r.Sig.Rule.Sid), pct, r.Checks, r.Matches, msg)
+	}
 }
