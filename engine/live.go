@@ -212,14 +212,27 @@ func (lw *liveWorker) counters() LiveWorkerCounters {
 		Interface: lw.iface, Ring: lw.ring}
 }
 
-// run reads the ring until stop is set. It allocates nothing per packet
-// (Ring.Read and Worker.Process do not).
+// run reads the ring until stop is set, then drains it: it goes on
+// reading until the ring is idle for a poll timeout or drainMax passed, so
+// that packets the kernel queued before the stop are inspected. It
+// allocates nothing per packet (Ring.Read and Worker.Process do not).
 func (lw *liveWorker) run(stop *atomic.Bool, tap func(int, []byte, int64, uint32)) error {
 	w := lw.w
-	for !stop.Load() {
+	var drainEnd time.Time
+	for {
+		if drainEnd.IsZero() {
+			if stop.Load() {
+				drainEnd = time.Now().Add(drainMax)
+			}
+		} else if time.Now().After(drainEnd) {
+			return nil
+		}
 		data, info, err := lw.r.Read()
 		if err != nil {
 			if err == afpacket.ErrTimeout {
+				if !drainEnd.IsZero() {
+					return nil // drained
+				}
 				// Idle: hand over pending records and let flows time out
 				// by wall-clock time, which live packet time follows.
 				w.out.Flush()
@@ -247,8 +260,10 @@ func (lw *liveWorker) run(stop *atomic.Bool, tap func(int, []byte, int64, uint32
 			lw.publish()
 		}
 	}
-	return nil
 }
+
+// drainMax bounds the drain at shutdown under continuous traffic.
+const drainMax = 2 * time.Second
 
 // bypasser decides and performs flow bypass for one worker. It is called
 // by the worker after each packet of a flow (Worker.bypass).

@@ -85,6 +85,9 @@ type Worker struct {
 	// pseudo is set while detection runs on a flow-end pseudo packet: only
 	// transaction rules are evaluated then.
 	pseudo bool
+	// tcpEst is the flow:established state of the TCP packet being
+	// handled, taken before stream tracking (valid while tcpEstSet).
+	tcpEst, tcpEstSet bool
 	// clock is the latest packet time seen (ns).
 	clock int64
 	meta  map[int][]eve.MetaKV
@@ -218,6 +221,11 @@ func (w *Worker) handle(p *packet.Packet) {
 		if p.TCP.Opts&packet.TCPOptWScale != 0 {
 			seg.WScale = int8(p.TCP.WScale)
 		}
+		// A TCP packet is "established" (flow:established) when the flow
+		// already was before it: the ACK completing the handshake is not,
+		// as in Suricata, where the flag is set from the flow state before
+		// the stream engine updates it.
+		w.tcpEst, w.tcpEstSet = e.State == flow.StateEstablished, true
 		w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, w)
 		switch st := fd.sess.State(); {
 		case st == stream.StateClosed:
@@ -233,6 +241,7 @@ func (w *Worker) handle(p *packet.Packet) {
 		w.udpAppLayer(fd, applayer.Direction(dir), p)
 	}
 	w.detectPacket(p, e, dir)
+	w.tcpEstSet = false
 	if w.bypass != nil {
 		w.bypass.after(w, e)
 	}

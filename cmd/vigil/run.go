@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -33,12 +34,13 @@ import (
 // runFlags are the flags of `vigil run` (live capture).
 type runFlags struct {
 	commonFlags
-	ifaces    multiFlag
-	bpfFilter string
-	user      string
-	fanout    string
-	metrics   string
-	promisc   bool
+	ifaces     multiFlag
+	bpfFilter  string
+	user       string
+	fanout     string
+	metrics    string
+	promisc    bool
+	cpuProfile string
 }
 
 func (f *runFlags) register(stderr io.Writer) *flag.FlagSet {
@@ -50,6 +52,7 @@ func (f *runFlags) register(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.fanout, "fanout", "hash", "fanout mode: hash (with defrag), lb, cpu or qm")
 	fs.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics on this address (e.g. 127.0.0.1:9100)")
 	fs.BoolVar(&f.promisc, "promisc", true, "put interfaces in promiscuous mode")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the capture to FILE")
 	return fs
 }
 
@@ -85,6 +88,19 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		// Suricata's live default is "auto": with checksum offloading,
 		// the copies of outgoing packets carry partial checksums.
 		f.check = "auto"
+	}
+	if f.cpuProfile != "" {
+		pf, err := os.Create(f.cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "vigil run: %v\n", err)
+			return 2
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			fmt.Fprintf(stderr, "vigil run: cpu profile: %v\n", err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
