@@ -36,7 +36,7 @@ func (t *Tx) EVE() EVE {
 	}
 	e.URL = string(t.Req.URI)
 	e.UserAgent = string(t.Buffer(applayer.ToServer, applayer.HTTPUserAgent))
-	ct := t.Resp.Get("Content-Type")
+	ct := t.Buffer(applayer.ToClient, applayer.HTTPContentType) // repeated headers joined by ", "
 	if i := bytes.IndexByte(ct, ';'); i >= 0 {
 		ct = bytes.TrimSpace(ct[:i])
 	}

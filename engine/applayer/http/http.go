@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"strings"
 
 	"vigil/engine/applayer"
 )
@@ -445,10 +446,20 @@ func (p *Parser) head(dir applayer.Direction, s *side, data []byte) int {
 			p.headerDone(dir, s)
 			return off
 		}
-		if ls == 0 && dir == applayer.ToServer && isHTTP09(line) {
-			// HTTP/0.9 request: no headers, no protocol.
-			p.headerDone(dir, s)
-			return off
+		if ls == 0 && dir == applayer.ToServer {
+			// The request line is known before the headers: expose
+			// method, URI and protocol now, as libhtp does, so that a
+			// request whose headers never complete is still inspected.
+			m.Line = bytes.TrimRight(line, "\r\n")
+			m.splitRequestLine()
+			if isHTTP09(line) && !headerFollows(data[off:]) {
+				// HTTP/0.9 request: no headers, no protocol. A request
+				// line without protocol that is followed by a header
+				// line is parsed as HTTP/1.x with headers (libhtp's
+				// "missing protocol" handling).
+				p.headerDone(dir, s)
+				return off
+			}
 		}
 	}
 	if len(m.head) > p.cfg.MaxHeaderBytes {
@@ -469,6 +480,24 @@ func startLike(dir applayer.Direction, b []byte) bool {
 	}
 	c := b[0]
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+}
+
+// separators are the characters RFC 9110 excludes from tokens (besides
+// controls and space).
+const separators = "()<>@,;\\\"/[]?={}"
+
+// headerFollows reports whether b begins with a header line ("Name:"), a
+// token followed by a colon.
+func headerFollows(b []byte) bool {
+	for i, c := range b {
+		switch {
+		case c == ':':
+			return i > 0
+		case c <= ' ' || c >= 0x7f || strings.IndexByte(separators, c) >= 0:
+			return false
+		}
+	}
+	return false
 }
 
 // isHTTP09 reports a request line "METHOD URI" without a protocol.

@@ -238,7 +238,7 @@ func TestGapRealignsResponses(t *testing.T) {
 	p := New(Config{})
 	feed(p, up, "GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\nGET /3 HTTP/1.1\r\n\r\n", 0)
 	feed(p, down, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0) // answers /1
-	p.Gap(down, 500)                                                   // response to /2 lost
+	p.Gap(down, 500)                                                 // response to /2 lost
 	feed(p, down, "tail of lost body\r\nHTTP/1.1 404 NF\r\nContent-Length: 0\r\n\r\n", 0)
 	got := fmt.Sprintf("%s %s %s gap2=%v", p.Tx(0).Resp.Status, p.Tx(1).Resp.Status, p.Tx(2).Resp.Status, p.Tx(1).Resp.Gap)
 	if want := "200  404 gap2=true"; got != want {
@@ -252,5 +252,18 @@ func TestGarbageResponseResyncs(t *testing.T) {
 	feed(p, down, "\x00\x01binary junk\r\nHTTP/1.1 204 No Content\r\n\r\n", 0)
 	if got := string(p.Tx(0).Resp.Status); got != "204" {
 		t.Errorf("status %q after junk, want 204", got)
+	}
+}
+
+func TestTxReuseAfterPrune(t *testing.T) {
+	p := New(Config{})
+	feed(p, up, "GET /first HTTP/1.1\r\nHost: a\r\n\r\n", 0)
+	feed(p, down, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0)
+	_ = p.Tx(0).Buffer(up, applayer.HTTPURI)
+	p.Prune(1)
+	feed(p, up, "GET /second HTTP/1.1\r\nHost: b\r\n\r\n", 0)
+	tx := p.Tx(0)
+	if got := string(tx.Buffer(up, applayer.HTTPURI)) + " " + string(tx.Buffer(up, applayer.HTTPHost)); got != "/second b" || tx.ID() != 1 {
+		t.Errorf("reused tx: %q id %d", got, tx.ID())
 	}
 }

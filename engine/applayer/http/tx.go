@@ -30,7 +30,7 @@ var _ applayer.Tx = (*Tx)(nil)
 func (t *Tx) reset() {
 	t.Req.reset()
 	t.Resp.reset()
-	t.uriNorm, t.host, t.hostRaw = t.uriNorm[:0:0], nil, nil
+	t.uriNorm, t.host, t.hostRaw = nil, nil, nil
 	t.hdr, t.names, t.start = [2][]byte{}, [2][]byte{}, [2][]byte{}
 	t.decoded, t.decodedOK, t.multi = nil, false, nil
 	t.parser = nil
@@ -214,7 +214,7 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 	case applayer.HTTPReferer:
 		return t.hdrValue(req, b, "Referer")
 	case applayer.HTTPConnection:
-		return t.hdrValue(req, b, "Connection")
+		return t.hdrValue(m, b, "Connection") // both directions (Suricata 7+)
 	case applayer.HTTPLocation:
 		return t.hdrValue(resp, b, "Location")
 	case applayer.HTTPServer:

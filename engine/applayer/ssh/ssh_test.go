@@ -83,3 +83,16 @@ func TestBadPacketLength(t *testing.T) {
 		t.Errorf("state %v", p.State())
 	}
 }
+
+func TestEncryptedAllocs(t *testing.T) {
+	p := New()
+	p.Parse(applayer.ToServer, append([]byte("SSH-2.0-x\r\n"), newKeys...))
+	p.Parse(applayer.ToClient, append([]byte("SSH-2.0-y\r\n"), newKeys...))
+	if p.State()&applayer.StateEncrypted == 0 {
+		t.Fatal("not encrypted")
+	}
+	seg := make([]byte, 1400)
+	if n := testing.AllocsPerRun(100, func() { p.Parse(applayer.ToServer, seg) }); n != 0 {
+		t.Errorf("encrypted segment allocates %v", n)
+	}
+}

@@ -217,41 +217,37 @@ func ja4Version(v uint16) string {
 	return "00"
 }
 
-func isAlnum(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
 func hex4(dst []byte, v uint16) []byte {
 	const digits = "0123456789abcdef"
 	return append(dst, digits[v>>12], digits[v>>8&0xf], digits[v>>4&0xf], digits[v&0xf])
 }
 
 func hash12(s []byte) string {
-	if len(s) == 0 {
-		return "000000000000"
-	}
 	sum := sha256.Sum256(s)
 	return hex.EncodeToString(sum[:6])
 }
 
-// JA4 returns the JA4 fingerprint (FoxIO JA4 spec, "JA4: TLS Client
-// Fingerprint") of a ClientHello; proto is 't' (TLS over TCP) or 'q' (QUIC).
+// JA4 returns the JA4 fingerprint (FoxIO "JA4: TLS Client Fingerprint")
+// of a ClientHello as Suricata computes it; proto is 't' (TLS over TCP) or
+// 'q' (QUIC).
 //
 //	ja4_a = proto + version + ('d' SNI | 'i' none) + 2-digit cipher count +
-//	        2-digit extension count + ALPN first/last character
+//	        2-digit extension count + first and last byte of the first ALPN
 //	ja4_b = sha256(sorted ciphers, 4-hex, comma-joined)[:12]
 //	ja4_c = sha256(sorted extensions without SNI and ALPN + "_" +
 //	        signature algorithms in order)[:12]
 //
-// GREASE values are ignored everywhere; counts cap at 99.
+// GREASE values are ignored everywhere; counts cap at 99; the version is the
+// highest of legacy_version and supported_versions. Where Suricata differs
+// from the FoxIO text we follow Suricata: the "_" in ja4_c is always
+// present, empty lists hash as the empty string (no "000000000000"), an
+// ALPN shorter than 2 bytes (or a GREASE ALPN) gives "00", and non
+// alphanumeric ALPN bytes are used as they are (no hex fallback).
 func JA4(ch ClientHello, proto byte) string {
-	ver := ch.Version
-	if len(ch.SupportedVersions) > 0 {
-		ver = 0
-		for _, v := range ch.SupportedVersions {
-			if !isGREASE(v) && v > ver {
-				ver = v
-			}
+	ver := uint16(0)
+	for _, v := range append([]uint16{ch.Version}, ch.SupportedVersions...) {
+		if !isGREASE(v) && v > ver {
+			ver = v
 		}
 	}
 	var ciphers, exts []uint16
@@ -280,19 +276,13 @@ func JA4(ch ClientHello, proto byte) string {
 	a = append(a, sni)
 	a = append(a, byte('0'+min(len(ciphers), 99)/10), byte('0'+min(len(ciphers), 99)%10))
 	a = append(a, byte('0'+min(nExt, 99)/10), byte('0'+min(nExt, 99)%10))
-	switch {
-	case len(ch.ALPN) == 0 || len(ch.ALPN[0]) == 0:
-		a = append(a, '0', '0')
-	default:
-		v := ch.ALPN[0]
-		f, l := v[0], v[len(v)-1]
-		if isAlnum(f) && isAlnum(l) {
-			a = append(a, f, l)
-		} else {
-			h := hex.EncodeToString(v)
-			a = append(a, h[0], h[len(h)-1])
+	alpn := [2]byte{'0', '0'}
+	if len(ch.ALPN) > 0 {
+		if v := ch.ALPN[0]; len(v) > 1 && !(len(v) == 2 && isGREASE(uint16(v[0])<<8|uint16(v[1]))) {
+			alpn = [2]byte{v[0], v[len(v)-1]}
 		}
 	}
+	a = append(a, alpn[0], alpn[1])
 	slices.Sort(ciphers)
 	slices.Sort(exts)
 	var bs []byte
@@ -309,20 +299,17 @@ func JA4(ch ClientHello, proto byte) string {
 		}
 		cs = hex4(cs, e)
 	}
-	var sigs []uint16
+	cs = append(cs, '_')
+	first := true
 	for _, s := range ch.SigAlgs {
-		if !isGREASE(s) {
-			sigs = append(sigs, s)
+		if isGREASE(s) {
+			continue
 		}
-	}
-	if len(sigs) > 0 && len(exts) > 0 {
-		cs = append(cs, '_')
-		for i, s := range sigs {
-			if i > 0 {
-				cs = append(cs, ',')
-			}
-			cs = hex4(cs, s)
+		if !first {
+			cs = append(cs, ',')
 		}
+		first = false
+		cs = hex4(cs, s)
 	}
 	return string(a) + "_" + hash12(bs) + "_" + hash12(cs)
 }

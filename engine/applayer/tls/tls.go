@@ -199,6 +199,9 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 // checkHeader validates a record header; on garbage the direction stops.
 func (p *Parser) checkHeader(s *side, h []byte) bool {
 	typ, l := h[0], int(h[3])<<8|int(h[4])
+	if s == &p.sides[1] && p.tx.serverRecordVersion == 0 && h[1] == 3 {
+		p.tx.serverRecordVersion = uint16(h[1])<<8 | uint16(h[2])
+	}
 	if typ < recChangeCipherSpec || typ > recHeartbeat || h[1] != 3 || l > maxRecord {
 		if h[0]&0x80 != 0 && !p.tx.HasClientHello && h[2] == 1 {
 			// SSLv2-framed ClientHello: note the version and stop.

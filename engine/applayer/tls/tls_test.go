@@ -165,8 +165,8 @@ func TestHandshakeTLS13(t *testing.T) {
 	}
 }
 
-// TestJA4Vector checks JA4 against a hand-computed ClientHello: two ciphers
-// out of order plus GREASE, SNI, ALPN "h2", two signature algorithms.
+// TestJA4Vector checks JA4 against a hand-computed ClientHello and the
+// published empty/partial values (Suricata's ja4 unit test values).
 func TestJA4Vector(t *testing.T) {
 	ch := ClientHello{
 		Version:           VersionTLS12,
@@ -179,7 +179,6 @@ func TestJA4Vector(t *testing.T) {
 		Groups:            []uint16{0x1a1a, 29},
 		PointFormats:      []byte{0},
 	}
-	// ja4_b = sha256("1301,1302")[:12], ja4_c = sha256("000a,000d,002b_0403,0804")[:12]
 	want := "t13d0205h2_" + hash12([]byte("1301,1302")) + "_" + hash12([]byte("000a,000d,002b_0403,0804"))
 	if got := JA4(ch, 't'); got != want {
 		t.Errorf("JA4 = %q, want %q", got, want)
@@ -187,9 +186,23 @@ func TestJA4Vector(t *testing.T) {
 	if got, want := string(JA3(ch)), "771,4866-4865,0-16-13-43-10,29,0"; got != want {
 		t.Errorf("JA3 = %q, want %q", got, want)
 	}
-	ch.ALPN = [][]byte{{0xab, '!'}}
-	if got := JA4(ch, 't')[8:10]; got != "a1" {
-		t.Errorf("non-alnum ALPN chars = %q, want a1", got)
+	for _, c := range []struct {
+		ch   ClientHello
+		want string
+	}{
+		{ClientHello{}, "t00i000000_e3b0c44298fc_d2e2adf7177b"},
+		{ClientHello{Version: VersionTLS12}, "t12i000000_e3b0c44298fc_d2e2adf7177b"},
+		{ClientHello{Version: VersionTLS12, Extensions: []uint16{0x0a0a, 0, 16}, ALPN: [][]byte{[]byte("h3-16")}},
+			"t12d0002h6_e3b0c44298fc_d2e2adf7177b"},
+		{ClientHello{Version: VersionTLS12, Ciphers: []uint16{0x1111, 0x0a20, 0xbada}, Extensions: []uint16{0, 16}, ALPN: [][]byte{[]byte("h3-16")}},
+			"t12d0302h6_f500716053f9_d2e2adf7177b"},
+		{ClientHello{Version: VersionTLS12, Ciphers: []uint16{0x1111, 0x0a20, 0xbada}, Extensions: []uint16{0, 16, 0xface, 0x0121, 0x1234},
+			ALPN: [][]byte{[]byte("h3-16")}, SigAlgs: []uint16{0x6666}}, "t12d0305h6_f500716053f9_2debc8880bae"},
+		{ClientHello{ALPN: [][]byte{[]byte("a")}}, "t00i000000_e3b0c44298fc_d2e2adf7177b"},
+	} {
+		if got := JA4(c.ch, 't'); got != c.want {
+			t.Errorf("JA4(%+v) = %q, want %q", c.ch, got, c.want)
+		}
 	}
 }
 

@@ -3,11 +3,11 @@ package tls
 import (
 	"crypto/sha1"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"vigil/engine/applayer"
 )
@@ -36,6 +36,8 @@ type Tx struct {
 	Encrypted      bool
 	Gap            bool
 
+	serverRecordVersion uint16 // record-layer version of the first server record
+
 	ja3, ja3Hash, ja3s, ja3sHash, ja4 []byte
 	ver                               []byte
 	subj, iss, serial, fp             []byte
@@ -53,8 +55,9 @@ func (t *Tx) ID() uint64 { return 0 }
 func (t *Tx) Complete(dir applayer.Direction) bool { return t.Encrypted }
 
 // Version returns the negotiated version as Suricata reports it: the
-// ServerHello's supported_versions, else its legacy version; 0 (printed
-// "UNDETERMINED") without a ServerHello.
+// ServerHello's supported_versions, else its legacy version, else the
+// record-layer version of the server's first record; 0 (printed
+// "UNDETERMINED") when the server sent no TLS record.
 func (t *Tx) Version() uint16 {
 	if t.Server.SelectedVersion != 0 {
 		return t.Server.SelectedVersion
@@ -62,7 +65,7 @@ func (t *Tx) Version() uint16 {
 	if t.HasServerHello {
 		return t.Server.Version
 	}
-	return 0
+	return t.serverRecordVersion
 }
 
 // JA3 returns the JA3 string and its MD5 hex, nil without a ClientHello.
@@ -120,7 +123,7 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 	case applayer.JA4Hash:
 		v = t.ja4
 	case applayer.TLSVersion:
-		if t.HasServerHello {
+		if t.Version() != 0 {
 			if t.ver == nil {
 				t.ver = []byte(VersionString(t.Version()))
 			}
@@ -188,6 +191,15 @@ func parseCert(der []byte) Cert {
 	c.Fingerprint = colonHex(sum[:], false)
 	x, err := x509.ParseCertificate(der)
 	if err != nil {
+		// crypto/x509 is strict (a NUL in a PrintableString fails the
+		// whole certificate); Suricata still shows the names, so take
+		// them from the TBSCertificate directly.
+		if tbs, ok := tbsOf(der); ok {
+			if issuer, subject, ok := namesOf(tbs); ok {
+				c.Issuer, c.Subject = DNString(issuer), DNString(subject)
+			}
+			c.Serial = colonHex(rawSerial(tbs), true)
+		}
 		return c
 	}
 	c.Subject = DNString(x.RawSubject)
@@ -196,6 +208,47 @@ func parseCert(der []byte) Cert {
 	c.NotBefore, c.NotAfter = x.NotBefore.UTC(), x.NotAfter.UTC()
 	c.SANs = x.DNSNames
 	return c
+}
+
+// tbsOf returns the DER TBSCertificate of a certificate.
+func tbsOf(der []byte) ([]byte, bool) {
+	var cert, tbs asn1.RawValue
+	if _, err := asn1.Unmarshal(der, &cert); err != nil || cert.Tag != asn1.TagSequence {
+		return nil, false
+	}
+	if _, err := asn1.Unmarshal(cert.Bytes, &tbs); err != nil || tbs.Tag != asn1.TagSequence {
+		return nil, false
+	}
+	return tbs.FullBytes, true
+}
+
+// namesOf returns the DER issuer and subject Names of a TBSCertificate:
+// [0] version (optional), serial, signature algorithm, issuer, validity,
+// subject.
+func namesOf(tbs []byte) (issuer, subject []byte, ok bool) {
+	var seq asn1.RawValue
+	if _, err := asn1.Unmarshal(tbs, &seq); err != nil {
+		return nil, nil, false
+	}
+	rest := seq.Bytes
+	var fields [6]asn1.RawValue
+	n := 0
+	for n < len(fields) && len(rest) > 0 {
+		var v asn1.RawValue
+		var err error
+		if rest, err = asn1.Unmarshal(rest, &v); err != nil {
+			return nil, nil, false
+		}
+		if n == 0 && (v.Class != asn1.ClassContextSpecific || v.Tag != 0) {
+			n++ // no version field
+		}
+		fields[n] = v
+		n++
+	}
+	if n < 6 {
+		return nil, nil, false
+	}
+	return fields[3].FullBytes, fields[5].FullBytes, true
 }
 
 // rawSerial returns the content octets of the serialNumber INTEGER of a
@@ -250,30 +303,61 @@ var attrNames = map[string]string{
 // DNString formats a DER Name the way Suricata's EVE subject/issuerdn
 // shows it: attributes in encoded order as SHORT=value, RDNs joined by ", ",
 // multi-valued RDNs by "+"; unknown attribute types print as dotted OIDs.
+// String values are taken as encoded (a NUL or a character outside the
+// string type's alphabet is kept, as Suricata keeps it); BMPString is
+// converted to UTF-8.
 func DNString(raw []byte) string {
-	var seq pkix.RDNSequence
-	if rest, err := asn1.Unmarshal(raw, &seq); err != nil || len(rest) != 0 {
+	var seq asn1.RawValue
+	if rest, err := asn1.Unmarshal(raw, &seq); err != nil || len(rest) != 0 || seq.Tag != asn1.TagSequence {
 		return ""
 	}
 	var sb strings.Builder
-	for i, rdn := range seq {
+	rdns := seq.Bytes
+	for i := 0; len(rdns) > 0; i++ {
+		var set asn1.RawValue
+		var err error
+		if rdns, err = asn1.Unmarshal(rdns, &set); err != nil || set.Tag != asn1.TagSet {
+			return ""
+		}
 		if i > 0 {
 			sb.WriteString(", ")
 		}
-		for j, atv := range rdn {
+		atvs := set.Bytes
+		for j := 0; len(atvs) > 0; j++ {
+			var atv asn1.RawValue
+			if atvs, err = asn1.Unmarshal(atvs, &atv); err != nil || atv.Tag != asn1.TagSequence {
+				return ""
+			}
+			var oid asn1.ObjectIdentifier
+			rest, err := asn1.Unmarshal(atv.Bytes, &oid)
+			if err != nil {
+				return ""
+			}
+			var val asn1.RawValue
+			if _, err := asn1.Unmarshal(rest, &val); err != nil {
+				return ""
+			}
 			if j > 0 {
 				sb.WriteByte('+')
 			}
-			oid := atv.Type.String()
-			if n, ok := attrNames[oid]; ok {
+			if n, ok := attrNames[oid.String()]; ok {
 				sb.WriteString(n)
 			} else {
-				sb.WriteString(oid)
+				sb.WriteString(oid.String())
 			}
 			sb.WriteByte('=')
-			switch v := atv.Value.(type) {
-			case string:
-				sb.WriteString(v)
+			switch {
+			case val.Class != asn1.ClassUniversal:
+				sb.WriteString("<unsupported>")
+			case val.Tag == asn1.TagUTF8String || val.Tag == asn1.TagPrintableString ||
+				val.Tag == asn1.TagIA5String || val.Tag == asn1.TagT61String || val.Tag == asn1.TagNumericString:
+				sb.Write(val.Bytes)
+			case val.Tag == asn1.TagBMPString && len(val.Bytes)%2 == 0:
+				u := make([]uint16, len(val.Bytes)/2)
+				for k := range u {
+					u[k] = uint16(val.Bytes[2*k])<<8 | uint16(val.Bytes[2*k+1])
+				}
+				sb.WriteString(string(utf16.Decode(u)))
 			default:
 				sb.WriteString("<unsupported>")
 			}

@@ -1,0 +1,75 @@
+package http
+
+import (
+	"testing"
+
+	"vigil/engine/applayer"
+)
+
+// TestRequestLineBeforeHeaders: the URI, method and protocol are known as
+// soon as the request line ends (libhtp exposes them then), so a request
+// whose header block never completes (the capture ends) is inspected.
+func TestRequestLineBeforeHeaders(t *testing.T) {
+	for _, n := range []int{0, 1, 7} {
+		p := New(Config{})
+		feed(p, up, "POST /now_this_is HTTP/1.0\r\nUser-Agent: Mozilla/1.0\r\n", n)
+		if p.TxCount() != 1 {
+			t.Fatalf("chunk %d: %d transactions, want 1", n, p.TxCount())
+		}
+		tx := p.Tx(0)
+		for _, c := range []struct {
+			b    applayer.BufferID
+			want string
+		}{
+			{applayer.HTTPURI, "/now_this_is"},
+			{applayer.HTTPURIRaw, "/now_this_is"},
+			{applayer.HTTPMethod, "POST"},
+		} {
+			if got := string(tx.Buffer(up, c.b)); got != c.want {
+				t.Errorf("chunk %d: buffer %v = %q, want %q", n, c.b, got, c.want)
+			}
+		}
+		if tx.Complete(up) {
+			t.Errorf("chunk %d: request complete without the empty line", n)
+		}
+	}
+}
+
+// TestMissingProtocolWithHeaders: a request line without a protocol that
+// is followed by header lines is parsed with its headers (libhtp treats
+// only a bare "METHOD URI" line as HTTP/0.9).
+func TestMissingProtocolWithHeaders(t *testing.T) {
+	p := New(Config{})
+	feed(p, up, "GET /gen.php?x=1\r\nHost: h\r\nUser-Agent: UA\r\n\r\n", 0)
+	if p.TxCount() != 1 {
+		t.Fatalf("%d transactions, want 1", p.TxCount())
+	}
+	tx := p.Tx(0)
+	if got := string(tx.Buffer(up, applayer.HTTPUserAgent)); got != "UA" {
+		t.Errorf("user agent = %q, want UA", got)
+	}
+	if !tx.Complete(up) {
+		t.Error("request not complete")
+	}
+
+	p = New(Config{})
+	feed(p, up, "GET /old\r\n", 0)
+	if p.TxCount() != 1 || !p.Tx(0).Complete(up) {
+		t.Fatal("HTTP/0.9 request not complete after its line")
+	}
+}
+
+// TestConnectionBothDirections: http.connection inspects the Connection
+// header of the side being inspected (Suricata 7+).
+func TestConnectionBothDirections(t *testing.T) {
+	p := New(Config{})
+	feed(p, up, "GET / HTTP/1.1\r\nConnection: keep-alive\r\n\r\n", 0)
+	feed(p, down, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 0)
+	tx := p.Tx(0)
+	if got := string(tx.Buffer(up, applayer.HTTPConnection)); got != "keep-alive" {
+		t.Errorf("to server: %q", got)
+	}
+	if got := string(tx.Buffer(down, applayer.HTTPConnection)); got != "close" {
+		t.Errorf("to client: %q", got)
+	}
+}
