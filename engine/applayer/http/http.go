@@ -667,7 +667,6 @@ func (p *Parser) body(dir applayer.Direction, t *Tx, data []byte) {
 		m.Truncated = true
 	}
 	m.Body = append(m.Body, data...)
-	t.decoded, t.decodedOK = nil, false
 }
 
 // finish marks the current message of s done.

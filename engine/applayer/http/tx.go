@@ -22,6 +22,7 @@ type Tx struct {
 	hdr, names, start      [2][]byte
 	decoded                []byte
 	decodedOK              bool
+	decodedFrom            int                          // len(Resp.Body) when decoded was made
 	multi                  map[applayer.BufferID][]byte // joined repeated headers
 }
 
@@ -256,7 +257,12 @@ func (t *Tx) ResponseBody() []byte {
 	if len(enc) == 0 || bytes.Equal(enc, []byte("identity")) {
 		return m.Body
 	}
-	if t.decodedOK {
+	// Decoding restarts from the first byte, so while the body grows it
+	// is redone only when the body has doubled since the last decode (or
+	// is complete): a long compressed body costs linear time, and
+	// detection, which inspects growing bodies on the same doubling
+	// schedule, sees a prefix of the final decode meanwhile.
+	if t.decodedOK && (t.decodedFrom == len(m.Body) || !m.done && len(m.Body) < 2*t.decodedFrom) {
 		return t.decoded
 	}
 	limit := DefaultBodyLimit
@@ -276,7 +282,7 @@ func (t *Tx) ResponseBody() []byte {
 	if out == nil {
 		out = m.Body
 	}
-	t.decoded, t.decodedOK = out, true
+	t.decoded, t.decodedOK, t.decodedFrom = out, true, len(m.Body)
 	return out
 }
 
