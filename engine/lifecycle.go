@@ -27,6 +27,13 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 		w.cur = nil
 		tcpState = fd.sess.State()
 		w.tracker.Release(&fd.sess)
+		// The connection is over: a message delimited by the close (an
+		// HTTP response without a length) is complete now.
+		if eof, ok := fd.parser.(interface{ EOF(applayer.Direction) }); ok {
+			eof.EOF(applayer.ToServer)
+			eof.EOF(applayer.ToClient)
+			fd.txPending = [2]bool{true, true}
+		}
 		// Data the flush delivered (not ACKed before the end) is
 		// inspected with a pseudo packet per direction, as Suricata does
 		// at flow end.
