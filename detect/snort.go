@@ -1,0 +1,90 @@
+package detect
+
+import (
+	"fmt"
+
+	"vigil/ruleparser"
+)
+
+// Snort 3 keywords that have a direct meaning in Vigil's model.
+
+// snortServices maps Snort 3 service names to the app-layer protocols
+// Vigil detects.
+var snortServices = map[string]string{
+	"http": "http", "ssl": "tls", "tls": "tls", "dns": "dns", "ssh": "ssh",
+	"smtp": "smtp", "ftp": "ftp",
+}
+
+// setupService is Snort 3's service:a,b. Snort applies such a rule to
+// flows identified as one of the services, falling back to the header's
+// ports when the service is not identified: Vigil does the same, so the
+// header ports are not required when the flow's app-layer protocol is one
+// of the services. When Vigil identifies none of the services, the rule
+// applies by its header ports, Snort's fallback; without ports it would
+// only ever be half evaluated and is unsupported.
+// Docs: https://docs.snort.org/rules/options/non_payload/service
+func setupService(b *sigBuilder, o ruleparser.Option) error {
+	l, ok := o.(*ruleparser.List)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	var known []string
+	for _, it := range l.Items {
+		if it.Negated {
+			return fmt.Errorf("negated service %q: %w", it.Value, ErrUnsupported)
+		}
+		if p, ok := snortServices[it.Value]; ok {
+			known = append(known, p)
+		}
+	}
+	if len(known) == 0 {
+		if b.sig.sp != nil || b.sig.dp != nil {
+			// None of the services is one Vigil identifies; Snort falls
+			// back to the header's ports, and so does Vigil.
+			return nil
+		}
+		return fmt.Errorf("service %v: %w", itemValues(l), ErrUnsupported)
+	}
+	b.sig.services = append(b.sig.services, known...)
+	return nil
+}
+
+func itemValues(l *ruleparser.List) []string {
+	var out []string
+	for _, it := range l.Items {
+		out = append(out, it.Value)
+	}
+	return out
+}
+
+// bufferlenItem is Snort 3's bufferlen: the length of the current buffer,
+// or with relative of what remains after the cursor.
+// Docs: https://docs.snort.org/rules/options/payload/bufferlen
+type bufferlenItem struct {
+	cmp uintCmp
+	rel bool
+}
+
+func (b *bufferlenItem) relative() bool { return b.rel }
+func (b *bufferlenItem) retry() bool    { return false }
+func (b *bufferlenItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bool) {
+	n := len(buf)
+	if b.rel {
+		n = max(len(buf)-cursor, 0)
+	}
+	return cursor, cursor, b.cmp.match(uint64(n))
+}
+
+func setupBufferlen(b *sigBuilder, o ruleparser.Option) error {
+	c, ok := o.(*ruleparser.Compare)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	it := &bufferlenItem{cmp: uintCmpOf(c.Cmp)}
+	for _, x := range c.Extra {
+		if x == "relative" {
+			it.rel = true
+		}
+	}
+	return b.add(it)
+}
