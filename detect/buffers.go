@@ -21,7 +21,7 @@ const (
 	BufHTTPHost
 	BufHTTPHostRaw
 	BufHTTPRequestBody
-	BufHTTPResponseBody // http.response_body and file.data on HTTP
+	BufHTTPResponseBody // http.response_body
 	BufHTTPStatCode
 	BufHTTPStatMsg
 	BufHTTPContentType
@@ -36,6 +36,7 @@ const (
 	BufHTTPConnection
 	BufHTTPServer
 	BufHTTPResponseLine
+	BufFileData // file.data on HTTP: the request body to the server, the response body to the client
 	BufDNSQuery
 	BufTLSSNI
 	BufTLSCerts
@@ -54,6 +55,14 @@ const (
 	BufHASSHString
 	BufHASSHServer
 	BufHASSHServerString
+	// Packet header buffers: the raw bytes of one protocol header of the
+	// packet (Suricata's ipv4.hdr, tcp.hdr, ... sticky buffers).
+	BufIPv4Hdr
+	BufIPv6Hdr
+	BufTCPHdr
+	BufUDPHdr
+	BufICMPv4Hdr
+	BufICMPv6Hdr
 	NumBufs
 )
 
@@ -80,6 +89,9 @@ type bufSpec struct {
 	// multi marks buffers with several instances per transaction (one per
 	// certificate, per query): a list matches when any instance matches.
 	multi bool
+	// hdr marks a packet header buffer (read from the Packet, not a
+	// transaction).
+	hdr bool
 }
 
 // bufSpecs is indexed by Buf.
@@ -112,6 +124,7 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufHTTPConnection:     {name: "http.connection", proto: "http", dir: dirAny},
 	BufHTTPServer:         {name: "http.server", proto: "http", dir: dirToClient},
 	BufHTTPResponseLine:   {name: "http.response_line", proto: "http", dir: dirToClient},
+	BufFileData:           {name: "file.data", proto: "http", dir: dirAny},
 	BufDNSQuery:           {name: "dns.query", proto: "dns", dir: dirToServer, multi: true},
 	BufTLSSNI:             {name: "tls.sni", proto: "tls", dir: dirToServer},
 	BufTLSCerts:           {name: "tls.certs", proto: "tls", dir: dirToClient, multi: true},
@@ -130,6 +143,42 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufHASSHString:        {name: "ssh.hassh.string", proto: "ssh", dir: dirToServer},
 	BufHASSHServer:        {name: "ssh.hassh.server", proto: "ssh", dir: dirToClient},
 	BufHASSHServerString:  {name: "ssh.hassh.server.string", proto: "ssh", dir: dirToClient},
+	// Docs: rules/header-keywords.html (ipv4.hdr, ipv6.hdr, tcp.hdr,
+	// udp.hdr, icmpv4.hdr, icmpv6.hdr).
+	BufIPv4Hdr:   {name: "ipv4.hdr", hdr: true},
+	BufIPv6Hdr:   {name: "ipv6.hdr", hdr: true},
+	BufTCPHdr:    {name: "tcp.hdr", hdr: true},
+	BufUDPHdr:    {name: "udp.hdr", hdr: true},
+	BufICMPv4Hdr: {name: "icmpv4.hdr", hdr: true},
+	BufICMPv6Hdr: {name: "icmpv6.hdr", hdr: true},
+}
+
+// headerBuf returns header buffer b of p, or nil when p has no such
+// header.
+func headerBuf(p *Packet, b Buf) []byte {
+	var ok bool
+	switch b {
+	case BufIPv4Hdr:
+		return nonEmpty(p.IPHdr, p.IPVer == 4)
+	case BufIPv6Hdr:
+		return nonEmpty(p.IPHdr, p.IPVer == 6)
+	case BufTCPHdr:
+		ok = p.Proto == 6
+	case BufUDPHdr:
+		ok = p.Proto == 17
+	case BufICMPv4Hdr:
+		ok = p.Proto == 1
+	case BufICMPv6Hdr:
+		ok = p.Proto == 58
+	}
+	return nonEmpty(p.L4Hdr, ok)
+}
+
+func nonEmpty(b []byte, ok bool) []byte {
+	if !ok || len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 // String returns the buffer's canonical keyword.
@@ -151,8 +200,8 @@ var bufByName = func() map[string]Buf {
 		m[s.name] = Buf(i)
 	}
 	alias := map[string]Buf{
-		"file.data": BufHTTPResponseBody, "file_data": BufHTTPResponseBody,
-		"http_uri": BufHTTPURI, "http_raw_uri": BufHTTPURIRaw, "http_method": BufHTTPMethod,
+		"file_data": BufFileData,
+		"http_uri":  BufHTTPURI, "http_raw_uri": BufHTTPURIRaw, "http_method": BufHTTPMethod,
 		"http_request_line": BufHTTPRequestLine, "http_header": BufHTTPHeader,
 		"http_raw_header": BufHTTPHeaderRaw, "http_header_names": BufHTTPHeaderNames,
 		"http_cookie": BufHTTPCookie, "http_user_agent": BufHTTPUserAgent, "http_host": BufHTTPHost,

@@ -45,6 +45,13 @@ type sigBuilder struct {
 	// lastContent is the most recent content (for Snort 2 modifiers that
 	// come later are folded by the parser; kept for relative pcre).
 	lastItem item
+	// lastPM is the list that received the most recent content or pcre,
+	// -1 before any. A relative keyword outside a sticky buffer attaches
+	// there: after a Snort-style modifier (uricontent, http_uri, ...)
+	// "isdataat:N,relative" or "byte_extract:...,relative" continue the
+	// modifier's buffer, as Suricata resolves relative keywords against
+	// the last content or pcre of any list.
+	lastPM int
 }
 
 // keyword is one entry of the keyword table: the canonical name and how
@@ -58,7 +65,7 @@ type keyword struct {
 // wrapping ErrUnsupported for a keyword Vigil cannot evaluate.
 func compileRule(r *rules.Rule, num int, tbl map[string]*keyword) (*Sig, error) {
 	s := &Sig{Num: num, Rule: r, txDir: dirAny}
-	b := &sigBuilder{sig: s, cur: -1, vars: map[string]int8{}}
+	b := &sigBuilder{sig: s, cur: -1, lastPM: -1, vars: map[string]int8{}}
 	if err := b.header(r); err != nil {
 		return nil, err
 	}
@@ -164,6 +171,21 @@ func (b *sigBuilder) openList(buf Buf) error {
 			b.sig.proto.ipProto = tp
 		}
 	}
+	if !spec.multi {
+		// Naming a single-instance buffer again continues its list, so
+		// relative keywords chain across the repetition ("tcp.hdr;
+		// content:A; tcp.hdr; content:B; distance:8;"), as Suricata keeps
+		// one list per buffer.
+		for i := range b.sig.lists {
+			if b.sig.lists[i].buf == buf {
+				if i != b.cur {
+					b.cur = i
+					b.lastItem = nil
+				}
+				return nil
+			}
+		}
+	}
 	b.sig.lists = append(b.sig.lists, list{buf: buf})
 	b.cur = len(b.sig.lists) - 1
 	b.lastItem = nil
@@ -190,13 +212,29 @@ func (b *sigBuilder) listFor() (*list, error) {
 }
 
 func (b *sigBuilder) add(it item) error {
+	if _, isContent := it.(*contentItem); b.cur < 0 && !isContent && it.relative() && b.lastPM >= 0 {
+		l := &b.sig.lists[b.lastPM]
+		l.items = append(l.items, it)
+		b.notePM(it, b.lastPM)
+		b.lastItem = it
+		return nil
+	}
 	l, err := b.listFor()
 	if err != nil {
 		return err
 	}
 	l.items = append(l.items, it)
+	b.notePM(it, b.cur)
 	b.lastItem = it
 	return nil
+}
+
+// notePM records list idx as the last one to receive a content or pcre.
+func (b *sigBuilder) notePM(it item, idx int) {
+	switch it.(type) {
+	case *contentItem, *pcreItem:
+		b.lastPM = idx
+	}
 }
 
 func (b *sigBuilder) numOrVar(v *ruleparser.NumOrVar) (numOrVar, error) {
@@ -266,8 +304,8 @@ func pickFastPattern(s *Sig) *fastPattern {
 	bestScore := -1
 	for i := range s.lists {
 		l := &s.lists[i]
-		if l.buf == bufBase64 {
-			continue // decoded at inspection time: nothing to prefilter
+		if l.buf == bufBase64 || bufSpecs[l.buf].hdr {
+			continue // decoded at inspection time, or a header: nothing to prefilter
 		}
 		for _, it := range l.items {
 			ci, ok := it.(*contentItem)

@@ -11,6 +11,7 @@ import (
 
 	"vigil/detect/mpm"
 	"vigil/detect/pcre"
+	"vigil/ruleparser"
 	"vigil/rules"
 )
 
@@ -280,6 +281,8 @@ type Matcher struct {
 	cands  []int32
 	prof   []RuleProfile
 	sample uint64
+	// passed is set when a pass rule matched during the current call.
+	passed bool
 }
 
 // NewMatcher returns a matcher with its own prefilter scratch.
@@ -330,29 +333,7 @@ func (m *Matcher) sortCands() {
 // MatchPacket evaluates the packet rules against p and appends alerts to
 // out.
 func (m *Matcher) MatchPacket(p *Packet, out []Alert) []Alert {
-	g := m.e.pkt[p.Proto]
-	if g == nil {
-		return out
-	}
-	m.cands = m.cands[:0]
-	m.candidates(g, p.Payload)
-	m.sortCands()
-	for _, n := range m.cands {
-		s := m.e.sigs[n]
-		if s.appProto != "" && s.appProto != p.AppProto {
-			continue
-		}
-		if s.stream && p.HasStream || s.onlyStream {
-			continue // inspected on the reassembled stream instead
-		}
-		if !m.common(s, p) {
-			continue
-		}
-		if m.inspect(s, p, nil) {
-			out = m.fire(s, p, -1, out)
-		}
-	}
-	return out
+	return m.matchPacketStream(p, nil, true, out)
 }
 
 // MatchStream evaluates the stream rules (payload rules of TCP) against
@@ -360,28 +341,58 @@ func (m *Matcher) MatchPacket(p *Packet, out []Alert) []Alert {
 // out. p is the packet the data is inspected with; its payload is not
 // used.
 func (m *Matcher) MatchStream(p *Packet, data []byte, out []Alert) []Alert {
-	g := m.e.pkt[p.Proto]
-	if g == nil || len(data) == 0 {
+	if len(data) == 0 {
 		return out
 	}
-	saved := p.Payload
-	p.Payload = data
+	return m.matchPacketStream(p, data, false, out)
+}
+
+// MatchPacketStream is MatchPacket and MatchStream in one pass: packet
+// rules inspect p's payload and stream rules inspect data, in rule order,
+// so that a flowbit set by one kind of rule is seen by a later rule of the
+// other kind on the same packet, as in Suricata's single detection pass.
+func (m *Matcher) MatchPacketStream(p *Packet, data []byte, out []Alert) []Alert {
+	return m.matchPacketStream(p, data, true, out)
+}
+
+func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out []Alert) []Alert {
+	g := m.e.pkt[p.Proto]
+	if g == nil || flowPassed(p) {
+		return out
+	}
+	m.passed = false
 	m.cands = m.cands[:0]
-	m.candidates(g, data)
+	if pktRules {
+		m.candidates(g, p.Payload)
+	}
+	if len(data) > 0 {
+		m.candidates(g, data)
+	}
 	m.sortCands()
+	saved := p.Payload
 	for _, n := range m.cands {
 		s := m.e.sigs[n]
-		if !s.stream || s.appProto != "" && s.appProto != p.AppProto {
+		if s.appProto != "" && s.appProto != p.AppProto {
 			continue
 		}
-		if !m.common(s, p) {
+		if s.stream && (p.HasStream || !pktRules) || s.onlyStream {
+			// Inspected on the reassembled stream.
+			if !s.stream || len(data) == 0 {
+				continue
+			}
+			p.Payload = data
+		} else if !pktRules {
 			continue
 		}
-		if m.inspect(s, p, nil) {
+		ok := m.common(s, p) && m.inspect(s, p, nil)
+		p.Payload = saved
+		if ok {
 			out = m.fire(s, p, -1, out)
+			if m.passed {
+				break // a pass rule ends the inspection of this packet
+			}
 		}
 	}
-	p.Payload = saved
 	return out
 }
 
@@ -453,9 +464,10 @@ type Tx interface {
 // is final.
 func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState, out []Alert) []Alert {
 	g := m.e.tx[p.AppProto]
-	if g == nil {
+	if g == nil || flowPassed(p) {
 		return out
 	}
+	m.passed = false
 	d := 0
 	if !p.ToServer {
 		d = 1
@@ -535,6 +547,9 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 		if m.inspect(s, p, tx) {
 			st.done = append(st.done, n)
 			out = m.fire(s, p, txID, out)
+			if m.passed {
+				break // a pass rule ends the inspection of this packet
+			}
 		} else if !final {
 			st.pending = append(st.pending, n)
 		}
@@ -596,6 +611,13 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 			continue
 		case bufBase64:
 			if !m.th.inspectList(l.items, m.transformed(l, m.th.b64)) {
+				return false
+			}
+			continue
+		}
+		if bufSpecs[l.buf].hdr {
+			h := headerBuf(p, l.buf)
+			if h == nil || !m.th.inspectList(l.items, m.transformed(l, h)) {
 				return false
 			}
 			continue

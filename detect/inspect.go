@@ -196,12 +196,15 @@ func (d *isdataatItem) relative() bool { return d.rel }
 func (d *isdataatItem) retry() bool    { return false }
 
 func (d *isdataatItem) find(t *Thread, buf []byte, cursor, _ int) (int, int, bool) {
-	pos := int(d.size.get(t))
+	n := int(d.size.get(t))
+	// Absolute: a byte exists at index n. Relative: at least n bytes
+	// follow the cursor (cursor+n <= len), so isdataat:N,relative can hold
+	// where isdataat:N cannot. Docs: rules/payload-keywords.html#isdataat;
+	// suricata-verify issue-8031-01-isdataat.
+	ok := n < len(buf)
 	if d.rel {
-		pos += cursor
+		ok = cursor+n <= len(buf)
 	}
-	// Data is "at" pos when a byte exists at index pos.
-	ok := pos < len(buf)
 	if d.negated {
 		ok = !ok
 	}

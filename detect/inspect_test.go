@@ -70,8 +70,12 @@ func TestInspectContent(t *testing.T) {
 		{"endswith miss", "file.exe.txt", []item{c(".exe", endswith)}, false},
 		{"endswith relative", "a.exe.exe", []item{c("a"), c(".exe", distance(0), endswith)}, true},
 		{"isdataat rel", "abc12", []item{c("abc"), &isdataatItem{size: lit(1), rel: true}}, true},
-		{"isdataat rel miss", "abc1", []item{c("abc"), &isdataatItem{size: lit(1), rel: true}}, false},
-		{"isdataat negated", "abc", []item{c("abc"), &isdataatItem{size: lit(0), rel: true, negated: true}}, true},
+		{"isdataat rel exact", "abc1", []item{c("abc"), &isdataatItem{size: lit(1), rel: true}}, true},
+		{"isdataat rel miss", "abc", []item{c("abc"), &isdataatItem{size: lit(1), rel: true}}, false},
+		{"isdataat rel vs abs", "abcd", []item{&isdataatItem{size: lit(4), rel: true}}, true},
+		{"isdataat abs", "abcd", []item{&isdataatItem{size: lit(4)}}, false},
+		{"isdataat negated", "abc", []item{c("abc"), &isdataatItem{size: lit(1), rel: true, negated: true}}, true},
+		{"isdataat negated miss", "abc1", []item{c("abc"), &isdataatItem{size: lit(1), rel: true, negated: true}}, false},
 		{"empty buffer", "", []item{c("a")}, false},
 	}
 	var th Thread
@@ -144,7 +148,7 @@ func TestInspectStepLimit(t *testing.T) {
 }
 
 func TestInspectAllocs(t *testing.T) {
-	items := []item{c("a="), c("1", distance(0), within(1)), &isdataatItem{size: lit(0), rel: true, negated: true}}
+	items := []item{c("a="), c("1", distance(0), within(1)), &isdataatItem{size: lit(1), rel: true, negated: true}}
 	buf := []byte("a=x;a=y;a=1")
 	var th Thread
 	if n := testing.AllocsPerRun(100, func() { th.inspectList(items, buf) }); n != 0 {

@@ -25,10 +25,17 @@ var keywordTable = []keyword{
 	{name: "threshold", setup: setupThreshold},
 	{name: "detection_filter", setup: setupThreshold},
 	{name: "tag", setup: nop}, // parsed; tagging extra packets is not done (logged without effect)
+	// prefilter picks the keyword that feeds the prefilter stage instead
+	// of the fast pattern; it never changes what a rule matches (the
+	// prefilter only narrows), so it is accepted as a hint. Docs:
+	// rules/prefilter-keywords.html#prefilter
+	{name: "prefilter", setup: nop},
 
 	// Payload.
 	{name: "content", setup: setupContent},
 	{name: "pcre", setup: setupPCRE},
+	{name: "service", setup: setupService},
+	{name: "bufferlen", setup: setupBufferlen},
 	{name: "isdataat", setup: setupIsdataat},
 	{name: "bsize", setup: setupBsize},
 	{name: "byte_test", setup: setupByteTest},
@@ -77,6 +84,8 @@ var keywordTable = []keyword{
 	{name: "to_sha256", setup: transformSetup(toSHA256{})},
 	{name: "header_lowercase", setup: transformSetup(headerLowercase{})},
 	{name: "xor", setup: setupXor},
+	{name: "from_base64", setup: setupFromBase64},
+	{name: "pcrexform", setup: setupPcrexform},
 }
 
 // stickyKeywords adds every buffer name (canonical and legacy) as a sticky
@@ -173,6 +182,7 @@ func (b *sigBuilder) addItemToBuffer(buf Buf, it item) error {
 		idx, b.cur = b.cur, prev
 	}
 	b.sig.lists[idx].items = append(b.sig.lists[idx].items, it)
+	b.notePM(it, idx)
 	return nil
 }
 
@@ -374,10 +384,24 @@ func setupFlowbits(b *sigBuilder, o ruleparser.Option) error {
 
 func transformSetup(t transform) func(*sigBuilder, ruleparser.Option) error {
 	return func(b *sigBuilder, o ruleparser.Option) error {
-		if l := b.curList(); l == nil || len(l.items) > 0 {
-			return errBadValue("a transform must follow its sticky buffer directly")
-		}
 		l := b.curList()
+		if l == nil || l.buf == bufBase64 {
+			return errBadValue("a transform must follow a sticky buffer")
+		}
+		if len(l.items) > 0 {
+			// A transform after keywords of the buffer starts a second
+			// instance of the buffer with the transforms so far plus this
+			// one: the keywords before inspect the buffer as it was, the
+			// ones after inspect the transformed buffer (Suricata 8,
+			// e.g. `http.uri; content:"?arg="; from_base64: offset 5;
+			// content:"secret";`).
+			prev := l.transforms
+			b.sig.lists = append(b.sig.lists, list{buf: l.buf})
+			b.cur = len(b.sig.lists) - 1
+			b.lastItem = nil
+			l = b.curList()
+			l.transforms = append(l.transforms, prev...)
+		}
 		l.transforms = append(l.transforms, t)
 		return nil
 	}

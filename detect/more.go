@@ -77,6 +77,12 @@ type appProtoTest struct {
 }
 
 func (t *appProtoTest) match(p *Packet) bool {
+	if t.negated && p.AppProto == "" {
+		// A negated protocol never matches while detection has not
+		// concluded ("unknown" state). Docs: rules/app-layer.html
+		// #app-layer-protocol (note on negation).
+		return false
+	}
 	ok := p.AppProto == t.proto
 	if t.proto == "http" && p.AppProto == "http1" {
 		ok = true
@@ -89,10 +95,12 @@ func setupAppLayerProtocol(b *sigBuilder, o ruleparser.Option) error {
 	if !ok || len(a.Args) == 0 {
 		return errBadValue("unexpected value")
 	}
-	if len(a.Args) > 1 {
-		// Suricata 7's mode argument (to_server, final, ...) selects which
-		// direction's detection result counts; not modelled.
-		return fmt.Errorf("app-layer-protocol mode %q: %w", a.Args[1], ErrUnsupported)
+	if len(a.Args) > 1 && !(len(a.Args) == 2 && strings.TrimSpace(a.Args[1]) == "final") {
+		// The mode selects which detection result counts. "final" is the
+		// protocol the flow is parsed as, which is what AppProto holds;
+		// per-direction results (to_server, to_client, either) and the
+		// protocol before an upgrade (original) are not modelled.
+		return fmt.Errorf("app-layer-protocol mode %q: %w", strings.Join(a.Args[1:], ","), ErrUnsupported)
 	}
 	name := a.Args[0]
 	t := &appProtoTest{}

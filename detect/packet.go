@@ -27,6 +27,11 @@ type Packet struct {
 
 	// Payload is the packet's L4 payload (pkt_data).
 	Payload []byte
+	// IPHdr is the packet's (innermost) IP header, options or IPv6
+	// extension headers included; L4Hdr its TCP, UDP or ICMP header.
+	// Both are views into the frame, nil when absent (ipv4.hdr, tcp.hdr,
+	// ... buffers).
+	IPHdr, L4Hdr []byte
 
 	// Flow context. HasFlow is false for packets outside any flow.
 	HasFlow     bool
@@ -63,10 +68,16 @@ const (
 // (an Engine maps names to slots, and slots are re-resolved per Engine).
 type FlowState struct {
 	bits []string // set flowbits, sorted; small in practice
+	// passed is set once a pass rule matched on the flow: the rest of
+	// the flow is not inspected.
+	passed bool
 }
 
 // Reset clears the state for reuse with a new flow.
-func (f *FlowState) Reset() { f.bits = f.bits[:0] }
+func (f *FlowState) Reset() { f.bits, f.passed = f.bits[:0], false }
+
+// Passed reports whether a pass rule matched on the flow.
+func (f *FlowState) Passed() bool { return f.passed }
 
 func (f *FlowState) isSet(name string) bool {
 	for _, b := range f.bits {

@@ -23,6 +23,9 @@ type Sig struct {
 	sp, dp    *rules.PortSet
 	bidir     bool
 	anyHeader bool // header-less or all "any": no address/port test needed
+	// services are Snort 3 service protocols: on a flow of one of them the
+	// header ports are not required.
+	services []string
 
 	pkt   []pktTest  // header keywords
 	flow  flowTest   // flow:... options
@@ -73,7 +76,7 @@ type fastPattern struct {
 // (and so runs per transaction rather than per packet).
 func (s *Sig) TxBased() bool {
 	for i := range s.lists {
-		if b := s.lists[i].buf; b != BufPacket && b != bufBase64 {
+		if b := s.lists[i].buf; b != BufPacket && b != bufBase64 && !bufSpecs[b].hdr {
 			return true
 		}
 	}
@@ -95,18 +98,22 @@ func (s *Sig) headerMatch(p *Packet) bool {
 	if s.anyHeader {
 		return true
 	}
-	if s.match4(p.Src, p.SrcPort, p.Dst, p.DstPort) {
+	svc := len(s.services) > 0 && slices.Contains(s.services, p.AppProto)
+	if s.match4(p.Src, p.SrcPort, p.Dst, p.DstPort, svc) {
 		return true
 	}
-	return s.bidir && s.match4(p.Dst, p.DstPort, p.Src, p.SrcPort)
+	return s.bidir && s.match4(p.Dst, p.DstPort, p.Src, p.SrcPort, svc)
 }
 
-func (s *Sig) match4(sa netip.Addr, sp uint16, da netip.Addr, dp uint16) bool {
+func (s *Sig) match4(sa netip.Addr, sp uint16, da netip.Addr, dp uint16, anyPort bool) bool {
 	if s.src != nil && !s.src.Contains(sa) {
 		return false
 	}
 	if s.dst != nil && !s.dst.Contains(da) {
 		return false
+	}
+	if anyPort {
+		return true // the flow is one of the rule's services: ports do not matter
 	}
 	// Ports only mean something for protocols with ports; Suricata ignores
 	// them for ICMP and other protocols.
@@ -129,6 +136,10 @@ func (s *Sig) Blocks() bool {
 	}
 	return false
 }
+
+// Passes reports whether the rule's action is pass: a match raises no
+// alert and stops the inspection of the packet and of its flow.
+func (s *Sig) Passes() bool { return s.Rule.Action == ruleparser.ActionPass }
 
 // Metadata returns the rule's metadata pairs grouped by key, in rule order.
 func (s *Sig) Metadata() (keys []string, values [][]string) {

@@ -174,10 +174,20 @@ func (headerLowercase) apply(dst, src []byte) []byte {
 }
 
 // applyTransforms runs ts over b using the thread's two scratch buffers.
+// threadTransform is a transform that needs the thread's state (the
+// PCRE matcher of pcrexform).
+type threadTransform interface {
+	applyThread(t *Thread, dst, src []byte) []byte
+}
+
 func (t *Thread) applyTransforms(ts []transform, b []byte) []byte {
 	for _, tr := range ts {
 		out := t.scratch[t.flip][:0]
-		out = tr.apply(out, b)
+		if tt, ok := tr.(threadTransform); ok {
+			out = tt.applyThread(t, out, b)
+		} else {
+			out = tr.apply(out, b)
+		}
 		t.scratch[t.flip] = out
 		t.flip ^= 1
 		b = out

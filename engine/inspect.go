@@ -29,6 +29,25 @@ var bufIDs = func() (m [detect.NumBufs]applayer.BufferID) {
 	return m
 }()
 
+// icmpv4HdrLen is the length of the ICMPv4 header at the start of b (at
+// least 8 bytes, which the decoder checked), as Suricata counts it for
+// icmpv4.hdr: the timestamp fields belong to timestamp messages, the
+// address entries to router advertisements (RFC 792, RFC 1256).
+func icmpv4HdrLen(b []byte) int {
+	n := 8
+	switch b[0] {
+	case 13, 14: // timestamp, timestamp reply
+		if len(b) >= n+12 {
+			n += 12
+		}
+	case 9: // router advertisement: naddr entries of addr_sz 32-bit words
+		if ad := int(b[4]) * int(b[5]) * 4; len(b) >= n+ad {
+			n += ad
+		}
+	}
+	return n
+}
+
 // txView shows an app-layer transaction to detection, in one direction.
 type txView struct {
 	tx  applayer.Tx
@@ -57,6 +76,19 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 	*dp = detect.Packet{IPVer: p.IPVersion, Src: p.Src, Dst: p.Dst, Proto: p.Proto, SrcPort: p.SrcPort,
 		DstPort: p.DstPort, TTL: p.TTL, TOS: p.TOS, IPID: uint16(p.IPID), FragBits: p.FragFlags,
 		Payload: p.Payload}
+	if p.L3Off >= 0 {
+		end := p.L4Off
+		if end < p.L3Off {
+			end = min(p.L3Off+int(p.IPHdrLen), len(p.Data))
+		}
+		dp.IPHdr = p.Data[p.L3Off:end]
+	}
+	if p.L4Off >= 0 && p.PayloadOff >= p.L4Off {
+		dp.L4Hdr = p.Data[p.L4Off:p.PayloadOff]
+		if p.Proto == packet.ProtoICMP {
+			dp.L4Hdr = p.Data[p.L4Off : p.L4Off+icmpv4HdrLen(p.Data[p.L4Off:])]
+		}
+	}
 	switch p.Proto {
 	case packet.ProtoTCP:
 		dp.TCPFlags, dp.Seq, dp.Ack, dp.Window = p.TCP.Flags, p.TCP.Seq, p.TCP.Ack, p.TCP.Window
@@ -70,6 +102,9 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		dp.HasFlow = true
 		dp.ToServer = dir == flow.ToServer
 		dp.Established = e.State == flow.StateEstablished || e.State == flow.StateClosed
+		if w.tcpEstSet && p.Proto == packet.ProtoTCP {
+			dp.Established = w.tcpEst
+		}
 		// Payload rules of a tracked session are inspected on the stream;
 		// a SYN's payload never enters it (TCP Fast Open), so it is
 		// inspected as a packet.
@@ -83,15 +118,20 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		}
 		dp.Flow = &fd.det
 	}
-	if w.matcher != nil && !w.pseudo {
-		w.alerts = w.matcher.MatchPacket(dp, w.alerts[:0])
-		for _, a := range w.alerts {
-			w.logAlert(p, e, dir, a, nil)
+	if w.matcher != nil {
+		// Packet rules (not on flow-end pseudo packets) and stream rules
+		// on the bytes reassembled since the last inspection, in one pass
+		// in rule order.
+		var raw []byte
+		if fd != nil {
+			raw = fd.raw[dir]
+			fd.raw[dir] = fd.raw[dir][:0]
 		}
-	}
-	if w.matcher != nil && fd != nil && len(fd.raw[dir]) > 0 {
-		w.alerts = w.matcher.MatchStream(dp, fd.raw[dir], w.alerts[:0])
-		fd.raw[dir] = fd.raw[dir][:0]
+		if w.pseudo {
+			w.alerts = w.matcher.MatchStream(dp, raw, w.alerts[:0])
+		} else {
+			w.alerts = w.matcher.MatchPacketStream(dp, raw, w.alerts[:0])
+		}
 		for _, a := range w.alerts {
 			w.logAlert(p, e, dir, a, nil)
 		}
@@ -160,21 +200,40 @@ func (fd *flowData) track(id uint64) *txTrack {
 }
 
 // prune drops logged transactions from the parser and the tracking list.
+// Tracking (and with it the record of which rules already fired) is only
+// dropped for transactions the parser really released: a parser may keep a
+// finished transaction alive (TLS keeps its one transaction while it tracks
+// encrypted records), and forgetting its detection state would make every
+// rule alert on it again.
 func (w *Worker) prune(fd *flowData) {
-	var below uint64
+	if len(fd.txs) == 0 {
+		return
+	}
+	first := fd.txs[0].id // tracks are added in transaction order
+	below := first
+	for _, t := range fd.txs {
+		if !t.done() || t.id != below {
+			break
+		}
+		below++
+	}
+	if below == first {
+		return
+	}
+	fd.parser.Prune(below)
+	live := below
+	if fd.parser.TxCount() > 0 {
+		live = min(live, fd.parser.TxAt(0).ID())
+	}
 	k := 0
 	for _, t := range fd.txs {
-		if t.done() && t.id == below {
-			below = t.id + 1
+		if t.id < live {
 			continue
 		}
 		fd.txs[k] = t
 		k++
 	}
-	if below > 0 {
-		fd.parser.Prune(below)
-		fd.txs = fd.txs[:k]
-	}
+	fd.txs = fd.txs[:k]
 }
 
 // thresholds serialises the thresholder: alerts are rare, so one lock
