@@ -167,6 +167,8 @@ func Replay(cfg Config, files []string, progress Progress) (*Summary, error) {
 	}
 	var n, bytes, readBytes uint64
 	lastProgress := time.Now()
+	interval := int64(cfg.EVE.StatsInterval)
+	var nextStats int64
 	for {
 		rec, err := rd.Next()
 		if err == io.EOF {
@@ -181,6 +183,14 @@ func Replay(cfg Config, files []string, progress Progress) (*Summary, error) {
 		readBytes = uint64(rec.Offset) + uint64(rec.CapLen)
 		if sum.FirstNs == 0 {
 			sum.FirstNs = rec.Ts
+			nextStats = rec.Ts + interval
+		}
+		if cfg.EVE.Stats && interval > 0 && rec.Ts >= nextStats {
+			// Periodic stats in packet time carry what the reader knows
+			// for certain at that moment; the final record has every
+			// counter (workers run ahead or behind the reader).
+			pl.writePeriodicStats(rec.Ts, sum.FirstNs, n, bytes)
+			nextStats = rec.Ts + interval
 		}
 		sum.LastNs = max(sum.LastNs, rec.Ts)
 		if d == nil {

@@ -103,3 +103,17 @@ func (pl *pipeline) writeStats(sum *Summary) {
 	b.Add(output.Key{Time: sum.LastNs + 1}, line)
 	pl.eve.Submit(b)
 }
+
+// writePeriodicStats writes a stats record at packet time ts with the
+// reader's counters: packets and bytes read so far.
+func (pl *pipeline) writePeriodicStats(ts, first int64, pkts, bytes uint64) {
+	var st eve.Stats
+	st.Add("uptime", uint64((ts-first)/1e9))
+	st.Add("decoder.pkts", pkts)
+	st.Add("decoder.bytes", bytes)
+	var enc eve.Encoder
+	line := enc.AppendStats(nil, time.Unix(0, ts).UTC(), &st)
+	b := pl.eve.Batch()
+	b.Add(output.Key{Time: ts}, line)
+	pl.eve.Submit(b)
+}
