@@ -37,8 +37,11 @@ type Engine struct {
 	sigs []*Sig
 	mpm  mpm.Matcher
 	// pkt groups packet rules by IP protocol (index: protocol number;
-	// rules for any protocol are in every group).
+	// rules for any protocol are in every group). TCP's group holds only
+	// the rules that are not stream rules.
 	pkt [256]*group
+	// stream holds the stream rules (payload rules of TCP).
+	stream *group
 	// tx groups transaction rules by app-layer protocol and buffer.
 	tx map[string]*txGroup
 	// dbs are closed with the engine.
@@ -120,6 +123,8 @@ func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
 func (e *Engine) build() error {
 	var pktPats [256][]mpm.Pattern
 	var pktAlways [256][]int32
+	var streamPats []mpm.Pattern
+	var streamAlways []int32
 	txPats := map[string]*[NumBufs][]mpm.Pattern{}
 	for _, s := range e.sigs {
 		n := int32(s.Num)
@@ -148,8 +153,19 @@ func (e *Engine) build() error {
 			txPats[s.appProto][fp.buf] = append(txPats[s.appProto][fp.buf], mpm.Pattern{ID: uint32(n), Bytes: fp.bytes, Nocase: fp.nocase})
 			continue
 		}
+		if s.stream {
+			// TCP sessions inspect stream rules on the reassembled stream,
+			// so TCP packets of a session never need their patterns: they
+			// get a database of their own, scanned over stream data (and
+			// over the payload of TCP packets outside a session).
+			if fp == nil {
+				streamAlways = append(streamAlways, n)
+			} else {
+				streamPats = append(streamPats, mpm.Pattern{ID: uint32(n), Bytes: fp.bytes, Nocase: fp.nocase})
+			}
+		}
 		for p := 0; p < 256; p++ {
-			if s.proto.ipProto != 0 && int(s.proto.ipProto) != p {
+			if s.proto.ipProto != 0 && int(s.proto.ipProto) != p || s.stream && p == 6 {
 				continue
 			}
 			if fp == nil {
@@ -159,11 +175,17 @@ func (e *Engine) build() error {
 			}
 		}
 	}
+	sg, err := e.newGroup(streamPats, streamAlways, "TCP stream")
+	if err != nil {
+		return err
+	}
+	e.stream = sg
 	// Protocols without any protocol-specific rule share one group (the
-	// "any protocol" rules), compiled once.
+	// "any protocol" rules), compiled once. TCP always has its own (its
+	// stream rules are apart).
 	var shared *group
 	for p := 0; p < 256; p++ {
-		specific := false
+		specific := p == 6
 		for _, s := range e.sigs {
 			if int(s.proto.ipProto) == p && !s.TxBased() {
 				specific = true
@@ -364,9 +386,12 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out [
 	m.cands = m.cands[:0]
 	if pktRules {
 		m.candidates(g, p.Payload)
+		if p.Proto == 6 && !p.HasStream {
+			m.candidates(m.e.stream, p.Payload) // no session: stream rules see the packet
+		}
 	}
 	if len(data) > 0 {
-		m.candidates(g, data)
+		m.candidates(m.e.stream, data)
 	}
 	m.sortCands()
 	saved := p.Payload
