@@ -30,8 +30,8 @@ func TestLoad(t *testing.T) {
 		`testdata/load/a.rules:5:56: sid 4: classtype: unknown classtype "nope"`,
 		"testdata/load/a.rules:7:13: sid 6: undefined address variable $NOPE",
 		"testdata/load/a.rules:8:1: sid: rule has no sid",
-		`testdata/load/b.rules:3:47: msg: unexpected "sid:8" after closing quote (missing ';'?)`,
-		`testdata/load/b.rules:4:59: msg: unexpected "sid:9" after closing quote (missing ';'?)`,
+		`testdata/load/b.rules:3:48: msg: unexpected "sid:8" after closing quote (missing ';'?)`,
+		`testdata/load/b.rules:4:60: msg: unexpected "sid:9" after closing quote (missing ';'?)`,
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("errors (-want +got):\n%s", d)
