@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/ssh"
@@ -141,7 +142,7 @@ func ourValues(res result) (tsh, eve values) {
 	for _, tx := range res.dns {
 		if tx.Request != nil {
 			for _, q := range tx.Request.Questions {
-				tsh.add("dns.query", string(q.Name))
+				tsh.add("dns.query", displayUTF8(q.Name))
 			}
 		}
 	}
@@ -374,4 +375,22 @@ func TestCompareWithReferences(t *testing.T) {
 	if eveDir != "" {
 		report(t, "suricata", suri, 80)
 	}
+}
+
+// displayUTF8 renders a name as tshark displays it: every byte that is not
+// part of valid UTF-8 becomes U+FFFD. DNS tunnels put raw binary in query
+// names, and the comparison is about the bytes parsed, not their display.
+func displayUTF8(b []byte) string {
+	var sb strings.Builder
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n <= 1 {
+			sb.WriteRune(utf8.RuneError)
+			b = b[1:]
+			continue
+		}
+		sb.Write(b[:n])
+		b = b[n:]
+	}
+	return sb.String()
 }
