@@ -316,7 +316,7 @@ func newDispatcher(ws []*Worker, dopts decode.Options) *dispatcher {
 		d.free <- &batch{buf: make([]byte, 0, 64<<10), meta: make([]frame, 0, batchFrames)}
 	}
 	d.cur = make([]*batch, len(ws))
-	for i, w := range ws {
+	for _, w := range ws {
 		q := make(chan *batch, 8)
 		d.queues = append(d.queues, q)
 		d.wg.Add(1)
@@ -327,12 +327,12 @@ func newDispatcher(ws []*Worker, dopts decode.Options) *dispatcher {
 					w.Advance(f.clock)
 					w.Process(b.buf[f.off:f.off+f.n], f.link, f.ts, f.cnt, f.origLen)
 				}
-				w.out.Flush()
+				// Records go to the output stage in full batches (the
+				// emitter's BatchRecords); finish flushes what is left.
 				b.buf, b.meta = b.buf[:0], b.meta[:0]
 				d.free <- b
 			}
 		}(w, q)
-		_ = i
 	}
 	return d
 }
