@@ -8,6 +8,7 @@ LDFLAGS   := -X main.commit=$(COMMIT)
 FUZZTIME  ?= 30s
 TESTFLAGS ?= -timeout 30m
 DEMO_OUT  ?= /tmp/vigil-demo
+BENCHFLAGS ?=
 
 .PHONY: all build deps test race cover run lint fmt vet generate golden fuzz bench bench-micro tidy clean
 
@@ -54,8 +55,9 @@ golden: deps
 fuzz: deps
 	@./scripts/fuzz.sh $(FUZZTIME)
 
+# BENCHFLAGS are vigil-bench's flags, e.g. BENCHFLAGS="-size 100 -runs 3".
 bench: deps build
-	$(GO) run ./bench/cmd/vigil-bench
+	$(GO) run ./bench/cmd/vigil-bench $(BENCHFLAGS)
 
 bench-micro: deps
 	$(GO) test -run='^$$' -bench=. -benchmem -count=5 ./... | tee bench.txt
