@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+	"vigil/internal/testutil"
 
 	"github.com/google/go-cmp/cmp"
 	gpafpacket "github.com/google/gopacket/afpacket"
@@ -656,7 +657,7 @@ func TestDifferentialGopacket(t *testing.T) {
 func TestInterfaceGone(t *testing.T) {
 	n := newTestNet(t)
 	src := openIn(t, n, n.NSA, smallRing(n.IfA), 1)
-	runIP(t, "-n", n.NSA, "link", "del", n.IfA)
+	testutil.RunIP(t, "-n", n.NSA, "link", "del", n.IfA)
 	var err error
 	for i := 0; i < 20; i++ {
 		if _, _, err = src.Rings()[0].Read(); !errors.Is(err, ErrTimeout) {

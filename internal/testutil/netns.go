@@ -26,10 +26,10 @@ import (
 type TestNet struct {
 	NSA, NSB string // namespace names (under /run/netns)
 	IfA, IfB string // veth ends
-	// A4 and B4 are the primary addresses; B4x is a second address of
-	// side B, for tests that need a second source.
+	// A4 and B4 are the primary addresses; B4x and B6x are second
+	// addresses of side B, for tests that need a second source.
 	A4, B4, B4x netip.Addr
-	A6, B6      netip.Addr
+	A6, B6, B6x netip.Addr
 }
 
 // RequirePrivileges skips the test unless it runs as root with the ip tool.
@@ -43,7 +43,8 @@ func RequirePrivileges(tb testing.TB) {
 	}
 }
 
-func runIP(tb testing.TB, args ...string) {
+// RunIP runs the ip tool and fails the test when it fails.
+func RunIP(tb testing.TB, args ...string) {
 	tb.Helper()
 	out, err := exec.Command("ip", args...).CombinedOutput()
 	if err != nil {
@@ -54,7 +55,8 @@ func runIP(tb testing.TB, args ...string) {
 // NewTestNet creates two namespaces with unique names joined by a veth pair
 // and removes them in tb.Cleanup, even when the test fails. net24 is the
 // first three octets of the IPv4 /24 to use (e.g. "10.78.0"): side A gets
-// .1, side B .2 and .3. IPv6 addresses are fd00:<third octet>::1 and ::2.
+// .1, side B .2 and .3. IPv6 addresses are fd00:<second octet>:<third
+// octet>::1 (side A), ::2 and ::3 (side B).
 func NewTestNet(tb testing.TB, net24 string) *TestNet {
 	tb.Helper()
 	RequirePrivileges(tb)
@@ -63,36 +65,38 @@ func NewTestNet(tb testing.TB, net24 string) *TestNet {
 		tb.Fatal(err)
 	}
 	id := hex.EncodeToString(rnd[:])
-	oct := net24[strings.LastIndexByte(net24, '.')+1:]
+	octs := strings.Split(net24, ".")
+	v6 := "fd00:" + octs[len(octs)-2] + ":" + octs[len(octs)-1] + "::"
 	n := &TestNet{
 		NSA: "vigil-test-a-" + id, NSB: "vigil-test-b-" + id,
 		IfA: "vga" + id, IfB: "vgb" + id,
 		A4: netip.MustParseAddr(net24 + ".1"), B4: netip.MustParseAddr(net24 + ".2"),
 		B4x: netip.MustParseAddr(net24 + ".3"),
-		A6:  netip.MustParseAddr("fd00:" + oct + "::1"), B6: netip.MustParseAddr("fd00:" + oct + "::2"),
+		A6:  netip.MustParseAddr(v6 + "1"), B6: netip.MustParseAddr(v6 + "2"),
+		B6x: netip.MustParseAddr(v6 + "3"),
 	}
 	for _, ns := range []string{n.NSA, n.NSB} {
-		runIP(tb, "netns", "add", ns)
+		RunIP(tb, "netns", "add", ns)
 		tb.Cleanup(func() {
 			if out, err := exec.Command("ip", "netns", "del", ns).CombinedOutput(); err != nil {
 				tb.Errorf("ip netns del %s: %v: %s", ns, err, out)
 			}
 		})
 	}
-	runIP(tb, "link", "add", n.IfA, "netns", n.NSA, "type", "veth", "peer", "name", n.IfB, "netns", n.NSB)
-	addrs := map[string][]netip.Addr{n.NSA: {n.A4, n.A6}, n.NSB: {n.B4, n.B4x, n.B6}}
+	RunIP(tb, "link", "add", n.IfA, "netns", n.NSA, "type", "veth", "peer", "name", n.IfB, "netns", n.NSB)
+	addrs := map[string][]netip.Addr{n.NSA: {n.A4, n.A6}, n.NSB: {n.B4, n.B4x, n.B6, n.B6x}}
 	ifs := map[string]string{n.NSA: n.IfA, n.NSB: n.IfB}
 	for _, ns := range []string{n.NSA, n.NSB} {
 		dev := ifs[ns]
 		for _, a := range addrs[ns] {
 			if a.Is4() {
-				runIP(tb, "-n", ns, "addr", "add", a.String()+"/24", "dev", dev)
+				RunIP(tb, "-n", ns, "addr", "add", a.String()+"/24", "dev", dev)
 			} else {
-				runIP(tb, "-n", ns, "addr", "add", a.String()+"/64", "dev", dev, "nodad")
+				RunIP(tb, "-n", ns, "addr", "add", a.String()+"/64", "dev", dev, "nodad")
 			}
 		}
-		runIP(tb, "-n", ns, "link", "set", "lo", "up")
-		runIP(tb, "-n", ns, "link", "set", dev, "up")
+		RunIP(tb, "-n", ns, "link", "set", "lo", "up")
+		RunIP(tb, "-n", ns, "link", "set", dev, "up")
 	}
 	return n
 }
