@@ -36,8 +36,16 @@ const (
 	BufHTTPConnection
 	BufHTTPServer
 	BufHTTPResponseLine
+	BufHTTPRequestHeader
+	BufHTTPResponseHeader
 	BufFileData // file.data on HTTP: the request body to the server, the response body to the client
 	BufDNSQuery
+	BufDNSOpcode // dns.opcode: the header opcode as one byte (read by the keyword, not a sticky buffer)
+	BufDNSQueriesRRName
+	BufDNSAnswersRRName
+	BufDNSAuthoritiesRRName
+	BufDNSAdditionalsRRName
+	BufDNSResponseRRName
 	BufTLSSNI
 	BufTLSCerts
 	BufTLSCertSubject
@@ -49,6 +57,9 @@ const (
 	BufJA3SHash
 	BufJA3SString
 	BufJA4Hash
+	BufTLSRandom
+	BufTLSRandomTime
+	BufTLSRandomBytes
 	BufSSHProto
 	BufSSHSoftware
 	BufHASSH
@@ -63,6 +74,33 @@ const (
 	BufUDPHdr
 	BufICMPv4Hdr
 	BufICMPv6Hdr
+	// SIP buffers (rules/sip-keywords.html).
+	BufSIPMethod
+	BufSIPURI
+	BufSIPRequestLine
+	BufSIPStatCode
+	BufSIPStatMsg
+	BufSIPResponseLine
+	BufSIPProtocol
+	BufSIPFrom
+	BufSIPTo
+	BufSIPVia
+	BufSIPUserAgent
+	BufSIPContentType
+	BufSIPContentLength
+	// Files (rules/file-keywords.html): file.name is a sticky buffer;
+	// filemd5 and filesize are read by their keywords only.
+	BufFileName
+	BufFileMD5
+	BufFileSize
+	// DCERPC and SMB (dcerpc.go): dcerpc.iface, dcerpc.opnum and
+	// dcerpc.endian are read by keywords, not sticky buffers.
+	BufDCEStubData
+	BufDCEOpnum
+	BufDCEIface
+	BufDCEEndian
+	BufSMBNamedPipe
+	BufSMBShare
 	NumBufs
 )
 
@@ -124,25 +162,40 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufHTTPConnection:     {name: "http.connection", proto: "http", dir: dirAny},
 	BufHTTPServer:         {name: "http.server", proto: "http", dir: dirToClient},
 	BufHTTPResponseLine:   {name: "http.response_line", proto: "http", dir: dirToClient},
+	BufHTTPRequestHeader:  {name: "http.request_header", proto: "http", dir: dirToServer, multi: true},
+	BufHTTPResponseHeader: {name: "http.response_header", proto: "http", dir: dirToClient, multi: true},
 	BufFileData:           {name: "file.data", proto: "http", dir: dirAny},
 	BufDNSQuery:           {name: "dns.query", proto: "dns", dir: dirToServer, multi: true},
-	BufTLSSNI:             {name: "tls.sni", proto: "tls", dir: dirToServer},
-	BufTLSCerts:           {name: "tls.certs", proto: "tls", dir: dirToClient, multi: true},
-	BufTLSCertSubject:     {name: "tls.cert_subject", proto: "tls", dir: dirToClient},
-	BufTLSCertIssuer:      {name: "tls.cert_issuer", proto: "tls", dir: dirToClient},
-	BufTLSCertSerial:      {name: "tls.cert_serial", proto: "tls", dir: dirToClient},
-	BufTLSCertFingerprint: {name: "tls.cert_fingerprint", proto: "tls", dir: dirToClient},
-	BufJA3Hash:            {name: "ja3.hash", proto: "tls", dir: dirToServer},
-	BufJA3String:          {name: "ja3.string", proto: "tls", dir: dirToServer},
-	BufJA3SHash:           {name: "ja3s.hash", proto: "tls", dir: dirToClient},
-	BufJA3SString:         {name: "ja3s.string", proto: "tls", dir: dirToClient},
-	BufJA4Hash:            {name: "ja4.hash", proto: "tls", dir: dirToServer},
-	BufSSHProto:           {name: "ssh.proto", proto: "ssh", dir: dirAny},
-	BufSSHSoftware:        {name: "ssh.software", proto: "ssh", dir: dirAny},
-	BufHASSH:              {name: "ssh.hassh", proto: "ssh", dir: dirToServer},
-	BufHASSHString:        {name: "ssh.hassh.string", proto: "ssh", dir: dirToServer},
-	BufHASSHServer:        {name: "ssh.hassh.server", proto: "ssh", dir: dirToClient},
-	BufHASSHServerString:  {name: "ssh.hassh.server.string", proto: "ssh", dir: dirToClient},
+	// Each message's own sections, in both directions; dns.response.rrname
+	// only in responses. Docs: rules/dns-keywords.html
+	BufDNSOpcode:            {name: "dns.opcode", proto: "dns", dir: dirAny},
+	BufDNSQueriesRRName:     {name: "dns.queries.rrname", proto: "dns", dir: dirAny, multi: true},
+	BufDNSAnswersRRName:     {name: "dns.answers.rrname", proto: "dns", dir: dirAny, multi: true},
+	BufDNSAuthoritiesRRName: {name: "dns.authorities.rrname", proto: "dns", dir: dirAny, multi: true},
+	BufDNSAdditionalsRRName: {name: "dns.additionals.rrname", proto: "dns", dir: dirAny, multi: true},
+	BufDNSResponseRRName:    {name: "dns.response.rrname", proto: "dns", dir: dirToClient, multi: true},
+	BufTLSSNI:               {name: "tls.sni", proto: "tls", dir: dirToServer},
+	BufTLSCerts:             {name: "tls.certs", proto: "tls", dir: dirToClient, multi: true},
+	BufTLSCertSubject:       {name: "tls.cert_subject", proto: "tls", dir: dirToClient},
+	BufTLSCertIssuer:        {name: "tls.cert_issuer", proto: "tls", dir: dirToClient},
+	BufTLSCertSerial:        {name: "tls.cert_serial", proto: "tls", dir: dirToClient},
+	BufTLSCertFingerprint:   {name: "tls.cert_fingerprint", proto: "tls", dir: dirToClient},
+	BufJA3Hash:              {name: "ja3.hash", proto: "tls", dir: dirToServer},
+	BufJA3String:            {name: "ja3.string", proto: "tls", dir: dirToServer},
+	BufJA3SHash:             {name: "ja3s.hash", proto: "tls", dir: dirToClient},
+	BufJA3SString:           {name: "ja3s.string", proto: "tls", dir: dirToClient},
+	BufJA4Hash:              {name: "ja4.hash", proto: "tls", dir: dirToServer},
+	// Direction dependent: the client's random to the server, the
+	// server's to the client. Docs: rules/tls-keywords.html#tls-random
+	BufTLSRandom:         {name: "tls.random", proto: "tls", dir: dirAny},
+	BufTLSRandomTime:     {name: "tls.random_time", proto: "tls", dir: dirAny},
+	BufTLSRandomBytes:    {name: "tls.random_bytes", proto: "tls", dir: dirAny},
+	BufSSHProto:          {name: "ssh.proto", proto: "ssh", dir: dirAny},
+	BufSSHSoftware:       {name: "ssh.software", proto: "ssh", dir: dirAny},
+	BufHASSH:             {name: "ssh.hassh", proto: "ssh", dir: dirToServer},
+	BufHASSHString:       {name: "ssh.hassh.string", proto: "ssh", dir: dirToServer},
+	BufHASSHServer:       {name: "ssh.hassh.server", proto: "ssh", dir: dirToClient},
+	BufHASSHServerString: {name: "ssh.hassh.server.string", proto: "ssh", dir: dirToClient},
 	// Docs: rules/header-keywords.html (ipv4.hdr, ipv6.hdr, tcp.hdr,
 	// udp.hdr, icmpv4.hdr, icmpv6.hdr).
 	BufIPv4Hdr:   {name: "ipv4.hdr", hdr: true},
@@ -151,6 +204,32 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufUDPHdr:    {name: "udp.hdr", hdr: true},
 	BufICMPv4Hdr: {name: "icmpv4.hdr", hdr: true},
 	BufICMPv6Hdr: {name: "icmpv6.hdr", hdr: true},
+	// SIP: request and response buffers are one-sided, the protocol and
+	// the headers (one instance per header line) follow the direction.
+	BufSIPMethod:        {name: "sip.method", proto: "sip", dir: dirToServer},
+	BufSIPURI:           {name: "sip.uri", proto: "sip", dir: dirToServer},
+	BufSIPRequestLine:   {name: "sip.request_line", proto: "sip", dir: dirToServer},
+	BufSIPStatCode:      {name: "sip.stat_code", proto: "sip", dir: dirToClient},
+	BufSIPStatMsg:       {name: "sip.stat_msg", proto: "sip", dir: dirToClient},
+	BufSIPResponseLine:  {name: "sip.response_line", proto: "sip", dir: dirToClient},
+	BufSIPProtocol:      {name: "sip.protocol", proto: "sip", dir: dirAny},
+	BufSIPFrom:          {name: "sip.from", proto: "sip", dir: dirAny, multi: true},
+	BufSIPTo:            {name: "sip.to", proto: "sip", dir: dirAny, multi: true},
+	BufSIPVia:           {name: "sip.via", proto: "sip", dir: dirAny, multi: true},
+	BufSIPUserAgent:     {name: "sip.user_agent", proto: "sip", dir: dirAny, multi: true},
+	BufSIPContentType:   {name: "sip.content_type", proto: "sip", dir: dirAny, multi: true},
+	BufSIPContentLength: {name: "sip.content_length", proto: "sip", dir: dirAny, multi: true},
+	BufFileName:         {name: "file.name", proto: "http", dir: dirAny, multi: true},
+	BufFileMD5:          {name: "filemd5", proto: "http", dir: dirAny},
+	BufFileSize:         {name: "filesize", proto: "http", dir: dirAny},
+	// Docs: rules/dcerpc-keywords.html, rules/smb-keywords.html. DCERPC
+	// buffers also exist on SMB transactions (DCERPC over named pipes).
+	BufDCEStubData:  {name: "dcerpc.stub_data", proto: "dcerpc", dir: dirAny},
+	BufDCEOpnum:     {name: "dcerpc.opnum", proto: "dcerpc", dir: dirAny},
+	BufDCEIface:     {name: "dcerpc.iface", proto: "dcerpc", dir: dirAny, multi: true},
+	BufDCEEndian:    {name: "dcerpc.endian", proto: "dcerpc", dir: dirAny},
+	BufSMBNamedPipe: {name: "smb.named_pipe", proto: "smb", dir: dirToServer},
+	BufSMBShare:     {name: "smb.share", proto: "smb", dir: dirToServer},
 }
 
 // headerBuf returns header buffer b of p, or nil when p has no such
@@ -220,6 +299,7 @@ var bufByName = func() map[string]Buf {
 		"hassh_string": BufHASSHString, "hassh.server": BufHASSHServer, "hassh_server": BufHASSHServer,
 		"hassh.server.string": BufHASSHServerString, "hassh_server_string": BufHASSHServerString,
 		"ssh.hassh": BufHASSH, "ssh.hassh.server": BufHASSHServer,
+		"dce_stub_data": BufDCEStubData, "smb_named_pipe": BufSMBNamedPipe, "smb_share": BufSMBShare,
 	}
 	for k, v := range alias {
 		m[k] = v

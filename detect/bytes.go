@@ -10,7 +10,8 @@ type byteRead struct {
 	nbytes   numOrVar
 	offset   numOrVar
 	rel      bool
-	little   bool // little endian (or dce on a little-endian stub: not modelled)
+	little   bool // little endian
+	dce      bool // endianness of the DCERPC PDU (Thread.dceBig)
 	str      bool // the bytes are ASCII digits
 	base     int  // 10, 16 or 8 for str
 	mask     uint64
@@ -44,7 +45,7 @@ func (r *byteRead) read(t *Thread, buf []byte, cursor int) (uint64, int, bool) {
 		if n > 8 {
 			return 0, 0, false
 		}
-		if r.little {
+		if r.little || r.dce && !t.dceBig {
 			for i := n - 1; i >= 0; i-- {
 				v = v<<8 | uint64(b[i])
 			}

@@ -160,10 +160,12 @@ func (b *sigBuilder) header(r *rules.Rule) error {
 func (b *sigBuilder) openList(buf Buf) error {
 	spec := bufSpecs[buf]
 	if spec.proto != "" {
-		if b.sig.appProto != "" && b.sig.appProto != spec.proto {
+		if b.sig.appProto != "" && b.sig.appProto != spec.proto && !dceOnSMB(spec.proto, b.sig.appProto) {
 			return fmt.Errorf("buffer %s needs app-layer protocol %s, rule is %s: %w", spec.name, spec.proto, b.sig.appProto, ErrUnsupported)
 		}
-		b.sig.appProto = spec.proto
+		if !dceOnSMB(spec.proto, b.sig.appProto) {
+			b.sig.appProto = spec.proto
+		}
 		if tp := transportOf[spec.proto]; tp != 0 {
 			if b.sig.proto.ipProto != 0 && b.sig.proto.ipProto != tp {
 				return errBadValue("buffer " + spec.name + " cannot match this protocol")
@@ -282,6 +284,21 @@ func (b *sigBuilder) finish() error {
 				s.txDir = dirAny
 			}
 		}
+	}
+	s.txPerDir = false
+	for i := range s.lists {
+		if s.lists[i].buf == bufBase64 {
+			continue
+		}
+		spec := &bufSpecs[s.lists[i].buf]
+		if spec.proto == "" {
+			continue
+		}
+		if spec.dir != dirAny {
+			s.txPerDir = false
+			break
+		}
+		s.txPerDir = true
 	}
 	s.fast = pickFastPattern(s)
 	if (s.proto.ipProto == 0 || s.proto.ipProto == 6) && !s.packetOnly && !s.TxBased() {
@@ -418,9 +435,8 @@ func byteReadOf(b *sigBuilder, nbytes, offset ruleparser.NumOrVar, o ruleparser.
 	case "little":
 		r.little = true
 	case "dce":
-		// DCE/RPC endianness comes from the DCE header, which Vigil does
-		// not parse yet.
-		return r, fmt.Errorf("dce endianness: %w", ErrUnsupported)
+		// The endianness of the DCERPC PDU the stub came from.
+		r.dce = true
 	}
 	switch o.Base {
 	case "hex":

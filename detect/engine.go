@@ -140,17 +140,19 @@ func (e *Engine) build() error {
 			}
 		}
 		if s.TxBased() {
-			g := e.tx[s.appProto]
-			if g == nil {
-				g = &txGroup{}
-				e.tx[s.appProto] = g
-				txPats[s.appProto] = &[NumBufs][]mpm.Pattern{}
+			for _, ap := range txGroupProtos(s.appProto) {
+				g := e.tx[ap]
+				if g == nil {
+					g = &txGroup{}
+					e.tx[ap] = g
+					txPats[ap] = &[NumBufs][]mpm.Pattern{}
+				}
+				if fp == nil || fp.buf == BufPacket {
+					g.always = append(g.always, n)
+					continue
+				}
+				txPats[ap][fp.buf] = append(txPats[ap][fp.buf], mpm.Pattern{ID: uint32(n), Bytes: fp.bytes, Nocase: fp.nocase})
 			}
-			if fp == nil || fp.buf == BufPacket {
-				g.always = append(g.always, n)
-				continue
-			}
-			txPats[s.appProto][fp.buf] = append(txPats[s.appProto][fp.buf], mpm.Pattern{ID: uint32(n), Bytes: fp.bytes, Nocase: fp.nocase})
 			continue
 		}
 		if s.stream {
@@ -284,7 +286,11 @@ type Alert struct {
 // with the transaction: which rules already alerted on it, so that a rule
 // fires once per transaction however often the transaction is inspected.
 type TxState struct {
-	done []int32
+	// done lists the rules that fired, per direction (0 to_server,
+	// 1 to_client): a rule whose buffers all exist in both directions
+	// fires once per direction, any other rule once per transaction
+	// (recorded in both).
+	done [2][]int32
 	// pending are candidates that passed the prefilter and may still
 	// match when the transaction grows.
 	pending []int32
@@ -305,6 +311,8 @@ type Matcher struct {
 	sample uint64
 	// passed is set when a pass rule matched during the current call.
 	passed bool
+	// final is MatchTx's final argument during its call.
+	final bool
 }
 
 // NewMatcher returns a matcher with its own prefilter scratch.
@@ -397,7 +405,7 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out [
 	saved := p.Payload
 	for _, n := range m.cands {
 		s := m.e.sigs[n]
-		if s.appProto != "" && s.appProto != p.AppProto {
+		if s.appProto != "" && !appProtoMatch(s.appProto, p.AppProto) {
 			continue
 		}
 		if s.stream && (p.HasStream || !pktRules) || s.onlyStream {
@@ -493,6 +501,7 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 		return out
 	}
 	m.passed = false
+	m.final = final
 	d := 0
 	if !p.ToServer {
 		d = 1
@@ -543,7 +552,9 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 			}
 		}
 	}
-	if !changed && st.seen[d] {
+	// Nothing new to inspect, unless the side just became final and
+	// candidates still wait (they get their last evaluation now).
+	if !changed && st.seen[d] && !(final && len(st.pending) > 0) {
 		return out
 	}
 	st.seen[d] = true
@@ -552,7 +563,7 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	m.sortCands()
 	st.pending = st.pending[:0]
 	for _, n := range m.cands {
-		if slices.Contains(st.done, n) {
+		if slices.Contains(st.done[d], n) {
 			continue
 		}
 		s := m.e.sigs[n]
@@ -570,7 +581,10 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 			continue
 		}
 		if m.inspect(s, p, tx) {
-			st.done = append(st.done, n)
+			st.done[d] = append(st.done[d], n)
+			if !m.e.sigs[n].txPerDir {
+				st.done[1-d] = append(st.done[1-d], n)
+			}
 			out = m.fire(s, p, txID, out)
 			if m.passed {
 				break // a pass rule ends the inspection of this packet
@@ -649,6 +663,35 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 		}
 		if tx == nil {
 			return false
+		}
+		if l.buf == BufDCEStubData {
+			m.th.dceBig = dceBigEndian(tx)
+		}
+		if l.count != nil {
+			n := 0
+			for {
+				if _, ok := tx.Buffer(l.buf, n); !ok {
+					break
+				}
+				n++
+			}
+			if n == 0 || !l.count.match(uint64(n)) {
+				return false
+			}
+			continue
+		}
+		if l.absent != absentNone {
+			if _, ok := tx.Buffer(l.buf, 0); !ok {
+				// Absent only counts once the side is complete: a buffer
+				// may still arrive while it is in progress.
+				if !m.final {
+					return false
+				}
+				continue
+			}
+			if l.absent == absentOnly {
+				return false
+			}
 		}
 		matched := false
 		for j := 0; ; j++ {

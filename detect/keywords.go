@@ -60,6 +60,9 @@ var keywordTable = []keyword{
 	{name: "seq", setup: cmpSetup(fieldSeq)},
 	{name: "ack", setup: cmpSetup(fieldAck)},
 	{name: "flags", setup: setupFlags},
+	{name: "vlan.layers", setup: cmpSetup(fieldVLANLayers)},
+	{name: "icmpv6.mtu", setup: cmpSetup(fieldICMPv6MTU)},
+	{name: "ipopts", setup: setupIPOpts},
 	{name: "ip_proto", setup: setupIPProto},
 	{name: "app-layer-protocol", setup: setupAppLayerProtocol},
 	{name: "stream_size", setup: setupStreamSize},
@@ -71,6 +74,8 @@ var keywordTable = []keyword{
 	// Flow.
 	{name: "flow", setup: setupFlow},
 	{name: "flowbits", setup: setupFlowbits},
+	{name: "flow.pkts", setup: flowCountSetup(false)}, // flowcount.go
+	{name: "flow.bytes", setup: flowCountSetup(true)}, // flowcount.go
 
 	// Transforms.
 	{name: "to_lowercase", setup: transformSetup(toLower{})},
@@ -86,6 +91,21 @@ var keywordTable = []keyword{
 	{name: "xor", setup: setupXor},
 	{name: "from_base64", setup: setupFromBase64},
 	{name: "pcrexform", setup: setupPcrexform},
+	{name: "zlib_deflate", setup: setupZlibDeflate},
+
+	{name: "absent", setup: setupAbsent},
+
+	// Files (filekw.go).
+	{name: "filename", setup: setupFilename},
+	{name: "fileext", setup: setupFileext},
+	{name: "filemd5", setup: setupFilemd5},
+	{name: "filesize", setup: setupFilesize},
+
+	// App-layer integers.
+	{name: "dns.opcode", setup: setupDNSOpcode},
+	{name: "tls.cert_chain_len", setup: setupCertChainLen},
+	{name: "dce_iface", setup: setupDceIface}, // dcerpc.iface
+	{name: "dce_opnum", setup: setupDceOpnum}, // dcerpc.opnum
 }
 
 // stickyKeywords adds every buffer name (canonical and legacy) as a sticky
@@ -424,4 +444,76 @@ func setupXor(b *sigBuilder, o ruleparser.Option) error {
 		return err
 	}
 	return transformSetup(xorTransform{key: key})(b, o)
+}
+
+func setupIPOpts(b *sigBuilder, o ruleparser.Option) error {
+	t, ok := o.(*ruleparser.Text)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	bit, ok := ipoptNames[t.Value]
+	if !ok {
+		// lsrre (a malformed loose source route) is not decoded.
+		return fmt.Errorf("ipopts %q: %w", t.Value, ErrUnsupported)
+	}
+	b.sig.pkt = append(b.sig.pkt, ipoptsTest{bit: bit})
+	return nil
+}
+
+// byteValueItem compares a one-byte buffer's value (dns.opcode).
+type byteValueItem struct{ cmp uintCmp }
+
+func (b *byteValueItem) relative() bool { return false }
+func (b *byteValueItem) retry() bool    { return false }
+func (b *byteValueItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bool) {
+	return cursor, cursor, len(buf) == 1 && b.cmp.match(uint64(buf[0]))
+}
+
+// setupDNSOpcode is dns.opcode:[!]N, the opcode of the DNS message of the
+// inspected direction. Docs: rules/dns-keywords.html#dns-opcode
+func setupDNSOpcode(b *sigBuilder, o ruleparser.Option) error {
+	c, ok := o.(*ruleparser.Compare)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	return b.addItemToBuffer(BufDNSOpcode, &byteValueItem{cmp: uintCmpOf(c.Cmp)})
+}
+
+// setupCertChainLen is tls.cert_chain_len: the number of certificates the
+// server sent. It matches once the Certificate message was seen (an empty
+// chain is not told apart from a missing one).
+// Docs: rules/tls-keywords.html#tls-cert-chain-len
+func setupCertChainLen(b *sigBuilder, o ruleparser.Option) error {
+	c, ok := o.(*ruleparser.Compare)
+	if !ok {
+		return errBadValue("unexpected value")
+	}
+	prev := b.cur
+	if err := b.openList(BufTLSCerts); err != nil {
+		return err
+	}
+	cmp := uintCmpOf(c.Cmp)
+	b.curList().count = &cmp
+	b.cur = prev
+	return nil
+}
+
+// setupAbsent is absent[:or_else] after an app-layer sticky buffer: the
+// list matches when the transaction does not have the buffer (or_else:
+// or, when it has it, when the list's keywords match).
+// Docs: rules/payload-keywords.html#absent
+func setupAbsent(b *sigBuilder, o ruleparser.Option) error {
+	l := b.curList()
+	if l == nil || l.buf == BufPacket || l.buf == bufBase64 || bufSpecs[l.buf].hdr {
+		return errBadValue("absent must follow an app-layer sticky buffer")
+	}
+	mode := absentOnly
+	if a, ok := o.(*ruleparser.Args); ok && len(a.Args) == 1 && a.Args[0] == "or_else" {
+		mode = absentOrElse
+	}
+	if len(l.items) > 0 || len(l.transforms) > 0 {
+		return errBadValue("absent must come right after its buffer")
+	}
+	l.absent = mode
+	return nil
 }

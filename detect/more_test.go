@@ -2,6 +2,7 @@ package detect
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 
 	"vigil/detect/mpm"
@@ -205,5 +206,146 @@ func TestHeaderBuffers(t *testing.T) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestIPOptsVLANMTU(t *testing.T) {
+	v4 := tcpPacket("x", true)
+	v4.IPOpts = IPOptRR | IPOptAny
+	v4.VLANLayers = 2
+	icmp := &Packet{IPVer: 6, Proto: 58, ICMPType: 2, Src: netip.MustParseAddr("::1"), Dst: netip.MustParseAddr("::2"),
+		L4Hdr: []byte{2, 0, 0, 0, 0, 0, 0x04, 0x00}} // Packet Too Big, MTU 1024
+	for _, tc := range []struct {
+		name, rule string
+		p          *Packet
+		want       bool
+	}{
+		{"ipopts rr", `alert ip any any -> any any (ipopts:rr; sid:1;)`, v4, true},
+		{"ipopts ts", `alert ip any any -> any any (ipopts:ts; sid:1;)`, v4, false},
+		{"ipopts any", `alert ip any any -> any any (ipopts:any; sid:1;)`, v4, true},
+		{"vlan.layers", `alert ip any any -> any any (vlan.layers:2; sid:1;)`, v4, true},
+		{"vlan.layers >2", `alert ip any any -> any any (vlan.layers:>2; sid:1;)`, v4, false},
+		{"icmpv6.mtu", `alert ipv6 any any -> any any (icmpv6.mtu:<1280; sid:1;)`, icmp, true},
+		{"icmpv6.mtu exact", `alert ipv6 any any -> any any (icmpv6.mtu:1024; sid:1;)`, icmp, true},
+		{"icmpv6.mtu not tcp", `alert ip any any -> any any (icmpv6.mtu:<1280; sid:1;)`, v4, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := firesOn(t, tc.rule, tc.p); got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestTxPerDirection: a rule whose buffers exist in both directions fires
+// once per direction of a transaction; a rule with a one-direction buffer
+// fires once per transaction.
+func TestTxPerDirection(t *testing.T) {
+	e, rep := compileText(t, mpm.Reference{}, `
+alert dns any any -> any any (dns.queries.rrname; content:"suricata.io"; sid:1;)
+alert dns any any -> any any (dns.queries.rrname; content:"suricata.io"; dns.response.rrname; content:"nic"; sid:2;)
+`)
+	if rep.Loaded != 2 {
+		t.Fatalf("loaded %d: %v", rep.Loaded, rep.Errors)
+	}
+	m, err := e.NewMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	var st TxState
+	up := &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: "dns", Flow: &FlowState{}}
+	down := *up
+	down.ToServer = false
+	req := mapTx{BufDNSQueriesRRName: {"suricata.io"}}
+	resp := mapTx{BufDNSQueriesRRName: {"suricata.io"}, BufDNSResponseRRName: {"suricata.io", "a0.nic.io"}}
+	if got := sids(m.MatchTx(up, req, 0, true, &st, nil)); !equal(got, 1) {
+		t.Errorf("request: %v, want [1]", got)
+	}
+	if got := sids(m.MatchTx(&down, resp, 0, true, &st, nil)); !equal(got, 1, 2) {
+		t.Errorf("response: %v, want [1 2]", got)
+	}
+	if got := sids(m.MatchTx(&down, resp, 0, true, &st, nil)); len(got) != 0 {
+		t.Errorf("response again: %v", got)
+	}
+}
+
+// TestBase64DataCompiles: a base64_data list (not a table buffer) must
+// not trip the per-direction analysis.
+func TestBase64DataCompiles(t *testing.T) {
+	_, rep := compileText(t, mpm.Reference{}, `alert http any any -> any any (http.uri; content:"arg="; base64_decode:relative; base64_data; content:"x"; sid:1;)`)
+	if rep.Loaded != 1 {
+		t.Fatalf("not loaded: %v", rep.Errors)
+	}
+}
+
+func TestDNSOpcodeCertChainLen(t *testing.T) {
+	for _, tc := range []struct {
+		name, rule string
+		toServer   bool
+		tx         mapTx
+		want       bool
+	}{
+		{"opcode", `alert dns any any -> any any (dns.opcode:4; sid:1;)`, true, mapTx{BufDNSOpcode: {"\x04"}}, true},
+		{"opcode other", `alert dns any any -> any any (dns.opcode:4; sid:1;)`, true, mapTx{BufDNSOpcode: {"\x00"}}, false},
+		{"opcode negated", `alert dns any any -> any any (dns.opcode:!0; sid:1;)`, true, mapTx{BufDNSOpcode: {"\x02"}}, true},
+		{"chain 3", `alert tls any any -> any any (tls.cert_chain_len:3; sid:1;)`, false, mapTx{BufTLSCerts: {"a", "b", "c"}}, true},
+		{"chain not 2", `alert tls any any -> any any (tls.cert_chain_len:!2; sid:1;)`, false, mapTx{BufTLSCerts: {"a", "b"}}, false},
+		{"chain before certificates", `alert tls any any -> any any (tls.cert_chain_len:<4; sid:1;)`, false, mapTx{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, rep := compileText(t, mpm.Reference{}, tc.rule)
+			if rep.Loaded != 1 {
+				t.Fatalf("not loaded: %v", rep.Errors)
+			}
+			m, err := e.NewMatcher()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			p := tcpPacket("", tc.toServer)
+			p.AppProto = "dns"
+			if tc.tx[BufTLSCerts] != nil || strings.Contains(tc.rule, "tls") {
+				p.AppProto = "tls"
+			}
+			got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
+			if got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestAbsent: absent matches a missing buffer once the side is complete;
+// absent:or_else also lets a present buffer through its keywords. A
+// candidate waiting for the side to complete is evaluated when it does,
+// even if no buffer changed.
+func TestAbsent(t *testing.T) {
+	e, rep := compileText(t, mpm.Reference{}, `
+alert http any any -> any any (flow:to_client; file.data; absent; http.stat_code; content:"500"; sid:1;)
+alert http any any -> any any (flow:to_client; file.data; absent:or_else; content:!"abc"; sid:2;)
+alert http any any -> any any (flow:to_client; file.data; absent; sid:3;)
+`)
+	if rep.Loaded != 3 {
+		t.Fatalf("loaded %d: %v", rep.Loaded, rep.Errors)
+	}
+	m, err := e.NewMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	p := tcpPacket("", false)
+	p.AppProto = "http"
+	var st TxState
+	noBody := mapTx{BufHTTPStatCode: {"500"}}
+	if got := sids(m.MatchTx(p, noBody, 0, false, &st, nil)); len(got) != 0 {
+		t.Errorf("in progress: %v, want none", got)
+	}
+	if got := sids(m.MatchTx(p, noBody, 0, true, &st, nil)); !equal(got, 1, 2, 3) {
+		t.Errorf("complete: %v, want [1 2 3]", got)
+	}
+	withBody := mapTx{BufHTTPStatCode: {"500"}, BufFileData: {"xyz"}}
+	if got := sids(m.MatchTx(p, withBody, 1, true, &TxState{}, nil)); !equal(got, 2) {
+		t.Errorf("with body: %v, want [2]", got)
 	}
 }

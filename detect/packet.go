@@ -17,6 +17,9 @@ type Packet struct {
 	IPID     uint16
 	FragBits uint8 // bit 0 MF, bit 1 DF, bit 2 reserved
 
+	IPOpts     uint16 // IPOpt* bits of the IPv4 options present
+	VLANLayers uint8  // number of VLAN headers
+
 	TCPFlags uint8
 	Seq, Ack uint32
 	Window   uint16
@@ -46,6 +49,10 @@ type Packet struct {
 	HasStream         bool
 	StreamClientBytes uint32
 	StreamServerBytes uint32
+	// FlowPkts and FlowBytes count the packets and bytes (whole frames)
+	// of the flow per direction, this packet included: [0] to server,
+	// [1] to client (flow.pkts, flow.bytes).
+	FlowPkts, FlowBytes [2]uint64
 	// Flow is the flow's detection state (flowbits, ...); nil without a
 	// flow.
 	Flow *FlowState

@@ -35,6 +35,11 @@ type Sig struct {
 	// txDir is the direction of the app-layer buffers the rule inspects
 	// (dirAny when it has none or mixes them).
 	txDir dir
+	// txPerDir is set when every app-layer buffer of the rule exists in
+	// both directions (http.header, dns.answers.rrname, ...): Suricata
+	// keeps inspection state per direction, so such a rule can alert once
+	// on the request and once on the response of one transaction.
+	txPerDir bool
 	// NoAlert: the rule matches (and runs its post actions) but raises no
 	// alert (noalert, flowbits:noalert).
 	NoAlert bool
@@ -62,7 +67,22 @@ type list struct {
 	buf        Buf
 	transforms []transform
 	items      []item
+	// count, when set, compares the number of instances of buf instead of
+	// inspecting them (tls.cert_chain_len).
+	count *uintCmp
+	// absent (absent keyword): absentOnly matches only when the buffer is
+	// absent; absentOrElse matches when it is absent or else when the
+	// list's keywords match.
+	absent absentMode
 }
+
+type absentMode uint8
+
+const (
+	absentNone absentMode = iota
+	absentOnly
+	absentOrElse
+)
 
 // fastPattern is the one literal a rule contributes to the prefilter of
 // its buffer.

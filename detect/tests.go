@@ -22,6 +22,8 @@ const (
 	fieldWindow
 	fieldSeq
 	fieldAck
+	fieldVLANLayers // vlan.layers. Docs: rules/header-keywords.html#vlan-layers
+	fieldICMPv6MTU  // icmpv6.mtu. Docs: rules/header-keywords.html#icmpv6-mtu
 )
 
 // cmpTest is dsize, ttl, tos, id, itype, icode, icmp_id, icmp_seq, window,
@@ -60,6 +62,15 @@ func (c *cmpTest) match(p *Packet) bool {
 		} else {
 			v = uint64(p.ICMPSeq)
 		}
+	case fieldVLANLayers:
+		v = uint64(p.VLANLayers)
+	case fieldICMPv6MTU:
+		// Only an ICMPv6 Packet Too Big message (type 2) carries an MTU.
+		if p.Proto != 58 || p.ICMPType != 2 || len(p.L4Hdr) < 8 {
+			return false
+		}
+		h := p.L4Hdr
+		v = uint64(h[4])<<24 | uint64(h[5])<<16 | uint64(h[6])<<8 | uint64(h[7])
 	case fieldWindow, fieldSeq, fieldAck:
 		if p.Proto != 6 {
 			return false
@@ -189,3 +200,32 @@ func (b *bitWrite) apply(f *FlowState) {
 		}
 	}
 }
+
+// IPv4 option bits of Packet.IPOpts. The engine copies its decoder's
+// option bits, which use the same layout (a test in engine checks it).
+const (
+	IPOptRR uint16 = 1 << iota
+	IPOptEOL
+	IPOptNOP
+	IPOptTS
+	IPOptSec
+	IPOptESec
+	IPOptLSRR
+	IPOptSSRR
+	IPOptSATID
+	IPOptQS
+	IPOptCIPSO
+	IPOptRTRALT
+	IPOptAny
+)
+
+var ipoptNames = map[string]uint16{
+	"rr": IPOptRR, "eol": IPOptEOL, "nop": IPOptNOP, "ts": IPOptTS, "sec": IPOptSec,
+	"esec": IPOptESec, "lsrr": IPOptLSRR, "ssrr": IPOptSSRR, "satid": IPOptSATID, "any": IPOptAny,
+}
+
+// ipoptsTest is ipopts: the IPv4 header carries the named option.
+// Docs: rules/header-keywords.html#ipopts
+type ipoptsTest struct{ bit uint16 }
+
+func (t ipoptsTest) match(p *Packet) bool { return p.IPVer == 4 && p.IPOpts&t.bit != 0 }

@@ -12,6 +12,7 @@ type Thread struct {
 	flip    int
 	re      *pcre.Matcher
 	b64     []byte // output of the last base64_decode
+	dceBig  bool   // the DCERPC PDU of the inspected stub is big endian
 	Stats   ThreadStats
 }
 

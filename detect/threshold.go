@@ -22,6 +22,7 @@ const (
 	thrThreshold                    // alert on every count-th match in a window
 	thrBoth                         // alert once per window, at the count-th match
 	thrDetection                    // detection_filter: alert on every match after count
+	thrBackoff                      // alert on match count, count*multiplier, count*multiplier^2, ...
 )
 
 // track says what a threshold counts by.
@@ -42,6 +43,7 @@ type thresholdSpec struct {
 	track   track
 	count   uint32
 	seconds uint32
+	mult    uint32 // backoff multiplier
 }
 
 func parseTrack(s string) (track, error) {
@@ -82,6 +84,12 @@ func thresholdFrom(t *ruleparser.Threshold, detection bool) (*thresholdSpec, err
 		ts.typ = thrThreshold
 	case "both":
 		ts.typ = thrBoth
+	case "backoff":
+		// Docs: rules/thresholding.html#backoff (tracked by flow only).
+		if ts.track != trackFlow || t.Count == 0 || t.Multiplier < 2 {
+			return nil, errBadValue("backoff needs track by_flow, count >= 1 and multiplier >= 2")
+		}
+		ts.typ, ts.mult = thrBackoff, t.Multiplier
 	default:
 		return nil, fmt.Errorf("threshold type %s: %w", t.Type, ErrUnsupported)
 	}
@@ -123,6 +131,7 @@ type thrKey struct {
 type thrEntry struct {
 	start int64 // window start, ns
 	count uint32
+	next  uint64 // backoff: the match number that alerts next
 }
 
 // AlertContext is what thresholding needs to know about one match.
@@ -201,6 +210,20 @@ func (t *Thresholder) apply(s *Sig, kind uint8, ts *thresholdSpec, ac AlertConte
 		k.flow = ac.FlowID
 	}
 	e := t.m[k]
+	if ts.typ == thrBackoff {
+		// No time window: the n-th match of the flow alerts when n is
+		// count, count*multiplier, count*multiplier^2, ...
+		if e == nil {
+			e = &thrEntry{next: uint64(ts.count)}
+			t.m[k] = e
+		}
+		e.count++
+		if uint64(e.count) != e.next {
+			return false
+		}
+		e.next *= uint64(ts.mult)
+		return true
+	}
 	window := int64(ts.seconds) * 1e9
 	if e == nil || ac.TsNs-e.start >= window {
 		// A new window starts with this match.

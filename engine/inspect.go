@@ -75,7 +75,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 	dp := &w.dp
 	*dp = detect.Packet{IPVer: p.IPVersion, Src: p.Src, Dst: p.Dst, Proto: p.Proto, SrcPort: p.SrcPort,
 		DstPort: p.DstPort, TTL: p.TTL, TOS: p.TOS, IPID: uint16(p.IPID), FragBits: p.FragFlags,
-		Payload: p.Payload}
+		Payload: p.Payload, IPOpts: p.IPOpts, VLANLayers: p.VLANCount}
 	if p.L3Off >= 0 {
 		end := p.L4Off
 		if end < p.L3Off {
@@ -102,12 +102,15 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		dp.HasFlow = true
 		dp.ToServer = dir == flow.ToServer
 		dp.Established = e.State == flow.StateEstablished || e.State == flow.StateClosed
+		dp.FlowPkts = [2]uint64{e.PktsToServer, e.PktsToClient}
+		dp.FlowBytes = [2]uint64{e.BytesToServer, e.BytesToClient}
 		if w.tcpEstSet && p.Proto == packet.ProtoTCP {
 			dp.Established = w.tcpEst
 		}
 		// Payload rules of a tracked session are inspected on the stream;
-		// a SYN's payload never enters it (TCP Fast Open), so it is
-		// inspected as a packet.
+		// a SYN's payload (TCP Fast Open) is inspected as a packet: the
+		// stream gives those bytes to the app layer, not to raw stream
+		// inspection (rawSkip).
 		if p.Proto == packet.ProtoTCP && fd.sess.State() != stream.StateNone && p.TCP.Flags&packet.TCPSyn == 0 {
 			dp.HasStream = true
 			dp.StreamClientBytes = uint32(fd.sess.Offset(0))
@@ -118,11 +121,13 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		}
 		dp.Flow = &fd.det
 	}
+	// raw is the stream data inspected with this packet. It stays valid
+	// until the next delivery of this direction, after this function.
+	var raw []byte
 	if w.matcher != nil {
 		// Packet rules (not on flow-end pseudo packets) and stream rules
 		// on the bytes reassembled since the last inspection, in one pass
 		// in rule order.
-		var raw []byte
 		if fd != nil {
 			raw = fd.raw[dir]
 			fd.raw[dir] = fd.raw[dir][:0]
@@ -140,6 +145,12 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		return
 	}
 	fd.txPending[dir] = false
+	if len(raw) > 0 {
+		// A transaction rule's pkt_data content sees the stream data
+		// inspected with this packet, as in Suricata: on TCP the packet
+		// that triggers transaction inspection is often a bare ACK.
+		dp.Payload = raw
+	}
 	adir := applayer.Direction(dir)
 	n := fd.parser.TxCount()
 	for i := 0; i < n; i++ {

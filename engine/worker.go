@@ -34,6 +34,10 @@ type flowData struct {
 	// direction (in IDS mode data is delivered when the peer ACKs it), as
 	// Suricata's raw stream inspection does.
 	raw [2][]byte
+	// rawSkip counts bytes of each direction that were already inspected
+	// as the payload of a SYN (TCP Fast Open): the stream delivers them to
+	// the app layer, but raw stream inspection must not see them twice.
+	rawSkip [2]int
 	// charged is the stream memory reported to the flow table's memcap.
 	charged int64
 	// bypassed is set once live capture bypassed the flow (live.go).
@@ -226,6 +230,9 @@ func (w *Worker) handle(p *packet.Packet) {
 		// as in Suricata, where the flag is set from the flow state before
 		// the stream engine updates it.
 		w.tcpEst, w.tcpEstSet = e.State == flow.StateEstablished, true
+		if p.TCP.Flags&packet.TCPSyn != 0 && len(p.Payload) > 0 && fd.sess.State() == stream.StateNone {
+			fd.rawSkip[dir] = len(p.Payload)
+		}
 		w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, w)
 		switch st := fd.sess.State(); {
 		case st == stream.StateClosed:
@@ -258,6 +265,7 @@ func (fd *flowData) reset() {
 	fd.charged = 0
 	fd.txPending = [2]bool{}
 	fd.raw[0], fd.raw[1] = fd.raw[0][:0], fd.raw[1][:0]
+	fd.rawSkip = [2]int{}
 	fd.bypassed = false
 }
 
@@ -267,9 +275,15 @@ func (w *Worker) Data(dir stream.Dir, b []byte) {
 		return
 	}
 	fd := &w.cur.Value
-	if w.matcher != nil && len(fd.raw[dir&1]) < maxRaw {
+	raw := b
+	if k := fd.rawSkip[dir&1]; k > 0 {
+		k = min(k, len(raw))
+		raw = raw[k:]
+		fd.rawSkip[dir&1] -= k
+	}
+	if w.matcher != nil && len(raw) > 0 && len(fd.raw[dir&1]) < maxRaw {
 		// Copied: b is only valid during the call.
-		fd.raw[dir&1] = append(fd.raw[dir&1], b[:min(len(b), maxRaw-len(fd.raw[dir&1]))]...)
+		fd.raw[dir&1] = append(fd.raw[dir&1], raw[:min(len(raw), maxRaw-len(fd.raw[dir&1]))]...)
 	}
 	w.streamAppLayer(fd, applayer.Direction(dir), b)
 }

@@ -312,7 +312,7 @@ var replaySettings = []setting{
 		rest := strings.TrimPrefix(k, "app-layer.protocols.")
 		proto, field, _ := strings.Cut(rest, ".")
 		switch proto {
-		case "http", "tls", "dns", "ssh":
+		case "http", "tls", "dns", "ssh", "sip":
 		default:
 			return fmt.Errorf("app-layer protocol %q is not supported yet", proto)
 		}

@@ -268,9 +268,12 @@ func DefaultEntries() []Entry {
 		{Proto: ProtoHTTP, Transport: TCP, Ports: []uint16{80, 8080, 8000, 3128}, ToServer: ProbeHTTPRequest, ToClient: ProbeHTTPResponse},
 		{Proto: ProtoTLS, Transport: TCP, Ports: []uint16{443, 465, 993, 995, 8443}, ToServer: ProbeTLS, ToClient: ProbeTLSServer},
 		{Proto: ProtoSSH, Transport: TCP, Ports: []uint16{22}, ToServer: ProbeSSH, ToClient: ProbeSSH},
+		{Proto: ProtoSIP, Transport: TCP | UDP, Ports: []uint16{5060}, ToServer: ProbeSIPRequest, ToClient: ProbeSIPResponse},
 		{Proto: ProtoDNS, Transport: UDP, Ports: []uint16{53, 5353}, PortRequired: true, ToServer: ProbeDNSUDPRequest, ToClient: ProbeDNSUDPResponse},
 		{Proto: ProtoDNS, Transport: TCP, Ports: []uint16{53}, PortRequired: true, ToServer: ProbeDNSTCPRequest, ToClient: ProbeDNSTCPResponse},
 		{Proto: ProtoFTP, Transport: TCP, Ports: []uint16{21}, PortRequired: true, ToServer: ProbeFTPRequest, ToClient: ProbeFTPBanner},
 		{Proto: ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, PortRequired: true, ToServer: ProbeSMTPRequest, ToClient: ProbeSMTPBanner},
+		{Proto: ProtoSMB, Transport: TCP, Ports: []uint16{139, 445}, ToServer: ProbeSMB, ToClient: ProbeSMB},
+		{Proto: ProtoDCERPC, Transport: TCP, Ports: []uint16{135}, ToServer: ProbeDCERPC, ToClient: ProbeDCERPC},
 	}
 }

@@ -14,6 +14,9 @@ const (
 	ProtoSSH
 	ProtoFTP
 	ProtoSMTP
+	ProtoSIP
+	ProtoSMB
+	ProtoDCERPC
 	ProtoFailed
 	numProtos
 )
@@ -26,6 +29,9 @@ var protoNames = [numProtos]string{
 	ProtoSSH:     "ssh",
 	ProtoFTP:     "ftp",
 	ProtoSMTP:    "smtp",
+	ProtoSIP:     "sip",
+	ProtoSMB:     "smb",
+	ProtoDCERPC:  "dcerpc",
 	ProtoFailed:  "failed",
 }
 

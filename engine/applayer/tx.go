@@ -37,11 +37,19 @@ const (
 	HTTPConnection     // Connection value
 	HTTPServer         // Server value (response)
 	HTTPResponseLine   // status line without CRLF
-	HTTPResponseHeader // alias of HTTPHeader in the to_client direction (kept for rule mapping)
+	HTTPResponseHeader // each response header as "Name: value" (multi-buffer)
+	HTTPRequestHeader  // each request header as "Name: value" (multi-buffer)
 	FileData           // file.data: for HTTP the response body (to_client) or request body (to_server)
 
 	DNSQuery  // each query rrname (multi-buffer)
 	DNSOpcode // opcode as one byte (for numeric keywords; detection uses Tx accessors too)
+	// Suricata 8 rrname multi-buffers of the message of the inspected
+	// direction (request to the server, response to the client).
+	DNSQueriesRRName     // each question name
+	DNSAnswersRRName     // each answer rrname
+	DNSAuthoritiesRRName // each authority rrname
+	DNSAdditionalsRRName // each additional rrname
+	DNSResponseRRName    // response only: every rrname of all sections, then names in rdata (CNAME, PTR, NS, MX, SOA, SRV)
 
 	TLSSNI             // server_name of the ClientHello
 	TLSCerts           // each DER certificate of the server chain (multi-buffer)
@@ -55,6 +63,9 @@ const (
 	JA3SHash           // md5 hex of JA3SString
 	JA3SString         // JA3S string of the ServerHello
 	JA4Hash            // JA4 fingerprint of the ClientHello
+	TLSRandom          // 32-byte random of the ClientHello (to_server) or ServerHello (to_client)
+	TLSRandomTime      // first 4 bytes of that random
+	TLSRandomBytes     // last 28 bytes of that random
 
 	SSHProto          // protocol version of the banner ("2.0"), direction dependent
 	SSHSoftware       // software version of the banner, direction dependent
@@ -63,60 +74,126 @@ const (
 	HASSHServer       // md5 of HASSHServerString
 	HASSHServerString // server KEXINIT algorithm lists
 
+	// SIP (Suricata 8 rules/sip-keywords.html). Request-only and
+	// response-only buffers ignore dir; the others read the message of
+	// direction dir. Header buffers are multi-buffers: one instance per
+	// header line, compact forms (f, t, v, c, l) normalized.
+	SIPMethod        // request method
+	SIPURI           // request URI
+	SIPRequestLine   // request line without CRLF
+	SIPStatCode      // response status code digits
+	SIPStatMsg       // response reason phrase
+	SIPResponseLine  // status line without CRLF
+	SIPProtocol      // "SIP/2.0" of the request or status line (direction dependent)
+	SIPFrom          // each From value (multi-buffer)
+	SIPTo            // each To value (multi-buffer)
+	SIPVia           // each Via value (multi-buffer)
+	SIPUserAgent     // each User-Agent value (multi-buffer)
+	SIPContentType   // each Content-Type value (multi-buffer)
+	SIPContentLength // each Content-Length value (multi-buffer)
+
+	// DCERPC (over TCP and over SMB pipes). Docs: rules/dcerpc-keywords.html
+	// and rules/smb-keywords.html; layouts in package dcerpc's doc.
+	DCERPCStubData // request stub (to_server) or response stub (to_client), fragments reassembled
+	DCERPCOpnum    // opnum of a request, 2 bytes little endian
+	DCERPCIface    // each accepted interface usable by the tx: 16-byte UUID, version LE, flags (multi-buffer)
+	DCERPCEndian   // 1 byte: 1 when the PDU of that direction is big endian (byte_* dce option)
+	SMBNamedPipe   // tree connect share name when the share is a pipe (IPC$)
+	SMBShare       // tree connect share name when the share is not a pipe
+
+	// Files (rules/file-keywords.html). For HTTP the request body (POST,
+	// PUT) and the response body are files. FileName is Suricata's
+	// file.name; FileMD5 and FileSize back the filemd5 and filesize
+	// keywords and exist only once the whole file was seen.
+	FileName // file name: Content-Disposition filename, else the URI path
+	FileMD5  // 16-byte MD5 digest of the complete file
+	FileSize // 8-byte big-endian size of the complete file
+
 	NumBuffers
 )
 
 var bufferNames = [NumBuffers]string{
-	BufNone:            "",
-	HTTPURI:            "http.uri",
-	HTTPURIRaw:         "http.uri.raw",
-	HTTPMethod:         "http.method",
-	HTTPRequestLine:    "http.request_line",
-	HTTPHeader:         "http.header",
-	HTTPHeaderRaw:      "http.header.raw",
-	HTTPHeaderNames:    "http.header_names",
-	HTTPCookie:         "http.cookie",
-	HTTPUserAgent:      "http.user_agent",
-	HTTPHost:           "http.host",
-	HTTPHostRaw:        "http.host.raw",
-	HTTPRequestBody:    "http.request_body",
-	HTTPResponseBody:   "http.response_body",
-	HTTPStatCode:       "http.stat_code",
-	HTTPStatMsg:        "http.stat_msg",
-	HTTPContentType:    "http.content_type",
-	HTTPContentLen:     "http.content_len",
-	HTTPProtocol:       "http.protocol",
-	HTTPStart:          "http.start",
-	HTTPAccept:         "http.accept",
-	HTTPAcceptEnc:      "http.accept_enc",
-	HTTPAcceptLang:     "http.accept_lang",
-	HTTPReferer:        "http.referer",
-	HTTPLocation:       "http.location",
-	HTTPConnection:     "http.connection",
-	HTTPServer:         "http.server",
-	HTTPResponseLine:   "http.response_line",
-	HTTPResponseHeader: "http.response_header",
-	FileData:           "file.data",
-	DNSQuery:           "dns.query",
-	DNSOpcode:          "dns.opcode",
-	TLSSNI:             "tls.sni",
-	TLSCerts:           "tls.certs",
-	TLSCertSubject:     "tls.cert_subject",
-	TLSCertIssuer:      "tls.cert_issuer",
-	TLSCertSerial:      "tls.cert_serial",
-	TLSCertFingerprint: "tls.cert_fingerprint",
-	TLSVersion:         "tls.version",
-	JA3Hash:            "ja3.hash",
-	JA3String:          "ja3.string",
-	JA3SHash:           "ja3s.hash",
-	JA3SString:         "ja3s.string",
-	JA4Hash:            "ja4.hash",
-	SSHProto:           "ssh.proto",
-	SSHSoftware:        "ssh.software",
-	HASSH:              "ssh.hassh",
-	HASSHString:        "ssh.hassh.string",
-	HASSHServer:        "ssh.hassh.server",
-	HASSHServerString:  "ssh.hassh.server.string",
+	BufNone:              "",
+	HTTPURI:              "http.uri",
+	HTTPURIRaw:           "http.uri.raw",
+	HTTPMethod:           "http.method",
+	HTTPRequestLine:      "http.request_line",
+	HTTPHeader:           "http.header",
+	HTTPHeaderRaw:        "http.header.raw",
+	HTTPHeaderNames:      "http.header_names",
+	HTTPCookie:           "http.cookie",
+	HTTPUserAgent:        "http.user_agent",
+	HTTPHost:             "http.host",
+	HTTPHostRaw:          "http.host.raw",
+	HTTPRequestBody:      "http.request_body",
+	HTTPResponseBody:     "http.response_body",
+	HTTPStatCode:         "http.stat_code",
+	HTTPStatMsg:          "http.stat_msg",
+	HTTPContentType:      "http.content_type",
+	HTTPContentLen:       "http.content_len",
+	HTTPProtocol:         "http.protocol",
+	HTTPStart:            "http.start",
+	HTTPAccept:           "http.accept",
+	HTTPAcceptEnc:        "http.accept_enc",
+	HTTPAcceptLang:       "http.accept_lang",
+	HTTPReferer:          "http.referer",
+	HTTPLocation:         "http.location",
+	HTTPConnection:       "http.connection",
+	HTTPServer:           "http.server",
+	HTTPResponseLine:     "http.response_line",
+	HTTPResponseHeader:   "http.response_header",
+	HTTPRequestHeader:    "http.request_header",
+	FileData:             "file.data",
+	DNSQuery:             "dns.query",
+	DNSOpcode:            "dns.opcode",
+	DNSQueriesRRName:     "dns.queries.rrname",
+	DNSAnswersRRName:     "dns.answers.rrname",
+	DNSAuthoritiesRRName: "dns.authorities.rrname",
+	DNSAdditionalsRRName: "dns.additionals.rrname",
+	DNSResponseRRName:    "dns.response.rrname",
+	TLSSNI:               "tls.sni",
+	TLSCerts:             "tls.certs",
+	TLSCertSubject:       "tls.cert_subject",
+	TLSCertIssuer:        "tls.cert_issuer",
+	TLSCertSerial:        "tls.cert_serial",
+	TLSCertFingerprint:   "tls.cert_fingerprint",
+	TLSVersion:           "tls.version",
+	JA3Hash:              "ja3.hash",
+	JA3String:            "ja3.string",
+	JA3SHash:             "ja3s.hash",
+	JA3SString:           "ja3s.string",
+	JA4Hash:              "ja4.hash",
+	TLSRandom:            "tls.random",
+	TLSRandomTime:        "tls.random_time",
+	TLSRandomBytes:       "tls.random_bytes",
+	SSHProto:             "ssh.proto",
+	SSHSoftware:          "ssh.software",
+	HASSH:                "ssh.hassh",
+	HASSHString:          "ssh.hassh.string",
+	HASSHServer:          "ssh.hassh.server",
+	HASSHServerString:    "ssh.hassh.server.string",
+	SIPMethod:            "sip.method",
+	SIPURI:               "sip.uri",
+	SIPRequestLine:       "sip.request_line",
+	SIPStatCode:          "sip.stat_code",
+	SIPStatMsg:           "sip.stat_msg",
+	SIPResponseLine:      "sip.response_line",
+	SIPProtocol:          "sip.protocol",
+	SIPFrom:              "sip.from",
+	SIPTo:                "sip.to",
+	SIPVia:               "sip.via",
+	SIPUserAgent:         "sip.user_agent",
+	SIPContentType:       "sip.content_type",
+	SIPContentLength:     "sip.content_length",
+	FileName:             "file.name",
+	FileMD5:              "filemd5",
+	FileSize:             "filesize",
+	DCERPCStubData:       "dcerpc.stub_data",
+	DCERPCOpnum:          "dcerpc.opnum",
+	DCERPCIface:          "dcerpc.iface",
+	DCERPCEndian:         "dcerpc.endian",
+	SMBNamedPipe:         "smb.named_pipe",
+	SMBShare:             "smb.share",
 }
 
 // String returns the Suricata keyword name of the buffer.

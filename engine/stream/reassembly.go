@@ -244,5 +244,5 @@ func (t *Tracker) Release(s *Session) {
 		segs := h.segs[:0]
 		*h = half{segs: segs}
 	}
-	s.state, s.midstream, s.wscale = StateNone, false, false
+	s.state, s.midstream, s.wscale, s.fourWHS = StateNone, false, false, false
 }

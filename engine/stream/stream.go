@@ -223,8 +223,13 @@ func (t *Tracker) event(ev *Events, e Event) {
 type Session struct {
 	state     State
 	midstream bool
-	wscale    bool // both sides sent the window scale option
-	half      [2]half
+	// fourWHS marks a split handshake: the server answered the client's
+	// SYN with a SYN of its own, the client sent the SYN/ACK and the
+	// server's ACK completes the handshake (Suricata's 4-way handshake
+	// support; the flow keeps the SYN sender as the client).
+	fourWHS bool
+	wscale  bool // both sides sent the window scale option
+	half    [2]half
 }
 
 // half is one direction: the data its sender sends.

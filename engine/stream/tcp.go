@@ -48,6 +48,17 @@ func (t *Tracker) stateNone(s *Session, dir Dir, sg *Segment, sink Sink, ev *Eve
 		}
 		s.state = StateSynSent
 		t.c.Sessions++
+		if n := uint32(len(sg.Payload)); n > 0 {
+			// TCP Fast Open (RFC 7413): the SYN carries the first data,
+			// which starts at ISN+1. It is part of the stream (delivered
+			// at once in inline mode, else once the SYN/ACK acks it).
+			t.c.Segments++
+			c.next = sg.Seq + 1 + n
+			t.insert(c, sg.Seq+1, sg.Payload, ev)
+			if t.opts.Inline {
+				t.deliver(c, dir, &s.half[dir^1], false, sink, ev)
+			}
+		}
 		return
 	case f&FlagFin != 0 && !t.opts.Midstream:
 		t.c.NoSession++
@@ -98,12 +109,42 @@ func (t *Tracker) stateSynSent(s *Session, dir Dir, sg *Segment, ev *Events) {
 			return
 		}
 		t.close(s, nil)
+	case f&(FlagSyn|FlagAck) == FlagSyn && dir == ToClient:
+		// Split handshake: the server sends a SYN instead of a SYN/ACK.
+		sv := &s.half[ToClient]
+		sv.start(sg.Seq + 1)
+		sv.isn = sg.Seq
+		sv.win = uint32(sg.Window)
+		if sg.WScale >= 0 {
+			sv.wscaleOpt, sv.wscale = true, uint8(min(sg.WScale, 14))
+		}
+		s.fourWHS = true
+	case f&(FlagSyn|FlagAck) == FlagSyn|FlagAck && dir == ToServer && s.fourWHS:
+		// Split handshake: the client's SYN/ACK answers the server's SYN.
+		sv := &s.half[ToClient]
+		if sg.Ack != sv.isn+1 {
+			t.event(ev, Ev4whsSynackWithWrongAck)
+			return
+		}
+		if sg.Seq != c.isn {
+			t.event(ev, Ev4whsSynackWithWrongSyn)
+			return
+		}
+		c.lastAck, c.ackSeen = sg.Ack, true
+		if !(sg.WScale >= 0 && sv.wscaleOpt && c.wscaleOpt) {
+			c.wscale, sv.wscale = 0, 0
+		} else {
+			s.wscale = true
+		}
+		s.state = StateSynRecv
 	case f&(FlagSyn|FlagAck) == FlagSyn|FlagAck:
 		if dir == ToServer {
 			t.event(ev, Ev3whsSynackInWrongDirection)
 			return
 		}
-		if sg.Ack != c.isn+1 {
+		// The SYN/ACK acks the SYN, and with TCP Fast Open possibly the
+		// data it carried.
+		if sg.Ack != c.isn+1 && sg.Ack != c.next {
 			t.event(ev, Ev3whsSynackWithWrongAck)
 			return
 		}
@@ -155,6 +196,25 @@ func (t *Tracker) stateSynRecv(s *Session, dir Dir, sg *Segment, sink Sink, ev *
 		}
 		return
 	case f&FlagAck == 0:
+		return
+	}
+	if s.fourWHS {
+		// Split handshake: the server's ACK of the client's SYN/ACK
+		// completes it.
+		if dir != ToClient {
+			return
+		}
+		if sg.Seq != sv.next || sg.Ack != c.isn+1 {
+			if sg.Seq != sv.next {
+				t.event(ev, Ev4whsWrongSeq)
+			} else {
+				t.event(ev, Ev4whsInvalidAck)
+			}
+			return
+		}
+		sv.lastAck, sv.ackSeen = sg.Ack, true
+		s.state = StateEstablished
+		t.stateOpen(s, dir, sg, sink, ev)
 		return
 	}
 	if dir == ToClient {

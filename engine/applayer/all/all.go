@@ -2,8 +2,11 @@ package all
 
 import (
 	"vigil/engine/applayer"
+	"vigil/engine/applayer/dcerpc"
 	"vigil/engine/applayer/dns"
 	"vigil/engine/applayer/http"
+	"vigil/engine/applayer/sip"
+	"vigil/engine/applayer/smb"
 	"vigil/engine/applayer/ssh"
 	"vigil/engine/applayer/tls"
 )
@@ -24,6 +27,9 @@ var parsers = []struct {
 	{applayer.ProtoTLS, func(Config) applayer.Parser { return tls.New() }},
 	{applayer.ProtoSSH, func(Config) applayer.Parser { return ssh.New() }},
 	{applayer.ProtoDNS, func(Config) applayer.Parser { return dns.New() }},
+	{applayer.ProtoSIP, func(Config) applayer.Parser { return sip.New() }},
+	{applayer.ProtoSMB, func(Config) applayer.Parser { return smb.New() }},
+	{applayer.ProtoDCERPC, func(Config) applayer.Parser { return dcerpc.New() }},
 }
 
 // Registry returns the detection table with parsers attached.

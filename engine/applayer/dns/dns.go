@@ -15,6 +15,7 @@ type Tx struct {
 	Request, Response *Message
 	id                uint64
 	opcode            [1]byte
+	respNames         [][]byte // dns.response.rrname instances, built once
 }
 
 var _ applayer.Tx = (*Tx)(nil)
@@ -67,8 +68,81 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 			t.opcode[0] = m.Opcode()
 			return t.opcode[:], true
 		}
+	case applayer.DNSQueriesRRName, applayer.DNSAnswersRRName, applayer.DNSAuthoritiesRRName,
+		applayer.DNSAdditionalsRRName, applayer.DNSResponseRRName:
+		return t.rrname(dir, b, i)
 	}
 	return nil, false
+}
+
+// rrname returns instance i of an rrname buffer: names of the message of
+// direction dir only (no fallback to the other message), as Suricata 8
+// inspects each message with its own direction.
+// Docs: rules/dns-keywords.html (dns.queries.rrname, ...).
+func (t *Tx) rrname(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
+	m := t.Request
+	if dir == applayer.ToClient {
+		m = t.Response
+	}
+	if m == nil || i < 0 {
+		return nil, false
+	}
+	var rrs []RR
+	switch b {
+	case applayer.DNSQueriesRRName:
+		if i < len(m.Questions) {
+			return m.Questions[i].Name, true
+		}
+		return nil, false
+	case applayer.DNSAnswersRRName:
+		rrs = m.Answers
+	case applayer.DNSAuthoritiesRRName:
+		rrs = m.Authorities
+	case applayer.DNSAdditionalsRRName:
+		rrs = m.Additionals
+	case applayer.DNSResponseRRName:
+		if dir != applayer.ToClient {
+			return nil, false
+		}
+		if t.respNames == nil {
+			t.respNames = responseNames(m)
+		}
+		if i < len(t.respNames) {
+			return t.respNames[i], true
+		}
+		return nil, false
+	}
+	if i < len(rrs) {
+		return rrs[i].Name, true
+	}
+	return nil, false
+}
+
+// responseNames lists the names dns.response.rrname inspects: question
+// names, the rrname of every record of the three sections, and the names
+// carried in rdata (CNAME, PTR, NS, MX exchange, SOA mname/rname, SRV
+// target).
+func responseNames(m *Message) [][]byte {
+	out := make([][]byte, 0, len(m.Questions)+2*(len(m.Answers)+len(m.Authorities)+len(m.Additionals)))
+	for _, q := range m.Questions {
+		out = append(out, q.Name)
+	}
+	for _, sec := range [3][]RR{m.Answers, m.Authorities, m.Additionals} {
+		for _, rr := range sec {
+			out = append(out, rr.Name)
+			switch {
+			case rr.Type == TypeCNAME || rr.Type == TypePTR || rr.Type == TypeNS || rr.Type == TypeMX:
+				if rr.Data != "" {
+					out = append(out, []byte(rr.Data))
+				}
+			case rr.SOA != nil:
+				out = append(out, []byte(rr.SOA.MName), []byte(rr.SOA.RName))
+			case rr.SRV != nil:
+				out = append(out, []byte(rr.SRV.Name))
+			}
+		}
+	}
+	return out
 }
 
 type stream struct {

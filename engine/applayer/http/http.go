@@ -736,6 +736,17 @@ func (m *Message) parseHead() {
 }
 
 func (m *Message) splitRequestLine() {
+	// A URI may contain spaces ("GET /a b HTTP/1.1"): when the line ends
+	// in a protocol token, the URI is everything between the method and
+	// it, as libhtp parses it.
+	line := bytes.TrimRight(m.Line, " \t")
+	if i := bytes.LastIndexAny(line, " \t"); i > 0 && hasPrefixFold(line[i+1:], "HTTP/") {
+		f := splitSpaces(line[:i], 2)
+		if len(f) == 2 && bytes.IndexAny(f[1], " \t") > 0 {
+			m.Method, m.URI, m.Protocol = f[0], f[1], line[i+1:]
+			return
+		}
+	}
 	f := splitSpaces(m.Line, 3)
 	if len(f) > 0 {
 		m.Method = f[0]
@@ -746,6 +757,10 @@ func (m *Message) splitRequestLine() {
 	if len(f) > 2 {
 		m.Protocol = f[2]
 	}
+}
+
+func hasPrefixFold(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && equalFold(b[:len(prefix)], prefix)
 }
 
 func (m *Message) splitStatusLine() {

@@ -61,7 +61,7 @@ func TestRequestResponseBuffers(t *testing.T) {
 			want := map[applayer.BufferID]string{
 				applayer.HTTPMethod:       "GET",
 				applayer.HTTPURIRaw:       "/a/./b/../c%41%2e%zz//d?x=%41",
-				applayer.HTTPURI:          "/a/cA.%zz/d?x=%41",
+				applayer.HTTPURI:          "/a/cA.%zz/d?x=A", // query decoded too (libhtp)
 				applayer.HTTPProtocol:     "HTTP/1.1",
 				applayer.HTTPRequestLine:  "GET /a/./b/../c%41%2e%zz//d?x=%41 HTTP/1.1",
 				applayer.HTTPHost:         "www.example.com",
@@ -197,6 +197,7 @@ func TestNormalizeURI(t *testing.T) {
 		"/x%":                     "/x%",
 		"/q?a=../b#frag":          "/q?a=../b",
 		"*":                       "*",
+		"/q?a=%20b+c%2b%zz":       "/q?a= b+c+%zz",
 	} {
 		if got := string(NormalizeURI(nil, []byte(in))); got != want {
 			t.Errorf("NormalizeURI(%q) = %q, want %q", in, got, want)

@@ -7,7 +7,8 @@ import "bytes"
 // URI the scheme and authority are dropped; the path is percent-decoded
 // (invalid escapes stay as they are), repeated slashes are compressed and
 // "." and ".." segments are removed (RFC 3986 section 5.2.4); the query is
-// appended raw after "?". The fragment is dropped.
+// appended after "?", percent-decoded but otherwise as sent. The fragment
+// is dropped.
 func NormalizeURI(dst, uri []byte) []byte {
 	path := uri
 	if a := uriAuthority(uri); a != nil {
@@ -33,12 +34,28 @@ func NormalizeURI(dst, uri []byte) []byte {
 		hasQuery = true
 	}
 	start := len(dst)
-	// Percent-decode the path.
-	for i := 0; i < len(path); i++ {
-		c := path[i]
-		if c == '%' && i+2 < len(path) {
-			h, ok1 := unhex(path[i+1])
-			l, ok2 := unhex(path[i+2])
+	dst = appendPercentDecoded(dst, path)
+	dst = append(dst[:start], removeDots(dst[start:])...)
+	if hasQuery {
+		// The query is percent-decoded too ("+" stays), as libhtp's
+		// normalized URI shows it (checked against Suricata 7: "%20" and
+		// "%2b" decode, "+" does not).
+		dst = appendPercentDecoded(append(dst, '?'), query)
+	}
+	if dst == nil {
+		dst = []byte{}
+	}
+	return dst
+}
+
+// appendPercentDecoded appends src to dst with valid %XX escapes decoded
+// (invalid ones stay as they are).
+func appendPercentDecoded(dst, src []byte) []byte {
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if c == '%' && i+2 < len(src) {
+			h, ok1 := unhex(src[i+1])
+			l, ok2 := unhex(src[i+2])
 			if ok1 && ok2 {
 				dst = append(dst, h<<4|l)
 				i += 2
@@ -46,13 +63,6 @@ func NormalizeURI(dst, uri []byte) []byte {
 			}
 		}
 		dst = append(dst, c)
-	}
-	dst = append(dst[:start], removeDots(dst[start:])...)
-	if hasQuery {
-		dst = append(append(dst, '?'), query...)
-	}
-	if dst == nil {
-		dst = []byte{}
 	}
 	return dst
 }

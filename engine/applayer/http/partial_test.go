@@ -73,3 +73,45 @@ func TestConnectionBothDirections(t *testing.T) {
 		t.Errorf("to client: %q", got)
 	}
 }
+
+// TestURIWithSpaces: the URI runs from the method to the protocol token,
+// spaces included.
+func TestURIWithSpaces(t *testing.T) {
+	p := New(Config{})
+	feed(p, up, "GET /?arg=Zm 9v Ym Fy HTTP/1.1\r\nHost: h\r\n\r\n", 0)
+	tx := p.Tx(0)
+	if got := string(tx.Buffer(up, applayer.HTTPURIRaw)); got != "/?arg=Zm 9v Ym Fy" {
+		t.Errorf("uri = %q", got)
+	}
+	if got := string(tx.Buffer(up, applayer.HTTPProtocol)); got != "HTTP/1.1" {
+		t.Errorf("protocol = %q", got)
+	}
+	p = New(Config{})
+	feed(p, up, "GET /plain HTTP/1.0\r\n\r\n", 0)
+	if got := string(p.Tx(0).Buffer(up, applayer.HTTPURIRaw)); got != "/plain" {
+		t.Errorf("plain uri = %q", got)
+	}
+}
+
+// TestHeaderLines: http.request_header / http.response_header have one
+// instance per header, "Name: value".
+func TestHeaderLines(t *testing.T) {
+	p := New(Config{})
+	feed(p, up, "GET / HTTP/1.1\r\nHost: h\r\nKey: abc\r\n\r\n", 0)
+	feed(p, down, "HTTP/1.1 200 OK\r\nDate: today\r\nContent-Length: 0\r\n\r\n", 0)
+	tx := p.Tx(0)
+	var got []string
+	for i := 0; ; i++ {
+		b, ok := tx.BufferAt(up, applayer.HTTPRequestHeader, i)
+		if !ok {
+			break
+		}
+		got = append(got, string(b))
+	}
+	if len(got) != 2 || got[0] != "Host: h" || got[1] != "Key: abc" {
+		t.Errorf("request headers = %q", got)
+	}
+	if b, ok := tx.BufferAt(down, applayer.HTTPResponseHeader, 0); !ok || string(b) != "Date: today" {
+		t.Errorf("first response header = %q, %v", b, ok)
+	}
+}

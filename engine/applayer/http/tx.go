@@ -24,6 +24,8 @@ type Tx struct {
 	decodedOK              bool
 	decodedFrom            int                          // len(Resp.Body) when decoded was made
 	multi                  map[applayer.BufferID][]byte // joined repeated headers
+	lines                  [2][][]byte                  // "Name: value" per header: [0] request, [1] response
+	files                  [2]fileInfo                  // file buffers per direction (file.go)
 }
 
 var _ applayer.Tx = (*Tx)(nil)
@@ -34,6 +36,8 @@ func (t *Tx) reset() {
 	t.uriNorm, t.host, t.hostRaw = nil, nil, nil
 	t.hdr, t.names, t.start = [2][]byte{}, [2][]byte{}, [2][]byte{}
 	t.decoded, t.decodedOK, t.multi = nil, false, nil
+	t.lines = [2][][]byte{}
+	t.files = [2]fileInfo{}
 	t.parser = nil
 }
 
@@ -49,6 +53,24 @@ func (t *Tx) Complete(dir applayer.Direction) bool { return t.msg(dir).done }
 
 // BufferAt returns Buffer for i == 0; HTTP/1 buffers are single.
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
+	if b == applayer.HTTPRequestHeader || b == applayer.HTTPResponseHeader {
+		// One instance per header, "Name: value" (Suricata 8
+		// http.request_header / http.response_header).
+		d, m := 0, &t.Req
+		if b == applayer.HTTPResponseHeader {
+			d, m = 1, &t.Resp
+		}
+		if i < 0 || i >= len(m.Headers) {
+			return nil, false
+		}
+		if len(t.lines[d]) != len(m.Headers) {
+			t.lines[d] = t.lines[d][:0]
+			for _, h := range m.Headers {
+				t.lines[d] = append(t.lines[d], append(append(append([]byte(nil), h.Name...), ": "...), h.Value...))
+			}
+		}
+		return t.lines[d][i], true
+	}
 	if i != 0 {
 		return nil, false
 	}
@@ -124,10 +146,10 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 		return resp.Reason
 	case applayer.HTTPProtocol:
 		return m.Protocol
-	case applayer.HTTPHeader, applayer.HTTPResponseHeader:
-		if b == applayer.HTTPResponseHeader {
-			dir, m = applayer.ToClient, resp
-		}
+	case applayer.HTTPRequestHeader, applayer.HTTPResponseHeader:
+		v, _ := t.BufferAt(dir, b, 0)
+		return v
+	case applayer.HTTPHeader:
 		if !hasHead(m) || len(m.Headers) == 0 {
 			return nil
 		}
@@ -229,6 +251,8 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			return nil
 		}
 		return req.Body
+	case applayer.FileName, applayer.FileMD5, applayer.FileSize:
+		return t.fileBuffer(dir, b)
 	case applayer.HTTPResponseBody:
 		return t.ResponseBody()
 	case applayer.FileData:

@@ -10,6 +10,8 @@ import (
 	"math/big"
 	"testing"
 	"time"
+
+	"vigil/engine/applayer"
 )
 
 // TestDNStringKeepsNUL: a NUL inside a PrintableString is kept (Suricata
@@ -53,5 +55,27 @@ func TestNamesOfTBS(t *testing.T) {
 	}
 	if got := DNString(subject); got != "O=Org, CN=leaf" {
 		t.Errorf("subject = %q", got)
+	}
+}
+
+// TestRandomBuffers: tls.random and its halves come from the hello of the
+// inspected direction.
+func TestRandomBuffers(t *testing.T) {
+	var tx Tx
+	tx.Client.Random = bytes.Repeat([]byte{1}, 32)
+	tx.Client.Random[0] = 9
+	tx.Server.Random = bytes.Repeat([]byte{2}, 32)
+	if v := tx.Buffer(applayer.ToServer, applayer.TLSRandom); !bytes.Equal(v, tx.Client.Random) {
+		t.Errorf("client random = %x", v)
+	}
+	if v := tx.Buffer(applayer.ToClient, applayer.TLSRandomBytes); !bytes.Equal(v, tx.Server.Random[4:]) {
+		t.Errorf("server random bytes = %x", v)
+	}
+	if v := tx.Buffer(applayer.ToServer, applayer.TLSRandomTime); !bytes.Equal(v, []byte{9, 1, 1, 1}) {
+		t.Errorf("client random time = %x", v)
+	}
+	var empty Tx
+	if v := empty.Buffer(applayer.ToServer, applayer.TLSRandom); v != nil {
+		t.Errorf("no hello: %x", v)
 	}
 }

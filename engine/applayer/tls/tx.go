@@ -129,6 +129,23 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 			}
 			v = t.ver
 		}
+	case applayer.TLSRandom, applayer.TLSRandomTime, applayer.TLSRandomBytes:
+		// The random of the hello sent in this direction (Suricata 8
+		// tls.random, tls.random_time, tls.random_bytes).
+		r := t.Server.Random
+		if dir == applayer.ToServer {
+			r = t.Client.Random
+		}
+		if len(r) == 32 {
+			switch b {
+			case applayer.TLSRandom:
+				v = r
+			case applayer.TLSRandomTime:
+				v = r[:4]
+			default:
+				v = r[4:]
+			}
+		}
 	case applayer.TLSCertSubject:
 		if leaf != nil {
 			v = nonEmpty(leaf.Subject, &t.subj)

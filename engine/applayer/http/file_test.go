@@ -1,0 +1,114 @@
+package http
+
+import (
+	"crypto/md5"
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"testing"
+
+	"vigil/engine/applayer"
+)
+
+func fileBuf(tx *Tx, d applayer.Direction, b applayer.BufferID) string {
+	v, ok := tx.BufferAt(d, b, 0)
+	if !ok {
+		return "<none>"
+	}
+	return string(v)
+}
+
+func sizeBE(n int) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(n))
+	return string(b[:])
+}
+
+func md5s(s string) string { h := md5.Sum([]byte(s)); return string(h[:]) }
+
+func TestFileBuffers(t *testing.T) {
+	p := New(Config{ResponseBodyLimit: 64})
+	feed(p, up, "GET /dir/R.PDF?x=1 HTTP/1.1\r\n\r\n"+
+		"GET /attach HTTP/1.1\r\n\r\n"+
+		"GET /big HTTP/1.1\r\n\r\n"+
+		"GET /empty HTTP/1.1\r\n\r\n"+
+		"PUT /up/f.txt HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"+
+		"POST /form HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 3\r\n\r\nxyz", 0)
+	big := strings.Repeat("b", 100)
+	gzBody := gz("hello file")
+	feed(p, down, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"+
+		fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"doc.zip\"\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s", len(gzBody), gzBody)+
+		fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(big), big)+
+		"HTTP/1.1 500 BAD\r\nContent-Length: 0\r\n\r\n"+
+		"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"+
+		"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 7)
+	if p.TxCount() != 6 {
+		t.Fatalf("%d txs", p.TxCount())
+	}
+	for _, c := range []struct {
+		tx   int
+		d    applayer.Direction
+		b    applayer.BufferID
+		want string
+	}{
+		{0, down, applayer.FileName, "/dir/R.PDF"},
+		{0, down, applayer.FileMD5, md5s("hello")},
+		{0, down, applayer.FileSize, sizeBE(5)},
+		{0, up, applayer.FileName, "<none>"}, // GET: no request file
+		{1, down, applayer.FileName, "doc.zip"},
+		{1, down, applayer.FileMD5, md5s("hello file")}, // decompressed content
+		{1, down, applayer.FileSize, sizeBE(10)},
+		{2, down, applayer.FileName, "/big"},
+		{2, down, applayer.FileMD5, "<none>"}, // truncated by the body limit
+		{2, down, applayer.FileSize, sizeBE(100)},
+		{3, down, applayer.FileName, "<none>"}, // no body, no file
+		{3, down, applayer.FileSize, "<none>"},
+		{4, up, applayer.FileName, "/up/f.txt"},
+		{4, up, applayer.FileMD5, md5s("abc")},
+		{5, up, applayer.FileName, "<none>"}, // multipart not split into files
+	} {
+		if got := fileBuf(p.Tx(c.tx), c.d, c.b); got != c.want {
+			t.Errorf("tx %d %v %v = %q; want %q", c.tx, c.d, c.b, got, c.want)
+		}
+	}
+}
+
+func TestFileBufferIncomplete(t *testing.T) {
+	p := New(Config{})
+	feed(p, up, "GET /f.bin HTTP/1.1\r\n\r\n", 0)
+	feed(p, down, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 0)
+	tx := p.Tx(0)
+	if got := fileBuf(tx, down, applayer.FileName); got != "/f.bin" {
+		t.Errorf("name of an open file = %q", got)
+	}
+	if got := fileBuf(tx, down, applayer.FileMD5); got != "<none>" {
+		t.Errorf("md5 of an open file = %q", got)
+	}
+	if got := fileBuf(tx, down, applayer.FileSize); got != "<none>" {
+		t.Errorf("size of an open file = %q", got)
+	}
+	feed(p, down, "defghij", 0)
+	if got := fileBuf(tx, down, applayer.FileSize); got != sizeBE(10) {
+		t.Errorf("size after completion = %q", got)
+	}
+	if n := testing.AllocsPerRun(50, func() {
+		tx.BufferAt(down, applayer.FileName, 0)
+		tx.BufferAt(down, applayer.FileMD5, 0)
+		tx.BufferAt(down, applayer.FileSize, 0)
+	}); n != 0 {
+		t.Errorf("file buffers allocate %v times", n)
+	}
+}
+
+func TestDispositionName(t *testing.T) {
+	for in, want := range map[string]string{
+		`attachment; filename="a b.pdf"`: "a b.pdf",
+		`attachment;filename=x.exe`:      "x.exe",
+		`inline; FILENAME="Y"; size=3`:   "Y",
+		`inline`:                         "",
+	} {
+		if got := string(dispositionName([]byte(in))); got != want {
+			t.Errorf("dispositionName(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

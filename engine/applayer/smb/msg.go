@@ -1,0 +1,223 @@
+package smb
+
+import "vigil/engine/applayer"
+
+// SMB2 commands (MS-SMB2 2.2.1).
+const (
+	smb2TreeConnect = 3
+	smb2Create      = 5
+	smb2Read        = 8
+	smb2Write       = 9
+	smb2Ioctl       = 11
+
+	smb2HeaderLen       = 64
+	fsctlPipeTransceive = 0x0011c017
+)
+
+// smb2 handles one SMB2 message, or a compound chain of them.
+func (p *Parser) smb2(dir applayer.Direction, r []byte) {
+	for n := 0; n < 64 && len(r) >= smb2HeaderLen; n++ {
+		next := int(le.Uint32(r[20:]))
+		msg := r
+		if next > 0 && next < len(r) {
+			msg = r[:next]
+		}
+		p.smb2One(dir, msg)
+		if next < smb2HeaderLen || next >= len(r) {
+			return
+		}
+		r = r[next:]
+	}
+}
+
+func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
+	if len(m) < smb2HeaderLen || m[0] != 0xfe {
+		return
+	}
+	cmd := le.Uint16(m[12:])
+	resp := le.Uint32(m[16:])&1 != 0
+	status := le.Uint32(m[8:])
+	key := le.Uint64(m[24:])
+	body := m[smb2HeaderLen:]
+	if resp != (dir == applayer.ToClient) {
+		return
+	}
+	switch cmd {
+	case smb2TreeConnect:
+		if !resp {
+			if len(body) < 8 {
+				return
+			}
+			path := slice(m, int(le.Uint16(body[4:])), int(le.Uint16(body[6:])))
+			t := p.newTx(kindTree, key)
+			t.Share = utf16Name(path)
+			return
+		}
+		if t := p.find(kindTree, key); t != nil {
+			t.respDone = true
+			if status == 0 && len(body) >= 3 {
+				t.IsPipe = body[2] == 2
+			}
+		}
+	case smb2Create:
+		if !resp {
+			if len(body) < 48 {
+				return
+			}
+			name := slice(m, int(le.Uint16(body[44:])), int(le.Uint16(body[46:])))
+			t := p.newTx(kindCreate, key)
+			t.Name = utf16Name(name)
+			return
+		}
+		if t := p.find(kindCreate, key); t != nil {
+			t.respDone = true
+		}
+	case smb2Write:
+		if !resp && len(body) >= 8 {
+			p.feedDCE(dir, slice(m, int(le.Uint16(body[2:])), int(le.Uint32(body[4:]))))
+		}
+	case smb2Read:
+		if resp && len(body) >= 8 {
+			p.feedDCE(dir, slice(m, int(body[2]), int(le.Uint32(body[4:]))))
+		}
+	case smb2Ioctl:
+		if len(body) < 40 || le.Uint32(body[4:]) != fsctlPipeTransceive {
+			return
+		}
+		if !resp {
+			p.feedDCE(dir, slice(m, int(le.Uint32(body[24:])), int(le.Uint32(body[28:]))))
+		} else {
+			p.feedDCE(dir, slice(m, int(le.Uint32(body[32:])), int(le.Uint32(body[36:]))))
+		}
+	}
+}
+
+// SMB1 commands (MS-CIFS 2.2.2.1).
+const (
+	smb1Trans       = 0x25
+	smb1ReadAndX    = 0x2e
+	smb1WriteAndX   = 0x2f
+	smb1SessionAndX = 0x73
+	smb1LogoffAndX  = 0x74
+	smb1TreeAndX    = 0x75
+	smb1CreateAndX  = 0xa2
+
+	smb1HeaderLen = 32
+)
+
+func isAndX(c byte) bool {
+	switch c {
+	case smb1ReadAndX, smb1WriteAndX, smb1SessionAndX, smb1LogoffAndX, smb1TreeAndX, smb1CreateAndX:
+		return true
+	}
+	return false
+}
+
+// smb1 handles one SMB1 message and its AndX chain.
+func (p *Parser) smb1(dir applayer.Direction, m []byte) {
+	if len(m) < smb1HeaderLen+1 {
+		return
+	}
+	resp := m[9]&0x80 != 0
+	if resp != (dir == applayer.ToClient) {
+		return
+	}
+	unicode := le.Uint16(m[10:])&0x8000 != 0
+	key := uint64(le.Uint16(m[26:]))<<16 | uint64(le.Uint16(m[30:]))
+	cmd := m[4]
+	off := smb1HeaderLen
+	for n := 0; n < 16; n++ {
+		if off >= len(m) {
+			return
+		}
+		wc := int(m[off])
+		words := slice(m, off+1, 2*wc)
+		if words == nil {
+			return
+		}
+		boff := off + 1 + 2*wc + 2 // start of the bytes
+		var bytes []byte
+		if bc := slice(m, off+1+2*wc, 2); bc != nil {
+			bytes = slice(m, boff, int(le.Uint16(bc)))
+			if bytes == nil {
+				bytes = m[min(boff, len(m)):]
+			}
+		}
+		p.smb1One(dir, m, cmd, key, unicode, words, bytes, boff)
+		if !isAndX(cmd) || len(words) < 4 || words[0] == 0xff {
+			return
+		}
+		next := int(le.Uint16(words[2:]))
+		if next <= off {
+			return
+		}
+		cmd, off = words[0], next
+	}
+}
+
+func (p *Parser) smb1One(dir applayer.Direction, m []byte, cmd byte, key uint64, unicode bool, words, bytes []byte, boff int) {
+	resp := dir == applayer.ToClient
+	switch cmd {
+	case smb1TreeAndX:
+		if !resp {
+			if len(words) < 8 {
+				return
+			}
+			pw := int(le.Uint16(words[6:]))
+			if pw > len(bytes) {
+				return
+			}
+			path := p.smb1String(bytes[pw:], boff+pw, unicode)
+			// Suricata drops the first character of the path.
+			if len(path) > 1 {
+				path = path[1:]
+			}
+			t := p.newTx(kindTree, key)
+			t.Share = path
+			return
+		}
+		if t := p.find(kindTree, key); t != nil {
+			t.respDone = true
+			t.IsPipe = len(bytes) >= 3 && bytes[0] == 'I' && bytes[1] == 'P' && bytes[2] == 'C'
+		}
+	case smb1CreateAndX:
+		if !resp {
+			if len(words) < 7 {
+				return
+			}
+			t := p.newTx(kindCreate, key)
+			t.Name = p.smb1String(bytes, boff, unicode)
+			return
+		}
+		if t := p.find(kindCreate, key); t != nil {
+			t.respDone = true
+		}
+	case smb1WriteAndX:
+		if !resp && len(words) >= 24 {
+			p.feedDCE(dir, slice(m, int(le.Uint16(words[22:])), int(le.Uint16(words[20:]))))
+		}
+	case smb1ReadAndX:
+		if resp && len(words) >= 14 {
+			p.feedDCE(dir, slice(m, int(le.Uint16(words[12:])), int(le.Uint16(words[10:]))))
+		}
+	case smb1Trans:
+		if !resp && len(words) >= 26 {
+			p.feedDCE(dir, slice(m, int(le.Uint16(words[24:])), int(le.Uint16(words[22:]))))
+		} else if resp && len(words) >= 16 {
+			p.feedDCE(dir, slice(m, int(le.Uint16(words[14:])), int(le.Uint16(words[12:]))))
+		}
+	}
+}
+
+// smb1String reads a NUL-terminated string at b, which starts at offset
+// abs of the SMB message: UTF-16LE (aligned to 2 bytes from the header)
+// when unicode is set, else ASCII.
+func (p *Parser) smb1String(b []byte, abs int, unicode bool) []byte {
+	if !unicode {
+		return asciiName(b)
+	}
+	if abs%2 == 1 && len(b) > 0 {
+		b = b[1:]
+	}
+	return utf16Name(b)
+}
