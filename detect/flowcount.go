@@ -77,8 +77,8 @@ func parseUintCmpText(v string) (uintCmp, error) {
 	for _, p := range []struct {
 		s  string
 		op cmpOp
-	}{{"<=", cmpLe}, {">=", cmpGe}, {"!=", cmpNe}, {"<>", 0}, {"<", cmpLt}, {">", cmpGt}, {"=", cmpEq}, {"!", cmpNe}} {
-		if p.op != 0 && strings.HasPrefix(s, p.s) {
+	}{{"<=", cmpLe}, {">=", cmpGe}, {"!=", cmpNe}, {"<", cmpLt}, {">", cmpGt}, {"=", cmpEq}, {"!", cmpNe}} {
+		if strings.HasPrefix(s, p.s) {
 			c.op, rest = p.op, s[len(p.s):]
 			break
 		}

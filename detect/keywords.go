@@ -74,8 +74,8 @@ var keywordTable = []keyword{
 	// Flow.
 	{name: "flow", setup: setupFlow},
 	{name: "flowbits", setup: setupFlowbits},
-	{name: "flow.pkts", setup: flowCountSetup(false)}, // flowcount.go
-	{name: "flow.bytes", setup: flowCountSetup(true)}, // flowcount.go
+	{name: "flow.pkts", setup: flowCountSetup(false)},
+	{name: "flow.bytes", setup: flowCountSetup(true)},
 
 	// Transforms.
 	{name: "to_lowercase", setup: transformSetup(toLower{})},

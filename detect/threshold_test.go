@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/ruleparser"
 	"vigil/rules"
 )
 
@@ -93,5 +94,28 @@ threshold gen_id 1, sig_id 12, type limit, track by_rule, count 1, seconds 60
 	_, err = ParseThresholdConfig("t.config", strings.NewReader("\n  threshold gen_id 1, sig_id 2, type nope, track by_src, count 1, seconds 1\n"))
 	if err == nil || !strings.HasPrefix(err.Error(), "t.config:2:3: ") {
 		t.Errorf("error = %v, want it at t.config:2:3", err)
+	}
+}
+
+// TestThresholdBackoff: backoff alerts on match count, count*multiplier,
+// count*multiplier^2, ... of each flow, with no time window.
+func TestThresholdBackoff(t *testing.T) {
+	s := &Sig{Num: 0, Rule: &rules.Rule{Sid: 1}, threshold: &thresholdSpec{typ: thrBackoff, track: trackFlow, count: 3, mult: 2}}
+	th := NewThresholder(nil)
+	var got []int
+	for i := 1; i <= 30; i++ {
+		if th.Allow(s, AlertContext{FlowID: 7, TsNs: int64(i) * 1e12}) {
+			got = append(got, i)
+		}
+	}
+	if want := []int{3, 6, 12, 24}; len(got) != len(want) || got[0] != 3 || got[1] != 6 || got[2] != 12 || got[3] != 24 {
+		t.Errorf("alerting matches %v; want %v", got, want)
+	}
+	// Another flow counts on its own.
+	if th.Allow(s, AlertContext{FlowID: 8}) || th.Allow(s, AlertContext{FlowID: 8}) || !th.Allow(s, AlertContext{FlowID: 8}) {
+		t.Error("second flow: third match should be the first alert")
+	}
+	if _, err := thresholdFrom(&ruleparser.Threshold{Type: "backoff", Track: "by_src", Count: 1, Multiplier: 2}, false); err == nil {
+		t.Error("backoff by_src accepted")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"vigil/engine/defrag"
 	"vigil/engine/flow"
 	"vigil/engine/stream"
+	"vigil/rules"
 )
 
 // Config is everything the packet path needs. The zero value, after
@@ -28,6 +29,10 @@ type Config struct {
 
 	// Rules is the compiled detection engine; nil runs without rules.
 	Rules *detect.Engine
+	// References maps rule reference types to URL prefixes for EVE
+	// alert.references (the rule set's reference.config); nil logs
+	// "type,value".
+	References *rules.References
 	// Thresholds is the threshold.config, nil for none.
 	Thresholds *detect.ThresholdConfig
 	// RuleProfile counts checks, matches and (sampled) time per rule; the
@@ -53,6 +58,13 @@ type EVEConfig struct {
 	// Metadata logs rule metadata and flowbits in alerts (Suricata's
 	// default).
 	Metadata bool
+	// References logs the rule's references as URLs in alerts
+	// (Suricata's metadata.rule.reference, off by default).
+	References bool
+	// AlertAppLayer and AlertFlow add the transaction's app-layer object
+	// and the flow object to alerts (Suricata's metadata.app-layer and
+	// metadata.flow, on by default).
+	AlertAppLayer, AlertFlow bool
 	// StatsInterval is the packet-time period of stats records (0: only a
 	// final one).
 	StatsInterval time.Duration
@@ -64,5 +76,6 @@ type EVEConfig struct {
 // stats every 8 seconds.
 func DefaultEVE() EVEConfig {
 	return EVEConfig{Alert: true, Flow: true, HTTP: true, DNS: true, TLS: true, SSH: true,
-		Anomaly: true, Stats: true, Metadata: true, StatsInterval: 8 * time.Second, FastLog: true}
+		Anomaly: true, Stats: true, Metadata: true, AlertAppLayer: true, AlertFlow: true,
+		StatsInterval: 8 * time.Second, FastLog: true}
 }

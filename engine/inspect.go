@@ -284,6 +284,9 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 	if w.cfg.EVE.Metadata {
 		r.Alert.Metadata = w.metadataOf(a.Sig)
 	}
+	if w.cfg.EVE.References {
+		r.Alert.References = w.referencesOf(a.Sig)
+	}
 	if e != nil {
 		e.Alerted = true
 		fd := &e.Value
@@ -292,7 +295,7 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 		if dir == flow.ToClient {
 			r.Dir = eve.ToClient
 		}
-		r.LogFlow = true
+		r.LogFlow = w.cfg.EVE.AlertFlow
 		r.Flow.Counts = counts(&e.Flow)
 		r.Flow.Start = time.Unix(0, e.StartNs).UTC()
 		if fd.proto != applayer.ProtoUnknown && fd.proto != applayer.ProtoFailed {
@@ -304,7 +307,9 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 	}
 	if tx != nil {
 		r.HasTxID, r.TxID = true, tx.ID()
-		appObject(r, tx, applayer.Direction(dir))
+		if w.cfg.EVE.AlertAppLayer {
+			appObject(r, tx, applayer.Direction(dir))
+		}
 	}
 	if w.cfg.EVE.Payload {
 		r.Payload = p.Payload

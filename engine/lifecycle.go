@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"time"
 
 	"vigil/detect"
@@ -10,6 +11,7 @@ import (
 	"vigil/engine/packet"
 	"vigil/engine/stream"
 	"vigil/output/eve"
+	"vigil/ruleparser"
 )
 
 // appRegistry builds the app-layer table for the configuration.
@@ -142,5 +144,34 @@ func (w *Worker) metadataOf(s *detect.Sig) []eve.MetaKV {
 		out = append(out, eve.MetaKV{Key: k, Values: vals[i]})
 	}
 	w.meta[s.Num] = out
+	return out
+}
+
+// referencesOf converts a rule's references to the URLs EVE logs, once per
+// rule: the reference.config prefix of the type, then the value.
+func (w *Worker) referencesOf(s *detect.Sig) []string {
+	if r, ok := w.refs[s.Num]; ok {
+		return r
+	}
+	var out []string
+	for _, o := range s.Rule.Options {
+		ref, ok := o.(*ruleparser.Reference)
+		if !ok {
+			continue
+		}
+		if strings.Contains(ref.Value, "://") {
+			// The value names its own scheme: Suricata logs it as it is.
+			out = append(out, ref.Value)
+			continue
+		}
+		if w.cfg.References != nil {
+			if prefix, ok := w.cfg.References.Lookup(ref.Type); ok {
+				out = append(out, prefix+ref.Value)
+				continue
+			}
+		}
+		out = append(out, ref.Type+","+ref.Value)
+	}
+	w.refs[s.Num] = out
 	return out
 }

@@ -95,6 +95,7 @@ type Worker struct {
 	// clock is the latest packet time seen (ns).
 	clock int64
 	meta  map[int][]eve.MetaKV
+	refs  map[int][]string
 
 	// bypass, when set (live capture with an eBPF filter), is asked after
 	// each packet of a flow whether the flow's inspection is finished
@@ -113,7 +114,7 @@ type WorkerStats struct {
 }
 
 func newWorker(id int, cfg *Config, thr *thresholds, out *output.Emitter) (*Worker, error) {
-	w := &Worker{id: id, cfg: cfg, thr: thr, out: out, meta: map[int][]eve.MetaKV{}}
+	w := &Worker{id: id, cfg: cfg, thr: thr, out: out, meta: map[int][]eve.MetaKV{}, refs: map[int][]string{}}
 	w.dec = decode.New(cfg.Decode)
 	w.defrag = defrag.New(cfg.Defrag)
 	fo := cfg.Flow

@@ -154,6 +154,7 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		}
 		defer eng.Close()
 		ec.Rules = eng
+		ec.References = rs.References()
 		fmt.Fprintf(stderr, "rules: %d loaded, %d skipped (%s); parsed in %s, compiled in %s\n",
 			drep.Loaded, rs.Len()-drep.Loaded, skippedText(drep.Skipped),
 			t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond))
@@ -307,6 +308,41 @@ var replaySettings = []setting{
 		n, err := parseSize(v)
 		ec.Flow.Memcap = n
 		return err
+	}},
+	{"outputs.", func(ec *engine.Config, k, v string) error {
+		// Only the eve-log alert options Vigil has; the list indexes of
+		// outputs and types do not matter (there is one EVE log).
+		i := strings.Index(k, ".alert.")
+		if !strings.Contains(k, ".eve-log.types.") || i < 0 {
+			return fmt.Errorf("output setting %q is not supported", k)
+		}
+		b, err := yesNo(v)
+		if err != nil {
+			return err
+		}
+		switch k[i+len(".alert."):] {
+		case "metadata.rule.reference":
+			ec.EVE.References = b
+		case "metadata.rule.metadata":
+			ec.EVE.Metadata = b
+		case "metadata":
+			// metadata: no drops every extra of the alert: rule metadata,
+			// the app-layer object and the flow object.
+			ec.EVE.Metadata, ec.EVE.AlertAppLayer, ec.EVE.AlertFlow = b, b, b
+		case "metadata.app-layer":
+			ec.EVE.AlertAppLayer = b
+		case "metadata.flow":
+			ec.EVE.AlertFlow = b
+		case "payload":
+			ec.EVE.Payload = b
+		case "payload-printable":
+			ec.EVE.PayloadPrintable = b
+		case "packet":
+			ec.EVE.Packet = b
+		default:
+			return fmt.Errorf("alert output option %q is not supported", k[i+len(".alert."):])
+		}
+		return nil
 	}},
 	{"app-layer.protocols.", func(ec *engine.Config, k, v string) error {
 		rest := strings.TrimPrefix(k, "app-layer.protocols.")

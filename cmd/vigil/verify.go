@@ -96,6 +96,11 @@ func runVerifyReplay(t *verify.Test, logDir string, log io.Writer) error {
 		if why := unsupportedTestConfig(cfg); why != "" {
 			return fmt.Errorf("%w: %s", verify.ErrSkip, why)
 		}
+		sets, err := alertOutputSets(cfg)
+		if err != nil {
+			return fmt.Errorf("%w: %v", verify.ErrSkip, err)
+		}
+		args = append(args, sets...)
 	}
 	var stderr bytes.Buffer
 	rc := cmdReplay(args, io.Discard, io.MultiWriter(&stderr, log))
@@ -155,6 +160,58 @@ func unsupportedTestConfig(path string) string {
 	}
 	sort.Strings(other)
 	return "test's suricata.yaml sets " + strings.Join(other, ", ") + " (only outputs are honoured)"
+}
+
+// alertOutputSets turns the eve-log alert options of an outputs-only
+// suricata.yaml into --set arguments for replay.
+func alertOutputSets(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var top struct {
+		Outputs []map[string]struct {
+			Types []any `yaml:"types"`
+		} `yaml:"outputs"`
+	}
+	if err := yaml.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("test's suricata.yaml: %w", err)
+	}
+	var sets []string
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				walk(prefix+"."+k, x[k])
+			}
+		case bool:
+			sets = append(sets, "--set", fmt.Sprintf("%s=%v", prefix, map[bool]string{true: "yes", false: "no"}[x]))
+		case string:
+			sets = append(sets, "--set", prefix+"="+x)
+		}
+	}
+	for i, o := range top.Outputs {
+		eve, ok := o["eve-log"]
+		if !ok {
+			continue
+		}
+		for j, t := range eve.Types {
+			m, ok := t.(map[string]any) // a type is a name or a map of options
+			if !ok {
+				continue
+			}
+			if a, ok := m["alert"]; ok {
+				walk(fmt.Sprintf("outputs.%d.eve-log.types.%d.alert", i, j), a)
+			}
+		}
+	}
+	return sets, nil
 }
 
 func fileExists(p string) bool {

@@ -3,7 +3,7 @@
 // detection.
 //
 // It defines the vocabulary shared by the protocol parsers in its
-// subpackages (http, tls, dns, ssh): the Proto enum with Suricata's app_proto
+// subpackages (http, tls, dns, ssh, sip, smb, dcerpc): the Proto enum with Suricata's app_proto
 // names, the Direction of stream data, the BufferID enum naming every sticky
 // buffer detection can inspect, and the Tx and Parser interfaces. It also
 // implements protocol detection by content (Detector), driven by a table of

@@ -446,6 +446,28 @@ func equal(got, want any) bool {
 	case bool:
 		w, ok := want.(bool)
 		return ok && g == w
+	case []any:
+		w, ok := want.([]any)
+		if !ok || len(w) != len(g) {
+			return false
+		}
+		for i := range g {
+			if !equal(g[i], w[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		w, ok := want.(map[string]any)
+		if !ok || len(w) != len(g) {
+			return false
+		}
+		for k, gv := range g {
+			if !equal(gv, w[k]) {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }
