@@ -111,6 +111,7 @@ func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
 	err := e.build()
 	if err == nil {
 		err = e.compileGroups()
+		mpm.ReleaseCompileMemory()
 	}
 	if err != nil {
 		e.Close()
