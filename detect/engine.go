@@ -261,6 +261,7 @@ func (e *Engine) compileGroups() error {
 			defer wg.Done()
 			for i := range next {
 				jobs[i].db, jobs[i].err = e.mpm.Compile(jobs[i].pats)
+				mpm.ReleaseCompileMemory() // keep the compile peak low
 			}
 		}()
 	}
