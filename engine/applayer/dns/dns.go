@@ -152,7 +152,7 @@ type stream struct {
 
 // Parser parses the DNS messages of one flow (UDP or TCP).
 type Parser struct {
-	txs   []*Tx
+	txs   applayer.TxQueue[*Tx]
 	next  uint64
 	tcp   [2]stream
 	state applayer.State
@@ -169,33 +169,16 @@ func New() *Parser { return &Parser{} }
 func (p *Parser) State() applayer.State { return p.state }
 
 // TxCount returns the number of live transactions.
-func (p *Parser) TxCount() int { return len(p.txs) }
+func (p *Parser) TxCount() int { return p.txs.Len() }
 
 // TxAt returns live transaction i.
-func (p *Parser) TxAt(i int) applayer.Tx { return p.txs[i] }
+func (p *Parser) TxAt(i int) applayer.Tx { return p.txs.At(i) }
 
 // Tx returns live transaction i with its concrete type.
-func (p *Parser) Tx(i int) *Tx { return p.txs[i] }
+func (p *Parser) Tx(i int) *Tx { return p.txs.At(i) }
 
 // Prune drops transactions with ID below `below`.
-func (p *Parser) Prune(below uint64) {
-	n := 0
-	for n < len(p.txs) && p.txs[n].id < below {
-		n++
-	}
-	p.drop(n)
-}
-
-func (p *Parser) drop(n int) {
-	if n == 0 {
-		return
-	}
-	copy(p.txs, p.txs[n:])
-	for i := len(p.txs) - n; i < len(p.txs); i++ {
-		p.txs[i] = nil
-	}
-	p.txs = p.txs[:len(p.txs)-n]
-}
+func (p *Parser) Prune(below uint64) { p.txs.Prune(below) }
 
 // ParseDatagram handles one UDP payload.
 func (p *Parser) ParseDatagram(dir applayer.Direction, data []byte) {
@@ -213,7 +196,7 @@ func (p *Parser) message(dir applayer.Direction, data []byte) {
 		return
 	}
 	// Match the oldest unanswered request with the same id.
-	for _, t := range p.txs {
+	for _, t := range p.txs.All() {
 		if t.Response == nil && t.Request != nil && t.Request.ID == m.ID {
 			t.Response = &m
 			return
@@ -223,12 +206,9 @@ func (p *Parser) message(dir applayer.Direction, data []byte) {
 }
 
 func (p *Parser) add(t *Tx) {
-	if len(p.txs) >= MaxTx {
-		p.drop(1)
-	}
 	t.id = p.next
 	p.next++
-	p.txs = append(p.txs, t)
+	p.txs.Push(t, MaxTx)
 }
 
 // Parse handles the next in-order bytes of a TCP direction: messages with
