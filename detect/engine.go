@@ -300,6 +300,10 @@ type TxState struct {
 	// direction (0 to_server, 1 to_client).
 	scanned [2][NumBufs]uint32
 	seen    [2]bool
+	// finalSeen[d] says the side was already evaluated once it was final:
+	// rules of the other direction stay pending, and must not make every
+	// later packet inspect this side again.
+	finalSeen [2]bool
 }
 
 // Matcher is one worker's matching state over an Engine. It is not safe
@@ -556,10 +560,11 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	}
 	// Nothing new to inspect, unless the side just became final and
 	// candidates still wait (they get their last evaluation now).
-	if !changed && st.seen[d] && !(final && len(st.pending) > 0) {
+	if !changed && st.seen[d] && !(final && !st.finalSeen[d] && len(st.pending) > 0) {
 		return out
 	}
 	st.seen[d] = true
+	st.finalSeen[d] = final // the last evaluation happens once
 	m.cands = append(m.cands, g.always...)
 	m.cands = append(m.cands, st.pending...)
 	m.sortCands()
