@@ -22,7 +22,7 @@ func (t mapTx) Buffer(b Buf, i int) ([]byte, bool) {
 	return []byte(v[i]), true
 }
 
-func compileText(t *testing.T, m mpm.Matcher, text string) (*Engine, *Report) {
+func compileText(t testing.TB, m mpm.Matcher, text string) (*Engine, *Report) {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "test.rules")
