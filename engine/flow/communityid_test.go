@@ -113,7 +113,7 @@ func TestCommunityIDTshark(t *testing.T) {
 			tb := New[int](Options{}, nil)
 			checked, bad := 0, 0
 			for i, p := range pkts {
-				tp, ok := tupleOf(p.pkt)
+				tp, ok := tupleOf(p.Pkt)
 				if !ok || tp.Family == 0 {
 					continue
 				}
@@ -121,7 +121,7 @@ func TestCommunityIDTshark(t *testing.T) {
 				if !ok {
 					continue
 				}
-				e, _, _ := tb.Lookup(&tp, p.ts, len(p.data))
+				e, _, _ := tb.Lookup(&tp, p.Ts, len(p.Data))
 				got := string(CommunityIDOf(nil, 0, &tp))
 				if got != w {
 					bad++

@@ -1,62 +1,16 @@
 package flow
 
 import (
-	"bufio"
-	"bytes"
-	"io"
-	"os"
 	"testing"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
+
+	"vigil/internal/testutil"
 )
 
-// testPkt is one frame of a capture, decoded by gopacket (tests only).
-type testPkt struct {
-	ts   int64
-	data []byte
-	pkt  gopacket.Packet
-}
-
-// readPcap reads a pcap or pcapng file whole.
-func readPcap(t testing.TB, path string) []testPkt {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Skipf("read %s: %v", path, err)
-	}
-	var (
-		next func() ([]byte, gopacket.CaptureInfo, error)
-		lt   layers.LinkType
-	)
-	if len(raw) >= 4 && bytes.Equal(raw[:4], []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
-		r, err := pcapgo.NewNgReader(bufio.NewReader(bytes.NewReader(raw)), pcapgo.DefaultNgReaderOptions)
-		if err != nil {
-			t.Fatalf("pcapng %s: %v", path, err)
-		}
-		next, lt = r.ReadPacketData, r.LinkType()
-	} else {
-		r, err := pcapgo.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			t.Fatalf("pcap %s: %v", path, err)
-		}
-		next, lt = r.ReadPacketData, r.LinkType()
-	}
-	var out []testPkt
-	for {
-		d, ci, err := next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("read %s: %v", path, err)
-		}
-		p := gopacket.NewPacket(d, lt, gopacket.Default)
-		out = append(out, testPkt{ts: ci.Timestamp.UnixNano(), data: d, pkt: p})
-	}
-	return out
-}
+// readPcap reads a capture with gopacket (tests only).
+func readPcap(t testing.TB, path string) []testutil.Frame { return testutil.ReadCapture(t, path) }
 
 // tupleOf fills a Tuple from a decoded packet with exactly one IP layer;
 // ok is false for anything else (tunnels, fragments, non-IP).

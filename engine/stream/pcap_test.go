@@ -5,18 +5,14 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/netip"
-	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
 
 	"vigil/internal/testutil"
 )
@@ -35,37 +31,9 @@ func (p tcpPkt) String() string {
 // or pcapng file.
 func readTCP(t testing.TB, path string) []tcpPkt {
 	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Skipf("read %s: %v", path, err)
-	}
-	var (
-		next func() ([]byte, gopacket.CaptureInfo, error)
-		lt   layers.LinkType
-	)
-	if len(raw) >= 4 && bytes.Equal(raw[:4], []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
-		r, err := pcapgo.NewNgReader(bufio.NewReader(bytes.NewReader(raw)), pcapgo.DefaultNgReaderOptions)
-		if err != nil {
-			t.Fatalf("pcapng %s: %v", path, err)
-		}
-		next, lt = r.ReadPacketData, r.LinkType()
-	} else {
-		r, err := pcapgo.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			t.Fatalf("pcap %s: %v", path, err)
-		}
-		next, lt = r.ReadPacketData, r.LinkType()
-	}
 	var out []tcpPkt
-	for {
-		d, _, err := next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("read %s: %v", path, err)
-		}
-		p := gopacket.NewPacket(d, lt, gopacket.Default)
+	for _, fr := range testutil.ReadCapture(t, path) {
+		p := fr.Pkt
 		var src, dst netip.Addr
 		nip := 0
 		frag := false
