@@ -55,6 +55,9 @@ type EVEConfig struct {
 	Alert, Flow, HTTP, DNS, TLS, SSH, Anomaly, Stats bool
 	// Payload and Packet add the payload and raw packet (base64) to alerts.
 	Payload, PayloadPrintable, Packet bool
+	// PayloadBufferSize caps the logged payload in bytes (Suricata's
+	// payload-buffer-size; 0 means the default, 4 KiB).
+	PayloadBufferSize int
 	// Metadata logs rule metadata and flowbits in alerts (Suricata's
 	// default).
 	Metadata bool
@@ -78,4 +81,14 @@ func DefaultEVE() EVEConfig {
 	return EVEConfig{Alert: true, Flow: true, HTTP: true, DNS: true, TLS: true, SSH: true,
 		Anomaly: true, Stats: true, Metadata: true, AlertAppLayer: true, AlertFlow: true,
 		StatsInterval: 8 * time.Second, FastLog: true}
+}
+
+// DefaultPayloadBufferSize is Suricata's default payload-buffer-size.
+const DefaultPayloadBufferSize = 4 << 10
+
+func (c *EVEConfig) payloadMax() int {
+	if c.PayloadBufferSize > 0 {
+		return c.PayloadBufferSize
+	}
+	return DefaultPayloadBufferSize
 }

@@ -313,6 +313,9 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 	}
 	if w.cfg.EVE.Payload {
 		r.Payload = p.Payload
+		if max := w.cfg.EVE.payloadMax(); len(r.Payload) > max {
+			r.Payload = r.Payload[:max]
+		}
 	}
 	if w.cfg.EVE.Packet {
 		r.Packet, r.LinkType = p.Data, p.LinkType

@@ -316,11 +316,23 @@ var replaySettings = []setting{
 		if !strings.Contains(k, ".eve-log.types.") || i < 0 {
 			return fmt.Errorf("output setting %q is not supported", k)
 		}
+		opt := k[i+len(".alert."):]
+		if opt == "payload-buffer-size" {
+			n, err := parseSize(v)
+			if err != nil {
+				return err
+			}
+			if n <= 0 || n > 1<<30 {
+				return fmt.Errorf("payload-buffer-size %q out of range", v)
+			}
+			ec.EVE.PayloadBufferSize = int(n)
+			return nil
+		}
 		b, err := yesNo(v)
 		if err != nil {
 			return err
 		}
-		switch k[i+len(".alert."):] {
+		switch opt {
 		case "metadata.rule.reference":
 			ec.EVE.References = b
 		case "metadata.rule.metadata":
@@ -340,7 +352,7 @@ var replaySettings = []setting{
 		case "packet":
 			ec.EVE.Packet = b
 		default:
-			return fmt.Errorf("alert output option %q is not supported", k[i+len(".alert."):])
+			return fmt.Errorf("alert output option %q is not supported", opt)
 		}
 		return nil
 	}},
