@@ -81,6 +81,8 @@ var keywordTable = []keyword{
 	{name: "to_lowercase", setup: transformSetup(toLower{})},
 	{name: "to_uppercase", setup: transformSetup(toUpper{})},
 	{name: "dotprefix", setup: transformSetup(dotPrefix{})},
+	{name: "domain", setup: transformSetup(registrableDomain{})},
+	{name: "tld", setup: transformSetup(publicSuffix{})},
 	{name: "strip_whitespace", setup: transformSetup(stripWhitespace{})},
 	{name: "compress_whitespace", setup: transformSetup(compressWhitespace{})},
 	{name: "url_decode", setup: transformSetup(urlDecode{})},

@@ -5,6 +5,9 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // transform rewrites a buffer before inspection (Suricata's transforms).
@@ -193,4 +196,31 @@ func (t *Thread) applyTransforms(ts []transform, b []byte) []byte {
 		b = out
 	}
 	return b
+}
+
+// registrableDomain is Suricata 8's domain transform: the registrable
+// domain (public suffix plus one label, "www.bbc.co.uk" -> "bbc.co.uk")
+// after the Public Suffix List. A name that is itself a public suffix,
+// or is not a domain name, becomes empty and matches nothing.
+type registrableDomain struct{}
+
+func (registrableDomain) apply(dst, src []byte) []byte {
+	d, err := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(strings.TrimSuffix(string(src), ".")))
+	if err != nil {
+		return dst
+	}
+	return append(dst, d...)
+}
+
+// publicSuffix is Suricata 8's tld transform: the public suffix of the
+// name after the Public Suffix List ("www.bbc.co.uk" -> "co.uk").
+type publicSuffix struct{}
+
+func (publicSuffix) apply(dst, src []byte) []byte {
+	name := strings.ToLower(strings.TrimSuffix(string(src), "."))
+	if name == "" || strings.HasPrefix(name, ".") || strings.Contains(name, "..") {
+		return dst
+	}
+	s, _ := publicsuffix.PublicSuffix(name)
+	return append(dst, s...)
 }
