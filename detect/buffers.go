@@ -60,6 +60,7 @@ const (
 	BufTLSRandom
 	BufTLSRandomTime
 	BufTLSRandomBytes
+	BufSSLVersion // ssl_version: the hello version of the direction, 2 bytes (read by the keyword, not a sticky buffer)
 	BufSSHProto
 	BufSSHSoftware
 	BufHASSH
@@ -190,6 +191,7 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufTLSRandom:         {name: "tls.random", proto: "tls", dir: dirAny},
 	BufTLSRandomTime:     {name: "tls.random_time", proto: "tls", dir: dirAny},
 	BufTLSRandomBytes:    {name: "tls.random_bytes", proto: "tls", dir: dirAny},
+	BufSSLVersion:        {name: "ssl_version", proto: "tls", dir: dirAny},
 	BufSSHProto:          {name: "ssh.proto", proto: "ssh", dir: dirAny},
 	BufSSHSoftware:       {name: "ssh.software", proto: "ssh", dir: dirAny},
 	BufHASSH:             {name: "ssh.hassh", proto: "ssh", dir: dirToServer},

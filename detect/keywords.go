@@ -106,6 +106,7 @@ var keywordTable = []keyword{
 	// App-layer integers.
 	{name: "dns.opcode", setup: setupDNSOpcode},
 	{name: "tls.cert_chain_len", setup: setupCertChainLen},
+	{name: "ssl_version", setup: setupSSLVersion},
 	{name: "dce_iface", setup: setupDceIface}, // dcerpc.iface
 	{name: "dce_opnum", setup: setupDceOpnum}, // dcerpc.opnum
 }

@@ -292,6 +292,11 @@ func TestDNSOpcodeCertChainLen(t *testing.T) {
 		{"chain 3", `alert tls any any -> any any (tls.cert_chain_len:3; sid:1;)`, false, mapTx{BufTLSCerts: {"a", "b", "c"}}, true},
 		{"chain not 2", `alert tls any any -> any any (tls.cert_chain_len:!2; sid:1;)`, false, mapTx{BufTLSCerts: {"a", "b"}}, false},
 		{"chain before certificates", `alert tls any any -> any any (tls.cert_chain_len:<4; sid:1;)`, false, mapTx{}, false},
+		{"ssl_version one", `alert tcp any any -> any any (ssl_version:tls1.0; sid:1;)`, true, mapTx{BufSSLVersion: {"\x03\x01"}}, true},
+		{"ssl_version list", `alert tcp any any -> any any (ssl_version:sslv3,tls1.2; sid:1;)`, true, mapTx{BufSSLVersion: {"\x03\x01"}}, false},
+		{"ssl_version negated list", `alert tcp any any -> any any (ssl_version:!tls1.3,tls1.2; sid:1;)`, false, mapTx{BufSSLVersion: {"\x03\x01"}}, true},
+		{"ssl_version negated hit", `alert tcp any any -> any any (ssl_version:!tls1.3,tls1.2; sid:1;)`, false, mapTx{BufSSLVersion: {"\x03\x03"}}, false},
+		{"ssl_version before hello", `alert tcp any any -> any any (ssl_version:!sslv3; sid:1;)`, true, mapTx{}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, rep := compileText(t, mpm.Reference{}, tc.rule)

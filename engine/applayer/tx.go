@@ -66,6 +66,7 @@ const (
 	TLSRandom          // 32-byte random of the ClientHello (to_server) or ServerHello (to_client)
 	TLSRandomTime      // first 4 bytes of that random
 	TLSRandomBytes     // last 28 bytes of that random
+	TLSHelloVersion    // ssl_version: 2-byte version of the hello sent in this direction (see tls.Tx.HelloVersion)
 
 	SSHProto          // protocol version of the banner ("2.0"), direction dependent
 	SSHSoftware       // software version of the banner, direction dependent
@@ -166,6 +167,7 @@ var bufferNames = [NumBuffers]string{
 	TLSRandom:            "tls.random",
 	TLSRandomTime:        "tls.random_time",
 	TLSRandomBytes:       "tls.random_bytes",
+	TLSHelloVersion:      "ssl_version",
 	SSHProto:             "ssh.proto",
 	SSHSoftware:          "ssh.software",
 	HASSH:                "ssh.hassh",

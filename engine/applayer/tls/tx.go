@@ -40,6 +40,7 @@ type Tx struct {
 
 	ja3, ja3Hash, ja3s, ja3sHash, ja4 []byte
 	ver                               []byte
+	helloVer                          [2][2]byte // per direction
 	subj, iss, serial, fp             []byte
 }
 
@@ -53,6 +54,26 @@ func (t *Tx) ID() uint64 { return 0 }
 
 // Complete reports whether the clear-text handshake of dir is over.
 func (t *Tx) Complete(dir applayer.Direction) bool { return t.Encrypted }
+
+// HelloVersion is the version the ssl_version keyword compares in
+// direction dir: the client's hello version, or TLS 1.3 when the client
+// offers it in supported_versions (drafts included); the server's selected
+// version (its supported_versions, else its legacy version). 0 until the
+// hello of that direction was seen.
+func (t *Tx) HelloVersion(dir applayer.Direction) uint16 {
+	if dir == applayer.ToClient {
+		if t.Server.SelectedVersion != 0 {
+			return t.Server.SelectedVersion
+		}
+		return t.Server.Version
+	}
+	for _, v := range t.Client.SupportedVersions {
+		if v == VersionTLS13 || v>>8 == 0x7f {
+			return VersionTLS13
+		}
+	}
+	return t.ClientVersion
+}
 
 // Version returns the negotiated version as Suricata reports it: the
 // ServerHello's supported_versions, else its legacy version, else the
@@ -128,6 +149,11 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 				t.ver = []byte(VersionString(t.Version()))
 			}
 			v = t.ver
+		}
+	case applayer.TLSHelloVersion:
+		if hv := t.HelloVersion(dir); hv != 0 {
+			t.helloVer[dir&1] = [2]byte{byte(hv >> 8), byte(hv)}
+			v = t.helloVer[dir&1][:]
 		}
 	case applayer.TLSRandom, applayer.TLSRandomTime, applayer.TLSRandomBytes:
 		// The random of the hello sent in this direction (Suricata 8
