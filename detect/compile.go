@@ -268,6 +268,7 @@ func (b *sigBuilder) newVar(name string) (int8, error) {
 // finish picks the fast pattern and checks the rule as a whole.
 func (b *sigBuilder) finish() error {
 	s := b.sig
+	s.pdOnly = isPDOnly(s)
 	for i := range s.lists {
 		if s.lists[i].buf == bufBase64 {
 			continue

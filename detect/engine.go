@@ -437,6 +437,9 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out [
 
 // common runs the header, packet, flow and flowbits tests.
 func (m *Matcher) common(s *Sig, p *Packet) bool {
+	if s.pdOnly && !p.ProtoDetectDone {
+		return false
+	}
 	if !s.headerMatch(p) || !s.flow.match(p) {
 		return false
 	}

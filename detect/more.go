@@ -70,21 +70,66 @@ func setupIPProto(b *sigBuilder, o ruleparser.Option) error {
 	return nil
 }
 
-// appProtoTest is app-layer-protocol:[!]name.
+// appProtoMode selects which detection result app-layer-protocol
+// compares. Docs: rules/app-layer.html#app-layer-protocol
+type appProtoMode uint8
+
+const (
+	alpFlow      appProtoMode = iota // no mode: the flow's protocol
+	alpToServer                      // the to_server direction's own result
+	alpToClient                      // the to_client direction's own result
+	alpDirection                     // the result of the packet's direction
+	alpEither                        // either direction's result
+	alpFinal                         // the flow's protocol after any change
+	alpOriginal                      // the flow's protocol before a change
+)
+
+var appProtoModes = map[string]appProtoMode{
+	"to_server": alpToServer, "to_client": alpToClient, "direction": alpDirection,
+	"either": alpEither, "final": alpFinal, "original": alpOriginal,
+}
+
+// appProtoTest is app-layer-protocol:[!]name[,mode].
 type appProtoTest struct {
 	proto   string
 	negated bool
+	mode    appProtoMode
 }
 
 func (t *appProtoTest) match(p *Packet) bool {
-	if t.negated && p.AppProto == "" {
+	switch t.mode {
+	case alpToServer:
+		return t.is(p.AppProtoDir[0])
+	case alpToClient:
+		return t.is(p.AppProtoDir[1])
+	case alpDirection:
+		if p.ToServer {
+			return t.is(p.AppProtoDir[0])
+		}
+		return t.is(p.AppProtoDir[1])
+	case alpEither:
+		if t.negated {
+			return t.is(p.AppProtoDir[0]) && t.is(p.AppProtoDir[1])
+		}
+		return t.is(p.AppProtoDir[0]) || t.is(p.AppProtoDir[1])
+	case alpOriginal:
+		if p.AppProtoOrig != "" {
+			return t.is(p.AppProtoOrig)
+		}
+	}
+	return t.is(p.AppProto)
+}
+
+// is compares one detection result, proto being "" while undecided.
+func (t *appProtoTest) is(proto string) bool {
+	if t.negated && proto == "" {
 		// A negated protocol never matches while detection has not
 		// concluded ("unknown" state). Docs: rules/app-layer.html
 		// #app-layer-protocol (note on negation).
 		return false
 	}
-	ok := p.AppProto == t.proto
-	if t.proto == "http" && p.AppProto == "http1" {
+	ok := proto == t.proto
+	if t.proto == "http" && proto == "http1" {
 		ok = true
 	}
 	return ok != t.negated
@@ -95,15 +140,18 @@ func setupAppLayerProtocol(b *sigBuilder, o ruleparser.Option) error {
 	if !ok || len(a.Args) == 0 {
 		return errBadValue("unexpected value")
 	}
-	if len(a.Args) > 1 && !(len(a.Args) == 2 && strings.TrimSpace(a.Args[1]) == "final") {
-		// The mode selects which detection result counts. "final" is the
-		// protocol the flow is parsed as, which is what AppProto holds;
-		// per-direction results (to_server, to_client, either) and the
-		// protocol before an upgrade (original) are not modelled.
-		return fmt.Errorf("app-layer-protocol mode %q: %w", strings.Join(a.Args[1:], ","), ErrUnsupported)
+	if len(a.Args) > 2 {
+		return errBadValue("app-layer-protocol takes a protocol and at most one mode")
 	}
 	name := a.Args[0]
 	t := &appProtoTest{}
+	if len(a.Args) == 2 {
+		m, ok := appProtoModes[strings.TrimSpace(a.Args[1])]
+		if !ok {
+			return errBadValue(fmt.Sprintf("unknown app-layer-protocol mode %q", a.Args[1]))
+		}
+		t.mode = m
+	}
 	if strings.HasPrefix(name, "!") {
 		t.negated, name = true, name[1:]
 	}
@@ -242,4 +290,31 @@ func setupBase64Data(b *sigBuilder, _ ruleparser.Option) error {
 	b.sig.lists = append(b.sig.lists, list{buf: bufBase64})
 	b.cur = len(b.sig.lists) - 1
 	return nil
+}
+
+// isPDOnly tells whether s is a protocol-detection-only rule (see
+// Sig.pdOnly): it has app-layer-protocol, no app-layer protocol in its
+// header, no buffers, and nothing else but a flow direction and
+// flowbits:set.
+func isPDOnly(s *Sig) bool {
+	if s.appProto != "" || len(s.lists) > 0 || len(s.state) > 0 {
+		return false
+	}
+	f := s.flow
+	if f.established || f.notEst || f.stateless || s.onlyStream || s.packetOnly {
+		return false
+	}
+	for i := range s.post {
+		if s.post[i].op != 's' {
+			return false
+		}
+	}
+	pd := false
+	for _, t := range s.pkt {
+		if _, ok := t.(*appProtoTest); !ok {
+			return false
+		}
+		pd = true
+	}
+	return pd
 }

@@ -42,7 +42,45 @@ func TestAppLayerProtocol(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tcpPacket("x", true)
 			p.AppProto = tc.proto
+			p.ProtoDetectDone = true
 			if got := firesOn(t, "alert tcp any any -> any any ("+tc.opt+" sid:1;)", p); got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestAppLayerProtocolModes: the modes pick a direction's own detection
+// result or the protocol before a change; a rule of app-layer-protocol
+// only is evaluated on the packet that ends detection of its direction.
+func TestAppLayerProtocolModes(t *testing.T) {
+	for _, tc := range []struct {
+		name, opts   string
+		toServer     bool
+		ts, tc, orig string
+		notDone      bool
+		want         bool
+	}{
+		{"to_server", "app-layer-protocol:http1,to_server;", false, "http", "ssh", "", false, true},
+		{"to_client", "app-layer-protocol:ssh,to_client;", true, "http", "ssh", "", false, true},
+		{"to_client other", "app-layer-protocol:http,to_client;", true, "http", "ssh", "", false, false},
+		{"direction", "app-layer-protocol:ssh,direction;", false, "http", "ssh", "", false, true},
+		{"direction wrong side", "app-layer-protocol:ssh,direction;", true, "http", "ssh", "", false, false},
+		{"either", "app-layer-protocol:ssh,either;", true, "http", "ssh", "", false, true},
+		{"negated either", "app-layer-protocol:!ssh,either;", true, "http", "ssh", "", false, false},
+		{"original", "app-layer-protocol:http1,original;", true, "http", "http", "http", false, true},
+		{"original unchanged", "app-layer-protocol:http,original;", true, "http", "http", "", false, true},
+		{"undecided direction", "app-layer-protocol:ssh,to_client;", true, "http", "", "", false, false},
+		{"pd-only needs the detection packet", "flow:to_client; app-layer-protocol:ssh,to_client;", false, "http", "ssh", "", true, false},
+		{"not pd-only with content", "app-layer-protocol:ssh,to_client; content:\"x\";", true, "http", "ssh", "", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tcpPacket("x", tc.toServer)
+			p.AppProto = "http"
+			p.AppProtoDir = [2]string{tc.ts, tc.tc}
+			p.AppProtoOrig = tc.orig
+			p.ProtoDetectDone = !tc.notDone
+			if got := firesOn(t, "alert tcp any any -> any any ("+tc.opts+" sid:1;)", p); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})

@@ -43,6 +43,18 @@ type Packet struct {
 	// AppProto is the flow's detected app-layer protocol name ("http",
 	// "tls", ...; "" while unknown, "failed" when detection gave up).
 	AppProto string
+	// AppProtoDir is the protocol each direction's own bytes were
+	// detected as ([0] to server, [1] to client; "" while undecided), and
+	// AppProtoOrig the flow's protocol before a protocol change (HTTP
+	// upgrade, STARTTLS), "" when it never changed. Used by
+	// app-layer-protocol's modes.
+	AppProtoDir  [2]string
+	AppProtoOrig string
+	// ProtoDetectDone is set on the packet that carries the end of
+	// protocol detection for its direction: the packet during which it
+	// ended, or, when it ended while handling a packet of the other
+	// direction (ACK-driven reassembly), the next packet of this one.
+	ProtoDetectDone bool
 	// HasStream is set for TCP packets of a tracked session;
 	// Stream*Bytes count the bytes each side has sent so far
 	// (stream_size).

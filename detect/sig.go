@@ -59,6 +59,14 @@ type Sig struct {
 
 	// fast is the fast pattern chosen for the prefilter (nil: none).
 	fast *fastPattern
+
+	// pdOnly marks protocol-detection-only rules: app-layer-protocol
+	// plus at most a flow direction and flowbits:set. Like Suricata's
+	// SIG_TYPE_PDONLY they are evaluated only on the packet that carries
+	// the end of protocol detection of its direction
+	// (Packet.ProtoDetectDone), so they alert once per direction rather
+	// than on every packet of the flow.
+	pdOnly bool
 }
 
 // list is an inspection list: payload keywords run in order over one

@@ -116,8 +116,14 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 			dp.StreamClientBytes = uint32(fd.sess.Offset(0))
 			dp.StreamServerBytes = uint32(fd.sess.Offset(1))
 		}
+		if d := dir & 1; fd.pdDone[d] {
+			dp.ProtoDetectDone, fd.pdDone[d] = true, false
+		}
 		if fd.proto != applayer.ProtoUnknown {
 			dp.AppProto = fd.proto.String()
+			for d := applayer.ToServer; d <= applayer.ToClient; d++ {
+				dp.AppProtoDir[d] = dirProtoName(fd, d)
+			}
 		}
 		dp.Flow = &fd.det
 	}
@@ -368,4 +374,18 @@ func (w *Worker) txHeader(r *eve.Record, et eve.EventType, p *packet.Packet, e *
 	r.DestIP, r.DestPort = e.Server()
 	r.SrcIP, r.DestIP = r.SrcIP.Unmap(), r.DestIP.Unmap()
 	r.HasTxID, r.TxID = true, tx.ID()
+}
+
+// dirProtoName is the name of the protocol direction d of a flow was
+// detected as: "" while undecided; a direction whose probes all failed
+// takes the flow's protocol when the other direction decided it.
+func dirProtoName(fd *flowData, d applayer.Direction) string {
+	switch p := fd.alp.DirProto(d); p {
+	case applayer.ProtoUnknown:
+		return ""
+	case applayer.ProtoFailed:
+		return fd.proto.String()
+	default:
+		return p.String()
+	}
 }

@@ -42,6 +42,9 @@ type flowData struct {
 	charged int64
 	// bypassed is set once live capture bypassed the flow (live.go).
 	bypassed bool
+	// pdDone[d] is set when protocol detection of direction d ended and
+	// no packet of direction d was inspected since (ProtoDetectDone).
+	pdDone [2]bool
 }
 
 type txTrack struct {
@@ -306,16 +309,24 @@ func (w *Worker) Gap(dir stream.Dir, n uint32) {
 
 // streamAppLayer detects the protocol of a TCP flow and feeds its parser.
 func (w *Worker) streamAppLayer(fd *flowData, dir applayer.Direction, b []byte) {
+	_, spPort := w.cur.Flow.Client()
+	_, dpPort := w.cur.Flow.Server()
+	if fd.alp.DirPending(dir) {
+		defer noteDetectDone(fd, dir)
+	}
+	if fd.proto != applayer.ProtoUnknown && fd.alp.DirPending(dir) {
+		// The other direction decided the flow; learn this one's own
+		// protocol too (app-layer-protocol to_server/to_client).
+		w.reg.DetectDir(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)
+	}
 	if fd.parser != nil {
 		fd.parser.Parse(dir, b)
 		fd.txPending = [2]bool{true, true}
 		return
 	}
-	if fd.proto == applayer.ProtoFailed {
-		return
+	if fd.proto != applayer.ProtoUnknown {
+		return // failed, or a protocol Vigil detects but does not parse
 	}
-	_, spPort := w.cur.Flow.Client()
-	_, dpPort := w.cur.Flow.Server()
 	before := len(fd.alp.Buffered(dir))
 	proto := w.reg.Detect(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)
 	if proto == applayer.ProtoUnknown || proto == applayer.ProtoFailed {
@@ -349,9 +360,18 @@ func (w *Worker) udpAppLayer(fd *flowData, dir applayer.Direction, p *packet.Pac
 	if len(p.Payload) == 0 || fd.proto == applayer.ProtoFailed {
 		return
 	}
+	_, sp := w.cur.Flow.Client()
+	_, dp := w.cur.Flow.Server()
+	if fd.alp.DirPending(dir) {
+		defer noteDetectDone(fd, dir)
+	}
+	if fd.proto != applayer.ProtoUnknown && fd.alp.DirPending(dir) {
+		w.reg.DetectDir(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
+	}
 	if fd.parser == nil {
-		_, sp := w.cur.Flow.Client()
-		_, dp := w.cur.Flow.Server()
+		if fd.proto != applayer.ProtoUnknown {
+			return
+		}
 		proto := w.reg.Detect(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
 		if proto == applayer.ProtoUnknown || proto == applayer.ProtoFailed {
 			fd.proto = proto
@@ -375,5 +395,13 @@ func (w *Worker) startParser(fd *flowData, proto applayer.Proto) {
 	w.Stats.AppLayer[proto]++
 	if ent, ok := w.reg.Lookup(proto); ok && ent.New != nil {
 		fd.parser = ent.New()
+	}
+}
+
+// noteDetectDone flags the end of protocol detection of direction dir for
+// the next inspection of a packet of that direction.
+func noteDetectDone(fd *flowData, dir applayer.Direction) {
+	if !fd.alp.DirPending(dir) {
+		fd.pdDone[dir&1] = true
 	}
 }

@@ -89,11 +89,25 @@ type Detection struct {
 	excluded [2]uint32 // entries that said no for a direction
 	failed   [2]bool
 	proto    Proto
+	// dir is the protocol each direction's own bytes matched (Suricata's
+	// alproto_ts and alproto_tc); the flow's proto is the first of them.
+	dir [2]Proto
 }
 
 // Proto returns the detected protocol: ProtoUnknown while undecided,
 // ProtoFailed when detection gave up.
 func (d *Detection) Proto() Proto { return d.proto }
+
+// DirProto returns the protocol that direction dir's own bytes matched,
+// ProtoUnknown while that direction is undecided or had no data, and
+// ProtoFailed when its probes all said no.
+func (d *Detection) DirProto(dir Direction) Proto { return d.dir[dir&1] }
+
+// DirPending reports whether direction dir is still being probed after
+// the flow's protocol was decided by the other direction (DetectDir).
+func (d *Detection) DirPending(dir Direction) bool {
+	return d.dir[dir&1] == ProtoUnknown && !d.failed[dir&1]
+}
 
 // Reset clears d for reuse by another flow, keeping its buffers.
 func (d *Detection) Reset() {
@@ -101,6 +115,7 @@ func (d *Detection) Reset() {
 	d.excluded = [2]uint32{}
 	d.failed = [2]bool{}
 	d.proto = ProtoUnknown
+	d.dir = [2]Proto{}
 }
 
 func hasPort(ports []uint16, sp, dp uint16) bool {
@@ -122,6 +137,23 @@ func (r *Registry) Detect(d *Detection, t Transport, dir Direction, data []byte,
 	if d.proto != ProtoUnknown || len(data) == 0 {
 		return d.proto
 	}
+	return r.probe(d, t, dir, data, sp, dp)
+}
+
+// DetectDir goes on probing direction dir after the flow's protocol was
+// decided by the other direction, so that each direction's own result is
+// known (app-layer-protocol's to_server and to_client modes; a mismatch
+// is an anomaly in Suricata). It does not change the flow's protocol and
+// returns the direction's result.
+func (r *Registry) DetectDir(d *Detection, t Transport, dir Direction, data []byte, sp, dp uint16) Proto {
+	if d.proto == ProtoUnknown || d.proto == ProtoFailed || !d.DirPending(dir) || len(data) == 0 {
+		return d.dir[dir&1]
+	}
+	r.probe(d, t, dir, data, sp, dp)
+	return d.dir[dir&1]
+}
+
+func (r *Registry) probe(d *Detection, t Transport, dir Direction, data []byte, sp, dp uint16) Proto {
 	di := dir & 1
 	if d.failed[di] {
 		return d.proto
@@ -167,7 +199,10 @@ func (r *Registry) Detect(d *Detection, t Transport, dir Direction, data []byte,
 			}
 			switch res {
 			case ProbeMatch:
-				d.proto = e.Proto
+				d.dir[di] = e.Proto
+				if d.proto == ProtoUnknown {
+					d.proto = e.Proto
+				}
 				return d.proto
 			case ProbeNoMatch:
 				d.excluded[di] |= 1 << uint(i)
@@ -178,7 +213,8 @@ func (r *Registry) Detect(d *Detection, t Transport, dir Direction, data []byte,
 	}
 	if !pending || (t == TCP && len(probe) >= r.maxBytes) {
 		d.failed[di] = true
-		if d.failed[di^1] || t == UDP {
+		d.dir[di] = ProtoFailed
+		if d.proto == ProtoUnknown && (d.failed[di^1] || t == UDP) {
 			d.proto = ProtoFailed
 		}
 	}
