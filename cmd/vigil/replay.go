@@ -16,6 +16,7 @@ import (
 
 	"vigil/detect"
 	"vigil/engine"
+	"vigil/engine/applayer/http"
 	"vigil/engine/config"
 	"vigil/engine/decode"
 	"vigil/ruleparser"
@@ -359,8 +360,11 @@ var replaySettings = []setting{
 	{"app-layer.protocols.", func(ec *engine.Config, k, v string) error {
 		rest := strings.TrimPrefix(k, "app-layer.protocols.")
 		proto, field, _ := strings.Cut(rest, ".")
+		if proto == "http" && strings.HasPrefix(field, "libhtp.default-config.") {
+			return applyLibhtp(&ec.AppLayer.HTTP, strings.TrimPrefix(field, "libhtp.default-config."), v)
+		}
 		switch proto {
-		case "http", "tls", "dns", "ssh", "sip":
+		case "http", "tls", "dns", "ssh", "sip", "mqtt":
 		default:
 			return fmt.Errorf("app-layer protocol %q is not supported yet", proto)
 		}
@@ -456,4 +460,28 @@ func printRuleProfile(w io.Writer, rs []engine.RuleStat, n int) {
 		}
 		fmt.Fprintf(w, "%4d %12s %5.1f%% %10d %8d  %s\n", i+1, fmt.Sprintf("%d:%d", r.Sig.Rule.Gid, r.Sig.Rule.Sid), pct, r.Checks, r.Matches, msg)
 	}
+}
+
+// applyLibhtp applies the libhtp default-config keys Vigil's HTTP parser
+// has an equivalent for.
+func applyLibhtp(c *http.Config, key, v string) error {
+	n, err := parseSize(v)
+	if err != nil {
+		return err
+	}
+	if n == 0 || n > 1<<30 {
+		// libhtp reads 0 as "no limit"; Vigil always bounds memory.
+		return fmt.Errorf("%s %q out of range (1 to 1gb)", key, v)
+	}
+	switch key {
+	case "request-body-limit":
+		c.RequestBodyLimit = int(n)
+	case "response-body-limit":
+		c.ResponseBodyLimit = int(n)
+	case "response-body-decompress-layer-limit":
+		c.DecompressLayers = int(n)
+	default:
+		return fmt.Errorf("libhtp setting %q is not supported", key)
+	}
+	return nil
 }

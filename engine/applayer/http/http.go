@@ -21,18 +21,26 @@ type Config struct {
 	// MaxTx caps live (unpruned) transactions; older ones are dropped.
 	// Default 512.
 	MaxTx int
+	// DecompressLayers caps how many stacked Content-Encoding layers of
+	// a response are undone (libhtp's
+	// response-body-decompress-layer-limit, 2 by default).
+	DecompressLayers int
 }
 
 // Defaults.
 const (
-	DefaultBodyLimit      = 100 * 1024
-	DefaultMaxHeaderBytes = 64 * 1024
-	DefaultMaxTx          = 512
+	DefaultBodyLimit        = 100 * 1024
+	DefaultMaxHeaderBytes   = 64 * 1024
+	DefaultMaxTx            = 512
+	DefaultDecompressLayers = 2
 )
 
 func (c Config) withDefaults() Config {
 	if c.RequestBodyLimit <= 0 {
 		c.RequestBodyLimit = DefaultBodyLimit
+	}
+	if c.DecompressLayers <= 0 {
+		c.DecompressLayers = DefaultDecompressLayers
 	}
 	if c.ResponseBodyLimit <= 0 {
 		c.ResponseBodyLimit = DefaultBodyLimit
@@ -76,6 +84,9 @@ type Message struct {
 	Truncated bool
 	// Gap is set when data of this message was lost.
 	Gap bool
+	// HTTP09 is set on a response that came without status line and
+	// headers: all of it is body, up to the end of the connection.
+	HTTP09 bool
 
 	done bool
 	head []byte // line + header bytes as received (owned copy)
@@ -405,6 +416,19 @@ func (p *Parser) head(dir applayer.Direction, s *side, data []byte) int {
 		}
 		if n == len(data) {
 			return n
+		}
+		if dir == applayer.ToClient && p.state&applayer.StateGap == 0 && !startLike(dir, data[n:]) {
+			if t := p.txByID(p.resp); t != nil && !t.Resp.done && len(t.Resp.head) == 0 && !t.Resp.HTTP09 && t.Resp.WireLen == 0 {
+				// The first response bytes of a transaction are not a
+				// status line: like libhtp, take the response as
+				// HTTP/0.9, a body without head that lasts until the
+				// connection closes, so a server cannot hide content
+				// from detection by leaving the status line out.
+				s.cur = t
+				t.Resp.HTTP09 = true
+				s.st = stBodyEOF
+				return 0
+			}
 		}
 		if !startLike(dir, data[n:]) {
 			// Not a request/status line (e.g. data after lost segments):

@@ -247,12 +247,54 @@ func TestGapRealignsResponses(t *testing.T) {
 	}
 }
 
-func TestGarbageResponseResyncs(t *testing.T) {
+// TestResponseWithoutStatusLine: like libhtp, a response whose first
+// bytes are not a status line is an HTTP/0.9 response, all body until the
+// connection closes; after lost data the parser resyncs on a status line
+// instead.
+func TestResponseWithoutStatusLine(t *testing.T) {
 	p := New(Config{})
 	feed(p, up, "GET /1 HTTP/1.1\r\n\r\n", 0)
 	feed(p, down, "\x00\x01binary junk\r\nHTTP/1.1 204 No Content\r\n\r\n", 0)
+	p.EOF(down)
+	tx := p.Tx(0)
+	if !tx.Resp.HTTP09 || len(tx.Resp.Status) != 0 {
+		t.Errorf("HTTP09 %v status %q, want a 0.9 response", tx.Resp.HTTP09, tx.Resp.Status)
+	}
+	if got := string(tx.Buffer(down, applayer.FileData)); got != "\x00\x01binary junk\r\nHTTP/1.1 204 No Content\r\n\r\n" {
+		t.Errorf("body %q", got)
+	}
+
+	p = New(Config{})
+	feed(p, up, "GET /1 HTTP/1.1\r\n\r\n", 0)
+	p.Gap(down, 10)
+	feed(p, down, "\x00\x01binary junk\r\nHTTP/1.1 204 No Content\r\n\r\n", 0)
 	if got := string(p.Tx(0).Resp.Status); got != "204" {
-		t.Errorf("status %q after junk, want 204", got)
+		t.Errorf("status %q after gap and junk, want 204", got)
+	}
+}
+
+func TestLayeredContentEncoding(t *testing.T) {
+	one := gz("inner")
+	two := gz(one)
+	three := gz(two)
+	for _, tc := range []struct {
+		name, enc, body string
+		layers          int
+		want            string
+	}{
+		{"two layers", "gzip, gzip", two, 0, "inner"},
+		{"three over default limit", "gzip,gzip,gzip", three, 0, one},
+		{"three with limit 3", "gzip,gzip,gzip", three, 3, "inner"},
+		{"identity ignored", "gzip, identity", gz("x"), 0, "x"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := New(Config{DecompressLayers: tc.layers})
+			feed(p, up, "GET / HTTP/1.1\r\n\r\n", 0)
+			feed(p, down, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: %s\r\nContent-Length: %d\r\n\r\n%s", tc.enc, len(tc.body), tc.body), 0)
+			if got := string(p.Tx(0).Buffer(down, applayer.FileData)); got != tc.want {
+				t.Errorf("body %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
 

@@ -289,22 +289,34 @@ func (t *Tx) ResponseBody() []byte {
 	if t.decodedOK && (t.decodedFrom == len(m.Body) || !m.done && len(m.Body) < 2*t.decodedFrom) {
 		return t.decoded
 	}
-	limit := DefaultBodyLimit
+	limit, layers := DefaultBodyLimit, DefaultDecompressLayers
 	if t.parser != nil {
-		limit = t.parser.cfg.ResponseBodyLimit
+		limit, layers = t.parser.cfg.ResponseBodyLimit, t.parser.cfg.DecompressLayers
 	}
-	var out []byte
-	switch {
-	case bytes.Equal(enc, []byte("gzip")) || bytes.Equal(enc, []byte("x-gzip")):
-		out = decompress(m.Body, limit, func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) })
-	case bytes.Equal(enc, []byte("deflate")):
-		out = decompress(m.Body, limit, func(r io.Reader) (io.Reader, error) { return zlib.NewReader(r) })
-		if out == nil {
-			out = decompress(m.Body, limit, func(r io.Reader) (io.Reader, error) { return flate.NewReader(r), nil })
+	// "Content-Encoding: gzip, deflate" lists the codings in the order
+	// they were applied: undo them last first, at most layers of them.
+	out := m.Body
+	codings := bytes.Split(enc, []byte(","))
+	for i := len(codings) - 1; i >= 0 && layers > 0; i-- {
+		c := bytes.TrimSpace(codings[i])
+		if len(c) == 0 || bytes.Equal(c, []byte("identity")) {
+			continue
 		}
-	}
-	if out == nil {
-		out = m.Body
+		layers--
+		var dec []byte
+		switch {
+		case bytes.Equal(c, []byte("gzip")) || bytes.Equal(c, []byte("x-gzip")):
+			dec = decompress(out, limit, func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) })
+		case bytes.Equal(c, []byte("deflate")):
+			dec = decompress(out, limit, func(r io.Reader) (io.Reader, error) { return zlib.NewReader(r) })
+			if dec == nil {
+				dec = decompress(out, limit, func(r io.Reader) (io.Reader, error) { return flate.NewReader(r), nil })
+			}
+		}
+		if dec == nil {
+			break
+		}
+		out = dec
 	}
 	t.decoded, t.decodedOK, t.decodedFrom = out, true, len(m.Body)
 	return out
