@@ -38,7 +38,7 @@ const (
 	BufHTTPResponseLine
 	BufHTTPRequestHeader
 	BufHTTPResponseHeader
-	BufFileData // file.data on HTTP: the request body to the server, the response body to the client
+	BufFileData // file.data: the content of a file of the transaction (HTTP: the request body to the server, the response body to the client)
 	BufDNSQuery
 	BufDNSOpcode // dns.opcode: the header opcode as one byte (read by the keyword, not a sticky buffer)
 	BufDNSQueriesRRName
@@ -102,6 +102,61 @@ const (
 	BufDCEEndian
 	BufSMBNamedPipe
 	BufSMBShare
+	// FTP (ftp.go): ftp.dynamic_port, ftp.mode, ftp.reply_received and
+	// ftpbounce are read by their keywords, not sticky buffers.
+	BufFTPCommand
+	BufFTPCommandData
+	BufFTPCompletionCode
+	BufFTPReply
+	BufFTPDynamicPort
+	BufFTPMode
+	BufFTPReplyReceived
+	BufFTPBounce
+	// RFB (rfb.go): rfb.sectype and rfb.secresult are read by keywords,
+	// not sticky buffers.
+	BufRFBName
+	BufRFBSecType
+	BufRFBSecResult
+	// SNMP and Kerberos 5 (snmpkrb5.go): the integer buffers are read by
+	// their keywords, not sticky buffers.
+	BufSNMPVersion
+	BufSNMPCommunity
+	BufSNMPPDUType
+	BufSNMPUsm
+	BufKRB5MsgType
+	BufKRB5ErrCode
+	BufKRB5CName
+	BufKRB5SName
+	BufKRB5TicketEtype
+	// MQTT (mqtt.go): the integer buffers hold one byte per instance and
+	// are read by their keywords, not sticky buffers.
+	BufMQTTType
+	BufMQTTFlags
+	BufMQTTQoS
+	BufMQTTReasonCode
+	BufMQTTProtocolVersion
+	BufMQTTConnackSessionPresent
+	BufMQTTConnectFlags
+	BufMQTTConnectClientID
+	BufMQTTConnectUsername
+	BufMQTTConnectPassword
+	BufMQTTConnectWillTopic
+	BufMQTTConnectWillMessage
+	BufMQTTConnectProtocolString
+	BufMQTTPublishTopic
+	BufMQTTPublishMessage
+	BufMQTTSubscribeTopic
+	BufMQTTUnsubscribeTopic
+	// HTTP/2 (http2.go): http2.header_name is a sticky buffer, the others
+	// are read by their keywords. One instance per frame, field or
+	// setting of the inspected direction.
+	BufHTTP2FrameType
+	BufHTTP2ErrorCode
+	BufHTTP2Priority
+	BufHTTP2Window
+	BufHTTP2SizeUpdate
+	BufHTTP2Settings
+	BufHTTP2HeaderName
 	NumBufs
 )
 
@@ -165,7 +220,7 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufHTTPResponseLine:   {name: "http.response_line", proto: "http", dir: dirToClient},
 	BufHTTPRequestHeader:  {name: "http.request_header", proto: "http", dir: dirToServer, multi: true},
 	BufHTTPResponseHeader: {name: "http.response_header", proto: "http", dir: dirToClient, multi: true},
-	BufFileData:           {name: "file.data", proto: "http", dir: dirAny},
+	BufFileData:           {name: "file.data", proto: fileProto, dir: dirAny}, // files.go
 	BufDNSQuery:           {name: "dns.query", proto: "dns", dir: dirToServer, multi: true},
 	// Each message's own sections, in both directions; dns.response.rrname
 	// only in responses. Docs: rules/dns-keywords.html
@@ -221,9 +276,9 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufSIPUserAgent:     {name: "sip.user_agent", proto: "sip", dir: dirAny, multi: true},
 	BufSIPContentType:   {name: "sip.content_type", proto: "sip", dir: dirAny, multi: true},
 	BufSIPContentLength: {name: "sip.content_length", proto: "sip", dir: dirAny, multi: true},
-	BufFileName:         {name: "file.name", proto: "http", dir: dirAny, multi: true},
-	BufFileMD5:          {name: "filemd5", proto: "http", dir: dirAny},
-	BufFileSize:         {name: "filesize", proto: "http", dir: dirAny},
+	BufFileName:         {name: "file.name", proto: fileProto, dir: dirAny, multi: true}, // files.go
+	BufFileMD5:          {name: "filemd5", proto: fileProto, dir: dirAny},
+	BufFileSize:         {name: "filesize", proto: fileProto, dir: dirAny},
 	// Docs: rules/dcerpc-keywords.html, rules/smb-keywords.html. DCERPC
 	// buffers also exist on SMB transactions (DCERPC over named pipes).
 	BufDCEStubData:  {name: "dcerpc.stub_data", proto: "dcerpc", dir: dirAny},
@@ -232,6 +287,63 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufDCEEndian:    {name: "dcerpc.endian", proto: "dcerpc", dir: dirAny},
 	BufSMBNamedPipe: {name: "smb.named_pipe", proto: "smb", dir: dirToServer},
 	BufSMBShare:     {name: "smb.share", proto: "smb", dir: dirToServer},
+	// Docs: rules/ftp-keywords.html. Suricata inspects the command with
+	// the client's side, the replies with the server's, the port and mode
+	// with both.
+	BufFTPCommand:        {name: "ftp.command", proto: "ftp", dir: dirToServer},
+	BufFTPCommandData:    {name: "ftp.command_data", proto: "ftp", dir: dirToServer},
+	BufFTPCompletionCode: {name: "ftp.completion_code", proto: "ftp", dir: dirToClient, multi: true},
+	BufFTPReply:          {name: "ftp.reply", proto: "ftp", dir: dirToClient, multi: true},
+	BufFTPDynamicPort:    {name: "ftp.dynamic_port", proto: "ftp", dir: dirAny},
+	BufFTPMode:           {name: "ftp.mode", proto: "ftp", dir: dirAny},
+	BufFTPReplyReceived:  {name: "ftp.reply_received", proto: "ftp", dir: dirToClient},
+	BufFTPBounce:         {name: "ftpbounce", proto: "ftp", dir: dirToServer},
+	// Docs: rules/rfb-keywords.html. Suricata inspects the security type
+	// with the client's side of the handshake, the rest with the server's.
+	BufRFBName:      {name: "rfb.name", proto: "rfb", dir: dirToClient},
+	BufRFBSecType:   {name: "rfb.sectype", proto: "rfb", dir: dirToServer},
+	BufRFBSecResult: {name: "rfb.secresult", proto: "rfb", dir: dirToClient},
+	// Docs: rules/snmp-keywords.html, rules/kerberos-keywords.html. Each
+	// message is a transaction of its own direction.
+	BufSNMPVersion:     {name: "snmp.version", proto: "snmp", dir: dirAny},
+	BufSNMPCommunity:   {name: "snmp.community", proto: "snmp", dir: dirAny},
+	BufSNMPPDUType:     {name: "snmp.pdu_type", proto: "snmp", dir: dirAny},
+	BufSNMPUsm:         {name: "snmp.usm", proto: "snmp", dir: dirAny},
+	BufKRB5MsgType:     {name: "krb5_msg_type", proto: "krb5", dir: dirAny},
+	BufKRB5ErrCode:     {name: "krb5_err_code", proto: "krb5", dir: dirAny},
+	BufKRB5CName:       {name: "krb5_cname", proto: "krb5", dir: dirAny, multi: true},
+	BufKRB5SName:       {name: "krb5_sname", proto: "krb5", dir: dirAny, multi: true},
+	BufKRB5TicketEtype: {name: "krb5.ticket_encryption", proto: "krb5", dir: dirAny},
+
+	// Docs: rules/mqtt-keywords.html. Directions are those Suricata
+	// registers; an MQTT transaction is only inspected in the direction
+	// of its first message.
+	BufMQTTType:                  {name: "mqtt.type", proto: "mqtt", dir: dirAny, multi: true},
+	BufMQTTFlags:                 {name: "mqtt.flags", proto: "mqtt", dir: dirToServer, multi: true},
+	BufMQTTQoS:                   {name: "mqtt.qos", proto: "mqtt", dir: dirToServer, multi: true},
+	BufMQTTReasonCode:            {name: "mqtt.reason_code", proto: "mqtt", dir: dirAny, multi: true},
+	BufMQTTProtocolVersion:       {name: "mqtt.protocol_version", proto: "mqtt", dir: dirToServer},
+	BufMQTTConnackSessionPresent: {name: "mqtt.connack.session_present", proto: "mqtt", dir: dirToClient, multi: true},
+	BufMQTTConnectFlags:          {name: "mqtt.connect.flags", proto: "mqtt", dir: dirToServer, multi: true},
+	BufMQTTConnectClientID:       {name: "mqtt.connect.clientid", proto: "mqtt", dir: dirToServer},
+	BufMQTTConnectUsername:       {name: "mqtt.connect.username", proto: "mqtt", dir: dirToServer},
+	BufMQTTConnectPassword:       {name: "mqtt.connect.password", proto: "mqtt", dir: dirToServer},
+	BufMQTTConnectWillTopic:      {name: "mqtt.connect.willtopic", proto: "mqtt", dir: dirToServer},
+	BufMQTTConnectWillMessage:    {name: "mqtt.connect.willmessage", proto: "mqtt", dir: dirToServer},
+	BufMQTTConnectProtocolString: {name: "mqtt.connect.protocol_string", proto: "mqtt", dir: dirToServer},
+	BufMQTTPublishTopic:          {name: "mqtt.publish.topic", proto: "mqtt", dir: dirAny},
+	BufMQTTPublishMessage:        {name: "mqtt.publish.message", proto: "mqtt", dir: dirAny},
+	BufMQTTSubscribeTopic:        {name: "mqtt.subscribe.topic", proto: "mqtt", dir: dirToServer, multi: true},
+	BufMQTTUnsubscribeTopic:      {name: "mqtt.unsubscribe.topic", proto: "mqtt", dir: dirToServer, multi: true},
+	// Docs: rules/http2-keywords.html. Suricata inspects them in both
+	// directions, each on that direction's frames.
+	BufHTTP2FrameType:  {name: "http2.frametype", proto: "http2", dir: dirAny, multi: true},
+	BufHTTP2ErrorCode:  {name: "http2.errorcode", proto: "http2", dir: dirAny, multi: true},
+	BufHTTP2Priority:   {name: "http2.priority", proto: "http2", dir: dirAny, multi: true},
+	BufHTTP2Window:     {name: "http2.window", proto: "http2", dir: dirAny, multi: true},
+	BufHTTP2SizeUpdate: {name: "http2.size_update", proto: "http2", dir: dirAny, multi: true},
+	BufHTTP2Settings:   {name: "http2.settings", proto: "http2", dir: dirAny, multi: true},
+	BufHTTP2HeaderName: {name: "http2.header_name", proto: "http2", dir: dirAny, multi: true},
 }
 
 // headerBuf returns header buffer b of p, or nil when p has no such

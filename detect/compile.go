@@ -132,6 +132,9 @@ func (b *sigBuilder) header(r *rules.Rule) error {
 		}
 		s.appProto = ap
 		s.proto.ipProto = transportOf[ap]
+		if p == "http1" {
+			s.appProto = p // HTTP/1 only; "http" is both versions (http2.go)
+		}
 		b.isHTTPProto = ap == "http"
 	}
 	h := r.Header
@@ -160,10 +163,13 @@ func (b *sigBuilder) header(r *rules.Rule) error {
 func (b *sigBuilder) openList(buf Buf) error {
 	spec := bufSpecs[buf]
 	if spec.proto != "" {
-		if b.sig.appProto != "" && b.sig.appProto != spec.proto && !dceOnSMB(spec.proto, b.sig.appProto) {
+		if b.sig.appProto != "" && b.sig.appProto != spec.proto && !dceOnSMB(spec.proto, b.sig.appProto) &&
+			!httpBufOn(spec.proto, b.sig.appProto) && !httpNarrows(spec.proto, b.sig.appProto) &&
+			!fileBufOn(spec.proto, b.sig.appProto) && !fileNarrows(spec.proto, b.sig.appProto) {
 			return fmt.Errorf("buffer %s needs app-layer protocol %s, rule is %s: %w", spec.name, spec.proto, b.sig.appProto, ErrUnsupported)
 		}
-		if !dceOnSMB(spec.proto, b.sig.appProto) {
+		if !dceOnSMB(spec.proto, b.sig.appProto) && !httpBufOn(spec.proto, b.sig.appProto) &&
+			!fileBufOn(spec.proto, b.sig.appProto) {
 			b.sig.appProto = spec.proto
 		}
 		if tp := transportOf[spec.proto]; tp != 0 {
@@ -283,8 +289,12 @@ func (b *sigBuilder) finish() error {
 				// Buffers of both directions: Suricata inspects each side
 				// of the transaction as it completes.
 				s.txDir = dirAny
+				s.txBothDirs = true
 			}
 		}
+	}
+	if s.txBothDirs {
+		s.txDir = dirAny // a later one-sided buffer does not narrow it again
 	}
 	s.txPerDir = false
 	for i := range s.lists {
@@ -343,7 +353,7 @@ func pickFastPattern(s *Sig) *fastPattern {
 				if ci.fpChop {
 					pat = pat[ci.fpOffset:min(len(pat), ci.fpOffset+ci.fpLength)]
 				}
-				best = &fastPattern{buf: l.buf, bytes: pat, nocase: ci.needle.Nocase()}
+				best = &fastPattern{buf: l.buf, bytes: pat, nocase: ci.needle.Nocase(), xforms: l.transforms}
 			}
 		}
 	}

@@ -32,14 +32,22 @@ func dceOnSMB(bufProto, ruleProto string) bool {
 // appProtoMatch reports whether a rule of app-layer protocol sig applies
 // to a flow of protocol flow: the same one, or a dcerpc rule on SMB.
 func appProtoMatch(sig, flow string) bool {
-	return sig == flow || sig == "dcerpc" && flow == "smb"
+	return sig == flow || sig == "dcerpc" && flow == "smb" || httpProtoMatch(sig, flow) ||
+		sig == fileProto && isFileProto(flow) // files.go
 }
 
 // txGroupProtos lists the app-layer protocols whose transactions a tx
 // rule of protocol ap runs on.
 func txGroupProtos(ap string) []string {
-	if ap == "dcerpc" {
+	switch ap {
+	case "dcerpc":
 		return dcerpcGroups
+	case "http":
+		return httpGroups // http2.go
+	case "http1":
+		return http1Groups
+	case fileProto:
+		return fileProtos // files.go
 	}
 	return []string{ap}
 }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,6 +63,60 @@ type group struct {
 type txGroup struct {
 	bufs   [NumBufs]*group
 	always []int32
+	// watch lists, per direction (0 to server), the buffers MatchTx
+	// looks at for changes: the buffers of the group's protocol and every
+	// buffer a rule of the group inspects. Others cannot matter.
+	watch [2][]Buf
+	// xby holds, per buffer, the prefilters over transformed versions of
+	// it (one per transform chain, e.g. dns.query after dotprefix).
+	xby map[Buf][]*xformGroup
+}
+
+// xformGroup is the prefilter of the rules whose fast pattern is in a
+// list of buf with the transform chain xforms.
+type xformGroup struct {
+	buf    Buf
+	xforms []transform
+	key    string
+	pats   []mpm.Pattern // while building
+	g      *group
+}
+
+// xformGroup returns the group of buf under the transform chain xs,
+// adding it if new. Chains are told apart by their printed form
+// (transforms are small values; pcrexform prints its compiled pattern's
+// address, so its rules do not share).
+func (g *txGroup) xformGroup(buf Buf, xs []transform) *xformGroup {
+	var kb strings.Builder
+	for _, x := range xs {
+		fmt.Fprintf(&kb, "%T%+v;", x, x)
+	}
+	key := kb.String()
+	for _, xg := range g.xby[buf] {
+		if xg.key == key {
+			return xg
+		}
+	}
+	if g.xby == nil {
+		g.xby = map[Buf][]*xformGroup{}
+	}
+	xg := &xformGroup{buf: buf, xforms: xs, key: key}
+	g.xby[buf] = append(g.xby[buf], xg)
+	return xg
+}
+
+// addWatch adds b to the watch lists of the directions it exists in.
+func (g *txGroup) addWatch(b Buf) {
+	spec := &bufSpecs[b]
+	if spec.proto == "" {
+		return
+	}
+	for d := 0; d < 2; d++ {
+		if spec.dir == dirToServer && d == 1 || spec.dir == dirToClient && d == 0 || slices.Contains(g.watch[d], b) {
+			continue
+		}
+		g.watch[d] = append(g.watch[d], b)
+	}
 }
 
 // Sigs returns the compiled signatures in load order.
@@ -130,15 +185,11 @@ func (e *Engine) build() error {
 	for _, s := range e.sigs {
 		n := int32(s.Num)
 		fp := s.fast
-		// A fast pattern in a transformed list would need a database per
-		// transform chain; such rules are always candidates instead.
-		if fp != nil {
-			for i := range s.lists {
-				if s.lists[i].buf == fp.buf && len(s.lists[i].transforms) > 0 {
-					fp = nil
-					break
-				}
-			}
+		// A fast pattern in a transformed list needs a database per
+		// transform chain: transaction rules get one (dns.query; dotprefix
+		// is common), other rules are always candidates instead.
+		if fp != nil && len(fp.xforms) > 0 && !s.TxBased() {
+			fp = nil
 		}
 		if s.TxBased() {
 			for _, ap := range txGroupProtos(s.appProto) {
@@ -148,8 +199,18 @@ func (e *Engine) build() error {
 					e.tx[ap] = g
 					txPats[ap] = &[NumBufs][]mpm.Pattern{}
 				}
+				for i := range s.lists {
+					if b := s.lists[i].buf; b != BufPacket && b != bufBase64 {
+						g.addWatch(b)
+					}
+				}
 				if fp == nil || fp.buf == BufPacket {
 					g.always = append(g.always, n)
+					continue
+				}
+				if len(fp.xforms) > 0 {
+					xg := g.xformGroup(fp.buf, fp.xforms)
+					xg.pats = append(xg.pats, mpm.Pattern{ID: uint32(n), Bytes: fp.bytes, Nocase: fp.nocase})
 					continue
 				}
 				txPats[ap][fp.buf] = append(txPats[ap][fp.buf], mpm.Pattern{ID: uint32(n), Bytes: fp.bytes, Nocase: fp.nocase})
@@ -206,6 +267,24 @@ func (e *Engine) build() error {
 		e.pkt[p] = g
 		if !specific {
 			shared = g
+		}
+	}
+	for proto, g := range e.tx {
+		for b := Buf(0); b < NumBufs; b++ {
+			if bufSpecs[b].proto == proto {
+				g.addWatch(b)
+			}
+		}
+	}
+	for proto, g := range e.tx {
+		for _, xgs := range g.xby {
+			for _, xg := range xgs {
+				gr, err := e.newGroup(xg.pats, nil, proto+" "+xg.buf.String()+" transformed")
+				if err != nil {
+					return err
+				}
+				xg.g, xg.pats = gr, nil
+			}
 		}
 	}
 	for proto, pats := range txPats {
@@ -515,13 +594,16 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	if !p.ToServer {
 		d = 1
 	}
+	if final && st.finalSeen[d] {
+		// This side was complete at its last evaluation: its buffers
+		// cannot have changed since, and waiting rules got their last
+		// evaluation then.
+		return out
+	}
 	m.cands = m.cands[:0]
 	changed := false
-	for b := Buf(0); b < NumBufs; b++ {
+	for _, b := range g.watch[d] {
 		spec := &bufSpecs[b]
-		if spec.proto == "" || spec.dir == dirToServer && d == 1 || spec.dir == dirToClient && d == 0 {
-			continue
-		}
 		total := 0
 		for i := 0; ; i++ {
 			buf, ok := tx.Buffer(b, i)
@@ -542,6 +624,9 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 		}
 		st.scanned[d][b] = uint32(total)
 		changed = true
+		for _, xg := range g.xby[b] {
+			m.scanTransformed(xg, tx, spec.multi)
+		}
 		gr := g.bufs[b]
 		if gr == nil || gr.db == nil {
 			continue
@@ -599,7 +684,9 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 			if m.passed {
 				break // a pass rule ends the inspection of this packet
 			}
-		} else if !final {
+		} else if !final || s.txBothDirs && !st.finalSeen[1-d] {
+			// A rule with buffers of both sides waits for the other
+			// side's data even when this side is final.
 			st.pending = append(st.pending, n)
 		}
 	}
@@ -677,6 +764,12 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 		if l.buf == BufDCEStubData {
 			m.th.dceBig = dceBigEndian(tx)
 		}
+		if isFTPStateBuf(l.buf) {
+			if !m.matchFTPList(l, p, tx) {
+				return false
+			}
+			continue
+		}
 		if l.count != nil {
 			n := 0
 			for {
@@ -729,4 +822,28 @@ func (m *Matcher) transformed(l *list, b []byte) []byte {
 		return b
 	}
 	return m.th.applyTransforms(l.transforms, b)
+}
+
+// scanTransformed scans each instance of xg's buffer after xg's
+// transforms and adds the matching rules to the candidates.
+func (m *Matcher) scanTransformed(xg *xformGroup, tx Tx, multi bool) {
+	if xg.g == nil || xg.g.db == nil {
+		return
+	}
+	for i := 0; ; i++ {
+		buf, ok := tx.Buffer(xg.buf, i)
+		if !ok {
+			return
+		}
+		if x := m.th.applyTransforms(xg.xforms, buf); len(x) > 0 {
+			if ids, err := m.sc.Scan(xg.g.db, x); err == nil {
+				for _, id := range ids {
+					m.cands = append(m.cands, int32(id))
+				}
+			}
+		}
+		if !multi {
+			return
+		}
+	}
 }

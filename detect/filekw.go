@@ -16,8 +16,10 @@ import (
 // content; fileext: ".ext", case-insensitive, at the end of the name), so a
 // negated one still needs a file. filemd5 and filesize inspect the
 // filemd5 and filesize buffers, which the app layer fills only once the
-// whole file was seen. Files exist on HTTP only (request and response
-// bodies); see engine/applayer/http/file.go for the limits.
+// whole file was seen. Files exist on the protocols of fileProtos
+// (files.go): HTTP request and response bodies (see
+// engine/applayer/http/file.go for the limits), files read and written
+// over SMB (engine/applayer/smb/file.go), ...
 
 // fileText returns the value of a filename/fileext/filemd5 option:
 // optionally negated with '!', quotes optional.

@@ -109,6 +109,32 @@ var keywordTable = []keyword{
 	{name: "ssl_version", setup: setupSSLVersion},
 	{name: "dce_iface", setup: setupDceIface}, // dcerpc.iface
 	{name: "dce_opnum", setup: setupDceOpnum}, // dcerpc.opnum
+	{name: "ftp.dynamic_port", setup: setupFTPDynamicPort},
+	{name: "ftp.mode", setup: setupFTPMode},
+	{name: "ftp.reply_received", setup: setupFTPReplyReceived},
+	{name: "ftpbounce", setup: setupFTPBounce},
+	{name: "snmp.version", setup: u32BufSetup(BufSNMPVersion)},
+	{name: "snmp.pdu_type", setup: u32BufSetup(BufSNMPPDUType)},
+	{name: "krb5_msg_type", setup: u32BufSetup(BufKRB5MsgType)},
+	{name: "krb5_err_code", setup: u32BufSetup(BufKRB5ErrCode)},
+	{name: "krb5.ticket_encryption", setup: setupKRB5TicketEncryption},
+	{name: "rfb.sectype", setup: setupRFBSecType},
+	{name: "rfb.secresult", setup: setupRFBSecResult},
+	// MQTT (mqtt.go).
+	{name: "mqtt.type", setup: setupMQTTType},
+	{name: "mqtt.flags", setup: setupMQTTFlags},
+	{name: "mqtt.qos", setup: setupMQTTQoS},
+	{name: "mqtt.reason_code", setup: mqttCmpSetup(BufMQTTReasonCode)}, // also mqtt.connack.return_code
+	{name: "mqtt.protocol_version", setup: mqttCmpSetup(BufMQTTProtocolVersion)},
+	{name: "mqtt.connack.session_present", setup: setupMQTTSessionPresent},
+	{name: "mqtt.connect.flags", setup: setupMQTTConnectFlags},
+	// HTTP/2 (http2.go); http2.header_name is a sticky buffer.
+	{name: "http2.frametype", setup: setupHTTP2FrameType},
+	{name: "http2.errorcode", setup: setupHTTP2ErrorCode},
+	{name: "http2.priority", setup: http2CmpSetup(BufHTTP2Priority, 1)},
+	{name: "http2.window", setup: http2CmpSetup(BufHTTP2Window, 4)},
+	{name: "http2.size_update", setup: http2CmpSetup(BufHTTP2SizeUpdate, 8)},
+	{name: "http2.settings", setup: setupHTTP2Settings},
 }
 
 // stickyKeywords adds every buffer name (canonical and legacy) as a sticky

@@ -129,8 +129,11 @@ func (t *appProtoTest) is(proto string) bool {
 		return false
 	}
 	ok := proto == t.proto
-	if t.proto == "http" && proto == "http1" {
-		ok = true
+	switch t.proto {
+	case "http": // either HTTP version (Suricata's AppProtoEquals)
+		ok = ok || proto == "http1" || proto == "http2"
+	case "http1": // flows report HTTP/1 as "http"
+		ok = proto == "http"
 	}
 	return ok != t.negated
 }
@@ -155,7 +158,7 @@ func setupAppLayerProtocol(b *sigBuilder, o ruleparser.Option) error {
 	if strings.HasPrefix(name, "!") {
 		t.negated, name = true, name[1:]
 	}
-	if ap, ok := appProtos[name]; ok {
+	if ap, ok := appProtos[name]; ok && name != "http1" {
 		name = ap
 	}
 	t.proto = name

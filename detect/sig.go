@@ -40,6 +40,10 @@ type Sig struct {
 	// keeps inspection state per direction, so such a rule can alert once
 	// on the request and once on the response of one transaction.
 	txPerDir bool
+	// txBothDirs is set when the rule has buffers of the request side and
+	// of the response side: it stays a candidate until both sides were
+	// final (a side's final inspection alone cannot rule it out).
+	txBothDirs bool
 	// NoAlert: the rule matches (and runs its post actions) but raises no
 	// alert (noalert, flowbits:noalert).
 	NoAlert bool
@@ -98,6 +102,9 @@ type fastPattern struct {
 	buf    Buf
 	bytes  []byte
 	nocase bool
+	// xforms are the transforms of the pattern's list: the prefilter
+	// scans the buffer after them (nil: the buffer as is).
+	xforms []transform
 }
 
 // TxBased reports whether the rule inspects app-layer transaction buffers

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -125,6 +127,9 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 				dp.AppProtoDir[d] = dirProtoName(fd, d)
 			}
 		}
+		if fd.protoOrig != applayer.ProtoUnknown {
+			dp.AppProtoOrig = fd.protoOrig.String()
+		}
 		dp.Flow = &fd.det
 	}
 	// raw is the stream data inspected with this packet. It stays valid
@@ -159,13 +164,22 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 	}
 	adir := applayer.Direction(dir)
 	n := fd.parser.TxCount()
+	k := 0 // fd.txs and the parser's transactions are both in ID order
 	for i := 0; i < n; i++ {
 		tx := fd.parser.TxAt(i)
-		tt := fd.track(tx.ID())
+		var tt *txTrack
+		tt, k = fd.trackFrom(k, tx.ID())
 		if w.matcher != nil {
-			view := txView{tx: tx, dir: adir}
+			w.txv = txView{tx: tx, dir: adir}
 			final := w.pseudo || tx.Complete(adir)
-			w.alerts = w.matcher.MatchTx(dp, &view, int64(tx.ID()), final, &tt.det, w.alerts[:0])
+			if tp := tx.Proto(); tp != fd.proto {
+				// A transaction kept across a protocol change (the
+				// HTTP/1 request of an h2c upgrade) is inspected by its
+				// own protocol's rules.
+				dp.AppProto = tp.String()
+			}
+			w.alerts = w.matcher.MatchTx(dp, &w.txv, int64(tx.ID()), final, &tt.det, w.alerts[:0])
+			dp.AppProto = fd.proto.String()
 			for _, a := range w.alerts {
 				w.logAlert(p, e, dir, a, tx)
 			}
@@ -207,13 +221,23 @@ func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.
 
 // track returns the tracking slot of transaction id, adding it if new.
 func (fd *flowData) track(id uint64) *txTrack {
-	for i := range fd.txs {
-		if fd.txs[i].id == id {
-			return &fd.txs[i]
-		}
+	t, _ := fd.trackFrom(0, id)
+	return t
+}
+
+// trackFrom is track for callers walking transactions in ID order: the
+// search starts at index k of fd.txs (sorted by ID), and the index of the
+// returned slot is returned for the next call. The pointer is valid until
+// the next trackFrom.
+func (fd *flowData) trackFrom(k int, id uint64) (*txTrack, int) {
+	for k < len(fd.txs) && fd.txs[k].id < id {
+		k++
 	}
-	fd.txs = append(fd.txs, txTrack{id: id})
-	return &fd.txs[len(fd.txs)-1]
+	if k < len(fd.txs) && fd.txs[k].id == id {
+		return &fd.txs[k], k
+	}
+	fd.txs = slices.Insert(fd.txs, k, txTrack{id: id})
+	return &fd.txs[k], k
 }
 
 // prune drops logged transactions from the parser and the tracking list.
@@ -234,13 +258,17 @@ func (w *Worker) prune(fd *flowData) {
 		}
 		below++
 	}
-	if below == first {
-		return
+	if below > first {
+		fd.parser.Prune(below)
 	}
-	fd.parser.Prune(below)
-	live := below
+	// Tracks of transactions the parser no longer has go: pruned above,
+	// or dropped by the parser itself (its cap on live transactions).
+	live := uint64(math.MaxUint64)
 	if fd.parser.TxCount() > 0 {
-		live = min(live, fd.parser.TxAt(0).ID())
+		live = fd.parser.TxAt(0).ID()
+	}
+	if fd.txs[0].id >= live {
+		return
 	}
 	k := 0
 	for _, t := range fd.txs {
@@ -307,6 +335,11 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 		if fd.proto != applayer.ProtoUnknown && fd.proto != applayer.ProtoFailed {
 			r.AppProto.Proto = fd.proto.String()
 		}
+		if tx != nil && tx.Proto() != fd.proto {
+			// A transaction from before a protocol change (h2c): Suricata
+			// alerted on it while the flow still had its protocol.
+			r.AppProto.Proto = tx.Proto().String()
+		}
 		if w.cfg.EVE.Metadata {
 			r.Flowbits = fd.det.Bits()
 		}
@@ -331,9 +364,10 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 
 // logTx writes the app-layer record of a completed transaction.
 func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, tx applayer.Tx, dir applayer.Direction) {
-	w.Stats.AppLayerTx[fd.proto]++
+	proto := tx.Proto() // the flow's, or the protocol before a change
+	w.Stats.AppLayerTx[proto]++
 	var on bool
-	switch fd.proto {
+	switch proto {
 	case applayer.ProtoHTTP:
 		on = w.cfg.EVE.HTTP
 	case applayer.ProtoDNS:
@@ -348,7 +382,7 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 	}
 	r := &w.rec
 	var et eve.EventType
-	switch fd.proto {
+	switch proto {
 	case applayer.ProtoHTTP:
 		et = eve.EventHTTP
 	case applayer.ProtoDNS:

@@ -20,6 +20,11 @@ type flowData struct {
 	parser applayer.Parser
 	proto  applayer.Proto
 	det    detect.FlowState
+
+	// protoOrig is the flow's protocol before a protocol change (h2c
+	// upgrade to HTTP/2), ProtoUnknown when it never changed.
+	protoOrig applayer.Proto
+
 	// txs tracks the live transactions of parser: detection state and
 	// whether the EVE record was written.
 	txs []txTrack
@@ -67,6 +72,9 @@ func (t *txTrack) done() bool {
 // stream tracker, app-layer registry, matcher and output emitter. It is not
 // safe for concurrent use; the pipeline gives each goroutine its own.
 type Worker struct {
+	// txv is the transaction view handed to detection, kept here so that
+	// passing it as an interface does not allocate.
+	txv     txView
 	id      int
 	cfg     *Config
 	dec     *decode.Decoder
@@ -263,6 +271,7 @@ func (fd *flowData) reset() {
 	fd.alp.Reset()
 	fd.parser = nil
 	fd.proto = applayer.ProtoUnknown
+	fd.protoOrig = applayer.ProtoUnknown
 	fd.det.Reset()
 	fd.txs = fd.txs[:0]
 	fd.tcpFlags = [2]uint8{}
@@ -290,6 +299,9 @@ func (w *Worker) Data(dir stream.Dir, b []byte) {
 		fd.raw[dir&1] = append(fd.raw[dir&1], raw[:min(len(raw), maxRaw-len(fd.raw[dir&1]))]...)
 	}
 	w.streamAppLayer(fd, applayer.Direction(dir), b)
+	if fd.parser != nil {
+		w.handover(fd)
+	}
 }
 
 // maxRaw bounds the stream bytes a flow buffers per direction between two
@@ -347,6 +359,43 @@ func (w *Worker) streamAppLayer(fd *flowData, dir applayer.Direction, b []byte) 
 	fd.parser.Parse(dir, kept)
 	if used := len(kept) - before; used < len(b) {
 		fd.parser.Parse(dir, b[used:])
+	}
+}
+
+// handover replaces the parser when it handed the flow over to another
+// protocol (applayer.Handover: HTTP/1 upgraded to h2c). The new parser
+// adopts the old one's live transactions, so their detection state and
+// logging carry on, and gets the bytes that followed the switch. Like
+// Suricata's detection rerun after a change, it ends a protocol detection
+// on the packet being handled (app-layer-protocol's final and original
+// modes; with ACK-driven delivery that packet may be of the other
+// direction than the bytes that carried the switch); detection ends still
+// pending from before the change are superseded by it.
+func (w *Worker) handover(fd *flowData) {
+	h, ok := fd.parser.(applayer.Handover)
+	if !ok {
+		return
+	}
+	next, rest, ok := h.Handover()
+	if !ok {
+		return
+	}
+	ent, found := w.reg.Lookup(next)
+	if !found || ent.New == nil {
+		return
+	}
+	np := ent.New()
+	if s, ok := np.(applayer.Successor); ok {
+		s.Adopt(fd.parser)
+	}
+	fd.protoOrig, fd.proto, fd.parser = fd.proto, next, np
+	w.Stats.AppLayer[next]++
+	fd.pdDone = [2]bool{}
+	fd.pdDone[w.curDir&1] = true
+	for d := applayer.ToServer; d <= applayer.ToClient; d++ {
+		if len(rest[d]) > 0 {
+			np.Parse(d, rest[d])
+		}
 	}
 }
 

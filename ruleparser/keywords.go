@@ -229,6 +229,29 @@ func cmpKw(name, doc string, extras ...string) Spec {
 	}}
 }
 
+// cmpOrTextKw is an integer comparison or, when the value is not one, free
+// text (Suricata's integer keywords that also take names or flag lists,
+// such as mqtt.type:CONNACK and mqtt.flags:dup,!retain).
+func cmpOrTextKw(name, doc string) Spec {
+	text := textKw(name, doc, nil)
+	return Spec{Name: name, Doc: doc, Parse: func(c *optCtx) (Option, error) {
+		v, err := c.need()
+		if err != nil {
+			return nil, err
+		}
+		if cmp, err := parseUintCmp(v); err == nil {
+			return &Compare{Head: c.head, Cmp: cmp}, nil
+		}
+		return text.Parse(c)
+	}}
+}
+
+// withAliases adds spellings to a spec.
+func withAliases(s Spec, aliases ...string) Spec {
+	s.Aliases = append(s.Aliases, aliases...)
+	return s
+}
+
 // textKw is free text, quoted or not. check, when set, validates it.
 func textKw(name, doc string, check func(string) error, aliases ...string) Spec {
 	return Spec{Name: name, Aliases: aliases, Doc: doc, Parse: func(c *optCtx) (Option, error) {
@@ -425,7 +448,13 @@ var table = []Spec{
 	{Name: "fragbits", Doc: surDoc + "header-keywords.html#fragbits-ip-fragmentation", Parse: parseFlags("MDR", false)},
 	cmpKw("fragoffset", surDoc+"header-keywords.html#fragoffset"),
 	xformArg("from_base64", surDoc+"transforms.html#from-base64", true),
-	textKw("ftp.reply_received", surDoc+"ftp-keywords.html", wordSet("yes", "no", "on", "off", "true", "false")),
+	sticky("ftp.command", surDoc+"ftp-keywords.html#ftp-command"),
+	sticky("ftp.command_data", surDoc+"ftp-keywords.html#ftp-command-data"),
+	sticky("ftp.completion_code", surDoc+"ftp-keywords.html#ftp-completion-code"),
+	cmpKw("ftp.dynamic_port", surDoc+"ftp-keywords.html#ftp-dynamic-port"),
+	textKw("ftp.mode", surDoc+"ftp-keywords.html#ftp-mode", wordSet("active", "passive")),
+	sticky("ftp.reply", surDoc+"ftp-keywords.html#ftp-reply"),
+	textKw("ftp.reply_received", surDoc+"ftp-keywords.html#ftp-reply-received", wordSet("yes", "no", "on", "off", "true", "false", "1", "0")),
 	flag("ftpbounce", surDoc+"ftp-keywords.html#ftpbounce"),
 	textKw("ftpdata_command", surDoc+"ftp-keywords.html#ftpdata-command", wordSet("retr", "stor")),
 	uintKw("gid", surDoc+"meta.html#gid"),
@@ -460,6 +489,13 @@ var table = []Spec{
 	legacyBuf("http.uri", surDoc+"http-keywords.html#http-uri-and-http-uri-raw", "http_uri"),
 	legacyBuf("http.uri.raw", surDoc+"http-keywords.html#http-uri-and-http-uri-raw", "http_raw_uri"),
 	legacyBuf("http.user_agent", surDoc+"http-keywords.html#http-user-agent", "http_user_agent"),
+	cmpOrTextKw("http2.errorcode", surDoc+"http2-keywords.html#http2-errorcode"),
+	cmpOrTextKw("http2.frametype", surDoc+"http2-keywords.html#http2-frametype"),
+	sticky("http2.header_name", surDoc+"http2-keywords.html#http2-header-name"),
+	cmpKw("http2.priority", surDoc+"http2-keywords.html#http2-priority"),
+	textKw("http2.settings", surDoc+"http2-keywords.html#http2-settings", checkHTTP2Settings),
+	cmpKw("http2.size_update", surDoc+"http2-keywords.html#http2-size-update"),
+	cmpKw("http2.window", surDoc+"http2-keywords.html#http2-window"),
 	only(snort3Only, sticky("http_param", snortDoc+"http_param/")),
 	cmpKw("icmp_id", surDoc+"header-keywords.html#icmp-id"),
 	cmpKw("icmp_seq", surDoc+"header-keywords.html#icmp-seq"),
@@ -489,6 +525,7 @@ var table = []Spec{
 	sticky("ja3s.string", surDoc+"ja3-keywords.html#ja3s-string", "ja3s_string"),
 	sticky("ja4.hash", surDoc+"ja4-keywords.html"),
 	only(snort3Only, sticky("js_data", snortDoc+"js_data/")),
+	textKw("krb5.ticket_encryption", surDoc+"kerberos-keywords.html#krb5-ticket-encryption", nil),
 	sticky("krb5_cname", surDoc+"kerberos-keywords.html#krb5-cname", "krb5.cname"),
 	cmpKw("krb5_err_code", surDoc+"kerberos-keywords.html#krb5-err-code"),
 	cmpKw("krb5_msg_type", surDoc+"kerberos-keywords.html#krb5-msg-type"),
@@ -496,8 +533,23 @@ var table = []Spec{
 	textKw("ldap.request.operation", surDoc+"ldap-keywords.html", nil),
 	textKw("ldap.responses.operation", surDoc+"ldap-keywords.html", nil),
 	{Name: "metadata", Doc: surDoc + "meta.html#metadata", Parse: parseMetadata},
-	cmpKw("mqtt.reason_code", surDoc+"mqtt-keywords.html", "relative"),
-	textKw("mqtt.type", surDoc+"mqtt-keywords.html", nil),
+	textKw("mqtt.connack.session_present", surDoc+"mqtt-keywords.html#mqtt-connack-session-present", wordSet("yes", "true", "no", "false")),
+	sticky("mqtt.connect.clientid", surDoc+"mqtt-keywords.html#mqtt-connect-clientid"),
+	cmpOrTextKw("mqtt.connect.flags", surDoc+"mqtt-keywords.html#mqtt-connect-flags"),
+	sticky("mqtt.connect.password", surDoc+"mqtt-keywords.html#mqtt-connect-password"),
+	sticky("mqtt.connect.protocol_string", surDoc+"mqtt-keywords.html#mqtt-connect-protocol-string"),
+	sticky("mqtt.connect.username", surDoc+"mqtt-keywords.html#mqtt-connect-username"),
+	sticky("mqtt.connect.willmessage", surDoc+"mqtt-keywords.html#mqtt-connect-willmessage"),
+	sticky("mqtt.connect.willtopic", surDoc+"mqtt-keywords.html#mqtt-connect-willtopic"),
+	cmpOrTextKw("mqtt.flags", surDoc+"mqtt-keywords.html#mqtt-flags"),
+	cmpKw("mqtt.protocol_version", surDoc+"mqtt-keywords.html#mqtt-protocol-version"),
+	sticky("mqtt.publish.message", surDoc+"mqtt-keywords.html#mqtt-publish-message"),
+	sticky("mqtt.publish.topic", surDoc+"mqtt-keywords.html#mqtt-publish-topic"),
+	uintKw("mqtt.qos", surDoc+"mqtt-keywords.html#mqtt-qos"),
+	withAliases(cmpKw("mqtt.reason_code", surDoc+"mqtt-keywords.html#mqtt-reason-code"), "mqtt.connack.return_code"),
+	sticky("mqtt.subscribe.topic", surDoc+"mqtt-keywords.html#mqtt-subscribe-topic"),
+	cmpOrTextKw("mqtt.type", surDoc+"mqtt-keywords.html#mqtt-type"),
+	sticky("mqtt.unsubscribe.topic", surDoc+"mqtt-keywords.html#mqtt-unsubscribe-topic"),
 	textKw("msg", surDoc+"meta.html#msg", nil),
 	flag("noalert", surDoc+"flow-keywords.html#noalert"),
 	{Name: "nocase", Doc: surDoc + "payload-keywords.html#nocase", Mod: modNocase},
@@ -541,6 +593,7 @@ var table = []Spec{
 	sticky("smb.share", surDoc+"smb-keywords.html", "smb_share"),
 	sticky("snmp.community", surDoc+"snmp-keywords.html#snmp-community"),
 	cmpKw("snmp.pdu_type", surDoc+"snmp-keywords.html"),
+	sticky("snmp.usm", surDoc+"snmp-keywords.html#snmp-usm"),
 	cmpKw("snmp.version", surDoc+"snmp-keywords.html"),
 	sticky("ssh.proto", surDoc+"ssh-keywords.html#ssh-proto", "ssh_proto"),
 	textKw("ssh.protoversion", surDoc+"ssh-keywords.html", nil),

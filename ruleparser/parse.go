@@ -117,7 +117,10 @@ func ParseFile(name string, src []byte, opt Options) (*File, ErrorList) {
 		m.file = name
 		m.segs = p.segs[:0]
 		if s := strings.TrimRight(line, " \t\r"); !strings.HasSuffix(s, "\\") || i+1 >= len(lines) {
-			// One physical line (the common case): no copy.
+			// One physical line (the common case). The rule gets its own
+			// copy of the line: its AST keeps substrings of it, which
+			// would otherwise keep the whole file (commented-out rules
+			// included) alive as long as the ruleset.
 			m.segs = append(m.segs, seg0{log: 0, line: i + 1, col0: prefix})
 			p.segs = m.segs
 			if commented {
@@ -125,7 +128,7 @@ func ParseFile(name string, src []byte, opt Options) (*File, ErrorList) {
 			} else {
 				f.Stats.Enabled++
 			}
-			r, err := p.parse(s[prefix:], &m, commented)
+			r, err := p.parse(strings.Clone(s[prefix:]), &m, commented)
 			if err != nil {
 				errs = append(errs, err)
 				f.Stats.Errors++

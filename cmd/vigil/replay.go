@@ -79,13 +79,17 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 	}
 	rc := replay(&f, stdout, stderr)
 	if f.memProfile != "" {
-		if pf, err := os.Create(f.memProfile); err == nil {
-			runtime.GC()
-			pprof.WriteHeapProfile(pf)
-			pf.Close()
-		}
+		writeHeapProfile(f.memProfile)
 	}
 	return rc
+}
+
+func writeHeapProfile(path string) {
+	if pf, err := os.Create(path); err == nil {
+		runtime.GC()
+		pprof.WriteHeapProfile(pf)
+		pf.Close()
+	}
 }
 
 func replay(f *replayFlags, stdout, stderr io.Writer) int {
@@ -164,6 +168,11 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if f.loadOnly {
+		if f.memProfile != "" {
+			// With --load-only the profile shows the loaded ruleset.
+			writeHeapProfile(f.memProfile)
+			f.memProfile = ""
+		}
 		return 0
 	}
 
@@ -352,6 +361,9 @@ var replaySettings = []setting{
 			ec.EVE.PayloadPrintable = b
 		case "packet":
 			ec.EVE.Packet = b
+		case "tagged-packets":
+			// Logs the extra packets of the tag keyword, which is
+			// accepted without effect: nothing to log either way.
 		default:
 			return fmt.Errorf("alert output option %q is not supported", opt)
 		}
@@ -364,7 +376,7 @@ var replaySettings = []setting{
 			return applyLibhtp(&ec.AppLayer.HTTP, strings.TrimPrefix(field, "libhtp.default-config."), v)
 		}
 		switch proto {
-		case "http", "tls", "dns", "ssh", "sip", "mqtt":
+		case "http", "http2", "tls", "dns", "ssh", "sip", "mqtt":
 		default:
 			return fmt.Errorf("app-layer protocol %q is not supported yet", proto)
 		}

@@ -101,6 +101,13 @@ func runVerifyReplay(t *verify.Test, logDir string, log io.Writer) error {
 			return fmt.Errorf("%w: %v", verify.ErrSkip, err)
 		}
 		args = append(args, sets...)
+		// Parser settings go to replay, which refuses (and so skips the
+		// test for) those it does not support.
+		al, err := appLayerSets(cfg)
+		if err != nil {
+			return fmt.Errorf("%w: %v", verify.ErrSkip, err)
+		}
+		args = append(args, al...)
 	}
 	var stderr bytes.Buffer
 	rc := cmdReplay(args, io.Discard, io.MultiWriter(&stderr, log))
@@ -138,8 +145,8 @@ func unsupportedRules(path string) string {
 // unsupportedTestConfig says why a test's own suricata.yaml cannot be
 // honoured ("" when it can). A config that only configures outputs is
 // fine: the checks are about alert events, whose core fields Vigil always
-// writes. Anything else (an app-layer parser or port, an included full
-// config) changes the engine and is not emulated.
+// writes. App-layer settings are handed to replay (appLayerSets). Anything
+// else (an included full config) changes the engine and is not emulated.
 func unsupportedTestConfig(path string) string {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -151,7 +158,7 @@ func unsupportedTestConfig(path string) string {
 	}
 	var other []string
 	for k := range top {
-		if k != "outputs" {
+		if k != "outputs" && k != "app-layer" { // app-layer: see appLayerSets
 			other = append(other, k)
 		}
 	}

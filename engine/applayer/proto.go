@@ -17,6 +17,11 @@ const (
 	ProtoSIP
 	ProtoSMB
 	ProtoDCERPC
+	ProtoRFB
+	ProtoMQTT
+	ProtoSNMP
+	ProtoKRB5
+	ProtoHTTP2
 	ProtoFailed
 	numProtos
 )
@@ -32,6 +37,11 @@ var protoNames = [numProtos]string{
 	ProtoSIP:     "sip",
 	ProtoSMB:     "smb",
 	ProtoDCERPC:  "dcerpc",
+	ProtoRFB:     "rfb",
+	ProtoMQTT:    "mqtt",
+	ProtoSNMP:    "snmp",
+	ProtoKRB5:    "krb5",
+	ProtoHTTP2:   "http2",
 	ProtoFailed:  "failed",
 }
 

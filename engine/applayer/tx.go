@@ -110,6 +110,67 @@ const (
 	FileMD5  // 16-byte MD5 digest of the complete file
 	FileSize // 8-byte big-endian size of the complete file
 
+	// FTP (rules/ftp-keywords.html); layouts in package ftp's doc of
+	// Tx.BufferAt. ftp.dynamic_port, ftp.mode, ftp.reply_received and
+	// ftpbounce are read by their keywords, not sticky buffers.
+	FTPCommand        // command name as Suricata's table spells it ("USER")
+	FTPCommandData    // request line after the command name and its space
+	FTPCompletionCode // each reply line's completion code (multi-buffer)
+	FTPReply          // each reply line's text (multi-buffer)
+	FTPDynamicPort    // negotiated data port, 2 bytes big endian
+	FTPMode           // 1 byte: 1 active (PORT/EPRT), 0 passive (PASV/EPSV)
+	FTPReplyReceived  // 2 bytes: final reply seen, any reply line seen
+	FTPBounce         // a PORT command's 4 address bytes
+
+	// RFB (rules/rfb-keywords.html): the handshake's desktop name and two
+	// u32 values as 4 bytes big endian.
+	RFBName      // ServerInit desktop name
+	RFBSecType   // security type in use (server-imposed in 3.3, client-chosen later)
+	RFBSecResult // SecurityResult status
+
+	// MQTT (rules/mqtt-keywords.html); layouts in package mqtt's doc.
+	// The integer buffers hold one byte per instance.
+	MQTTType                  // each message's control packet type (multi-buffer)
+	MQTTFlags                 // each message's retain (0x01) and dup (0x08) flags (multi-buffer)
+	MQTTQoS                   // each message's QoS level (multi-buffer)
+	MQTTReasonCode            // the transaction's reason code, then every SUBACK/UNSUBACK code (multi-buffer)
+	MQTTProtocolVersion       // protocol version of the flow's last CONNECT
+	MQTTConnackSessionPresent // each CONNACK's session present flag, 0 or 1 (multi-buffer)
+	MQTTConnectFlags          // each CONNECT's connect flags byte (multi-buffer)
+	MQTTConnectClientID       // CONNECT client identifier
+	MQTTConnectUsername       // CONNECT user name
+	MQTTConnectPassword       // CONNECT password
+	MQTTConnectWillTopic      // CONNECT will topic
+	MQTTConnectWillMessage    // CONNECT will message
+	MQTTConnectProtocolString // CONNECT protocol name ("MQTT", "MQIsdp")
+	MQTTPublishTopic          // PUBLISH topic
+	MQTTPublishMessage        // PUBLISH application message
+	MQTTSubscribeTopic        // each SUBSCRIBE topic filter (multi-buffer)
+	MQTTUnsubscribeTopic      // each UNSUBSCRIBE topic filter (multi-buffer)
+
+	// SNMP (rules/snmp-keywords.html) and Kerberos 5
+	// (rules/kerberos-keywords.html); layouts in packages snmp and krb5.
+	// The integer buffers hold 4 bytes big endian.
+	SNMPVersion     // flow's SNMP version: 1, 2 (v2c) or 3
+	SNMPCommunity   // v1/v2c community
+	SNMPPDUType     // PDU type, when the PDU is readable
+	SNMPUsm         // v3 USM user name
+	KRB5MsgType     // message type (10 AS-REQ, 11 AS-REP, 12 TGS-REQ, 13 TGS-REP, 30 KRB-ERROR)
+	KRB5ErrCode     // KRB-ERROR error-code (int32)
+	KRB5CName       // each client principal name component (multi-buffer)
+	KRB5SName       // each server principal name component (multi-buffer)
+	KRB5TicketEtype // etype of the ticket of an AS-REP or TGS-REP (int32)
+
+	// HTTP/2 (rules/http2-keywords.html), per direction of a transaction;
+	// layouts in package http2's Tx.BufferAt. All are multi-buffers.
+	HTTP2FrameType  // each frame's type, 1 byte
+	HTTP2ErrorCode  // each RST_STREAM or GOAWAY error code, 4 bytes big endian
+	HTTP2Priority   // each priority weight (PRIORITY, HEADERS), 1 byte
+	HTTP2Window     // each WINDOW_UPDATE size increment, 4 bytes big endian
+	HTTP2SizeUpdate // each HPACK dynamic table size update, 8 bytes big endian
+	HTTP2Settings   // each SETTINGS parameter: 2-byte identifier, 4-byte value
+	HTTP2HeaderName // each header field name (empty for a size update)
+
 	NumBuffers
 )
 
@@ -190,12 +251,58 @@ var bufferNames = [NumBuffers]string{
 	FileName:             "file.name",
 	FileMD5:              "filemd5",
 	FileSize:             "filesize",
+	FTPCommand:           "ftp.command",
+	FTPCommandData:       "ftp.command_data",
+	FTPCompletionCode:    "ftp.completion_code",
+	FTPReply:             "ftp.reply",
+	FTPDynamicPort:       "ftp.dynamic_port",
+	FTPMode:              "ftp.mode",
+	FTPReplyReceived:     "ftp.reply_received",
+	FTPBounce:            "ftpbounce",
 	DCERPCStubData:       "dcerpc.stub_data",
 	DCERPCOpnum:          "dcerpc.opnum",
 	DCERPCIface:          "dcerpc.iface",
 	DCERPCEndian:         "dcerpc.endian",
 	SMBNamedPipe:         "smb.named_pipe",
 	SMBShare:             "smb.share",
+	RFBName:              "rfb.name",
+	RFBSecType:           "rfb.sectype",
+	RFBSecResult:         "rfb.secresult",
+
+	// MQTT.
+	MQTTType:                  "mqtt.type",
+	MQTTFlags:                 "mqtt.flags",
+	MQTTQoS:                   "mqtt.qos",
+	MQTTReasonCode:            "mqtt.reason_code",
+	MQTTProtocolVersion:       "mqtt.protocol_version",
+	MQTTConnackSessionPresent: "mqtt.connack.session_present",
+	MQTTConnectFlags:          "mqtt.connect.flags",
+	MQTTConnectClientID:       "mqtt.connect.clientid",
+	MQTTConnectUsername:       "mqtt.connect.username",
+	MQTTConnectPassword:       "mqtt.connect.password",
+	MQTTConnectWillTopic:      "mqtt.connect.willtopic",
+	MQTTConnectWillMessage:    "mqtt.connect.willmessage",
+	MQTTConnectProtocolString: "mqtt.connect.protocol_string",
+	MQTTPublishTopic:          "mqtt.publish.topic",
+	MQTTPublishMessage:        "mqtt.publish.message",
+	MQTTSubscribeTopic:        "mqtt.subscribe.topic",
+	MQTTUnsubscribeTopic:      "mqtt.unsubscribe.topic",
+	SNMPVersion:               "snmp.version",
+	SNMPCommunity:             "snmp.community",
+	SNMPPDUType:               "snmp.pdu_type",
+	SNMPUsm:                   "snmp.usm",
+	KRB5MsgType:               "krb5_msg_type",
+	KRB5ErrCode:               "krb5_err_code",
+	KRB5CName:                 "krb5_cname",
+	KRB5SName:                 "krb5_sname",
+	KRB5TicketEtype:           "krb5.ticket_encryption",
+	HTTP2FrameType:            "http2.frametype",
+	HTTP2ErrorCode:            "http2.errorcode",
+	HTTP2Priority:             "http2.priority",
+	HTTP2Window:               "http2.window",
+	HTTP2SizeUpdate:           "http2.size_update",
+	HTTP2Settings:             "http2.settings",
+	HTTP2HeaderName:           "http2.header_name",
 }
 
 // String returns the Suricata keyword name of the buffer.

@@ -13,8 +13,9 @@
 // decompressed up to the body limit (so a decompression bomb costs at most
 // the limit), http.host is lowercased without port, http.uri is the path
 // percent-decoded with dot segments removed and repeated slashes compressed,
-// followed by the raw query. Not done: %u decoding, backslash conversion,
-// UTF-8 best-fit, HTTP/2 upgrade, multipart file extraction, request body
+// followed by the raw query. A 101 response switching to h2c hands the
+// flow over to package http2 (h2c.go). Not done: %u decoding, backslash
+// conversion, UTF-8 best-fit, multipart file extraction, request body
 // decompression.
 //
 // Buffer ownership: Parse copies what it keeps. Slices returned by Tx

@@ -182,6 +182,8 @@ type Parser struct {
 	sides [2]side
 	state applayer.State
 	free  []*Tx
+	// h2c is the state of an HTTP/2 upgrade (h2c.go).
+	h2c h2cState
 }
 
 var _ applayer.Parser = (*Parser)(nil)
@@ -270,8 +272,13 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 	s := &p.sides[dir&1]
 	for len(data) > 0 {
 		var n int
+		if dir == applayer.ToServer && p.h2c.hold {
+			p.holdRequest(data) // may already be HTTP/2 (h2c.go)
+			return
+		}
 		switch s.st {
 		case stError:
+			p.afterSwitch(dir, data)
 			return
 		case stResync:
 			n = p.resync(dir, s, data)
@@ -302,6 +309,9 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 			}
 		}
 		data = data[n:]
+	}
+	if dir == applayer.ToClient {
+		p.releaseHeld()
 	}
 }
 
@@ -538,6 +548,7 @@ func (p *Parser) headerDone(dir applayer.Direction, s *side) {
 	m.parseHead()
 	if dir == applayer.ToServer {
 		m.splitRequestLine()
+		p.askedH2C(t)
 	} else {
 		m.splitStatusLine()
 		// Interim 1xx responses (100 Continue) are skipped: the real
@@ -548,6 +559,7 @@ func (p *Parser) headerDone(dir applayer.Direction, s *side) {
 			s.cur = nil
 			return
 		}
+		p.answered(t)
 	}
 	te := m.Get("Transfer-Encoding")
 	cl := m.Get("Content-Length")
@@ -556,9 +568,11 @@ func (p *Parser) headerDone(dir applayer.Direction, s *side) {
 		bytes.Equal(m.Status, []byte("204")) || bytes.Equal(m.Status, []byte("304"))):
 		p.finish(dir, s)
 	case dir == applayer.ToClient && bytes.Equal(m.Status, []byte("101")):
-		// Protocol switch: nothing more to parse on this connection.
+		// Protocol switch: nothing more to parse on this connection
+		// (to HTTP/2 when the server upgrades to h2c, see h2c.go).
 		p.finish(dir, s)
 		s.st = stError
+		p.switched(t)
 	case te != nil && bytes.Contains(bytes.ToLower(te), []byte("chunked")):
 		s.st = stChunkSz
 		s.line = s.line[:0]
@@ -690,6 +704,13 @@ func (p *Parser) body(dir applayer.Direction, t *Tx, data []byte) {
 		data = data[:room]
 		m.Truncated = true
 	}
+	if m.Body == nil {
+		// Size the body once from Content-Length (bounded by the limit)
+		// instead of growing it by doubling.
+		if n, ok := parseUint(m.Get("Content-Length")); ok && n > int64(len(data)) {
+			m.Body = make([]byte, 0, min(n, int64(limit)))
+		}
+	}
 	m.Body = append(m.Body, data...)
 }
 
@@ -697,6 +718,9 @@ func (p *Parser) body(dir applayer.Direction, t *Tx, data []byte) {
 func (p *Parser) finish(dir applayer.Direction, s *side) {
 	if s.cur != nil {
 		s.cur.msg(dir).done = true
+		if dir == applayer.ToServer {
+			p.requestDone(s.cur)
+		}
 		if dir == applayer.ToClient {
 			p.resp = s.cur.id + 1
 		}

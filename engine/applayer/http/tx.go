@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"io"
+	"sync"
 
 	"vigil/engine/applayer"
 )
@@ -306,11 +307,11 @@ func (t *Tx) ResponseBody() []byte {
 		var dec []byte
 		switch {
 		case bytes.Equal(c, []byte("gzip")) || bytes.Equal(c, []byte("x-gzip")):
-			dec = decompress(out, limit, func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) })
+			dec = decompress(out, limit, codingGzip)
 		case bytes.Equal(c, []byte("deflate")):
-			dec = decompress(out, limit, func(r io.Reader) (io.Reader, error) { return zlib.NewReader(r) })
+			dec = decompress(out, limit, codingZlib)
 			if dec == nil {
-				dec = decompress(out, limit, func(r io.Reader) (io.Reader, error) { return flate.NewReader(r), nil })
+				dec = decompress(out, limit, codingFlate)
 			}
 		}
 		if dec == nil {
@@ -324,8 +325,11 @@ func (t *Tx) ResponseBody() []byte {
 
 // decompress inflates src up to limit output bytes. It returns nil when no
 // byte could be decoded.
-func decompress(src []byte, limit int, open func(io.Reader) (io.Reader, error)) []byte {
-	r, err := open(bytes.NewReader(src))
+func decompress(src []byte, limit int, coding int) []byte {
+	d := decoders.Get().(*decoder)
+	defer decoders.Put(d)
+	d.src.Reset(src)
+	r, err := d.open(coding)
 	if err != nil {
 		return nil
 	}
@@ -336,4 +340,53 @@ func decompress(src []byte, limit int, open func(io.Reader) (io.Reader, error)) 
 		return nil
 	}
 	return buf.Bytes()
+}
+
+// Content codings decompress undoes.
+const (
+	codingGzip = iota
+	codingZlib
+	codingFlate
+)
+
+// decoder keeps a gzip, a zlib and a raw deflate reader for reuse: their
+// window buffers are most of what decompression allocates.
+type decoder struct {
+	src bytes.Reader
+	gz  *gzip.Reader
+	zl  io.ReadCloser
+	fl  io.ReadCloser
+}
+
+var decoders = sync.Pool{New: func() any { return new(decoder) }}
+
+func (d *decoder) open(coding int) (io.Reader, error) {
+	switch coding {
+	case codingGzip:
+		if d.gz == nil {
+			gz, err := gzip.NewReader(&d.src)
+			if err != nil {
+				return nil, err
+			}
+			d.gz = gz
+			return gz, nil
+		}
+		return d.gz, d.gz.Reset(&d.src)
+	case codingZlib:
+		if d.zl == nil {
+			zl, err := zlib.NewReader(&d.src)
+			if err != nil {
+				return nil, err
+			}
+			d.zl = zl
+			return zl, nil
+		}
+		return d.zl, d.zl.(zlib.Resetter).Reset(&d.src, nil)
+	default:
+		if d.fl == nil {
+			d.fl = flate.NewReader(&d.src)
+			return d.fl, nil
+		}
+		return d.fl, d.fl.(flate.Resetter).Reset(&d.src, nil)
+	}
 }

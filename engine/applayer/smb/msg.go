@@ -6,12 +6,16 @@ import "vigil/engine/applayer"
 const (
 	smb2TreeConnect = 3
 	smb2Create      = 5
+	smb2Close       = 6
 	smb2Read        = 8
 	smb2Write       = 9
 	smb2Ioctl       = 11
 
 	smb2HeaderLen       = 64
 	fsctlPipeTransceive = 0x0011c017
+
+	statusPending        = 0x00000103 // interim response, the final one follows
+	statusBufferOverflow = 0x80000005 // a pipe read with more data to come
 )
 
 // smb2 handles one SMB2 message, or a compound chain of them.
@@ -35,13 +39,19 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 		return
 	}
 	cmd := le.Uint16(m[12:])
-	resp := le.Uint32(m[16:])&1 != 0
+	flags := le.Uint32(m[16:])
+	resp := flags&1 != 0
 	status := le.Uint32(m[8:])
 	key := le.Uint64(m[24:])
 	body := m[smb2HeaderLen:]
 	if resp != (dir == applayer.ToClient) {
 		return
 	}
+	if resp && status == statusPending {
+		return
+	}
+	// The TreeId, unless the header is an async one (flag 2).
+	tid, tok := uint64(le.Uint32(m[36:])), flags&2 == 0
 	switch cmd {
 	case smb2TreeConnect:
 		if !resp {
@@ -59,6 +69,9 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 				t.IsPipe = body[2] == 2
 			}
 		}
+		if status == 0 && len(body) >= 3 && tok {
+			p.setTree(tid, body[2] == 2)
+		}
 	case smb2Create:
 		if !resp {
 			if len(body) < 48 {
@@ -67,19 +80,60 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 			name := slice(m, int(le.Uint16(body[44:])), int(le.Uint16(body[46:])))
 			t := p.newTx(kindCreate, key)
 			t.Name = utf16Name(name)
+			t.Disposition = le.Uint32(body[36:])
+			t.tree, t.treeKnown = tid, tok
 			return
 		}
-		if t := p.find(kindCreate, key); t != nil {
+		t := p.find(kindCreate, key)
+		if t != nil {
 			t.respDone = true
+			tid, tok = t.tree, t.treeKnown
+		}
+		if status != 0 || len(body) < 80 {
+			return
+		}
+		// CREATE response: FileId at 64 (MS-SMB2 2.2.14).
+		id := fileID{le.Uint64(body[64:]), le.Uint64(body[72:])}
+		var name []byte
+		var disp uint32
+		if t != nil {
+			name, disp = t.Name, t.Disposition
+		}
+		p.openHandle(id, name, disp, p.treePipe(tid, tok))
+	case smb2Close:
+		if !resp && len(body) >= 24 {
+			p.closeID(fileID{le.Uint64(body[8:]), le.Uint64(body[16:])})
 		}
 	case smb2Write:
-		if !resp && len(body) >= 8 {
-			p.feedDCE(dir, slice(m, int(le.Uint16(body[2:])), int(le.Uint32(body[4:]))))
+		// WRITE request (MS-SMB2 2.2.21): DataOffset, Length, Offset, FileId.
+		if !resp && len(body) >= 32 {
+			data := slice(m, int(le.Uint16(body[2:])), int(le.Uint32(body[4:])))
+			id := fileID{le.Uint64(body[16:]), le.Uint64(body[24:])}
+			p.handleData(dir, id, tid, tok, le.Uint64(body[8:]), data)
 		}
 	case smb2Read:
-		if resp && len(body) >= 8 {
-			p.feedDCE(dir, slice(m, int(body[2]), int(le.Uint32(body[4:]))))
+		// READ request (MS-SMB2 2.2.19): Offset, FileId; the response
+		// (2.2.20) only has the data.
+		if !resp {
+			if len(body) >= 32 {
+				p.addRead(readReq{key: key, id: fileID{le.Uint64(body[16:]), le.Uint64(body[24:])},
+					off: le.Uint64(body[8:]), tree: tid, tok: tok})
+			}
+			return
 		}
+		r, ok := p.takeRead(key)
+		if len(body) < 8 {
+			return
+		}
+		data := slice(m, int(body[2]), int(le.Uint32(body[4:])))
+		if !ok {
+			p.feedDCE(dir, data)
+			return
+		}
+		if status != 0 && status != statusBufferOverflow {
+			return
+		}
+		p.handleData(dir, r.id, r.tree, r.tok, r.off, data)
 	case smb2Ioctl:
 		if len(body) < 40 || le.Uint32(body[4:]) != fsctlPipeTransceive {
 			return
@@ -94,6 +148,7 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 
 // SMB1 commands (MS-CIFS 2.2.2.1).
 const (
+	smb1Close       = 0x04
 	smb1Trans       = 0x25
 	smb1ReadAndX    = 0x2e
 	smb1WriteAndX   = 0x2f
@@ -103,6 +158,8 @@ const (
 	smb1CreateAndX  = 0xa2
 
 	smb1HeaderLen = 32
+
+	dosMoreData = 0x00ea0001 // ERRDOS ERRmoredata: a pipe read with more data to come
 )
 
 func isAndX(c byte) bool {
@@ -157,6 +214,9 @@ func (p *Parser) smb1(dir applayer.Direction, m []byte) {
 
 func (p *Parser) smb1One(dir applayer.Direction, m []byte, cmd byte, key uint64, unicode bool, words, bytes []byte, boff int) {
 	resp := dir == applayer.ToClient
+	status := le.Uint32(m[5:]) // NT status, or DOS error class and code: 0 is success
+	tid := le.Uint16(m[24:])
+	tree := 1<<63 | uint64(tid)
 	switch cmd {
 	case smb1TreeAndX:
 		if !resp {
@@ -176,30 +236,105 @@ func (p *Parser) smb1One(dir applayer.Direction, m []byte, cmd byte, key uint64,
 			t.Share = path
 			return
 		}
+		isPipe := len(bytes) >= 3 && bytes[0] == 'I' && bytes[1] == 'P' && bytes[2] == 'C'
 		if t := p.find(kindTree, key); t != nil {
 			t.respDone = true
-			t.IsPipe = len(bytes) >= 3 && bytes[0] == 'I' && bytes[1] == 'P' && bytes[2] == 'C'
+			t.IsPipe = isPipe
+		}
+		if status == 0 {
+			p.setTree(tree, isPipe)
 		}
 	case smb1CreateAndX:
+		// NT Create AndX (MS-CIFS 2.2.4.64): the request's
+		// CreateDisposition at word byte 35, the response's FID at 5 and
+		// ResourceType at 63.
 		if !resp {
 			if len(words) < 7 {
 				return
 			}
 			t := p.newTx(kindCreate, key)
 			t.Name = p.smb1String(bytes, boff, unicode)
+			if len(words) >= 39 {
+				t.Disposition = le.Uint32(words[35:])
+			}
+			t.tree, t.treeKnown = tree, true
 			return
 		}
-		if t := p.find(kindCreate, key); t != nil {
+		t := p.find(kindCreate, key)
+		if t != nil {
 			t.respDone = true
 		}
+		if status != 0 || len(words) < 7 {
+			return
+		}
+		pipe := p.treePipe(tree, true)
+		if pipe == pipeUnknown && len(words) >= 65 {
+			switch le.Uint16(words[63:]) {
+			case 0: // disk file or directory
+				pipe = pipeNo
+			case 1, 2: // byte or message mode pipe
+				pipe = pipeYes
+			}
+		}
+		var name []byte
+		var disp uint32
+		if t != nil {
+			name, disp = t.Name, t.Disposition
+		}
+		p.openHandle(smb1FileID(tid, le.Uint16(words[5:])), name, disp, pipe)
+	case smb1Close:
+		if !resp && len(words) >= 2 {
+			p.closeID(smb1FileID(tid, le.Uint16(words)))
+		}
 	case smb1WriteAndX:
+		// Write AndX request (MS-CIFS 2.2.4.43.1, MS-SMB 2.2.4.3.1): FID,
+		// Offset, DataLengthHigh, DataLength, DataOffset, OffsetHigh.
 		if !resp && len(words) >= 24 {
-			p.feedDCE(dir, slice(m, int(le.Uint16(words[22:])), int(le.Uint16(words[20:]))))
+			off := uint64(le.Uint32(words[6:]))
+			if len(words) >= 28 {
+				off |= uint64(le.Uint32(words[24:])) << 32
+			}
+			doff, n := int(le.Uint16(words[22:])), int(le.Uint16(words[20:]))
+			data := slice(m, doff, n|int(le.Uint16(words[18:]))<<16)
+			if data == nil {
+				data = slice(m, doff, n)
+			}
+			p.handleData(dir, smb1FileID(tid, le.Uint16(words[4:])), tree, true, off, data)
 		}
 	case smb1ReadAndX:
-		if resp && len(words) >= 14 {
-			p.feedDCE(dir, slice(m, int(le.Uint16(words[12:])), int(le.Uint16(words[10:]))))
+		// Read AndX (MS-CIFS 2.2.4.42): the request has FID, Offset and
+		// OffsetHigh; the response DataLength, DataOffset and
+		// DataLengthHigh.
+		if !resp {
+			if len(words) >= 20 {
+				off := uint64(le.Uint32(words[6:]))
+				if len(words) >= 24 {
+					off |= uint64(le.Uint32(words[20:])) << 32
+				}
+				p.addRead(readReq{key: key, id: smb1FileID(tid, le.Uint16(words[4:])), off: off, tree: tree, tok: true})
+			}
+			return
 		}
+		r, ok := p.takeRead(key)
+		if len(words) < 14 {
+			return
+		}
+		doff, n := int(le.Uint16(words[12:])), int(le.Uint16(words[10:]))
+		var data []byte
+		if len(words) >= 16 {
+			data = slice(m, doff, n|int(le.Uint16(words[14:]))<<16)
+		}
+		if data == nil {
+			data = slice(m, doff, n)
+		}
+		if !ok {
+			p.feedDCE(dir, data)
+			return
+		}
+		if status != 0 && status != statusBufferOverflow && status != dosMoreData {
+			return
+		}
+		p.handleData(dir, r.id, r.tree, r.tok, r.off, data)
 	case smb1Trans:
 		if !resp && len(words) >= 26 {
 			p.feedDCE(dir, slice(m, int(le.Uint16(words[24:])), int(le.Uint16(words[22:]))))

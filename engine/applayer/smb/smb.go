@@ -21,20 +21,25 @@ const (
 	kindTree = iota + 1
 	kindCreate
 	kindDCERPC
+	kindFile // a file read or written (file.go)
 )
 
-// Tx is one SMB transaction: a tree connect, a create (open), or one
-// DCERPC call over a named pipe.
+// Tx is one SMB transaction: a tree connect, a create (open), one
+// DCERPC call over a named pipe, or one file read or written (File).
 type Tx struct {
-	id       uint64
-	kind     uint8
-	key      uint64 // SMB2 message id, or SMB1 pid<<16|mid, to find the response
-	Share    []byte // tree connect: the path (UTF-8)
-	IsPipe   bool   // tree connect: the response said the share is a pipe
-	Name     []byte // create: the file or pipe name (UTF-8)
-	DCE      *dcerpc.Tx
-	reqDone  bool
-	respDone bool
+	id          uint64
+	kind        uint8
+	key         uint64 // SMB2 message id, or SMB1 pid<<16|mid, to find the response
+	Share       []byte // tree connect: the path (UTF-8)
+	IsPipe      bool   // tree connect: the response said the share is a pipe
+	Name        []byte // create: the file or pipe name (UTF-8)
+	Disposition uint32 // create: CreateDisposition
+	DCE         *dcerpc.Tx
+	File        *File // file transaction (file.go)
+	tree        uint64
+	treeKnown   bool // create: the request named its tree (tree)
+	reqDone     bool
+	respDone    bool
 }
 
 var _ applayer.Tx = (*Tx)(nil)
@@ -47,6 +52,10 @@ func (t *Tx) ID() uint64 { return t.id }
 
 // Complete reports whether the side dir is done.
 func (t *Tx) Complete(dir applayer.Direction) bool {
+	if t.File != nil {
+		// The other direction has nothing of the file.
+		return t.File.Closed || dir&1 != t.File.Dir
+	}
 	if t.DCE != nil {
 		return t.DCE.Complete(dir)
 	}
@@ -65,9 +74,16 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 // BufferAt returns smb.share and smb.named_pipe of a tree connect (the
 // share name, split by whether the share is a pipe, as Suricata does:
 // until the response says so a share is not a pipe) and the DCERPC
-// buffers of a call over a pipe.
+// buffers of a call over a pipe, and the file buffers (file.data,
+// file.name, filemd5, filesize) of a file transaction in the direction
+// the file travels.
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
 	switch b {
+	case applayer.FileData, applayer.FileName, applayer.FileMD5, applayer.FileSize:
+		if t.File == nil || i != 0 || dir&1 != t.File.Dir {
+			return nil, false
+		}
+		return t.File.buffer(b)
 	case applayer.SMBShare, applayer.SMBNamedPipe:
 		if t.kind != kindTree || i != 0 || len(t.Share) == 0 || t.IsPipe != (b == applayer.SMBNamedPipe) {
 			return nil, false
@@ -88,6 +104,13 @@ type Parser struct {
 	next  uint64
 	dce   *dcerpc.State
 	state applayer.State
+
+	// File tracking (file.go).
+	handles    []*handle
+	trees      []tree
+	reads      []readReq
+	chunkCount int
+	chunkBytes int
 }
 
 var _ applayer.Parser = (*Parser)(nil)
@@ -107,6 +130,7 @@ func (p *Parser) addDCE(d *dcerpc.Tx) {
 
 func (p *Parser) newTx(kind uint8, key uint64) *Tx {
 	if len(p.txs) >= MaxTx {
+		p.giveUp(p.txs[0].File)
 		copy(p.txs, p.txs[1:])
 		p.txs[len(p.txs)-1] = nil
 		p.txs = p.txs[:len(p.txs)-1]
@@ -158,6 +182,7 @@ func (p *Parser) Gap(dir applayer.Direction, n int) {
 	p.buf[d] = p.buf[d][:0]
 	p.skip[d] = 0
 	p.dce.Reset(dir)
+	p.gapFiles(dir)
 	p.state |= applayer.StateGap
 }
 
