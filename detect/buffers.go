@@ -157,6 +157,18 @@ const (
 	BufHTTP2SizeUpdate
 	BufHTTP2Settings
 	BufHTTP2HeaderName
+	// SMTP and email (smtp.go): sticky buffers of the client's side.
+	BufSMTPHelo
+	BufSMTPMailFrom
+	BufSMTPRcptTo
+	BufEmailFrom
+	BufEmailSubject
+	BufEmailTo
+	BufEmailCc
+	BufEmailDate
+	BufEmailMessageID
+	BufEmailXMailer
+	BufEmailReceived
 	NumBufs
 )
 
@@ -220,7 +232,7 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufHTTPResponseLine:   {name: "http.response_line", proto: "http", dir: dirToClient},
 	BufHTTPRequestHeader:  {name: "http.request_header", proto: "http", dir: dirToServer, multi: true},
 	BufHTTPResponseHeader: {name: "http.response_header", proto: "http", dir: dirToClient, multi: true},
-	BufFileData:           {name: "file.data", proto: fileProto, dir: dirAny}, // files.go
+	BufFileData:           {name: "file.data", proto: fileProto, dir: dirAny, multi: true}, // files.go; one instance per file (SMTP attachments)
 	BufDNSQuery:           {name: "dns.query", proto: "dns", dir: dirToServer, multi: true},
 	// Each message's own sections, in both directions; dns.response.rrname
 	// only in responses. Docs: rules/dns-keywords.html
@@ -277,8 +289,8 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufSIPContentType:   {name: "sip.content_type", proto: "sip", dir: dirAny, multi: true},
 	BufSIPContentLength: {name: "sip.content_length", proto: "sip", dir: dirAny, multi: true},
 	BufFileName:         {name: "file.name", proto: fileProto, dir: dirAny, multi: true}, // files.go
-	BufFileMD5:          {name: "filemd5", proto: fileProto, dir: dirAny},
-	BufFileSize:         {name: "filesize", proto: fileProto, dir: dirAny},
+	BufFileMD5:          {name: "filemd5", proto: fileProto, dir: dirAny, multi: true},
+	BufFileSize:         {name: "filesize", proto: fileProto, dir: dirAny, multi: true},
 	// Docs: rules/dcerpc-keywords.html, rules/smb-keywords.html. DCERPC
 	// buffers also exist on SMB transactions (DCERPC over named pipes).
 	BufDCEStubData:  {name: "dcerpc.stub_data", proto: "dcerpc", dir: dirAny},
@@ -344,6 +356,19 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufHTTP2SizeUpdate: {name: "http2.size_update", proto: "http2", dir: dirAny, multi: true},
 	BufHTTP2Settings:   {name: "http2.settings", proto: "http2", dir: dirAny, multi: true},
 	BufHTTP2HeaderName: {name: "http2.header_name", proto: "http2", dir: dirAny, multi: true},
+	// Docs: rules/smtp-keywords.html, rules/email-keywords.html. Suricata
+	// registers them all to the server.
+	BufSMTPHelo:       {name: "smtp.helo", proto: "smtp", dir: dirToServer},
+	BufSMTPMailFrom:   {name: "smtp.mail_from", proto: "smtp", dir: dirToServer},
+	BufSMTPRcptTo:     {name: "smtp.rcpt_to", proto: "smtp", dir: dirToServer, multi: true},
+	BufEmailFrom:      {name: "email.from", proto: "smtp", dir: dirToServer},
+	BufEmailSubject:   {name: "email.subject", proto: "smtp", dir: dirToServer},
+	BufEmailTo:        {name: "email.to", proto: "smtp", dir: dirToServer},
+	BufEmailCc:        {name: "email.cc", proto: "smtp", dir: dirToServer},
+	BufEmailDate:      {name: "email.date", proto: "smtp", dir: dirToServer},
+	BufEmailMessageID: {name: "email.message_id", proto: "smtp", dir: dirToServer},
+	BufEmailXMailer:   {name: "email.x_mailer", proto: "smtp", dir: dirToServer},
+	BufEmailReceived:  {name: "email.received", proto: "smtp", dir: dirToServer, multi: true},
 }
 
 // headerBuf returns header buffer b of p, or nil when p has no such

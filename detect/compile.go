@@ -276,6 +276,11 @@ func (b *sigBuilder) finish() error {
 	s := b.sig
 	s.pdOnly = isPDOnly(s)
 	for i := range s.lists {
+		if s.lists[i].buf == BufPacket || s.lists[i].buf == bufBase64 {
+			s.payload = true
+		}
+	}
+	for i := range s.lists {
 		if s.lists[i].buf == bufBase64 {
 			continue
 		}

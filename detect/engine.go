@@ -3,6 +3,7 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"sort"
@@ -287,10 +288,15 @@ func (e *Engine) build() error {
 			}
 		}
 	}
-	for proto, pats := range txPats {
+	for _, proto := range slices.Sorted(maps.Keys(txPats)) { // "http" before "http2"
+		pats := txPats[proto]
 		g := e.tx[proto]
 		for b := range pats {
 			if len(pats[b]) == 0 {
+				continue
+			}
+			if gr := e.sharedTxGroup(txPats, proto, Buf(b)); gr != nil {
+				g.bufs[b] = gr // http2.go
 				continue
 			}
 			gr, err := e.newGroup(pats[b], nil, proto+" "+Buf(b).String())
@@ -477,20 +483,31 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out [
 	}
 	m.passed = false
 	m.cands = m.cands[:0]
-	if pktRules {
-		m.candidates(g, p.Payload)
-		if p.Proto == 6 && !p.HasStream {
-			m.candidates(m.e.stream, p.Payload) // no session: stream rules see the packet
+	if p.NoPayload {
+		// Only rules without payload keywords can match: no scans.
+		data = nil
+		if pktRules {
+			m.cands = append(m.cands, g.always...)
 		}
-	}
-	if len(data) > 0 {
-		m.candidates(m.e.stream, data)
+	} else {
+		if pktRules {
+			m.candidates(g, p.Payload)
+			if p.Proto == 6 && !p.HasStream {
+				m.candidates(m.e.stream, p.Payload) // no session: stream rules see the packet
+			}
+		}
+		if len(data) > 0 {
+			m.candidates(m.e.stream, data)
+		}
 	}
 	m.sortCands()
 	saved := p.Payload
 	for _, n := range m.cands {
 		s := m.e.sigs[n]
 		if s.appProto != "" && !appProtoMatch(s.appProto, p.AppProto) {
+			continue
+		}
+		if p.NoPayload && s.payload {
 			continue
 		}
 		if s.stream && (p.HasStream || !pktRules) || s.onlyStream {

@@ -3,8 +3,10 @@ package detect
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
+	"vigil/detect/mpm"
 	"vigil/ruleparser"
 )
 
@@ -188,4 +190,21 @@ func setupHTTP2Settings(b *sigBuilder, o ruleparser.Option) error {
 		it.cmp = &u
 	}
 	return b.addValueList(BufHTTP2Settings, it)
+}
+
+// sharedTxGroup returns the prefilter group already built for buffer b of
+// HTTP/1 transactions when HTTP/2 transactions would get the same
+// patterns, which is the case unless an http1- or http2-only rule has its
+// fast pattern in b: "http" rules are in both groups, and their database
+// is then compiled once. nil means build one.
+func (e *Engine) sharedTxGroup(txPats map[string]*[NumBufs][]mpm.Pattern, proto string, b Buf) *group {
+	h1, ok := txPats["http"]
+	if proto != "http2" || !ok || e.tx["http"] == nil {
+		return nil
+	}
+	same := slices.EqualFunc(h1[b], txPats["http2"][b], func(x, y mpm.Pattern) bool { return x.ID == y.ID })
+	if !same {
+		return nil
+	}
+	return e.tx["http"].bufs[b]
 }

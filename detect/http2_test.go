@@ -119,3 +119,23 @@ alert http2 any any -> any any (http2.priority:300; sid:14;)
 		t.Errorf("HTTP/1 transaction: sids %v", got)
 	}
 }
+
+// TestHTTPGroupsShared: HTTP/2 transactions reuse the HTTP/1 prefilter
+// database of a buffer unless a version-specific rule makes them differ.
+func TestHTTPGroupsShared(t *testing.T) {
+	e, _ := compileText(t, mpm.Reference{}, `
+alert http any any -> any any (http.uri; content:"/a"; sid:1;)
+alert http any any -> any any (http.user_agent; content:"curl"; sid:2;)
+alert http2 any any -> any any (http.user_agent; content:"nghttp2"; sid:3;)
+`)
+	h1, h2 := e.tx["http"], e.tx["http2"]
+	if h1 == nil || h2 == nil {
+		t.Fatal("missing HTTP groups")
+	}
+	if h1.bufs[BufHTTPURI] == nil || h1.bufs[BufHTTPURI] != h2.bufs[BufHTTPURI] {
+		t.Error("http.uri database not shared")
+	}
+	if h1.bufs[BufHTTPUserAgent] == h2.bufs[BufHTTPUserAgent] {
+		t.Error("http.user_agent database shared although an http2 rule uses it")
+	}
+}

@@ -113,9 +113,9 @@ func (t *appProtoTest) match(p *Packet) bool {
 		}
 		return t.is(p.AppProtoDir[0]) || t.is(p.AppProtoDir[1])
 	case alpOriginal:
-		if p.AppProtoOrig != "" {
-			return t.is(p.AppProtoOrig)
-		}
+		// Set only when the protocol changed; unknown otherwise, so
+		// neither name nor negation matches a flow that never changed.
+		return t.is(p.AppProtoOrig)
 	}
 	return t.is(p.AppProto)
 }

@@ -69,7 +69,8 @@ func TestAppLayerProtocolModes(t *testing.T) {
 		{"either", "app-layer-protocol:ssh,either;", true, "http", "ssh", "", false, true},
 		{"negated either", "app-layer-protocol:!ssh,either;", true, "http", "ssh", "", false, false},
 		{"original", "app-layer-protocol:http1,original;", true, "http", "http", "http", false, true},
-		{"original unchanged", "app-layer-protocol:http,original;", true, "http", "http", "", false, true},
+		{"original unchanged", "app-layer-protocol:http,original;", true, "http", "http", "", false, false},
+		{"original unchanged negated", "app-layer-protocol:!tls,original;", true, "http", "http", "", false, false},
 		{"undecided direction", "app-layer-protocol:ssh,to_client;", true, "http", "", "", false, false},
 		{"pd-only needs the detection packet", "flow:to_client; app-layer-protocol:ssh,to_client;", false, "http", "ssh", "", true, false},
 		{"not pd-only with content", "app-layer-protocol:ssh,to_client; content:\"x\";", true, "http", "ssh", "", true, true},
@@ -390,5 +391,38 @@ alert http any any -> any any (flow:to_client; file.data; absent; sid:3;)
 	withBody := mapTx{BufHTTPStatCode: {"500"}, BufFileData: {"xyz"}}
 	if got := sids(m.MatchTx(p, withBody, 1, true, &TxState{}, nil)); !equal(got, 2) {
 		t.Errorf("with body: %v, want [2]", got)
+	}
+}
+
+// TestNoPayloadInspection: on a packet of an encrypted TLS or SSH flow
+// (NoPayload) rules with payload content are not evaluated; header rules
+// still are.
+func TestNoPayloadInspection(t *testing.T) {
+	rules := `alert tcp any any -> any any (msg:"content"; content:"secret"; sid:1;)
+alert tcp any any -> any any (msg:"header"; flags:PA; sid:2;)
+alert tcp any any -> any any (msg:"packet only"; flow:no_stream; content:"secret"; sid:3;)
+`
+	e, rep := compileText(t, mpm.Hyperscan{}, rules)
+	if rep.Loaded != 3 {
+		t.Fatalf("loaded %d: %v", rep.Loaded, rep.Errors)
+	}
+	m, err := e.NewMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for _, noPayload := range []bool{false, true} {
+		p := tcpPacket("a secret", true)
+		p.TCPFlags = tcpPSH | tcpACK
+		p.HasStream = true
+		p.NoPayload = noPayload
+		got := sids(m.MatchPacketStream(p, []byte("stream secret"), nil))
+		want := []uint32{1, 2, 3}
+		if noPayload {
+			want = []uint32{2}
+		}
+		if !equal(got, want...) {
+			t.Errorf("NoPayload %v: sids %v, want %v", noPayload, got, want)
+		}
 	}
 }

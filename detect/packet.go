@@ -55,6 +55,10 @@ type Packet struct {
 	// ended, or, when it ended while handling a packet of the other
 	// direction (ACK-driven reassembly), the next packet of this one.
 	ProtoDetectDone bool
+	// NoPayload turns payload inspection off for this packet: rules
+	// with packet or stream content are not evaluated (Suricata's
+	// PKT_NOPAYLOAD_INSPECTION, set on encrypted TLS and SSH flows).
+	NoPayload bool
 	// HasStream is set for TCP packets of a tracked session;
 	// Stream*Bytes count the bytes each side has sent so far
 	// (stream_size).

@@ -71,6 +71,10 @@ type Sig struct {
 	// (Packet.ProtoDetectDone), so they alert once per direction rather
 	// than on every packet of the flow.
 	pdOnly bool
+	// payload marks rules that inspect the packet payload or the stream
+	// (a list on BufPacket or base64_data): skipped on packets with
+	// NoPayload.
+	payload bool
 }
 
 // list is an inspection list: payload keywords run in order over one

@@ -131,6 +131,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 			dp.AppProtoOrig = fd.protoOrig.String()
 		}
 		dp.Flow = &fd.det
+		dp.NoPayload = fd.noPayload
 	}
 	// raw is the stream data inspected with this packet. It stays valid
 	// until the next delivery of this direction, after this function.

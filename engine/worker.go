@@ -50,6 +50,11 @@ type flowData struct {
 	// pdDone[d] is set when protocol detection of direction d ended and
 	// no packet of direction d was inspected since (ProtoDetectDone).
 	pdDone [2]bool
+	// noPayload is set once the flow's TLS or SSH session went
+	// encrypted: like Suricata's default encryption-handling, later
+	// packets get no payload or stream inspection (header rules and the
+	// transaction's own keywords still apply) and no raw data is kept.
+	noPayload bool
 }
 
 type txTrack struct {
@@ -228,6 +233,14 @@ func (w *Worker) handle(p *packet.Packet) {
 	if created {
 		fd.reset()
 	}
+	if !fd.noPayload && fd.parser != nil && fd.parser.State()&applayer.StateEncrypted != 0 &&
+		(fd.proto == applayer.ProtoTLS || fd.proto == applayer.ProtoSSH) {
+		// Decided when a packet starts, as Suricata flags packets from
+		// the flow: the packet that completed the handshake was
+		// inspected in full.
+		fd.noPayload = true
+		fd.raw[0], fd.raw[1] = fd.raw[0][:0], fd.raw[1][:0]
+	}
 	w.cur, w.curDir = e, dir
 	switch p.Proto {
 	case packet.ProtoTCP:
@@ -280,6 +293,7 @@ func (fd *flowData) reset() {
 	fd.raw[0], fd.raw[1] = fd.raw[0][:0], fd.raw[1][:0]
 	fd.rawSkip = [2]int{}
 	fd.bypassed = false
+	fd.noPayload = false
 }
 
 // Data is the stream sink: in-order reassembled bytes of the current flow.
@@ -294,7 +308,7 @@ func (w *Worker) Data(dir stream.Dir, b []byte) {
 		raw = raw[k:]
 		fd.rawSkip[dir&1] -= k
 	}
-	if w.matcher != nil && len(raw) > 0 && len(fd.raw[dir&1]) < maxRaw {
+	if w.matcher != nil && len(raw) > 0 && len(fd.raw[dir&1]) < maxRaw && !fd.noPayload {
 		// Copied: b is only valid during the call.
 		fd.raw[dir&1] = append(fd.raw[dir&1], raw[:min(len(raw), maxRaw-len(fd.raw[dir&1]))]...)
 	}

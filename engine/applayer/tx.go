@@ -171,6 +171,22 @@ const (
 	HTTP2Settings   // each SETTINGS parameter: 2-byte identifier, 4-byte value
 	HTTP2HeaderName // each header field name (empty for a size update)
 
+	// SMTP (rules/smtp-keywords.html) and the mail's MIME headers
+	// (rules/email-keywords.html), all to the server; layouts in package
+	// smtp's Tx.BufferAt. For SMTP the file buffers (FileData, FileName,
+	// FileMD5, FileSize) have one instance per MIME attachment.
+	SMTPHelo       // first HELO/EHLO argument of the flow
+	SMTPMailFrom   // the transaction's first MAIL FROM argument
+	SMTPRcptTo     // each RCPT TO argument (multi-buffer)
+	EmailFrom      // From header of the message
+	EmailSubject   // Subject header
+	EmailTo        // To header
+	EmailCc        // Cc header
+	EmailDate      // Date header
+	EmailMessageID // Message-Id header
+	EmailXMailer   // X-Mailer header
+	EmailReceived  // each Received header (multi-buffer)
+
 	NumBuffers
 )
 
@@ -303,6 +319,17 @@ var bufferNames = [NumBuffers]string{
 	HTTP2SizeUpdate:           "http2.size_update",
 	HTTP2Settings:             "http2.settings",
 	HTTP2HeaderName:           "http2.header_name",
+	SMTPHelo:                  "smtp.helo",
+	SMTPMailFrom:              "smtp.mail_from",
+	SMTPRcptTo:                "smtp.rcpt_to",
+	EmailFrom:                 "email.from",
+	EmailSubject:              "email.subject",
+	EmailTo:                   "email.to",
+	EmailCc:                   "email.cc",
+	EmailDate:                 "email.date",
+	EmailMessageID:            "email.message_id",
+	EmailXMailer:              "email.x_mailer",
+	EmailReceived:             "email.received",
 }
 
 // String returns the Suricata keyword name of the buffer.

@@ -12,6 +12,7 @@ import (
 	"vigil/engine/applayer/rfb"
 	"vigil/engine/applayer/sip"
 	"vigil/engine/applayer/smb"
+	"vigil/engine/applayer/smtp"
 	"vigil/engine/applayer/snmp"
 	"vigil/engine/applayer/ssh"
 	"vigil/engine/applayer/tls"
@@ -20,6 +21,8 @@ import (
 // Config holds per-protocol parser settings.
 type Config struct {
 	HTTP http.Config
+	// SMTP bounds the decoded mail attachments kept per transaction.
+	SMTP smtp.Config
 	// MaxProbeBytes bounds protocol detection per direction (0: default).
 	MaxProbeBytes int
 }
@@ -46,6 +49,7 @@ var parsers = []struct {
 	{applayer.ProtoRFB, func(Config) applayer.Parser { return rfb.New() }},
 	{applayer.ProtoSNMP, func(Config) applayer.Parser { return snmp.New() }},
 	{applayer.ProtoKRB5, func(Config) applayer.Parser { return krb5.New() }},
+	{applayer.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 }
 
 // Registry returns the detection table with parsers attached.

@@ -334,7 +334,7 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 		if dir == applayer.ToClient && !respSeen {
 			return nil
 		}
-		return []byte("HTTP/2")
+		return protoHTTP2[:len(protoHTTP2):len(protoHTTP2)]
 	case applayer.HTTPHost:
 		return req.cached(b, func() []byte {
 			v := req.joined(":authority")
@@ -402,6 +402,9 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 	}
 	return nil
 }
+
+// protoHTTP2 is http.protocol of every HTTP/2 transaction (read-only).
+var protoHTTP2 = []byte("HTTP/2")
 
 // nth returns element i of a list of n-byte values.
 func nth(list []byte, n, i int) ([]byte, bool) {

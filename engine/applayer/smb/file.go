@@ -23,9 +23,16 @@ import (
 // came first. Waiting data is bounded per flow (maxChunks pieces,
 // maxChunkBytes bytes); going over, a stream gap, or a close with holes
 // left marks the file truncated, and nothing more is added to it. The
-// first FileDataLimit bytes are kept for file.data; the MD5 (filemd5) and
+// first FileDataLimit bytes are kept for file.data (and no more than
+// maxKeptBytes for all live file transactions); the MD5 (filemd5) and
 // the size (filesize) cover the whole file and exist once the file is
 // closed complete, never for a truncated file.
+//
+// Not followed: SMB2 related compound requests (a WRITE naming the
+// FileId of the CREATE before it as all ones), the SMB1 core Read and
+// Write commands, and writes in NetBIOS records over 4 MiB (skipped:
+// the file has a hole). A handle whose CREATE and tree connect were not
+// seen is taken for a pipe when its data parses as DCERPC.
 // Docs: rules/file-keywords.html, rules/smb-keywords.html.
 
 // File limits.
@@ -37,6 +44,7 @@ const (
 	maxOpens      = 256       // handles remembered per flow (name, pipe or file)
 	maxReads      = 64        // reads waiting for their response
 	maxTrees      = 64        // tree ids remembered (pipe share or not)
+	maxKeptBytes  = 4 << 20   // file.data bytes kept by the live file transactions of a flow
 )
 
 // Pipe knowledge of a handle or tree.
@@ -122,10 +130,12 @@ func (f *File) buffer(b applayer.BufferID) ([]byte, bool) {
 	return v, len(v) > 0
 }
 
-// appendData adds in-order data at offset f.Size.
-func (f *File) appendData(data []byte) {
-	if n := FileDataLimit - len(f.Data); n > 0 {
-		f.Data = append(f.Data, data[:min(n, len(data))]...)
+// appendData adds in-order data at offset f.Size of f, keeping (a copy
+// of) what the limits allow for file.data.
+func (p *Parser) appendData(f *File, data []byte) {
+	if n := min(FileDataLimit-len(f.Data), maxKeptBytes-p.keptBytes, len(data)); n > 0 {
+		f.Data = append(f.Data, data[:n]...)
+		p.keptBytes += n
 	}
 	if f.md5 == nil {
 		f.md5 = md5.New()
@@ -134,44 +144,77 @@ func (f *File) appendData(data []byte) {
 	f.Size += uint64(len(data))
 }
 
-// fileWrite puts data at offset off of file f.
+// fileWrite puts data at offset off of file f. Where data overlaps data
+// seen before (in order or waiting), the earlier data wins.
 func (p *Parser) fileWrite(f *File, off uint64, data []byte) {
 	if f.Closed || f.Truncated || len(data) == 0 {
 		return
 	}
-	end := off + uint64(len(data))
-	if end < off {
+	if off+uint64(len(data)) < off {
 		p.truncate(f)
 		return
 	}
-	if end <= f.Size {
-		return // all seen already: the first data wins
-	}
-	if off > f.Size {
-		if p.chunkCount >= maxChunks || p.chunkBytes+len(data) > maxChunkBytes {
-			p.truncate(f)
+	for len(data) > 0 {
+		if off < f.Size {
+			n := min(f.Size-off, uint64(len(data)))
+			data, off = data[n:], off+n
+			continue
+		}
+		if off > f.Size {
+			if !p.addChunk(f, off, data) {
+				p.truncate(f)
+			}
 			return
 		}
+		// In order: up to the first waiting piece (which starts after
+		// f.Size), then the pieces that became in order.
+		n := len(data)
+		if len(f.chunks) > 0 {
+			n = int(min(uint64(n), f.chunks[0].off-off))
+		}
+		p.appendData(f, data[:n])
+		data, off = data[n:], off+uint64(n)
+		for len(f.chunks) > 0 && f.chunks[0].off <= f.Size {
+			c := f.chunks[0]
+			f.chunks = slices.Delete(f.chunks, 0, 1)
+			p.releaseChunk(len(c.data))
+			if e := c.off + uint64(len(c.data)); e > f.Size {
+				p.appendData(f, c.data[f.Size-c.off:])
+			}
+		}
+	}
+}
+
+// addChunk keeps a copy of the parts of data (at off, after f.Size) that
+// no waiting piece covers. f.chunks stay sorted and without overlap. It
+// reports false when the flow's limits on waiting data are reached.
+func (p *Parser) addChunk(f *File, off uint64, data []byte) bool {
+	for len(data) > 0 {
+		// The first piece that ends after off.
 		i, _ := slices.BinarySearchFunc(f.chunks, off, func(c chunk, o uint64) int {
-			if c.off <= o {
-				return -1 // after pieces at the same offset: first data first
+			if c.off+uint64(len(c.data)) <= o {
+				return -1
 			}
 			return 1
 		})
-		f.chunks = slices.Insert(f.chunks, i, chunk{off: off, data: append([]byte(nil), data...)})
-		p.chunkCount++
-		p.chunkBytes += len(data)
-		return
-	}
-	f.appendData(data[f.Size-off:])
-	for len(f.chunks) > 0 && f.chunks[0].off <= f.Size {
-		c := f.chunks[0]
-		f.chunks = slices.Delete(f.chunks, 0, 1)
-		p.releaseChunk(len(c.data))
-		if e := c.off + uint64(len(c.data)); e > f.Size {
-			f.appendData(c.data[f.Size-c.off:])
+		if i < len(f.chunks) && f.chunks[i].off <= off {
+			n := min(f.chunks[i].off+uint64(len(f.chunks[i].data))-off, uint64(len(data)))
+			data, off = data[n:], off+n
+			continue
 		}
+		n := len(data)
+		if i < len(f.chunks) {
+			n = int(min(uint64(n), f.chunks[i].off-off))
+		}
+		if p.chunkCount >= maxChunks || p.chunkBytes+n > maxChunkBytes {
+			return false
+		}
+		f.chunks = slices.Insert(f.chunks, i, chunk{off: off, data: append([]byte(nil), data[:n]...)})
+		p.chunkCount++
+		p.chunkBytes += n
+		data, off = data[n:], off+uint64(n)
 	}
+	return true
 }
 
 // releaseChunk accounts for one waiting piece of n bytes that went away.
@@ -220,6 +263,7 @@ func (p *Parser) giveUp(f *File) {
 		p.truncate(f)
 		f.Closed = true
 	}
+	p.keptBytes -= len(f.Data)
 	f.Data = nil
 }
 

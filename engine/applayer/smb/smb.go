@@ -111,6 +111,7 @@ type Parser struct {
 	reads      []readReq
 	chunkCount int
 	chunkBytes int
+	keptBytes  int // file.data bytes of live file transactions
 }
 
 var _ applayer.Parser = (*Parser)(nil)
@@ -165,6 +166,9 @@ func (p *Parser) Prune(below uint64) {
 	k := 0
 	for _, t := range p.txs {
 		if t.id < below && t.Complete(applayer.ToServer) && t.Complete(applayer.ToClient) {
+			if t.File != nil {
+				p.keptBytes -= len(t.File.Data)
+			}
 			continue
 		}
 		p.txs[k] = t
