@@ -479,3 +479,36 @@ func byteReadOf(b *sigBuilder, nbytes, offset ruleparser.NumOrVar, o ruleparser.
 // lowerASCII reports whether every letter of b is lower case (Suricata
 // rejects upper-case content in buffers it lower-cases, such as http.host).
 func lowerASCII(b []byte) bool { return strings.ToLower(string(b)) == string(b) }
+
+// slimRule returns the part of r a compiled Sig needs at run time: the
+// identity and alert fields, and the metadata and reference options EVE
+// logs. The parsed options, the AST and the rule text are left behind, so
+// that the ruleset can be collected once compiled: they were most of the
+// Go heap after loading, and every garbage collection scanned them.
+func slimRule(r *rules.Rule) *rules.Rule {
+	c := *r
+	c.AST = nil
+	c.Msg = strings.Clone(r.Msg)
+	c.Classtype = strings.Clone(r.Classtype)
+	c.Proto = strings.Clone(r.Proto)
+	c.Options = nil
+	for _, o := range r.Options {
+		switch o := o.(type) {
+		case *ruleparser.Metadata:
+			m := &ruleparser.Metadata{Head: cloneHead(o.Head), Pairs: make([]ruleparser.KV, len(o.Pairs))}
+			for i, kv := range o.Pairs {
+				m.Pairs[i] = ruleparser.KV{Key: strings.Clone(kv.Key), Value: strings.Clone(kv.Value)}
+			}
+			c.Options = append(c.Options, m)
+		case *ruleparser.Reference:
+			c.Options = append(c.Options, &ruleparser.Reference{Head: cloneHead(o.Head),
+				Type: strings.Clone(o.Type), Value: strings.Clone(o.Value)})
+		}
+	}
+	return &c
+}
+
+func cloneHead(h ruleparser.Head) ruleparser.Head {
+	h.Spelled = strings.Clone(h.Spelled)
+	return h
+}

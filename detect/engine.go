@@ -161,6 +161,7 @@ func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
 			rep.Errors = append(rep.Errors, fmt.Errorf("sid %d: %w", r.Sid, err))
 			continue
 		}
+		s.Rule = slimRule(r)
 		e.sigs = append(e.sigs, s)
 	}
 	rep.Loaded = len(e.sigs)

@@ -22,7 +22,7 @@ type Needle struct {
 	pat    []byte // pattern as given (copy), folded to lower case when fold is set
 	fold   bool   // compare case-insensitively
 	nocase bool   // as requested by the rule, reported by Nocase
-	skip   [256]uint8
+	skip   *[256]uint8 // only for fold: most needles are case-sensitive
 }
 
 // NewNeedle prepares b for searching. The pattern is copied, so the caller
@@ -43,6 +43,7 @@ func NewNeedle(b []byte, nocase bool) *Needle {
 	// Shifts are capped at 255 so the table stays 256 bytes; a smaller
 	// shift than the true one is always safe, only slower.
 	def := uint8(min(m, 255))
+	n.skip = new([256]uint8)
 	for i := range n.skip {
 		n.skip[i] = def
 	}
