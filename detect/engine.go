@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -135,6 +136,10 @@ func (e *Engine) Close() error {
 // Compile builds an Engine from rs. Rules that use a keyword detection
 // cannot evaluate are skipped and counted in the Report; an error is
 // returned only when the prefilter cannot be built.
+// releaseParsedMin is the ruleset size from which Compile returns the
+// parsed rules' memory to the system before compiling the prefilters.
+const releaseParsedMin = 1000
+
 func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
 	e := &Engine{mpm: opts.Prefilter, tx: map[string]*txGroup{}}
 	if e.mpm == nil {
@@ -165,6 +170,14 @@ func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
 		e.sigs = append(e.sigs, s)
 	}
 	rep.Loaded = len(e.sigs)
+	if len(ordered) >= releaseParsedMin {
+		// The Sigs hold what they need (slimRule): unless the caller
+		// keeps the RuleSet, the parsed rules are garbage now. Give their
+		// memory back before the prefilter compiler, whose C heap is the
+		// peak of loading, allocates.
+		ordered = nil
+		debug.FreeOSMemory()
+	}
 	err := e.build()
 	if err == nil {
 		err = e.compileGroups()

@@ -152,6 +152,10 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 			return 1
 		}
 		t1 := time.Now()
+		// rs is not used after Compile, so the parsed ruleset can be
+		// freed before the prefilter databases are built (detect.Compile).
+		ec.References = rs.References()
+		total := rs.Len()
 		eng, drep, err := detect.Compile(rs, detect.Options{})
 		if err != nil {
 			fmt.Fprintf(stderr, "vigil replay: compile rules: %v\n", err)
@@ -159,9 +163,8 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		}
 		defer eng.Close()
 		ec.Rules = eng
-		ec.References = rs.References()
 		fmt.Fprintf(stderr, "rules: %d loaded, %d skipped (%s); parsed in %s, compiled in %s\n",
-			drep.Loaded, rs.Len()-drep.Loaded, skippedText(drep.Skipped),
+			drep.Loaded, total-drep.Loaded, skippedText(drep.Skipped),
 			t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond))
 	} else if f.loadOnly {
 		fmt.Fprintln(stderr, "vigil replay: --load-only needs rules (-S)")

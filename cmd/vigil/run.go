@@ -158,13 +158,14 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 		if rs == nil {
 			return fail(1, "no rules loaded")
 		}
+		total := rs.Len() // rs is not kept: see detect.Compile
 		eng, drep, err := detect.Compile(rs, detect.Options{})
 		if err != nil {
 			return fail(1, "compile rules: %v", err)
 		}
 		defer eng.Close()
 		ec.Rules = eng
-		fmt.Fprintf(stderr, "rules: %d loaded, %d skipped (%s) in %s\n", drep.Loaded, rs.Len()-drep.Loaded,
+		fmt.Fprintf(stderr, "rules: %d loaded, %d skipped (%s) in %s\n", drep.Loaded, total-drep.Loaded,
 			skippedText(drep.Skipped), time.Since(t0).Round(time.Millisecond))
 	}
 
