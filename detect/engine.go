@@ -133,13 +133,15 @@ func (e *Engine) Close() error {
 	return errors.Join(errs...)
 }
 
-// Compile builds an Engine from rs. Rules that use a keyword detection
-// cannot evaluate are skipped and counted in the Report; an error is
-// returned only when the prefilter cannot be built.
 // releaseParsedMin is the ruleset size from which Compile returns the
 // parsed rules' memory to the system before compiling the prefilters.
 const releaseParsedMin = 1000
 
+// Compile builds an Engine from rs. Rules that use a keyword detection
+// cannot evaluate are skipped and counted in the Report; an error is
+// returned only when the prefilter cannot be built. The Engine does not
+// keep rs: a caller that drops it lets the parsed rules be freed while
+// the prefilters compile.
 func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
 	e := &Engine{mpm: opts.Prefilter, tx: map[string]*txGroup{}}
 	if e.mpm == nil {
