@@ -345,12 +345,19 @@ func pickFastPattern(s *Sig) *fastPattern {
 			if !ok || ci.negated || ci.n == 0 {
 				continue
 			}
-			score := ci.n
-			if ci.fastExplicit {
-				score += 1 << 20
-			}
-			if l.buf != BufPacket {
-				score += 1 << 10
+			// Suricata's order: an explicit fast_pattern; then app-layer
+			// buffers before the payload, except http.method, which comes
+			// after it (its few values match every request); then the
+			// longest content; then the most varied one.
+			score := ci.n<<8 | patternStrength(ci.needle.Bytes())
+			switch {
+			case ci.fastExplicit:
+				score += 3 << 28
+			case l.buf == BufHTTPMethod:
+			case l.buf != BufPacket:
+				score += 2 << 28
+			default:
+				score += 1 << 28
 			}
 			if score > bestScore {
 				bestScore = score
@@ -511,4 +518,27 @@ func slimRule(r *rules.Rule) *rules.Rule {
 func cloneHead(h ruleparser.Head) ruleparser.Head {
 	h.Spelled = strings.Clone(h.Spelled)
 	return h
+}
+
+// patternStrength scores how varied a pattern is, the fast pattern
+// tie-break between contents of equal length: a byte counts more the
+// first time it appears, and more when it is not a letter (rarer in
+// traffic). Capped to fit the low byte of pickFastPattern's score.
+func patternStrength(b []byte) int {
+	var seen [256]bool
+	n := 0
+	for _, c := range b {
+		switch {
+		case seen[c]:
+			n++
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			n += 3
+		case c >= 0x20 && c < 0x7f:
+			n += 4
+		default:
+			n += 6
+		}
+		seen[c] = true
+	}
+	return min(n, 255)
 }

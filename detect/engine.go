@@ -221,10 +221,13 @@ func (e *Engine) build() error {
 						g.addWatch(b)
 					}
 				}
-				if fp == nil || fp.buf == BufPacket {
+				if fp == nil || fp.buf == BufPacket && len(fp.xforms) > 0 {
 					g.always = append(g.always, n)
 					continue
 				}
+				// A fast pattern in pkt_data goes into the group's
+				// BufPacket database, scanned over the payload (the
+				// stream data) the transaction is inspected with.
 				if len(fp.xforms) > 0 {
 					xg := g.xformGroup(fp.buf, fp.xforms)
 					xg.pats = append(xg.pats, mpm.Pattern{ID: uint32(n), Bytes: fp.bytes, Nocase: fp.nocase})
@@ -686,6 +689,15 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	}
 	st.seen[d] = true
 	st.finalSeen[d] = final // the last evaluation happens once
+	if gr := g.bufs[BufPacket]; gr != nil && gr.db != nil && len(p.Payload) > 0 {
+		// Rules whose fast pattern is in pkt_data can only match when
+		// the payload inspected with this transaction has it.
+		if ids, err := m.sc.Scan(gr.db, p.Payload); err == nil {
+			for _, id := range ids {
+				m.cands = append(m.cands, int32(id))
+			}
+		}
+	}
 	m.cands = append(m.cands, g.always...)
 	m.cands = append(m.cands, st.pending...)
 	m.sortCands()
