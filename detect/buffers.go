@@ -198,7 +198,15 @@ type bufSpec struct {
 	// hdr marks a packet header buffer (read from the Packet, not a
 	// transaction).
 	hdr bool
+	// grows marks buffers that only ever grow at their end while a
+	// transaction is parsed (bodies): the prefilter scans only what was
+	// added since the last scan. growIdx numbers them (TxState.head).
+	grows   bool
+	growIdx uint8
 }
+
+// numGrows is the number of bufSpecs with grows set.
+const numGrows = 3
 
 // bufSpecs is indexed by Buf.
 var bufSpecs = [NumBufs]bufSpec{
@@ -214,8 +222,8 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufHTTPUserAgent:      {name: "http.user_agent", proto: "http", dir: dirToServer},
 	BufHTTPHost:           {name: "http.host", proto: "http", dir: dirToServer},
 	BufHTTPHostRaw:        {name: "http.host.raw", proto: "http", dir: dirToServer},
-	BufHTTPRequestBody:    {name: "http.request_body", proto: "http", dir: dirToServer},
-	BufHTTPResponseBody:   {name: "http.response_body", proto: "http", dir: dirToClient},
+	BufHTTPRequestBody:    {name: "http.request_body", proto: "http", dir: dirToServer, grows: true, growIdx: 0},
+	BufHTTPResponseBody:   {name: "http.response_body", proto: "http", dir: dirToClient, grows: true, growIdx: 1},
 	BufHTTPStatCode:       {name: "http.stat_code", proto: "http", dir: dirToClient},
 	BufHTTPStatMsg:        {name: "http.stat_msg", proto: "http", dir: dirToClient},
 	BufHTTPContentType:    {name: "http.content_type", proto: "http", dir: dirAny},
@@ -232,7 +240,7 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufHTTPResponseLine:   {name: "http.response_line", proto: "http", dir: dirToClient},
 	BufHTTPRequestHeader:  {name: "http.request_header", proto: "http", dir: dirToServer, multi: true},
 	BufHTTPResponseHeader: {name: "http.response_header", proto: "http", dir: dirToClient, multi: true},
-	BufFileData:           {name: "file.data", proto: fileProto, dir: dirAny, multi: true}, // files.go; one instance per file (SMTP attachments)
+	BufFileData:           {name: "file.data", proto: fileProto, dir: dirAny, multi: true, grows: true, growIdx: 2}, // files.go; one instance per file (SMTP attachments)
 	BufDNSQuery:           {name: "dns.query", proto: "dns", dir: dirToServer, multi: true},
 	// Each message's own sections, in both directions; dns.response.rrname
 	// only in responses. Docs: rules/dns-keywords.html

@@ -58,6 +58,8 @@ type Engine struct {
 type group struct {
 	db     mpm.DB
 	always []int32
+	// maxPat is the length of the longest pattern in db.
+	maxPat int
 }
 
 // txGroup holds an app-layer protocol's transaction rules: a group per
@@ -331,6 +333,9 @@ func (e *Engine) build() error {
 // newGroup makes a group and queues its database for compileGroups.
 func (e *Engine) newGroup(pats []mpm.Pattern, always []int32, name string) (*group, error) {
 	g := &group{always: always}
+	for i := range pats {
+		g.maxPat = max(g.maxPat, len(pats[i].Bytes))
+	}
 	if len(pats) > 0 {
 		e.jobs = append(e.jobs, compileJob{g: g, pats: pats, name: name})
 	}
@@ -403,7 +408,11 @@ type TxState struct {
 	// scanned is the length of each buffer when it was last scanned, per
 	// direction (0 to_server, 1 to_client).
 	scanned [2][NumBufs]uint32
-	seen    [2]bool
+	// head is a hash of the start of each growing buffer (bufSpec.grows)
+	// at its last scan: a buffer whose start changed (a body that was
+	// raw and decodes now) is scanned again in full.
+	head [2][numGrows]uint32
+	seen [2]bool
 	// finalSeen[d] says the side was already evaluated once it was final:
 	// rules of the other direction stay pending, and must not make every
 	// later packet inspect this side again.
@@ -640,13 +649,14 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	changed := false
 	for _, b := range g.watch[d] {
 		spec := &bufSpecs[b]
-		total := 0
+		total, instances := 0, 0
 		for i := 0; ; i++ {
 			buf, ok := tx.Buffer(b, i)
 			if !ok {
 				break
 			}
 			total += len(buf) + 1
+			instances++
 			if !spec.multi {
 				break
 			}
@@ -671,6 +681,17 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 			buf, ok := tx.Buffer(b, i)
 			if !ok {
 				break
+			}
+			if spec.grows {
+				h := headHash(buf)
+				if instances == 1 && prev > 0 && prev-1 <= len(buf) && st.head[d][spec.growIdx] == h {
+					// A grown body: the part scanned before cannot add
+					// candidates (those it gave fired or still wait in
+					// pending), so scan what was added, plus a pattern's
+					// length back for matches across the old end.
+					buf = buf[max(0, prev-1-(gr.maxPat-1)):]
+				}
+				st.head[d][spec.growIdx] = h
 			}
 			if ids, err := m.sc.Scan(gr.db, buf); err == nil {
 				for _, id := range ids {
@@ -891,4 +912,13 @@ func (m *Matcher) scanTransformed(xg *xformGroup, tx Tx, multi bool) {
 			return
 		}
 	}
+}
+
+// headHash hashes the first bytes of a growing buffer (FNV-1a).
+func headHash(b []byte) uint32 {
+	h := uint32(2166136261)
+	for _, c := range b[:min(len(b), 32)] {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return h
 }

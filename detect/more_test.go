@@ -426,3 +426,39 @@ alert tcp any any -> any any (msg:"packet only"; flow:no_stream; content:"secret
 		}
 	}
 }
+
+// TestGrowingBodyScan: a growing body is prefiltered on what was added
+// since the last scan, with a pattern's length of overlap; a body whose
+// start changed is scanned again in full.
+func TestGrowingBodyScan(t *testing.T) {
+	e, rep := compileText(t, mpm.Hyperscan{}, `alert http any any -> any any (http.request_body; content:"malware"; sid:1;)
+alert http any any -> any any (http.request_body; content:"zzzz"; sid:2;)`)
+	if rep.Loaded != 2 {
+		t.Fatalf("loaded %d: %v", rep.Loaded, rep.Errors)
+	}
+	m, err := e.NewMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	p := tcpPacket("", true)
+	p.AppProto = "http"
+	pad := strings.Repeat("a", 1000)
+	var st TxState
+	// Pattern across the old end of the scanned part.
+	got := sids(m.MatchTx(p, mapTx{BufHTTPRequestBody: {pad + "mal"}}, 0, false, &st, nil))
+	if len(got) != 0 {
+		t.Fatalf("partial: %v", got)
+	}
+	got = sids(m.MatchTx(p, mapTx{BufHTTPRequestBody: {pad + "malware" + pad + pad}}, 0, false, &st, nil))
+	if !equal(got, 1) {
+		t.Errorf("pattern across the scanned end: %v, want [1]", got)
+	}
+	// A body whose start changed (raw, then decoded) is scanned in full.
+	var st2 TxState
+	m.MatchTx(p, mapTx{BufHTTPRequestBody: {"\x1f\x8b" + pad}}, 1, false, &st2, nil)
+	got = sids(m.MatchTx(p, mapTx{BufHTTPRequestBody: {"zzzz" + pad + pad + pad}}, 1, true, &st2, nil))
+	if !equal(got, 2) {
+		t.Errorf("changed start: %v, want [2]", got)
+	}
+}

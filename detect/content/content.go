@@ -19,9 +19,9 @@ var lower = func() (t [256]byte) {
 // Boyer-Moore-Horspool skip table over folded bytes; a case-sensitive
 // pattern, or one without ASCII letters, is searched with bytes.Index.
 type Needle struct {
-	pat    []byte // pattern as given (copy), folded to lower case when fold is set
-	fold   bool   // compare case-insensitively
-	nocase bool   // as requested by the rule, reported by Nocase
+	pat    []byte      // pattern as given (copy), folded to lower case when fold is set
+	fold   bool        // compare case-insensitively
+	nocase bool        // as requested by the rule, reported by Nocase
 	skip   *[256]uint8 // only for fold: most needles are case-sensitive
 }
 
