@@ -61,6 +61,7 @@ const (
 	BufTLSRandomTime
 	BufTLSRandomBytes
 	BufSSLVersion // ssl_version: the hello version of the direction, 2 bytes (read by the keyword, not a sticky buffer)
+	BufSSLState   // ssl_state: Suricata's and Snort's handshake-state flags, 2 bytes (sslstate.go; read by the keyword)
 	BufSSHProto
 	BufSSHSoftware
 	BufHASSH
@@ -89,6 +90,11 @@ const (
 	BufSIPUserAgent
 	BufSIPContentType
 	BufSIPContentLength
+	// Snort's SIP options (sipsnort.go): sip_header is a sticky buffer,
+	// sip_method and sip_stat_code are read by their keywords.
+	BufSIPHeader
+	BufSIPMethodSnort
+	BufSIPStatCodeSnort
 	// Files (rules/file-keywords.html): file.name is a sticky buffer;
 	// filemd5 and filesize are read by their keywords only.
 	BufFileName
@@ -203,6 +209,10 @@ type bufSpec struct {
 	// added since the last scan. growIdx numbers them (TxState.head).
 	grows   bool
 	growIdx uint8
+	// value marks small buffers read by their keyword whose content may
+	// change in place while their length stays (ssl_state's flags): a
+	// transaction is inspected again when their content changes.
+	value bool
 }
 
 // numGrows is the number of bufSpecs with grows set.
@@ -266,7 +276,8 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufTLSRandom:         {name: "tls.random", proto: "tls", dir: dirAny},
 	BufTLSRandomTime:     {name: "tls.random_time", proto: "tls", dir: dirAny},
 	BufTLSRandomBytes:    {name: "tls.random_bytes", proto: "tls", dir: dirAny},
-	BufSSLVersion:        {name: "ssl_version", proto: "tls", dir: dirAny},
+	BufSSLVersion:        {name: "ssl_version", proto: "tls", dir: dirAny, value: true},
+	BufSSLState:          {name: "ssl_state", proto: "tls", dir: dirAny, value: true},
 	BufSSHProto:          {name: "ssh.proto", proto: "ssh", dir: dirAny},
 	BufSSHSoftware:       {name: "ssh.software", proto: "ssh", dir: dirAny},
 	BufHASSH:             {name: "ssh.hassh", proto: "ssh", dir: dirToServer},
@@ -296,6 +307,9 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufSIPUserAgent:     {name: "sip.user_agent", proto: "sip", dir: dirAny, multi: true},
 	BufSIPContentType:   {name: "sip.content_type", proto: "sip", dir: dirAny, multi: true},
 	BufSIPContentLength: {name: "sip.content_length", proto: "sip", dir: dirAny, multi: true},
+	BufSIPHeader:        {name: "sip_header", proto: "sip", dir: dirAny},
+	BufSIPMethodSnort:   {name: "sip_method", proto: "sip", dir: dirAny},
+	BufSIPStatCodeSnort: {name: "sip_stat_code", proto: "sip", dir: dirAny},
 	BufFileName:         {name: "file.name", proto: fileProto, dir: dirAny, multi: true}, // files.go
 	BufFileMD5:          {name: "filemd5", proto: fileProto, dir: dirAny, multi: true},
 	BufFileSize:         {name: "filesize", proto: fileProto, dir: dirAny, multi: true},

@@ -10,8 +10,9 @@ const (
 	cmpGt
 	cmpLe
 	cmpGe
-	cmpRange    // a < v < b (Suricata's "A-B" and "A<>B" exclude both bounds)
-	cmpNotRange // !(a < v < b)
+	cmpRange     // a < v < b (Suricata's "A-B" and "A<>B" exclude both bounds)
+	cmpNotRange  // !(a < v < b)
+	cmpRangeIncl // a <= v <= b (Snort 3's "A<=>B")
 )
 
 // uintCmp is an integer comparison (dsize, ttl, bsize, urilen, ...) as
@@ -39,6 +40,8 @@ func (c uintCmp) match(v uint64) bool {
 		return v > c.a && v < c.b
 	case cmpNotRange:
 		return !(v > c.a && v < c.b)
+	case cmpRangeIncl:
+		return v >= c.a && v <= c.b
 	}
 	return false
 }

@@ -441,6 +441,7 @@ func uintCmpOf(c ruleparser.UintCmp) uintCmp {
 		ruleparser.CmpEq: cmpEq, ruleparser.CmpNe: cmpNe, ruleparser.CmpLt: cmpLt,
 		ruleparser.CmpGt: cmpGt, ruleparser.CmpLe: cmpLe, ruleparser.CmpGe: cmpGe,
 		ruleparser.CmpRange: cmpRange, ruleparser.CmpNotRange: cmpNotRange,
+		ruleparser.CmpRangeIncl: cmpRangeIncl,
 	}[c.Op]
 	return uintCmp{op: op, a: c.A, b: c.B}
 }

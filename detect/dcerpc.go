@@ -92,7 +92,14 @@ func setupDceIface(b *sigBuilder, o ruleparser.Option) error {
 	if err != nil {
 		return err
 	}
-	it, err := parseDceIface(arg)
+	if err := dceTransport(b); err != nil {
+		return err
+	}
+	parse := parseDceIface
+	if isSnort3DceIface(arg) {
+		parse = parseDceIfaceSnort3 // dcesnort.go
+	}
+	it, err := parse(arg)
 	if err != nil {
 		return err
 	}
@@ -175,6 +182,9 @@ func (d *dceOpnumItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 func setupDceOpnum(b *sigBuilder, o ruleparser.Option) error {
 	arg, err := optText(o)
 	if err != nil {
+		return err
+	}
+	if err := dceTransport(b); err != nil {
 		return err
 	}
 	it, err := parseDceOpnum(arg)

@@ -22,6 +22,9 @@ import (
 type Options struct {
 	// Prefilter is the multi-pattern matcher; nil means Hyperscan.
 	Prefilter mpm.Matcher
+	// XbitsMax caps the xbits the engine stores; 0 means
+	// DefaultXbitsMax.
+	XbitsMax int
 }
 
 // Report says what Compile loaded and what it skipped, by keyword.
@@ -50,6 +53,9 @@ type Engine struct {
 	// dbs are closed with the engine.
 	dbs  []mpm.DB
 	jobs []compileJob
+	// xbits is the store of host and address-pair bits, shared (and
+	// locked) by all matchers; nil when no rule uses xbits.
+	xbits *xbitStore
 }
 
 // group is a set of rules sharing one prefilter over one buffer: rules
@@ -174,6 +180,7 @@ func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
 		e.sigs = append(e.sigs, s)
 	}
 	rep.Loaded = len(e.sigs)
+	e.xbits = newXbitStore(e.sigs, opts.XbitsMax)
 	if len(ordered) >= releaseParsedMin {
 		// The Sigs hold what they need (slimRule): unless the caller
 		// keeps the RuleSet, the parsed rules are garbage now. Give their
@@ -577,12 +584,24 @@ func (m *Matcher) common(s *Sig, p *Packet) bool {
 			return false
 		}
 	}
+	if len(s.itest) > 0 && !flowintTests(s.itest, p) {
+		return false
+	}
+	if len(s.xtest) > 0 && !m.e.xbits.test(s.xtest, p) {
+		return false
+	}
 	return true
 }
 
 func (m *Matcher) fire(s *Sig, p *Packet, txID int64, out []Alert) []Alert {
 	for i := range s.post {
 		s.post[i].apply(p.Flow)
+	}
+	if len(s.ipost) > 0 {
+		flowintApply(s.ipost, p)
+	}
+	if len(s.xpost) > 0 {
+		m.e.xbits.apply(s.xpost, p)
 	}
 	if s.Passes() {
 		m.passed = true
@@ -657,6 +676,9 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 			}
 			total += len(buf) + 1
 			instances++
+			if spec.value {
+				total = valueKey(buf) // a value changes in place
+			}
 			if !spec.multi {
 				break
 			}
@@ -665,7 +687,7 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 		if total == prev {
 			continue
 		}
-		if !final && prev > 0 && total < 2*prev {
+		if !spec.value && !final && prev > 0 && total < 2*prev {
 			continue // still growing: wait until it doubles or is final
 		}
 		st.scanned[d][b] = uint32(total)
@@ -912,6 +934,16 @@ func (m *Matcher) scanTransformed(xg *xformGroup, tx Tx, multi bool) {
 			return
 		}
 	}
+}
+
+// valueKey stands for the content of a value buffer (bufSpec.value, at
+// most 3 bytes used) in TxState.scanned: never 0, which means unseen.
+func valueKey(b []byte) int {
+	k := 1 << 24
+	for i := 0; i < len(b) && i < 3; i++ {
+		k |= int(b[i]) << (8 * i)
+	}
+	return k
 }
 
 // headHash hashes the first bytes of a growing buffer (FNV-1a).

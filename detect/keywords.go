@@ -46,6 +46,12 @@ var keywordTable = []keyword{
 	{name: "base64_decode", setup: setupBase64Decode},
 	{name: "base64_data", setup: setupBase64Data},
 	{name: "pkt_data", setup: func(b *sigBuilder, _ ruleparser.Option) error { return b.openList(BufPacket) }},
+	// Snort 3's raw_data is the packet data before normalization: Vigil
+	// normalizes none (no Telnet normalizer), so it is pkt_data.
+	// Docs: https://docs.snort.org/rules/options/payload/raw_data
+	{name: "raw_data", setup: func(b *sigBuilder, _ ruleparser.Option) error { return b.openList(BufPacket) }},
+	{name: "ber_data", setup: setupBER(false)}, // berkw.go
+	{name: "ber_skip", setup: setupBER(true)},
 
 	// Header.
 	{name: "dsize", setup: cmpSetup(fieldDsize)},
@@ -60,6 +66,7 @@ var keywordTable = []keyword{
 	{name: "seq", setup: cmpSetup(fieldSeq)},
 	{name: "ack", setup: cmpSetup(fieldAck)},
 	{name: "flags", setup: setupFlags},
+	{name: "fragbits", setup: setupFragbits}, // fragbits.go
 	{name: "vlan.layers", setup: cmpSetup(fieldVLANLayers)},
 	{name: "icmpv6.mtu", setup: cmpSetup(fieldICMPv6MTU)},
 	{name: "ipopts", setup: setupIPOpts},
@@ -74,6 +81,8 @@ var keywordTable = []keyword{
 	// Flow.
 	{name: "flow", setup: setupFlow},
 	{name: "flowbits", setup: setupFlowbits},
+	{name: "xbits", setup: setupXbits},
+	{name: "flowint", setup: setupFlowint},
 	{name: "flow.pkts", setup: flowCountSetup(false)},
 	{name: "flow.bytes", setup: flowCountSetup(true)},
 
@@ -107,6 +116,12 @@ var keywordTable = []keyword{
 	{name: "dns.opcode", setup: setupDNSOpcode},
 	{name: "tls.cert_chain_len", setup: setupCertChainLen},
 	{name: "ssl_version", setup: setupSSLVersion},
+	// ssl_state, tls.version (sslstate.go); Snort's SIP options
+	// (sipsnort.go), whose sip_header is a sticky buffer.
+	{name: "ssl_state", setup: setupSSLState},
+	{name: "tls.version", setup: setupTLSVersion},
+	{name: "sip_method", setup: setupSIPMethod},
+	{name: "sip_stat_code", setup: setupSIPStatCode},
 	{name: "dce_iface", setup: setupDceIface}, // dcerpc.iface
 	{name: "dce_opnum", setup: setupDceOpnum}, // dcerpc.opnum
 	{name: "ftp.dynamic_port", setup: setupFTPDynamicPort},

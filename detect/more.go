@@ -300,7 +300,7 @@ func setupBase64Data(b *sigBuilder, _ ruleparser.Option) error {
 // header, no buffers, and nothing else but a flow direction and
 // flowbits:set.
 func isPDOnly(s *Sig) bool {
-	if s.appProto != "" || len(s.lists) > 0 || len(s.state) > 0 {
+	if s.appProto != "" || len(s.lists) > 0 || len(s.state) > 0 || len(s.xtest) > 0 || len(s.itest) > 0 || len(s.ipost) > 0 {
 		return false
 	}
 	f := s.flow
@@ -309,6 +309,11 @@ func isPDOnly(s *Sig) bool {
 	}
 	for i := range s.post {
 		if s.post[i].op != 's' {
+			return false
+		}
+	}
+	for i := range s.xpost {
+		if s.xpost[i].cmd != 's' {
 			return false
 		}
 	}

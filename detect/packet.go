@@ -6,6 +6,10 @@ import "net/netip"
 // fills it per packet (detect never imports engine types); it is read only
 // during a Matcher call and nothing in it is retained.
 type Packet struct {
+	// Ts is the packet time, nanoseconds since the Unix epoch (xbits
+	// expiry runs on packet time).
+	Ts int64
+
 	IPVer    uint8
 	Src, Dst netip.Addr
 	Proto    uint8
@@ -91,13 +95,15 @@ const (
 // (an Engine maps names to slots, and slots are re-resolved per Engine).
 type FlowState struct {
 	bits []string // set flowbits, sorted; small in practice
+	// ints are the flow's flowint variables (flowint.go).
+	ints []flowIntVar
 	// passed is set once a pass rule matched on the flow: the rest of
 	// the flow is not inspected.
 	passed bool
 }
 
 // Reset clears the state for reuse with a new flow.
-func (f *FlowState) Reset() { f.bits, f.passed = f.bits[:0], false }
+func (f *FlowState) Reset() { f.bits, f.ints, f.passed = f.bits[:0], f.ints[:0], false }
 
 // Passed reports whether a pass rule matched on the flow.
 func (f *FlowState) Passed() bool { return f.passed }

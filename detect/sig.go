@@ -32,6 +32,12 @@ type Sig struct {
 	state []bitTest  // flowbits isset/isnotset
 	lists []list     // one inspection list per buffer, in rule order
 	post  []bitWrite // flowbits set/unset/toggle on match
+	// xtest are the xbits isset/isnotset tests, xpost the xbits
+	// set/unset/toggle run on match (xbits.go).
+	xtest, xpost []xbitOp
+	// itest are the flowint tests, ipost the flowint =, +, - run on
+	// match (flowint.go).
+	itest, ipost []flowintOp
 	// txDir is the direction of the app-layer buffers the rule inspects
 	// (dirAny when it has none or mixes them).
 	txDir dir

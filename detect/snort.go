@@ -13,6 +13,8 @@ import (
 var snortServices = map[string]string{
 	"http": "http", "ssl": "tls", "tls": "tls", "dns": "dns", "ssh": "ssh",
 	"smtp": "smtp", "ftp": "ftp",
+	// Snort names SMB sessions (and DCERPC over SMB) netbios-ssn.
+	"sip": "sip", "dcerpc": "dcerpc", "netbios-ssn": "smb", "kerberos": "krb5", "snmp": "snmp",
 }
 
 // setupService is Snort 3's service:a,b. Snort applies such a rule to

@@ -75,7 +75,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		return
 	}
 	dp := &w.dp
-	*dp = detect.Packet{IPVer: p.IPVersion, Src: p.Src, Dst: p.Dst, Proto: p.Proto, SrcPort: p.SrcPort,
+	*dp = detect.Packet{Ts: p.Ts, IPVer: p.IPVersion, Src: p.Src, Dst: p.Dst, Proto: p.Proto, SrcPort: p.SrcPort,
 		DstPort: p.DstPort, TTL: p.TTL, TOS: p.TOS, IPID: uint16(p.IPID), FragBits: p.FragFlags,
 		Payload: p.Payload, IPOpts: p.IPOpts, VLANLayers: p.VLANCount}
 	if p.L3Off >= 0 {

@@ -320,6 +320,25 @@ func listKw(name, doc string, set ...string) Spec {
 	}}
 }
 
+// orListKw is listKw whose elements may also be separated by '|'
+// (Suricata's ssl_state: "client_hello|server_hello"). Sep records '|'
+// when the list used only that separator.
+func orListKw(name, doc string, set ...string) Spec {
+	inner := listKw(name, doc, set...)
+	return Spec{Name: name, Doc: doc, Parse: func(c *optCtx) (Option, error) {
+		orig := c.val
+		bar := c.hasVal && strings.Contains(orig, "|")
+		if bar {
+			c.val = strings.ReplaceAll(orig, "|", ",")
+		}
+		o, err := inner.Parse(c)
+		if l, ok := o.(*List); ok && bar && !strings.Contains(orig, ",") {
+			l.Sep = '|'
+		}
+		return o, err
+	}}
+}
+
 // argsKw keeps a comma-separated argument list; check validates it.
 func argsKw(name, doc string, optional bool, check func([]string) error) Spec {
 	return Spec{Name: name, Doc: doc, Parse: func(c *optCtx) (Option, error) {
@@ -611,7 +630,7 @@ var table = []Spec{
 	textKw("ssh.protoversion", surDoc+"ssh-keywords.html", nil),
 	sticky("ssh.software", surDoc+"ssh-keywords.html#ssh-software", "ssh_software"),
 	textKw("ssh.softwareversion", surDoc+"ssh-keywords.html", nil),
-	listKw("ssl_state", surDoc+"tls-keywords.html#ssl-state", "client_hello", "server_hello", "client_keyx", "server_keyx", "unknown"),
+	orListKw("ssl_state", surDoc+"tls-keywords.html#ssl-state", "client_hello", "server_hello", "client_keyx", "server_keyx", "unknown"),
 	listKw("ssl_version", surDoc+"tls-keywords.html#ssl-version", "sslv2", "sslv3", "tls1.0", "tls1.1", "tls1.2", "tls1.3"),
 	{Name: "startswith", Doc: surDoc + "payload-keywords.html#startswith", Mod: modStartswith},
 	textKw("stream-event", surDoc+"decode-layer.html", isEventName),

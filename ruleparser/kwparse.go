@@ -367,6 +367,9 @@ func parseXbits(c *optCtx) (Option, error) {
 		return nil, err
 	}
 	a := splitArgs(v)
+	if len(a) == 1 && a[0] == "noalert" {
+		return &Xbits{Head: c.head, Cmd: a[0]}, nil // xbits:noalert
+	}
 	if len(a) < 2 {
 		return nil, fmt.Errorf("want cmd,name,track ..., got %q", v)
 	}

@@ -190,6 +190,9 @@ func (x *Flowint) value(Dialect) (string, bool) {
 }
 
 func (x *Xbits) value(Dialect) (string, bool) {
+	if x.Cmd == "noalert" && x.Name == "" && x.Track == "" && x.Expire == 0 {
+		return x.Cmd, true // xbits:noalert
+	}
 	s := x.Cmd + "," + x.Name
 	if x.Track != "" {
 		s += ",track " + x.Track

@@ -67,6 +67,7 @@ const (
 	TLSRandomTime      // first 4 bytes of that random
 	TLSRandomBytes     // last 28 bytes of that random
 	TLSHelloVersion    // ssl_version: 2-byte version of the hello sent in this direction (see tls.Tx.HelloVersion)
+	TLSState           // ssl_state: 2 bytes of handshake-state flags, Suricata's then Snort's (see tls.Tx.State)
 
 	SSHProto          // protocol version of the banner ("2.0"), direction dependent
 	SSHSoftware       // software version of the banner, direction dependent
@@ -92,6 +93,11 @@ const (
 	SIPUserAgent     // each User-Agent value (multi-buffer)
 	SIPContentType   // each Content-Type value (multi-buffer)
 	SIPContentLength // each Content-Length value (multi-buffer)
+	// Snort's SIP rule options: the message of the transaction when it
+	// was sent in direction dir, whatever its kind (see sip.Tx.BufferAt).
+	SIPHeader        // sip_header: start line, header fields and the empty line ending them
+	SIPSnortMethod   // sip_method: request method
+	SIPSnortStatCode // sip_stat_code: response status code digits
 
 	// DCERPC (over TCP and over SMB pipes). Docs: rules/dcerpc-keywords.html
 	// and rules/smb-keywords.html; layouts in package dcerpc's doc.
@@ -245,6 +251,7 @@ var bufferNames = [NumBuffers]string{
 	TLSRandomTime:        "tls.random_time",
 	TLSRandomBytes:       "tls.random_bytes",
 	TLSHelloVersion:      "ssl_version",
+	TLSState:             "ssl_state",
 	SSHProto:             "ssh.proto",
 	SSHSoftware:          "ssh.software",
 	HASSH:                "ssh.hassh",
@@ -264,6 +271,9 @@ var bufferNames = [NumBuffers]string{
 	SIPUserAgent:         "sip.user_agent",
 	SIPContentType:       "sip.content_type",
 	SIPContentLength:     "sip.content_length",
+	SIPHeader:            "sip_header",
+	SIPSnortMethod:       "sip_method",
+	SIPSnortStatCode:     "sip_stat_code",
 	FileName:             "file.name",
 	FileMD5:              "filemd5",
 	FileSize:             "filesize",

@@ -47,7 +47,7 @@ func FuzzSIP(f *testing.F) {
 		for i := 0; i < p.TxCount(); i++ {
 			tx := p.Tx(i)
 			for _, d := range []applayer.Direction{applayer.ToServer, applayer.ToClient} {
-				for b := applayer.SIPMethod; b <= applayer.SIPContentLength; b++ {
+				for b := applayer.SIPMethod; b <= applayer.SIPSnortStatCode; b++ {
 					for j := 0; j < 200; j++ {
 						v, ok := tx.BufferAt(d, b, j)
 						if !ok {

@@ -50,7 +50,7 @@ func (p *Parser) ParseDatagram(dir applayer.Direction, data []byte) {
 }
 
 // message makes a transaction of a message head the parser owns.
-func (p *Parser) message(_ applayer.Direction, head []byte) bool {
+func (p *Parser) message(dir applayer.Direction, head []byte) bool {
 	m, ok := ParseHead(head)
 	if !ok {
 		p.Malformed++
@@ -62,6 +62,7 @@ func (p *Parser) message(_ applayer.Direction, head []byte) bool {
 	} else {
 		t.Response = &m
 	}
+	t.Dir = dir
 	t.id = p.next
 	p.next++
 	p.txs.Push(t, MaxTx)

@@ -41,6 +41,7 @@ type Field struct {
 // Message is one parsed SIP request or response head.
 type Message struct {
 	Request bool
+	Head    []byte // the whole head as parsed (start line, fields, final empty line if any)
 	Line    []byte // start line without CRLF
 	// Request fields.
 	Method, URI []byte
@@ -141,6 +142,7 @@ var sipVersion = []byte("SIP/")
 // copy they own. ok is false when the start line is not SIP.
 func ParseHead(head []byte) (m Message, ok bool) {
 	line, rest, _ := nextLine(head)
+	m.Head = head
 	m.Line = line
 	if bytes.HasPrefix(line, sipVersion) {
 		// Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
@@ -251,7 +253,9 @@ func (m *Message) contentLength() (int, bool) {
 // transaction per message).
 type Tx struct {
 	Request, Response *Message
-	id                uint64
+	// Dir is the direction the message was sent in.
+	Dir applayer.Direction
+	id  uint64
 }
 
 var _ applayer.Tx = (*Tx)(nil)
@@ -299,6 +303,8 @@ func headerOf(b applayer.BufferID) Header {
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
 	var v []byte
 	switch b {
+	case applayer.SIPHeader, applayer.SIPSnortMethod, applayer.SIPSnortStatCode:
+		return t.snortBuffer(dir, b, i) // snort.go
 	case applayer.SIPMethod, applayer.SIPURI, applayer.SIPRequestLine:
 		if t.Request == nil || i != 0 {
 			return nil, false

@@ -153,6 +153,9 @@ func (p *Parser) Gap(dir applayer.Direction, n int) {
 // Parse consumes the next in-order bytes of direction dir.
 func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 	s := &p.sides[dir&1]
+	if !s.err {
+		p.tx.beginParse(dir, len(s.rec) == 0 && s.skip == 0) // ssl_state (state.go)
+	}
 	for len(data) > 0 && !s.err {
 		if s.skip > 0 {
 			n := min(s.skip, len(data))
@@ -202,7 +205,14 @@ func (p *Parser) checkHeader(s *side, h []byte) bool {
 	if s == &p.sides[1] && p.tx.serverRecordVersion == 0 && h[1] == 3 {
 		p.tx.serverRecordVersion = uint16(h[1])<<8 | uint16(h[2])
 	}
+	dir := applayer.ToServer
+	if s == &p.sides[1] {
+		dir = applayer.ToClient
+	}
 	if typ < recChangeCipherSpec || typ > recHeartbeat || h[1] != 3 || l > maxRecord {
+		if h[0]&0x80 != 0 {
+			p.tx.noteSSLv2(dir, h[2]) // ssl_state (state.go)
+		}
 		if h[0]&0x80 != 0 && !p.tx.HasClientHello && h[2] == 1 {
 			// SSLv2-framed ClientHello: note the version and stop.
 			p.tx.ClientVersion = VersionSSL2
@@ -272,6 +282,7 @@ func (p *Parser) handshakes(dir applayer.Direction, s *side, b []byte, inPlace b
 
 func (p *Parser) handshake(dir applayer.Direction, typ byte, msg []byte) {
 	t := &p.tx
+	t.noteHandshake(dir, typ) // ssl_state (state.go)
 	switch {
 	case typ == hsClientHello && dir == applayer.ToServer && !t.HasClientHello:
 		if ch, ok := parseClientHello(msg); ok {

@@ -41,6 +41,8 @@ type Tx struct {
 	ja3, ja3Hash, ja3s, ja3sHash, ja4 []byte
 	ver                               []byte
 	helloVer                          [2][2]byte // per direction
+	state                             byte       // ssl_state flags (state.go)
+	snortState, stateBuf              [2]byte    // ssl_state flags (state.go)
 	subj, iss, serial, fp             []byte
 }
 
@@ -150,6 +152,8 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 			}
 			v = t.ver
 		}
+	case applayer.TLSState:
+		v = t.State(dir)
 	case applayer.TLSHelloVersion:
 		if hv := t.HelloVersion(dir); hv != 0 {
 			t.helloVer[dir&1] = [2]byte{byte(hv >> 8), byte(hv)}

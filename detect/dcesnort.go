@@ -1,0 +1,131 @@
+package detect
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// dceTransport rejects DCERPC interface and opnum tests in UDP rules:
+// Vigil parses DCERPC over TCP and SMB only, so such a rule (DCERPC over
+// UDP, connectionless) could never match.
+func dceTransport(b *sigBuilder) error {
+	if b.sig.proto.ipProto == 17 {
+		return fmt.Errorf("DCERPC over UDP: %w", ErrUnsupported)
+	}
+	return nil
+}
+
+// isSnort3DceIface reports whether a dce_iface value has Snort 3's named
+// form ("uuid <uuid>[, version <interval>][, any_frag]").
+func isSnort3DceIface(arg string) bool {
+	for _, p := range strings.Split(arg, ",") {
+		p = strings.TrimSpace(p)
+		if len(p) > 5 && strings.HasPrefix(p, "uuid") && (p[4] == ' ' || p[4] == '\t') {
+			return true
+		}
+	}
+	return false
+}
+
+// parseDceIfaceSnort3 parses Snort 3's dce_iface: uuid, an optional
+// version interval (N, =N, !N, <N, >N, <=N, >=N, A<>B, A<=>B) compared
+// with the interface's major version, and any_frag, in any order. It
+// evaluates as dcerpc.iface does.
+// Docs: https://docs.snort.org/rules/options/non_payload/dce_iface
+func parseDceIfaceSnort3(arg string) (*dceIfaceItem, error) {
+	var it *dceIfaceItem
+	var ver *uintCmp
+	anyFrag := false
+	for _, p := range strings.Split(arg, ",") {
+		p = strings.TrimSpace(p)
+		name, val, _ := strings.Cut(strings.ReplaceAll(p, "\t", " "), " ")
+		val = strings.TrimSpace(val)
+		switch name {
+		case "uuid":
+			if it != nil {
+				return nil, errBadValue("uuid given twice")
+			}
+			u, err := parseDceIface(val)
+			if err != nil {
+				return nil, err
+			}
+			if u.ver != nil || u.anyFrag {
+				return nil, errBadValue("bad interface uuid " + strconv.Quote(val))
+			}
+			it = u
+		case "version":
+			if ver != nil {
+				return nil, errBadValue("version given twice")
+			}
+			c, err := parseSnortInterval(val)
+			if err != nil {
+				return nil, err
+			}
+			ver = &c
+		case "any_frag":
+			if val != "" {
+				return nil, errBadValue("any_frag takes no value")
+			}
+			anyFrag = true
+		default:
+			return nil, errBadValue("unknown dce_iface parameter " + strconv.Quote(name))
+		}
+	}
+	if it == nil {
+		return nil, errBadValue("dce_iface needs a uuid")
+	}
+	it.ver, it.anyFrag = ver, anyFrag
+	return it, nil
+}
+
+// parseSnortInterval parses a Snort 3 interval of 16-bit values: N or =N
+// (equal), !N, <N, >N, <=N, >=N, A<>B (exclusive) and A<=>B (inclusive).
+func parseSnortInterval(s string) (uintCmp, error) {
+	s = strings.TrimSpace(s)
+	num := func(t string) (uint64, error) {
+		v, err := strconv.ParseUint(strings.TrimSpace(t), 10, 16)
+		if err != nil {
+			return 0, errBadValue("bad version " + strconv.Quote(s))
+		}
+		return v, nil
+	}
+	if a, b, ok := strings.Cut(s, "<=>"); ok {
+		lo, err := num(a)
+		if err != nil {
+			return uintCmp{}, err
+		}
+		hi, err := num(b)
+		if err != nil || lo > hi {
+			return uintCmp{}, errBadValue("bad version " + strconv.Quote(s))
+		}
+		return uintCmp{op: cmpRangeIncl, a: lo, b: hi}, nil
+	}
+	if a, b, ok := strings.Cut(s, "<>"); ok {
+		lo, err := num(a)
+		if err != nil {
+			return uintCmp{}, err
+		}
+		hi, err := num(b)
+		if err != nil || lo > hi {
+			return uintCmp{}, errBadValue("bad version " + strconv.Quote(s))
+		}
+		return uintCmp{op: cmpRange, a: lo, b: hi}, nil
+	}
+	ops := []struct {
+		p  string
+		op cmpOp
+	}{{"<=", cmpLe}, {">=", cmpGe}, {"!=", cmpNe}, {"<", cmpLt}, {">", cmpGt}, {"=", cmpEq}, {"!", cmpNe}}
+	op := cmpEq
+	for _, o := range ops {
+		if strings.HasPrefix(s, o.p) {
+			op, s = o.op, s[len(o.p):]
+			break
+		}
+	}
+	v, err := num(s)
+	if err != nil {
+		return uintCmp{}, err
+	}
+	return uintCmp{op: op, a: v}, nil
+}
