@@ -398,15 +398,24 @@ func TestLiveFlowsStayOnOneWorker(t *testing.T) {
 	})
 	defer sink.Close()
 	n.Do(t, n.NSB, func() error {
+		// The sockets stay open until all are sent: a closed one's
+		// ephemeral port may be handed out again, and two "flows" with
+		// one tuple are one flow.
+		var conns []*net.UDPConn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
 		for range 24 {
 			c, err := net.DialUDP("udp4", nil, sink.LocalAddr().(*net.UDPAddr))
 			if err != nil {
 				return err
 			}
+			conns = append(conns, c)
 			for range 3 {
 				c.Write([]byte("udp flow payload"))
 			}
-			c.Close()
 		}
 		return nil
 	})
