@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"encoding/binary"
 	"math"
 	"net/netip"
 	"strings"
@@ -18,16 +17,6 @@ import (
 // The last two need more than the buffer (the client address, whether the
 // side is final) and are evaluated by matchFTPList.
 
-// u16ValueItem compares a 2-byte big-endian buffer's value
-// (ftp.dynamic_port).
-type u16ValueItem struct{ cmp uintCmp }
-
-func (u *u16ValueItem) relative() bool { return false }
-func (u *u16ValueItem) retry() bool    { return false }
-func (u *u16ValueItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bool) {
-	return cursor, cursor, len(buf) == 2 && u.cmp.match(uint64(binary.BigEndian.Uint16(buf)))
-}
-
 // setupFTPDynamicPort is ftp.dynamic_port:<u16 comparison>, the data port
 // the command negotiated (0 when none). Docs:
 // rules/ftp-keywords.html#ftp-dynamic-port
@@ -43,7 +32,7 @@ func setupFTPDynamicPort(b *sigBuilder, o ruleparser.Option) error {
 	if cmp.a > math.MaxUint16 || cmp.b > math.MaxUint16 {
 		return errBadValue("value out of range for an unsigned 16-bit integer")
 	}
-	return b.addItemToBuffer(BufFTPDynamicPort, &u16ValueItem{cmp: cmp})
+	return b.addItemToBuffer(BufFTPDynamicPort, &valueItem{size: 2, cmp: cmp})
 }
 
 // setupFTPMode is ftp.mode:active|passive: the command negotiated a data
@@ -62,7 +51,7 @@ func setupFTPMode(b *sigBuilder, o ruleparser.Option) error {
 	default:
 		return errBadValue("ftp.mode must be active or passive")
 	}
-	return b.addItemToBuffer(BufFTPMode, &byteValueItem{cmp: uintCmp{op: cmpEq, a: want}})
+	return b.addItemToBuffer(BufFTPMode, &valueItem{size: 1, cmp: uintCmp{op: cmpEq, a: want}})
 }
 
 // ftpStateItem holds the argument of ftp.reply_received (and marks the

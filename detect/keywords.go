@@ -504,15 +504,6 @@ func setupIPOpts(b *sigBuilder, o ruleparser.Option) error {
 	return nil
 }
 
-// byteValueItem compares a one-byte buffer's value (dns.opcode).
-type byteValueItem struct{ cmp uintCmp }
-
-func (b *byteValueItem) relative() bool { return false }
-func (b *byteValueItem) retry() bool    { return false }
-func (b *byteValueItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bool) {
-	return cursor, cursor, len(buf) == 1 && b.cmp.match(uint64(buf[0]))
-}
-
 // setupDNSOpcode is dns.opcode:[!]N, the opcode of the DNS message of the
 // inspected direction. Docs: rules/dns-keywords.html#dns-opcode
 func setupDNSOpcode(b *sigBuilder, o ruleparser.Option) error {
@@ -520,7 +511,7 @@ func setupDNSOpcode(b *sigBuilder, o ruleparser.Option) error {
 	if !ok {
 		return errBadValue("unexpected value")
 	}
-	return b.addItemToBuffer(BufDNSOpcode, &byteValueItem{cmp: uintCmpOf(c.Cmp)})
+	return b.addItemToBuffer(BufDNSOpcode, &valueItem{size: 1, cmp: uintCmpOf(c.Cmp)})
 }
 
 // setupCertChainLen is tls.cert_chain_len: the number of certificates the

@@ -88,7 +88,7 @@ func mqttCmpSetup(buf Buf) func(*sigBuilder, ruleparser.Option) error {
 		if err != nil {
 			return err
 		}
-		return b.addValueList(buf, &byteValueItem{cmp: u})
+		return b.addValueList(buf, &valueItem{size: 1, cmp: u})
 	}
 }
 
@@ -117,7 +117,7 @@ func setupMQTTType(b *sigBuilder, o ruleparser.Option) error {
 	default:
 		return errBadValue("unexpected value")
 	}
-	return b.addValueList(BufMQTTType, &byteValueItem{cmp: u})
+	return b.addValueList(BufMQTTType, &valueItem{size: 1, cmp: u})
 }
 
 // parseFlagList parses Suricata's flag list: names separated by commas
@@ -164,7 +164,7 @@ func flagsSetup(b *sigBuilder, o ruleparser.Option, buf Buf, names []flagName) e
 		if err != nil {
 			return err
 		}
-		return b.addValueList(buf, &byteValueItem{cmp: u})
+		return b.addValueList(buf, &valueItem{size: 1, cmp: u})
 	case *ruleparser.Text:
 		mask, want, err := parseFlagList(v.Value, names)
 		if err != nil {
@@ -197,7 +197,7 @@ func setupMQTTQoS(b *sigBuilder, o ruleparser.Option) error {
 	if v.Value > 2 {
 		return errBadValue("QoS must be 0, 1 or 2")
 	}
-	return b.addValueList(BufMQTTQoS, &byteValueItem{cmp: uintCmp{op: cmpEq, a: uint64(v.Value)}})
+	return b.addValueList(BufMQTTQoS, &valueItem{size: 1, cmp: uintCmp{op: cmpEq, a: uint64(v.Value)}})
 }
 
 // setupMQTTSessionPresent is mqtt.connack.session_present:yes|true|no|false.
@@ -215,5 +215,5 @@ func setupMQTTSessionPresent(b *sigBuilder, o ruleparser.Option) error {
 	default:
 		return errBadValue("want yes, true, no or false")
 	}
-	return b.addValueList(BufMQTTConnackSessionPresent, &byteValueItem{cmp: uintCmp{op: cmpEq, a: want}})
+	return b.addValueList(BufMQTTConnackSessionPresent, &valueItem{size: 1, cmp: uintCmp{op: cmpEq, a: want}})
 }

@@ -20,7 +20,7 @@ func (d *allDB) Close() error { return nil }
 type allScanner struct{}
 
 func (allScanner) Scan(db mpm.DB, _ []byte) ([]uint32, error) { return db.(*allDB).ids, nil }
-func (allScanner) Close() error                              { return nil }
+func (allScanner) Close() error                               { return nil }
 
 func (allPrefilter) Compile(ps []mpm.Pattern) (mpm.DB, error) {
 	d := &allDB{}

@@ -1,22 +1,11 @@
 package detect
 
 import (
-	"encoding/binary"
 	"math"
 	"strings"
 
 	"vigil/ruleparser"
 )
-
-// u32ValueItem compares a 4-byte big-endian buffer's value (rfb.sectype,
-// rfb.secresult). A buffer of another length never matches.
-type u32ValueItem struct{ cmp uintCmp }
-
-func (u *u32ValueItem) relative() bool { return false }
-func (u *u32ValueItem) retry() bool    { return false }
-func (u *u32ValueItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bool) {
-	return cursor, cursor, len(buf) == 4 && u.cmp.match(uint64(binary.BigEndian.Uint32(buf)))
-}
 
 // checkU32 rejects comparisons a Suricata u32 keyword cannot hold.
 func checkU32(c uintCmp) error {
@@ -41,7 +30,7 @@ func setupRFBSecType(b *sigBuilder, o ruleparser.Option) error {
 	if err := checkU32(cmp); err != nil {
 		return err
 	}
-	return b.addItemToBuffer(BufRFBSecType, &u32ValueItem{cmp: cmp})
+	return b.addItemToBuffer(BufRFBSecType, &valueItem{size: 4, cmp: cmp})
 }
 
 // rfbSecResults are the names rfb.secresult accepts for its values.
@@ -77,5 +66,5 @@ func setupRFBSecResult(b *sigBuilder, o ruleparser.Option) error {
 	if err != nil {
 		return err
 	}
-	return b.addItemToBuffer(BufRFBSecResult, &u32ValueItem{cmp: cmp})
+	return b.addItemToBuffer(BufRFBSecResult, &valueItem{size: 4, cmp: cmp})
 }

@@ -14,18 +14,6 @@ import (
 // buffers snmp.community, snmp.usm, krb5_cname and krb5_sname need no
 // code here. Docs: rules/snmp-keywords.html, rules/kerberos-keywords.html
 
-// beU32Item compares the value of a 4-byte big-endian buffer. A buffer
-// of another length never matches; an absent buffer (krb5_err_code on a
-// message that is not an error, snmp.pdu_type of an encrypted PDU) is
-// never inspected, so the keyword does not match.
-type beU32Item struct{ cmp uintCmp }
-
-func (u *beU32Item) relative() bool { return false }
-func (u *beU32Item) retry() bool    { return false }
-func (u *beU32Item) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bool) {
-	return cursor, cursor, len(buf) == 4 && u.cmp.match(uint64(binary.BigEndian.Uint32(buf)))
-}
-
 // u32BufSetup returns the setup of a u32 keyword (Suricata's unsigned
 // 32-bit integer grammar: N, !N, <N, >=N, A-B, ...) over buffer buf:
 // snmp.version, snmp.pdu_type, krb5_msg_type, krb5_err_code.
@@ -42,7 +30,7 @@ func u32BufSetup(buf Buf) func(*sigBuilder, ruleparser.Option) error {
 		if cmp.a > math.MaxUint32 || cmp.b > math.MaxUint32 {
 			return errBadValue("value out of range for an unsigned 32-bit integer")
 		}
-		return b.addItemToBuffer(buf, &beU32Item{cmp: cmp})
+		return b.addItemToBuffer(buf, &valueItem{size: 4, cmp: cmp})
 	}
 }
 
