@@ -232,8 +232,8 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufHTTPUserAgent:      {name: "http.user_agent", proto: "http", dir: dirToServer},
 	BufHTTPHost:           {name: "http.host", proto: "http", dir: dirToServer},
 	BufHTTPHostRaw:        {name: "http.host.raw", proto: "http", dir: dirToServer},
-	BufHTTPRequestBody:    {name: "http.request_body", proto: "http", dir: dirToServer, grows: true, growIdx: 0},
-	BufHTTPResponseBody:   {name: "http.response_body", proto: "http", dir: dirToClient, grows: true, growIdx: 1},
+	BufHTTPRequestBody:    {name: "http.request_body", proto: "http", dir: dirToServer, grows: true},
+	BufHTTPResponseBody:   {name: "http.response_body", proto: "http", dir: dirToClient, grows: true},
 	BufHTTPStatCode:       {name: "http.stat_code", proto: "http", dir: dirToClient},
 	BufHTTPStatMsg:        {name: "http.stat_msg", proto: "http", dir: dirToClient},
 	BufHTTPContentType:    {name: "http.content_type", proto: "http", dir: dirAny},
@@ -250,7 +250,7 @@ var bufSpecs = [NumBufs]bufSpec{
 	BufHTTPResponseLine:   {name: "http.response_line", proto: "http", dir: dirToClient},
 	BufHTTPRequestHeader:  {name: "http.request_header", proto: "http", dir: dirToServer, multi: true},
 	BufHTTPResponseHeader: {name: "http.response_header", proto: "http", dir: dirToClient, multi: true},
-	BufFileData:           {name: "file.data", proto: fileProto, dir: dirAny, multi: true, grows: true, growIdx: 2}, // files.go; one instance per file (SMTP attachments)
+	BufFileData:           {name: "file.data", proto: fileProto, dir: dirAny, multi: true, grows: true}, // files.go; one instance per file (SMTP attachments)
 	BufDNSQuery:           {name: "dns.query", proto: "dns", dir: dirToServer, multi: true},
 	// Each message's own sections, in both directions; dns.response.rrname
 	// only in responses. Docs: rules/dns-keywords.html

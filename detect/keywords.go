@@ -133,7 +133,7 @@ var keywordTable = []keyword{
 	{name: "krb5_msg_type", setup: u32BufSetup(BufKRB5MsgType)},
 	{name: "krb5_err_code", setup: u32BufSetup(BufKRB5ErrCode)},
 	{name: "krb5.ticket_encryption", setup: setupKRB5TicketEncryption},
-	{name: "rfb.sectype", setup: setupRFBSecType},
+	{name: "rfb.sectype", setup: u32BufSetup(BufRFBSecType)}, // rules/rfb-keywords.html#rfb-sectype
 	{name: "rfb.secresult", setup: setupRFBSecResult},
 	// MQTT (mqtt.go).
 	{name: "mqtt.type", setup: setupMQTTType},

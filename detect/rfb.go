@@ -18,21 +18,6 @@ func checkU32(c uintCmp) error {
 	return nil
 }
 
-// setupRFBSecType is rfb.sectype:<u32 comparison>, the security type in
-// use: imposed by the server in RFB 3.3, chosen by the client from the
-// offered list later. Docs: rules/rfb-keywords.html#rfb-sectype
-func setupRFBSecType(b *sigBuilder, o ruleparser.Option) error {
-	c, ok := o.(*ruleparser.Compare)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
-	cmp := uintCmpOf(c.Cmp)
-	if err := checkU32(cmp); err != nil {
-		return err
-	}
-	return b.addItemToBuffer(BufRFBSecType, &valueItem{size: 4, cmp: cmp})
-}
-
 // rfbSecResults are the names rfb.secresult accepts for its values.
 var rfbSecResults = []string{"ok", "fail", "toomany", "unknown"}
 

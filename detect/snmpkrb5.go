@@ -2,7 +2,6 @@ package detect
 
 import (
 	"encoding/binary"
-	"math"
 	"strconv"
 	"strings"
 
@@ -24,11 +23,8 @@ func u32BufSetup(buf Buf) func(*sigBuilder, ruleparser.Option) error {
 			return errBadValue("unexpected value")
 		}
 		cmp := uintCmpOf(c.Cmp)
-		if cmp.op == 0 {
-			return errBadValue("unsupported comparison")
-		}
-		if cmp.a > math.MaxUint32 || cmp.b > math.MaxUint32 {
-			return errBadValue("value out of range for an unsigned 32-bit integer")
+		if err := checkU32(cmp); err != nil {
+			return err
 		}
 		return b.addItemToBuffer(buf, &valueItem{size: 4, cmp: cmp})
 	}
