@@ -470,12 +470,7 @@ func (m *Matcher) Stats() ThreadStats { return m.th.Stats }
 func (m *Matcher) candidates(g *group, buf []byte) {
 	m.cands = append(m.cands, g.always...)
 	if g.db != nil && len(buf) > 0 {
-		ids, err := m.sc.Scan(g.db, buf)
-		if err == nil {
-			for _, id := range ids {
-				m.cands = append(m.cands, int32(id))
-			}
-		}
+		m.scanInto(g.db, buf)
 	}
 }
 
@@ -715,11 +710,7 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 				}
 				st.head[d][spec.growIdx] = h
 			}
-			if ids, err := m.sc.Scan(gr.db, buf); err == nil {
-				for _, id := range ids {
-					m.cands = append(m.cands, int32(id))
-				}
-			}
+			m.scanInto(gr.db, buf)
 			if !spec.multi {
 				break
 			}
@@ -735,11 +726,7 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	if gr := g.bufs[BufPacket]; gr != nil && gr.db != nil && len(p.Payload) > 0 {
 		// Rules whose fast pattern is in pkt_data can only match when
 		// the payload inspected with this transaction has it.
-		if ids, err := m.sc.Scan(gr.db, p.Payload); err == nil {
-			for _, id := range ids {
-				m.cands = append(m.cands, int32(id))
-			}
-		}
+		m.scanInto(gr.db, p.Payload)
 	}
 	m.cands = append(m.cands, g.always...)
 	m.cands = append(m.cands, st.pending...)
@@ -924,11 +911,7 @@ func (m *Matcher) scanTransformed(xg *xformGroup, tx Tx, multi bool) {
 			return
 		}
 		if x := m.th.applyTransforms(xg.xforms, buf); len(x) > 0 {
-			if ids, err := m.sc.Scan(xg.g.db, x); err == nil {
-				for _, id := range ids {
-					m.cands = append(m.cands, int32(id))
-				}
-			}
+			m.scanInto(xg.g.db, x)
 		}
 		if !multi {
 			return
@@ -953,4 +936,14 @@ func headHash(b []byte) uint32 {
 		h = (h ^ uint32(c)) * 16777619
 	}
 	return h
+}
+
+// scanInto adds the rules whose fast pattern db finds in buf to the
+// candidates.
+func (m *Matcher) scanInto(db mpm.DB, buf []byte) {
+	if ids, err := m.sc.Scan(db, buf); err == nil {
+		for _, id := range ids {
+			m.cands = append(m.cands, int32(id))
+		}
+	}
 }
