@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"net/netip"
 	"time"
 
 	"vigil/engine/applayer"
@@ -64,103 +63,22 @@ func counts(f *flow.Flow) eve.Counts {
 		BytesToServer: f.BytesToServer, BytesToClient: f.BytesToClient}
 }
 
+// eveFiller is a transaction that writes its own EVE object into a record
+// (dns, http, ssh, tls): typed values from the parser, formatted only by
+// output/eve.
+type eveFiller interface {
+	FillEVE(r *eve.Record, dir applayer.Direction) bool
+}
+
+var (
+	_ eveFiller = (*dns.Tx)(nil)
+	_ eveFiller = (*http.Tx)(nil)
+	_ eveFiller = (*ssh.Tx)(nil)
+	_ eveFiller = (*tls.Tx)(nil)
+)
+
 // appObject attaches the EVE object of tx (seen in direction dir) to r.
 func appObject(r *eve.Record, tx applayer.Tx, dir applayer.Direction) bool {
-	switch t := tx.(type) {
-	case *http.Tx:
-		e := t.EVE()
-		r.HTTP = &eve.HTTP{Hostname: b(e.Hostname), Port: uint16(e.Port), URL: b(e.URL),
-			UserAgent: b(e.UserAgent), XFF: b(e.XFF), ContentType: b(e.ContentType), Referer: b(e.Refer),
-			Method: b(e.Method), Protocol: b(e.Protocol), Status: uint16(e.Status), Redirect: b(e.Redirect),
-			Length: uint64(max(e.Length, 0))}
-	case *tls.Tx:
-		e := t.EVE()
-		x := &eve.TLS{Subject: b(e.Subject), IssuerDN: b(e.IssuerDN), Serial: b(e.Serial),
-			Fingerprint: b(e.Fingerprint), SNI: b(e.SNI), Version: e.Version, SessionResumed: e.SessionResumed,
-			JA3:  eve.Hash{Hash: b(e.JA3.Hash), String: b(e.JA3.String)},
-			JA3S: eve.Hash{Hash: b(e.JA3S.Hash), String: b(e.JA3S.String)}, JA4: b(e.JA4)}
-		if e.NotBefore != "" {
-			x.NotBefore, _ = time.Parse("2006-01-02T15:04:05", e.NotBefore)
-			x.NotAfter, _ = time.Parse("2006-01-02T15:04:05", e.NotAfter)
-		}
-		r.TLS = x
-	case *ssh.Tx:
-		e := t.EVE()
-		host := func(h ssh.EVEEndpoint) eve.SSHHost {
-			return eve.SSHHost{ProtoVersion: b(h.ProtoVersion), SoftwareVersion: b(h.SoftwareVersion),
-				Hassh: eve.Hash{Hash: b(h.HASSH.Hash), String: b(h.HASSH.String)}}
-		}
-		r.SSH = &eve.SSH{Client: host(e.Client), Server: host(e.Server)}
-	case *dns.Tx:
-		e, ok := t.EVE(dir)
-		if !ok {
-			if e, ok = t.EVE(dir.Reverse()); !ok {
-				return false
-			}
-		}
-		r.DNS = dnsObject(&e)
-	default:
-		return false
-	}
-	return true
+	f, ok := tx.(eveFiller)
+	return ok && f.FillEVE(r, dir)
 }
-
-func b(s string) []byte {
-	if s == "" {
-		return nil
-	}
-	return []byte(s)
-}
-
-var rrTypes = map[string]uint16{"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "HINFO": 13, "MX": 15,
-	"TXT": 16, "AAAA": 28, "SRV": 33, "NAPTR": 35, "DS": 43, "SSHFP": 44, "RRSIG": 46, "NSEC": 47,
-	"DNSKEY": 48, "NSEC3": 50, "TLSA": 52, "HTTPS": 65, "SVCB": 64, "ANY": 255, "CAA": 257}
-
-func rrType(s string) uint16 { return rrTypes[s] }
-
-func dnsObject(e *dns.EVE) *eve.DNS {
-	var flags uint16
-	for _, c := range e.Flags {
-		flags <<= 4
-		switch {
-		case c >= '0' && c <= '9':
-			flags |= uint16(c - '0')
-		case c >= 'a' && c <= 'f':
-			flags |= uint16(c-'a') + 10
-		}
-	}
-	d := &eve.DNS{Response: e.Type == "response", TxID: e.TxID, ID: e.ID, Flags: flags, Grouped: true}
-	for _, q := range e.Queries {
-		d.Queries = append(d.Queries, eve.DNSQuery{RRName: b(q.RRName), RRType: rrType(q.RRType)})
-	}
-	ans := func(in []dns.EVEAnswer) []eve.DNSAnswer {
-		var out []eve.DNSAnswer
-		for _, a := range in {
-			out = append(out, eve.DNSAnswer{RRName: b(a.RRName), RRType: rrType(a.RRType), TTL: a.TTL, RData: rdata(a)})
-		}
-		return out
-	}
-	d.Answers, d.Authorities, d.Additionals = ans(e.Answers), ans(e.Authorities), ans(e.Additionals)
-	return d
-}
-
-// rdata converts the parser's text rdata to what eve.DNSAnswer wants:
-// address bytes for A and AAAA, text for the rest.
-func rdata(a dns.EVEAnswer) []byte {
-	if a.RData == "" {
-		return nil
-	}
-	if a.RRType == "A" || a.RRType == "AAAA" {
-		if ip, err := parseAddr(a.RData); err == nil {
-			if a.RRType == "A" && ip.Is4() {
-				v := ip.As4()
-				return v[:]
-			}
-			v := ip.As16()
-			return v[:]
-		}
-	}
-	return []byte(a.RData)
-}
-
-func parseAddr(s string) (netip.Addr, error) { return netip.ParseAddr(s) }

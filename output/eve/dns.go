@@ -1,23 +1,66 @@
 package eve
 
-import (
-	"net/netip"
-	"strconv"
+import "strconv"
+
+// RR types whose rdata DNSAnswer carries (numbers from RFC 1035 and later).
+const (
+	rrA     = 1
+	rrNS    = 2
+	rrCNAME = 5
+	rrSOA   = 6
+	rrNULL  = 10
+	rrPTR   = 12
+	rrMX    = 15
+	rrTXT   = 16
+	rrAAAA  = 28
 )
 
-// rrTypeNames are the DNS record type names Suricata logs; other types are
-// logged as their decimal number.
-var rrTypeNames = map[uint16]string{
-	1: "A", 2: "NS", 3: "MD", 4: "MF", 5: "CNAME", 6: "SOA", 7: "MB", 8: "MG", 9: "MR",
-	10: "NULL", 11: "WKS", 12: "PTR", 13: "HINFO", 14: "MINFO", 15: "MX", 16: "TXT",
-	17: "RP", 18: "AFSDB", 19: "X25", 20: "ISDN", 21: "RT", 22: "NSAP", 23: "NSAPPTR",
-	24: "SIG", 25: "KEY", 26: "PX", 27: "GPOS", 28: "AAAA", 29: "LOC", 30: "NXT",
-	33: "SRV", 34: "ATMA", 35: "NAPTR", 36: "KX", 37: "CERT", 38: "A6", 39: "DNAME",
-	41: "OPT", 42: "APL", 43: "DS", 44: "SSHFP", 45: "IPSECKEY", 46: "RRSIG",
-	47: "NSEC", 48: "DNSKEY", 49: "DHCID", 50: "NSEC3", 51: "NSEC3PARAM", 52: "TLSA",
-	55: "HIP", 59: "CDS", 60: "CDNSKEY", 64: "SVCB", 65: "HTTPS", 99: "SPF",
-	249: "TKEY", 250: "TSIG", 251: "IXFR", 252: "AXFR", 255: "ANY", 256: "URI",
-	257: "CAA",
+// rrTypes is Vigil's only table of DNS record type names, sorted by number:
+// the types Suricata 8.0 names in EVE (its DNSRecordType). Every other type,
+// assigned or not, is logged as its decimal number ("65280"), never "0".
+var rrTypes = [...]struct {
+	num  uint16
+	name string
+}{
+	{1, "A"}, {2, "NS"}, {3, "MD"}, {4, "MF"}, {5, "CNAME"}, {6, "SOA"}, {7, "MB"}, {8, "MG"},
+	{9, "MR"}, {10, "NULL"}, {11, "WKS"}, {12, "PTR"}, {13, "HINFO"}, {14, "MINFO"}, {15, "MX"},
+	{16, "TXT"}, {17, "RP"}, {18, "AFSDB"}, {19, "X25"}, {20, "ISDN"}, {21, "RT"}, {22, "NSAP"},
+	{23, "NSAPPTR"}, {24, "SIG"}, {25, "KEY"}, {26, "PX"}, {27, "GPOS"}, {28, "AAAA"}, {29, "LOC"},
+	{30, "NXT"}, {33, "SRV"}, {34, "ATMA"}, {35, "NAPTR"}, {36, "KX"}, {37, "CERT"}, {38, "A6"},
+	{39, "DNAME"}, {41, "OPT"}, {42, "APL"}, {43, "DS"}, {44, "SSHFP"}, {45, "IPSECKEY"},
+	{46, "RRSIG"}, {47, "NSEC"}, {48, "DNSKEY"}, {49, "DHCID"}, {50, "NSEC3"}, {51, "NSEC3PARAM"},
+	{52, "TLSA"}, {55, "HIP"}, {59, "CDS"}, {60, "CDNSKEY"}, {65, "HTTPS"}, {99, "SPF"},
+	{249, "TKEY"}, {250, "TSIG"}, {254, "MAILA"}, {255, "ANY"}, {256, "URI"},
+}
+
+// RRTypeName returns the name EVE logs for DNS record type t, and false
+// when t has none (then EVE logs the decimal number).
+func RRTypeName(t uint16) (string, bool) {
+	lo, hi := 0, len(rrTypes)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if rrTypes[m].num < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(rrTypes) && rrTypes[lo].num == t {
+		return rrTypes[lo].name, true
+	}
+	return "", false
+}
+
+// RRTypeNumber returns the record type called name (upper case, as logged),
+// the inverse of RRTypeName; a decimal number is accepted too.
+func RRTypeNumber(name string) (uint16, bool) {
+	for _, e := range rrTypes {
+		if e.name == name {
+			return e.num, true
+		}
+	}
+	n, err := strconv.ParseUint(name, 10, 16)
+	return uint16(n), err == nil
 }
 
 // rcodeNames are the response code names Suricata logs.
@@ -28,7 +71,7 @@ var rcodeNames = [...]string{
 
 func appendRRType(dst []byte, key string, t uint16) []byte {
 	dst = append(appendKey(dst, key), '"')
-	if n, ok := rrTypeNames[t]; ok {
+	if n, ok := RRTypeName(t); ok {
 		dst = append(dst, n...)
 	} else {
 		dst = strconv.AppendUint(dst, uint64(t), 10)
@@ -36,38 +79,84 @@ func appendRRType(dst []byte, key string, t uint16) []byte {
 	return append(dst, '"')
 }
 
-// appendRData writes the rdata of an answer, or nothing for types whose
-// data is structured.
-func appendRData(dst []byte, a *DNSAnswer) []byte {
-	switch a.RRType {
-	case 1, 28: // A, AAAA: raw address bytes
-		addr, ok := netip.AddrFromSlice(a.RData)
-		if !ok {
-			return dst
+// appendDNSAddr writes 4 address bytes dotted and 16 as eight groups of four
+// hex digits ("2001:0db8:0000:..."), as Suricata prints DNS addresses. ok
+// is false for any other length.
+func appendDNSAddr(dst []byte, b []byte) ([]byte, bool) {
+	switch len(b) {
+	case 4:
+		dst = append(dst, '"')
+		for i, v := range b {
+			if i > 0 {
+				dst = append(dst, '.')
+			}
+			dst = strconv.AppendUint(dst, uint64(v), 10)
 		}
-		dst = append(appendKey(dst, "rdata"), '"')
-		dst = addr.AppendTo(dst)
-		return append(dst, '"')
-	case 6, 33, 44: // SOA, SRV, SSHFP: structured objects, not supported here
-		return dst
+	case 16:
+		dst = append(dst, '"')
+		for i, v := range b {
+			if i > 0 && i%2 == 0 {
+				dst = append(dst, ':')
+			}
+			dst = append(dst, hexDigits[v>>4], hexDigits[v&0xf])
+		}
+	default:
+		return dst, false
 	}
-	return AppendBytes(appendKey(dst, "rdata"), a.RData)
+	return append(dst, '"'), true
 }
 
+// txtString returns the string of TXT rdata at off and the offset after it;
+// ok is false at the end or on a length running past the rdata.
+func txtString(rd []byte, off int) (s []byte, next int, ok bool) {
+	if off >= len(rd) || off+1+int(rd[off]) > len(rd) {
+		return nil, off, false
+	}
+	l := int(rd[off])
+	return rd[off+1 : off+1+l], off + 1 + l, true
+}
+
+// appendRR writes one record object with rdata value rd (for TXT one of
+// its strings).
+func appendRR(dst []byte, a *DNSAnswer, rd []byte) []byte {
+	dst = append(dst, '{')
+	dst = AppendBytes(appendKey(dst, "rrname"), a.RRName)
+	dst = appendTrue(dst, "rrname_truncated", a.Truncated)
+	dst = appendRRType(dst, "rrtype", a.RRType)
+	dst = appendUint(dst, "ttl", uint64(a.TTL))
+	switch a.RRType {
+	case rrA, rrAAAA:
+		if d, ok := appendDNSAddr(appendKey(dst, "rdata"), rd); ok {
+			dst = d
+		}
+	case rrCNAME, rrNS, rrPTR, rrMX, rrTXT, rrNULL:
+		dst = AppendBytes(appendKey(dst, "rdata"), rd)
+	}
+	return append(dst, '}')
+}
+
+// appendRRs writes a section. A TXT record is logged once per string, as
+// Suricata 8 does (none for a TXT record without strings).
 func appendRRs(dst []byte, key string, rrs []DNSAnswer) []byte {
 	dst = append(appendKey(dst, key), '[')
+	n := 0
 	for i := range rrs {
 		a := &rrs[i]
-		if i > 0 {
-			dst = append(dst, ',')
+		if a.RRType != rrTXT {
+			if n > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendRR(dst, a, a.RData)
+			n++
+			continue
 		}
-		dst = append(dst, '{')
-		dst = AppendBytes(appendKey(dst, "rrname"), a.RRName)
-		dst = appendTrue(dst, "rrname_truncated", a.Truncated)
-		dst = appendRRType(dst, "rrtype", a.RRType)
-		dst = appendUint(dst, "ttl", uint64(a.TTL))
-		dst = appendRData(dst, a)
-		dst = append(dst, '}')
+		for s, off, ok := txtString(a.RData, 0); ok; s, off, ok = txtString(a.RData, off) {
+			if n > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendRR(dst, a, s)
+			n++
+		}
 	}
 	return append(dst, ']')
 }
@@ -76,7 +165,7 @@ func appendRRs(dst []byte, key string, rrs []DNSAnswer) []byte {
 // strings.
 func groupable(t uint16) bool {
 	switch t {
-	case 1, 28, 5, 15, 2, 12, 16, 10: // A AAAA CNAME MX NS PTR TXT NULL
+	case rrA, rrAAAA, rrCNAME, rrMX, rrNS, rrPTR, rrTXT, rrNULL:
 		return true
 	}
 	return false
@@ -101,30 +190,37 @@ func appendGrouped(dst []byte, answers []DNSAnswer) []byte {
 		if seen {
 			continue
 		}
-		dst = appendKey(dst, rrTypeNames[t])
-		dst = append(dst, '[')
+		name, _ := RRTypeName(t)
+		dst = append(appendKey(dst, name), '[')
 		first := true
 		for j := i; j < len(answers); j++ {
 			a := &answers[j]
 			if a.RRType != t {
 				continue
 			}
+			if t == rrTXT {
+				for s, off, ok := txtString(a.RData, 0); ok; s, off, ok = txtString(a.RData, off) {
+					if !first {
+						dst = append(dst, ',')
+					}
+					first = false
+					dst = AppendBytes(dst, s)
+				}
+				continue
+			}
 			if !first {
 				dst = append(dst, ',')
 			}
 			first = false
-			if t == 1 || t == 28 {
-				addr, ok := netip.AddrFromSlice(a.RData)
+			if t == rrA || t == rrAAAA {
+				d, ok := appendDNSAddr(dst, a.RData)
 				if !ok {
-					dst = append(dst, '"', '"')
-					continue
+					d = append(dst, '"', '"')
 				}
-				dst = append(dst, '"')
-				dst = addr.AppendTo(dst)
-				dst = append(dst, '"')
-			} else {
-				dst = AppendBytes(dst, a.RData)
+				dst = d
+				continue
 			}
+			dst = AppendBytes(dst, a.RData)
 		}
 		dst = append(dst, ']')
 	}

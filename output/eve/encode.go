@@ -648,7 +648,24 @@ func (e *Encoder) appendTLS(dst []byte, t *TLS) []byte {
 	dst = appendHash(dst, "ja3", &t.JA3)
 	dst = appendHash(dst, "ja3s", &t.JA3S)
 	dst = appendOptBytes(dst, "ja4", t.JA4)
+	dst = appendStrings(dst, "client_alpns", t.ClientALPNs)
+	dst = appendStrings(dst, "server_alpns", t.ServerALPNs)
 	return append(dst, '}')
+}
+
+// appendStrings writes a non-empty array of strings.
+func appendStrings(dst []byte, key string, v [][]byte) []byte {
+	if len(v) == 0 {
+		return dst
+	}
+	dst = append(appendKey(dst, key), '[')
+	for i, s := range v {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendBytes(dst, s)
+	}
+	return append(dst, ']')
 }
 
 func appendHash(dst []byte, key string, h *Hash) []byte {

@@ -228,10 +228,16 @@ type DNSQuery struct {
 	Truncated bool
 }
 
-// DNSAnswer is one resource record. RData holds the record data: for A and
-// AAAA the 4 or 16 address bytes (formatted here), for other types text
-// already decoded by the parser (a name for CNAME/NS/PTR/MX, the string for
-// TXT). Types whose rdata is structured (SOA, SRV, SSHFP) log no rdata.
+// DNSAnswer is one resource record. RData holds the record data as the
+// parser took it from the wire, never as text; only this package formats it:
+//   - A, AAAA: the 4 or 16 address bytes;
+//   - CNAME, NS, PTR, MX: the decompressed name (labels joined by '.');
+//   - TXT: the raw rdata, length-prefixed strings, logged one record per
+//     string as Suricata 8 does;
+//   - NULL: the raw rdata.
+//
+// Other types log no rdata, as in Suricata 8 (its SOA, SRV and SSHFP objects
+// are not encoded here yet).
 type DNSAnswer struct {
 	RRName    []byte
 	Truncated bool
@@ -276,6 +282,12 @@ type TLS struct {
 	JA3            Hash
 	JA3S           Hash
 	JA4            []byte
+	// ClientALPNs are the protocols the ClientHello offered and
+	// ServerALPNs the one the server chose ("client_alpns",
+	// "server_alpns", logged by Suricata 8's extended format, its
+	// default); empty omits them.
+	ClientALPNs [][]byte
+	ServerALPNs [][]byte
 }
 
 // SSHHost is one side of an SSH connection.

@@ -23,6 +23,7 @@ import (
 
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/ssh"
+	eveout "vigil/output/eve"
 )
 
 type values map[string][]string // field -> values (multiset)
@@ -126,19 +127,21 @@ func ourValues(res result) (tsh, eve values) {
 		}
 		tsh.add("http.user_agent", string(tx.Req.Get("User-Agent")))
 		tsh.add("http.stat_code", string(tx.Resp.Status))
-		e := tx.EVE()
-		eve.add("http.hostname", e.Hostname)
-		eve.add("http.url", e.URL)
-		eve.add("http.http_user_agent", e.UserAgent)
-		eve.add("http.http_method", e.Method)
-		eve.add("http.protocol", e.Protocol)
-		if e.Status != 0 {
-			eve.add("http.status", strconv.Itoa(e.Status))
+		var r eveout.Record
+		tx.FillEVE(&r, applayer.ToClient)
+		h := r.HTTP
+		eve.add("http.hostname", string(h.Hostname))
+		eve.add("http.url", string(h.URL))
+		eve.add("http.http_user_agent", string(h.UserAgent))
+		eve.add("http.http_method", string(h.Method))
+		eve.add("http.protocol", string(h.Protocol))
+		if h.Status != 0 {
+			eve.add("http.status", strconv.Itoa(int(h.Status)))
 		}
-		eve.add("http.http_content_type", e.ContentType)
-		eve.add("http.redirect", e.Redirect)
-		if e.Method != "" && e.Status != 0 {
-			eve.add("http.length", strconv.FormatInt(e.Length, 10))
+		eve.add("http.http_content_type", string(h.ContentType))
+		eve.add("http.redirect", string(h.Redirect))
+		if len(h.Method) > 0 && h.Status != 0 {
+			eve.add("http.length", strconv.FormatUint(h.Length, 10))
 		}
 	}
 	for _, tx := range res.dns {
@@ -158,19 +161,23 @@ func ourValues(res result) (tsh, eve values) {
 			_, h := tx.JA3S()
 			tsh.add("ja3s.hash", string(h))
 		}
-		e := tx.EVE()
-		eve.add("tls.sni", e.SNI)
+		var r eveout.Record
+		tx.FillEVE(&r, applayer.ToClient)
+		e := r.TLS
+		eve.add("tls.sni", string(e.SNI))
 		eve.add("tls.version", e.Version)
-		eve.add("tls.subject", e.Subject)
-		eve.add("tls.issuerdn", e.IssuerDN)
-		eve.add("tls.serial", e.Serial)
-		eve.add("tls.fingerprint", e.Fingerprint)
-		eve.add("tls.notbefore", e.NotBefore)
-		eve.add("tls.notafter", e.NotAfter)
-		eve.add("tls.ja3.hash", e.JA3.Hash)
-		eve.add("tls.ja3.string", e.JA3.String)
-		eve.add("tls.ja3s.hash", e.JA3S.Hash)
-		eve.add("tls.ja4", e.JA4)
+		eve.add("tls.subject", string(e.Subject))
+		eve.add("tls.issuerdn", string(e.IssuerDN))
+		eve.add("tls.serial", string(e.Serial))
+		eve.add("tls.fingerprint", string(e.Fingerprint))
+		if !e.NotBefore.IsZero() {
+			eve.add("tls.notbefore", e.NotBefore.Format("2006-01-02T15:04:05"))
+			eve.add("tls.notafter", e.NotAfter.Format("2006-01-02T15:04:05"))
+		}
+		eve.add("tls.ja3.hash", string(e.JA3.Hash))
+		eve.add("tls.ja3.string", string(e.JA3.String))
+		eve.add("tls.ja3s.hash", string(e.JA3S.Hash))
+		eve.add("tls.ja4", string(e.JA4))
 	}
 	for _, tx := range res.ssh {
 		for _, ep := range []struct {

@@ -1,9 +1,8 @@
 package dns
 
 import (
-	"strconv"
-
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
 // MaxTx caps live transactions per flow; the oldest are dropped first.
@@ -132,8 +131,8 @@ func responseNames(m *Message) [][]byte {
 			out = append(out, rr.Name)
 			switch {
 			case rr.Type == TypeCNAME || rr.Type == TypePTR || rr.Type == TypeNS || rr.Type == TypeMX:
-				if rr.Data != "" {
-					out = append(out, []byte(rr.Data))
+				if len(rr.RData) > 0 {
+					out = append(out, rr.RData)
 				}
 			case rr.SOA != nil:
 				out = append(out, []byte(rr.SOA.MName), []byte(rr.SOA.RName))
@@ -260,78 +259,52 @@ func (p *Parser) Gap(dir applayer.Direction, n int) {
 	p.state |= applayer.StateGap
 }
 
-// EVE is Suricata 8's "dns" object (version 3) for one message.
-type EVE struct {
-	Version     int    // always 3
-	Type        string // "request" or "response"
-	TxID        uint64
-	ID          uint16
-	Flags       string // hex of the header flags, e.g. "8180"
-	QR, AA, TC  bool
-	RD, RA, Z   bool
-	Opcode      int
-	Rcode       string
-	Queries     []EVEQuery
-	Answers     []EVEAnswer
-	Authorities []EVEAnswer
-	Additionals []EVEAnswer
-}
-
-// EVEQuery is one entry of "queries".
-type EVEQuery struct {
-	RRName, RRType string
-}
-
-// EVEAnswer is one entry of "answers", "authorities" or "additionals".
-// RData is empty for SOA/SRV (SOA/SRV set) and undecoded types.
-type EVEAnswer struct {
-	RRName, RRType string
-	TTL            uint32
-	RData          string
-	SOA            *SOA
-	SRV            *SRV
-}
-
-// EVE returns the EVE record of the request (dir ToServer) or the response
-// (ToClient); ok is false if that message is missing.
-func (t *Tx) EVE(dir applayer.Direction) (e EVE, ok bool) {
-	m := t.Request
-	e.Type = "request"
-	if dir == applayer.ToClient {
-		m = t.Response
-		e.Type = "response"
-	}
+// FillEVE sets r.DNS to Suricata 8's "dns" object (version 3 format) for
+// the message of direction dir: the request (ToServer) or the response
+// (ToClient), or the other one when that message was not seen. It reports
+// false when the transaction has neither. Names, types and rdata are handed
+// over as decoded from the wire (see RR); output/eve formats them. The OPT
+// pseudo-record is not logged. Output path: allocates the object.
+func (t *Tx) FillEVE(r *eve.Record, dir applayer.Direction) bool {
+	m, resp := t.message(dir)
 	if m == nil {
-		return e, false
-	}
-	e.Version = 3
-	e.TxID = t.id
-	e.ID = m.ID
-	e.Flags = strconv.FormatUint(uint64(m.Flags), 16)
-	e.QR = m.Flags&flagQR != 0
-	e.AA = m.Flags&flagAA != 0
-	e.TC = m.Flags&flagTC != 0
-	e.RD = m.Flags&flagRD != 0
-	e.RA = m.Flags&flagRA != 0
-	e.Z = m.Flags&flagZ != 0
-	e.Opcode = int(m.Opcode())
-	e.Rcode = RcodeName(m.Rcode())
-	for _, q := range m.Questions {
-		e.Queries = append(e.Queries, EVEQuery{RRName: string(q.Name), RRType: TypeName(q.Type)})
-	}
-	conv := func(rrs []RR) []EVEAnswer {
-		var out []EVEAnswer
-		for _, r := range rrs {
-			if r.Type == 41 { // OPT pseudo-record is not logged
-				continue
-			}
-			out = append(out, EVEAnswer{RRName: string(r.Name), RRType: TypeName(r.Type), TTL: r.TTL,
-				RData: r.Data, SOA: r.SOA, SRV: r.SRV})
+		if m, resp = t.message(dir.Reverse()); m == nil {
+			return false
 		}
-		return out
 	}
-	e.Answers = conv(m.Answers)
-	e.Authorities = conv(m.Authorities)
-	e.Additionals = conv(m.Additionals)
-	return e, true
+	d := &eve.DNS{Response: resp, TxID: t.id, ID: m.ID, Flags: m.Flags, Grouped: true}
+	if len(m.Questions) > 0 {
+		d.Queries = make([]eve.DNSQuery, len(m.Questions))
+		for i, q := range m.Questions {
+			d.Queries[i] = eve.DNSQuery{RRName: q.Name, RRType: q.Type}
+		}
+	}
+	d.Answers = eveRRs(m.Answers)
+	d.Authorities = eveRRs(m.Authorities)
+	d.Additionals = eveRRs(m.Additionals)
+	r.DNS = d
+	return true
+}
+
+// message returns the request (resp false) or the response of dir.
+func (t *Tx) message(dir applayer.Direction) (m *Message, resp bool) {
+	if dir == applayer.ToClient {
+		return t.Response, true
+	}
+	return t.Request, false
+}
+
+func eveRRs(rrs []RR) []eve.DNSAnswer {
+	var out []eve.DNSAnswer
+	for i := range rrs {
+		rr := &rrs[i]
+		if rr.Type == typeOPT {
+			continue
+		}
+		if out == nil {
+			out = make([]eve.DNSAnswer, 0, len(rrs))
+		}
+		out = append(out, eve.DNSAnswer{RRName: rr.Name, RRType: rr.Type, TTL: rr.TTL, RData: rr.RData})
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
 // query for www.example.com A, id 0x1234, RD.
@@ -43,24 +44,33 @@ func TestUDPPairing(t *testing.T) {
 	if got := string(tx.Buffer(applayer.ToServer, applayer.DNSQuery)); got != "www.example.com" {
 		t.Errorf("dns.query %q", got)
 	}
-	e, ok := tx.EVE(applayer.ToClient)
-	if !ok {
+	var r eve.Record
+	if !tx.FillEVE(&r, applayer.ToClient) {
 		t.Fatal("no response EVE")
 	}
-	want := EVE{Version: 3, Type: "response", ID: 0x1234, Flags: "8180", QR: true, RD: true, RA: true, Rcode: "NOERROR",
-		Queries: []EVEQuery{{"www.example.com", "A"}},
-		Answers: []EVEAnswer{
-			{RRName: "www.example.com", RRType: "CNAME", TTL: 300, RData: "web.example.com"},
-			{RRName: "web.example.com", RRType: "A", TTL: 60, RData: "93.184.216.34"},
-			{RRName: "web.example.com", RRType: "AAAA", TTL: 60, RData: "2001:0db8:0000:0000:0000:0000:0000:0001"},
-			{RRName: "example.com", RRType: "MX", TTL: 60, RData: "mail.example.com"},
-			{RRName: "example.com", RRType: "TXT", TTL: 60, RData: "v=1x"},
+	// Typed values, not text: address bytes, wire-decoded names, raw TXT.
+	want := &eve.DNS{Response: true, ID: 0x1234, Flags: 0x8180, Grouped: true,
+		Queries: []eve.DNSQuery{{RRName: []byte("www.example.com"), RRType: 1}},
+		Answers: []eve.DNSAnswer{
+			{RRName: []byte("www.example.com"), RRType: 5, TTL: 300, RData: []byte("web.example.com")},
+			{RRName: []byte("web.example.com"), RRType: 1, TTL: 60, RData: []byte{93, 184, 216, 34}},
+			{RRName: []byte("web.example.com"), RRType: 28, TTL: 60,
+				RData: []byte{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
+			{RRName: []byte("example.com"), RRType: 15, TTL: 60, RData: []byte("mail.example.com")},
+			{RRName: []byte("example.com"), RRType: 16, TTL: 60, RData: []byte("\x03v=1\x01x")},
 		},
-		Authorities: []EVEAnswer{{RRName: "example.com", RRType: "SOA", TTL: 60,
-			SOA: &SOA{MName: "ns.example.com", RName: "h.example.com", Serial: 1, Refresh: 2, Retry: 3, Expire: 4, Minimum: 5}}},
+		Authorities: []eve.DNSAnswer{{RRName: []byte("example.com"), RRType: 6, TTL: 60}},
 	}
-	if d := cmp.Diff(want, e); d != "" {
+	if d := cmp.Diff(want, r.DNS); d != "" {
 		t.Errorf("EVE diff (-want +got):\n%s", d)
+	}
+	soa := &SOA{MName: "ns.example.com", RName: "h.example.com", Serial: 1, Refresh: 2, Retry: 3, Expire: 4, Minimum: 5}
+	if d := cmp.Diff(soa, tx.Response.Authorities[0].SOA); d != "" {
+		t.Errorf("SOA diff (-want +got):\n%s", d)
+	}
+	var q eve.Record
+	if !tx.FillEVE(&q, applayer.ToServer) || q.DNS.Response || len(q.DNS.Answers) != 0 {
+		t.Errorf("request EVE %+v", q.DNS)
 	}
 }
 

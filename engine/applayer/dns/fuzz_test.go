@@ -1,11 +1,13 @@
 package dns
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
 // TestWriteSeeds regenerates testdata/*.bin with VIGIL_WRITE_SEEDS=1.
@@ -48,8 +50,11 @@ func FuzzDNS(f *testing.F) {
 		for i := 0; i < p.TxCount(); i++ {
 			tx := p.Tx(i)
 			for _, d := range []applayer.Direction{applayer.ToServer, applayer.ToClient} {
-				if e, ok := tx.EVE(d); ok && e.Version != 3 {
-					t.Fatalf("version %d", e.Version)
+				r := eve.Record{Type: eve.EventDNS}
+				if tx.FillEVE(&r, d) {
+					if line := new(eve.Encoder).Encode(&r); !json.Valid(line) {
+						t.Fatalf("invalid EVE line %s", line)
+					}
 				}
 				for j := 0; ; j++ {
 					v, ok := tx.BufferAt(d, applayer.DNSQuery, j)

@@ -1,11 +1,5 @@
 package dns
 
-import (
-	"encoding/hex"
-	"strconv"
-	"strings"
-)
-
 // Header flags.
 const (
 	flagQR = 1 << 15
@@ -45,15 +39,17 @@ type Question struct {
 	Class uint16
 }
 
-// RR is one resource record. Data is the presentation form of the rdata
-// for the decoded types (Suricata's "rdata"); SOA and SRV are also given
-// structured.
+// RR is one resource record. RData is the record data as taken from the
+// wire, typed by Type and never turned into text here (output/eve formats
+// it): the address bytes of A (4) and AAAA (16), the decompressed name of
+// CNAME, NS, PTR and MX, and the raw rdata of TXT (length-prefixed strings),
+// NULL and every other type. SOA and SRV are also given structured.
 type RR struct {
 	Name  []byte
 	Type  uint16
 	Class uint16
 	TTL   uint32
-	Data  string
+	RData []byte
 	SOA   *SOA
 	SRV   *SRV
 }
@@ -154,10 +150,15 @@ func Decode(msg []byte) (m Message, ok bool) {
 		m.Questions = append(m.Questions, Question{Name: name, Type: u16(msg, n), Class: u16(msg, n+2)})
 		off = n + 4
 	}
+	// Records keep rdata as slices of one owned copy of the message.
+	var own []byte
+	if counts[1]+counts[2]+counts[3] > 0 {
+		own = append([]byte(nil), msg...)
+	}
 	sections := [3]*[]RR{&m.Answers, &m.Authorities, &m.Additionals}
 	for s := 0; s < 3; s++ {
 		for i := 0; i < counts[s+1] && i < maxRecords; i++ {
-			rr, n, good := readRR(msg, off)
+			rr, n, good := readRR(own, off)
 			if !good {
 				m.Truncated = true
 				return m, true
@@ -169,6 +170,8 @@ func Decode(msg []byte) (m Message, ok bool) {
 	return m, true
 }
 
+// readRR decodes the record at off in msg, a copy the caller owns: RData
+// may point into it.
 func readRR(msg []byte, off int) (RR, int, bool) {
 	var rr RR
 	name, n, ok := readName(nil, msg, off)
@@ -187,24 +190,15 @@ func readRR(msg []byte, off int) (RR, int, bool) {
 	if rd+rdlen > len(msg) {
 		return rr, 0, false
 	}
-	rdata := msg[rd : rd+rdlen]
+	rdata := msg[rd : rd+rdlen : rd+rdlen]
 	switch rr.Type {
 	case TypeA:
 		if rdlen == 4 {
-			rr.Data = strconv.Itoa(int(rdata[0])) + "." + strconv.Itoa(int(rdata[1])) + "." +
-				strconv.Itoa(int(rdata[2])) + "." + strconv.Itoa(int(rdata[3]))
+			rr.RData = rdata
 		}
 	case TypeAAAA:
 		if rdlen == 16 {
-			// Suricata prints every group with four hex digits.
-			var sb strings.Builder
-			for i := 0; i < 16; i += 2 {
-				if i > 0 {
-					sb.WriteByte(':')
-				}
-				sb.WriteString(hex.EncodeToString(rdata[i : i+2]))
-			}
-			rr.Data = sb.String()
+			rr.RData = rdata
 		}
 	case TypeCNAME, TypeNS, TypePTR, TypeMX:
 		p := rd
@@ -213,20 +207,9 @@ func readRR(msg []byte, off int) (RR, int, bool) {
 		}
 		if p <= rd+rdlen {
 			if nm, _, ok := readName(nil, msg, p); ok {
-				rr.Data = string(nm)
+				rr.RData = nm
 			}
 		}
-	case TypeTXT:
-		var sb strings.Builder
-		for i := 0; i < len(rdata); {
-			l := int(rdata[i])
-			if i+1+l > len(rdata) {
-				break
-			}
-			sb.Write(rdata[i+1 : i+1+l])
-			i += 1 + l
-		}
-		rr.Data = sb.String()
 	case TypeSOA:
 		mn, p, ok1 := readName(nil, msg, rd)
 		var rn []byte
@@ -244,6 +227,8 @@ func readRR(msg []byte, off int) (RR, int, bool) {
 				rr.SRV = &SRV{Priority: u16(msg, rd), Weight: u16(msg, rd+2), Port: u16(msg, rd+4), Name: string(nm)}
 			}
 		}
+	default:
+		rr.RData = rdata
 	}
 	return rr, rd + rdlen, true
 }
@@ -259,35 +244,5 @@ const (
 	TypeTXT   = 16
 	TypeAAAA  = 28
 	TypeSRV   = 33
+	typeOPT   = 41 // EDNS pseudo-record (RFC 6891)
 )
-
-var typeNames = map[uint16]string{
-	1: "A", 2: "NS", 3: "MD", 4: "MF", 5: "CNAME", 6: "SOA", 7: "MB", 8: "MG", 9: "MR", 10: "NULL",
-	11: "WKS", 12: "PTR", 13: "HINFO", 14: "MINFO", 15: "MX", 16: "TXT", 17: "RP", 18: "AFSDB",
-	19: "X25", 20: "ISDN", 21: "RT", 22: "NSAP", 23: "NSAPPTR", 24: "SIG", 25: "KEY", 26: "PX",
-	27: "GPOS", 28: "AAAA", 29: "LOC", 30: "NXT", 33: "SRV", 34: "ATMA", 35: "NAPTR", 36: "KX",
-	37: "CERT", 38: "A6", 39: "DNAME", 41: "OPT", 42: "APL", 43: "DS", 44: "SSHFP", 45: "IPSECKEY",
-	46: "RRSIG", 47: "NSEC", 48: "DNSKEY", 49: "DHCID", 50: "NSEC3", 51: "NSEC3PARAM", 52: "TLSA",
-	55: "HIP", 59: "CDS", 60: "CDNSKEY", 61: "OPENPGPKEY", 62: "CSYNC", 63: "ZONEMD", 64: "SVCB",
-	65: "HTTPS", 99: "SPF", 249: "TKEY", 250: "TSIG", 251: "IXFR", 252: "AXFR", 255: "ANY",
-	256: "URI", 257: "CAA", 32768: "TA", 32769: "DLV",
-}
-
-// TypeName returns the mnemonic of an RR type, or its decimal value.
-func TypeName(t uint16) string {
-	if n, ok := typeNames[t]; ok {
-		return n
-	}
-	return strconv.Itoa(int(t))
-}
-
-var rcodeNames = [...]string{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-	"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"}
-
-// RcodeName returns the mnemonic of a response code, or its decimal value.
-func RcodeName(r uint8) string {
-	if int(r) < len(rcodeNames) {
-		return rcodeNames[r]
-	}
-	return strconv.Itoa(int(r))
-}

@@ -9,9 +9,9 @@ import (
 func TestRRNameBuffers(t *testing.T) {
 	q := &Message{Questions: []Question{{Name: []byte("example.com")}}}
 	r := &Message{Flags: flagQR, Questions: q.Questions,
-		Answers:     []RR{{Name: []byte("example.com"), Type: TypeMX, Data: "mx.example.com"}},
+		Answers:     []RR{{Name: []byte("example.com"), Type: TypeMX, RData: []byte("mx.example.com")}},
 		Authorities: []RR{{Name: []byte("com"), Type: TypeSOA, SOA: &SOA{MName: "ns.com", RName: "admin.com"}}},
-		Additionals: []RR{{Name: []byte("ns.com"), Type: 1, Data: "192.0.2.1"}}}
+		Additionals: []RR{{Name: []byte("ns.com"), Type: 1, RData: []byte{192, 0, 2, 1}}}}
 	tx := &Tx{Request: q, Response: r}
 	all := func(dir applayer.Direction, b applayer.BufferID) []string {
 		var out []string

@@ -4,56 +4,46 @@ import (
 	"bytes"
 
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
-// EVE holds the fields of Suricata's EVE "http" object for one transaction.
-// Empty strings and zero numbers mean "absent" (omit from JSON).
-type EVE struct {
-	Hostname        string   // "hostname": normalized host
-	Port            int      // "http_port": port from the Host header, if any
-	URL             string   // "url": raw request URI
-	UserAgent       string   // "http_user_agent"
-	ContentType     string   // "http_content_type": response Content-Type without parameters
-	Refer           string   // "http_refer"
-	Method          string   // "http_method"
-	Protocol        string   // "protocol"
-	Status          int      // "status"
-	Length          int64    // "length": response body bytes seen
-	Redirect        string   // "redirect": response Location
-	XFF             string   // "xff": X-Forwarded-For of the request
-	RequestHeaders  []Header // "request_headers" (optional dump)
-	ResponseHeaders []Header // "response_headers"
-}
-
-// EVE returns the EVE fields of t. It allocates (output path, per tx).
-func (t *Tx) EVE() EVE {
-	var e EVE
-	if h := t.Buffer(applayer.ToServer, applayer.HTTPHost); h != nil {
-		e.Hostname = string(h)
+// FillEVE sets r.HTTP to Suricata's "http" object (basic and extended
+// fields) for t. dir is unused. Output path: allocates the object; fields
+// read through Buffer are copied (Buffer may reuse scratch space), the
+// others point into t.
+func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
+	h := &eve.HTTP{
+		Hostname:  clone(t.Buffer(applayer.ToServer, applayer.HTTPHost)),
+		URL:       t.Req.URI,
+		UserAgent: clone(t.Buffer(applayer.ToServer, applayer.HTTPUserAgent)),
+		XFF:       t.Req.Get("X-Forwarded-For"),
+		Referer:   t.Req.Get("Referer"),
+		Method:    t.Req.Method,
+		Protocol:  t.Req.Protocol,
+		Redirect:  t.Resp.Get("Location"),
+		Length:    uint64(max(t.Resp.WireLen, 0)),
 	}
 	if raw := t.Req.Get("Host"); raw != nil {
-		e.Port = hostPort(raw)
+		h.Port = uint16(hostPort(raw))
 	}
-	e.URL = string(t.Req.URI)
-	e.UserAgent = string(t.Buffer(applayer.ToServer, applayer.HTTPUserAgent))
 	ct := t.Buffer(applayer.ToClient, applayer.HTTPContentType) // repeated headers joined by ", "
 	if i := bytes.IndexByte(ct, ';'); i >= 0 {
 		ct = bytes.TrimSpace(ct[:i])
 	}
-	e.ContentType = string(ct)
-	e.Refer = string(t.Req.Get("Referer"))
-	e.Method = string(t.Req.Method)
-	e.Protocol = string(t.Req.Protocol)
-	if e.Protocol == "" {
-		e.Protocol = string(t.Resp.Protocol)
+	h.ContentType = clone(ct)
+	if len(h.Protocol) == 0 {
+		h.Protocol = t.Resp.Protocol
 	}
 	if n, ok := parseUint(t.Resp.Status); ok && n < 1000 {
-		e.Status = int(n)
+		h.Status = uint16(n)
 	}
-	e.Length = t.Resp.WireLen
-	e.Redirect = string(t.Resp.Get("Location"))
-	e.XFF = string(t.Req.Get("X-Forwarded-For"))
-	e.RequestHeaders = t.Req.Headers
-	e.ResponseHeaders = t.Resp.Headers
-	return e
+	r.HTTP = h
+	return true
+}
+
+func clone(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return append([]byte(nil), b...)
 }

@@ -1,12 +1,14 @@
 package http
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
 // FuzzHTTP feeds a request stream and a response stream (seeded from
@@ -62,7 +64,11 @@ func FuzzHTTP(f *testing.F) {
 			if len(tx.Req.Body) > 64 || len(tx.ResponseBody()) > 64 {
 				t.Fatalf("body over limit: %d %d", len(tx.Req.Body), len(tx.ResponseBody()))
 			}
-			tx.EVE()
+			r := eve.Record{Type: eve.EventHTTP}
+			tx.FillEVE(&r, applayer.ToClient)
+			if line := new(eve.Encoder).Encode(&r); !json.Valid(line) {
+				t.Fatalf("invalid EVE line %s", line)
+			}
 		}
 		if p.TxCount() > 8 {
 			t.Fatalf("TxCount %d over MaxTx", p.TxCount())

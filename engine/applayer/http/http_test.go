@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
 const (
@@ -98,11 +99,12 @@ func TestRequestResponseBuffers(t *testing.T) {
 			if !tx.Complete(up) || !tx.Complete(down) {
 				t.Errorf("complete = %v,%v", tx.Complete(up), tx.Complete(down))
 			}
-			e := tx.EVE()
-			we := EVE{Hostname: "www.example.com", Port: 8080, URL: "/a/./b/../c%41%2e%zz//d?x=%41", UserAgent: "UA/1.0",
-				ContentType: "text/html", Method: "GET", Protocol: "HTTP/1.1", Status: 200, Length: 30}
-			e.RequestHeaders, e.ResponseHeaders = nil, nil
-			if d := cmp.Diff(we, e); d != "" {
+			var r eve.Record
+			tx.FillEVE(&r, down)
+			we := &eve.HTTP{Hostname: []byte("www.example.com"), Port: 8080, URL: []byte("/a/./b/../c%41%2e%zz//d?x=%41"),
+				UserAgent: []byte("UA/1.0"), ContentType: []byte("text/html"), Method: []byte("GET"),
+				Protocol: []byte("HTTP/1.1"), Status: 200, Length: 30}
+			if d := cmp.Diff(we, r.HTTP); d != "" {
 				t.Errorf("EVE diff (-want +got):\n%s", d)
 			}
 		})

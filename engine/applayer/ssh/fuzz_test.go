@@ -1,11 +1,13 @@
 package ssh
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
 var seedLists = [10]string{"curve25519-sha256", "ssh-ed25519", "aes128-ctr", "aes128-ctr", "hmac-sha2-256",
@@ -52,7 +54,11 @@ func FuzzSSH(f *testing.F) {
 		if tx.Client.KexInit != (len(tx.Client.HASSH) == 32) {
 			t.Fatalf("client KexInit %v but hassh %q", tx.Client.KexInit, tx.Client.HASSH)
 		}
-		tx.EVE()
+		r := eve.Record{Type: eve.EventSSH}
+		tx.FillEVE(&r, applayer.ToClient)
+		if line := new(eve.Encoder).Encode(&r); !json.Valid(line) {
+			t.Fatalf("invalid EVE line %s", line)
+		}
 		for b := applayer.BufferID(0); b < applayer.NumBuffers; b++ {
 			tx.Buffer(applayer.ToServer, b)
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
 const (
@@ -269,27 +270,14 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 	return v, v != nil
 }
 
-// EVE is Suricata's "ssh" object.
-type EVE struct {
-	Client, Server EVEEndpoint
-}
-
-// EVEEndpoint is "client" or "server" of the ssh object; empty strings mean
-// absent.
-type EVEEndpoint struct {
-	ProtoVersion, SoftwareVersion string
-	HASSH                         struct{ Hash, String string }
-}
-
-// EVE returns the EVE fields (output path; allocates).
-func (t *Tx) EVE() EVE {
-	conv := func(ep *Endpoint) EVEEndpoint {
-		var e EVEEndpoint
-		e.ProtoVersion = string(ep.ProtoVersion)
-		e.SoftwareVersion = string(ep.SoftwareVersion)
-		e.HASSH.Hash = string(ep.HASSH)
-		e.HASSH.String = string(ep.HASSHString)
-		return e
+// FillEVE sets r.SSH to Suricata's "ssh" object: protocol and software
+// version and HASSH of both sides. dir is unused. Output path: allocates
+// the object; its slices point into t.
+func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
+	host := func(ep *Endpoint) eve.SSHHost {
+		return eve.SSHHost{ProtoVersion: ep.ProtoVersion, SoftwareVersion: ep.SoftwareVersion,
+			Hassh: eve.Hash{Hash: ep.HASSH, String: ep.HASSHString}}
 	}
-	return EVE{Client: conv(&t.Client), Server: conv(&t.Server)}
+	r.SSH = &eve.SSH{Client: host(&t.Client), Server: host(&t.Server)}
+	return true
 }

@@ -1,62 +1,52 @@
 package tls
 
-// EVE holds the fields of Suricata's EVE "tls" object. Empty strings mean
-// absent (omit from JSON).
-type EVE struct {
-	Subject        string   // "subject"
-	IssuerDN       string   // "issuerdn"
-	Serial         string   // "serial"
-	Fingerprint    string   // "fingerprint"
-	SNI            string   // "sni"
-	Version        string   // "version"
-	NotBefore      string   // "notbefore", "2006-01-02T15:04:05"
-	NotAfter       string   // "notafter"
-	JA3            Hash     // "ja3": {"hash","string"}
-	JA3S           Hash     // "ja3s"
-	JA4            string   // "ja4"
-	ClientALPNs    []string // "client_alpns"
-	ServerALPNs    []string // "server_alpns"
-	SessionResumed bool     // "session_resumed"
-}
+import (
+	"vigil/engine/applayer"
+	"vigil/output/eve"
+)
 
-// Hash is a fingerprint string with its hash.
-type Hash struct {
-	Hash, String string
-}
-
-// timeFormat is how Suricata prints certificate validity.
-const timeFormat = "2006-01-02T15:04:05"
-
-// EVE returns the EVE fields of t (output path; allocates).
-func (t *Tx) EVE() EVE {
-	var e EVE
+// FillEVE sets r.TLS to Suricata 8's extended "tls" object for t (its
+// default format): certificate fields of the first server certificate, SNI,
+// version, validity dates as time.Time (output/eve formats them), JA3, JA3S,
+// JA4 and the ALPNs of both hellos. dir is unused: the object describes the
+// whole handshake. Output path: allocates the object and copies the
+// certificate strings.
+func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
+	x := &eve.TLS{SNI: t.Client.SNI, Version: VersionString(t.Version())}
 	if len(t.Certs) > 0 {
-		c := t.Certs[0]
-		e.Subject, e.IssuerDN, e.Serial, e.Fingerprint = c.Subject, c.Issuer, c.Serial, c.Fingerprint
+		c := &t.Certs[0]
+		x.Subject, x.IssuerDN = bytesOf(c.Subject), bytesOf(c.Issuer)
+		x.Serial, x.Fingerprint = bytesOf(c.Serial), bytesOf(c.Fingerprint)
 		if !c.NotBefore.IsZero() {
-			e.NotBefore = c.NotBefore.Format(timeFormat)
-			e.NotAfter = c.NotAfter.Format(timeFormat)
+			x.NotBefore, x.NotAfter = c.NotBefore, c.NotAfter
 		}
 	}
-	e.SNI = string(t.Client.SNI)
-	e.Version = VersionString(t.Version())
 	if t.ja3 != nil {
-		e.JA3 = Hash{Hash: string(t.ja3Hash), String: string(t.ja3)}
-		e.JA4 = string(t.ja4)
+		x.JA3 = eve.Hash{Hash: t.ja3Hash, String: t.ja3}
+		x.JA4 = t.ja4
 	}
 	if t.ja3s != nil {
-		e.JA3S = Hash{Hash: string(t.ja3sHash), String: string(t.ja3s)}
+		x.JA3S = eve.Hash{Hash: t.ja3sHash, String: t.ja3s}
 	}
-	for _, a := range t.Client.ALPN {
-		e.ClientALPNs = append(e.ClientALPNs, string(a))
-	}
+	x.ClientALPNs = t.Client.ALPN
 	if t.Server.ALPN != nil {
-		e.ServerALPNs = []string{string(t.Server.ALPN)}
+		x.ServerALPNs = [][]byte{t.Server.ALPN}
 	}
-	// Resumption: the server echoed a non-empty client session id, and no
-	// Certificate followed (TLS <= 1.2).
-	if t.HasServerHello && len(t.Server.SessionID) > 0 && string(t.Server.SessionID) == string(t.Client.SessionID) && t.Certs == nil && t.Server.SelectedVersion == 0 {
-		e.SessionResumed = true
+	x.SessionResumed = t.resumed()
+	r.TLS = x
+	return true
+}
+
+// resumed reports session resumption: the server echoed a non-empty client
+// session id and no Certificate followed (TLS <= 1.2).
+func (t *Tx) resumed() bool {
+	return t.HasServerHello && len(t.Server.SessionID) > 0 && string(t.Server.SessionID) == string(t.Client.SessionID) &&
+		t.Certs == nil && t.Server.SelectedVersion == 0
+}
+
+func bytesOf(s string) []byte {
+	if s == "" {
+		return nil
 	}
-	return e
+	return []byte(s)
 }

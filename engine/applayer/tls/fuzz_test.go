@@ -3,11 +3,13 @@ package tls
 import (
 	gotls "crypto/tls"
 	"encoding/binary"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
 // Seed files in testdata/*.hs hold a recorded handshake as a sequence of
@@ -103,9 +105,13 @@ func FuzzTLS(f *testing.F) {
 			tx.Buffer(applayer.ToClient, b)
 			tx.BufferAt(applayer.ToClient, b, 1)
 		}
-		e := tx.EVE()
-		if tx.HasClientHello && e.JA3.Hash == "" {
+		r := eve.Record{Type: eve.EventTLS}
+		tx.FillEVE(&r, applayer.ToClient)
+		if tx.HasClientHello && len(r.TLS.JA3.Hash) == 0 {
 			t.Fatalf("ClientHello without JA3")
+		}
+		if line := new(eve.Encoder).Encode(&r); !json.Valid(line) {
+			t.Fatalf("invalid EVE line %s", line)
 		}
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
 // recConn records what one side writes.
@@ -134,12 +135,14 @@ func TestHandshakeTLS12(t *testing.T) {
 		if p.State()&applayer.StateEncrypted == 0 {
 			t.Errorf("step %d: not encrypted at end", step)
 		}
-		e := tx.EVE()
-		if e.NotBefore != "2024-01-02T03:04:05" || e.NotAfter != "2034-01-02T03:04:05" {
-			t.Errorf("validity %q %q", e.NotBefore, e.NotAfter)
+		var r eve.Record
+		tx.FillEVE(&r, applayer.ToClient)
+		if nb, na := r.TLS.NotBefore, r.TLS.NotAfter; !nb.Equal(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)) ||
+			!na.Equal(time.Date(2034, 1, 2, 3, 4, 5, 0, time.UTC)) {
+			t.Errorf("validity %v %v", nb, na)
 		}
-		if len(e.ServerALPNs) != 1 || e.ServerALPNs[0] != "h2" {
-			t.Errorf("server alpn %v", e.ServerALPNs)
+		if a := r.TLS.ServerALPNs; len(a) != 1 || string(a[0]) != "h2" {
+			t.Errorf("server alpn %q", a)
 		}
 	}
 }
