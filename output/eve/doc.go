@@ -6,7 +6,10 @@
 // Vigil's output unchanged.
 //
 // It is part of the output stage and imports nothing from the project: the
-// engine fills a Record (typed fields, no maps) that it owns and reuses, and
+// engine fills a Record (typed fields, no maps) that it owns and reuses, the
+// app-layer parsers under engine filling their own objects (dns, http, ssh,
+// tls) from typed values; values become text only here (DNS record types
+// through this package's one rr-type table, addresses, dates), and
 // an Encoder appends the record as one line to a byte slice. Frequent records
 // (alert, flow, http, dns, tls, ssh, anomaly) are encoded by hand-written
 // append code that allocates nothing once buffers have grown; stats records

@@ -5,7 +5,7 @@
 // its response, matched in order on pipelined and keep-alive connections.
 // Each Tx exposes Suricata 8's HTTP sticky buffers (http.uri, http.header,
 // file.data, ...; see applayer.BufferID) and the typed fields of the EVE
-// "http" object (EVE).
+// "http" object (FillEVE).
 //
 // Behaviour follows Suricata 8 with libhtp's defaults where it matters:
 // request and response bodies are kept up to 100 KiB each (Config), chunked

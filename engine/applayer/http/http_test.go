@@ -10,6 +10,7 @@ import (
 
 	"vigil/engine/applayer"
 	"vigil/output/eve"
+	"vigil/output/evetest"
 )
 
 const (
@@ -107,6 +108,15 @@ func TestRequestResponseBuffers(t *testing.T) {
 			if d := cmp.Diff(we, r.HTTP); d != "" {
 				t.Errorf("EVE diff (-want +got):\n%s", d)
 			}
+			r.Type = eve.EventHTTP
+			line := new(eve.Encoder).Encode(&r)
+			const wantHTTP = `"http":{"hostname":"www.example.com","http_port":8080,"url":"/a/./b/../c%41%2e%zz//d?x=%41",` +
+				`"http_user_agent":"UA/1.0","http_content_type":"text/html","http_method":"GET","protocol":"HTTP/1.1",` +
+				`"status":200,"length":30}`
+			if !bytes.Contains(line, []byte(wantHTTP)) {
+				t.Errorf("EVE line %s\nwant %s", line, wantHTTP)
+			}
+			evetest.Validate(t, line)
 		})
 	}
 }

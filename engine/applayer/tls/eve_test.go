@@ -1,0 +1,100 @@
+package tls
+
+import (
+	gotls "crypto/tls"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"vigil/engine/applayer"
+	"vigil/output/eve"
+	"vigil/output/evetest"
+)
+
+// TestEVETable encodes the "tls" object of real handshakes the way the
+// worker does (FillEVE, then output/eve) and checks each field's key, JSON
+// type and value against Suricata 8.0's extended format (its default):
+// dates as "2006-01-02T15:04:05" from time.Time, client_alpns and
+// server_alpns as string arrays after ja4. Every line must validate against
+// the EVE schema.
+func TestEVETable(t *testing.T) {
+	str := func(re string) func(any) bool {
+		r := regexp.MustCompile("^" + re + "$")
+		return func(v any) bool { s, ok := v.(string); return ok && r.MatchString(s) }
+	}
+	is := func(want string) func(any) bool {
+		return func(v any) bool { b, _ := json.Marshal(v); return string(b) == want }
+	}
+	hash := func(v any) bool {
+		m, ok := v.(map[string]any)
+		return ok && len(m) == 2 && str("[0-9a-f]{32}")(m["hash"]) && str("[0-9,-]+")(m["string"])
+	}
+	tls12 := map[string]func(any) bool{
+		"subject":      is(`"C=US, O=Vigil Test, CN=test.example"`),
+		"issuerdn":     is(`"C=US, O=Vigil Test, CN=test.example"`),
+		"serial":       is(`"00:A1:B2:C3"`),
+		"fingerprint":  str("([0-9a-f]{2}:){19}[0-9a-f]{2}"),
+		"sni":          is(`"test.example"`),
+		"version":      is(`"TLS 1.2"`),
+		"notbefore":    is(`"2024-01-02T03:04:05"`),
+		"notafter":     is(`"2034-01-02T03:04:05"`),
+		"ja3":          hash,
+		"ja3s":         hash,
+		"ja4":          str("t12d[0-9a-z_]+"),
+		"client_alpns": is(`["h2","http/1.1"]`),
+		"server_alpns": is(`["h2"]`),
+	}
+	// TLS 1.3 encrypts the certificate and the server's ALPN (in
+	// EncryptedExtensions): no certificate fields, no server_alpns.
+	tls13 := map[string]func(any) bool{
+		"sni": tls12["sni"], "version": is(`"TLS 1.3"`), "ja3": hash, "ja3s": hash, "ja4": str("t13d[0-9a-z_]+"),
+		"client_alpns": tls12["client_alpns"],
+	}
+	for _, c := range []struct {
+		name   string
+		ver    uint16
+		fields map[string]func(any) bool
+		order  string // keys in Suricata's order
+	}{
+		{"TLS 1.2", gotls.VersionTLS12, tls12,
+			"subject issuerdn serial fingerprint sni version notbefore notafter ja3 ja3s ja4 client_alpns server_alpns"},
+		{"TLS 1.3", gotls.VersionTLS13, tls13, "sni version ja3 ja3s ja4 client_alpns"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := New()
+			for _, ch := range handshake(t, c.ver) {
+				p.Parse(ch.dir, ch.data)
+			}
+			r := eve.Record{Type: eve.EventTLS}
+			if !p.Tx().FillEVE(&r, applayer.ToClient) {
+				t.Fatal("FillEVE: no object")
+			}
+			line := new(eve.Encoder).Encode(&r)
+			var rec struct{ TLS map[string]any }
+			if err := json.Unmarshal(line, &rec); err != nil {
+				t.Fatalf("%v: %s", err, line)
+			}
+			for k, ok := range c.fields {
+				if v, found := rec.TLS[k]; !found || !ok(v) {
+					t.Errorf("tls.%s = %#v", k, v)
+				}
+			}
+			for k := range rec.TLS {
+				if c.fields[k] == nil {
+					t.Errorf("unexpected tls.%s", k)
+				}
+			}
+			// Key order, as Suricata writes them.
+			prev := -1
+			for _, k := range strings.Fields(c.order) {
+				i := strings.Index(string(line), `"`+k+`":`)
+				if i < prev {
+					t.Errorf("tls.%s out of order in %s", k, line)
+				}
+				prev = i
+			}
+			evetest.Validate(t, line)
+		})
+	}
+}
