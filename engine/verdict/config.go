@@ -317,7 +317,9 @@ func (p *parser) get(k string) (string, bool) {
 	return strings.TrimSpace(v), ok
 }
 
-func (p *parser) fail(k string, err error) { p.errs = append(p.errs, fmt.Errorf("%s%s: %w", Prefix, k, err)) }
+func (p *parser) fail(k string, err error) {
+	p.errs = append(p.errs, fmt.Errorf("%s%s: %w", Prefix, k, err))
+}
 
 // list reads a comma-separated scalar or a YAML list of scalars.
 func (p *parser) list(k string) []string {

@@ -10,10 +10,12 @@ import (
 // clock is a settable wall clock for the policy.
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time          { return c.t }
-func (c *clock) add(d time.Duration)     { c.t = c.t.Add(d) }
-func newClock() *clock                   { return &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
-func req(addr string, est bool) *Request { return &Request{Scope: "drop-rule", Addr: netip.MustParseAddr(addr), Established: est} }
+func (c *clock) now() time.Time      { return c.t }
+func (c *clock) add(d time.Duration) { c.t = c.t.Add(d) }
+func newClock() *clock               { return &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
+func req(addr string, est bool) *Request {
+	return &Request{Scope: "drop-rule", Addr: netip.MustParseAddr(addr), Established: est}
+}
 
 func testPolicy(t *testing.T, mut func(*Options)) (*Policy, *clock) {
 	t.Helper()

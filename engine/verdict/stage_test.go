@@ -211,7 +211,7 @@ func TestParseOptions(t *testing.T) {
 		"vigil.verdicts.shaping.enabled": "yes", "vigil.verdicts.shaping.classes.0.name": "web",
 		"vigil.verdicts.shaping.classes.0.app-proto": "http", "vigil.verdicts.shaping.classes.0.mark": "16",
 		"vigil.verdicts.shaping.classes.0.dscp": "8",
-		"vigil.verdicts.exec.command.0": "/bin/logger", "vigil.verdicts.exec.command.1": "-t",
+		"vigil.verdicts.exec.command.0":         "/bin/logger", "vigil.verdicts.exec.command.1": "-t",
 		"vigil.verdicts.webhook.url": "https://example.test/hook", "vigil.verdicts.webhook.secret-file": secret,
 	}, os.ReadFile)
 	if err != nil {
