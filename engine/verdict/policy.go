@@ -338,3 +338,18 @@ func (p *Policy) List() []Block {
 	slices.SortFunc(out, func(a, b Block) int { return a.Addr.Compare(b.Addr) })
 	return out
 }
+
+// Restore records blocks found in force at start (reason "restored").
+func (p *Policy) Restore(rs []Restored) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	for _, r := range rs {
+		a := r.Addr.Unmap()
+		if _, ok := p.blocked[a]; ok {
+			continue
+		}
+		p.offences[a] = max(p.offences[a], 1)
+		p.blocked[a] = &Block{Addr: a, Since: now, Until: now.Add(r.Expires), Offence: p.offences[a], Reason: "restored"}
+	}
+}

@@ -94,6 +94,18 @@ func (s *Stage) Start(ctx context.Context) error {
 			}
 		}
 	}
+	for _, hr := range s.hooks {
+		if rs, ok := hr.h.(Restorer); ok {
+			blocks, err := rs.Restore()
+			if err != nil {
+				return fmt.Errorf("hook %s: read back: %w", hr.h.Name(), err)
+			}
+			s.pol.Restore(blocks)
+			if len(blocks) > 0 {
+				s.log.Info("blocks read back", "hook", hr.h.Name(), "blocks", len(blocks))
+			}
+		}
+	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.wg.Add(1)
 	go s.decide()

@@ -157,3 +157,18 @@ type AllowSetter interface {
 
 // Closer is implemented by hooks with resources to release at Close.
 type Closer interface{ Close() error }
+
+// Restored is a block a hook found in force at start (the firewall's sets
+// read back).
+type Restored struct {
+	Addr netip.Addr
+	// Expires is the time left.
+	Expires time.Duration
+}
+
+// Restorer is implemented by hooks whose firewall keeps blocks across
+// restarts: the stage reads them back at Start, so they are listed and
+// count against max-blocked.
+type Restorer interface {
+	Restore() ([]Restored, error)
+}
