@@ -57,6 +57,9 @@ type Policy struct {
 	refilled time.Time
 	// recent are the times of the blocks inside the breaker window.
 	recent []time.Time
+	// marked are the flows already marked (a flow is marked once);
+	// cleared when it reaches 4*MaxBlocked entries.
+	marked map[FlowKey]struct{}
 	// expired are the unblock verdicts of expired blocks, until Expire.
 	expired []*Verdict
 
@@ -67,7 +70,7 @@ type Policy struct {
 // the lines of opts.AllowFile plus extra (the sensor's own addresses).
 func NewPolicy(opts Options, extra ...netip.Prefix) (*Policy, error) {
 	p := &Policy{opts: opts, blocked: map[netip.Addr]*Block{}, offences: map[netip.Addr]int{},
-		tokens: float64(opts.Burst), now: time.Now}
+		marked: map[FlowKey]struct{}{}, tokens: float64(opts.Burst), now: time.Now}
 	p.allow = append(p.allow, opts.Allow...)
 	if opts.AllowFile != "" {
 		ps, err := ReadAllowFile(opts.AllowFile)
@@ -227,13 +230,28 @@ func (p *Policy) take(now time.Time) bool {
 	return true
 }
 
+// ResultMarked is a mark request for a flow already marked.
+const ResultMarked Result = "already_marked"
+
 // Mark decides a mark verdict for r from the first shaping class that
-// matches it.
+// matches it; a flow is marked once.
 func (p *Policy) Mark(r *Request) (*Verdict, Result) {
 	for i := range p.opts.Shaping.Classes {
 		c := &p.opts.Shaping.Classes[i]
 		if !c.Match(r) {
 			continue
+		}
+		p.mu.Lock()
+		_, done := p.marked[r.Flow]
+		if !done {
+			if len(p.marked) >= 4*p.opts.MaxBlocked {
+				clear(p.marked)
+			}
+			p.marked[r.Flow] = struct{}{}
+		}
+		p.mu.Unlock()
+		if done {
+			return nil, ResultMarked
 		}
 		v := &Verdict{Action: ActionMark, Addr: r.Addr.Unmap(), Mark: c.Mark, DSCP: c.DSCP, Class: c.Name,
 			Reason: r.Scope, Time: p.now(), Req: r}

@@ -227,6 +227,7 @@ func TestPolicyMark(t *testing.T) {
 	}{{"http", 0, "bulk-http"}, {"http", 40, "suspect"}, {"dns", 50, "suspect"}, {"dns", 5, ""}} {
 		r := req("192.0.2.1", false)
 		r.AppProto, r.Score = tt.proto, tt.score
+		r.Flow.SrcPort = uint16(tt.score) + uint16(len(tt.proto)) // a flow per case
 		v, res := p.Mark(r)
 		got := ""
 		if v != nil {
@@ -234,6 +235,11 @@ func TestPolicyMark(t *testing.T) {
 		}
 		if got != tt.class || (tt.class == "" && res != ResultNoClass) {
 			t.Errorf("Mark(%s, %v) = %q %s; want %q", tt.proto, tt.score, got, res, tt.class)
+		}
+		if tt.class != "" {
+			if _, res := p.Mark(r); res != ResultMarked {
+				t.Errorf("second Mark of one flow: %s; want %s", res, ResultMarked)
+			}
 		}
 	}
 }
