@@ -9,6 +9,7 @@ import (
 	"vigil/engine/defrag"
 	"vigil/engine/flow"
 	"vigil/engine/stream"
+	"vigil/engine/verdict"
 	"vigil/rules"
 )
 
@@ -41,6 +42,11 @@ type Config struct {
 	// SimulateIPS makes drop and reject rules report "blocked", as an
 	// inline IPS would.
 	SimulateIPS bool
+
+	// Verdicts, when set, receives verdict requests (drop-rule matches
+	// with its OnDropRules, mark requests with shaping) and its EVE engine
+	// records go to eve.json. The caller starts and closes it.
+	Verdicts *verdict.Stage
 
 	// Live is set for live capture (EVE pkt_src "wire").
 	Live bool

@@ -306,6 +306,7 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 	}
 	w.Stats.Alerts++
 	if !w.cfg.EVE.Alert {
+		w.verdictAlert(p, e, a, nil)
 		return
 	}
 	r := &w.rec
@@ -361,6 +362,7 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 		r.Packet, r.LinkType = p.Data, p.LinkType
 	}
 	w.out.Emit(r)
+	w.verdictAlert(p, e, a, r)
 }
 
 // logTx writes the app-layer record of a completed transaction.

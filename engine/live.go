@@ -286,6 +286,9 @@ func (b *bypasser) after(w *Worker, e *flow.Entry[flowData]) {
 		w.flows.SetState(e, flow.StateBypassed)
 		return
 	}
+	if w.keepSlowPath(e) {
+		return // verdicts.go: a flow that alerted is never bypassed
+	}
 	finished := false
 	switch {
 	case b.depth && e.Key.Proto == packet.ProtoTCP && fd.sess.DepthReached(0) && fd.sess.DepthReached(1):

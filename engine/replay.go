@@ -84,6 +84,7 @@ func newPipeline(cfg Config) (*pipeline, error) {
 	}
 	pl.eveSink = sink
 	pl.eve = output.NewStage(sink, output.StageOptions{Name: "eve", Deterministic: cfg.Deterministic, Block: !cfg.Live})
+	pl.attachVerdicts()
 	if cfg.EVE.FastLog {
 		fs, err := output.OpenFastLog(cfg.LogDir)
 		if err != nil {
@@ -132,6 +133,7 @@ func (pl *pipeline) close() error {
 		w.close()
 	}
 	var errs []error
+	pl.detachVerdicts()
 	if pl.eve != nil {
 		errs = append(errs, pl.eve.Close())
 	}

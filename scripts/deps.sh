@@ -10,7 +10,9 @@ pkgs=(
   libpcap-dev         # tcpdump-syntax capture filters (-f) compiled to BPF
   tshark              # independent dissector for field-agreement tests
   iproute2            # ip netns / veth for live-capture tests
-  nftables            # verdict hooks
+  nftables            # verdict hooks: nft checks the inet vigil table in tests
+  conntrack           # verdict shaping tests: conntrack -L -m MARK in the router namespace
+  procps              # sysctl: IP forwarding in the verdict end-to-end router namespace
   time                # /usr/bin/time -v for benchmarks
 )
 

@@ -30,6 +30,7 @@ var commands = []command{
 	{name: "rules", summary: "work with rule files", sub: []command{
 		{name: "check", summary: "parse and validate rules, like suricata -T", run: cmdRulesCheck},
 	}},
+	{name: "verdicts", summary: "list or lift the blocks of a running vigil run (--control)", run: cmdVerdicts},
 	{name: "verify", summary: "run suricata-verify style tests", run: cmdVerify},
 	{name: "version", summary: "print version and build information", run: cmdVersion},
 }

@@ -26,6 +26,7 @@ import (
 	"vigil/detect"
 	"vigil/engine"
 	"vigil/engine/decode"
+	"vigil/engine/verdict"
 	"vigil/output/metrics"
 	"vigil/ruleparser"
 	"vigil/rules"
@@ -41,6 +42,7 @@ type runFlags struct {
 	metrics    string
 	promisc    bool
 	cpuProfile string
+	control    string
 }
 
 func (f *runFlags) register(stderr io.Writer) *flag.FlagSet {
@@ -53,6 +55,7 @@ func (f *runFlags) register(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics on this address (e.g. 127.0.0.1:9100)")
 	fs.BoolVar(&f.promisc, "promisc", true, "put interfaces in promiscuous mode")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the capture to FILE")
+	fs.StringVar(&f.control, "control", "", "serve the verdict control socket (vigil verdicts ...) at this unix socket PATH")
 	return fs
 }
 
@@ -171,9 +174,18 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	lo.Log = log
+	vst, stopVerdicts, err := setupVerdicts(cfg, f.control, log)
+	if err != nil {
+		return fail(2, "%v", err)
+	}
+	defer stopVerdicts()
+	ec.Verdicts = vst
 	var coll *metrics.Collector
 	if f.metrics != "" {
 		coll = metrics.NewCollector()
+		if vst != nil {
+			coll.Add(vst)
+		}
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(coll)
 		ln, err := net.Listen("tcp", f.metrics)
@@ -200,6 +212,11 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 	sum, err := engine.Live(ctx, ec, lo)
 	if sum != nil {
 		printLiveSummary(stderr, sum, ec.LogDir)
+	}
+	if vst != nil {
+		var parts []string
+		vst.Counters(func(n string, v uint64) { parts = append(parts, fmt.Sprintf("%s=%d", n, v)) })
+		fmt.Fprintf(stderr, "verdicts (%s): %s\n", vst.Policy().Mode(), strings.Join(parts, " "))
 	}
 	if err != nil {
 		return fail(1, "%v", err)
@@ -331,6 +348,14 @@ func applyRunSettings(ec *engine.Config, lo *engine.LiveOptions, sets []string) 
 	for _, kv := range sets {
 		k, v, _ := strings.Cut(kv, "=")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if strings.HasPrefix(k, verdict.Prefix) {
+			// Read from the config tree by setupVerdicts; checked here so
+			// that a typo is an error naming the key.
+			if err := verdict.CheckKey(k); err != nil {
+				return fmt.Errorf("--set %w", err)
+			}
+			continue
+		}
 		found := false
 		for _, s := range runSettings {
 			if k == s.prefix {
