@@ -4,15 +4,17 @@ import (
 	"sync"
 
 	"vigil/engine/decode"
+	"vigil/engine/flow"
 	"vigil/engine/packet"
 	"vigil/engine/pcapfile"
 )
 
-// dispatcher hands packets to workers by a symmetric hash of the address
-// pair, so that both directions of a flow, and every fragment of it, reach
-// the same worker: the property AF_PACKET's fanout gives live. It decodes
-// each frame once for the hash (the worker decodes again) and copies frames
-// into per-worker batches.
+// dispatcher hands packets to workers by flow.PairHash of the outermost
+// address pair, so that both directions of a flow, and every fragment of
+// it, reach the same worker: the property AF_PACKET's fanout hash (with
+// defragmentation) gives live. It decodes each frame only as far as those
+// addresses (decode.DecodeAddrs; the worker does the full decode) and
+// copies frames into per-worker batches.
 type dispatcher struct {
 	dec     *decode.Decoder
 	pkt     packet.Packet
@@ -73,9 +75,12 @@ func newDispatcher(ws []*Worker, dopts decode.Options) *dispatcher {
 func (d *dispatcher) dispatch(rec *pcapfile.Record, cnt uint64) {
 	p := &d.pkt
 	p.Reset()
-	d.dec.Decode(p, rec.LinkType, rec.Data)
+	d.dec.DecodeAddrs(p, rec.LinkType, rec.Data)
 	d.clock = max(d.clock, rec.Ts)
-	i := int(addrHash(p) % uint32(len(d.workers)))
+	i := 0 // frames without IP go to the first worker
+	if p.IPVersion != 0 {
+		i = int(flow.PairHash(p.Src, p.Dst) % uint64(len(d.workers)))
+	}
 	b := d.cur[i]
 	if b == nil {
 		b = <-d.free
@@ -98,23 +103,4 @@ func (d *dispatcher) close() {
 		close(d.queues[i])
 	}
 	d.wg.Wait()
-}
-
-// addrHash is a symmetric hash of the packet's address pair (0 for
-// packets without IP).
-func addrHash(p *packet.Packet) uint32 {
-	if p.IPVersion == 0 {
-		return 0
-	}
-	a, b := p.Src.As16(), p.Dst.As16()
-	return uint32(fnv(a[:]) ^ fnv(b[:]))
-}
-
-func fnv(b []byte) uint64 {
-	h := uint64(14695981039346656037)
-	for _, c := range b {
-		h ^= uint64(c)
-		h *= 1099511628211
-	}
-	return h ^ h>>29
 }

@@ -57,6 +57,31 @@ func TestKeySymmetric(t *testing.T) {
 	}
 }
 
+// TestPairHash checks the dispatch hash: symmetric, the flow table's own
+// hash of the address-only key, different for different pairs, no
+// allocation.
+func TestPairHash(t *testing.T) {
+	seen := map[uint64]string{}
+	for _, pair := range [][2]string{{"10.0.0.1", "192.168.1.9"}, {"10.0.0.1", "10.0.0.1"}, {"2001:db8::1", "2001:db8::2"}, {"1.2.3.4", "4.3.2.1"}} {
+		a, b := netip.MustParseAddr(pair[0]), netip.MustParseAddr(pair[1])
+		h := PairHash(a, b)
+		if r := PairHash(b, a); r != h {
+			t.Errorf("%v: A-B %#x != B-A %#x", pair, h, r)
+		}
+		k, _ := KeyOf(tup(pair[1], pair[0], 0, 0, 0, 0))
+		if k.Hash() != h {
+			t.Errorf("%v: PairHash %#x != Key.Hash of the address-only key %#x", pair, h, k.Hash())
+		}
+		if prev, dup := seen[h]; dup {
+			t.Errorf("%v collides with %s", pair, prev)
+		}
+		seen[h] = pair[0] + "-" + pair[1]
+		if n := testing.AllocsPerRun(100, func() { h = PairHash(a, b) }); n != 0 {
+			t.Errorf("PairHash allocates %v times", n)
+		}
+	}
+}
+
 func TestDirection(t *testing.T) {
 	tests := []struct {
 		name       string
