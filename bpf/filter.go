@@ -172,15 +172,6 @@ func (f *Filter) AddExcludePort(port uint16) error {
 	return nil
 }
 
-// RemoveExcludePort removes a port added by AddExcludePort. Removing an
-// absent port is not an error.
-func (f *Filter) RemoveExcludePort(port uint16) error {
-	if err := f.objs.Ports.Delete(&port); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
-		return fmt.Errorf("remove exclude port %d: %w", port, err)
-	}
-	return nil
-}
-
 // SetIncludeOnly switches the address and port sets between exclude mode
 // (false, the default: matching traffic is dropped) and include-only mode
 // (true: only matching traffic passes; non-IP traffic such as ARP always

@@ -5,7 +5,8 @@
 // the output stage in batches.
 //
 // Stage: everything between capture and output. It consumes raw frames and
-// produces EVE records and verdicts. The compiled detection engine is shared
-// read-only by all workers and swapped atomically on reload; nothing else is
-// shared on the per-packet path.
+// produces EVE records and verdicts. The compiled detection engine is built
+// once per run and shared read-only by all workers (there is no rule reload
+// yet). Besides it, the workers share only the thresholder, behind one lock
+// taken per alert (not per packet).
 package engine

@@ -68,9 +68,20 @@ func (v *txView) Buffer(b detect.Buf, i int) ([]byte, bool) {
 	return buf, true
 }
 
+// inspection is what detection needs to know of a packet beyond its
+// headers and flow.
+type inspection struct {
+	// established is the packet's flow:established (for TCP, the flow's
+	// state before stream tracking saw the packet).
+	established bool
+	// pseudo marks a flow-end pseudo packet: stream and transaction rules
+	// run, packet rules do not, and every transaction is final.
+	pseudo bool
+}
+
 // detectPacket runs packet and transaction rules on p, logs alerts and
 // completed transactions.
-func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flow.Direction) {
+func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flow.Direction, in inspection) {
 	if w.matcher == nil && e == nil {
 		return
 	}
@@ -103,12 +114,9 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		fd = &e.Value
 		dp.HasFlow = true
 		dp.ToServer = dir == flow.ToServer
-		dp.Established = e.State == flow.StateEstablished || e.State == flow.StateClosed
+		dp.Established = in.established
 		dp.FlowPkts = [2]uint64{e.PktsToServer, e.PktsToClient}
 		dp.FlowBytes = [2]uint64{e.BytesToServer, e.BytesToClient}
-		if w.tcpEstSet && p.Proto == packet.ProtoTCP {
-			dp.Established = w.tcpEst
-		}
 		// Payload rules of a tracked session are inspected on the stream;
 		// a SYN's payload (TCP Fast Open) is inspected as a packet: the
 		// stream gives those bytes to the app layer, not to raw stream
@@ -144,7 +152,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 			raw = fd.raw[dir]
 			fd.raw[dir] = fd.raw[dir][:0]
 		}
-		if w.pseudo {
+		if in.pseudo {
 			w.alerts = w.matcher.MatchStream(dp, raw, w.alerts[:0])
 		} else {
 			w.alerts = w.matcher.MatchPacketStream(dp, raw, w.alerts[:0])
@@ -172,7 +180,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		tt, k = fd.trackFrom(k, tx.ID())
 		if w.matcher != nil {
 			w.txv = txView{tx: tx, dir: adir}
-			final := w.pseudo || tx.Complete(adir)
+			final := in.pseudo || tx.Complete(adir)
 			if tp := tx.Proto(); tp != fd.proto {
 				// A transaction kept across a protocol change (the
 				// HTTP/1 request of an h2c upgrade) is inspected by its

@@ -17,16 +17,16 @@ import (
 // appRegistry builds the app-layer table for the configuration.
 func appRegistry(cfg *Config) *applayer.Registry { return all.Registry(cfg.AppLayer) }
 
-// flowEnd is the flow table's end callback: drain the stream, log what is
-// left of the app layer, write the flow record and release the session.
+// flowEnd ends flow e, which the flow table ended (endFlows): drain the
+// stream, log what is left of the app layer, write the flow record and
+// release the session.
 func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 	fd := &e.Value
 	now := e.EndNs
 	tcpState := fd.sess.State()
 	if e.Key.Proto == packet.ProtoTCP {
-		w.cur, w.curDir = e, flow.ToServer
-		w.tracker.Flush(&fd.sess, w)
-		w.cur = nil
+		fd.sink.pktDir = flow.ToServer
+		w.tracker.Flush(&fd.sess, &fd.sink)
 		tcpState = fd.sess.State()
 		w.tracker.Release(&fd.sess)
 		// The connection is over: a message delimited by the close (an
@@ -98,8 +98,8 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 // pseudoDetect runs transaction detection for flow e as if a packet of
 // direction dir had arrived at time now.
 func (w *Worker) pseudoDetect(e *flow.Entry[flowData], dir flow.Direction, now int64) {
-	// Its own packet: a flow can end while the worker's packet is being
-	// processed (a timeout noticed before it, an eviction during lookup).
+	// Its own packet: a flow evicted by a packet's lookup ends before that
+	// packet is handled, but after it was decoded into w.pkt.
 	p := &w.pseudoPkt
 	p.Reset()
 	p.Ts = now
@@ -111,9 +111,7 @@ func (w *Worker) pseudoDetect(e *flow.Entry[flowData], dir flow.Direction, now i
 	if dir == flow.ToClient {
 		p.Src, p.Dst, p.SrcPort, p.DstPort = p.Dst, p.Src, p.DstPort, p.SrcPort
 	}
-	w.pseudo = true
-	w.detectPacket(p, e, dir)
-	w.pseudo = false
+	w.detectPacket(p, e, dir, inspection{established: established(e), pseudo: true})
 }
 
 func (w *Worker) logTxAtEnd(e *flow.Entry[flowData], fd *flowData, tx applayer.Tx, d applayer.Direction, now int64) {

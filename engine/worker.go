@@ -15,6 +15,9 @@ import (
 // flowData is what a worker keeps per flow, in place in the flow table:
 // TCP session, app-layer detection and parser, and detection state.
 type flowData struct {
+	// sink receives the flow's reassembled stream (set when the flow is
+	// created).
+	sink   flowSink
 	sess   stream.Session
 	alp    applayer.Detection
 	parser applayer.Parser
@@ -45,7 +48,7 @@ type flowData struct {
 	rawSkip [2]int
 	// charged is the stream memory reported to the flow table's memcap.
 	charged int64
-	// bypassed is set once live capture bypassed the flow (live.go).
+	// bypassed is set once live capture bypassed the flow (flowBypass).
 	bypassed bool
 	// pdDone[d] is set when protocol detection of direction d ended and
 	// no packet of direction d was inspected since (ProtoDetectDone).
@@ -98,27 +101,25 @@ type Worker struct {
 	rec       eve.Record
 	tuple     flow.Tuple
 
-	// Per packet: the flow entry being processed (for the stream sink).
-	cur    *flow.Entry[flowData]
-	curDir flow.Direction
-
-	// pseudo is set while detection runs on a flow-end pseudo packet: only
-	// transaction rules are evaluated then.
-	pseudo bool
-	// tcpEst is the flow:established state of the TCP packet being
-	// handled, taken before stream tracking (valid while tcpEstSet).
-	tcpEst, tcpEstSet bool
 	// clock is the latest packet time seen (ns).
 	clock int64
 	meta  map[int][]eve.MetaKV
 	refs  map[int][]string
 
 	// bypass, when set (live capture with an eBPF filter), is asked after
-	// each packet of a flow whether the flow's inspection is finished
-	// (see live.go); nil in replay.
-	bypass *bypasser
+	// each packet of a flow whether the flow's inspection is finished; nil
+	// in replay.
+	bypass flowBypass
 
 	Stats WorkerStats
+}
+
+// flowBypass is the live capture's flow-bypass hook: after each packet of
+// a flow the worker asks it whether the flow's inspection is finished. If
+// it is, the hook has the kernel drop the flow's later packets and reports
+// true; the worker then moves the flow to flow.StateBypassed.
+type flowBypass interface {
+	bypass(e *flow.Entry[flowData]) bool
 }
 
 // WorkerStats are a worker's own counters (the stages keep theirs).
@@ -134,7 +135,7 @@ func newWorker(id int, cfg *Config, thr *thresholds, out *output.Emitter) (*Work
 	w.dec = decode.New(cfg.Decode)
 	w.defrag = defrag.New(cfg.Defrag)
 	fo := cfg.Flow
-	w.flows = flow.New[flowData](fo, w.flowEnd)
+	w.flows = flow.New[flowData](fo)
 	w.tracker = stream.NewTracker(cfg.Stream)
 	w.reg = appRegistry(cfg)
 	if cfg.Rules != nil {
@@ -196,7 +197,27 @@ func (w *Worker) tick(ts int64) {
 		w.clock = ts
 	}
 	w.flows.Advance(w.clock)
+	w.endFlows()
 	w.defrag.Expire(w.clock)
+}
+
+// endFlows ends the flows the flow table ended (timeout, eviction, TCP
+// reuse, shutdown): stream flush, last inspection, transaction and flow
+// records. It runs at fixed points of the worker, never from inside the
+// table: after the clock advanced, after a lookup (before the packet that
+// looked up is handled) and at shutdown.
+func (w *Worker) endFlows() {
+	for _, e := range w.flows.Ended() {
+		w.flowEnd(e)
+	}
+	w.flows.Release()
+}
+
+// shutdown ends every flow at time now (end of input).
+func (w *Worker) shutdown(now int64) {
+	w.tick(now)
+	w.flows.Flush()
+	w.endFlows()
 }
 
 // Advance moves the worker's clock to the input's time, which the
@@ -225,13 +246,16 @@ func (w *Worker) handle(p *packet.Packet) {
 		t.ICMPType, t.ICMPCode = p.ICMP.Type, p.ICMP.Code
 	}
 	e, dir, created := w.flows.Lookup(t, p.Ts, len(p.Data))
+	// A flow the lookup ended (evicted, or a TCP session reused) ends
+	// before this packet is handled.
+	w.endFlows()
 	if e == nil {
-		w.detectPacket(p, nil, 0)
+		w.detectPacket(p, nil, 0, inspection{})
 		return
 	}
 	fd := &e.Value
 	if created {
-		fd.reset()
+		fd.reset(w, e)
 	}
 	if !fd.noPayload && fd.parser != nil && fd.parser.State()&applayer.StateEncrypted != 0 &&
 		(fd.proto == applayer.ProtoTLS || fd.proto == applayer.ProtoSSH) {
@@ -241,7 +265,9 @@ func (w *Worker) handle(p *packet.Packet) {
 		fd.noPayload = true
 		fd.raw[0], fd.raw[1] = fd.raw[0][:0], fd.raw[1][:0]
 	}
-	w.cur, w.curDir = e, dir
+	// A packet's flow:established: for TCP the flow's state before stream
+	// tracking (below), for other protocols its state now.
+	var est bool
 	switch p.Proto {
 	case packet.ProtoTCP:
 		fd.tcpFlags[dir] |= p.TCP.Flags
@@ -254,11 +280,12 @@ func (w *Worker) handle(p *packet.Packet) {
 		// already was before it: the ACK completing the handshake is not,
 		// as in Suricata, where the flag is set from the flow state before
 		// the stream engine updates it.
-		w.tcpEst, w.tcpEstSet = e.State == flow.StateEstablished, true
+		est = e.State == flow.StateEstablished
 		if p.TCP.Flags&packet.TCPSyn != 0 && len(p.Payload) > 0 && fd.sess.State() == stream.StateNone {
 			fd.rawSkip[dir] = len(p.Payload)
 		}
-		w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, w)
+		fd.sink.pktDir = dir
+		w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, &fd.sink)
 		switch st := fd.sess.State(); {
 		case st == stream.StateClosed:
 			w.flows.SetState(e, flow.StateClosed)
@@ -270,17 +297,27 @@ func (w *Worker) handle(p *packet.Packet) {
 			fd.charged = b
 		}
 	case packet.ProtoUDP:
-		w.udpAppLayer(fd, applayer.Direction(dir), p)
+		w.udpAppLayer(e, applayer.Direction(dir), p)
+		est = established(e)
+	default:
+		est = established(e)
 	}
-	w.detectPacket(p, e, dir)
-	w.tcpEstSet = false
-	if w.bypass != nil {
-		w.bypass.after(w, e)
+	w.detectPacket(p, e, dir, inspection{established: est})
+	// verdicts.go: with a verdict stage, a flow that alerted is never
+	// bypassed (keepSlowPath).
+	if w.bypass != nil && !w.keepSlowPath(e) && w.bypass.bypass(e) {
+		w.flows.SetState(e, flow.StateBypassed)
 	}
-	w.cur = nil
 }
 
-func (fd *flowData) reset() {
+// established is a packet's flow:established from its flow's state.
+func established(e *flow.Entry[flowData]) bool {
+	return e.State == flow.StateEstablished || e.State == flow.StateClosed
+}
+
+// reset initializes the value of flow e, new in w's table.
+func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
+	fd.sink = flowSink{w: w, e: e}
 	fd.alp.Reset()
 	fd.parser = nil
 	fd.proto = applayer.ProtoUnknown
@@ -296,12 +333,33 @@ func (fd *flowData) reset() {
 	fd.noPayload = false
 }
 
-// Data is the stream sink: in-order reassembled bytes of the current flow.
-func (w *Worker) Data(dir stream.Dir, b []byte) {
-	if w.cur == nil {
-		return
+// flowSink is a flow's stream sink: the stream tracker hands it the
+// flow's in-order reassembled bytes, and it passes them on to its worker
+// with the flow they belong to.
+type flowSink struct {
+	w *Worker
+	e *flow.Entry[flowData]
+	// pktDir is the direction of the packet whose tracking delivers the
+	// bytes (ToServer at flow end): delivery is ACK-driven, so bytes of
+	// one direction arrive with packets of the other.
+	pktDir flow.Direction
+}
+
+func (s *flowSink) Data(dir stream.Dir, b []byte) { s.w.streamData(s.e, s.pktDir, dir, b) }
+
+// Gap is the stream's report of n missing bytes.
+func (s *flowSink) Gap(dir stream.Dir, n uint32) {
+	if fd := &s.e.Value; fd.parser != nil {
+		fd.parser.Gap(applayer.Direction(dir), int(n))
+		fd.txPending = [2]bool{true, true}
 	}
-	fd := &w.cur.Value
+}
+
+// streamData takes in-order reassembled bytes b of direction dir of flow
+// e, delivered while a packet of direction pktDir is tracked: it keeps
+// them for raw stream inspection and feeds the app layer.
+func (w *Worker) streamData(e *flow.Entry[flowData], pktDir flow.Direction, dir stream.Dir, b []byte) {
+	fd := &e.Value
 	raw := b
 	if k := fd.rawSkip[dir&1]; k > 0 {
 		k = min(k, len(raw))
@@ -312,9 +370,9 @@ func (w *Worker) Data(dir stream.Dir, b []byte) {
 		// Copied: b is only valid during the call.
 		fd.raw[dir&1] = append(fd.raw[dir&1], raw[:min(len(raw), maxRaw-len(fd.raw[dir&1]))]...)
 	}
-	w.streamAppLayer(fd, applayer.Direction(dir), b)
+	w.streamAppLayer(e, applayer.Direction(dir), b)
 	if fd.parser != nil {
-		w.handover(fd)
+		w.handover(fd, pktDir)
 	}
 }
 
@@ -322,21 +380,11 @@ func (w *Worker) Data(dir stream.Dir, b []byte) {
 // inspections.
 const maxRaw = 64 << 10
 
-// Gap is the stream sink's report of missing bytes.
-func (w *Worker) Gap(dir stream.Dir, n uint32) {
-	if w.cur == nil {
-		return
-	}
-	if fd := &w.cur.Value; fd.parser != nil {
-		fd.parser.Gap(applayer.Direction(dir), int(n))
-		fd.txPending = [2]bool{true, true}
-	}
-}
-
-// streamAppLayer detects the protocol of a TCP flow and feeds its parser.
-func (w *Worker) streamAppLayer(fd *flowData, dir applayer.Direction, b []byte) {
-	_, spPort := w.cur.Flow.Client()
-	_, dpPort := w.cur.Flow.Server()
+// streamAppLayer detects the protocol of TCP flow e and feeds its parser.
+func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction, b []byte) {
+	fd := &e.Value
+	_, spPort := e.Client()
+	_, dpPort := e.Server()
 	if fd.alp.DirPending(dir) {
 		defer noteDetectDone(fd, dir)
 	}
@@ -384,8 +432,9 @@ func (w *Worker) streamAppLayer(fd *flowData, dir applayer.Direction, b []byte) 
 // on the packet being handled (app-layer-protocol's final and original
 // modes; with ACK-driven delivery that packet may be of the other
 // direction than the bytes that carried the switch); detection ends still
-// pending from before the change are superseded by it.
-func (w *Worker) handover(fd *flowData) {
+// pending from before the change are superseded by it. pktDir is the
+// direction of that packet.
+func (w *Worker) handover(fd *flowData, pktDir flow.Direction) {
 	h, ok := fd.parser.(applayer.Handover)
 	if !ok {
 		return
@@ -405,7 +454,7 @@ func (w *Worker) handover(fd *flowData) {
 	fd.protoOrig, fd.proto, fd.parser = fd.proto, next, np
 	w.Stats.AppLayer[next]++
 	fd.pdDone = [2]bool{}
-	fd.pdDone[w.curDir&1] = true
+	fd.pdDone[pktDir&1] = true
 	for d := applayer.ToServer; d <= applayer.ToClient; d++ {
 		if len(rest[d]) > 0 {
 			np.Parse(d, rest[d])
@@ -419,12 +468,13 @@ type datagramParser interface {
 	ParseDatagram(dir applayer.Direction, data []byte)
 }
 
-func (w *Worker) udpAppLayer(fd *flowData, dir applayer.Direction, p *packet.Packet) {
+func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p *packet.Packet) {
+	fd := &e.Value
 	if len(p.Payload) == 0 || fd.proto == applayer.ProtoFailed {
 		return
 	}
-	_, sp := w.cur.Flow.Client()
-	_, dp := w.cur.Flow.Server()
+	_, sp := e.Client()
+	_, dp := e.Server()
 	if fd.alp.DirPending(dir) {
 		defer noteDetectDone(fd, dir)
 	}

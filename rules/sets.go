@@ -139,12 +139,6 @@ func (s *AddrSet) IsAny() bool {
 // IsEmpty reports whether the set holds no address.
 func (s *AddrSet) IsEmpty() bool { return len(s.v4) == 0 && len(s.v6) == 0 }
 
-// V4 returns the IPv4 ranges (sorted, disjoint). The caller must not modify them.
-func (s *AddrSet) V4() []Range4 { return s.v4 }
-
-// V6 returns the IPv6 ranges (sorted, disjoint). The caller must not modify them.
-func (s *AddrSet) V6() []Range6 { return s.v6 }
-
 // Contains reports whether a is in the set. IPv4-mapped IPv6 addresses are
 // treated as IPv4.
 func (s *AddrSet) Contains(a netip.Addr) bool {

@@ -17,6 +17,12 @@ static uint32_t vigil_pcre_capture_count(const pcre2_code *re) {
 	return n;
 }
 
+static int vigil_pcre_has_jit(void) {
+	uint32_t on = 0;
+	pcre2_config(PCRE2_CONFIG_JIT, &on);
+	return on != 0;
+}
+
 static int vigil_pcre_error_message(int code, char *buf, size_t len) {
 	return pcre2_get_error_message(code, (PCRE2_UCHAR *)buf, len);
 }
@@ -107,6 +113,10 @@ func Compile(pattern string, flags Flags) (*Regexp, error) {
 	return compile(pattern, flags, true)
 }
 
+// hasJIT says whether the PCRE2 library has a JIT for this machine
+// (PCRE2_CONFIG_JIT); without one Compile does not try it.
+var hasJIT = C.vigil_pcre_has_jit() != 0
+
 // compile is Compile with the JIT optional, so tests can compare engines.
 func compile(pattern string, flags Flags, jit bool) (*Regexp, error) {
 	if flags&^allFlags != 0 {
@@ -126,7 +136,7 @@ func compile(pattern string, flags Flags, jit bool) (*Regexp, error) {
 		flags:    flags,
 		captures: int(C.vigil_pcre_capture_count(re)),
 	}
-	if jit {
+	if jit && hasJIT {
 		r.jit = C.pcre2_jit_compile(re, C.PCRE2_JIT_COMPLETE) == 0
 	}
 	r.cleanup = runtime.AddCleanup(r, func(c *C.pcre2_code) { C.pcre2_code_free(c) }, re)

@@ -225,9 +225,37 @@ func TestBadStartAndFree(t *testing.T) {
 	}
 }
 
+// TestJIT checks that Compile uses the JIT exactly when PCRE2 has one for
+// this machine, that the interpreter-only path does not, and that both
+// engines agree.
 func TestJIT(t *testing.T) {
-	if !MustCompile(`a+b`, 0).JIT() {
-		t.Log("PCRE2 JIT unavailable on this machine: interpreter in use")
+	if !hasJIT {
+		t.Log("PCRE2 has no JIT on this machine: the interpreter is in use")
+	}
+	for _, pat := range []string{`a+b`, `(?i)get\s+/[a-z]{2,}\.php`, `^\d{3}-\d{4}$`} {
+		jit := MustCompile(pat, 0)
+		if jit.JIT() != hasJIT {
+			t.Errorf("Compile(%q).JIT() = %v; want %v (PCRE2_CONFIG_JIT)", pat, jit.JIT(), hasJIT)
+		}
+		interp, err := compile(pat, 0, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if interp.JIT() {
+			t.Errorf("compile(%q, jit=false).JIT() = true; want false", pat)
+		}
+		m, err := NewMatcher(DefaultLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, subj := range []string{"aab", "b", "GET  /index.php", "555-1234", "x555-1234"} {
+			j, _, _ := m.Match(jit, []byte(subj), 0)
+			i, _, _ := m.Match(interp, []byte(subj), 0)
+			if j != i {
+				t.Errorf("%q on %q: JIT %v, interpreter %v", pat, subj, j, i)
+			}
+		}
+		m.Close()
 	}
 }
 

@@ -64,7 +64,10 @@ type Stats struct {
 type Decoder struct {
 	opts   Options
 	layers int
-	Stats  Stats
+	// addrsOnly stops decoding at the first IP header's addresses
+	// (DecodeAddrs).
+	addrsOnly bool
+	Stats     Stats
 }
 
 // New returns a Decoder with the given options.
@@ -122,6 +125,18 @@ func (d *Decoder) Decode(p *packet.Packet, linkType uint32, data []byte) {
 	if p.IPVersion == 0 && !p.Invalid {
 		d.Stats.Other++
 	}
+}
+
+// DecodeAddrs decodes frame data only as far as the outermost IP header's
+// addresses: the link layers, then p.IPVersion, p.Src and p.Dst (and the
+// link-layer fields on the way, such as VLAN ids). Nothing after them is
+// decoded (no IP options, L4, tunnels or checksums), so it is cheap: a
+// dispatcher that only needs the address pair to pick a worker uses it.
+// Fields it does not reach are left reset.
+func (d *Decoder) DecodeAddrs(p *packet.Packet, linkType uint32, data []byte) {
+	d.addrsOnly = true
+	d.Decode(p, linkType, data)
+	d.addrsOnly = false
 }
 
 // DecodeIP decodes a reassembled IP datagram (from engine/defrag) into p,

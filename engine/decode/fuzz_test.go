@@ -46,7 +46,19 @@ func FuzzDecode(f *testing.F) {
 			d.DecodeIP(&p, data[p.L3Off:])
 			checkFuzzInvariants(t, &p, data[p.L3Off:])
 		}
-		_ = p.FlowHash()
+		// DecodeAddrs finds the addresses Decode found first (the outer
+		// ones of a tunnel) and nothing else.
+		src, dst, ver := p.Src, p.Dst, p.IPVersion
+		if p.OuterSrc.IsValid() {
+			src, dst = p.OuterSrc, p.OuterDst
+		}
+		d.DecodeAddrs(&p, lt, data)
+		if p.IPVersion != 0 && ver != 0 && (p.Src != src || p.Dst != dst) {
+			t.Fatalf("DecodeAddrs: %v > %v; Decode: %v > %v", p.Src, p.Dst, src, dst)
+		}
+		if p.L4Off != -1 || p.OuterSrc.IsValid() {
+			t.Fatalf("DecodeAddrs went past the IP header: L4Off %d, outer %v", p.L4Off, p.OuterSrc)
+		}
 	})
 }
 

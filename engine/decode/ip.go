@@ -59,6 +59,9 @@ func (d *Decoder) ipv4(p *packet.Packet, b []byte, off int) {
 	p.Proto = b[off+9]
 	p.Src = netip.AddrFrom4([4]byte(b[off+12 : off+16]))
 	p.Dst = netip.AddrFrom4([4]byte(b[off+16 : off+20]))
+	if d.addrsOnly {
+		return
+	}
 	if hlen > 20 && !d.ipv4Options(p, b[off+20:off+hlen]) {
 		p.Invalid = true
 		return
@@ -214,6 +217,9 @@ func (d *Decoder) ipv6(p *packet.Packet, b []byte, off int) {
 	p.TTL = b[off+7]
 	p.Src = netip.AddrFrom16([16]byte(b[off+8 : off+24]))
 	p.Dst = netip.AddrFrom16([16]byte(b[off+24 : off+40]))
+	if d.addrsOnly {
+		return
+	}
 
 	nh := b[off+6]
 	nhOff := off + 6 // offset of the byte that holds nh

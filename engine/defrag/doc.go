@@ -17,6 +17,8 @@
 // owned by the Defragger and valid until the next call to Add or Expire.
 // Trackers and their buffers are recycled, so steady state allocates
 // nothing. A Defragger is not safe for concurrent use; use one per worker.
-// The decoder leaves ports unset on every fragment, so packet.FlowHash sends
-// all fragments of a datagram to the same worker.
+// Every fragment of a datagram must reach the defragmenter of one worker:
+// the replay dispatcher picks the worker by the address pair alone
+// (flow.PairHash), which every fragment carries, and live capture lets the
+// kernel defragment before its fanout hash.
 package defrag

@@ -55,7 +55,7 @@ func TestCommunityIDSpecVectors(t *testing.T) {
 			t.Errorf("%d %s %s %d %d: got %s; want %s", tc.proto, tc.saddr, tc.daddr, tc.sport, tc.dport, got, tc.want)
 		}
 		// Through the table: the flow's id equals the first packet's.
-		tb := New[int](Options{}, nil)
+		tb := New[int](Options{})
 		e, _, _ := tb.Lookup(tp, 0, 1)
 		if tc.proto != ProtoICMP && tc.proto != ProtoICMPv6 {
 			if got := e.CommunityID(0); got != tc.want {
@@ -71,7 +71,7 @@ func TestCommunityIDSpecVectors(t *testing.T) {
 }
 
 func TestCommunityIDAllocs(t *testing.T) {
-	tb := New[int](Options{}, nil)
+	tb := New[int](Options{})
 	e, _, _ := tb.Lookup(tup("10.0.0.1", "10.0.0.2", 1, 2, ProtoTCP, TCPSyn), 0, 1)
 	buf := make([]byte, 0, 64)
 	if n := testing.AllocsPerRun(100, func() { buf = e.AppendCommunityID(buf[:0], 0) }); n != 0 {
@@ -110,7 +110,7 @@ func TestCommunityIDTshark(t *testing.T) {
 				}
 			}
 			pkts := readPcap(t, path)
-			tb := New[int](Options{}, nil)
+			tb := New[int](Options{})
 			checked, bad := 0, 0
 			for i, p := range pkts {
 				tp, ok := tupleOf(p.Pkt)

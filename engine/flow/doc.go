@@ -10,9 +10,12 @@
 // Table.Lookup, which returns the Entry (Flow header + the caller's value T,
 // stored in place, no interface boxing) and the packet's Direction. Time is
 // packet time in nanoseconds: the caller calls Table.Advance(now) between
-// packets, and every flow whose idle timeout has passed is handed to the
-// Options.OnEnd callback before its slot is reused. Table.Flush ends every
-// flow (end of input).
+// packets, and every flow whose idle timeout has passed ends. Table.Flush
+// ends every flow (end of input). The table never calls back into the
+// caller: flows it ends (in Advance, Flush, End, or in Lookup by eviction
+// or TCP reuse) are listed by Table.Ended, their slots untouched, and the
+// caller ends them (logs, releases their buffers) at a point of its own
+// between packets, then calls Table.Release to recycle the slots.
 //
 // # Direction
 //
@@ -48,8 +51,8 @@
 // # Ownership and concurrency
 //
 // A Table belongs to one worker and is not safe for concurrent use. An
-// *Entry returned by Lookup stays valid until the flow ends: after OnEnd
-// returns, its slot may be reused for another flow. The table never clears
+// *Entry returned by Lookup stays valid until the flow ends and is
+// released: after Release its slot may be reused for another flow. The table never clears
 // T when a slot is reused, so T can keep its buffers: Lookup reports
 // created=true and the caller must reinitialize T then.
 package flow

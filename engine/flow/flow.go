@@ -77,7 +77,7 @@ type Flow struct {
 	ID int64
 
 	StartNs, LastNs int64 // first and last packet time (ns)
-	// EndNs is set when the flow ends (before OnEnd): the packet time it
+	// EndNs is set when the flow ends (see Table.Ended): the packet time it
 	// ended at. For a timeout it is the end of the idle period.
 	EndNs int64
 
@@ -85,7 +85,7 @@ type Flow struct {
 	BytesToServer, BytesToClient uint64
 
 	State   State
-	Reason  Reason // set just before OnEnd
+	Reason  Reason // set when the flow ends
 	Alerted bool   // set by the caller when an alert fired on this flow
 
 	// ICMPType/ICMPCode are from the first to_server packet,
@@ -97,9 +97,6 @@ type Flow struct {
 	clientIsLo bool
 	class      uint8
 }
-
-// ClientIsLo reports whether the client (initiator) is the key's Lo endpoint.
-func (f *Flow) ClientIsLo() bool { return f.clientIsLo }
 
 // Client returns the client's (initiator's) address and port.
 func (f *Flow) Client() (netip.Addr, uint16) {

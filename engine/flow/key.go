@@ -120,6 +120,19 @@ func (k *Key) Hash() uint64 {
 	return h
 }
 
+// PairHash is Key.Hash of the key with only the address pair a, b set (no
+// ports, protocol, VLAN or tunnel). Replay's dispatcher picks a worker by
+// it: it is symmetric, so both directions of every flow between two hosts
+// share a worker, and every fragment of a datagram carries the addresses
+// (not the ports), so all of them reach that worker's defragmenter. It
+// does not allocate.
+func PairHash(a, b netip.Addr) uint64 {
+	var t Tuple
+	t.SetAddrs(a, b)
+	k, _ := KeyOf(&t)
+	return k.Hash()
+}
+
 // mix64 is the splitmix64 finalizer.
 func mix64(x uint64) uint64 {
 	x ^= x >> 30

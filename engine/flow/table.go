@@ -73,17 +73,16 @@ type Table[T any] struct {
 	clock     int64
 	seq       uint64
 	seed      uint64
-	onEnd     func(*Entry[T])
+	// ended holds the flows ended since the last Release, in the order
+	// they ended; their slots are not reused until Release.
+	ended []*Entry[T]
 
 	c Counters
 }
 
-// New returns an empty table. onEnd, if not nil, is called for every flow
-// that ends (timeout, eviction, reuse, End, Flush) with Flow.Reason set,
-// before the slot is reused. onEnd may read the entry and release what its
-// Value holds, but must not call Lookup, Advance, End or Flush.
-func New[T any](opts Options, onEnd func(*Entry[T])) *Table[T] {
-	t := &Table[T]{onEnd: onEnd, free: nilIdx, seed: opts.IDSeed}
+// New returns an empty table.
+func New[T any](opts Options) *Table[T] {
+	t := &Table[T]{free: nilIdx, seed: opts.IDSeed}
 	t.memcap = opts.Memcap
 	if t.memcap <= 0 {
 		t.memcap = DefaultMemcap
@@ -134,7 +133,10 @@ func (t *Table[T]) at(i int32) *Entry[T] {
 // returns nil only if the table cannot hold a single flow.
 //
 // A TCP packet with SYN and without ACK on a flow in StateClosed ends that
-// flow (ReasonForced, counted in Reused) and starts a new one.
+// flow (ReasonForced, counted in Reused) and starts a new one; creating a
+// flow at the memcap ends the oldest idle ones (ReasonForced, counted in
+// Evicted). Flows ended by Lookup are reported by Ended, like those of
+// Advance, End and Flush.
 func (t *Table[T]) Lookup(tp *Tuple, nowNs int64, size int) (e *Entry[T], dir Direction, created bool) {
 	if nowNs > t.clock {
 		t.clock = nowNs
@@ -279,9 +281,8 @@ func (t *Table[T]) Charge(e *Entry[T], delta int64) {
 }
 
 // Advance ends every flow whose idle timeout has passed at time nowNs
-// (packet time, ns), oldest first, handing each to OnEnd. Call it between
-// packets, never while holding an *Entry you still use. It returns the
-// number of flows ended.
+// (packet time, ns), oldest first, and reports them by Ended. It returns
+// the number of flows ended.
 func (t *Table[T]) Advance(nowNs int64) int {
 	if nowNs > t.clock {
 		t.clock = nowNs
@@ -307,8 +308,8 @@ func (t *Table[T]) Advance(nowNs int64) int {
 	return n
 }
 
-// End ends e now with reason r (ReasonForced if r is ReasonNone), calling
-// OnEnd. e must not be used afterwards.
+// End ends e now with reason r (ReasonForced if r is ReasonNone) and
+// reports it by Ended.
 func (t *Table[T]) End(e *Entry[T], r Reason) {
 	if !e.live {
 		return
@@ -332,6 +333,27 @@ func (t *Table[T]) Flush() int {
 		}
 	}
 	return n
+}
+
+// Ended returns the flows ended (by Lookup, Advance, End or Flush) since the
+// last Release, in the order they ended, with Flow.Reason and Flow.EndNs
+// set. They are out of the table (no Lookup finds them) but their slots,
+// and the caller's value in them, stay as they were until Release: the
+// caller ends each flow (logs it, releases what its value holds) at a
+// point of its choosing, between packets. The slice is valid until
+// Release.
+func (t *Table[T]) Ended() []*Entry[T] { return t.ended }
+
+// Release returns the slots of the flows reported by Ended to the table
+// for reuse. Call it once they are handled: until then the table takes new
+// slots for new flows, beyond its memcap if need be.
+func (t *Table[T]) Release() {
+	for i, e := range t.ended {
+		e.hnext = t.free
+		t.free = e.idx
+		t.ended[i] = nil
+	}
+	t.ended = t.ended[:0]
 }
 
 // Len returns the number of live flows.
@@ -393,15 +415,12 @@ func (t *Table[T]) end(e *Entry[T], r Reason) {
 	if r == ReasonTimeout {
 		e.EndNs = min(t.clock, e.touched+t.timeouts[e.class]+1)
 	}
-	if t.onEnd != nil {
-		t.onEnd(e)
-	}
 	e.live = false
 	t.c.Memuse -= t.entrySize + e.extra
 	e.extra = 0
 	t.c.Active--
-	e.hnext = t.free
-	t.free = e.idx
+	e.hnext = nilIdx
+	t.ended = append(t.ended, e)
 }
 
 func (t *Table[T]) pushTail(e *Entry[T]) {

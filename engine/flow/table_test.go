@@ -57,6 +57,31 @@ func TestKeySymmetric(t *testing.T) {
 	}
 }
 
+// TestPairHash checks the dispatch hash: symmetric, the flow table's own
+// hash of the address-only key, different for different pairs, no
+// allocation.
+func TestPairHash(t *testing.T) {
+	seen := map[uint64]string{}
+	for _, pair := range [][2]string{{"10.0.0.1", "192.168.1.9"}, {"10.0.0.1", "10.0.0.1"}, {"2001:db8::1", "2001:db8::2"}, {"1.2.3.4", "4.3.2.1"}} {
+		a, b := netip.MustParseAddr(pair[0]), netip.MustParseAddr(pair[1])
+		h := PairHash(a, b)
+		if r := PairHash(b, a); r != h {
+			t.Errorf("%v: A-B %#x != B-A %#x", pair, h, r)
+		}
+		k, _ := KeyOf(tup(pair[1], pair[0], 0, 0, 0, 0))
+		if k.Hash() != h {
+			t.Errorf("%v: PairHash %#x != Key.Hash of the address-only key %#x", pair, h, k.Hash())
+		}
+		if prev, dup := seen[h]; dup {
+			t.Errorf("%v collides with %s", pair, prev)
+		}
+		seen[h] = pair[0] + "-" + pair[1]
+		if n := testing.AllocsPerRun(100, func() { h = PairHash(a, b) }); n != 0 {
+			t.Errorf("PairHash allocates %v times", n)
+		}
+	}
+}
+
 func TestDirection(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -72,7 +97,7 @@ func TestDirection(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tb := New[struct{}](Options{}, nil)
+			tb := New[struct{}](Options{})
 			e, dir, created := tb.Lookup(tc.first, 1*sec, 100)
 			if !created || dir != tc.wantFirst {
 				t.Fatalf("first packet: created=%v dir=%v; want true %v", created, dir, tc.wantFirst)
@@ -95,11 +120,17 @@ func TestDirection(t *testing.T) {
 func TestTimeouts(t *testing.T) {
 	var ended []*Flow
 	var reasons []Reason
-	tb := New(Options{}, func(e *Entry[int]) {
-		f := e.Flow
-		ended = append(ended, &f)
-		reasons = append(reasons, e.Reason)
-	})
+	tb := New[int](Options{})
+	advance := func(now int64) int {
+		n := tb.Advance(now)
+		for _, e := range tb.Ended() {
+			f := e.Flow
+			ended = append(ended, &f)
+			reasons = append(reasons, e.Reason)
+		}
+		tb.Release()
+		return n
+	}
 	udp := tup("10.0.0.1", "10.0.0.2", 1000, 53, ProtoUDP, 0)
 	udp2 := tup("10.0.0.1", "10.0.0.2", 1001, 53, ProtoUDP, 0)
 	tcp := tup("10.0.0.1", "10.0.0.2", 1002, 80, ProtoTCP, TCPSyn)
@@ -107,20 +138,20 @@ func TestTimeouts(t *testing.T) {
 	tb.Lookup(udp2, 0, 1)               // established below: 300s
 	tb.Lookup(reverse(udp2, 0), sec, 1) // reply => established
 	e, _, _ := tb.Lookup(tcp, sec, 1)   // new tcp: 60s
-	if n := tb.Advance(30 * sec); n != 0 {
+	if n := advance(30 * sec); n != 0 {
 		t.Fatalf("ended %d flows at 30s; want 0", n)
 	}
-	if n := tb.Advance(30*sec + 1); n != 1 || ended[0].Key.LoPort != 1000 {
+	if n := advance(30*sec + 1); n != 1 || ended[0].Key.LoPort != 1000 {
 		t.Fatalf("at 30s+1: ended %d; want the new udp flow", n)
 	}
 	tb.SetState(e, StateClosed) // tcp closed: 60s from last packet
-	if n := tb.Advance(61 * sec); n != 0 {
+	if n := advance(61 * sec); n != 0 {
 		t.Fatalf("at 61s: ended %d; want 0", n)
 	}
-	if n := tb.Advance(61*sec + 1); n != 1 || ended[1].Key.Proto != ProtoTCP {
+	if n := advance(61*sec + 1); n != 1 || ended[1].Key.Proto != ProtoTCP {
 		t.Fatalf("at 61s+1: ended %d; want the tcp flow", n)
 	}
-	if n := tb.Advance(301*sec + 1); n != 1 || ended[2].State != StateEstablished {
+	if n := advance(301*sec + 1); n != 1 || ended[2].State != StateEstablished {
 		t.Fatalf("at 301s+1: ended %d; want the established udp flow", n)
 	}
 	if diff := cmp.Diff([]Reason{ReasonTimeout, ReasonTimeout, ReasonTimeout}, reasons); diff != "" {
@@ -137,19 +168,32 @@ func TestTimeouts(t *testing.T) {
 
 func TestTCPReuseAndFlush(t *testing.T) {
 	var reasons []Reason
-	tb := New(Options{}, func(e *Entry[int]) { reasons = append(reasons, e.Reason) })
+	tb := New[int](Options{})
+	release := func() {
+		for _, e := range tb.Ended() {
+			reasons = append(reasons, e.Reason)
+		}
+		tb.Release()
+	}
 	syn := tup("10.0.0.1", "10.0.0.2", 1000, 80, ProtoTCP, TCPSyn)
 	e, _, _ := tb.Lookup(syn, sec, 1)
+	e.Value = 7
 	id := e.ID
 	tb.SetState(e, StateClosed)
 	e2, dir, created := tb.Lookup(syn, 2*sec, 1)
 	if !created || dir != ToServer || e2.ID == id {
 		t.Fatalf("SYN on closed flow: created=%v dir=%v id %d (old %d); want a new flow", created, dir, e2.ID, id)
 	}
+	// The ended flow keeps its slot and value until Release.
+	if ended := tb.Ended(); len(ended) != 1 || ended[0] != e || e == e2 || e.Value != 7 || e.ID != id {
+		t.Fatalf("after reuse: ended %d flows (same slot as the new one: %v); want the old flow, untouched", len(ended), e == e2)
+	}
+	release()
 	tb.Lookup(tup("10.0.0.3", "10.0.0.2", 1, 2, ProtoUDP, 0), 3*sec, 1)
 	if n := tb.Flush(); n != 2 {
 		t.Errorf("flush ended %d; want 2", n)
 	}
+	release()
 	if diff := cmp.Diff([]Reason{ReasonForced, ReasonShutdown, ReasonShutdown}, reasons); diff != "" {
 		t.Errorf("reasons (-want +got):\n%s", diff)
 	}
@@ -160,7 +204,7 @@ func TestTCPReuseAndFlush(t *testing.T) {
 
 func TestFlowIDUniqueDeterministic(t *testing.T) {
 	run := func() []int64 {
-		tb := New[int](Options{IDSeed: 3}, nil)
+		tb := New[int](Options{IDSeed: 3})
 		var ids []int64
 		for i := range 5000 {
 			tp := tup("10.0.0.1", "10.0.0.2", uint16(i), 80, ProtoTCP, TCPSyn)
@@ -183,7 +227,7 @@ func TestFlowIDUniqueDeterministic(t *testing.T) {
 }
 
 func TestCharge(t *testing.T) {
-	tb := New[int](Options{}, nil)
+	tb := New[int](Options{})
 	e, _, _ := tb.Lookup(tup("10.0.0.1", "10.0.0.2", 1, 2, ProtoUDP, 0), 0, 1)
 	tb.Charge(e, 1000)
 	if got := tb.Counters().Memuse; got != tb.EntrySize()+1000 {
@@ -199,7 +243,7 @@ func TestCharge(t *testing.T) {
 type payload [64]byte
 
 func TestLookupAllocs(t *testing.T) {
-	tb := New[payload](Options{Memcap: 512 << 10}, nil)
+	tb := New[payload](Options{Memcap: 512 << 10})
 	tps := make([]*Tuple, 4096)
 	for i := range tps {
 		tps[i] = tup("10.0.0.1", "10.1.0.0", uint16(i), 80, ProtoTCP, TCPSyn)
@@ -210,12 +254,14 @@ func TestLookupAllocs(t *testing.T) {
 	for _, tp := range tps {
 		now += 1000
 		tb.Lookup(tp, now, 60)
+		tb.Release()
 	}
 	i := 0
 	n := testing.AllocsPerRun(10000, func() {
 		now += 1000
 		tb.Advance(now)
 		tb.Lookup(tps[i%len(tps)], now, 60)
+		tb.Release()
 		i += 7
 	})
 	if n != 0 {
@@ -234,7 +280,7 @@ func TestMillionFlows(t *testing.T) {
 	}
 	const memcap = 64 << 20
 	var ended uint64
-	tb := New(Options{Memcap: memcap}, func(e *Entry[payload]) { ended++ })
+	tb := New[payload](Options{Memcap: memcap})
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -244,6 +290,8 @@ func TestMillionFlows(t *testing.T) {
 		binary.BigEndian.PutUint32(tp.Dst[12:], 0xac100000+uint32(i))
 		tb.Advance(int64(i) * 1000)
 		tb.Lookup(tp, int64(i)*1000, 100)
+		ended += uint64(len(tb.Ended()))
+		tb.Release()
 	}
 	el := time.Since(start)
 	runtime.GC()
@@ -271,7 +319,7 @@ func BenchmarkLookup(b *testing.B) {
 		miss int // 1 in miss packets is a new flow; 0 = all hits
 	}{{"hit", 0}, {"miss=10%", 10}, {"miss=100%", 1}} {
 		b.Run(bc.name, func(b *testing.B) {
-			tb := New[payload](Options{Memcap: 64 << 20}, nil)
+			tb := New[payload](Options{Memcap: 64 << 20})
 			const nflows = 100_000
 			tps := make([]Tuple, nflows)
 			for i := range tps {
@@ -291,6 +339,7 @@ func BenchmarkLookup(b *testing.B) {
 				if bc.miss > 0 && i%uint32(bc.miss) == 0 {
 					binary.BigEndian.PutUint32(fresh.Dst[12:], 0x0b000000+i)
 					tb.Lookup(&fresh, now, 100)
+					tb.Release()
 					continue
 				}
 				tb.Lookup(&tps[i%nflows], now, 100)
@@ -301,23 +350,30 @@ func BenchmarkLookup(b *testing.B) {
 
 func TestEvictOldestIdle(t *testing.T) {
 	var evicted []uint16
-	tb := New(Options{Memcap: 1}, func(e *Entry[int]) { evicted = append(evicted, e.Key.LoPort) })
+	lookup := func(tb *Table[int], tp *Tuple, now int64) {
+		tb.Lookup(tp, now, 1)
+		for _, e := range tb.Ended() {
+			evicted = append(evicted, e.Key.LoPort)
+		}
+		tb.Release()
+	}
+	tb := New[int](Options{Memcap: 1})
 	// A 1-byte memcap still allows the first chunk; fill it.
 	for i := range chunkSize {
-		tb.Lookup(tup("10.0.0.1", "10.0.0.2", uint16(i), 9999, ProtoUDP, 0), int64(i), 1)
+		lookup(tb, tup("10.0.0.1", "10.0.0.2", uint16(i), 9999, ProtoUDP, 0), int64(i))
 	}
 	if len(evicted) != chunkSize-1 {
 		t.Fatalf("evicted %d; want %d (cap below one entry)", len(evicted), chunkSize-1)
 	}
-	tb2 := New(Options{Memcap: 4 * 1024 * 1024}, func(e *Entry[int]) { evicted = append(evicted, e.Key.LoPort) })
+	tb2 := New[int](Options{Memcap: 4 * 1024 * 1024})
 	evicted = evicted[:0]
 	capN := int(4 * 1024 * 1024 / tb2.EntrySize())
 	for i := range capN {
-		tb2.Lookup(tup("10.0.0.1", "10.0.0.2", uint16(i), 65535, ProtoUDP, 0), int64(i), 1)
+		lookup(tb2, tup("10.0.0.1", "10.0.0.2", uint16(i), 65535, ProtoUDP, 0), int64(i))
 	}
 	// Touch flow 0 so flow 1 is now the oldest idle one.
-	tb2.Lookup(tup("10.0.0.1", "10.0.0.2", 0, 65535, ProtoUDP, 0), int64(capN), 1)
-	tb2.Lookup(tup("10.0.0.1", "10.0.0.3", 1, 1, ProtoUDP, 0), int64(capN+1), 1)
+	lookup(tb2, tup("10.0.0.1", "10.0.0.2", 0, 65535, ProtoUDP, 0), int64(capN))
+	lookup(tb2, tup("10.0.0.1", "10.0.0.3", 1, 1, ProtoUDP, 0), int64(capN+1))
 	if diff := cmp.Diff([]uint16{1}, evicted); diff != "" {
 		t.Errorf("evicted (-want +got):\n%s", diff)
 	}

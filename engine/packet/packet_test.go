@@ -1,7 +1,6 @@
 package packet
 
 import (
-	"net/netip"
 	"strings"
 	"testing"
 )
@@ -55,46 +54,5 @@ func TestAddEvent(t *testing.T) {
 	p.Reset()
 	if p.NumEvents != 0 || p.Ts != 5 || p.PcapCnt != 7 || p.L3Off != -1 {
 		t.Fatalf("Reset: %+v", p)
-	}
-}
-
-func TestFlowHashSymmetric(t *testing.T) {
-	tests := []struct {
-		name     string
-		src, dst string
-		sp, dp   uint16
-		proto    uint8
-	}{
-		{"v4 tcp", "10.0.0.1", "192.168.1.9", 51000, 80, ProtoTCP},
-		{"v4 same addr", "10.0.0.1", "10.0.0.1", 1, 2, ProtoUDP},
-		{"v6 udp", "2001:db8::1", "2001:db8::2", 53, 5353, ProtoUDP},
-		{"v4 icmp", "1.2.3.4", "4.3.2.1", 0, 0, ProtoICMP},
-	}
-	hashes := map[uint32]string{}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fwd := Packet{IPVersion: 4, Src: netip.MustParseAddr(tt.src), Dst: netip.MustParseAddr(tt.dst), SrcPort: tt.sp, DstPort: tt.dp, Proto: tt.proto}
-			rev := fwd
-			rev.Src, rev.Dst, rev.SrcPort, rev.DstPort = fwd.Dst, fwd.Src, fwd.DstPort, fwd.SrcPort
-			if a, b := fwd.FlowHash(), rev.FlowHash(); a != b {
-				t.Fatalf("FlowHash A->B %#x != B->A %#x", a, b)
-			}
-			other := fwd
-			other.SrcPort++
-			if other.FlowHash() == fwd.FlowHash() {
-				t.Errorf("changing a port did not change the hash")
-			}
-			if prev, dup := hashes[fwd.FlowHash()]; dup {
-				t.Errorf("hash collides with %s", prev)
-			}
-			hashes[fwd.FlowHash()] = tt.name
-			if n := testing.AllocsPerRun(100, func() { _ = fwd.FlowHash() }); n != 0 {
-				t.Errorf("FlowHash allocates %v times", n)
-			}
-		})
-	}
-	var none Packet
-	if none.FlowHash() != 0 {
-		t.Errorf("non-IP packet hash = %d; want 0", none.FlowHash())
 	}
 }

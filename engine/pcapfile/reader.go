@@ -133,9 +133,6 @@ func NewReader(rd io.Reader, name string) (*Reader, error) {
 // Name returns the name given to NewReader or Open.
 func (r *Reader) Name() string { return r.name }
 
-// IsPcapng reports whether the input is pcapng.
-func (r *Reader) IsPcapng() bool { return r.ng }
-
 // LinkType returns the link type of a classic pcap file, or of the first
 // interface seen so far in a pcapng file (0 if none yet).
 func (r *Reader) LinkType() uint32 {

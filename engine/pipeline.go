@@ -1,0 +1,217 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"time"
+
+	"vigil/detect"
+	"vigil/engine/decode"
+	"vigil/output"
+)
+
+// Summary is what a run did, for the final report and stats.
+type Summary struct {
+	Packets, Bytes uint64
+	Alerts         uint64
+	Flows          uint64
+	Workers        int
+	// Errors are input errors (a truncated or corrupt file): the packets
+	// before each still counted.
+	Errors []error
+	// FirstNs and LastNs are the first and last packet times.
+	FirstNs, LastNs int64
+	Elapsed         time.Duration
+	// Dropped counts EVE records the output stage had to drop.
+	Dropped uint64
+	Decoder decode.Stats
+	Stats   []Counter
+	// Rules holds per-rule profiles, summed over workers, when
+	// Config.RuleProfile is set (ordered by estimated time, descending).
+	Rules []RuleStat
+}
+
+// RuleStat is one rule's profile.
+type RuleStat struct {
+	Sig *detect.Sig
+	detect.RuleProfile
+}
+
+// Counter is one named counter of the final stats.
+type Counter struct {
+	Name  string
+	Value uint64
+}
+
+// Counter returns the value of the named counter in s.Stats.
+func (s *Summary) Counter(name string) (uint64, bool) {
+	for _, c := range s.Stats {
+		if c.Name == name {
+			return c.Value, true
+		}
+	}
+	return 0, false
+}
+
+// pipeline is one run: output stages, thresholds, workers.
+type pipeline struct {
+	cfg      Config
+	eve      *output.Stage
+	fast     *output.Stage
+	eveSink  *output.FileSink
+	fastSink *output.FileSink
+	thr      *thresholds
+	workers  []*Worker
+	emitters []*output.Emitter
+}
+
+func newPipeline(cfg Config) (*pipeline, error) {
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.NumCPU()
+	}
+	if cfg.LogDir == "" {
+		cfg.LogDir = "."
+	}
+	if err := os.MkdirAll(cfg.LogDir, 0o755); err != nil {
+		return nil, fmt.Errorf("log directory: %w", err)
+	}
+	pl := &pipeline{cfg: cfg}
+	sink, err := output.OpenEVE(cfg.LogDir)
+	if err != nil {
+		return nil, err
+	}
+	pl.eveSink = sink
+	pl.eve = output.NewStage(sink, output.StageOptions{Name: "eve", Deterministic: cfg.Deterministic, Block: !cfg.Live})
+	pl.attachVerdicts()
+	if cfg.EVE.FastLog {
+		fs, err := output.OpenFastLog(cfg.LogDir)
+		if err != nil {
+			pl.eve.Close()
+			return nil, err
+		}
+		pl.fastSink = fs
+		pl.fast = output.NewStage(fs, output.StageOptions{Name: "fast", Deterministic: cfg.Deterministic, Block: !cfg.Live})
+	}
+	pl.thr = &thresholds{t: detect.NewThresholder(cfg.Thresholds)}
+	for i := 0; i < cfg.Workers; i++ {
+		em := output.NewEmitter(pl.eve, pl.fast)
+		em.Encoder.Payload = cfg.EVE.Payload
+		em.Encoder.PayloadPrintable = cfg.EVE.PayloadPrintable
+		em.Encoder.Packet = cfg.EVE.Packet
+		em.Fast.IPS = cfg.SimulateIPS
+		w, err := newWorker(i, &pl.cfg, pl.thr, em)
+		if err != nil {
+			pl.close()
+			return nil, err
+		}
+		pl.workers = append(pl.workers, w)
+		pl.emitters = append(pl.emitters, em)
+	}
+	return pl, nil
+}
+
+// finish ends every flow, writes the final stats and closes the outputs:
+// the one end of a run, replay or live. capture, when not nil (live),
+// returns the capture's own counters: stats go into the EVE stats record
+// with the engine's, vigil (Vigil-only ones) are appended to sum.Stats
+// after the record is written.
+func (pl *pipeline) finish(sum *Summary, capture func() (stats, vigil []Counter)) error {
+	for i, w := range pl.workers {
+		// Flows ending at shutdown are logged at the time of the last
+		// packet of the whole input, whichever worker holds them.
+		w.shutdown(sum.LastNs)
+		pl.emitters[i].Flush()
+	}
+	pl.summarize(sum)
+	var vigil []Counter
+	if capture != nil {
+		var stats []Counter
+		stats, vigil = capture()
+		sum.Stats = append(sum.Stats, stats...)
+	}
+	if pl.cfg.EVE.Stats {
+		pl.writeStats(sum)
+	}
+	sum.Stats = append(sum.Stats, vigil...)
+	return pl.close()
+}
+
+func (pl *pipeline) close() error {
+	for _, w := range pl.workers {
+		w.close()
+	}
+	var errs []error
+	pl.detachVerdicts()
+	if pl.eve != nil {
+		errs = append(errs, pl.eve.Close())
+	}
+	if pl.fast != nil {
+		errs = append(errs, pl.fast.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// summarize sums the workers' counters.
+func (pl *pipeline) summarize(sum *Summary) {
+	for _, w := range pl.workers {
+		sum.Packets += w.Stats.Packets
+		sum.Bytes += w.Stats.Bytes
+		sum.Alerts += w.Stats.Alerts
+		sum.Flows += w.flows.Counters().Created
+		addDecodeStats(&sum.Decoder, &w.dec.Stats)
+	}
+	sum.Dropped = pl.eve.Stats().Dropped
+	sum.Stats = pl.counters()
+	if pl.cfg.RuleProfile && pl.cfg.Rules != nil {
+		sigs := pl.cfg.Rules.Sigs()
+		tot := make([]detect.RuleProfile, len(sigs))
+		for _, w := range pl.workers {
+			for i, r := range w.matcher.Profile() {
+				tot[i].Checks += r.Checks
+				tot[i].Matches += r.Matches
+				tot[i].Ticks += r.Ticks
+			}
+		}
+		for i, r := range tot {
+			if r.Checks > 0 {
+				sum.Rules = append(sum.Rules, RuleStat{Sig: sigs[i], RuleProfile: r})
+			}
+		}
+		sort.Slice(sum.Rules, func(i, j int) bool { return sum.Rules[i].Ticks > sum.Rules[j].Ticks })
+	}
+}
+
+func addDecodeStats(dst, src *decode.Stats) {
+	dst.Packets += src.Packets
+	dst.Bytes += src.Bytes
+	dst.Invalid += src.Invalid
+	dst.Ethernet += src.Ethernet
+	dst.VLAN += src.VLAN
+	dst.MPLS += src.MPLS
+	dst.PPPoE += src.PPPoE
+	dst.SLL += src.SLL
+	dst.Null += src.Null
+	dst.Raw += src.Raw
+	dst.IPv4 += src.IPv4
+	dst.IPv6 += src.IPv6
+	dst.TCP += src.TCP
+	dst.UDP += src.UDP
+	dst.SCTP += src.SCTP
+	dst.ICMPv4 += src.ICMPv4
+	dst.ICMPv6 += src.ICMPv6
+	dst.GRE += src.GRE
+	dst.ERSPAN += src.ERSPAN
+	dst.VXLAN += src.VXLAN
+	dst.Geneve += src.Geneve
+	dst.IPIP += src.IPIP
+	dst.Teredo += src.Teredo
+	dst.ESP += src.ESP
+	dst.Fragments += src.Fragments
+	dst.Reassembled += src.Reassembled
+	for i := range src.Events {
+		dst.Events[i] += src.Events[i]
+	}
+}
