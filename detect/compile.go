@@ -436,14 +436,14 @@ func flagBits(s string) (uint8, error) {
 	return v, nil
 }
 
-func uintCmpOf(c ruleparser.UintCmp) uintCmp {
-	op := map[ruleparser.CmpOp]cmpOp{
-		ruleparser.CmpEq: cmpEq, ruleparser.CmpNe: cmpNe, ruleparser.CmpLt: cmpLt,
-		ruleparser.CmpGt: cmpGt, ruleparser.CmpLe: cmpLe, ruleparser.CmpGe: cmpGe,
-		ruleparser.CmpRange: cmpRange, ruleparser.CmpNotRange: cmpNotRange,
-		ruleparser.CmpRangeIncl: cmpRangeIncl,
+func uintCmpOf(c ruleparser.UintCmp) ruleparser.UintCmp {
+	op := map[ruleparser.CmpOp]ruleparser.CmpOp{
+		ruleparser.CmpEq: ruleparser.CmpEq, ruleparser.CmpNe: ruleparser.CmpNe, ruleparser.CmpLt: ruleparser.CmpLt,
+		ruleparser.CmpGt: ruleparser.CmpGt, ruleparser.CmpLe: ruleparser.CmpLe, ruleparser.CmpGe: ruleparser.CmpGe,
+		ruleparser.CmpRange: ruleparser.CmpRange, ruleparser.CmpNotRange: ruleparser.CmpNotRange,
+		ruleparser.CmpRangeIncl: ruleparser.CmpRangeIncl,
 	}[c.Op]
-	return uintCmp{op: op, a: c.A, b: c.B}
+	return ruleparser.UintCmp{Op: op, A: c.A, B: c.B}
 }
 
 func byteReadOf(b *sigBuilder, nbytes, offset ruleparser.NumOrVar, o ruleparser.ByteOpts) (byteRead, error) {

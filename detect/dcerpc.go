@@ -64,7 +64,7 @@ func dceBigEndian(tx Tx) bool {
 // dceIfaceItem matches an interface record of BufDCEIface.
 type dceIfaceItem struct {
 	uuid    [16]byte
-	ver     *uintCmp
+	ver     *ruleparser.UintCmp
 	anyFrag bool
 }
 
@@ -77,7 +77,7 @@ func (d *dceIfaceItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 	if !d.anyFrag && buf[18]&1 == 0 {
 		return cursor, cursor, false
 	}
-	if d.ver != nil && !d.ver.match(uint64(buf[16])|uint64(buf[17])<<8) {
+	if d.ver != nil && !d.ver.Match(uint64(buf[16])|uint64(buf[17])<<8) {
 		return cursor, cursor, false
 	}
 	return cursor, cursor, true
@@ -134,28 +134,28 @@ func parseDceIface(arg string) (*dceIfaceItem, error) {
 }
 
 // parseVersionCmp parses "<1", ">1", "=1", "!1" (a 16-bit version).
-func parseVersionCmp(s string) (uintCmp, error) {
+func parseVersionCmp(s string) (ruleparser.UintCmp, error) {
 	if s == "" {
-		return uintCmp{}, errBadValue("empty")
+		return ruleparser.UintCmp{}, errBadValue("empty")
 	}
-	var op cmpOp
+	var op ruleparser.CmpOp
 	switch s[0] {
 	case '<':
-		op = cmpLt
+		op = ruleparser.CmpLt
 	case '>':
-		op = cmpGt
+		op = ruleparser.CmpGt
 	case '=':
-		op = cmpEq
+		op = ruleparser.CmpEq
 	case '!':
-		op = cmpNe
+		op = ruleparser.CmpNe
 	default:
-		return uintCmp{}, errBadValue("operator must be <, >, = or !")
+		return ruleparser.UintCmp{}, errBadValue("operator must be <, >, = or !")
 	}
 	v, err := strconv.ParseUint(strings.TrimSpace(s[1:]), 10, 16)
 	if err != nil {
-		return uintCmp{}, errBadValue("version must be 0 to 65535")
+		return ruleparser.UintCmp{}, errBadValue("version must be 0 to 65535")
 	}
-	return uintCmp{op: op, a: v}, nil
+	return ruleparser.UintCmp{Op: op, A: v}, nil
 }
 
 // dceOpnumItem matches BufDCEOpnum against a list of opnums and ranges.

@@ -853,7 +853,7 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 				}
 				n++
 			}
-			if n == 0 || !l.count.match(uint64(n)) {
+			if n == 0 || !l.count.Match(uint64(n)) {
 				return false
 			}
 			continue

@@ -139,7 +139,7 @@ func fileExists(p string) bool {
 }
 
 // fileSizeItem compares the 8-byte big-endian file size.
-type fileSizeItem struct{ cmp uintCmp }
+type fileSizeItem struct{ cmp ruleparser.UintCmp }
 
 func (f *fileSizeItem) relative() bool { return false }
 func (f *fileSizeItem) retry() bool    { return false }
@@ -151,7 +151,7 @@ func (f *fileSizeItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 	for _, c := range buf {
 		n = n<<8 | uint64(c)
 	}
-	return cursor, cursor, f.cmp.match(n)
+	return cursor, cursor, f.cmp.Match(n)
 }
 
 // setupFilesize is filesize:<uint comparison>, matched once the file is
@@ -161,5 +161,5 @@ func setupFilesize(b *sigBuilder, o ruleparser.Option) error {
 	if !ok {
 		return errBadValue("unexpected value")
 	}
-	return b.addItemToBuffer(BufFileSize, &fileSizeItem{cmp: uintCmpOf(c.Cmp)})
+	return b.addItemToBuffer(BufFileSize, &fileSizeItem{cmp: c.Cmp})
 }

@@ -25,11 +25,11 @@ func setupFTPDynamicPort(b *sigBuilder, o ruleparser.Option) error {
 	if !ok {
 		return errBadValue("unexpected value")
 	}
-	cmp := uintCmpOf(c.Cmp)
-	if cmp.op == 0 {
+	cmp := c.Cmp
+	if cmp.Op == 0 {
 		return errBadValue("unsupported comparison")
 	}
-	if cmp.a > math.MaxUint16 || cmp.b > math.MaxUint16 {
+	if cmp.A > math.MaxUint16 || cmp.B > math.MaxUint16 {
 		return errBadValue("value out of range for an unsigned 16-bit integer")
 	}
 	return b.addItemToBuffer(BufFTPDynamicPort, &valueItem{size: 2, cmp: cmp})
@@ -51,7 +51,7 @@ func setupFTPMode(b *sigBuilder, o ruleparser.Option) error {
 	default:
 		return errBadValue("ftp.mode must be active or passive")
 	}
-	return b.addItemToBuffer(BufFTPMode, &valueItem{size: 1, cmp: uintCmp{op: cmpEq, a: want}})
+	return b.addItemToBuffer(BufFTPMode, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: want}})
 }
 
 // ftpStateItem holds the argument of ftp.reply_received (and marks the

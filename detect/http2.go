@@ -47,7 +47,7 @@ func httpNarrows(bufProto, ruleProto string) bool {
 // integers (the http2.* keyword buffers).
 type beUintItem struct {
 	n   int
-	cmp uintCmp
+	cmp ruleparser.UintCmp
 }
 
 func (u *beUintItem) relative() bool { return false }
@@ -60,7 +60,7 @@ func (u *beUintItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bool)
 	for _, c := range buf {
 		v = v<<8 | uint64(c)
 	}
-	return cursor, cursor, u.cmp.match(v)
+	return cursor, cursor, u.cmp.Match(v)
 }
 
 // http2FrameTypes and http2ErrorCodes are the names Suricata accepts
@@ -80,29 +80,29 @@ var (
 
 // http2Cmp turns a numeric or named value into a comparison of an n-byte
 // integer.
-func http2Cmp(o ruleparser.Option, n int, names map[string]uint64, what string) (uintCmp, error) {
+func http2Cmp(o ruleparser.Option, n int, names map[string]uint64, what string) (ruleparser.UintCmp, error) {
 	switch v := o.(type) {
 	case *ruleparser.Compare:
 		if len(v.Extra) > 0 {
-			return uintCmp{}, errBadValue(fmt.Sprintf("unexpected %q", strings.Join(v.Extra, ",")))
+			return ruleparser.UintCmp{}, errBadValue(fmt.Sprintf("unexpected %q", strings.Join(v.Extra, ",")))
 		}
-		u := uintCmpOf(v.Cmp)
-		if u.op == 0 {
-			return uintCmp{}, fmt.Errorf("comparison %s: %w", v.Cmp, ErrUnsupported)
+		u := v.Cmp
+		if u.Op == 0 {
+			return ruleparser.UintCmp{}, fmt.Errorf("comparison %s: %w", v.Cmp, ErrUnsupported)
 		}
-		if n < 8 && (u.a >= 1<<(8*n) || u.b >= 1<<(8*n)) {
-			return uintCmp{}, errBadValue(fmt.Sprintf("value out of range for a %d-bit integer", 8*n))
+		if n < 8 && (u.A >= 1<<(8*n) || u.B >= 1<<(8*n)) {
+			return ruleparser.UintCmp{}, errBadValue(fmt.Sprintf("value out of range for a %d-bit integer", 8*n))
 		}
 		return u, nil
 	case *ruleparser.Text:
 		if names != nil {
 			if x, ok := names[strings.ToUpper(strings.TrimSpace(v.Value))]; ok {
-				return uintCmp{op: cmpEq, a: x}, nil
+				return ruleparser.UintCmp{Op: ruleparser.CmpEq, A: x}, nil
 			}
 		}
-		return uintCmp{}, errBadValue(fmt.Sprintf("unknown %s %q", what, v.Value))
+		return ruleparser.UintCmp{}, errBadValue(fmt.Sprintf("unknown %s %q", what, v.Value))
 	}
-	return uintCmp{}, errBadValue("unexpected value")
+	return ruleparser.UintCmp{}, errBadValue("unexpected value")
 }
 
 // setupHTTP2FrameType is http2.frametype: a frame of this type (name or
@@ -148,7 +148,7 @@ func http2CmpSetup(buf Buf, n int) func(*sigBuilder, ruleparser.Option) error {
 // value the comparison accepts.
 type http2SettingItem struct {
 	id  uint16
-	cmp *uintCmp
+	cmp *ruleparser.UintCmp
 }
 
 func (s *http2SettingItem) relative() bool { return false }
@@ -158,7 +158,7 @@ func (s *http2SettingItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int,
 		return cursor, cursor, false
 	}
 	v := uint64(buf[2])<<24 | uint64(buf[3])<<16 | uint64(buf[4])<<8 | uint64(buf[5])
-	return cursor, cursor, s.cmp == nil || s.cmp.match(v)
+	return cursor, cursor, s.cmp == nil || s.cmp.Match(v)
 }
 
 // setupHTTP2Settings is http2.settings:ID[comparison], a SETTINGS
@@ -180,11 +180,11 @@ func setupHTTP2Settings(b *sigBuilder, o ruleparser.Option) error {
 		if err != nil {
 			return errBadValue(err.Error())
 		}
-		u := uintCmpOf(c)
-		if u.op == 0 {
+		u := c
+		if u.Op == 0 {
 			return fmt.Errorf("comparison %s: %w", c, ErrUnsupported)
 		}
-		if u.a > math.MaxUint32 || u.b > math.MaxUint32 {
+		if u.A > math.MaxUint32 || u.B > math.MaxUint32 {
 			return errBadValue("value out of range for an unsigned 32-bit integer")
 		}
 		it.cmp = &u

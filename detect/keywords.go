@@ -267,7 +267,7 @@ func setupBsize(b *sigBuilder, o ruleparser.Option) error {
 	if !ok {
 		return errBadValue("unexpected value")
 	}
-	return b.add(&bsizeItem{cmp: uintCmpOf(c.Cmp)})
+	return b.add(&bsizeItem{cmp: c.Cmp})
 }
 
 func setupByteTest(b *sigBuilder, o ruleparser.Option) error {
@@ -279,19 +279,7 @@ func setupByteTest(b *sigBuilder, o ruleparser.Option) error {
 	if err != nil {
 		return err
 	}
-	it := &byteTestItem{byteRead: r, negated: t.Negated}
-	switch t.Op {
-	case "<", ">", "=", "&", "^":
-		it.op = t.Op[0]
-	case "<=":
-		it.op = 'l'
-	case ">=":
-		it.op = 'g'
-	case "!=":
-		it.op, it.negated = '=', !it.negated
-	default:
-		return errBadValue("unknown operator " + t.Op)
-	}
+	it := &byteTestItem{byteRead: r, op: t.Op, negated: t.Negated}
 	if it.value, err = b.numOrVar(&t.Value); err != nil {
 		return err
 	}
@@ -368,7 +356,7 @@ func cmpSetup(f pktField) func(*sigBuilder, ruleparser.Option) error {
 		if f == fieldDsize {
 			b.sig.packetOnly = true // dsize is about the packet, not the stream
 		}
-		b.sig.pkt = append(b.sig.pkt, &cmpTest{field: f, cmp: uintCmpOf(c.Cmp)})
+		b.sig.pkt = append(b.sig.pkt, &cmpTest{field: f, cmp: c.Cmp})
 		return nil
 	}
 }
@@ -511,7 +499,7 @@ func setupDNSOpcode(b *sigBuilder, o ruleparser.Option) error {
 	if !ok {
 		return errBadValue("unexpected value")
 	}
-	return b.addItemToBuffer(BufDNSOpcode, &valueItem{size: 1, cmp: uintCmpOf(c.Cmp)})
+	return b.addItemToBuffer(BufDNSOpcode, &valueItem{size: 1, cmp: c.Cmp})
 }
 
 // setupCertChainLen is tls.cert_chain_len: the number of certificates the
@@ -527,7 +515,7 @@ func setupCertChainLen(b *sigBuilder, o ruleparser.Option) error {
 	if err := b.openList(BufTLSCerts); err != nil {
 		return err
 	}
-	cmp := uintCmpOf(c.Cmp)
+	cmp := c.Cmp
 	b.curList().count = &cmp
 	b.cur = prev
 	return nil

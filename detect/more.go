@@ -27,7 +27,7 @@ func setupUrilen(b *sigBuilder, o ruleparser.Option) error {
 		return err
 	}
 	l := b.curList()
-	l.items = append(l.items, &bsizeItem{cmp: uintCmpOf(c.Cmp)})
+	l.items = append(l.items, &bsizeItem{cmp: c.Cmp})
 	b.cur = prev
 	return nil
 }
@@ -170,7 +170,7 @@ func setupAppLayerProtocol(b *sigBuilder, o ruleparser.Option) error {
 // the TCP session so far.
 type streamSizeTest struct {
 	side byte // 's' server, 'c' client, 'b' both, 'e' either
-	cmp  uintCmp
+	cmp  ruleparser.UintCmp
 }
 
 func (t *streamSizeTest) match(p *Packet) bool {
@@ -180,13 +180,13 @@ func (t *streamSizeTest) match(p *Packet) bool {
 	s, c := uint64(p.StreamServerBytes), uint64(p.StreamClientBytes)
 	switch t.side {
 	case 's':
-		return t.cmp.match(s)
+		return t.cmp.Match(s)
 	case 'c':
-		return t.cmp.match(c)
+		return t.cmp.Match(c)
 	case 'b':
-		return t.cmp.match(s) && t.cmp.match(c)
+		return t.cmp.Match(s) && t.cmp.Match(c)
 	}
-	return t.cmp.match(s) || t.cmp.match(c)
+	return t.cmp.Match(s) || t.cmp.Match(c)
 }
 
 func setupStreamSize(b *sigBuilder, o ruleparser.Option) error {
@@ -194,7 +194,7 @@ func setupStreamSize(b *sigBuilder, o ruleparser.Option) error {
 	if !ok {
 		return errBadValue("unexpected value")
 	}
-	t := &streamSizeTest{cmp: uintCmpOf(s.Cmp)}
+	t := &streamSizeTest{cmp: s.Cmp}
 	switch s.Side {
 	case "server", "to_client":
 		t.side = 's'

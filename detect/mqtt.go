@@ -61,16 +61,16 @@ func (b *sigBuilder) addValueList(buf Buf, it item) error {
 }
 
 // u8Cmp converts an integer comparison of a u8 keyword.
-func u8Cmp(c *ruleparser.Compare) (uintCmp, error) {
+func u8Cmp(c *ruleparser.Compare) (ruleparser.UintCmp, error) {
 	if len(c.Extra) > 0 {
-		return uintCmp{}, errBadValue(fmt.Sprintf("unexpected %q", strings.Join(c.Extra, ",")))
+		return ruleparser.UintCmp{}, errBadValue(fmt.Sprintf("unexpected %q", strings.Join(c.Extra, ",")))
 	}
 	if c.Cmp.A > 255 || c.Cmp.B > 255 {
-		return uintCmp{}, errBadValue("value out of range for an 8-bit integer")
+		return ruleparser.UintCmp{}, errBadValue("value out of range for an 8-bit integer")
 	}
-	u := uintCmpOf(c.Cmp)
-	if u.op == 0 {
-		return uintCmp{}, fmt.Errorf("comparison %s: %w", c.Cmp, ErrUnsupported)
+	u := c.Cmp
+	if u.Op == 0 {
+		return ruleparser.UintCmp{}, fmt.Errorf("comparison %s: %w", c.Cmp, ErrUnsupported)
 	}
 	return u, nil
 }
@@ -95,7 +95,7 @@ func mqttCmpSetup(buf Buf) func(*sigBuilder, ruleparser.Option) error {
 // setupMQTTType is mqtt.type: a type name or an 8-bit integer comparison.
 // Docs: rules/mqtt-keywords.html#mqtt-type
 func setupMQTTType(b *sigBuilder, o ruleparser.Option) error {
-	var u uintCmp
+	var u ruleparser.UintCmp
 	switch v := o.(type) {
 	case *ruleparser.Compare:
 		var err error
@@ -107,7 +107,7 @@ func setupMQTTType(b *sigBuilder, o ruleparser.Option) error {
 		found := false
 		for i, n := range mqttTypes {
 			if strings.EqualFold(n, name) {
-				u, found = uintCmp{op: cmpEq, a: uint64(i)}, true
+				u, found = ruleparser.UintCmp{Op: ruleparser.CmpEq, A: uint64(i)}, true
 				break
 			}
 		}
@@ -197,7 +197,7 @@ func setupMQTTQoS(b *sigBuilder, o ruleparser.Option) error {
 	if v.Value > 2 {
 		return errBadValue("QoS must be 0, 1 or 2")
 	}
-	return b.addValueList(BufMQTTQoS, &valueItem{size: 1, cmp: uintCmp{op: cmpEq, a: uint64(v.Value)}})
+	return b.addValueList(BufMQTTQoS, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: uint64(v.Value)}})
 }
 
 // setupMQTTSessionPresent is mqtt.connack.session_present:yes|true|no|false.
@@ -215,5 +215,5 @@ func setupMQTTSessionPresent(b *sigBuilder, o ruleparser.Option) error {
 	default:
 		return errBadValue("want yes, true, no or false")
 	}
-	return b.addValueList(BufMQTTConnackSessionPresent, &valueItem{size: 1, cmp: uintCmp{op: cmpEq, a: want}})
+	return b.addValueList(BufMQTTConnackSessionPresent, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: want}})
 }

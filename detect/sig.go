@@ -91,7 +91,7 @@ type list struct {
 	items      []item
 	// count, when set, compares the number of instances of buf instead of
 	// inspecting them (tls.cert_chain_len).
-	count *uintCmp
+	count *ruleparser.UintCmp
 	// absent (absent keyword): absentOnly matches only when the buffer is
 	// absent; absentOrElse matches when it is absent or else when the
 	// list's keywords match.

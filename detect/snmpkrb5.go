@@ -22,7 +22,7 @@ func u32BufSetup(buf Buf) func(*sigBuilder, ruleparser.Option) error {
 		if !ok {
 			return errBadValue("unexpected value")
 		}
-		cmp := uintCmpOf(c.Cmp)
+		cmp := c.Cmp
 		if err := checkU32(cmp); err != nil {
 			return err
 		}

@@ -63,7 +63,7 @@ func itemValues(l *ruleparser.List) []string {
 // or with relative of what remains after the cursor.
 // Docs: https://docs.snort.org/rules/options/payload/bufferlen
 type bufferlenItem struct {
-	cmp uintCmp
+	cmp ruleparser.UintCmp
 	rel bool
 }
 
@@ -74,7 +74,7 @@ func (b *bufferlenItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bo
 	if b.rel {
 		n = max(len(buf)-cursor, 0)
 	}
-	return cursor, cursor, b.cmp.match(uint64(n))
+	return cursor, cursor, b.cmp.Match(uint64(n))
 }
 
 func setupBufferlen(b *sigBuilder, o ruleparser.Option) error {
@@ -82,7 +82,7 @@ func setupBufferlen(b *sigBuilder, o ruleparser.Option) error {
 	if !ok {
 		return errBadValue("unexpected value")
 	}
-	it := &bufferlenItem{cmp: uintCmpOf(c.Cmp)}
+	it := &bufferlenItem{cmp: c.Cmp}
 	for _, x := range c.Extra {
 		if x == "relative" {
 			it.rel = true

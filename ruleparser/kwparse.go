@@ -465,7 +465,11 @@ func parseByteTest(c *optCtx) (Option, error) {
 	if op == "!" {
 		t.Negated, op = true, "="
 	}
-	t.Op = op
+	for i, n := range byteOpNames {
+		if i > 0 && n == op {
+			t.Op = ByteOp(i)
+		}
+	}
 	if t.Value, err = parseNumOrVar(a[2]); err != nil {
 		return nil, err
 	}

@@ -211,11 +211,36 @@ type ByteOpts struct {
 type ByteTest struct {
 	Head
 	Bytes   NumOrVar
-	Negated bool
-	Op      string // <, >, =, <=, >=, &, ^
+	Negated bool // "!" before the operator; "!" alone is "!="
+	Op      ByteOp
 	Value   NumOrVar
 	Offset  NumOrVar
 	ByteOpts
+}
+
+// ByteOp is the operator of byte_test. Negation ("!<", "!" for "!=") is
+// not an operator: the parser folds it into ByteTest.Negated.
+type ByteOp uint8
+
+// byte_test operators.
+const (
+	ByteLt  ByteOp = iota + 1 // <
+	ByteGt                    // >
+	ByteEq                    // =
+	ByteLe                    // <=
+	ByteGe                    // >=
+	ByteAnd                   // & (any bit of the value set)
+	ByteXor                   // ^ (any bit differs from the value)
+)
+
+var byteOpNames = [...]string{"", "<", ">", "=", "<=", ">=", "&", "^"}
+
+// String returns the operator as written in a rule.
+func (o ByteOp) String() string {
+	if int(o) < len(byteOpNames) {
+		return byteOpNames[o]
+	}
+	return "?"
 }
 
 // ByteJump is byte_jump.

@@ -204,7 +204,7 @@ func (x *Xbits) value(Dialect) (string, bool) {
 }
 
 func (x *ByteTest) value(Dialect) (string, bool) {
-	op := x.Op
+	op := x.Op.String()
 	if x.Negated {
 		op = "!" + op
 	}
