@@ -54,27 +54,20 @@ type sigBuilder struct {
 	lastPM int
 }
 
-// keyword is one entry of the keyword table: the canonical name and how
-// to compile the parsed option into the signature.
-type keyword struct {
-	name  string
-	setup func(b *sigBuilder, o ruleparser.Option) error
-}
-
 // compileRule turns a loaded rule into a Sig. The error is a *KeywordError
 // wrapping ErrUnsupported for a keyword Vigil cannot evaluate.
-func compileRule(r *rules.Rule, num int, tbl map[string]*keyword) (*Sig, error) {
+func compileRule(r *rules.Rule, num int, tbl *KeywordTable) (*Sig, error) {
 	s := &Sig{Num: num, Rule: r, txDir: dirAny}
 	b := &sigBuilder{sig: s, cur: -1, lastPM: -1, vars: map[string]int8{}}
 	if err := b.header(r); err != nil {
 		return nil, err
 	}
 	for _, o := range r.Options {
-		kw, ok := tbl[o.Keyword()]
-		if !ok {
+		kw, ok := tbl.byName[o.Keyword()]
+		if !ok || kw.compile == nil {
 			return nil, &KeywordError{Keyword: o.Keyword(), Pos: o.Position(), Err: ErrUnsupported}
 		}
-		if err := kw.setup(b, o); err != nil {
+		if err := kw.compile(b, o); err != nil {
 			return nil, &KeywordError{Keyword: o.Keyword(), Pos: o.Position(), Err: err}
 		}
 	}
@@ -499,19 +492,19 @@ func slimRule(r *rules.Rule) *rules.Rule {
 	c.Msg = strings.Clone(r.Msg)
 	c.Classtype = strings.Clone(r.Classtype)
 	c.Proto = strings.Clone(r.Proto)
-	c.Options = nil
-	for _, o := range r.Options {
-		switch o := o.(type) {
-		case *ruleparser.Metadata:
-			m := &ruleparser.Metadata{Head: cloneHead(o.Head), Pairs: make([]ruleparser.KV, len(o.Pairs))}
-			for i, kv := range o.Pairs {
-				m.Pairs[i] = ruleparser.KV{Key: strings.Clone(kv.Key), Value: strings.Clone(kv.Value)}
-			}
-			c.Options = append(c.Options, m)
-		case *ruleparser.Reference:
-			c.Options = append(c.Options, &ruleparser.Reference{Head: cloneHead(o.Head),
-				Type: strings.Clone(o.Type), Value: strings.Clone(o.Value)})
+	c.Options, c.Metadata, c.References = nil, nil, nil
+	for _, o := range r.Metadata {
+		m := &ruleparser.Metadata{Head: cloneHead(o.Head), Pairs: make([]ruleparser.KV, len(o.Pairs))}
+		for i, kv := range o.Pairs {
+			m.Pairs[i] = ruleparser.KV{Key: strings.Clone(kv.Key), Value: strings.Clone(kv.Value)}
 		}
+		c.Metadata = append(c.Metadata, m)
+		c.Options = append(c.Options, m)
+	}
+	for _, o := range r.References {
+		ref := &ruleparser.Reference{Head: cloneHead(o.Head), Type: strings.Clone(o.Type), Value: strings.Clone(o.Value)}
+		c.References = append(c.References, ref)
+		c.Options = append(c.Options, ref)
 	}
 	return &c
 }

@@ -87,11 +87,8 @@ func (d *dceIfaceItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 // request's context was bound to that interface (and version) and the
 // bind_ack accepted it. Without any_frag the bind must have carried the
 // first-fragment flag. Docs: rules/dcerpc-keywords.html#dcerpc-iface
-func setupDceIface(b *sigBuilder, o ruleparser.Option) error {
-	arg, err := optText(o)
-	if err != nil {
-		return err
-	}
+func setupDceIface(b *sigBuilder, o *ruleparser.Text) error {
+	arg := o.Value
 	if err := dceTransport(b); err != nil {
 		return err
 	}
@@ -179,11 +176,8 @@ func (d *dceOpnumItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 // setupDceOpnum is dcerpc.opnum:<n>|<n>-<m>[,...]: the request's
 // operation number is one of them. Docs:
 // rules/dcerpc-keywords.html#dcerpc-opnum
-func setupDceOpnum(b *sigBuilder, o ruleparser.Option) error {
-	arg, err := optText(o)
-	if err != nil {
-		return err
-	}
+func setupDceOpnum(b *sigBuilder, o *ruleparser.Text) error {
+	arg := o.Value
 	if err := dceTransport(b); err != nil {
 		return err
 	}
@@ -212,17 +206,4 @@ func parseDceOpnum(arg string) (*dceOpnumItem, error) {
 		it.ranges = append(it.ranges, [2]uint16{uint16(a), uint16(c)})
 	}
 	return it, nil
-}
-
-// optText returns the raw value of a keyword parsed as text or args.
-func optText(o ruleparser.Option) (string, error) {
-	switch v := o.(type) {
-	case *ruleparser.Text:
-		return v.Value, nil
-	case *ruleparser.Args:
-		return strings.Join(v.Args, ","), nil
-	case *ruleparser.Buffer:
-		return v.Arg, nil
-	}
-	return "", errBadValue("unexpected value")
 }

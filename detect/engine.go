@@ -156,7 +156,7 @@ func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
 		e.mpm = mpm.Hyperscan{}
 	}
 	rep := &Report{Skipped: map[string]int{}}
-	tbl := keywordMap()
+	tbl := Keywords()
 	// Pass rules are evaluated first (Suricata's default action-order
 	// starts with pass), so that a matching pass rule can stop the
 	// inspection of the packet before any other rule alerts on it.

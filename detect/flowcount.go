@@ -32,10 +32,9 @@ func (f *flowCountTest) match(p *Packet) bool {
 	return f.cmp.Match(c[0]) || f.cmp.Match(c[1])
 }
 
-func flowCountSetup(bytes bool) func(*sigBuilder, ruleparser.Option) error {
-	return func(b *sigBuilder, o ruleparser.Option) error {
-		a, ok := o.(*ruleparser.Args)
-		if !ok || len(a.Args) != 2 {
+func flowCountSetup(bytes bool) func(*sigBuilder, *ruleparser.Args) error {
+	return func(b *sigBuilder, a *ruleparser.Args) error {
+		if len(a.Args) != 2 {
 			return errBadValue("want direction,comparison")
 		}
 		t := &flowCountTest{bytes: bytes}

@@ -80,35 +80,33 @@ var (
 
 // http2Cmp turns a numeric or named value into a comparison of an n-byte
 // integer.
-func http2Cmp(o ruleparser.Option, n int, names map[string]uint64, what string) (ruleparser.UintCmp, error) {
-	switch v := o.(type) {
-	case *ruleparser.Compare:
-		if len(v.Extra) > 0 {
-			return ruleparser.UintCmp{}, errBadValue(fmt.Sprintf("unexpected %q", strings.Join(v.Extra, ",")))
-		}
-		u := v.Cmp
-		if u.Op == 0 {
-			return ruleparser.UintCmp{}, fmt.Errorf("comparison %s: %w", v.Cmp, ErrUnsupported)
-		}
-		if n < 8 && (u.A >= 1<<(8*n) || u.B >= 1<<(8*n)) {
-			return ruleparser.UintCmp{}, errBadValue(fmt.Sprintf("value out of range for a %d-bit integer", 8*n))
-		}
-		return u, nil
-	case *ruleparser.Text:
-		if names != nil {
-			if x, ok := names[strings.ToUpper(strings.TrimSpace(v.Value))]; ok {
-				return ruleparser.UintCmp{Op: ruleparser.CmpEq, A: x}, nil
-			}
-		}
-		return ruleparser.UintCmp{}, errBadValue(fmt.Sprintf("unknown %s %q", what, v.Value))
+func http2Cmp(o *ruleparser.CompareOrText, n int, names map[string]uint64, what string) (ruleparser.UintCmp, error) {
+	if o.Cmp != nil {
+		return http2Uint(*o.Cmp, n)
 	}
-	return ruleparser.UintCmp{}, errBadValue("unexpected value")
+	if names != nil {
+		if x, ok := names[strings.ToUpper(strings.TrimSpace(o.Text))]; ok {
+			return ruleparser.UintCmp{Op: ruleparser.CmpEq, A: x}, nil
+		}
+	}
+	return ruleparser.UintCmp{}, errBadValue(fmt.Sprintf("unknown %s %q", what, o.Text))
+}
+
+// http2Uint checks that a comparison fits an n-byte integer.
+func http2Uint(u ruleparser.UintCmp, n int) (ruleparser.UintCmp, error) {
+	if u.Op == 0 {
+		return ruleparser.UintCmp{}, fmt.Errorf("comparison %s: %w", u, ErrUnsupported)
+	}
+	if n < 8 && (u.A >= 1<<(8*n) || u.B >= 1<<(8*n)) {
+		return ruleparser.UintCmp{}, errBadValue(fmt.Sprintf("value out of range for a %d-bit integer", 8*n))
+	}
+	return u, nil
 }
 
 // setupHTTP2FrameType is http2.frametype: a frame of this type (name or
 // number) in the inspected direction of the transaction.
 // Docs: rules/http2-keywords.html#http2-frametype
-func setupHTTP2FrameType(b *sigBuilder, o ruleparser.Option) error {
+func setupHTTP2FrameType(b *sigBuilder, o *ruleparser.CompareOrText) error {
 	u, err := http2Cmp(o, 1, http2FrameTypes, "frame type")
 	if err != nil {
 		return err
@@ -119,7 +117,7 @@ func setupHTTP2FrameType(b *sigBuilder, o ruleparser.Option) error {
 // setupHTTP2ErrorCode is http2.errorcode: the error code of a RST_STREAM
 // or GOAWAY frame (name or number).
 // Docs: rules/http2-keywords.html#http2-errorcode
-func setupHTTP2ErrorCode(b *sigBuilder, o ruleparser.Option) error {
+func setupHTTP2ErrorCode(b *sigBuilder, o *ruleparser.CompareOrText) error {
 	u, err := http2Cmp(o, 4, http2ErrorCodes, "error code")
 	if err != nil {
 		return err
@@ -130,12 +128,9 @@ func setupHTTP2ErrorCode(b *sigBuilder, o ruleparser.Option) error {
 // http2CmpSetup is an http2.* keyword comparing an n-byte integer of any
 // instance of buf: http2.priority (u8), http2.window (u32),
 // http2.size_update (u64).
-func http2CmpSetup(buf Buf, n int) func(*sigBuilder, ruleparser.Option) error {
-	return func(b *sigBuilder, o ruleparser.Option) error {
-		if _, ok := o.(*ruleparser.Compare); !ok {
-			return errBadValue("unexpected value")
-		}
-		u, err := http2Cmp(o, n, nil, "")
+func http2CmpSetup(buf Buf, n int) func(*sigBuilder, *ruleparser.Compare) error {
+	return func(b *sigBuilder, o *ruleparser.Compare) error {
+		u, err := http2Uint(o.Cmp, n)
 		if err != nil {
 			return err
 		}
@@ -164,11 +159,7 @@ func (s *http2SettingItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int,
 // setupHTTP2Settings is http2.settings:ID[comparison], a SETTINGS
 // parameter of the inspected direction.
 // Docs: rules/http2-keywords.html#http2-settings
-func setupHTTP2Settings(b *sigBuilder, o ruleparser.Option) error {
-	t, ok := o.(*ruleparser.Text)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupHTTP2Settings(b *sigBuilder, t *ruleparser.Text) error {
 	name, rest := ruleparser.SplitHTTP2Settings(t.Value)
 	id, ok := http2SettingIDs[strings.ToUpper(name)]
 	if !ok {

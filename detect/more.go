@@ -11,11 +11,7 @@ import (
 // urilen compares the length of the normalized (or raw) URI. It is a list
 // of its own on the URI buffer, so it never takes part in relative chains.
 // Docs: https://docs.suricata.io/en/latest/rules/http-keywords.html#urilen
-func setupUrilen(b *sigBuilder, o ruleparser.Option) error {
-	c, ok := o.(*ruleparser.Compare)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupUrilen(b *sigBuilder, c *ruleparser.Compare) error {
 	buf := BufHTTPURI
 	for _, x := range c.Extra {
 		if x == "raw" {
@@ -53,11 +49,7 @@ func (t *ipProtoTest) match(p *Packet) bool {
 var ipProtoNames = map[string]uint8{"icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "ipv6": 41, "gre": 47,
 	"esp": 50, "ah": 51, "ipv6-icmp": 58, "icmpv6": 58, "pim": 103, "sctp": 132}
 
-func setupIPProto(b *sigBuilder, o ruleparser.Option) error {
-	t, ok := o.(*ruleparser.IPProto)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupIPProto(b *sigBuilder, t *ruleparser.IPProto) error {
 	n, err := strconv.ParseUint(t.Proto, 10, 8)
 	if err != nil {
 		p, ok := ipProtoNames[strings.ToLower(t.Proto)]
@@ -138,9 +130,19 @@ func (t *appProtoTest) is(proto string) bool {
 	return ok != t.negated
 }
 
-func setupAppLayerProtocol(b *sigBuilder, o ruleparser.Option) error {
-	a, ok := o.(*ruleparser.Args)
-	if !ok || len(a.Args) == 0 {
+// checkAppLayerProtocol validates app-layer-protocol:[!]proto[,mode].
+func checkAppLayerProtocol(a []string) error {
+	if len(a) > 2 || !ruleparser.IsIdent(strings.TrimPrefix(a[0], "!")) {
+		return fmt.Errorf("bad protocol %q", strings.Join(a, ","))
+	}
+	if len(a) == 2 {
+		return ruleparser.OneOf("mode", a[1], "final", "original", "either", "to_server", "to_client", "direction")
+	}
+	return nil
+}
+
+func setupAppLayerProtocol(b *sigBuilder, a *ruleparser.Args) error {
+	if len(a.Args) == 0 {
 		return errBadValue("unexpected value")
 	}
 	if len(a.Args) > 2 {
@@ -189,11 +191,7 @@ func (t *streamSizeTest) match(p *Packet) bool {
 	return t.cmp.Match(s) || t.cmp.Match(c)
 }
 
-func setupStreamSize(b *sigBuilder, o ruleparser.Option) error {
-	s, ok := o.(*ruleparser.StreamSize)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupStreamSize(b *sigBuilder, s *ruleparser.StreamSize) error {
 	t := &streamSizeTest{cmp: s.Cmp}
 	switch s.Side {
 	case "server", "to_client":
@@ -272,11 +270,7 @@ func decodeBase64(dst, src []byte) []byte {
 	return dst
 }
 
-func setupBase64Decode(b *sigBuilder, o ruleparser.Option) error {
-	d, ok := o.(*ruleparser.Base64Decode)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupBase64Decode(b *sigBuilder, d *ruleparser.Base64Decode) error {
 	it := &base64Item{rel: d.Relative}
 	if d.Bytes != nil {
 		it.nbytes = *d.Bytes
@@ -287,7 +281,7 @@ func setupBase64Decode(b *sigBuilder, o ruleparser.Option) error {
 	return b.add(it)
 }
 
-func setupBase64Data(b *sigBuilder, _ ruleparser.Option) error {
+func setupBase64Data(b *sigBuilder, _ *ruleparser.Buffer) error {
 	// The base64 buffer belongs to the list that decoded it; inspecting it
 	// is a new list evaluated right after.
 	b.sig.lists = append(b.sig.lists, list{buf: bufBase64})

@@ -42,11 +42,7 @@ func parseRFBSecResult(v string) (ruleparser.UintCmp, error) {
 
 // setupRFBSecResult is rfb.secresult:<value>, the SecurityResult status
 // of the handshake. Docs: rules/rfb-keywords.html#rfb-secresult
-func setupRFBSecResult(b *sigBuilder, o ruleparser.Option) error {
-	t, ok := o.(*ruleparser.Text)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupRFBSecResult(b *sigBuilder, t *ruleparser.Text) error {
 	cmp, err := parseRFBSecResult(t.Value)
 	if err != nil {
 		return err

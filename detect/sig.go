@@ -188,11 +188,7 @@ func (s *Sig) Passes() bool { return s.Rule.Action == ruleparser.ActionPass }
 
 // Metadata returns the rule's metadata pairs grouped by key, in rule order.
 func (s *Sig) Metadata() (keys []string, values [][]string) {
-	for _, o := range s.Rule.Options {
-		m, ok := o.(*ruleparser.Metadata)
-		if !ok {
-			continue
-		}
+	for _, m := range s.Rule.Metadata {
 		for _, kv := range m.Pairs {
 			i := slices.Index(keys, kv.Key)
 			if i < 0 {

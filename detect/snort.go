@@ -25,11 +25,7 @@ var snortServices = map[string]string{
 // applies by its header ports, Snort's fallback; without ports it would
 // only ever be half evaluated and is unsupported.
 // Docs: https://docs.snort.org/rules/options/non_payload/service
-func setupService(b *sigBuilder, o ruleparser.Option) error {
-	l, ok := o.(*ruleparser.List)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupService(b *sigBuilder, l *ruleparser.List) error {
 	var known []string
 	for _, it := range l.Items {
 		if it.Negated {
@@ -77,11 +73,7 @@ func (b *bufferlenItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bo
 	return cursor, cursor, b.cmp.Match(uint64(n))
 }
 
-func setupBufferlen(b *sigBuilder, o ruleparser.Option) error {
-	c, ok := o.(*ruleparser.Compare)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupBufferlen(b *sigBuilder, c *ruleparser.Compare) error {
 	it := &bufferlenItem{cmp: c.Cmp}
 	for _, x := range c.Extra {
 		if x == "relative" {

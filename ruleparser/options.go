@@ -355,6 +355,17 @@ type Compare struct {
 	Extra []string
 }
 
+// CompareOrText is an integer keyword that also takes names or flag lists
+// (mqtt.type:CONNACK, mqtt.flags:dup,!retain, http2.frametype:DATA). Cmp is
+// set when the value is a comparison; otherwise Text holds the value,
+// unescaped as in Text.
+type CompareOrText struct {
+	Head
+	Cmp    *UintCmp
+	Text   string
+	Quoted bool
+}
+
 // StreamSize is Suricata/Snort 2 stream_size:side,op,value or Snort 3
 // stream_size:cmp[,direction].
 type StreamSize struct {
