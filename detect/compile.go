@@ -477,10 +477,6 @@ func byteReadOf(b *sigBuilder, nbytes, offset ruleparser.NumOrVar, o ruleparser.
 	return r, nil
 }
 
-// lowerASCII reports whether every letter of b is lower case (Suricata
-// rejects upper-case content in buffers it lower-cases, such as http.host).
-func lowerASCII(b []byte) bool { return strings.ToLower(string(b)) == string(b) }
-
 // slimRule returns the part of r a compiled Sig needs at run time: the
 // identity and alert fields, and the metadata and reference options EVE
 // logs. The parsed options, the AST and the rule text are left behind, so

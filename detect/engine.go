@@ -37,8 +37,10 @@ type Report struct {
 }
 
 // Engine is a compiled rule set: signatures, signature groups and their
-// prefilter databases. It is immutable and shared by all workers; each
-// worker matches through its own Matcher.
+// prefilter databases. It is shared by all workers, each matching through
+// its own Matcher. Everything but the xbits store is read-only after
+// Compile; the xbits store (host and address-pair bits, set by rules at
+// run time) is shared mutable state behind its own lock.
 type Engine struct {
 	sigs []*Sig
 	mpm  mpm.Matcher

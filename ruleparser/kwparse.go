@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// Per-keyword value parsers used by the table in keywords.go.
+// Per-keyword value parsers, paired with keyword names by the table in
+// detect/table.go.
 
 // ParseContent parses content/uricontent: [!]"pattern" and, in the Snort 3
 // dialect, ",modifier[ arg]" suffixes.

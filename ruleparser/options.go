@@ -1,8 +1,8 @@
 package ruleparser
 
 // This file holds the typed option values. Which keyword uses which type is
-// decided by the keyword table (keywords.go); every keyword's value is
-// checked by its own parser there.
+// decided by the keyword table (detect/table.go); every keyword's value is
+// checked by its parser (keywords.go, kwparse.go).
 
 // Flag is a keyword without a value (noalert, sameip, ftpbounce, ...).
 type Flag struct{ Head }
