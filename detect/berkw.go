@@ -116,10 +116,17 @@ func (b *berItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bool) {
 // setupBER is Snort 3's ber_data:type and ber_skip:type[,optional], type
 // 0 to 255. Docs: https://docs.snort.org/rules/options/payload/ber_data,
 // https://docs.snort.org/rules/options/payload/ber_skip
-func setupBER(skip bool) func(b *sigBuilder, o ruleparser.Option) error {
-	return func(b *sigBuilder, o ruleparser.Option) error {
-		a, ok := o.(*ruleparser.Args)
-		if !ok || len(a.Args) == 0 || len(a.Args) > 2 {
+// checkBerSkip validates ber_skip:type[,optional].
+func checkBerSkip(a []string) error {
+	if len(a) > 2 || len(a) == 2 && a[1] != "optional" {
+		return fmt.Errorf("bad ber_skip %q", strings.Join(a, ","))
+	}
+	return nil
+}
+
+func setupBER(skip bool) func(*sigBuilder, *ruleparser.Args) error {
+	return func(b *sigBuilder, a *ruleparser.Args) error {
+		if len(a.Args) == 0 || len(a.Args) > 2 {
 			return errBadValue("unexpected value")
 		}
 		s := strings.TrimSpace(a.Args[0])

@@ -1,5 +1,7 @@
 package detect
 
+import "vigil/ruleparser"
+
 // The byte_* keywords read a number out of the buffer and test it, jump
 // by it, store it in a variable or compute with it.
 // Docs: https://docs.suricata.io/en/latest/rules/payload-keywords.html#byte-test
@@ -90,7 +92,7 @@ func parseASCII(b []byte, base int) (uint64, bool) {
 // byteTestItem is byte_test.
 type byteTestItem struct {
 	byteRead
-	op      byte // '<', '>', '=', 'l' (<=), 'g' (>=), '&', '^'
+	op      ruleparser.ByteOp
 	negated bool
 	value   numOrVar
 }
@@ -106,19 +108,19 @@ func (b *byteTestItem) find(t *Thread, buf []byte, cursor, _ int) (int, int, boo
 	w := uint64(b.value.get(t))
 	var m bool
 	switch b.op {
-	case '<':
+	case ruleparser.ByteLt:
 		m = v < w
-	case '>':
+	case ruleparser.ByteGt:
 		m = v > w
-	case '=':
+	case ruleparser.ByteEq:
 		m = v == w
-	case 'l':
+	case ruleparser.ByteLe:
 		m = v <= w
-	case 'g':
+	case ruleparser.ByteGe:
 		m = v >= w
-	case '&':
+	case ruleparser.ByteAnd:
 		m = v&w != 0
-	case '^':
+	case ruleparser.ByteXor:
 		m = v^w != 0
 	}
 	if b.negated {

@@ -54,27 +54,20 @@ type sigBuilder struct {
 	lastPM int
 }
 
-// keyword is one entry of the keyword table: the canonical name and how
-// to compile the parsed option into the signature.
-type keyword struct {
-	name  string
-	setup func(b *sigBuilder, o ruleparser.Option) error
-}
-
 // compileRule turns a loaded rule into a Sig. The error is a *KeywordError
 // wrapping ErrUnsupported for a keyword Vigil cannot evaluate.
-func compileRule(r *rules.Rule, num int, tbl map[string]*keyword) (*Sig, error) {
+func compileRule(r *rules.Rule, num int, tbl *KeywordTable) (*Sig, error) {
 	s := &Sig{Num: num, Rule: r, txDir: dirAny}
 	b := &sigBuilder{sig: s, cur: -1, lastPM: -1, vars: map[string]int8{}}
 	if err := b.header(r); err != nil {
 		return nil, err
 	}
 	for _, o := range r.Options {
-		kw, ok := tbl[o.Keyword()]
-		if !ok {
+		kw, ok := tbl.byName[o.Keyword()]
+		if !ok || kw.compile == nil {
 			return nil, &KeywordError{Keyword: o.Keyword(), Pos: o.Position(), Err: ErrUnsupported}
 		}
-		if err := kw.setup(b, o); err != nil {
+		if err := kw.compile(b, o); err != nil {
 			return nil, &KeywordError{Keyword: o.Keyword(), Pos: o.Position(), Err: err}
 		}
 	}
@@ -436,14 +429,14 @@ func flagBits(s string) (uint8, error) {
 	return v, nil
 }
 
-func uintCmpOf(c ruleparser.UintCmp) uintCmp {
-	op := map[ruleparser.CmpOp]cmpOp{
-		ruleparser.CmpEq: cmpEq, ruleparser.CmpNe: cmpNe, ruleparser.CmpLt: cmpLt,
-		ruleparser.CmpGt: cmpGt, ruleparser.CmpLe: cmpLe, ruleparser.CmpGe: cmpGe,
-		ruleparser.CmpRange: cmpRange, ruleparser.CmpNotRange: cmpNotRange,
-		ruleparser.CmpRangeIncl: cmpRangeIncl,
+func uintCmpOf(c ruleparser.UintCmp) ruleparser.UintCmp {
+	op := map[ruleparser.CmpOp]ruleparser.CmpOp{
+		ruleparser.CmpEq: ruleparser.CmpEq, ruleparser.CmpNe: ruleparser.CmpNe, ruleparser.CmpLt: ruleparser.CmpLt,
+		ruleparser.CmpGt: ruleparser.CmpGt, ruleparser.CmpLe: ruleparser.CmpLe, ruleparser.CmpGe: ruleparser.CmpGe,
+		ruleparser.CmpRange: ruleparser.CmpRange, ruleparser.CmpNotRange: ruleparser.CmpNotRange,
+		ruleparser.CmpRangeIncl: ruleparser.CmpRangeIncl,
 	}[c.Op]
-	return uintCmp{op: op, a: c.A, b: c.B}
+	return ruleparser.UintCmp{Op: op, A: c.A, B: c.B}
 }
 
 func byteReadOf(b *sigBuilder, nbytes, offset ruleparser.NumOrVar, o ruleparser.ByteOpts) (byteRead, error) {
@@ -484,10 +477,6 @@ func byteReadOf(b *sigBuilder, nbytes, offset ruleparser.NumOrVar, o ruleparser.
 	return r, nil
 }
 
-// lowerASCII reports whether every letter of b is lower case (Suricata
-// rejects upper-case content in buffers it lower-cases, such as http.host).
-func lowerASCII(b []byte) bool { return strings.ToLower(string(b)) == string(b) }
-
 // slimRule returns the part of r a compiled Sig needs at run time: the
 // identity and alert fields, and the metadata and reference options EVE
 // logs. The parsed options, the AST and the rule text are left behind, so
@@ -499,19 +488,19 @@ func slimRule(r *rules.Rule) *rules.Rule {
 	c.Msg = strings.Clone(r.Msg)
 	c.Classtype = strings.Clone(r.Classtype)
 	c.Proto = strings.Clone(r.Proto)
-	c.Options = nil
-	for _, o := range r.Options {
-		switch o := o.(type) {
-		case *ruleparser.Metadata:
-			m := &ruleparser.Metadata{Head: cloneHead(o.Head), Pairs: make([]ruleparser.KV, len(o.Pairs))}
-			for i, kv := range o.Pairs {
-				m.Pairs[i] = ruleparser.KV{Key: strings.Clone(kv.Key), Value: strings.Clone(kv.Value)}
-			}
-			c.Options = append(c.Options, m)
-		case *ruleparser.Reference:
-			c.Options = append(c.Options, &ruleparser.Reference{Head: cloneHead(o.Head),
-				Type: strings.Clone(o.Type), Value: strings.Clone(o.Value)})
+	c.Options, c.Metadata, c.References = nil, nil, nil
+	for _, o := range r.Metadata {
+		m := &ruleparser.Metadata{Head: cloneHead(o.Head), Pairs: make([]ruleparser.KV, len(o.Pairs))}
+		for i, kv := range o.Pairs {
+			m.Pairs[i] = ruleparser.KV{Key: strings.Clone(kv.Key), Value: strings.Clone(kv.Value)}
 		}
+		c.Metadata = append(c.Metadata, m)
+		c.Options = append(c.Options, m)
+	}
+	for _, o := range r.References {
+		ref := &ruleparser.Reference{Head: cloneHead(o.Head), Type: strings.Clone(o.Type), Value: strings.Clone(o.Value)}
+		c.References = append(c.References, ref)
+		c.Options = append(c.Options, ref)
 	}
 	return &c
 }

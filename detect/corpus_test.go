@@ -38,7 +38,7 @@ func TestCompileCorpora(t *testing.T) {
 			for _, d := range tc.dirs {
 				paths = append(paths, filepath.Join(shared, "rules", d))
 			}
-			rs, rep := rules.Load(rules.LoadOptions{Paths: paths, Vars: vars})
+			rs, rep := rules.Load(rules.LoadOptions{Paths: paths, Vars: vars, Keywords: Keywords()})
 			if rs == nil {
 				t.Fatalf("load: %v", rep.Errors)
 			}

@@ -64,7 +64,7 @@ func dceBigEndian(tx Tx) bool {
 // dceIfaceItem matches an interface record of BufDCEIface.
 type dceIfaceItem struct {
 	uuid    [16]byte
-	ver     *uintCmp
+	ver     *ruleparser.UintCmp
 	anyFrag bool
 }
 
@@ -77,7 +77,7 @@ func (d *dceIfaceItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 	if !d.anyFrag && buf[18]&1 == 0 {
 		return cursor, cursor, false
 	}
-	if d.ver != nil && !d.ver.match(uint64(buf[16])|uint64(buf[17])<<8) {
+	if d.ver != nil && !d.ver.Match(uint64(buf[16])|uint64(buf[17])<<8) {
 		return cursor, cursor, false
 	}
 	return cursor, cursor, true
@@ -87,11 +87,8 @@ func (d *dceIfaceItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 // request's context was bound to that interface (and version) and the
 // bind_ack accepted it. Without any_frag the bind must have carried the
 // first-fragment flag. Docs: rules/dcerpc-keywords.html#dcerpc-iface
-func setupDceIface(b *sigBuilder, o ruleparser.Option) error {
-	arg, err := optText(o)
-	if err != nil {
-		return err
-	}
+func setupDceIface(b *sigBuilder, o *ruleparser.Text) error {
+	arg := o.Value
 	if err := dceTransport(b); err != nil {
 		return err
 	}
@@ -134,28 +131,28 @@ func parseDceIface(arg string) (*dceIfaceItem, error) {
 }
 
 // parseVersionCmp parses "<1", ">1", "=1", "!1" (a 16-bit version).
-func parseVersionCmp(s string) (uintCmp, error) {
+func parseVersionCmp(s string) (ruleparser.UintCmp, error) {
 	if s == "" {
-		return uintCmp{}, errBadValue("empty")
+		return ruleparser.UintCmp{}, errBadValue("empty")
 	}
-	var op cmpOp
+	var op ruleparser.CmpOp
 	switch s[0] {
 	case '<':
-		op = cmpLt
+		op = ruleparser.CmpLt
 	case '>':
-		op = cmpGt
+		op = ruleparser.CmpGt
 	case '=':
-		op = cmpEq
+		op = ruleparser.CmpEq
 	case '!':
-		op = cmpNe
+		op = ruleparser.CmpNe
 	default:
-		return uintCmp{}, errBadValue("operator must be <, >, = or !")
+		return ruleparser.UintCmp{}, errBadValue("operator must be <, >, = or !")
 	}
 	v, err := strconv.ParseUint(strings.TrimSpace(s[1:]), 10, 16)
 	if err != nil {
-		return uintCmp{}, errBadValue("version must be 0 to 65535")
+		return ruleparser.UintCmp{}, errBadValue("version must be 0 to 65535")
 	}
-	return uintCmp{op: op, a: v}, nil
+	return ruleparser.UintCmp{Op: op, A: v}, nil
 }
 
 // dceOpnumItem matches BufDCEOpnum against a list of opnums and ranges.
@@ -179,11 +176,8 @@ func (d *dceOpnumItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 // setupDceOpnum is dcerpc.opnum:<n>|<n>-<m>[,...]: the request's
 // operation number is one of them. Docs:
 // rules/dcerpc-keywords.html#dcerpc-opnum
-func setupDceOpnum(b *sigBuilder, o ruleparser.Option) error {
-	arg, err := optText(o)
-	if err != nil {
-		return err
-	}
+func setupDceOpnum(b *sigBuilder, o *ruleparser.Text) error {
+	arg := o.Value
 	if err := dceTransport(b); err != nil {
 		return err
 	}
@@ -212,17 +206,4 @@ func parseDceOpnum(arg string) (*dceOpnumItem, error) {
 		it.ranges = append(it.ranges, [2]uint16{uint16(a), uint16(c)})
 	}
 	return it, nil
-}
-
-// optText returns the raw value of a keyword parsed as text or args.
-func optText(o ruleparser.Option) (string, error) {
-	switch v := o.(type) {
-	case *ruleparser.Text:
-		return v.Value, nil
-	case *ruleparser.Args:
-		return strings.Join(v.Args, ","), nil
-	case *ruleparser.Buffer:
-		return v.Arg, nil
-	}
-	return "", errBadValue("unexpected value")
 }

@@ -2,8 +2,11 @@ package detect
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+
+	"vigil/ruleparser"
 )
 
 // dceTransport rejects DCERPC interface and opnum tests in UDP rules:
@@ -35,7 +38,7 @@ func isSnort3DceIface(arg string) bool {
 // Docs: https://docs.snort.org/rules/options/non_payload/dce_iface
 func parseDceIfaceSnort3(arg string) (*dceIfaceItem, error) {
 	var it *dceIfaceItem
-	var ver *uintCmp
+	var ver *ruleparser.UintCmp
 	anyFrag := false
 	for _, p := range strings.Split(arg, ",") {
 		p = strings.TrimSpace(p)
@@ -79,53 +82,16 @@ func parseDceIfaceSnort3(arg string) (*dceIfaceItem, error) {
 	return it, nil
 }
 
-// parseSnortInterval parses a Snort 3 interval of 16-bit values: N or =N
-// (equal), !N, <N, >N, <=N, >=N, A<>B (exclusive) and A<=>B (inclusive).
-func parseSnortInterval(s string) (uintCmp, error) {
-	s = strings.TrimSpace(s)
-	num := func(t string) (uint64, error) {
-		v, err := strconv.ParseUint(strings.TrimSpace(t), 10, 16)
-		if err != nil {
-			return 0, errBadValue("bad version " + strconv.Quote(s))
-		}
-		return v, nil
-	}
-	if a, b, ok := strings.Cut(s, "<=>"); ok {
-		lo, err := num(a)
-		if err != nil {
-			return uintCmp{}, err
-		}
-		hi, err := num(b)
-		if err != nil || lo > hi {
-			return uintCmp{}, errBadValue("bad version " + strconv.Quote(s))
-		}
-		return uintCmp{op: cmpRangeIncl, a: lo, b: hi}, nil
-	}
-	if a, b, ok := strings.Cut(s, "<>"); ok {
-		lo, err := num(a)
-		if err != nil {
-			return uintCmp{}, err
-		}
-		hi, err := num(b)
-		if err != nil || lo > hi {
-			return uintCmp{}, errBadValue("bad version " + strconv.Quote(s))
-		}
-		return uintCmp{op: cmpRange, a: lo, b: hi}, nil
-	}
-	ops := []struct {
-		p  string
-		op cmpOp
-	}{{"<=", cmpLe}, {">=", cmpGe}, {"!=", cmpNe}, {"<", cmpLt}, {">", cmpGt}, {"=", cmpEq}, {"!", cmpNe}}
-	op := cmpEq
-	for _, o := range ops {
-		if strings.HasPrefix(s, o.p) {
-			op, s = o.op, s[len(o.p):]
-			break
-		}
-	}
-	v, err := num(s)
+// parseSnortInterval parses a Snort 3 interval of 16-bit values with the
+// shared comparison grammar (N, =N, !N, <N, >N, <=N, >=N, A<>B exclusive,
+// A<=>B inclusive) and checks that the bounds fit a version number.
+func parseSnortInterval(s string) (ruleparser.UintCmp, error) {
+	c, err := ruleparser.ParseUintCmp(s)
 	if err != nil {
-		return uintCmp{}, err
+		return c, errBadValue(fmt.Sprintf("bad version %q: %v", strings.TrimSpace(s), err))
 	}
-	return uintCmp{op: op, a: v}, nil
+	if c.A > math.MaxUint16 || c.B > math.MaxUint16 {
+		return c, errBadValue("bad version " + strconv.Quote(strings.TrimSpace(s)))
+	}
+	return c, nil
 }

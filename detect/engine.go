@@ -37,8 +37,10 @@ type Report struct {
 }
 
 // Engine is a compiled rule set: signatures, signature groups and their
-// prefilter databases. It is immutable and shared by all workers; each
-// worker matches through its own Matcher.
+// prefilter databases. It is shared by all workers, each matching through
+// its own Matcher. Everything but the xbits store is read-only after
+// Compile; the xbits store (host and address-pair bits, set by rules at
+// run time) is shared mutable state behind its own lock.
 type Engine struct {
 	sigs []*Sig
 	mpm  mpm.Matcher
@@ -156,7 +158,7 @@ func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
 		e.mpm = mpm.Hyperscan{}
 	}
 	rep := &Report{Skipped: map[string]int{}}
-	tbl := keywordMap()
+	tbl := Keywords()
 	// Pass rules are evaluated first (Suricata's default action-order
 	// starts with pass), so that a matching pass rule can stop the
 	// inspection of the packet before any other rule alerts on it.
@@ -853,7 +855,7 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 				}
 				n++
 			}
-			if n == 0 || !l.count.match(uint64(n)) {
+			if n == 0 || !l.count.Match(uint64(n)) {
 				return false
 			}
 			continue

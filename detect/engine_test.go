@@ -29,7 +29,7 @@ func compileText(t testing.TB, m mpm.Matcher, text string) (*Engine, *Report) {
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rs, rep := rules.Load(rules.LoadOptions{Paths: []string{path}, Vars: testVars()})
+	rs, rep := rules.Load(rules.LoadOptions{Paths: []string{path}, Vars: testVars(), Keywords: Keywords()})
 	if rs == nil || !rep.OK() {
 		t.Fatalf("load: %+v", rep)
 	}

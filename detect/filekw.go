@@ -23,11 +23,7 @@ import (
 
 // fileText returns the value of a filename/fileext/filemd5 option:
 // optionally negated with '!', quotes optional.
-func fileText(o ruleparser.Option) (val string, neg bool, err error) {
-	t, ok := o.(*ruleparser.Text)
-	if !ok {
-		return "", false, errBadValue("unexpected value")
-	}
+func fileText(t *ruleparser.Text) (val string, neg bool, err error) {
 	v := t.Value
 	if !t.Quoted {
 		v = strings.TrimSpace(v)
@@ -46,7 +42,7 @@ func fileText(o ruleparser.Option) (val string, neg bool, err error) {
 }
 
 // fileNameContent adds a case-insensitive content on file.name.
-func fileNameContent(b *sigBuilder, o ruleparser.Option, ext bool) error {
+func fileNameContent(b *sigBuilder, o *ruleparser.Text, ext bool) error {
 	v, neg, err := fileText(o)
 	if err != nil {
 		return err
@@ -62,10 +58,10 @@ func fileNameContent(b *sigBuilder, o ruleparser.Option, ext bool) error {
 }
 
 // setupFilename is filename:[!]"name". Docs: rules/file-keywords.html#filename
-func setupFilename(b *sigBuilder, o ruleparser.Option) error { return fileNameContent(b, o, false) }
+func setupFilename(b *sigBuilder, o *ruleparser.Text) error { return fileNameContent(b, o, false) }
 
 // setupFileext is fileext:[!]"ext". Docs: rules/file-keywords.html#fileext
-func setupFileext(b *sigBuilder, o ruleparser.Option) error { return fileNameContent(b, o, true) }
+func setupFileext(b *sigBuilder, o *ruleparser.Text) error { return fileNameContent(b, o, true) }
 
 // md5SetItem matches a 16-byte digest against a list of MD5s.
 type md5SetItem struct {
@@ -87,7 +83,7 @@ func (m *md5SetItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bool)
 // (anything after the first field ignored, '#' comments). A relative
 // path is looked up beside the rule file first.
 // Docs: rules/file-keywords.html#filemd5
-func setupFilemd5(b *sigBuilder, o ruleparser.Option) error {
+func setupFilemd5(b *sigBuilder, o *ruleparser.Text) error {
 	v, neg, err := fileText(o)
 	if err != nil {
 		return err
@@ -139,7 +135,7 @@ func fileExists(p string) bool {
 }
 
 // fileSizeItem compares the 8-byte big-endian file size.
-type fileSizeItem struct{ cmp uintCmp }
+type fileSizeItem struct{ cmp ruleparser.UintCmp }
 
 func (f *fileSizeItem) relative() bool { return false }
 func (f *fileSizeItem) retry() bool    { return false }
@@ -151,15 +147,11 @@ func (f *fileSizeItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 	for _, c := range buf {
 		n = n<<8 | uint64(c)
 	}
-	return cursor, cursor, f.cmp.match(n)
+	return cursor, cursor, f.cmp.Match(n)
 }
 
 // setupFilesize is filesize:<uint comparison>, matched once the file is
 // complete. Docs: rules/file-keywords.html#filesize
-func setupFilesize(b *sigBuilder, o ruleparser.Option) error {
-	c, ok := o.(*ruleparser.Compare)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
-	return b.addItemToBuffer(BufFileSize, &fileSizeItem{cmp: uintCmpOf(c.Cmp)})
+func setupFilesize(b *sigBuilder, c *ruleparser.Compare) error {
+	return b.addItemToBuffer(BufFileSize, &fileSizeItem{cmp: c.Cmp})
 }

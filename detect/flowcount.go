@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"strconv"
 	"strings"
 
 	"vigil/ruleparser"
@@ -13,7 +12,7 @@ import (
 type flowCountTest struct {
 	bytes bool
 	dir   dir // dirAny: either direction
-	cmp   uintCmp
+	cmp   ruleparser.UintCmp
 }
 
 func (f *flowCountTest) match(p *Packet) bool {
@@ -26,17 +25,16 @@ func (f *flowCountTest) match(p *Packet) bool {
 	}
 	switch f.dir {
 	case dirToServer:
-		return f.cmp.match(c[0])
+		return f.cmp.Match(c[0])
 	case dirToClient:
-		return f.cmp.match(c[1])
+		return f.cmp.Match(c[1])
 	}
-	return f.cmp.match(c[0]) || f.cmp.match(c[1])
+	return f.cmp.Match(c[0]) || f.cmp.Match(c[1])
 }
 
-func flowCountSetup(bytes bool) func(*sigBuilder, ruleparser.Option) error {
-	return func(b *sigBuilder, o ruleparser.Option) error {
-		a, ok := o.(*ruleparser.Args)
-		if !ok || len(a.Args) != 2 {
+func flowCountSetup(bytes bool) func(*sigBuilder, *ruleparser.Args) error {
+	return func(b *sigBuilder, a *ruleparser.Args) error {
+		if len(a.Args) != 2 {
 			return errBadValue("want direction,comparison")
 		}
 		t := &flowCountTest{bytes: bytes}
@@ -50,7 +48,7 @@ func flowCountSetup(bytes bool) func(*sigBuilder, ruleparser.Option) error {
 		default:
 			return errBadValue("unknown direction " + a.Args[0])
 		}
-		c, err := parseUintCmpText(a.Args[1])
+		c, err := ruleparser.ParseUintCmp(a.Args[1])
 		if err != nil {
 			return err
 		}
@@ -58,63 +56,4 @@ func flowCountSetup(bytes bool) func(*sigBuilder, ruleparser.Option) error {
 		b.sig.pkt = append(b.sig.pkt, t)
 		return nil
 	}
-}
-
-// parseUintCmpText parses Suricata's integer comparison grammar for
-// keywords whose value reaches detect as text: N, =N, !N, !=N, <N, >N,
-// <=N, >=N, A-B, A<>B (ranges exclude both bounds), !A-B.
-func parseUintCmpText(v string) (uintCmp, error) {
-	s := strings.TrimSpace(v)
-	num := func(t string) (uint64, error) {
-		n, err := strconv.ParseUint(strings.TrimSpace(t), 0, 64)
-		if err != nil {
-			return 0, errBadValue("bad number in " + strconv.Quote(s))
-		}
-		return n, nil
-	}
-	var c uintCmp
-	rest := s
-	for _, p := range []struct {
-		s  string
-		op cmpOp
-	}{{"<=", cmpLe}, {">=", cmpGe}, {"!=", cmpNe}, {"<", cmpLt}, {">", cmpGt}, {"=", cmpEq}, {"!", cmpNe}} {
-		if strings.HasPrefix(s, p.s) {
-			c.op, rest = p.op, s[len(p.s):]
-			break
-		}
-	}
-	if c.op == 0 || c.op == cmpNe {
-		sep := strings.Index(rest, "<>")
-		w := 2
-		if sep < 0 {
-			sep, w = strings.Index(rest, "-"), 1
-		}
-		if sep > 0 {
-			a, err := num(rest[:sep])
-			if err != nil {
-				return c, err
-			}
-			b, err := num(rest[sep+w:])
-			if err != nil {
-				return c, err
-			}
-			if a >= b {
-				return c, errBadValue("bad range " + strconv.Quote(s))
-			}
-			op := cmpRange
-			if c.op == cmpNe {
-				op = cmpNotRange
-			}
-			return uintCmp{op: op, a: a, b: b}, nil
-		}
-	}
-	if c.op == 0 {
-		c.op = cmpEq
-	}
-	n, err := num(rest)
-	if err != nil {
-		return c, err
-	}
-	c.a = n
-	return c, nil
 }

@@ -6,25 +6,6 @@ import (
 	"vigil/detect/mpm"
 )
 
-func TestParseUintCmpText(t *testing.T) {
-	for in, want := range map[string]uintCmp{
-		"10": {op: cmpEq, a: 10}, "=10": {op: cmpEq, a: 10}, "!10": {op: cmpNe, a: 10},
-		"!=10": {op: cmpNe, a: 10}, "<5": {op: cmpLt, a: 5}, ">3000": {op: cmpGt, a: 3000},
-		"<=5": {op: cmpLe, a: 5}, ">= 5": {op: cmpGe, a: 5}, "1-9": {op: cmpRange, a: 1, b: 9},
-		"1<>9": {op: cmpRange, a: 1, b: 9}, "!1-9": {op: cmpNotRange, a: 1, b: 9}, "0x10": {op: cmpEq, a: 16},
-	} {
-		got, err := parseUintCmpText(in)
-		if err != nil || got != want {
-			t.Errorf("parse %q = %+v, %v; want %+v", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", "x", "<", "9-1", "5-5", "1-x"} {
-		if _, err := parseUintCmpText(bad); err == nil {
-			t.Errorf("parse %q: no error", bad)
-		}
-	}
-}
-
 func TestFlowCounters(t *testing.T) {
 	for _, tc := range []struct {
 		opts string

@@ -47,11 +47,7 @@ type flowintOp struct {
 	tvar string
 }
 
-func setupFlowint(b *sigBuilder, o ruleparser.Option) error {
-	f, ok := o.(*ruleparser.Flowint)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupFlowint(b *sigBuilder, f *ruleparser.Flowint) error {
 	kind, ok := flowintKinds[f.Op]
 	if !ok {
 		return fmt.Errorf("flowint operator %q: %w", f.Op, ErrUnsupported)

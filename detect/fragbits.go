@@ -62,11 +62,7 @@ func (f *fragbitsTest) match(p *Packet) bool {
 // datagram has M and R clear and keeps D.
 // Docs: rules/header-keywords.html#fragbits-ip-fragmentation,
 // https://docs.snort.org/rules/options/non_payload/fragbits
-func setupFragbits(b *sigBuilder, o ruleparser.Option) error {
-	f, ok := o.(*ruleparser.Flags)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupFragbits(b *sigBuilder, f *ruleparser.Flags) error {
 	t := &fragbitsTest{modifier: f.Modifier, dialect: b.sig.Rule.Dialect}
 	if t.modifier == '=' {
 		t.modifier = 0

@@ -128,11 +128,8 @@ func parseFromBase64(arg string) (fromBase64, error) {
 	return f, nil
 }
 
-func setupFromBase64(b *sigBuilder, o ruleparser.Option) error {
-	var arg string
-	if v, ok := o.(*ruleparser.Buffer); ok {
-		arg = v.Arg
-	}
+func setupFromBase64(b *sigBuilder, o *ruleparser.Buffer) error {
+	arg := o.Arg
 	if len(arg) >= 2 && arg[0] == '"' && arg[len(arg)-1] == '"' {
 		arg = arg[1 : len(arg)-1]
 	}

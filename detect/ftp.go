@@ -20,16 +20,12 @@ import (
 // setupFTPDynamicPort is ftp.dynamic_port:<u16 comparison>, the data port
 // the command negotiated (0 when none). Docs:
 // rules/ftp-keywords.html#ftp-dynamic-port
-func setupFTPDynamicPort(b *sigBuilder, o ruleparser.Option) error {
-	c, ok := o.(*ruleparser.Compare)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
-	cmp := uintCmpOf(c.Cmp)
-	if cmp.op == 0 {
+func setupFTPDynamicPort(b *sigBuilder, c *ruleparser.Compare) error {
+	cmp := c.Cmp
+	if cmp.Op == 0 {
 		return errBadValue("unsupported comparison")
 	}
-	if cmp.a > math.MaxUint16 || cmp.b > math.MaxUint16 {
+	if cmp.A > math.MaxUint16 || cmp.B > math.MaxUint16 {
 		return errBadValue("value out of range for an unsigned 16-bit integer")
 	}
 	return b.addItemToBuffer(BufFTPDynamicPort, &valueItem{size: 2, cmp: cmp})
@@ -38,11 +34,8 @@ func setupFTPDynamicPort(b *sigBuilder, o ruleparser.Option) error {
 // setupFTPMode is ftp.mode:active|passive: the command negotiated a data
 // port in that mode (PORT/EPRT active, PASV/EPSV passive). Docs:
 // rules/ftp-keywords.html#ftp-mode
-func setupFTPMode(b *sigBuilder, o ruleparser.Option) error {
-	v, err := optText(o)
-	if err != nil {
-		return err
-	}
+func setupFTPMode(b *sigBuilder, o *ruleparser.Text) error {
+	v := o.Value
 	var want uint64
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "active":
@@ -51,7 +44,7 @@ func setupFTPMode(b *sigBuilder, o ruleparser.Option) error {
 	default:
 		return errBadValue("ftp.mode must be active or passive")
 	}
-	return b.addItemToBuffer(BufFTPMode, &valueItem{size: 1, cmp: uintCmp{op: cmpEq, a: want}})
+	return b.addItemToBuffer(BufFTPMode, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: want}})
 }
 
 // ftpStateItem holds the argument of ftp.reply_received (and marks the
@@ -67,11 +60,8 @@ func (f *ftpStateItem) find(_ *Thread, _ []byte, cursor, _ int) (int, int, bool)
 // setupFTPReplyReceived is ftp.reply_received:yes|no (on/off, true/false,
 // 1/0): whether the command got its final reply. Docs:
 // rules/ftp-keywords.html#ftp-reply-received
-func setupFTPReplyReceived(b *sigBuilder, o ruleparser.Option) error {
-	v, err := optText(o)
-	if err != nil {
-		return err
-	}
+func setupFTPReplyReceived(b *sigBuilder, o *ruleparser.Text) error {
+	v := o.Value
 	var want bool
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "yes", "on", "true", "1":
@@ -86,7 +76,7 @@ func setupFTPReplyReceived(b *sigBuilder, o ruleparser.Option) error {
 // setupFTPBounce is ftpbounce: a PORT command names another address than
 // the client's. It makes the rule an FTP rule. Docs:
 // rules/ftp-keywords.html#ftpbounce
-func setupFTPBounce(b *sigBuilder, _ ruleparser.Option) error {
+func setupFTPBounce(b *sigBuilder, _ *ruleparser.Flag) error {
 	return b.addItemToBuffer(BufFTPBounce, &ftpStateItem{})
 }
 

@@ -47,7 +47,7 @@ func httpNarrows(bufProto, ruleProto string) bool {
 // integers (the http2.* keyword buffers).
 type beUintItem struct {
 	n   int
-	cmp uintCmp
+	cmp ruleparser.UintCmp
 }
 
 func (u *beUintItem) relative() bool { return false }
@@ -60,7 +60,7 @@ func (u *beUintItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bool)
 	for _, c := range buf {
 		v = v<<8 | uint64(c)
 	}
-	return cursor, cursor, u.cmp.match(v)
+	return cursor, cursor, u.cmp.Match(v)
 }
 
 // http2FrameTypes and http2ErrorCodes are the names Suricata accepts
@@ -80,35 +80,33 @@ var (
 
 // http2Cmp turns a numeric or named value into a comparison of an n-byte
 // integer.
-func http2Cmp(o ruleparser.Option, n int, names map[string]uint64, what string) (uintCmp, error) {
-	switch v := o.(type) {
-	case *ruleparser.Compare:
-		if len(v.Extra) > 0 {
-			return uintCmp{}, errBadValue(fmt.Sprintf("unexpected %q", strings.Join(v.Extra, ",")))
-		}
-		u := uintCmpOf(v.Cmp)
-		if u.op == 0 {
-			return uintCmp{}, fmt.Errorf("comparison %s: %w", v.Cmp, ErrUnsupported)
-		}
-		if n < 8 && (u.a >= 1<<(8*n) || u.b >= 1<<(8*n)) {
-			return uintCmp{}, errBadValue(fmt.Sprintf("value out of range for a %d-bit integer", 8*n))
-		}
-		return u, nil
-	case *ruleparser.Text:
-		if names != nil {
-			if x, ok := names[strings.ToUpper(strings.TrimSpace(v.Value))]; ok {
-				return uintCmp{op: cmpEq, a: x}, nil
-			}
-		}
-		return uintCmp{}, errBadValue(fmt.Sprintf("unknown %s %q", what, v.Value))
+func http2Cmp(o *ruleparser.CompareOrText, n int, names map[string]uint64, what string) (ruleparser.UintCmp, error) {
+	if o.Cmp != nil {
+		return http2Uint(*o.Cmp, n)
 	}
-	return uintCmp{}, errBadValue("unexpected value")
+	if names != nil {
+		if x, ok := names[strings.ToUpper(strings.TrimSpace(o.Text))]; ok {
+			return ruleparser.UintCmp{Op: ruleparser.CmpEq, A: x}, nil
+		}
+	}
+	return ruleparser.UintCmp{}, errBadValue(fmt.Sprintf("unknown %s %q", what, o.Text))
+}
+
+// http2Uint checks that a comparison fits an n-byte integer.
+func http2Uint(u ruleparser.UintCmp, n int) (ruleparser.UintCmp, error) {
+	if u.Op == 0 {
+		return ruleparser.UintCmp{}, fmt.Errorf("comparison %s: %w", u, ErrUnsupported)
+	}
+	if n < 8 && (u.A >= 1<<(8*n) || u.B >= 1<<(8*n)) {
+		return ruleparser.UintCmp{}, errBadValue(fmt.Sprintf("value out of range for a %d-bit integer", 8*n))
+	}
+	return u, nil
 }
 
 // setupHTTP2FrameType is http2.frametype: a frame of this type (name or
 // number) in the inspected direction of the transaction.
 // Docs: rules/http2-keywords.html#http2-frametype
-func setupHTTP2FrameType(b *sigBuilder, o ruleparser.Option) error {
+func setupHTTP2FrameType(b *sigBuilder, o *ruleparser.CompareOrText) error {
 	u, err := http2Cmp(o, 1, http2FrameTypes, "frame type")
 	if err != nil {
 		return err
@@ -119,7 +117,7 @@ func setupHTTP2FrameType(b *sigBuilder, o ruleparser.Option) error {
 // setupHTTP2ErrorCode is http2.errorcode: the error code of a RST_STREAM
 // or GOAWAY frame (name or number).
 // Docs: rules/http2-keywords.html#http2-errorcode
-func setupHTTP2ErrorCode(b *sigBuilder, o ruleparser.Option) error {
+func setupHTTP2ErrorCode(b *sigBuilder, o *ruleparser.CompareOrText) error {
 	u, err := http2Cmp(o, 4, http2ErrorCodes, "error code")
 	if err != nil {
 		return err
@@ -130,12 +128,9 @@ func setupHTTP2ErrorCode(b *sigBuilder, o ruleparser.Option) error {
 // http2CmpSetup is an http2.* keyword comparing an n-byte integer of any
 // instance of buf: http2.priority (u8), http2.window (u32),
 // http2.size_update (u64).
-func http2CmpSetup(buf Buf, n int) func(*sigBuilder, ruleparser.Option) error {
-	return func(b *sigBuilder, o ruleparser.Option) error {
-		if _, ok := o.(*ruleparser.Compare); !ok {
-			return errBadValue("unexpected value")
-		}
-		u, err := http2Cmp(o, n, nil, "")
+func http2CmpSetup(buf Buf, n int) func(*sigBuilder, *ruleparser.Compare) error {
+	return func(b *sigBuilder, o *ruleparser.Compare) error {
+		u, err := http2Uint(o.Cmp, n)
 		if err != nil {
 			return err
 		}
@@ -148,7 +143,7 @@ func http2CmpSetup(buf Buf, n int) func(*sigBuilder, ruleparser.Option) error {
 // value the comparison accepts.
 type http2SettingItem struct {
 	id  uint16
-	cmp *uintCmp
+	cmp *ruleparser.UintCmp
 }
 
 func (s *http2SettingItem) relative() bool { return false }
@@ -158,17 +153,13 @@ func (s *http2SettingItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int,
 		return cursor, cursor, false
 	}
 	v := uint64(buf[2])<<24 | uint64(buf[3])<<16 | uint64(buf[4])<<8 | uint64(buf[5])
-	return cursor, cursor, s.cmp == nil || s.cmp.match(v)
+	return cursor, cursor, s.cmp == nil || s.cmp.Match(v)
 }
 
 // setupHTTP2Settings is http2.settings:ID[comparison], a SETTINGS
 // parameter of the inspected direction.
 // Docs: rules/http2-keywords.html#http2-settings
-func setupHTTP2Settings(b *sigBuilder, o ruleparser.Option) error {
-	t, ok := o.(*ruleparser.Text)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupHTTP2Settings(b *sigBuilder, t *ruleparser.Text) error {
 	name, rest := ruleparser.SplitHTTP2Settings(t.Value)
 	id, ok := http2SettingIDs[strings.ToUpper(name)]
 	if !ok {
@@ -180,11 +171,11 @@ func setupHTTP2Settings(b *sigBuilder, o ruleparser.Option) error {
 		if err != nil {
 			return errBadValue(err.Error())
 		}
-		u := uintCmpOf(c)
-		if u.op == 0 {
+		u := c
+		if u.Op == 0 {
 			return fmt.Errorf("comparison %s: %w", c, ErrUnsupported)
 		}
-		if u.a > math.MaxUint32 || u.b > math.MaxUint32 {
+		if u.A > math.MaxUint32 || u.B > math.MaxUint32 {
 			return errBadValue("value out of range for an unsigned 32-bit integer")
 		}
 		it.cmp = &u

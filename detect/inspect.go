@@ -2,6 +2,8 @@ package detect
 
 import (
 	"vigil/detect/content"
+
+	"vigil/ruleparser"
 )
 
 // This file is the buffer inspection engine: it runs one list of payload
@@ -212,10 +214,10 @@ func (d *isdataatItem) find(t *Thread, buf []byte, cursor, _ int) (int, int, boo
 }
 
 // bsizeItem is bsize: a comparison on the buffer length.
-type bsizeItem struct{ cmp uintCmp }
+type bsizeItem struct{ cmp ruleparser.UintCmp }
 
 func (b *bsizeItem) relative() bool { return false }
 func (b *bsizeItem) retry() bool    { return false }
 func (b *bsizeItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bool) {
-	return cursor, cursor, b.cmp.match(uint64(len(buf)))
+	return cursor, cursor, b.cmp.Match(uint64(len(buf)))
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"vigil/detect/content"
+	"vigil/ruleparser"
 )
 
 // c builds a content item for tests: opts set offset/depth/distance/within.
@@ -99,13 +100,13 @@ func TestInspectBytes(t *testing.T) {
 		items []item
 		want  bool
 	}{
-		{"test eq", []byte{0, 5}, []item{&byteTestItem{byteRead: br(2, 0, false), op: '=', value: lit(5)}}, true},
-		{"test little", []byte{5, 0}, []item{&byteTestItem{byteRead: byteRead{nbytes: lit(2), offset: lit(0), little: true}, op: '=', value: lit(5)}}, true},
-		{"test gt negated", []byte{9}, []item{&byteTestItem{byteRead: br(1, 0, false), op: '>', value: lit(5), negated: true}}, false},
-		{"test string", []byte("len=123;"), []item{&byteTestItem{byteRead: byteRead{nbytes: lit(3), offset: lit(4), str: true, base: 10}, op: '=', value: lit(123)}}, true},
-		{"test hex string", []byte("ff"), []item{&byteTestItem{byteRead: byteRead{nbytes: lit(2), offset: lit(0), str: true, base: 16}, op: '=', value: lit(255)}}, true},
-		{"test out of bounds", []byte{1}, []item{&byteTestItem{byteRead: br(2, 0, false), op: '=', value: lit(1)}}, false},
-		{"test bitmask", []byte{0xf0}, []item{&byteTestItem{byteRead: byteRead{nbytes: lit(1), offset: lit(0), hasMask: true, mask: 0xf0, maskBits: 4}, op: '=', value: lit(15)}}, true},
+		{"test eq", []byte{0, 5}, []item{&byteTestItem{byteRead: br(2, 0, false), op: ruleparser.ByteEq, value: lit(5)}}, true},
+		{"test little", []byte{5, 0}, []item{&byteTestItem{byteRead: byteRead{nbytes: lit(2), offset: lit(0), little: true}, op: ruleparser.ByteEq, value: lit(5)}}, true},
+		{"test gt negated", []byte{9}, []item{&byteTestItem{byteRead: br(1, 0, false), op: ruleparser.ByteGt, value: lit(5), negated: true}}, false},
+		{"test string", []byte("len=123;"), []item{&byteTestItem{byteRead: byteRead{nbytes: lit(3), offset: lit(4), str: true, base: 10}, op: ruleparser.ByteEq, value: lit(123)}}, true},
+		{"test hex string", []byte("ff"), []item{&byteTestItem{byteRead: byteRead{nbytes: lit(2), offset: lit(0), str: true, base: 16}, op: ruleparser.ByteEq, value: lit(255)}}, true},
+		{"test out of bounds", []byte{1}, []item{&byteTestItem{byteRead: br(2, 0, false), op: ruleparser.ByteEq, value: lit(1)}}, false},
+		{"test bitmask", []byte{0xf0}, []item{&byteTestItem{byteRead: byteRead{nbytes: lit(1), offset: lit(0), hasMask: true, mask: 0xf0, maskBits: 4}, op: ruleparser.ByteEq, value: lit(15)}}, true},
 		{"jump then content", []byte("\x03abcXYZ"), []item{
 			&byteJumpItem{byteRead: br(1, 0, false)},
 			c("XYZ", distance(0), within(3)),
@@ -113,11 +114,11 @@ func TestInspectBytes(t *testing.T) {
 		{"jump out of bounds", []byte("\x09abc"), []item{&byteJumpItem{byteRead: br(1, 0, false)}}, false},
 		{"extract then test var", []byte{2, 0, 7}, []item{
 			&byteExtractItem{byteRead: br(1, 0, false), slot: 0},
-			&byteTestItem{byteRead: byteRead{nbytes: lit(1), offset: numOrVar{v: 0, set: true}}, op: '=', value: lit(7)},
+			&byteTestItem{byteRead: byteRead{nbytes: lit(1), offset: numOrVar{v: 0, set: true}}, op: ruleparser.ByteEq, value: lit(7)},
 		}, true},
 		{"math", []byte{10}, []item{
 			&byteMathItem{byteRead: br(1, 0, false), oper: '*', rvalue: lit(3), slot: 1},
-			&byteTestItem{byteRead: br(1, 0, false), op: '<', value: numOrVar{v: 1, set: true}},
+			&byteTestItem{byteRead: br(1, 0, false), op: ruleparser.ByteLt, value: numOrVar{v: 1, set: true}},
 		}, true},
 	}
 	var th Thread

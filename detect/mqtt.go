@@ -60,17 +60,13 @@ func (b *sigBuilder) addValueList(buf Buf, it item) error {
 	return nil
 }
 
-// u8Cmp converts an integer comparison of a u8 keyword.
-func u8Cmp(c *ruleparser.Compare) (uintCmp, error) {
-	if len(c.Extra) > 0 {
-		return uintCmp{}, errBadValue(fmt.Sprintf("unexpected %q", strings.Join(c.Extra, ",")))
+// u8Cmp checks an integer comparison of a u8 keyword.
+func u8Cmp(u ruleparser.UintCmp) (ruleparser.UintCmp, error) {
+	if u.A > 255 || u.B > 255 {
+		return ruleparser.UintCmp{}, errBadValue("value out of range for an 8-bit integer")
 	}
-	if c.Cmp.A > 255 || c.Cmp.B > 255 {
-		return uintCmp{}, errBadValue("value out of range for an 8-bit integer")
-	}
-	u := uintCmpOf(c.Cmp)
-	if u.op == 0 {
-		return uintCmp{}, fmt.Errorf("comparison %s: %w", c.Cmp, ErrUnsupported)
+	if u.Op == 0 {
+		return ruleparser.UintCmp{}, fmt.Errorf("comparison %s: %w", u, ErrUnsupported)
 	}
 	return u, nil
 }
@@ -78,13 +74,9 @@ func u8Cmp(c *ruleparser.Compare) (uintCmp, error) {
 // mqttCmpSetup is an MQTT keyword taking an 8-bit integer comparison:
 // mqtt.reason_code (alias mqtt.connack.return_code) and
 // mqtt.protocol_version.
-func mqttCmpSetup(buf Buf) func(*sigBuilder, ruleparser.Option) error {
-	return func(b *sigBuilder, o ruleparser.Option) error {
-		c, ok := o.(*ruleparser.Compare)
-		if !ok {
-			return errBadValue("unexpected value")
-		}
-		u, err := u8Cmp(c)
+func mqttCmpSetup(buf Buf) func(*sigBuilder, *ruleparser.Compare) error {
+	return func(b *sigBuilder, c *ruleparser.Compare) error {
+		u, err := u8Cmp(c.Cmp)
 		if err != nil {
 			return err
 		}
@@ -94,28 +86,25 @@ func mqttCmpSetup(buf Buf) func(*sigBuilder, ruleparser.Option) error {
 
 // setupMQTTType is mqtt.type: a type name or an 8-bit integer comparison.
 // Docs: rules/mqtt-keywords.html#mqtt-type
-func setupMQTTType(b *sigBuilder, o ruleparser.Option) error {
-	var u uintCmp
-	switch v := o.(type) {
-	case *ruleparser.Compare:
+func setupMQTTType(b *sigBuilder, o *ruleparser.CompareOrText) error {
+	var u ruleparser.UintCmp
+	if o.Cmp != nil {
 		var err error
-		if u, err = u8Cmp(v); err != nil {
+		if u, err = u8Cmp(*o.Cmp); err != nil {
 			return err
 		}
-	case *ruleparser.Text:
-		name := strings.TrimSpace(v.Value)
+	} else {
+		name := strings.TrimSpace(o.Text)
 		found := false
 		for i, n := range mqttTypes {
 			if strings.EqualFold(n, name) {
-				u, found = uintCmp{op: cmpEq, a: uint64(i)}, true
+				u, found = ruleparser.UintCmp{Op: ruleparser.CmpEq, A: uint64(i)}, true
 				break
 			}
 		}
 		if !found {
 			return errBadValue(fmt.Sprintf("unknown MQTT message type %q", name))
 		}
-	default:
-		return errBadValue("unexpected value")
 	}
 	return b.addValueList(BufMQTTType, &valueItem{size: 1, cmp: u})
 }
@@ -157,56 +146,45 @@ func parseFlagList(s string, names []flagName) (mask, want uint8, err error) {
 
 // flagsSetup is an MQTT keyword taking an 8-bit integer comparison or a
 // flag list.
-func flagsSetup(b *sigBuilder, o ruleparser.Option, buf Buf, names []flagName) error {
-	switch v := o.(type) {
-	case *ruleparser.Compare:
-		u, err := u8Cmp(v)
+func flagsSetup(b *sigBuilder, o *ruleparser.CompareOrText, buf Buf, names []flagName) error {
+	if o.Cmp != nil {
+		u, err := u8Cmp(*o.Cmp)
 		if err != nil {
 			return err
 		}
 		return b.addValueList(buf, &valueItem{size: 1, cmp: u})
-	case *ruleparser.Text:
-		mask, want, err := parseFlagList(v.Value, names)
-		if err != nil {
-			return err
-		}
-		return b.addValueList(buf, &maskItem{mask: mask, want: want})
 	}
-	return errBadValue("unexpected value")
+	mask, want, err := parseFlagList(o.Text, names)
+	if err != nil {
+		return err
+	}
+	return b.addValueList(buf, &maskItem{mask: mask, want: want})
 }
 
 // setupMQTTFlags is mqtt.flags: the dup and retain flags of any message
 // of the transaction. Docs: rules/mqtt-keywords.html#mqtt-flags
-func setupMQTTFlags(b *sigBuilder, o ruleparser.Option) error {
+func setupMQTTFlags(b *sigBuilder, o *ruleparser.CompareOrText) error {
 	return flagsSetup(b, o, BufMQTTFlags, mqttFlagNames)
 }
 
 // setupMQTTConnectFlags is mqtt.connect.flags: the flags of the
 // transaction's CONNECT. Docs: rules/mqtt-keywords.html#mqtt-connect-flags
-func setupMQTTConnectFlags(b *sigBuilder, o ruleparser.Option) error {
+func setupMQTTConnectFlags(b *sigBuilder, o *ruleparser.CompareOrText) error {
 	return flagsSetup(b, o, BufMQTTConnectFlags, mqttConnectFlagNames)
 }
 
 // setupMQTTQoS is mqtt.qos:N, N 0 to 2: the QoS level of any message of
 // the transaction. Docs: rules/mqtt-keywords.html#mqtt-qos
-func setupMQTTQoS(b *sigBuilder, o ruleparser.Option) error {
-	v, ok := o.(*ruleparser.Uint)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupMQTTQoS(b *sigBuilder, v *ruleparser.Uint) error {
 	if v.Value > 2 {
 		return errBadValue("QoS must be 0, 1 or 2")
 	}
-	return b.addValueList(BufMQTTQoS, &valueItem{size: 1, cmp: uintCmp{op: cmpEq, a: uint64(v.Value)}})
+	return b.addValueList(BufMQTTQoS, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: uint64(v.Value)}})
 }
 
 // setupMQTTSessionPresent is mqtt.connack.session_present:yes|true|no|false.
 // Docs: rules/mqtt-keywords.html#mqtt-connack-session-present
-func setupMQTTSessionPresent(b *sigBuilder, o ruleparser.Option) error {
-	v, ok := o.(*ruleparser.Text)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupMQTTSessionPresent(b *sigBuilder, v *ruleparser.Text) error {
 	var want uint64
 	switch strings.TrimSpace(v.Value) {
 	case "yes", "true":
@@ -215,5 +193,5 @@ func setupMQTTSessionPresent(b *sigBuilder, o ruleparser.Option) error {
 	default:
 		return errBadValue("want yes, true, no or false")
 	}
-	return b.addValueList(BufMQTTConnackSessionPresent, &valueItem{size: 1, cmp: uintCmp{op: cmpEq, a: want}})
+	return b.addValueList(BufMQTTConnackSessionPresent, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: want}})
 }

@@ -90,11 +90,12 @@ const (
 	tcpCWR = 0x80
 )
 
-// FlowState is the detection state a flow carries: flowbits. The engine
-// keeps one per flow; it survives a rule reload because bits are named
-// (an Engine maps names to slots, and slots are re-resolved per Engine).
+// FlowState is the detection state a flow carries: flowbits, flowints and
+// whether a pass rule matched. The engine keeps one per flow; it survives
+// a rule reload because bits and variables are kept by name (no Engine
+// specific numbering), so a new Engine reads what the old one set.
 type FlowState struct {
-	bits []string // set flowbits, sorted; small in practice
+	bits []string // set flowbits by name, in the order set; searched linearly (few per flow)
 	// ints are the flow's flowint variables (flowint.go).
 	ints []flowIntVar
 	// passed is set once a pass rule matched on the flow: the rest of

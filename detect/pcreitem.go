@@ -52,11 +52,7 @@ var pcreBuffers = map[byte]Buf{
 	'Z': BufHTTPHostRaw,
 }
 
-func setupPCRE(b *sigBuilder, o ruleparser.Option) error {
-	pc, ok := o.(*ruleparser.PCRE)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupPCRE(b *sigBuilder, pc *ruleparser.PCRE) error {
 	var flags pcre.Flags
 	it := &pcreItem{negated: pc.Negated, rel: pc.Relative}
 	buf, hasBuf := Buf(0), false

@@ -25,9 +25,8 @@ func (x pcrexform) applyThread(t *Thread, dst, src []byte) []byte {
 	return append(dst, src...)
 }
 
-func setupPcrexform(b *sigBuilder, o ruleparser.Option) error {
-	v, ok := o.(*ruleparser.Buffer)
-	if !ok || v.Arg == "" {
+func setupPcrexform(b *sigBuilder, v *ruleparser.Buffer) error {
+	if v.Arg == "" {
 		return errBadValue("pcrexform needs a regular expression")
 	}
 	arg := v.Arg
@@ -41,5 +40,5 @@ func setupPcrexform(b *sigBuilder, o ruleparser.Option) error {
 	if re.NumGroups() < 1 {
 		return errBadValue("pcrexform: the expression needs a capture group")
 	}
-	return transformSetup(pcrexform{re: re})(b, o)
+	return transformSetup(pcrexform{re: re})(b, v)
 }

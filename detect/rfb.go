@@ -8,11 +8,11 @@ import (
 )
 
 // checkU32 rejects comparisons a Suricata u32 keyword cannot hold.
-func checkU32(c uintCmp) error {
-	if c.op == 0 {
+func checkU32(c ruleparser.UintCmp) error {
+	if c.Op == 0 {
 		return errBadValue("unsupported comparison")
 	}
-	if c.a > math.MaxUint32 || c.b > math.MaxUint32 {
+	if c.A > math.MaxUint32 || c.B > math.MaxUint32 {
 		return errBadValue("value out of range for an unsigned 32-bit integer")
 	}
 	return nil
@@ -23,30 +23,26 @@ var rfbSecResults = []string{"ok", "fail", "toomany", "unknown"}
 
 // parseRFBSecResult parses rfb.secresult's value: a u32 comparison, or
 // one of the result names, optionally negated with '!'.
-func parseRFBSecResult(v string) (uintCmp, error) {
+func parseRFBSecResult(v string) (ruleparser.UintCmp, error) {
 	v = strings.TrimSpace(v)
-	if c, err := parseUintCmpText(v); err == nil {
+	if c, err := ruleparser.ParseUintCmp(v); err == nil {
 		return c, checkU32(c)
 	}
-	op := cmpEq
+	op := ruleparser.CmpEq
 	if name, ok := strings.CutPrefix(v, "!"); ok {
-		op, v = cmpNe, strings.TrimSpace(name)
+		op, v = ruleparser.CmpNe, strings.TrimSpace(name)
 	}
 	for i, n := range rfbSecResults {
 		if strings.EqualFold(v, n) {
-			return uintCmp{op: op, a: uint64(i)}, nil
+			return ruleparser.UintCmp{Op: op, A: uint64(i)}, nil
 		}
 	}
-	return uintCmp{}, errBadValue("unknown security result " + v + " (want ok, fail, toomany, unknown or a number)")
+	return ruleparser.UintCmp{}, errBadValue("unknown security result " + v + " (want ok, fail, toomany, unknown or a number)")
 }
 
 // setupRFBSecResult is rfb.secresult:<value>, the SecurityResult status
 // of the handshake. Docs: rules/rfb-keywords.html#rfb-secresult
-func setupRFBSecResult(b *sigBuilder, o ruleparser.Option) error {
-	t, ok := o.(*ruleparser.Text)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupRFBSecResult(b *sigBuilder, t *ruleparser.Text) error {
 	cmp, err := parseRFBSecResult(t.Value)
 	if err != nil {
 		return err

@@ -4,22 +4,24 @@ import (
 	"testing"
 
 	"vigil/detect/mpm"
+
+	"vigil/ruleparser"
 )
 
 func TestParseRFBSecResult(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
-		want uintCmp
+		want ruleparser.UintCmp
 	}{
-		{"ok", uintCmp{op: cmpEq, a: 0}},
-		{" fail", uintCmp{op: cmpEq, a: 1}},
-		{"toomany", uintCmp{op: cmpEq, a: 2}},
-		{"unknown", uintCmp{op: cmpEq, a: 3}},
-		{"!ok", uintCmp{op: cmpNe, a: 0}},
-		{"0", uintCmp{op: cmpEq, a: 0}},
-		{"!0", uintCmp{op: cmpNe, a: 0}},
-		{">1", uintCmp{op: cmpGt, a: 1}},
-		{"1-3", uintCmp{op: cmpRange, a: 1, b: 3}},
+		{"ok", ruleparser.UintCmp{Op: ruleparser.CmpEq, A: 0}},
+		{" fail", ruleparser.UintCmp{Op: ruleparser.CmpEq, A: 1}},
+		{"toomany", ruleparser.UintCmp{Op: ruleparser.CmpEq, A: 2}},
+		{"unknown", ruleparser.UintCmp{Op: ruleparser.CmpEq, A: 3}},
+		{"!ok", ruleparser.UintCmp{Op: ruleparser.CmpNe, A: 0}},
+		{"0", ruleparser.UintCmp{Op: ruleparser.CmpEq, A: 0}},
+		{"!0", ruleparser.UintCmp{Op: ruleparser.CmpNe, A: 0}},
+		{">1", ruleparser.UintCmp{Op: ruleparser.CmpGt, A: 1}},
+		{"1-3", ruleparser.UintCmp{Op: ruleparser.CmpRange, A: 1, B: 3, Dash: true}},
 	} {
 		got, err := parseRFBSecResult(tc.in)
 		if err != nil || got != tc.want {

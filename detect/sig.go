@@ -91,7 +91,7 @@ type list struct {
 	items      []item
 	// count, when set, compares the number of instances of buf instead of
 	// inspecting them (tls.cert_chain_len).
-	count *uintCmp
+	count *ruleparser.UintCmp
 	// absent (absent keyword): absentOnly matches only when the buffer is
 	// absent; absentOrElse matches when it is absent or else when the
 	// list's keywords match.
@@ -188,11 +188,7 @@ func (s *Sig) Passes() bool { return s.Rule.Action == ruleparser.ActionPass }
 
 // Metadata returns the rule's metadata pairs grouped by key, in rule order.
 func (s *Sig) Metadata() (keys []string, values [][]string) {
-	for _, o := range s.Rule.Options {
-		m, ok := o.(*ruleparser.Metadata)
-		if !ok {
-			continue
-		}
+	for _, m := range s.Rule.Metadata {
 		for _, kv := range m.Pairs {
 			i := slices.Index(keys, kv.Key)
 			if i < 0 {

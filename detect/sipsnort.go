@@ -42,11 +42,8 @@ func (s *sipMethodItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bo
 // setupSIPMethod is Snort's sip_method:method[,method...] or
 // sip_method:!method (one method only with '!').
 // Docs: https://docs.snort.org/rules/options/non_payload/sip_method
-func setupSIPMethod(b *sigBuilder, o ruleparser.Option) error {
-	arg, err := optText(o)
-	if err != nil {
-		return err
-	}
+func setupSIPMethod(b *sigBuilder, o *ruleparser.Text) error {
+	arg := o.Value
 	it := &sipMethodItem{}
 	parts := strings.Split(arg, ",")
 	for _, p := range parts {
@@ -96,11 +93,8 @@ const sipMaxStatCodes = 20
 // setupSIPStatCode is Snort's sip_stat_code:code[,code...], each code 1
 // to 9 (a class) or 100 to 999.
 // Docs: https://docs.snort.org/rules/options/non_payload/sip_stat_code
-func setupSIPStatCode(b *sigBuilder, o ruleparser.Option) error {
-	arg, err := optText(o)
-	if err != nil {
-		return err
-	}
+func setupSIPStatCode(b *sigBuilder, o *ruleparser.Text) error {
+	arg := o.Value
 	it := &sipStatCodeItem{}
 	for _, p := range strings.Split(arg, ",") {
 		p = strings.TrimSpace(p)

@@ -16,13 +16,9 @@ import (
 // u32BufSetup returns the setup of a u32 keyword (Suricata's unsigned
 // 32-bit integer grammar: N, !N, <N, >=N, A-B, ...) over buffer buf:
 // snmp.version, snmp.pdu_type, krb5_msg_type, krb5_err_code.
-func u32BufSetup(buf Buf) func(*sigBuilder, ruleparser.Option) error {
-	return func(b *sigBuilder, o ruleparser.Option) error {
-		c, ok := o.(*ruleparser.Compare)
-		if !ok {
-			return errBadValue("unexpected value")
-		}
-		cmp := uintCmpOf(c.Cmp)
+func u32BufSetup(buf Buf) func(*sigBuilder, *ruleparser.Compare) error {
+	return func(b *sigBuilder, c *ruleparser.Compare) error {
+		cmp := c.Cmp
 		if err := checkU32(cmp); err != nil {
 			return err
 		}
@@ -85,11 +81,8 @@ func (k *krb5EtypeItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bo
 // setupKRB5TicketEncryption is krb5.ticket_encryption:[!]weak or a list
 // of etype names or numbers separated by commas or spaces.
 // Docs: rules/kerberos-keywords.html#krb5-ticket-encryption
-func setupKRB5TicketEncryption(b *sigBuilder, o ruleparser.Option) error {
-	arg, err := optText(o)
-	if err != nil {
-		return err
-	}
+func setupKRB5TicketEncryption(b *sigBuilder, o *ruleparser.Text) error {
+	arg := o.Value
 	it, err := parseKRB5TicketEncryption(arg)
 	if err != nil {
 		return err

@@ -25,11 +25,7 @@ var snortServices = map[string]string{
 // applies by its header ports, Snort's fallback; without ports it would
 // only ever be half evaluated and is unsupported.
 // Docs: https://docs.snort.org/rules/options/non_payload/service
-func setupService(b *sigBuilder, o ruleparser.Option) error {
-	l, ok := o.(*ruleparser.List)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupService(b *sigBuilder, l *ruleparser.List) error {
 	var known []string
 	for _, it := range l.Items {
 		if it.Negated {
@@ -63,7 +59,7 @@ func itemValues(l *ruleparser.List) []string {
 // or with relative of what remains after the cursor.
 // Docs: https://docs.snort.org/rules/options/payload/bufferlen
 type bufferlenItem struct {
-	cmp uintCmp
+	cmp ruleparser.UintCmp
 	rel bool
 }
 
@@ -74,15 +70,11 @@ func (b *bufferlenItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bo
 	if b.rel {
 		n = max(len(buf)-cursor, 0)
 	}
-	return cursor, cursor, b.cmp.match(uint64(n))
+	return cursor, cursor, b.cmp.Match(uint64(n))
 }
 
-func setupBufferlen(b *sigBuilder, o ruleparser.Option) error {
-	c, ok := o.(*ruleparser.Compare)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
-	it := &bufferlenItem{cmp: uintCmpOf(c.Cmp)}
+func setupBufferlen(b *sigBuilder, c *ruleparser.Compare) error {
+	it := &bufferlenItem{cmp: c.Cmp}
 	for _, x := range c.Extra {
 		if x == "relative" {
 			it.rel = true

@@ -17,7 +17,7 @@ func compileDialect(t testing.TB, d ruleparser.Dialect, text string) (*Engine, *
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rs, rep := rules.Load(rules.LoadOptions{Paths: []string{path}, Vars: testVars(), Dialect: d})
+	rs, rep := rules.Load(rules.LoadOptions{Paths: []string{path}, Vars: testVars(), Dialect: d, Keywords: Keywords()})
 	if rs == nil || !rep.OK() {
 		t.Fatalf("load: %+v", rep)
 	}

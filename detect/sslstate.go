@@ -54,9 +54,8 @@ func (s *sslStateItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 // is not modelled and stays unsupported.
 // Docs: rules/tls-keywords.html#ssl-state,
 // https://docs.snort.org/rules/options/non_payload/ssl_state
-func setupSSLState(b *sigBuilder, o ruleparser.Option) error {
-	l, ok := o.(*ruleparser.List)
-	if !ok || len(l.Items) == 0 {
+func setupSSLState(b *sigBuilder, l *ruleparser.List) error {
+	if len(l.Items) == 0 {
 		return errBadValue("unexpected value")
 	}
 	it := &sslStateItem{snort: b.sig.Rule.Dialect == ruleparser.DialectSnort2 || b.sig.Rule.Dialect == ruleparser.DialectSnort3}
@@ -102,11 +101,8 @@ func (t *tlsVersionItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, b
 // side once its hello was decoded: the client's hello version (TLS 1.3
 // when it offers it), the server's selected version.
 // Docs: rules/tls-keywords.html#tls-version
-func setupTLSVersion(b *sigBuilder, o ruleparser.Option) error {
-	arg, err := optText(o)
-	if err != nil {
-		return err
-	}
+func setupTLSVersion(b *sigBuilder, o *ruleparser.Text) error {
+	arg := o.Value
 	it, err := parseTLSVersion(arg)
 	if err != nil {
 		return err

@@ -37,9 +37,8 @@ func (s *sslVersionItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, b
 
 // setupSSLVersion is ssl_version:[!]v[,v...] with v one of sslv2, sslv3,
 // tls1.0, tls1.1, tls1.2, tls1.3. Docs: rules/tls-keywords.html#ssl-version
-func setupSSLVersion(b *sigBuilder, o ruleparser.Option) error {
-	l, ok := o.(*ruleparser.List)
-	if !ok || len(l.Items) == 0 {
+func setupSSLVersion(b *sigBuilder, l *ruleparser.List) error {
+	if len(l.Items) == 0 {
 		return errBadValue("unexpected value")
 	}
 	it := &sslVersionItem{}

@@ -96,12 +96,8 @@ func thresholdFrom(t *ruleparser.Threshold, detection bool) (*thresholdSpec, err
 	return ts, nil
 }
 
-func setupThreshold(b *sigBuilder, o ruleparser.Option) error {
-	t, ok := o.(*ruleparser.Threshold)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
-	ts, err := thresholdFrom(t, o.Keyword() == "detection_filter")
+func setupThreshold(b *sigBuilder, t *ruleparser.Threshold) error {
+	ts, err := thresholdFrom(t, t.Keyword() == "detection_filter")
 	if err != nil {
 		return err
 	}

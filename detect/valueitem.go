@@ -1,12 +1,14 @@
 package detect
 
+import "vigil/ruleparser"
+
 // valueItem compares the value of a small big-endian buffer of size
 // bytes: the one-, two- and four-byte buffers the app layer exposes for
 // numeric keywords (dns.opcode, mqtt.type, ftp.dynamic_port,
 // rfb.sectype, snmp.version, krb5_msg_type, ...). A buffer of another
 // length never matches; an absent one is never inspected.
 type valueItem struct {
-	cmp  uintCmp
+	cmp  ruleparser.UintCmp
 	size int
 }
 
@@ -20,5 +22,5 @@ func (v *valueItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, bool) 
 	for _, c := range buf {
 		n = n<<8 | uint64(c)
 	}
-	return cursor, cursor, v.cmp.match(n)
+	return cursor, cursor, v.cmp.Match(n)
 }

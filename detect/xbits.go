@@ -59,11 +59,7 @@ type xbitOp struct {
 	expire int64 // nanoseconds, for set and toggle
 }
 
-func setupXbits(b *sigBuilder, o ruleparser.Option) error {
-	x, ok := o.(*ruleparser.Xbits)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupXbits(b *sigBuilder, x *ruleparser.Xbits) error {
 	if x.Cmd == "noalert" {
 		b.sig.NoAlert = true
 		return nil

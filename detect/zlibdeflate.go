@@ -43,9 +43,9 @@ func (w *appendWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func setupZlibDeflate(b *sigBuilder, o ruleparser.Option) error {
+func setupZlibDeflate(b *sigBuilder, o *ruleparser.Buffer) error {
 	z := zlibDeflate{maxSize: defaultZlibMax}
-	if v, ok := o.(*ruleparser.Buffer); ok && strings.TrimSpace(v.Arg) != "" {
+	if v := o; strings.TrimSpace(v.Arg) != "" {
 		f := strings.Fields(strings.Trim(strings.TrimSpace(v.Arg), `"`))
 		if len(f) != 2 || f[0] != "max-size" {
 			return errBadValue("zlib_deflate: expected max-size N")

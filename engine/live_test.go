@@ -51,7 +51,7 @@ import (
 // compileRules compiles testdata/live/live.rules.
 func compileRules(t *testing.T, path string) *detect.Engine {
 	t.Helper()
-	rs, rep := rules.Load(rules.LoadOptions{Paths: []string{path}})
+	rs, rep := rules.Load(rules.LoadOptions{Paths: []string{path}, Keywords: detect.Keywords()})
 	if len(rep.Errors) > 0 || rs == nil {
 		t.Fatalf("load %s: %v", path, rep.Errors)
 	}

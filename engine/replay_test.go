@@ -26,7 +26,7 @@ func compileRules(tb testing.TB, paths []string, anyNet bool) *detect.Engine {
 		c.Set("vars.address-groups.HOME_NET", "any")
 		c.Set("vars.address-groups.EXTERNAL_NET", "any")
 	}
-	opts := rules.LoadOptions{Paths: paths, Vars: rules.Vars{Address: c.Vars.AddressGroups, Port: c.Vars.PortGroups}}
+	opts := rules.LoadOptions{Paths: paths, Keywords: detect.Keywords(), Vars: rules.Vars{Address: c.Vars.AddressGroups, Port: c.Vars.PortGroups}}
 	if cf := rules.SiblingFile(paths, "classification.config"); cf != "" {
 		cl, err := rules.LoadClassifications(cf)
 		if cl == nil {

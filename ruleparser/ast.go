@@ -241,7 +241,7 @@ type Rule struct {
 }
 
 // Option is one rule option. It is sealed: every implementation lives in
-// this package, one typed struct per keyword shape (see keywords.go).
+// this package, one typed struct per keyword shape (parsers in keywords.go and kwparse.go).
 type Option interface {
 	// Keyword returns the canonical keyword name (e.g. "tls.sni" for
 	// "tls_sni" used as a sticky buffer).

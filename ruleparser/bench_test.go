@@ -1,8 +1,10 @@
-package ruleparser
+package ruleparser_test
 
 import (
 	"os"
 	"testing"
+
+	"vigil/ruleparser"
 )
 
 // BenchmarkParseETOpen parses all of ET Open (the category files and the
@@ -30,7 +32,7 @@ func BenchmarkParseETOpen(b *testing.B) {
 	for b.Loop() {
 		rules = 0
 		for _, s := range srcs {
-			f, errs := ParseFile(s.name, s.data, Options{})
+			f, errs := ruleparser.ParseFile(s.name, s.data, ruleparser.Options{Keywords: keywords})
 			if len(errs) > 0 {
 				b.Fatal(errs[0])
 			}

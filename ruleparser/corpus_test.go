@@ -1,10 +1,12 @@
-package ruleparser
+package ruleparser_test
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"vigil/ruleparser"
 )
 
 // sharedDir finds ../shared next to the module root, or skips.
@@ -35,15 +37,15 @@ func sharedDir(tb testing.TB) string {
 type corpus struct {
 	name    string
 	globs   []string
-	dialect Dialect
+	dialect ruleparser.Dialect
 }
 
 var corpora = []corpus{
-	{"et-main", []string{"rules/et-open/*.rules"}, DialectAuto},
-	{"et-supplement", []string{"rules/et-open/supplement-2024-04/*.rules"}, DialectAuto},
-	{"et-iprep", []string{"rules/et-open/iprep/*.rules"}, DialectAuto},
-	{"snort2", []string{"rules/snort2-community/community.rules"}, DialectAuto},
-	{"snort3", []string{"rules/snort3-community/snort3-community.rules"}, DialectAuto},
+	{"et-main", []string{"rules/et-open/*.rules"}, ruleparser.DialectAuto},
+	{"et-supplement", []string{"rules/et-open/supplement-2024-04/*.rules"}, ruleparser.DialectAuto},
+	{"et-iprep", []string{"rules/et-open/iprep/*.rules"}, ruleparser.DialectAuto},
+	{"snort2", []string{"rules/snort2-community/community.rules"}, ruleparser.DialectAuto},
+	{"snort3", []string{"rules/snort3-community/snort3-community.rules"}, ruleparser.DialectAuto},
 }
 
 func corpusFiles(tb testing.TB, c corpus) []string {
@@ -67,15 +69,15 @@ func corpusFiles(tb testing.TB, c corpus) []string {
 // commented-out): zero errors are allowed, and the detected dialect must
 // match the corpus.
 func TestCorpus(t *testing.T) {
-	want := map[string]Dialect{"et-main": DialectSuricata, "et-supplement": DialectSuricata,
-		"et-iprep": DialectSuricata, "snort2": DialectSnort2, "snort3": DialectSnort3}
+	want := map[string]ruleparser.Dialect{"et-main": ruleparser.DialectSuricata, "et-supplement": ruleparser.DialectSuricata,
+		"et-iprep": ruleparser.DialectSuricata, "snort2": ruleparser.DialectSnort2, "snort3": ruleparser.DialectSnort3}
 	for _, c := range corpora {
 		t.Run(c.name, func(t *testing.T) {
-			var st Stats
+			var st ruleparser.Stats
 			var parsed int
 			start := time.Now()
 			for _, path := range corpusFiles(t, c) {
-				f, errs := ReadFile(path, Options{Dialect: c.dialect})
+				f, errs := ruleparser.ReadFile(path, ruleparser.Options{Dialect: c.dialect, Keywords: keywords})
 				if f.Dialect != want[c.name] {
 					t.Errorf("%s: dialect %s, want %s", path, f.Dialect, want[c.name])
 				}

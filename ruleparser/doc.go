@@ -12,8 +12,10 @@
 // Grammar. The rule header (action, protocol, address and port
 // expressions, direction) and the framing of the option list are parsed by
 // a participle grammar (grammar.go) over a small modal lexer (lexer.go); each
-// option value is then parsed by the parser of its keyword, taken from the
-// single keyword table in keywords.go. Suricata/Snort 2 content modifiers
+// option value is then parsed by the parser of its keyword, looked up in
+// the keyword table given in Options.Keywords (the detection engine owns
+// the one table, detect.Keywords(); this package declares the Keywords
+// interface and the value parsers of each option type). Suricata/Snort 2 content modifiers
 // written as separate options (nocase, depth, http_uri, ...) are folded into
 // the preceding *Content; Snort 3's comma form ("content:"x",nocase") gives
 // the same AST.
@@ -31,5 +33,5 @@
 // byte slice (the file is copied into one string, which the AST's strings
 // share) and must be treated as immutable. All
 // functions are safe for concurrent use; there is no global mutable state
-// (the keyword index is built once from the literal table).
+// (the keyword table is supplied by the caller and only read).
 package ruleparser

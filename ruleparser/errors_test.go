@@ -1,4 +1,4 @@
-package ruleparser
+package ruleparser_test
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"vigil/ruleparser"
 )
 
 var errorMarker = regexp.MustCompile(`^#\s*ERROR\s+"(.*)"\s*$`)
@@ -36,12 +38,12 @@ func TestErrorFiles(t *testing.T) {
 					continue
 				}
 				body := strings.TrimLeft(l, "# \t")
-				if !cont && body != "" && (!strings.HasPrefix(l, "#") || looksLikeRule(body)) {
+				if !cont && body != "" && (!strings.HasPrefix(l, "#") || ruleparser.LooksLikeRule(body)) {
 					ruleLines[i+1] = true
 				}
 				cont = strings.HasSuffix(strings.TrimSpace(l), "\\")
 			}
-			f, errs := ParseFile(path, src, Options{})
+			f, errs := ruleparser.ParseFile(path, src, ruleparser.Options{Keywords: keywords})
 			got := map[int]bool{}
 			for _, e := range errs {
 				if e.Pos.File != path {
@@ -96,15 +98,15 @@ func TestBadInput(t *testing.T) {
 		want string // regexp over the error text
 		kind error
 	}{
-		{"1MiB line", long, `^t.rules:1:1: rule is 1048\d+ bytes long; the limit is 262144$`, ErrSyntax},
-		{"binary garbage", string(garbage), `^t.rules:1:\d+: `, ErrSyntax},
-		{"NUL inside rule", "alert tcp any any -> any any (msg:\"a\x00b\"; sid:1; content:\"|4G|\";)\n", `^t.rules:1:60: sid 1: content: bad hex: character 'G'`, ErrBadValue},
-		{"unknown keyword", "alert tcp any any -> any any (sid:1; foo;)\n", `^t.rules:1:38: sid 1: foo: unknown keyword$`, ErrUnknownKeyword},
-		{"only a header", "alert tcp any any -> any any\n", `^t.rules:1:29: missing '\(' starting the option list$`, ErrSyntax},
+		{"1MiB line", long, `^t.rules:1:1: rule is 1048\d+ bytes long; the limit is 262144$`, ruleparser.ErrSyntax},
+		{"binary garbage", string(garbage), `^t.rules:1:\d+: `, ruleparser.ErrSyntax},
+		{"NUL inside rule", "alert tcp any any -> any any (msg:\"a\x00b\"; sid:1; content:\"|4G|\";)\n", `^t.rules:1:60: sid 1: content: bad hex: character 'G'`, ruleparser.ErrBadValue},
+		{"unknown keyword", "alert tcp any any -> any any (sid:1; foo;)\n", `^t.rules:1:38: sid 1: foo: unknown keyword$`, ruleparser.ErrUnknownKeyword},
+		{"only a header", "alert tcp any any -> any any\n", `^t.rules:1:29: missing '\(' starting the option list$`, ruleparser.ErrSyntax},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, errs := ParseFile("t.rules", []byte(tt.src+good), Options{})
+			f, errs := ruleparser.ParseFile("t.rules", []byte(tt.src+good), ruleparser.Options{Keywords: keywords})
 			if len(errs) != 1 {
 				t.Fatalf("got %d errors (%v), want 1", len(errs), errs)
 			}
@@ -140,11 +142,11 @@ func TestReadFileErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			f, errs := ReadFile(c.path, Options{})
+			f, errs := ruleparser.ReadFile(c.path, ruleparser.Options{Keywords: keywords})
 			if f != nil {
 				t.Errorf("got a File for an unreadable path")
 			}
-			if len(errs) != 1 || !errors.Is(errs[0], ErrRead) {
+			if len(errs) != 1 || !errors.Is(errs[0], ruleparser.ErrRead) {
 				t.Fatalf("got %v, want one ErrRead", errs)
 			}
 			if msg := errs[0].Error(); !strings.HasPrefix(msg, c.path+": read rule file: ") || !strings.Contains(msg, c.want) {
@@ -156,23 +158,23 @@ func TestReadFileErrors(t *testing.T) {
 
 func TestErrorFormat(t *testing.T) {
 	tests := []struct {
-		e    *Error
+		e    *ruleparser.Error
 		want string
 	}{
-		{&Error{Pos: Pos{"a.rules", 3, 7}, Sid: 5, Keyword: "dsize", Msg: "bad"}, "a.rules:3:7: sid 5: dsize: bad"},
-		{&Error{Pos: Pos{"a.rules", 3, 7}, Msg: "bad"}, "a.rules:3:7: bad"},
-		{&Error{Pos: Pos{"", 1, 2}, Keyword: "k", Msg: "bad"}, "1:2: k: bad"},
+		{&ruleparser.Error{Pos: ruleparser.Pos{"a.rules", 3, 7}, Sid: 5, Keyword: "dsize", Msg: "bad"}, "a.rules:3:7: sid 5: dsize: bad"},
+		{&ruleparser.Error{Pos: ruleparser.Pos{"a.rules", 3, 7}, Msg: "bad"}, "a.rules:3:7: bad"},
+		{&ruleparser.Error{Pos: ruleparser.Pos{"", 1, 2}, Keyword: "k", Msg: "bad"}, "1:2: k: bad"},
 	}
 	for _, tt := range tests {
 		if got := tt.e.Error(); got != tt.want {
 			t.Errorf("got %q, want %q", got, tt.want)
 		}
 	}
-	var l ErrorList
+	var l ruleparser.ErrorList
 	if l.Err() != nil {
 		t.Error("empty ErrorList.Err() != nil")
 	}
-	l = ErrorList{{Pos: Pos{"b", 2, 1}, Msg: "x"}, {Pos: Pos{"a", 9, 1}, Msg: "y"}, {Pos: Pos{"b", 1, 5}, Msg: "z"}}
+	l = ruleparser.ErrorList{{Pos: ruleparser.Pos{"b", 2, 1}, Msg: "x"}, {Pos: ruleparser.Pos{"a", 9, 1}, Msg: "y"}, {Pos: ruleparser.Pos{"b", 1, 5}, Msg: "z"}}
 	l.Sort()
 	if got := l.Error(); got != "a:9:1: y\nb:1:5: z\nb:2:1: x" {
 		t.Errorf("sorted list: %q", got)

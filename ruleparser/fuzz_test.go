@@ -1,4 +1,4 @@
-package ruleparser
+package ruleparser_test
 
 import (
 	"bufio"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"vigil/ruleparser"
 )
 
 // FuzzParse checks that ParseRule never panics, returns exactly one of a
@@ -34,23 +36,23 @@ func FuzzParse(f *testing.F) {
 		f.Add(s, uint8(0))
 	}
 	f.Fuzz(func(t *testing.T, text string, d uint8) {
-		opt := Options{Dialect: Dialect(d % 4), MaxRuleLen: 1 << 16}
-		r, err := ParseRule(text, opt)
+		opt := ruleparser.Options{Dialect: ruleparser.Dialect(d % 4), MaxRuleLen: 1 << 16, Keywords: keywords}
+		r, err := ruleparser.ParseRule(text, opt)
 		if (r == nil) == (err == nil) {
 			t.Fatalf("rule %v and error %v: want exactly one", r, err)
 		}
 		if err != nil {
-			if _, ok := err.(*Error); !ok {
+			if _, ok := err.(*ruleparser.Error); !ok {
 				t.Fatalf("error %T is not *Error", err)
 			}
 			return
 		}
 		printed := r.String()
-		r2, err := ParseRule(printed, Options{Dialect: r.Dialect, MaxRuleLen: 1 << 20})
+		r2, err := ruleparser.ParseRule(printed, ruleparser.Options{Dialect: r.Dialect, MaxRuleLen: 1 << 20, Keywords: keywords})
 		if err != nil {
 			t.Fatalf("printed rule does not parse: %v\ninput:   %q\nprinted: %q", err, text, printed)
 		}
-		if a, b := dump(r, false), dump(r2, false); a != b || r.Commented != r2.Commented {
+		if a, b := ruleparser.Dump(r, false), ruleparser.Dump(r2, false); a != b || r.Commented != r2.Commented {
 			t.Fatalf("round trip differs\ninput:   %q\nprinted: %q\nfirst:\n%s\nsecond:\n%s", text, printed, a, b)
 		}
 		if again := r2.String(); again != printed {

@@ -1,4 +1,4 @@
-package ruleparser
+package ruleparser_test
 
 import (
 	"os"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"vigil/ruleparser"
 )
 
 // TestGolden parses testdata/parse/*.rules and compares a dump of every
@@ -23,7 +25,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, errs := ParseFile(filepath.Base(path), src, Options{})
+			f, errs := ruleparser.ParseFile(filepath.Base(path), src, ruleparser.Options{Keywords: keywords})
 			var b strings.Builder
 			b.WriteString("# dialect " + f.Dialect.String() + "\n")
 			for _, e := range errs {
@@ -31,7 +33,7 @@ func TestGolden(t *testing.T) {
 			}
 			for _, r := range f.Rules {
 				b.WriteString("\n# " + r.String() + "\n")
-				b.WriteString(dump(r, true))
+				b.WriteString(ruleparser.Dump(r, true))
 				b.WriteString("\n")
 				if _, diff := roundTrip(t, r); diff != "" {
 					t.Errorf("%v: round trip: %s", r.Pos, diff)

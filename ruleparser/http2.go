@@ -24,9 +24,9 @@ func SplitHTTP2Settings(v string) (id, cmp string) {
 	return v[:i], strings.TrimSpace(v[i:])
 }
 
-// checkHTTP2Settings validates the shape of an http2.settings value: an
+// CheckHTTP2Settings validates the shape of an http2.settings value: an
 // identifier, optionally followed by a comparison.
-func checkHTTP2Settings(v string) error {
+func CheckHTTP2Settings(v string) error {
 	id, cmp := SplitHTTP2Settings(v)
 	if !isIdent(id) {
 		return fmt.Errorf("bad settings identifier %q", id)

@@ -7,11 +7,12 @@ import (
 	"strings"
 )
 
-// Per-keyword value parsers used by the table in keywords.go.
+// Per-keyword value parsers, paired with keyword names by the table in
+// detect/table.go.
 
-// parseContent parses content/uricontent: [!]"pattern" and, in the Snort 3
+// ParseContent parses content/uricontent: [!]"pattern" and, in the Snort 3
 // dialect, ",modifier[ arg]" suffixes.
-func parseContent(c *optCtx) (Option, error) {
+func ParseContent(c *Arg) (*Content, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -57,7 +58,7 @@ func parseContent(c *optCtx) (Option, error) {
 		m = strings.TrimSpace(m)
 		name, arg, _ := strings.Cut(m, " ")
 		arg = strings.TrimSpace(arg)
-		mc := &optCtx{head: Head{Name: name, Spelled: name, Pos: mpos}, val: arg, hasVal: arg != "", dialect: c.dialect}
+		mc := &Arg{head: Head{Name: name, Spelled: name, Pos: mpos}, val: arg, hasVal: arg != "", dialect: c.dialect}
 		switch name {
 		case "fast_pattern_only":
 			name = "fast_pattern"
@@ -93,25 +94,25 @@ func parseContent(c *optCtx) (Option, error) {
 
 // Content modifiers, shared by the keyword table and Snort 3's comma form.
 var (
-	modNocase     = modFlag(func(ct *Content) *bool { return &ct.Nocase })
-	modRawbytes   = modFlag(func(ct *Content) *bool { return &ct.Rawbytes })
-	modStartswith = modFlag(func(ct *Content) *bool { return &ct.Startswith })
-	modEndswith   = modFlag(func(ct *Content) *bool { return &ct.Endswith })
-	modDepth      = modNum(func(ct *Content) **NumOrVar { return &ct.Depth })
-	modOffset     = modNum(func(ct *Content) **NumOrVar { return &ct.Offset })
-	modDistance   = modNum(func(ct *Content) **NumOrVar { return &ct.Distance })
-	modWithin     = modNum(func(ct *Content) **NumOrVar { return &ct.Within })
+	ModNocase     = modFlag(func(ct *Content) *bool { return &ct.Nocase })
+	ModRawbytes   = modFlag(func(ct *Content) *bool { return &ct.Rawbytes })
+	ModStartswith = modFlag(func(ct *Content) *bool { return &ct.Startswith })
+	ModEndswith   = modFlag(func(ct *Content) *bool { return &ct.Endswith })
+	ModDepth      = modNum(func(ct *Content) **NumOrVar { return &ct.Depth })
+	ModOffset     = modNum(func(ct *Content) **NumOrVar { return &ct.Offset })
+	ModDistance   = modNum(func(ct *Content) **NumOrVar { return &ct.Distance })
+	ModWithin     = modNum(func(ct *Content) **NumOrVar { return &ct.Within })
 )
 
 // contentMod returns the modifier usable in Snort 3's comma form.
-func contentMod(name string) func(*optCtx, *Content) error {
+func contentMod(name string) func(*Arg, *Content) error {
 	for _, m := range []struct {
 		name string
-		f    func(*optCtx, *Content) error
+		f    func(*Arg, *Content) error
 	}{
-		{"nocase", modNocase}, {"rawbytes", modRawbytes}, {"depth", modDepth}, {"offset", modOffset},
-		{"distance", modDistance}, {"within", modWithin}, {"fast_pattern", modFastPattern},
-		{"startswith", modStartswith}, {"endswith", modEndswith},
+		{"nocase", ModNocase}, {"rawbytes", ModRawbytes}, {"depth", ModDepth}, {"offset", ModOffset},
+		{"distance", ModDistance}, {"within", ModWithin}, {"fast_pattern", ModFastPattern},
+		{"startswith", ModStartswith}, {"endswith", ModEndswith},
 	} {
 		if m.name == name {
 			return m.f
@@ -120,8 +121,8 @@ func contentMod(name string) func(*optCtx, *Content) error {
 	return nil
 }
 
-func modFlag(field func(*Content) *bool) func(*optCtx, *Content) error {
-	return func(c *optCtx, ct *Content) error {
+func modFlag(field func(*Content) *bool) func(*Arg, *Content) error {
+	return func(c *Arg, ct *Content) error {
 		if err := c.noValue(); err != nil {
 			return err
 		}
@@ -130,8 +131,8 @@ func modFlag(field func(*Content) *bool) func(*optCtx, *Content) error {
 	}
 }
 
-func modNum(field func(*Content) **NumOrVar) func(*optCtx, *Content) error {
-	return func(c *optCtx, ct *Content) error {
+func modNum(field func(*Content) **NumOrVar) func(*Arg, *Content) error {
+	return func(c *Arg, ct *Content) error {
 		v, err := c.need()
 		if err != nil {
 			return err
@@ -149,7 +150,8 @@ func modNum(field func(*Content) **NumOrVar) func(*optCtx, *Content) error {
 	}
 }
 
-func modFastPattern(c *optCtx, ct *Content) error {
+// ModFastPattern applies fast_pattern[:only|:offset,length] to a content.
+func ModFastPattern(c *Arg, ct *Content) error {
 	if ct.FastPattern != nil && !ct.FastPattern.Chop {
 		return errors.New("given twice for the same content")
 	}
@@ -176,7 +178,9 @@ func modFastPattern(c *optCtx, ct *Content) error {
 	return nil
 }
 
-func modLegacyBuffer(c *optCtx, ct *Content) error {
+// ModLegacyBuffer moves a content into the buffer its legacy modifier names
+// (content:"x"; http_uri;).
+func ModLegacyBuffer(c *Arg, ct *Content) error {
 	if err := c.noValue(); err != nil {
 		return err
 	}
@@ -187,8 +191,8 @@ func modLegacyBuffer(c *optCtx, ct *Content) error {
 	return nil
 }
 
-// parsePCRE parses [!]"/re/flags" (Snort 3: optionally ",relative").
-func parsePCRE(c *optCtx) (Option, error) {
+// ParsePCRE parses [!]"/re/flags" (Snort 3: optionally ",relative").
+func ParsePCRE(c *Arg) (*PCRE, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -261,7 +265,8 @@ func (p *PCRE) Regexp() string {
 	return b.String()
 }
 
-func parseFlow(c *optCtx) (Option, error) {
+// ParseFlow parses flow:opt[,opt...].
+func ParseFlow(c *Arg) (*Flow, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -284,7 +289,8 @@ func parseFlow(c *optCtx) (Option, error) {
 
 var flowbitCmds = []string{"set", "setx", "unset", "toggle", "isset", "isnotset", "noalert", "reset"}
 
-func parseFlowbits(c *optCtx) (Option, error) {
+// ParseFlowbits parses flowbits:cmd[,name[|name...]][,group].
+func ParseFlowbits(c *Arg) (*Flowbits, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -331,7 +337,8 @@ func parseFlowbits(c *optCtx) (Option, error) {
 
 var flowintOps = []string{"+", "-", "=", "==", "!=", "<", ">", "<=", ">=", "isset", "notset", "isnotset"}
 
-func parseFlowint(c *optCtx) (Option, error) {
+// ParseFlowint parses flowint:name,op[,value].
+func ParseFlowint(c *Arg) (*Flowint, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -361,7 +368,8 @@ func parseFlowint(c *optCtx) (Option, error) {
 	return f, nil
 }
 
-func parseXbits(c *optCtx) (Option, error) {
+// ParseXbits parses xbits:cmd,name,track ip_src|ip_dst|ip_pair[,expire N].
+func ParseXbits(c *Arg) (*Xbits, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -442,7 +450,9 @@ func (o *ByteOpts) byteFlag(kw string) (bool, error) {
 	return true, nil
 }
 
-func parseByteTest(c *optCtx) (Option, error) {
+// ParseByteTest parses byte_test:bytes,[!]op,value,offset[,flags]; a "!"
+// before the operator, or "!" alone, sets Negated.
+func ParseByteTest(c *Arg) (*ByteTest, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -465,7 +475,11 @@ func parseByteTest(c *optCtx) (Option, error) {
 	if op == "!" {
 		t.Negated, op = true, "="
 	}
-	t.Op = op
+	for i, n := range byteOpNames {
+		if i > 0 && n == op {
+			t.Op = ByteOp(i)
+		}
+	}
 	if t.Value, err = parseNumOrVar(a[2]); err != nil {
 		return nil, err
 	}
@@ -484,7 +498,8 @@ func parseByteTest(c *optCtx) (Option, error) {
 	return t, nil
 }
 
-func parseByteJump(c *optCtx) (Option, error) {
+// ParseByteJump parses byte_jump:bytes,offset[,flags].
+func ParseByteJump(c *Arg) (*ByteJump, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -534,7 +549,8 @@ func parseByteJump(c *optCtx) (Option, error) {
 	return j, nil
 }
 
-func parseByteExtract(c *optCtx) (Option, error) {
+// ParseByteExtract parses byte_extract:bytes,offset,name[,flags].
+func ParseByteExtract(c *Arg) (*ByteExtract, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -580,7 +596,8 @@ func parseByteExtract(c *optCtx) (Option, error) {
 	return e, nil
 }
 
-func parseByteMath(c *optCtx) (Option, error) {
+// ParseByteMath parses byte_math:bytes N,offset N,oper O,rvalue R,result V[,flags].
+func ParseByteMath(c *Arg) (*ByteMath, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -632,7 +649,8 @@ func parseByteMath(c *optCtx) (Option, error) {
 	return m, nil
 }
 
-func parseIsdataat(c *optCtx) (Option, error) {
+// ParseIsdataat parses isdataat:[!]size[,relative][,rawbytes].
+func ParseIsdataat(c *Arg) (*Isdataat, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -659,7 +677,8 @@ func parseIsdataat(c *optCtx) (Option, error) {
 	return d, nil
 }
 
-func parseThreshold(c *optCtx) (Option, error) {
+// ParseThreshold parses threshold and detection_filter.
+func ParseThreshold(c *Arg) (*Threshold, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -714,7 +733,8 @@ func parseThreshold(c *optCtx) (Option, error) {
 	return t, nil
 }
 
-func parseMetadata(c *optCtx) (Option, error) {
+// ParseMetadata parses metadata:key value[, key value...].
+func ParseMetadata(c *Arg) (*Metadata, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -733,7 +753,8 @@ func parseMetadata(c *optCtx) (Option, error) {
 	return m, nil
 }
 
-func parseReference(c *optCtx) (Option, error) {
+// ParseReference parses reference:type,value.
+func ParseReference(c *Arg) (*Reference, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -749,7 +770,8 @@ func parseReference(c *optCtx) (Option, error) {
 	return &Reference{Head: c.head, Type: t, Value: val}, nil
 }
 
-func parseStreamSize(c *optCtx) (Option, error) {
+// ParseStreamSize parses stream_size in the Suricata/Snort 2 and Snort 3 forms.
+func ParseStreamSize(c *Arg) (*StreamSize, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -791,7 +813,8 @@ func parseStreamSize(c *optCtx) (Option, error) {
 	return s, nil
 }
 
-func parseTag(c *optCtx) (Option, error) {
+// ParseTag parses tag:type[,count,metric[,direction]].
+func ParseTag(c *Arg) (*Tag, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -844,10 +867,10 @@ func parseTag(c *optCtx) (Option, error) {
 	return t, nil
 }
 
-// parseFlags returns the parser of flags/tcp.flags (tcp=true) or fragbits:
+// FlagsParser returns the parser of flags/tcp.flags (tcp=true) or fragbits:
 // [modifier]bits[,mask] with the modifier also accepted after the bits.
-func parseFlags(bits string, tcp bool) func(c *optCtx) (Option, error) {
-	return func(c *optCtx) (Option, error) {
+func FlagsParser(bits string, tcp bool) func(c *Arg) (*Flags, error) {
+	return func(c *Arg) (*Flags, error) {
 		v, err := c.need()
 		if err != nil {
 			return nil, err
@@ -878,7 +901,8 @@ func parseFlags(bits string, tcp bool) func(c *optCtx) (Option, error) {
 	}
 }
 
-func parseIPProto(c *optCtx) (Option, error) {
+// ParseIPProto parses ip_proto:[!<>]proto.
+func ParseIPProto(c *Arg) (*IPProto, error) {
 	v, err := c.need()
 	if err != nil {
 		return nil, err
@@ -895,7 +919,8 @@ func parseIPProto(c *optCtx) (Option, error) {
 	return p, nil
 }
 
-func parseBase64Decode(c *optCtx) (Option, error) {
+// ParseBase64Decode parses base64_decode[:bytes N, offset N, relative].
+func ParseBase64Decode(c *Arg) (*Base64Decode, error) {
 	d := &Base64Decode{Head: c.head}
 	if !c.hasVal {
 		return d, nil
@@ -923,7 +948,8 @@ func parseBase64Decode(c *optCtx) (Option, error) {
 	return d, nil
 }
 
-func checkFlowCounter(a []string) error {
+// CheckFlowCounter checks flow.pkts/flow.bytes: direction,comparison.
+func CheckFlowCounter(a []string) error {
 	if len(a) != 2 {
 		return fmt.Errorf("want direction,comparison, got %q", strings.Join(a, ","))
 	}
@@ -934,7 +960,8 @@ func checkFlowCounter(a []string) error {
 	return err
 }
 
-func checkASN1(a []string) error {
+// CheckASN1 checks the options of asn1.
+func CheckASN1(a []string) error {
 	for _, x := range a {
 		k, arg, _ := strings.Cut(x, " ")
 		switch k {
@@ -950,14 +977,16 @@ func checkASN1(a []string) error {
 	return nil
 }
 
-func oneWord(a []string) error {
+// OneWord checks that an argument list has exactly one element.
+func OneWord(a []string) error {
 	if len(a) != 1 {
 		return fmt.Errorf("want one value, got %q", strings.Join(a, ","))
 	}
 	return nil
 }
 
-func checkClasstype(s string) error {
+// CheckClasstype checks that a classtype is a name.
+func CheckClasstype(s string) error {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
@@ -967,7 +996,8 @@ func checkClasstype(s string) error {
 	return nil
 }
 
-func isEventName(s string) error {
+// CheckEventName checks a decode-event or stream-event name.
+func CheckEventName(s string) error {
 	if s == "" || strings.ContainsAny(s, " \t,") {
 		return fmt.Errorf("bad event name %q", s)
 	}

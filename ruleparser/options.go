@@ -1,8 +1,8 @@
 package ruleparser
 
 // This file holds the typed option values. Which keyword uses which type is
-// decided by the keyword table (keywords.go); every keyword's value is
-// checked by its own parser there.
+// decided by the keyword table (detect/table.go); every keyword's value is
+// checked by its parser (keywords.go, kwparse.go).
 
 // Flag is a keyword without a value (noalert, sameip, ftpbounce, ...).
 type Flag struct{ Head }
@@ -211,11 +211,36 @@ type ByteOpts struct {
 type ByteTest struct {
 	Head
 	Bytes   NumOrVar
-	Negated bool
-	Op      string // <, >, =, <=, >=, &, ^
+	Negated bool // "!" before the operator; "!" alone is "!="
+	Op      ByteOp
 	Value   NumOrVar
 	Offset  NumOrVar
 	ByteOpts
+}
+
+// ByteOp is the operator of byte_test. Negation ("!<", "!" for "!=") is
+// not an operator: the parser folds it into ByteTest.Negated.
+type ByteOp uint8
+
+// byte_test operators.
+const (
+	ByteLt  ByteOp = iota + 1 // <
+	ByteGt                    // >
+	ByteEq                    // =
+	ByteLe                    // <=
+	ByteGe                    // >=
+	ByteAnd                   // & (any bit of the value set)
+	ByteXor                   // ^ (any bit differs from the value)
+)
+
+var byteOpNames = [...]string{"", "<", ">", "=", "<=", ">=", "&", "^"}
+
+// String returns the operator as written in a rule.
+func (o ByteOp) String() string {
+	if int(o) < len(byteOpNames) {
+		return byteOpNames[o]
+	}
+	return "?"
 }
 
 // ByteJump is byte_jump.
@@ -328,6 +353,17 @@ type Compare struct {
 	Head
 	Cmp   UintCmp
 	Extra []string
+}
+
+// CompareOrText is an integer keyword that also takes names or flag lists
+// (mqtt.type:CONNACK, mqtt.flags:dup,!retain, http2.frametype:DATA). Cmp is
+// set when the value is a comparison; otherwise Text holds the value,
+// unescaped as in Text.
+type CompareOrText struct {
+	Head
+	Cmp    *UintCmp
+	Text   string
+	Quoted bool
 }
 
 // StreamSize is Suricata/Snort 2 stream_size:side,op,value or Snort 3

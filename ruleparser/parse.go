@@ -25,6 +25,10 @@ type Options struct {
 	// MaxRuleLen limits the length in bytes of one logical rule
 	// (continuations joined); 0 means DefaultMaxRuleLen.
 	MaxRuleLen int
+	// Keywords is the keyword table options are looked up in (the
+	// detection engine's, detect.Keywords()). It is required: without it
+	// every rule is reported as an error.
+	Keywords Keywords
 }
 
 func (o Options) maxLen() int {
@@ -89,7 +93,7 @@ func ParseFile(name string, src []byte, opt Options) (*File, ErrorList) {
 		d = DetectDialect(src)
 	}
 	f := &File{Name: name, Dialect: d}
-	p := &parser{file: name, dialect: d, maxLen: opt.maxLen()}
+	p := &parser{file: name, dialect: d, maxLen: opt.maxLen(), kw: opt.Keywords}
 	var errs ErrorList
 	lines := splitLines(src)
 	f.Stats.Lines = len(lines)
@@ -219,7 +223,7 @@ func ParseRule(text string, opt Options) (*Rule, error) {
 	if d == DialectAuto {
 		d = DetectDialect([]byte(text))
 	}
-	f, errs := ParseFile("", []byte(text), Options{Dialect: d, MaxRuleLen: opt.MaxRuleLen})
+	f, errs := ParseFile("", []byte(text), Options{Dialect: d, MaxRuleLen: opt.MaxRuleLen, Keywords: opt.Keywords})
 	if len(errs) > 0 {
 		return nil, errs[0]
 	}
@@ -256,6 +260,7 @@ type parser struct {
 	file    string
 	dialect Dialect
 	maxLen  int
+	kw      Keywords
 	// headers memoises parsed headers of this file by header text.
 	headers map[string]*header
 	opts    []rawOpt // scratch for frameOptions
@@ -379,19 +384,19 @@ func (p *parser) parse(text string, m *posMap, commented bool) (*Rule, *Error) {
 	r.Options = make([]Option, 0, len(opts))
 	for _, o := range opts {
 		key := o.key
-		spec := lookup(key)
-		if spec == nil {
+		spec, ok := p.lookup(key)
+		if !ok {
 			key = strings.ToLower(key)
-			spec = lookup(key)
+			spec, ok = p.lookup(key)
 		}
-		if spec == nil {
+		if !ok {
 			return nil, p.ruleErr(m, o.keyOff, sid, o.key, ErrUnknownKeyword, "unknown keyword")
 		}
 		if len(spec.Only) > 0 && !slices.Contains(spec.Only, p.dialect) {
 			return nil, p.ruleErr(m, o.keyOff, sid, o.key, ErrUnknownKeyword,
 				fmt.Sprintf("unknown keyword in the %s dialect (it is %s only)", p.dialect, dialectList(spec.Only)))
 		}
-		c := &optCtx{
+		c := &Arg{
 			head:    Head{Name: spec.Name, Spelled: key, Pos: m.pos(o.keyOff)},
 			dialect: p.dialect,
 		}
@@ -412,6 +417,15 @@ func (p *parser) parse(text string, m *posMap, commented bool) (*Rule, *Error) {
 		}
 	}
 	return r, nil
+}
+
+// lookup finds a keyword spelling in the table; with no table every
+// keyword is unknown.
+func (p *parser) lookup(name string) (*Keyword, bool) {
+	if p.kw == nil {
+		return nil, false
+	}
+	return p.kw.Lookup(name)
 }
 
 func dialectList(ds []Dialect) string {

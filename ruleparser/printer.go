@@ -35,14 +35,6 @@ func (r *Rule) String() string {
 	return b.String()
 }
 
-// OptionString prints one option as "key[:value];" (a content with its
-// modifiers) in dialect d.
-func OptionString(o Option, d Dialect) string {
-	var b strings.Builder
-	writeOption(&b, o, d)
-	return b.String()
-}
-
 func writeOption(b *strings.Builder, o Option, d Dialect) {
 	b.WriteString(o.Spelling())
 	if v, ok := o.value(d); ok {
@@ -204,7 +196,7 @@ func (x *Xbits) value(Dialect) (string, bool) {
 }
 
 func (x *ByteTest) value(Dialect) (string, bool) {
-	op := x.Op
+	op := x.Op.String()
 	if x.Negated {
 		op = "!" + op
 	}
@@ -298,6 +290,16 @@ func (x *Compare) value(Dialect) (string, bool) {
 		s += "," + e
 	}
 	return s, true
+}
+
+func (x *CompareOrText) value(Dialect) (string, bool) {
+	switch {
+	case x.Cmp != nil:
+		return x.Cmp.String(), true
+	case x.Quoted:
+		return escapeQuoted(x.Text), true
+	}
+	return x.Text, true
 }
 
 func (x *StreamSize) value(d Dialect) (string, bool) {

@@ -1,4 +1,4 @@
-package ruleparser
+package ruleparser_test
 
 import (
 	"net/netip"
@@ -7,28 +7,30 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"vigil/ruleparser"
 )
 
 // astOpts compares ASTs modulo positions and source text.
 var astOpts = cmp.Options{
-	cmpopts.IgnoreTypes(Pos{}),
-	cmpopts.IgnoreFields(Rule{}, "Raw", "Lines"),
+	cmpopts.IgnoreTypes(ruleparser.Pos{}),
+	cmpopts.IgnoreFields(ruleparser.Rule{}, "Raw", "Lines"),
 	cmp.Comparer(func(a, b netip.Addr) bool { return a == b }),
 	cmp.Comparer(func(a, b netip.Prefix) bool { return a == b }),
 }
 
 // roundTrip prints r, parses the text again and returns the diff (empty
 // when the ASTs are equal).
-func roundTrip(t testing.TB, r *Rule) (string, string) {
+func roundTrip(t testing.TB, r *ruleparser.Rule) (string, string) {
 	t.Helper()
 	text := r.String()
-	r2, err := ParseRule(text, Options{Dialect: r.Dialect})
+	r2, err := ruleparser.ParseRule(text, ruleparser.Options{Dialect: r.Dialect, Keywords: keywords})
 	if err != nil {
 		return text, "reparse: " + err.Error()
 	}
 	// The cheap dump comparison first; go-cmp (slow over 45k rules) gives
 	// the diff, and has the last word.
-	if dump(r, false) == dump(r2, false) && r.Commented == r2.Commented {
+	if ruleparser.Dump(r, false) == ruleparser.Dump(r2, false) && r.Commented == r2.Commented {
 		return text, ""
 	}
 	return text, cmp.Diff(r, r2, astOpts)
@@ -45,14 +47,14 @@ func TestRoundTripCorpus(t *testing.T) {
 			}
 			var n, bad int
 			for _, path := range corpusFiles(t, c) {
-				f, _ := ReadFile(path, Options{Dialect: c.dialect})
+				f, _ := ruleparser.ReadFile(path, ruleparser.Options{Dialect: c.dialect, Keywords: keywords})
 				var b strings.Builder
 				for _, r := range f.Rules {
 					b.WriteString(r.String())
 					b.WriteByte('\n')
 				}
 				printed := b.String()
-				f2, errs := ParseFile("printed", []byte(printed), Options{Dialect: f.Dialect})
+				f2, errs := ruleparser.ParseFile("printed", []byte(printed), ruleparser.Options{Dialect: f.Dialect, Keywords: keywords})
 				for i, e := range errs {
 					if i < 10 {
 						t.Errorf("%s: printed rule does not parse: %v", path, e)
@@ -67,7 +69,7 @@ func TestRoundTripCorpus(t *testing.T) {
 					r2 := f2.Rules[i]
 					again.WriteString(r2.String())
 					again.WriteByte('\n')
-					if dump(r, false) == dump(r2, false) && r.Commented == r2.Commented && (n%16 != 0 || cmp.Equal(r, r2, astOpts)) {
+					if ruleparser.Dump(r, false) == ruleparser.Dump(r2, false) && r.Commented == r2.Commented && (n%16 != 0 || cmp.Equal(r, r2, astOpts)) {
 						continue
 					}
 					bad++

@@ -1,8 +1,10 @@
-package ruleparser
+package ruleparser_test
 
 import (
 	"path/filepath"
 	"testing"
+
+	"vigil/ruleparser"
 )
 
 // TestVerifyRules parses the rules of the suricata-verify cases in
@@ -15,7 +17,7 @@ func TestVerifyRules(t *testing.T) {
 	}
 	var n int
 	for _, path := range files {
-		f, errs := ReadFile(path, Options{Dialect: DialectSuricata})
+		f, errs := ruleparser.ReadFile(path, ruleparser.Options{Dialect: ruleparser.DialectSuricata, Keywords: keywords})
 		for _, e := range errs {
 			t.Errorf("%v", e)
 		}

@@ -1,11 +1,14 @@
-package rules
+package rules_test
 
 import (
 	"path/filepath"
 	"testing"
 	"time"
 
+	"vigil/detect"
 	"vigil/internal/testutil"
+
+	"vigil/rules"
 )
 
 // TestCorpora checks the shared rule corpora. The enabled/commented counts
@@ -31,16 +34,16 @@ func TestCorpora(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := LoadOptions{Paths: tt.paths, Vars: defaultVars()}
-			if f := SiblingFile(tt.paths, "classification.config"); f != "" {
-				c, err := LoadClassifications(f)
+			opts := rules.LoadOptions{Paths: tt.paths, Vars: defaultVars(), Keywords: detect.Keywords()}
+			if f := rules.SiblingFile(tt.paths, "classification.config"); f != "" {
+				c, err := rules.LoadClassifications(f)
 				if err != nil {
 					t.Fatal(err)
 				}
 				opts.Classifications = c
 			}
 			start := time.Now()
-			set, rep := Load(opts)
+			set, rep := rules.Load(opts)
 			el := time.Since(start)
 			t.Logf("%s: total %d enabled %d commented %d parsed %d failed %d errors %d warnings %d (duplicates %d) loaded %d in %v",
 				tt.name, rep.Total, rep.Enabled, rep.Commented, rep.Parsed, rep.Failed, len(rep.Errors),

@@ -6,7 +6,7 @@
 // classification table and reference systems, and produces:
 //
 //   - a RuleSet of the active rules: enabled, valid, not duplicated, and
-//     supported by the engine's keyword table when a Keywords checker is
+//     supported by the engine's keyword table when a Checker is
 //     given. Each Rule carries gid/sid/rev, msg, classtype, priority, the
 //     resolved header (address and port sets materialized as sorted ranges
 //     that Contains tests without allocating), and the typed options;

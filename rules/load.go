@@ -12,11 +12,10 @@ import (
 	"vigil/ruleparser"
 )
 
-// Keywords is what the loader needs from the detection engine's keyword
-// table: whether it can run an option. detect/keyword satisfies it. A rule
-// with an option Check rejects is parsed and valid but not loaded; the
-// Report counts it under Skipped by keyword.
-type Keywords interface {
+// Checker says whether the detection engine can run an option; detect's
+// keyword table satisfies it. A rule with an option Check rejects is parsed
+// and valid but not loaded; the Report counts it under Skipped by keyword.
+type Checker interface {
 	Check(opt ruleparser.Option) error
 }
 
@@ -34,8 +33,12 @@ type LoadOptions struct {
 	References *References
 	// Dialect forces a dialect; DialectAuto detects it per file.
 	Dialect ruleparser.Dialect
-	// Keywords, when set, decides which rules the engine can load.
-	Keywords Keywords
+	// Keywords is the keyword table rules are parsed with
+	// (detect.Keywords()). Required: without it every option is an
+	// unknown keyword.
+	Keywords ruleparser.Keywords
+	// Checker, when set, decides which rules the engine can load.
+	Checker Checker
 }
 
 // Rule is a validated rule. It is immutable once loaded.
@@ -53,10 +56,15 @@ type Rule struct {
 	Proto    string
 	Header   Header
 	// Options are the typed options in rule order, as parsed.
-	Options   []ruleparser.Option
-	Dialect   ruleparser.Dialect
-	Pos       Pos
-	Commented bool
+	Options []ruleparser.Option
+	// Metadata and References are the rule's metadata and reference
+	// options in rule order (also in Options), typed for their readers
+	// (EVE output).
+	Metadata   []*ruleparser.Metadata
+	References []*ruleparser.Reference
+	Dialect    ruleparser.Dialect
+	Pos        Pos
+	Commented  bool
 	// AST is the parsed rule this one was built from.
 	AST *ruleparser.Rule
 }
@@ -152,7 +160,7 @@ func Load(opts LoadOptions) (*RuleSet, *Report) {
 	if l.refs == nil {
 		l.refs = DefaultReferences()
 	}
-	if opts.Keywords != nil {
+	if opts.Checker != nil {
 		l.rep.Skipped = map[string]int{}
 	}
 	files, err := ExpandPaths(opts.Paths)
@@ -196,7 +204,7 @@ func (l *loader) loadFile(path string) {
 		l.rep.Files = append(l.rep.Files, fs)
 		return
 	}
-	f, perrs := ruleparser.ParseFile(path, src, ruleparser.Options{Dialect: l.opts.Dialect})
+	f, perrs := ruleparser.ParseFile(path, src, ruleparser.Options{Dialect: l.opts.Dialect, Keywords: l.opts.Keywords})
 	fs.Dialect = f.Dialect.String()
 	fs.Lines = f.Stats.Lines
 	fs.Enabled = f.Stats.Enabled
@@ -256,11 +264,11 @@ func (l *loader) loadFile(path string) {
 			continue
 		}
 		l.seen[key] = r
-		if l.opts.Keywords != nil {
+		if l.opts.Checker != nil {
 			skipped := false
 			seen := map[string]bool{}
 			for _, o := range r.Options {
-				if err := l.opts.Keywords.Check(o); err != nil && !seen[o.Keyword()] {
+				if err := l.opts.Checker.Check(o); err != nil && !seen[o.Keyword()] {
 					seen[o.Keyword()] = true
 					l.rep.Skipped[o.Keyword()]++
 					skipped = true
@@ -313,8 +321,13 @@ func (l *loader) build(ar *ruleparser.Rule) (*Rule, []*Error) {
 			if u, ok := o.(*ruleparser.Uint); ok {
 				r.Priority, explicitPrio = int(u.Value), true
 			}
+		case "metadata":
+			if m, ok := o.(*ruleparser.Metadata); ok {
+				r.Metadata = append(r.Metadata, m)
+			}
 		case "reference":
 			if ref, ok := o.(*ruleparser.Reference); ok {
+				r.References = append(r.References, ref)
 				if _, ok := l.refs.Lookup(ref.Type); !ok {
 					l.rep.Warnings = append(l.rep.Warnings, Warning{
 						Pos: o.Position(), Sid: r.Sid, Gid: r.Gid, Kind: WarnUnknownReference,

@@ -1,4 +1,4 @@
-package rules
+package rules_test
 
 import (
 	"errors"
@@ -9,17 +9,19 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"vigil/detect"
 	"vigil/engine/config"
 	"vigil/ruleparser"
+	"vigil/rules"
 )
 
-func defaultVars() Vars {
+func defaultVars() rules.Vars {
 	c := config.Default()
-	return Vars{Address: c.Vars.AddressGroups, Port: c.Vars.PortGroups, Where: c.Vars.Where}
+	return rules.Vars{Address: c.Vars.AddressGroups, Port: c.Vars.PortGroups, Where: c.Vars.Where}
 }
 
 func TestLoad(t *testing.T) {
-	set, rep := Load(LoadOptions{Paths: []string{"testdata/load"}, Vars: defaultVars()})
+	set, rep := rules.Load(rules.LoadOptions{Paths: []string{"testdata/load"}, Vars: defaultVars(), Keywords: detect.Keywords()})
 
 	var got []string
 	for _, e := range rep.Errors {
@@ -37,7 +39,7 @@ func TestLoad(t *testing.T) {
 		t.Errorf("errors (-want +got):\n%s", d)
 	}
 
-	ids := func(rs []*Rule) []string {
+	ids := func(rs []*rules.Rule) []string {
 		var out []string
 		for _, r := range rs {
 			out = append(out, r.ID())
@@ -76,7 +78,7 @@ func TestLoad(t *testing.T) {
 	// Duplicates: both places named, first wins.
 	var dups []string
 	for _, w := range rep.Warnings {
-		if w.Kind == WarnDuplicate {
+		if w.Kind == rules.WarnDuplicate {
 			dups = append(dups, fmt.Sprintf("%s|%s|%d:%d", w.Pos, w.Other, w.Gid, w.Sid))
 		}
 	}
@@ -97,7 +99,7 @@ func TestLoad(t *testing.T) {
 	// Error classes and commented-out rules.
 	classes := map[error]int{}
 	for i, e := range rep.Errors {
-		for _, k := range []error{ErrUndefinedVar, ErrUnknownClasstype, ErrNoSid, ErrSyntax, ErrBadValue} {
+		for _, k := range []error{rules.ErrUndefinedVar, rules.ErrUnknownClasstype, rules.ErrNoSid, rules.ErrSyntax, rules.ErrBadValue} {
 			if errors.Is(e, k) {
 				classes[k]++
 			}
@@ -108,7 +110,7 @@ func TestLoad(t *testing.T) {
 			t.Errorf("%v: commented = %v, want %v", e, rep.CommentedErr[i], wantCommented)
 		}
 	}
-	if d := cmp.Diff(map[error]int{ErrUndefinedVar: 2, ErrUnknownClasstype: 1, ErrNoSid: 1, ErrBadValue: 2}, classes,
+	if d := cmp.Diff(map[error]int{rules.ErrUndefinedVar: 2, rules.ErrUnknownClasstype: 1, rules.ErrNoSid: 1, rules.ErrBadValue: 2}, classes,
 		cmp.Comparer(func(a, b error) bool { return a == b })); d != "" {
 		t.Errorf("error classes (-want +got):\n%s", d)
 	}
@@ -131,7 +133,7 @@ func TestLoad(t *testing.T) {
 	// Unknown reference type: a warning, not an error.
 	var refWarn int
 	for _, w := range rep.Warnings {
-		if w.Kind == WarnUnknownReference {
+		if w.Kind == rules.WarnUnknownReference {
 			refWarn++
 			if !strings.Contains(w.Msg, `"foo"`) {
 				t.Errorf("reference warning: %v", w)

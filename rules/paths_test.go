@@ -1,4 +1,4 @@
-package rules
+package rules_test
 
 import (
 	"errors"
@@ -9,7 +9,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"vigil/detect"
 	"vigil/internal/testutil"
+
+	"vigil/rules"
 )
 
 func TestExpandPaths(t *testing.T) {
@@ -23,7 +26,7 @@ func TestExpandPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	extra := filepath.Join(dir, "c.txt")
-	got, err := ExpandPaths([]string{extra, dir})
+	got, err := rules.ExpandPaths([]string{extra, dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,20 +34,20 @@ func TestExpandPaths(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("ExpandPaths (-want +got):\n%s", d)
 	}
-	if _, err := ExpandPaths([]string{filepath.Join(dir, "nope")}); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := rules.ExpandPaths([]string{filepath.Join(dir, "nope")}); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing path: %v", err)
 	}
 
-	if got, want := SiblingFile([]string{dir}, "classification.config"), filepath.Join(dir, "classification.config"); got != want {
+	if got, want := rules.SiblingFile([]string{dir}, "classification.config"), filepath.Join(dir, "classification.config"); got != want {
 		t.Errorf("SiblingFile(dir) = %q, want %q", got, want)
 	}
-	if got, want := SiblingFile([]string{filepath.Join(dir, "a.rules")}, "classification.config"), filepath.Join(dir, "classification.config"); got != want {
+	if got, want := rules.SiblingFile([]string{filepath.Join(dir, "a.rules")}, "classification.config"), filepath.Join(dir, "classification.config"); got != want {
 		t.Errorf("SiblingFile(file) = %q, want %q", got, want)
 	}
-	if got := SiblingFile([]string{dir}, "reference.config"); got != "" {
+	if got := rules.SiblingFile([]string{dir}, "reference.config"); got != "" {
 		t.Errorf("SiblingFile(missing) = %q", got)
 	}
-	if got := SiblingFile(nil, "reference.config"); got != "" {
+	if got := rules.SiblingFile(nil, "reference.config"); got != "" {
 		t.Errorf("SiblingFile(nil) = %q", got)
 	}
 }
@@ -56,7 +59,7 @@ func BenchmarkLoad(b *testing.B) {
 	vars := defaultVars()
 	b.ReportAllocs()
 	for b.Loop() {
-		set, rep := Load(LoadOptions{Paths: []string{dir}, Vars: vars})
+		set, rep := rules.Load(rules.LoadOptions{Paths: []string{dir}, Vars: vars, Keywords: detect.Keywords()})
 		if !rep.OK() || set.Len() == 0 {
 			b.Fatalf("load failed: %d failed", rep.Failed)
 		}

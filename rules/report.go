@@ -38,8 +38,8 @@ type Report struct {
 	Keywords map[string]int
 	Files    []FileStats
 	// Loaded is the number of rules in the RuleSet. Skipped counts, per
-	// keyword, the valid enabled rules left out because LoadOptions.Keywords
-	// rejected that keyword (nil when no Keywords checker was given);
+	// keyword, the valid enabled rules left out because LoadOptions.Checker
+	// rejected that keyword (nil when no Checker was given);
 	// SkippedRules is the number of such rules.
 	Loaded       int
 	Skipped      map[string]int

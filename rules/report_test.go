@@ -1,4 +1,4 @@
-package rules
+package rules_test
 
 import (
 	"bytes"
@@ -10,10 +10,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"vigil/detect"
 	"vigil/ruleparser"
+
+	"vigil/rules"
 )
 
-// noContent is a Keywords checker that cannot run content matches.
+// noContent is a Checker that cannot run content matches.
 type noContent struct{}
 
 func (noContent) Check(o ruleparser.Option) error {
@@ -23,10 +26,10 @@ func (noContent) Check(o ruleparser.Option) error {
 	return nil
 }
 
-var _ Keywords = noContent{}
+var _ rules.Checker = noContent{}
 
 func TestKeywordsChecker(t *testing.T) {
-	set, rep := Load(LoadOptions{Paths: []string{"testdata/load"}, Vars: defaultVars(), Keywords: noContent{}})
+	set, rep := rules.Load(rules.LoadOptions{Paths: []string{"testdata/load"}, Vars: defaultVars(), Keywords: detect.Keywords(), Checker: noContent{}})
 	// 1:1 has content and classtype, 1:2 has classtype: both skipped.
 	want := map[string]int{"content": 1, "classtype": 2}
 	if d := cmp.Diff(want, rep.Skipped); d != "" {
@@ -39,7 +42,7 @@ func TestKeywordsChecker(t *testing.T) {
 
 // TestReportJSON pins the JSON field names that tools rely on.
 func TestReportJSON(t *testing.T) {
-	_, rep := Load(LoadOptions{Paths: []string{"testdata/load"}, Vars: defaultVars()})
+	_, rep := rules.Load(rules.LoadOptions{Paths: []string{"testdata/load"}, Vars: defaultVars(), Keywords: detect.Keywords()})
 	b, err := json.Marshal(rep)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +98,7 @@ func TestReportJSON(t *testing.T) {
 }
 
 func TestReportText(t *testing.T) {
-	_, rep := Load(LoadOptions{Paths: []string{"testdata/load"}, Vars: defaultVars()})
+	_, rep := rules.Load(rules.LoadOptions{Paths: []string{"testdata/load"}, Vars: defaultVars(), Keywords: detect.Keywords()})
 	var buf bytes.Buffer
 	if err := rep.WriteText(&buf); err != nil {
 		t.Fatal(err)
@@ -115,8 +118,8 @@ func TestReportText(t *testing.T) {
 }
 
 func TestLoadMissingPath(t *testing.T) {
-	_, rep := Load(LoadOptions{Paths: []string{"testdata/nope"}})
-	if rep.OK() || len(rep.Errors) != 1 || !errors.Is(rep.Errors[0], ErrRead) {
+	_, rep := rules.Load(rules.LoadOptions{Paths: []string{"testdata/nope"}, Keywords: detect.Keywords()})
+	if rep.OK() || len(rep.Errors) != 1 || !errors.Is(rep.Errors[0], rules.ErrRead) {
 		t.Errorf("missing path: ok %v errors %v", rep.OK(), rep.Errors)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"vigil/detect"
 	"vigil/engine/config"
 	"vigil/ruleparser"
 	"vigil/rules"
@@ -54,8 +55,9 @@ func rulePaths(cfg *config.Config, given []string) []string {
 // with those files that do not stop loading are written to warn.
 func loadOptions(cfg *config.Config, paths []string, dialect ruleparser.Dialect, warn io.Writer) (rules.LoadOptions, error) {
 	opts := rules.LoadOptions{
-		Paths:   paths,
-		Dialect: dialect,
+		Paths:    paths,
+		Dialect:  dialect,
+		Keywords: detect.Keywords(),
 		Vars: rules.Vars{
 			Address: cfg.Vars.AddressGroups,
 			Port:    cfg.Vars.PortGroups,

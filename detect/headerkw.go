@@ -11,11 +11,7 @@ import (
 // urilen compares the length of the normalized (or raw) URI. It is a list
 // of its own on the URI buffer, so it never takes part in relative chains.
 // Docs: https://docs.suricata.io/en/latest/rules/http-keywords.html#urilen
-func setupUrilen(b *sigBuilder, o ruleparser.Option) error {
-	c, ok := o.(*ruleparser.Compare)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupUrilen(b *sigBuilder, c *ruleparser.Compare) error {
 	buf := BufHTTPURI
 	for _, x := range c.Extra {
 		if x == "raw" {
@@ -27,7 +23,7 @@ func setupUrilen(b *sigBuilder, o ruleparser.Option) error {
 		return err
 	}
 	l := b.curList()
-	l.items = append(l.items, &bsizeItem{cmp: uintCmpOf(c.Cmp)})
+	l.items = append(l.items, &bsizeItem{cmp: c.Cmp})
 	b.cur = prev
 	return nil
 }
@@ -53,11 +49,7 @@ func (t *ipProtoTest) match(p *Packet) bool {
 var ipProtoNames = map[string]uint8{"icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "ipv6": 41, "gre": 47,
 	"esp": 50, "ah": 51, "ipv6-icmp": 58, "icmpv6": 58, "pim": 103, "sctp": 132}
 
-func setupIPProto(b *sigBuilder, o ruleparser.Option) error {
-	t, ok := o.(*ruleparser.IPProto)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
+func setupIPProto(b *sigBuilder, t *ruleparser.IPProto) error {
 	n, err := strconv.ParseUint(t.Proto, 10, 8)
 	if err != nil {
 		p, ok := ipProtoNames[strings.ToLower(t.Proto)]
@@ -138,9 +130,19 @@ func (t *appProtoTest) is(proto string) bool {
 	return ok != t.negated
 }
 
-func setupAppLayerProtocol(b *sigBuilder, o ruleparser.Option) error {
-	a, ok := o.(*ruleparser.Args)
-	if !ok || len(a.Args) == 0 {
+// checkAppLayerProtocol validates app-layer-protocol:[!]proto[,mode].
+func checkAppLayerProtocol(a []string) error {
+	if len(a) > 2 || !ruleparser.IsIdent(strings.TrimPrefix(a[0], "!")) {
+		return fmt.Errorf("bad protocol %q", strings.Join(a, ","))
+	}
+	if len(a) == 2 {
+		return ruleparser.OneOf("mode", a[1], "final", "original", "either", "to_server", "to_client", "direction")
+	}
+	return nil
+}
+
+func setupAppLayerProtocol(b *sigBuilder, a *ruleparser.Args) error {
+	if len(a.Args) == 0 {
 		return errBadValue("unexpected value")
 	}
 	if len(a.Args) > 2 {
@@ -170,7 +172,7 @@ func setupAppLayerProtocol(b *sigBuilder, o ruleparser.Option) error {
 // the TCP session so far.
 type streamSizeTest struct {
 	side byte // 's' server, 'c' client, 'b' both, 'e' either
-	cmp  uintCmp
+	cmp  ruleparser.UintCmp
 }
 
 func (t *streamSizeTest) match(p *Packet) bool {
@@ -180,21 +182,17 @@ func (t *streamSizeTest) match(p *Packet) bool {
 	s, c := uint64(p.StreamServerBytes), uint64(p.StreamClientBytes)
 	switch t.side {
 	case 's':
-		return t.cmp.match(s)
+		return t.cmp.Match(s)
 	case 'c':
-		return t.cmp.match(c)
+		return t.cmp.Match(c)
 	case 'b':
-		return t.cmp.match(s) && t.cmp.match(c)
+		return t.cmp.Match(s) && t.cmp.Match(c)
 	}
-	return t.cmp.match(s) || t.cmp.match(c)
+	return t.cmp.Match(s) || t.cmp.Match(c)
 }
 
-func setupStreamSize(b *sigBuilder, o ruleparser.Option) error {
-	s, ok := o.(*ruleparser.StreamSize)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
-	t := &streamSizeTest{cmp: uintCmpOf(s.Cmp)}
+func setupStreamSize(b *sigBuilder, s *ruleparser.StreamSize) error {
+	t := &streamSizeTest{cmp: s.Cmp}
 	switch s.Side {
 	case "server", "to_client":
 		t.side = 's'
@@ -208,90 +206,6 @@ func setupStreamSize(b *sigBuilder, o ruleparser.Option) error {
 		return errBadValue("unknown side " + s.Side)
 	}
 	b.sig.pkt = append(b.sig.pkt, t)
-	return nil
-}
-
-// base64Item is base64_decode: it decodes bytes of the buffer into the
-// thread's base64 buffer, which a following base64_data list inspects.
-// Docs: https://docs.suricata.io/en/latest/rules/base64-keywords.html
-type base64Item struct {
-	nbytes uint32 // 0: to the end of the buffer
-	offset uint32
-	rel    bool
-}
-
-func (d *base64Item) relative() bool { return d.rel }
-func (d *base64Item) retry() bool    { return false }
-
-func (d *base64Item) find(t *Thread, buf []byte, cursor, _ int) (int, int, bool) {
-	start := int(d.offset)
-	if d.rel {
-		start += cursor
-	}
-	t.b64 = t.b64[:0]
-	if start >= len(buf) {
-		return cursor, cursor, false
-	}
-	src := buf[start:]
-	if d.nbytes > 0 && int(d.nbytes) < len(src) {
-		src = src[:d.nbytes]
-	}
-	t.b64 = decodeBase64(t.b64, src)
-	return cursor, cursor, len(t.b64) > 0
-}
-
-// decodeBase64 appends the decoding of src to dst: as much of src as
-// forms base64 (RFC 4648 alphabet, padding optional), stopping at the
-// first byte outside the alphabet, as Suricata's lenient decoder does.
-func decodeBase64(dst, src []byte) []byte {
-	var acc uint32
-	bits := 0
-	for _, c := range src {
-		var v byte
-		switch {
-		case c >= 'A' && c <= 'Z':
-			v = c - 'A'
-		case c >= 'a' && c <= 'z':
-			v = c - 'a' + 26
-		case c >= '0' && c <= '9':
-			v = c - '0' + 52
-		case c == '+':
-			v = 62
-		case c == '/':
-			v = 63
-		default:
-			return dst
-		}
-		acc = acc<<6 | uint32(v)
-		bits += 6
-		if bits >= 8 {
-			bits -= 8
-			dst = append(dst, byte(acc>>uint(bits)))
-		}
-	}
-	return dst
-}
-
-func setupBase64Decode(b *sigBuilder, o ruleparser.Option) error {
-	d, ok := o.(*ruleparser.Base64Decode)
-	if !ok {
-		return errBadValue("unexpected value")
-	}
-	it := &base64Item{rel: d.Relative}
-	if d.Bytes != nil {
-		it.nbytes = *d.Bytes
-	}
-	if d.Offset != nil {
-		it.offset = *d.Offset
-	}
-	return b.add(it)
-}
-
-func setupBase64Data(b *sigBuilder, _ ruleparser.Option) error {
-	// The base64 buffer belongs to the list that decoded it; inspecting it
-	// is a new list evaluated right after.
-	b.sig.lists = append(b.sig.lists, list{buf: bufBase64})
-	b.cur = len(b.sig.lists) - 1
 	return nil
 }
 

@@ -1,5 +1,7 @@
 package detect
 
+import "vigil/ruleparser"
+
 // Packet header and flow tests: one small type per keyword family.
 
 // pktTest is a keyword that tests the packet header (ttl, dsize, flags...).
@@ -30,7 +32,7 @@ const (
 // seq and ack: a uint comparison on one packet field.
 type cmpTest struct {
 	field pktField
-	cmp   uintCmp
+	cmp   ruleparser.UintCmp
 }
 
 func (c *cmpTest) match(p *Packet) bool {
@@ -84,7 +86,7 @@ func (c *cmpTest) match(p *Packet) bool {
 			v = uint64(p.Ack)
 		}
 	}
-	return c.cmp.match(v)
+	return c.cmp.Match(v)
 }
 
 // flagsTest is flags: the TCP flags under a mask compared by a modifier.
