@@ -75,25 +75,3 @@ func TestDetectAllocs(t *testing.T) {
 		t.Errorf("Detect allocates %v", n)
 	}
 }
-
-func TestNames(t *testing.T) {
-	for p := ProtoUnknown; p < numProtos; p++ {
-		if q, ok := ParseProto(p.String()); !ok || q != p {
-			t.Errorf("ParseProto(%q) = %v,%v", p.String(), q, ok)
-		}
-	}
-	seen := map[string]bool{}
-	for b := BufferID(1); b < NumBuffers; b++ {
-		n := b.String()
-		if n == "" || seen[n] {
-			t.Errorf("buffer %d: empty or duplicate name %q", b, n)
-		}
-		seen[n] = true
-		if got, ok := LookupBuffer(n); !ok || got != b {
-			t.Errorf("LookupBuffer(%q) = %v", n, got)
-		}
-	}
-	if b, _ := LookupBuffer("file_data"); b != FileData {
-		t.Errorf("file_data alias")
-	}
-}

@@ -57,7 +57,6 @@ const (
 	TLSCertIssuer      // leaf certificate issuer, same format
 	TLSCertSerial      // leaf serial, "00:A1:..." upper-case colon hex
 	TLSCertFingerprint // leaf SHA-1, lower-case colon hex
-	TLSVersion         // negotiated version as Suricata prints it ("TLS 1.2")
 	JA3Hash            // md5 hex of JA3String
 	JA3String          // JA3 string of the ClientHello
 	JA3SHash           // md5 hex of JA3SString
@@ -241,7 +240,6 @@ var bufferNames = [NumBuffers]string{
 	TLSCertIssuer:        "tls.cert_issuer",
 	TLSCertSerial:        "tls.cert_serial",
 	TLSCertFingerprint:   "tls.cert_fingerprint",
-	TLSVersion:           "tls.version",
 	JA3Hash:              "ja3.hash",
 	JA3String:            "ja3.string",
 	JA3SHash:             "ja3s.hash",

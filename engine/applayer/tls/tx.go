@@ -39,7 +39,6 @@ type Tx struct {
 	serverRecordVersion uint16 // record-layer version of the first server record
 
 	ja3, ja3Hash, ja3s, ja3sHash, ja4 []byte
-	ver                               []byte
 	helloVer                          [2][2]byte // per direction
 	state                             byte       // ssl_state flags (state.go)
 	snortState, stateBuf              [2]byte    // ssl_state flags (state.go)
@@ -145,13 +144,6 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		v = t.ja3sHash
 	case applayer.JA4Hash:
 		v = t.ja4
-	case applayer.TLSVersion:
-		if t.Version() != 0 {
-			if t.ver == nil {
-				t.ver = []byte(VersionString(t.Version()))
-			}
-			v = t.ver
-		}
 	case applayer.TLSState:
 		v = t.State(dir)
 	case applayer.TLSHelloVersion:
