@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/detect/content"
 	"vigil/ruleparser"
 	"vigil/rules"
@@ -212,7 +213,7 @@ func (b *sigBuilder) curList() *list {
 // sticky buffer, else the packet payload.
 func (b *sigBuilder) listFor() (*list, error) {
 	if b.cur < 0 {
-		if err := b.openList(BufPacket); err != nil {
+		if err := b.openList(bufid.Packet); err != nil {
 			return nil, err
 		}
 	}
@@ -276,7 +277,7 @@ func (b *sigBuilder) finish() error {
 	s := b.sig
 	s.pdOnly = isPDOnly(s)
 	for i := range s.lists {
-		if s.lists[i].buf == BufPacket || s.lists[i].buf == bufBase64 {
+		if s.lists[i].buf == bufid.Packet || s.lists[i].buf == bufBase64 {
 			s.payload = true
 		}
 	}
@@ -319,7 +320,7 @@ func (b *sigBuilder) finish() error {
 	s.fast = pickFastPattern(s)
 	if (s.proto.ipProto == 0 || s.proto.ipProto == 6) && !s.packetOnly && !s.TxBased() {
 		for i := range s.lists {
-			if s.lists[i].buf == BufPacket && len(s.lists[i].items) > 0 {
+			if s.lists[i].buf == bufid.Packet && len(s.lists[i].items) > 0 {
 				s.stream = true
 			}
 		}
@@ -353,8 +354,8 @@ func pickFastPattern(s *Sig) *fastPattern {
 			switch {
 			case ci.fastExplicit:
 				score += 3 << 28
-			case l.buf == BufHTTPMethod:
-			case l.buf != BufPacket:
+			case l.buf == bufid.HTTPMethod:
+			case l.buf != bufid.Packet:
 				score += 2 << 28
 			default:
 				score += 1 << 28

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -16,10 +17,10 @@ import (
 // AppProtoEquals allows. Docs: rules/dcerpc-keywords.html
 //
 // The transaction shows them to detection as buffers (layouts in package
-// engine/applayer/dcerpc): BufDCEIface holds one 19-byte record per
+// engine/applayer/dcerpc): bufid.DCERPCIface holds one 19-byte record per
 // interface the transaction may use (UUID in text byte order, major
 // version little endian, flags: bit 0 the bind had PFC_FIRST_FRAG),
-// BufDCEOpnum the request's opnum (2 bytes little endian), BufDCEEndian
+// bufid.DCERPCOpnum the request's opnum (2 bytes little endian), bufid.DCERPCEndian
 // one byte, 1 when the PDU of the inspected direction is big endian (for
 // byte_test/byte_jump/byte_extract with the dce option).
 
@@ -57,11 +58,11 @@ var dcerpcGroups = []string{"dcerpc", "smb"}
 // dceBigEndian reports whether the transaction's DCERPC data in the
 // inspected direction is big endian.
 func dceBigEndian(tx Tx) bool {
-	b, ok := tx.Buffer(BufDCEEndian, 0)
+	b, ok := tx.Buffer(bufid.DCERPCEndian, 0)
 	return ok && len(b) == 1 && b[0] == 1
 }
 
-// dceIfaceItem matches an interface record of BufDCEIface.
+// dceIfaceItem matches an interface record of bufid.DCERPCIface.
 type dceIfaceItem struct {
 	uuid    [16]byte
 	ver     *uintCmp
@@ -103,7 +104,7 @@ func setupDceIface(b *sigBuilder, o ruleparser.Option) error {
 	if err != nil {
 		return err
 	}
-	return b.addItemToBuffer(BufDCEIface, it)
+	return b.addItemToBuffer(bufid.DCERPCIface, it)
 }
 
 func parseDceIface(arg string) (*dceIfaceItem, error) {
@@ -158,7 +159,7 @@ func parseVersionCmp(s string) (uintCmp, error) {
 	return uintCmp{op: op, a: v}, nil
 }
 
-// dceOpnumItem matches BufDCEOpnum against a list of opnums and ranges.
+// dceOpnumItem matches bufid.DCERPCOpnum against a list of opnums and ranges.
 type dceOpnumItem struct{ ranges [][2]uint16 }
 
 func (d *dceOpnumItem) relative() bool { return false }
@@ -191,7 +192,7 @@ func setupDceOpnum(b *sigBuilder, o ruleparser.Option) error {
 	if err != nil {
 		return err
 	}
-	return b.addItemToBuffer(BufDCEOpnum, it)
+	return b.addItemToBuffer(bufid.DCERPCOpnum, it)
 }
 
 func parseDceOpnum(arg string) (*dceOpnumItem, error) {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 	"vigil/detect/pcre"
 	"vigil/ruleparser"
@@ -71,7 +72,7 @@ type group struct {
 // txGroup holds an app-layer protocol's transaction rules: a group per
 // buffer plus the rules without any fast pattern.
 type txGroup struct {
-	bufs   [NumBufs]*group
+	bufs   [bufid.NumIDs]*group
 	always []int32
 	// watch lists, per direction (0 to server), the buffers MatchTx
 	// looks at for changes: the buffers of the group's protocol and every
@@ -207,7 +208,7 @@ func (e *Engine) build() error {
 	var pktAlways [256][]int32
 	var streamPats []mpm.Pattern
 	var streamAlways []int32
-	txPats := map[string]*[NumBufs][]mpm.Pattern{}
+	txPats := map[string]*[bufid.NumIDs][]mpm.Pattern{}
 	for _, s := range e.sigs {
 		n := int32(s.Num)
 		fp := s.fast
@@ -223,19 +224,19 @@ func (e *Engine) build() error {
 				if g == nil {
 					g = &txGroup{}
 					e.tx[ap] = g
-					txPats[ap] = &[NumBufs][]mpm.Pattern{}
+					txPats[ap] = &[bufid.NumIDs][]mpm.Pattern{}
 				}
 				for i := range s.lists {
-					if b := s.lists[i].buf; b != BufPacket && b != bufBase64 {
+					if b := s.lists[i].buf; b != bufid.Packet && b != bufBase64 {
 						g.addWatch(b)
 					}
 				}
-				if fp == nil || fp.buf == BufPacket && len(fp.xforms) > 0 {
+				if fp == nil || fp.buf == bufid.Packet && len(fp.xforms) > 0 {
 					g.always = append(g.always, n)
 					continue
 				}
 				// A fast pattern in pkt_data goes into the group's
-				// BufPacket database, scanned over the payload (the
+				// bufid.Packet database, scanned over the payload (the
 				// stream data) the transaction is inspected with.
 				if len(fp.xforms) > 0 {
 					xg := g.xformGroup(fp.buf, fp.xforms)
@@ -299,7 +300,7 @@ func (e *Engine) build() error {
 		}
 	}
 	for proto, g := range e.tx {
-		for b := Buf(0); b < NumBufs; b++ {
+		for b := Buf(0); b < bufid.NumIDs; b++ {
 			if bufSpecs[b].proto == proto {
 				g.addWatch(b)
 			}
@@ -414,7 +415,7 @@ type TxState struct {
 	pending []int32
 	// scanned is the length of each buffer when it was last scanned, per
 	// direction (0 to_server, 1 to_client).
-	scanned [2][NumBufs]uint32
+	scanned [2][bufid.NumIDs]uint32
 	// head is a hash of the start of each growing buffer (bufSpec.grows)
 	// at its last scan: a buffer whose start changed (a body that was
 	// raw and decodes now) is scanned again in full.
@@ -723,7 +724,7 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	}
 	st.seen[d] = true
 	st.finalSeen[d] = final // the last evaluation happens once
-	if gr := g.bufs[BufPacket]; gr != nil && gr.db != nil && len(p.Payload) > 0 {
+	if gr := g.bufs[bufid.Packet]; gr != nil && gr.db != nil && len(p.Payload) > 0 {
 		// Rules whose fast pattern is in pkt_data can only match when
 		// the payload inspected with this transaction has it.
 		m.scanInto(gr.db, p.Payload)
@@ -815,7 +816,7 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 	for i := range s.lists {
 		l := &s.lists[i]
 		switch l.buf {
-		case BufPacket:
+		case bufid.Packet:
 			if !m.th.inspectList(l.items, m.transformed(l, p.Payload)) {
 				return false
 			}
@@ -836,7 +837,7 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 		if tx == nil {
 			return false
 		}
-		if l.buf == BufDCEStubData {
+		if l.buf == bufid.DCERPCStubData {
 			m.th.dceBig = dceBigEndian(tx)
 		}
 		if isFTPStateBuf(l.buf) {

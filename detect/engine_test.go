@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 	"vigil/engine/config"
 	"vigil/rules"
@@ -117,7 +118,7 @@ func TestEngineMatch(t *testing.T) {
 
 			p = tcpPacket("", true)
 			p.AppProto = "http"
-			tx := mapTx{BufHTTPURI: {"/admin/x"}, BufHTTPUserAgent: {"CURL/8"}, BufHTTPMethod: {"POST"}, BufHTTPRequestBody: {"user=a&pass=b"}}
+			tx := mapTx{bufid.HTTPURI: {"/admin/x"}, bufid.HTTPUserAgent: {"CURL/8"}, bufid.HTTPMethod: {"POST"}, bufid.HTTPRequestBody: {"user=a&pass=b"}}
 			var st TxState
 			if got := sids(mt.MatchTx(p, tx, 0, true, &st, nil)); !equal(got, 4, 5, 6, 10) {
 				t.Errorf("tx sids = %v, want [4 5 6 10]", got)
@@ -131,7 +132,7 @@ func TestEngineMatch(t *testing.T) {
 				name string
 				want bool
 			}{{"a.evil.test", true}, {"evil.test", true}, {"notevil.test", false}} {
-				got := mt.MatchTx(p, mapTx{BufDNSQuery: {"x.example", q.name}}, 1, true, &TxState{}, nil)
+				got := mt.MatchTx(p, mapTx{bufid.DNSQuery: {"x.example", q.name}}, 1, true, &TxState{}, nil)
 				if (len(got) == 1) != q.want {
 					t.Errorf("dns %q: %v, want match %v", q.name, sids(got), q.want)
 				}

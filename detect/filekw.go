@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -58,7 +59,7 @@ func fileNameContent(b *sigBuilder, o ruleparser.Option, ext bool) error {
 	if ext {
 		c.Pattern, c.Endswith = []byte("."+v), true
 	}
-	return b.addToBuffer(BufFileName, c)
+	return b.addToBuffer(bufid.FileName, c)
 }
 
 // setupFilename is filename:[!]"name". Docs: rules/file-keywords.html#filename
@@ -96,7 +97,7 @@ func setupFilemd5(b *sigBuilder, o ruleparser.Option) error {
 	if err != nil {
 		return err
 	}
-	return b.addItemToBuffer(BufFileMD5, &md5SetItem{set: set, negated: neg})
+	return b.addItemToBuffer(bufid.FileMD5, &md5SetItem{set: set, negated: neg})
 }
 
 func loadMD5List(name, ruleFile string) (map[[16]byte]struct{}, error) {
@@ -161,5 +162,5 @@ func setupFilesize(b *sigBuilder, o ruleparser.Option) error {
 	if !ok {
 		return errBadValue("unexpected value")
 	}
-	return b.addItemToBuffer(BufFileSize, &fileSizeItem{cmp: uintCmpOf(c.Cmp)})
+	return b.addItemToBuffer(bufid.FileSize, &fileSizeItem{cmp: uintCmpOf(c.Cmp)})
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 	"vigil/ruleparser"
 )
@@ -113,7 +114,7 @@ func setupHTTP2FrameType(b *sigBuilder, o ruleparser.Option) error {
 	if err != nil {
 		return err
 	}
-	return b.addValueList(BufHTTP2FrameType, &beUintItem{n: 1, cmp: u})
+	return b.addValueList(bufid.HTTP2FrameType, &beUintItem{n: 1, cmp: u})
 }
 
 // setupHTTP2ErrorCode is http2.errorcode: the error code of a RST_STREAM
@@ -124,7 +125,7 @@ func setupHTTP2ErrorCode(b *sigBuilder, o ruleparser.Option) error {
 	if err != nil {
 		return err
 	}
-	return b.addValueList(BufHTTP2ErrorCode, &beUintItem{n: 4, cmp: u})
+	return b.addValueList(bufid.HTTP2ErrorCode, &beUintItem{n: 4, cmp: u})
 }
 
 // http2CmpSetup is an http2.* keyword comparing an n-byte integer of any
@@ -189,7 +190,7 @@ func setupHTTP2Settings(b *sigBuilder, o ruleparser.Option) error {
 		}
 		it.cmp = &u
 	}
-	return b.addValueList(BufHTTP2Settings, it)
+	return b.addValueList(bufid.HTTP2Settings, it)
 }
 
 // sharedTxGroup returns the prefilter group already built for buffer b of
@@ -197,7 +198,7 @@ func setupHTTP2Settings(b *sigBuilder, o ruleparser.Option) error {
 // patterns, which is the case unless an http1- or http2-only rule has its
 // fast pattern in b: "http" rules are in both groups, and their database
 // is then compiled once. nil means build one.
-func (e *Engine) sharedTxGroup(txPats map[string]*[NumBufs][]mpm.Pattern, proto string, b Buf) *group {
+func (e *Engine) sharedTxGroup(txPats map[string]*[bufid.NumIDs][]mpm.Pattern, proto string, b Buf) *group {
 	h1, ok := txPats["http"]
 	if proto != "http2" || !ok || e.tx["http"] == nil {
 		return nil

@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -45,11 +46,11 @@ var keywordTable = []keyword{
 	{name: "urilen", setup: setupUrilen},
 	{name: "base64_decode", setup: setupBase64Decode},
 	{name: "base64_data", setup: setupBase64Data},
-	{name: "pkt_data", setup: func(b *sigBuilder, _ ruleparser.Option) error { return b.openList(BufPacket) }},
+	{name: "pkt_data", setup: func(b *sigBuilder, _ ruleparser.Option) error { return b.openList(bufid.Packet) }},
 	// Snort 3's raw_data is the packet data before normalization: Vigil
 	// normalizes none (no Telnet normalizer), so it is pkt_data.
 	// Docs: https://docs.snort.org/rules/options/payload/raw_data
-	{name: "raw_data", setup: func(b *sigBuilder, _ ruleparser.Option) error { return b.openList(BufPacket) }},
+	{name: "raw_data", setup: func(b *sigBuilder, _ ruleparser.Option) error { return b.openList(bufid.Packet) }},
 	{name: "ber_data", setup: setupBER(false)}, // berkw.go
 	{name: "ber_skip", setup: setupBER(true)},
 
@@ -128,27 +129,27 @@ var keywordTable = []keyword{
 	{name: "ftp.mode", setup: setupFTPMode},
 	{name: "ftp.reply_received", setup: setupFTPReplyReceived},
 	{name: "ftpbounce", setup: setupFTPBounce},
-	{name: "snmp.version", setup: u32BufSetup(BufSNMPVersion)},
-	{name: "snmp.pdu_type", setup: u32BufSetup(BufSNMPPDUType)},
-	{name: "krb5_msg_type", setup: u32BufSetup(BufKRB5MsgType)},
-	{name: "krb5_err_code", setup: u32BufSetup(BufKRB5ErrCode)},
+	{name: "snmp.version", setup: u32BufSetup(bufid.SNMPVersion)},
+	{name: "snmp.pdu_type", setup: u32BufSetup(bufid.SNMPPDUType)},
+	{name: "krb5_msg_type", setup: u32BufSetup(bufid.KRB5MsgType)},
+	{name: "krb5_err_code", setup: u32BufSetup(bufid.KRB5ErrCode)},
 	{name: "krb5.ticket_encryption", setup: setupKRB5TicketEncryption},
-	{name: "rfb.sectype", setup: u32BufSetup(BufRFBSecType)}, // rules/rfb-keywords.html#rfb-sectype
+	{name: "rfb.sectype", setup: u32BufSetup(bufid.RFBSecType)}, // rules/rfb-keywords.html#rfb-sectype
 	{name: "rfb.secresult", setup: setupRFBSecResult},
 	// MQTT (mqtt.go).
 	{name: "mqtt.type", setup: setupMQTTType},
 	{name: "mqtt.flags", setup: setupMQTTFlags},
 	{name: "mqtt.qos", setup: setupMQTTQoS},
-	{name: "mqtt.reason_code", setup: mqttCmpSetup(BufMQTTReasonCode)}, // also mqtt.connack.return_code
-	{name: "mqtt.protocol_version", setup: mqttCmpSetup(BufMQTTProtocolVersion)},
+	{name: "mqtt.reason_code", setup: mqttCmpSetup(bufid.MQTTReasonCode)}, // also mqtt.connack.return_code
+	{name: "mqtt.protocol_version", setup: mqttCmpSetup(bufid.MQTTProtocolVersion)},
 	{name: "mqtt.connack.session_present", setup: setupMQTTSessionPresent},
 	{name: "mqtt.connect.flags", setup: setupMQTTConnectFlags},
 	// HTTP/2 (http2.go); http2.header_name is a sticky buffer.
 	{name: "http2.frametype", setup: setupHTTP2FrameType},
 	{name: "http2.errorcode", setup: setupHTTP2ErrorCode},
-	{name: "http2.priority", setup: http2CmpSetup(BufHTTP2Priority, 1)},
-	{name: "http2.window", setup: http2CmpSetup(BufHTTP2Window, 4)},
-	{name: "http2.size_update", setup: http2CmpSetup(BufHTTP2SizeUpdate, 8)},
+	{name: "http2.priority", setup: http2CmpSetup(bufid.HTTP2Priority, 1)},
+	{name: "http2.window", setup: http2CmpSetup(bufid.HTTP2Window, 4)},
+	{name: "http2.size_update", setup: http2CmpSetup(bufid.HTTP2SizeUpdate, 8)},
 	{name: "http2.settings", setup: setupHTTP2Settings},
 }
 
@@ -511,7 +512,7 @@ func setupDNSOpcode(b *sigBuilder, o ruleparser.Option) error {
 	if !ok {
 		return errBadValue("unexpected value")
 	}
-	return b.addItemToBuffer(BufDNSOpcode, &valueItem{size: 1, cmp: uintCmpOf(c.Cmp)})
+	return b.addItemToBuffer(bufid.DNSOpcode, &valueItem{size: 1, cmp: uintCmpOf(c.Cmp)})
 }
 
 // setupCertChainLen is tls.cert_chain_len: the number of certificates the
@@ -524,7 +525,7 @@ func setupCertChainLen(b *sigBuilder, o ruleparser.Option) error {
 		return errBadValue("unexpected value")
 	}
 	prev := b.cur
-	if err := b.openList(BufTLSCerts); err != nil {
+	if err := b.openList(bufid.TLSCerts); err != nil {
 		return err
 	}
 	cmp := uintCmpOf(c.Cmp)
@@ -539,7 +540,7 @@ func setupCertChainLen(b *sigBuilder, o ruleparser.Option) error {
 // Docs: rules/payload-keywords.html#absent
 func setupAbsent(b *sigBuilder, o ruleparser.Option) error {
 	l := b.curList()
-	if l == nil || l.buf == BufPacket || l.buf == bufBase64 || bufSpecs[l.buf].hdr {
+	if l == nil || l.buf == bufid.Packet || l.buf == bufBase64 || bufSpecs[l.buf].hdr {
 		return errBadValue("absent must follow an app-layer sticky buffer")
 	}
 	mode := absentOnly

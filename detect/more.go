@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -16,10 +17,10 @@ func setupUrilen(b *sigBuilder, o ruleparser.Option) error {
 	if !ok {
 		return errBadValue("unexpected value")
 	}
-	buf := BufHTTPURI
+	buf := bufid.HTTPURI
 	for _, x := range c.Extra {
 		if x == "raw" {
-			buf = BufHTTPURIRaw
+			buf = bufid.HTTPURIRaw
 		}
 	}
 	prev := b.cur

@@ -3,6 +3,7 @@ package detect
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
@@ -37,11 +38,11 @@ func TestParseRFBSecResult(t *testing.T) {
 // direction Suricata inspects each of them.
 func TestRFBKeywords(t *testing.T) {
 	ok := mapTx{
-		BufRFBName:      {"anaeagles@localhost.localdomain"},
-		BufRFBSecType:   {"\x00\x00\x00\x02"},
-		BufRFBSecResult: {"\x00\x00\x00\x00"},
+		bufid.RFBName:      {"anaeagles@localhost.localdomain"},
+		bufid.RFBSecType:   {"\x00\x00\x00\x02"},
+		bufid.RFBSecResult: {"\x00\x00\x00\x00"},
 	}
-	failed := mapTx{BufRFBSecType: {"\x00\x00\x00\x02"}, BufRFBSecResult: {"\x00\x00\x00\x01"}}
+	failed := mapTx{bufid.RFBSecType: {"\x00\x00\x00\x02"}, bufid.RFBSecResult: {"\x00\x00\x00\x01"}}
 	for _, tc := range []struct {
 		name, rule string
 		tx         mapTx

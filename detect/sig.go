@@ -6,6 +6,7 @@ import (
 
 	"vigil/ruleparser"
 
+	"vigil/detect/bufid"
 	"vigil/rules"
 )
 
@@ -78,7 +79,7 @@ type Sig struct {
 	// than on every packet of the flow.
 	pdOnly bool
 	// payload marks rules that inspect the packet payload or the stream
-	// (a list on BufPacket or base64_data): skipped on packets with
+	// (a list on bufid.Packet or base64_data): skipped on packets with
 	// NoPayload.
 	payload bool
 }
@@ -121,7 +122,7 @@ type fastPattern struct {
 // (and so runs per transaction rather than per packet).
 func (s *Sig) TxBased() bool {
 	for i := range s.lists {
-		if b := s.lists[i].buf; b != BufPacket && b != bufBase64 && !bufSpecs[b].hdr {
+		if b := s.lists[i].buf; b != bufid.Packet && b != bufBase64 && !bufSpecs[b].hdr {
 			return true
 		}
 	}

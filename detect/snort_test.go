@@ -3,6 +3,7 @@ package detect
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
@@ -26,7 +27,7 @@ alert tcp any any -> any any (msg:"bufferlen relative"; content:"CD"; bufferlen:
 	// service.
 	p := tcpPacket("", true)
 	p.AppProto = "http"
-	if got := sids(m.MatchTx(p, mapTx{BufHTTPURI: {"/admin"}}, 0, true, &TxState{}, nil)); !equal(got, 1) {
+	if got := sids(m.MatchTx(p, mapTx{bufid.HTTPURI: {"/admin"}}, 0, true, &TxState{}, nil)); !equal(got, 1) {
 		t.Errorf("service http: %v, want [1]", got)
 	}
 	p = tcpPacket("AB", true)

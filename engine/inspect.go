@@ -7,29 +7,13 @@ import (
 	"time"
 
 	"vigil/detect"
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/flow"
 	"vigil/engine/packet"
 	"vigil/engine/stream"
 	"vigil/output/eve"
 )
-
-// bufIDs maps detection buffers to app-layer buffers. Both packages name
-// buffers by Suricata's keywords, so the table is built by name once.
-var bufIDs = func() (m [detect.NumBufs]applayer.BufferID) {
-	for b := detect.Buf(0); b < detect.NumBufs; b++ {
-		name := b.String()
-		if b == detect.BufHTTPResponseBody {
-			name = "file.data"
-		}
-		id, ok := applayer.LookupBuffer(name)
-		if !ok {
-			id, _ = applayer.LookupBuffer(b.String())
-		}
-		m[b] = id
-	}
-	return m
-}()
 
 // icmpv4HdrLen is the length of the ICMPv4 header at the start of b (at
 // least 8 bytes, which the decoder checked), as Suricata counts it for
@@ -57,11 +41,7 @@ type txView struct {
 }
 
 func (v *txView) Buffer(b detect.Buf, i int) ([]byte, bool) {
-	id := bufIDs[b]
-	if id == 0 {
-		return nil, false
-	}
-	buf, ok := v.tx.BufferAt(v.dir, id, i)
+	buf, ok := v.tx.BufferAt(v.dir, b, i)
 	if !ok || buf == nil {
 		return nil, false
 	}
@@ -121,13 +101,13 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		if d := dir & 1; fd.pdDone[d] {
 			dp.ProtoDetectDone, fd.pdDone[d] = true, false
 		}
-		if fd.proto != applayer.ProtoUnknown {
+		if fd.proto != bufid.ProtoUnknown {
 			dp.AppProto = fd.proto.String()
 			for d := applayer.ToServer; d <= applayer.ToClient; d++ {
 				dp.AppProtoDir[d] = dirProtoName(fd, d)
 			}
 		}
-		if fd.protoOrig != applayer.ProtoUnknown {
+		if fd.protoOrig != bufid.ProtoUnknown {
 			dp.AppProtoOrig = fd.protoOrig.String()
 		}
 		dp.Flow = &fd.det
@@ -197,7 +177,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 // is far enough, as Suricata's loggers do: HTTP and TLS when both sides
 // are complete, SSH when both banners are known, DNS per message.
 func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.Direction, fd *flowData, tx applayer.Tx, tt *txTrack) {
-	if fd.proto == applayer.ProtoDNS {
+	if fd.proto == bufid.ProtoDNS {
 		for _, d := range [2]applayer.Direction{applayer.ToServer, applayer.ToClient} {
 			if !tt.logged[d] && tx.Complete(d) {
 				tt.logged[d] = true
@@ -210,9 +190,9 @@ func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.
 		return
 	}
 	ready := tx.Complete(applayer.ToServer) && tx.Complete(applayer.ToClient)
-	if fd.proto == applayer.ProtoSSH {
-		ready = tx.Buffer(applayer.ToServer, applayer.SSHSoftware) != nil &&
-			tx.Buffer(applayer.ToClient, applayer.SSHSoftware) != nil
+	if fd.proto == bufid.ProtoSSH {
+		ready = tx.Buffer(applayer.ToServer, bufid.SSHSoftware) != nil &&
+			tx.Buffer(applayer.ToClient, bufid.SSHSoftware) != nil
 	}
 	if ready {
 		tt.logged = [2]bool{true, true}
@@ -333,7 +313,7 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 		r.LogFlow = w.cfg.EVE.AlertFlow
 		r.Flow.Counts = counts(&e.Flow)
 		r.Flow.Start = time.Unix(0, e.StartNs).UTC()
-		if fd.proto != applayer.ProtoUnknown && fd.proto != applayer.ProtoFailed {
+		if fd.proto != bufid.ProtoUnknown && fd.proto != bufid.ProtoFailed {
 			r.AppProto.Proto = fd.proto.String()
 		}
 		if tx != nil && tx.Proto() != fd.proto {
@@ -369,13 +349,13 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 	w.Stats.AppLayerTx[proto]++
 	var on bool
 	switch proto {
-	case applayer.ProtoHTTP:
+	case bufid.ProtoHTTP:
 		on = w.cfg.EVE.HTTP
-	case applayer.ProtoDNS:
+	case bufid.ProtoDNS:
 		on = w.cfg.EVE.DNS
-	case applayer.ProtoTLS:
+	case bufid.ProtoTLS:
 		on = w.cfg.EVE.TLS
-	case applayer.ProtoSSH:
+	case bufid.ProtoSSH:
 		on = w.cfg.EVE.SSH
 	}
 	if !on {
@@ -384,13 +364,13 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 	r := &w.rec
 	var et eve.EventType
 	switch proto {
-	case applayer.ProtoHTTP:
+	case bufid.ProtoHTTP:
 		et = eve.EventHTTP
-	case applayer.ProtoDNS:
+	case bufid.ProtoDNS:
 		et = eve.EventDNS
-	case applayer.ProtoTLS:
+	case bufid.ProtoTLS:
 		et = eve.EventTLS
-	case applayer.ProtoSSH:
+	case bufid.ProtoSSH:
 		et = eve.EventSSH
 	}
 	w.txHeader(r, et, p, e, tx)
@@ -416,9 +396,9 @@ func (w *Worker) txHeader(r *eve.Record, et eve.EventType, p *packet.Packet, e *
 // takes the flow's protocol when the other direction decided it.
 func dirProtoName(fd *flowData, d applayer.Direction) string {
 	switch p := fd.alp.DirProto(d); p {
-	case applayer.ProtoUnknown:
+	case bufid.ProtoUnknown:
 		return ""
-	case applayer.ProtoFailed:
+	case bufid.ProtoFailed:
 		return fd.proto.String()
 	default:
 		return p.String()

@@ -15,6 +15,7 @@ import (
 
 	"vigil/afpacket"
 	"vigil/bpf"
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/flow"
 	"vigil/engine/packet"
@@ -290,7 +291,7 @@ func (b *bypasser) after(w *Worker, e *flow.Entry[flowData]) {
 	switch {
 	case b.depth && e.Key.Proto == packet.ProtoTCP && fd.sess.DepthReached(0) && fd.sess.DepthReached(1):
 		finished = true
-	case b.encrypted && fd.proto == applayer.ProtoTLS && fd.parser != nil &&
+	case b.encrypted && fd.proto == bufid.ProtoTLS && fd.parser != nil &&
 		fd.parser.State()&applayer.StateEncrypted != 0:
 		finished = true
 	}

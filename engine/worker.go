@@ -2,6 +2,7 @@ package engine
 
 import (
 	"vigil/detect"
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/decode"
 	"vigil/engine/defrag"
@@ -125,8 +126,8 @@ type Worker struct {
 type WorkerStats struct {
 	Packets, Bytes uint64
 	Alerts         uint64
-	AppLayer       [applayer.ProtoFailed + 1]uint64 // flows per detected protocol
-	AppLayerTx     [applayer.ProtoFailed + 1]uint64 // transactions logged per protocol
+	AppLayer       [bufid.ProtoFailed + 1]uint64 // flows per detected protocol
+	AppLayerTx     [bufid.ProtoFailed + 1]uint64 // transactions logged per protocol
 }
 
 func newWorker(id int, cfg *Config, thr *thresholds, out *output.Emitter) (*Worker, error) {
@@ -234,7 +235,7 @@ func (w *Worker) handle(p *packet.Packet) {
 		fd.reset()
 	}
 	if !fd.noPayload && fd.parser != nil && fd.parser.State()&applayer.StateEncrypted != 0 &&
-		(fd.proto == applayer.ProtoTLS || fd.proto == applayer.ProtoSSH) {
+		(fd.proto == bufid.ProtoTLS || fd.proto == bufid.ProtoSSH) {
 		// Decided when a packet starts, as Suricata flags packets from
 		// the flow: the packet that completed the handshake was
 		// inspected in full.
@@ -283,8 +284,8 @@ func (w *Worker) handle(p *packet.Packet) {
 func (fd *flowData) reset() {
 	fd.alp.Reset()
 	fd.parser = nil
-	fd.proto = applayer.ProtoUnknown
-	fd.protoOrig = applayer.ProtoUnknown
+	fd.proto = bufid.ProtoUnknown
+	fd.protoOrig = bufid.ProtoUnknown
 	fd.det.Reset()
 	fd.txs = fd.txs[:0]
 	fd.tcpFlags = [2]uint8{}
@@ -340,7 +341,7 @@ func (w *Worker) streamAppLayer(fd *flowData, dir applayer.Direction, b []byte) 
 	if fd.alp.DirPending(dir) {
 		defer noteDetectDone(fd, dir)
 	}
-	if fd.proto != applayer.ProtoUnknown && fd.alp.DirPending(dir) {
+	if fd.proto != bufid.ProtoUnknown && fd.alp.DirPending(dir) {
 		// The other direction decided the flow; learn this one's own
 		// protocol too (app-layer-protocol to_server/to_client).
 		w.reg.DetectDir(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)
@@ -350,12 +351,12 @@ func (w *Worker) streamAppLayer(fd *flowData, dir applayer.Direction, b []byte) 
 		fd.txPending = [2]bool{true, true}
 		return
 	}
-	if fd.proto != applayer.ProtoUnknown {
+	if fd.proto != bufid.ProtoUnknown {
 		return // failed, or a protocol Vigil detects but does not parse
 	}
 	before := len(fd.alp.Buffered(dir))
 	proto := w.reg.Detect(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)
-	if proto == applayer.ProtoUnknown || proto == applayer.ProtoFailed {
+	if proto == bufid.ProtoUnknown || proto == bufid.ProtoFailed {
 		fd.proto = proto
 		return
 	}
@@ -420,7 +421,7 @@ type datagramParser interface {
 }
 
 func (w *Worker) udpAppLayer(fd *flowData, dir applayer.Direction, p *packet.Packet) {
-	if len(p.Payload) == 0 || fd.proto == applayer.ProtoFailed {
+	if len(p.Payload) == 0 || fd.proto == bufid.ProtoFailed {
 		return
 	}
 	_, sp := w.cur.Flow.Client()
@@ -428,15 +429,15 @@ func (w *Worker) udpAppLayer(fd *flowData, dir applayer.Direction, p *packet.Pac
 	if fd.alp.DirPending(dir) {
 		defer noteDetectDone(fd, dir)
 	}
-	if fd.proto != applayer.ProtoUnknown && fd.alp.DirPending(dir) {
+	if fd.proto != bufid.ProtoUnknown && fd.alp.DirPending(dir) {
 		w.reg.DetectDir(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
 	}
 	if fd.parser == nil {
-		if fd.proto != applayer.ProtoUnknown {
+		if fd.proto != bufid.ProtoUnknown {
 			return
 		}
 		proto := w.reg.Detect(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
-		if proto == applayer.ProtoUnknown || proto == applayer.ProtoFailed {
+		if proto == bufid.ProtoUnknown || proto == bufid.ProtoFailed {
 			fd.proto = proto
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -52,7 +53,7 @@ func FuzzDNS(f *testing.F) {
 					t.Fatalf("version %d", e.Version)
 				}
 				for j := 0; ; j++ {
-					v, ok := tx.BufferAt(d, applayer.DNSQuery, j)
+					v, ok := tx.BufferAt(d, bufid.DNSQuery, j)
 					if !ok {
 						break
 					}

@@ -3,6 +3,7 @@ package http
 import (
 	"bytes"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -28,15 +29,15 @@ type EVE struct {
 // EVE returns the EVE fields of t. It allocates (output path, per tx).
 func (t *Tx) EVE() EVE {
 	var e EVE
-	if h := t.Buffer(applayer.ToServer, applayer.HTTPHost); h != nil {
+	if h := t.Buffer(applayer.ToServer, bufid.HTTPHost); h != nil {
 		e.Hostname = string(h)
 	}
 	if raw := t.Req.Get("Host"); raw != nil {
 		e.Port = hostPort(raw)
 	}
 	e.URL = string(t.Req.URI)
-	e.UserAgent = string(t.Buffer(applayer.ToServer, applayer.HTTPUserAgent))
-	ct := t.Buffer(applayer.ToClient, applayer.HTTPContentType) // repeated headers joined by ", "
+	e.UserAgent = string(t.Buffer(applayer.ToServer, bufid.HTTPUserAgent))
+	ct := t.Buffer(applayer.ToClient, bufid.HTTPContentType) // repeated headers joined by ", "
 	if i := bytes.IndexByte(ct, ';'); i >= 0 {
 		ct = bytes.TrimSpace(ct[:i])
 	}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -53,7 +54,7 @@ func FuzzSSH(f *testing.F) {
 			t.Fatalf("client KexInit %v but hassh %q", tx.Client.KexInit, tx.Client.HASSH)
 		}
 		tx.EVE()
-		for b := applayer.BufferID(0); b < applayer.NumBuffers; b++ {
+		for b := applayer.BufferID(0); b < bufid.NumIDs; b++ {
 			tx.Buffer(applayer.ToServer, b)
 		}
 	})
