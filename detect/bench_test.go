@@ -19,7 +19,7 @@ func BenchmarkRuleEvaluation(b *testing.B) {
 	p := tcpPacket("GET /admin/index.html HTTP/1.1\r\nHost: example.test\r\nUser-Agent: curl/8\r\n\r\n", true)
 	tx := mapTx{bufid.HTTPURI: {"/admin/index.html"}, bufid.HTTPUserAgent: {"curl/8"}, bufid.HTTPMethod: {"GET"}}
 	txp := tcpPacket("", true)
-	txp.AppProto = "http"
+	txp.AppProto = bufid.ProtoHTTP
 	var out []Alert
 	b.ReportAllocs()
 	for b.Loop() {

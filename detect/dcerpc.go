@@ -26,34 +26,34 @@ import (
 
 // dceOnSMB reports whether a buffer of protocol bufProto may be used by a
 // rule of protocol ruleProto other than its own: DCERPC buffers on SMB.
-func dceOnSMB(bufProto, ruleProto string) bool {
-	return bufProto == "dcerpc" && ruleProto == "smb"
+func dceOnSMB(bufProto, ruleProto bufid.Proto) bool {
+	return bufProto == bufid.ProtoDCERPC && ruleProto == bufid.ProtoSMB
 }
 
 // appProtoMatch reports whether a rule of app-layer protocol sig applies
 // to a flow of protocol flow: the same one, or a dcerpc rule on SMB.
-func appProtoMatch(sig, flow string) bool {
-	return sig == flow || sig == "dcerpc" && flow == "smb" || httpProtoMatch(sig, flow) ||
-		sig == fileProto && isFileProto(flow) // files.go
+func appProtoMatch(sig, flow bufid.Proto) bool {
+	return sig == flow || sig == bufid.ProtoDCERPC && flow == bufid.ProtoSMB || httpProtoMatch(sig, flow) ||
+		sig == bufid.ProtoFile && isFileProto(flow) // files.go
 }
 
 // txGroupProtos lists the app-layer protocols whose transactions a tx
 // rule of protocol ap runs on.
-func txGroupProtos(ap string) []string {
+func txGroupProtos(ap bufid.Proto) []bufid.Proto {
 	switch ap {
-	case "dcerpc":
+	case bufid.ProtoDCERPC:
 		return dcerpcGroups
-	case "http":
+	case bufid.ProtoHTTP:
 		return httpGroups // http2.go
-	case "http1":
+	case bufid.ProtoHTTP1:
 		return http1Groups
-	case fileProto:
+	case bufid.ProtoFile:
 		return fileProtos // files.go
 	}
-	return []string{ap}
+	return []bufid.Proto{ap}
 }
 
-var dcerpcGroups = []string{"dcerpc", "smb"}
+var dcerpcGroups = []bufid.Proto{bufid.ProtoDCERPC, bufid.ProtoSMB}
 
 // dceBigEndian reports whether the transaction's DCERPC data in the
 // inspected direction is big endian.

@@ -84,7 +84,7 @@ func TestDceKeywords(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", true)
-			p.AppProto = tc.proto
+			p.AppProto = protoOf(tc.proto)
 			got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)

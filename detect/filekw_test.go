@@ -56,7 +56,7 @@ func TestFileKeywords(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", false)
-			p.AppProto = "http"
+			p.AppProto = bufid.ProtoHTTP
 			got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)

@@ -46,7 +46,7 @@ alert tls any any -> any any (file.data; content:"EICAR"; sid:10;)
 		{"dcerpc", nil},
 	} {
 		p := tcpPacket("", true)
-		p.AppProto = tc.proto
+		p.AppProto = protoOf(tc.proto)
 		if got := sids(mt.MatchTx(p, tx, 0, true, &TxState{}, nil)); !equal(got, tc.want...) {
 			t.Errorf("%s: sids %v, want %v", tc.proto, got, tc.want)
 		}

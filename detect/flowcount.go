@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -12,7 +13,7 @@ import (
 // Docs: rules/flow-keywords.html#flow-pkts, #flow-bytes
 type flowCountTest struct {
 	bytes bool
-	dir   dir // dirAny: either direction
+	dir   dir // bufid.AnyDir: either direction
 	cmp   uintCmp
 }
 
@@ -25,9 +26,9 @@ func (f *flowCountTest) match(p *Packet) bool {
 		c = &p.FlowBytes
 	}
 	switch f.dir {
-	case dirToServer:
+	case bufid.ToServer:
 		return f.cmp.match(c[0])
-	case dirToClient:
+	case bufid.ToClient:
 		return f.cmp.match(c[1])
 	}
 	return f.cmp.match(c[0]) || f.cmp.match(c[1])
@@ -42,11 +43,11 @@ func flowCountSetup(bytes bool) func(*sigBuilder, ruleparser.Option) error {
 		t := &flowCountTest{bytes: bytes}
 		switch strings.TrimSpace(a.Args[0]) {
 		case "toserver":
-			t.dir = dirToServer
+			t.dir = bufid.ToServer
 		case "toclient":
-			t.dir = dirToClient
+			t.dir = bufid.ToClient
 		case "either":
-			t.dir = dirAny
+			t.dir = bufid.AnyDir
 		default:
 			return errBadValue("unknown direction " + a.Args[0])
 		}

@@ -11,7 +11,7 @@ import (
 // ftpPacket is a packet of an FTP flow in one direction.
 func ftpPacket(toServer bool) *Packet {
 	p := tcpPacket("", toServer)
-	p.AppProto = "ftp"
+	p.AppProto = bufid.ProtoFTP
 	return p
 }
 

@@ -41,7 +41,7 @@ alert tcp any any -> any any (app-layer-protocol:http2; content:"GET"; sid:19;)
 		{"http2", false, []uint32{13}, []uint32{16, 18, 19}},
 	} {
 		p := tcpPacket("GET", tc.toSrv)
-		p.AppProto = tc.proto
+		p.AppProto = protoOf(tc.proto)
 		if got := sids(mt.MatchTx(p, tx, 0, true, &TxState{}, nil)); !equal(got, tc.tx...) {
 			t.Errorf("%s to_server=%v: tx sids %v, want %v", tc.proto, tc.toSrv, got, tc.tx)
 		}
@@ -62,11 +62,11 @@ func TestAppLayerProtocolOriginal(t *testing.T) {
 	}
 	defer mt.Close()
 	p := tcpPacket("", true)
-	p.AppProto, p.ProtoDetectDone = "http", true
+	p.AppProto, p.ProtoDetectDone = bufid.ProtoHTTP, true
 	if got := mt.MatchPacket(p, nil); len(got) != 0 {
 		t.Errorf("before the change: %v", sids(got))
 	}
-	p.AppProto, p.AppProtoOrig = "http2", "http"
+	p.AppProto, p.AppProtoOrig = bufid.ProtoHTTP2, bufid.ProtoHTTP
 	if got := sids(mt.MatchPacket(p, nil)); !equal(got, 1) {
 		t.Errorf("after the change: %v, want [1]", got)
 	}
@@ -111,11 +111,11 @@ alert http2 any any -> any any (http2.priority:300; sid:14;)
 		bufid.HTTP2HeaderName: {":method", "x-a"},
 	}
 	p := tcpPacket("", true)
-	p.AppProto = "http2"
+	p.AppProto = bufid.ProtoHTTP2
 	if got := sids(mt.MatchTx(p, tx, 0, true, &TxState{}, nil)); !equal(got, 1, 3, 5, 6, 7, 8, 11) {
 		t.Errorf("sids %v, want [1 3 5 6 7 8 11]", got)
 	}
-	p.AppProto = "http"
+	p.AppProto = bufid.ProtoHTTP
 	if got := sids(mt.MatchTx(p, tx, 0, true, &TxState{}, nil)); len(got) != 0 {
 		t.Errorf("HTTP/1 transaction: sids %v", got)
 	}
@@ -129,7 +129,7 @@ alert http any any -> any any (http.uri; content:"/a"; sid:1;)
 alert http any any -> any any (http.user_agent; content:"curl"; sid:2;)
 alert http2 any any -> any any (http.user_agent; content:"nghttp2"; sid:3;)
 `)
-	h1, h2 := e.tx["http"], e.tx["http2"]
+	h1, h2 := e.tx[bufid.ProtoHTTP], e.tx[bufid.ProtoHTTP2]
 	if h1 == nil || h2 == nil {
 		t.Fatal("missing HTTP groups")
 	}

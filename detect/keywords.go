@@ -540,7 +540,7 @@ func setupCertChainLen(b *sigBuilder, o ruleparser.Option) error {
 // Docs: rules/payload-keywords.html#absent
 func setupAbsent(b *sigBuilder, o ruleparser.Option) error {
 	l := b.curList()
-	if l == nil || l.buf == bufid.Packet || l.buf == bufBase64 || bufSpecs[l.buf].hdr {
+	if l == nil || l.buf == bufid.Packet || l.buf == bufBase64 || bufid.Specs[l.buf].Hdr {
 		return errBadValue("absent must follow an app-layer sticky buffer")
 	}
 	mode := absentOnly

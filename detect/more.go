@@ -92,7 +92,7 @@ var appProtoModes = map[string]appProtoMode{
 
 // appProtoTest is app-layer-protocol:[!]name[,mode].
 type appProtoTest struct {
-	proto   string
+	proto   bufid.Proto // protoNone for a name Vigil does not know
 	negated bool
 	mode    appProtoMode
 }
@@ -121,9 +121,14 @@ func (t *appProtoTest) match(p *Packet) bool {
 	return t.is(p.AppProto)
 }
 
-// is compares one detection result, proto being "" while undecided.
-func (t *appProtoTest) is(proto string) bool {
-	if t.negated && proto == "" {
+// protoNone stands for a protocol name no flow can have: it never equals
+// a detection result.
+const protoNone = bufid.NumProtos
+
+// is compares one detection result, proto being ProtoUnknown while
+// undecided.
+func (t *appProtoTest) is(proto bufid.Proto) bool {
+	if t.negated && proto == bufid.ProtoUnknown {
 		// A negated protocol never matches while detection has not
 		// concluded ("unknown" state). Docs: rules/app-layer.html
 		// #app-layer-protocol (note on negation).
@@ -131,10 +136,10 @@ func (t *appProtoTest) is(proto string) bool {
 	}
 	ok := proto == t.proto
 	switch t.proto {
-	case "http": // either HTTP version (Suricata's AppProtoEquals)
-		ok = ok || proto == "http1" || proto == "http2"
-	case "http1": // flows report HTTP/1 as "http"
-		ok = proto == "http"
+	case bufid.ProtoHTTP: // either HTTP version (Suricata's AppProtoEquals)
+		ok = ok || proto == bufid.ProtoHTTP1 || proto == bufid.ProtoHTTP2
+	case bufid.ProtoHTTP1: // flows report HTTP/1 as ProtoHTTP
+		ok = proto == bufid.ProtoHTTP
 	}
 	return ok != t.negated
 }
@@ -159,10 +164,14 @@ func setupAppLayerProtocol(b *sigBuilder, o ruleparser.Option) error {
 	if strings.HasPrefix(name, "!") {
 		t.negated, name = true, name[1:]
 	}
-	if ap, ok := appProtos[name]; ok && name != "http1" {
-		name = ap
+	switch ap, ok := bufid.LookupRuleProto(name); {
+	case ok:
+		t.proto = ap
+	case name == "failed":
+		t.proto = bufid.ProtoFailed
+	default:
+		t.proto = protoNone
 	}
-	t.proto = name
 	b.sig.pkt = append(b.sig.pkt, t)
 	return nil
 }
@@ -301,7 +310,7 @@ func setupBase64Data(b *sigBuilder, _ ruleparser.Option) error {
 // header, no buffers, and nothing else but a flow direction and
 // flowbits:set.
 func isPDOnly(s *Sig) bool {
-	if s.appProto != "" || len(s.lists) > 0 || len(s.state) > 0 || len(s.xtest) > 0 || len(s.itest) > 0 || len(s.ipost) > 0 {
+	if s.appProto != bufid.ProtoUnknown || len(s.lists) > 0 || len(s.state) > 0 || len(s.xtest) > 0 || len(s.itest) > 0 || len(s.ipost) > 0 {
 		return false
 	}
 	f := s.flow

@@ -42,7 +42,7 @@ func TestAppLayerProtocol(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tcpPacket("x", true)
-			p.AppProto = tc.proto
+			p.AppProto = protoOf(tc.proto)
 			p.ProtoDetectDone = true
 			if got := firesOn(t, "alert tcp any any -> any any ("+tc.opt+" sid:1;)", p); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
@@ -78,9 +78,9 @@ func TestAppLayerProtocolModes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tcpPacket("x", tc.toServer)
-			p.AppProto = "http"
-			p.AppProtoDir = [2]string{tc.ts, tc.tc}
-			p.AppProtoOrig = tc.orig
+			p.AppProto = bufid.ProtoHTTP
+			p.AppProtoDir = [2]bufid.Proto{protoOf(tc.ts), protoOf(tc.tc)}
+			p.AppProtoOrig = protoOf(tc.orig)
 			p.ProtoDetectDone = !tc.notDone
 			if got := firesOn(t, "alert tcp any any -> any any ("+tc.opts+" sid:1;)", p); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
@@ -113,7 +113,7 @@ func TestFileDataBothDirections(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", tc.toServer)
-			p.AppProto = "http"
+			p.AppProto = bufid.ProtoHTTP
 			tx := mapTx{bufid.FileData: {"xxEICARxx"}, bufid.HTTPResponseBody: {"xxEICARxx"}}
 			if !tc.toServer {
 				tx = mapTx{bufid.FileData: {"xxEICARxx"}, bufid.HTTPResponseBody: {"xxEICARxx"}}
@@ -151,7 +151,7 @@ func TestRelativeAfterModifier(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", true)
-			p.AppProto = "http"
+			p.AppProto = bufid.ProtoHTTP
 			got := len(m.MatchTx(p, mapTx{bufid.HTTPURI: {tc.uri}}, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
@@ -294,7 +294,7 @@ alert dns any any -> any any (dns.queries.rrname; content:"suricata.io"; dns.res
 	}
 	defer m.Close()
 	var st TxState
-	up := &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: "dns", Flow: &FlowState{}}
+	up := &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: bufid.ProtoDNS, Flow: &FlowState{}}
 	down := *up
 	down.ToServer = false
 	req := mapTx{bufid.DNSQueriesRRName: {"suricata.io"}}
@@ -349,9 +349,9 @@ func TestDNSOpcodeCertChainLen(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", tc.toServer)
-			p.AppProto = "dns"
+			p.AppProto = bufid.ProtoDNS
 			if tc.tx[bufid.TLSCerts] != nil || strings.Contains(tc.rule, "tls") {
-				p.AppProto = "tls"
+				p.AppProto = bufid.ProtoTLS
 			}
 			got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
@@ -380,7 +380,7 @@ alert http any any -> any any (flow:to_client; file.data; absent; sid:3;)
 	}
 	defer m.Close()
 	p := tcpPacket("", false)
-	p.AppProto = "http"
+	p.AppProto = bufid.ProtoHTTP
 	var st TxState
 	noBody := mapTx{bufid.HTTPStatCode: {"500"}}
 	if got := sids(m.MatchTx(p, noBody, 0, false, &st, nil)); len(got) != 0 {
@@ -443,7 +443,7 @@ alert http any any -> any any (http.request_body; content:"zzzz"; sid:2;)`)
 	}
 	defer m.Close()
 	p := tcpPacket("", true)
-	p.AppProto = "http"
+	p.AppProto = bufid.ProtoHTTP
 	pad := strings.Repeat("a", 1000)
 	var st TxState
 	// Pattern across the old end of the scanned part.

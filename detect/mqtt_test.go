@@ -99,7 +99,7 @@ func TestMQTTKeywords(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", tc.toServer)
-			p.AppProto = "mqtt"
+			p.AppProto = bufid.ProtoMQTT
 			got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)

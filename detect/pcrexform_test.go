@@ -27,7 +27,7 @@ func TestPcrexform(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", true)
-			p.AppProto = "http"
+			p.AppProto = bufid.ProtoHTTP
 			got := len(m.MatchTx(p, mapTx{bufid.HTTPRequestLine: {"GET /img.jpg HTTP/1.1"}}, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)

@@ -76,14 +76,14 @@ func TestRFBKeywords(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", tc.toServer)
-			p.AppProto = "rfb"
+			p.AppProto = bufid.ProtoRFB
 			st := &TxState{}
 			got := len(m.MatchTx(p, tc.tx, 0, true, st, nil)) > 0
 			if !got {
 				// A rule of the other side's buffers waits for a packet
 				// of that direction.
 				q := tcpPacket("", !tc.toServer)
-				q.AppProto = "rfb"
+				q.AppProto = bufid.ProtoRFB
 				got = len(m.MatchTx(q, tc.tx, 0, true, st, nil)) > 0
 			}
 			if got != tc.want {

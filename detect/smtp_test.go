@@ -10,7 +10,7 @@ import (
 // smtpPacket is a packet of an SMTP flow in one direction.
 func smtpPacket(toServer bool) *Packet {
 	p := tcpPacket("", toServer)
-	p.AppProto = "smtp"
+	p.AppProto = bufid.ProtoSMTP
 	return p
 }
 
@@ -102,7 +102,7 @@ func TestSMTPRuleProtocols(t *testing.T) {
 			if got := rep.Loaded == 1; got != tc.loaded {
 				t.Fatalf("loaded %v, want %v (%v %v)", got, tc.loaded, rep.Skipped, rep.Errors)
 			}
-			if tc.loaded && e.sigs[0].appProto != tc.proto {
+			if tc.loaded && e.sigs[0].appProto != protoOf(tc.proto) {
 				t.Errorf("protocol %q, want %q", e.sigs[0].appProto, tc.proto)
 			}
 		})

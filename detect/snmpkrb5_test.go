@@ -47,9 +47,9 @@ func TestSNMPKRB5Keywords(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer m.Close()
-			p := &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: "snmp", Flow: &FlowState{}}
+			p := &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: bufid.ProtoSNMP, Flow: &FlowState{}}
 			if tc.rule[6:10] == "krb5" {
-				p.AppProto = "krb5"
+				p.AppProto = bufid.ProtoKRB5
 			}
 			got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {

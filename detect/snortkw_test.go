@@ -44,7 +44,7 @@ func txFires(t *testing.T, d ruleparser.Dialect, rule, proto string, toServer bo
 	}
 	defer m.Close()
 	p := tcpPacket("", toServer)
-	p.AppProto = proto
+	p.AppProto = protoOf(proto)
 	return len(m.MatchTx(p, tx, 0, true, &TxState{}, nil)) > 0
 }
 
@@ -391,7 +391,7 @@ func TestValueBufferReinspected(t *testing.T) {
 	}
 	defer m.Close()
 	p := tcpPacket("", true)
-	p.AppProto = "tls"
+	p.AppProto = bufid.ProtoTLS
 	st := &TxState{}
 	if n := len(m.MatchTx(p, mapTx{bufid.SSLState: {"\x01\x01"}}, 0, false, st, nil)); n != 0 {
 		t.Fatalf("client hello: %d alerts", n)

@@ -102,14 +102,12 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 			dp.ProtoDetectDone, fd.pdDone[d] = true, false
 		}
 		if fd.proto != bufid.ProtoUnknown {
-			dp.AppProto = fd.proto.String()
+			dp.AppProto = fd.proto
 			for d := applayer.ToServer; d <= applayer.ToClient; d++ {
-				dp.AppProtoDir[d] = dirProtoName(fd, d)
+				dp.AppProtoDir[d] = dirProto(fd, d)
 			}
 		}
-		if fd.protoOrig != bufid.ProtoUnknown {
-			dp.AppProtoOrig = fd.protoOrig.String()
-		}
+		dp.AppProtoOrig = fd.protoOrig
 		dp.Flow = &fd.det
 		dp.NoPayload = fd.noPayload
 	}
@@ -157,10 +155,10 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 				// A transaction kept across a protocol change (the
 				// HTTP/1 request of an h2c upgrade) is inspected by its
 				// own protocol's rules.
-				dp.AppProto = tp.String()
+				dp.AppProto = tp
 			}
 			w.alerts = w.matcher.MatchTx(dp, &w.txv, int64(tx.ID()), final, &tt.det, w.alerts[:0])
-			dp.AppProto = fd.proto.String()
+			dp.AppProto = fd.proto
 			for _, a := range w.alerts {
 				w.logAlert(p, e, dir, a, tx)
 			}
@@ -391,16 +389,12 @@ func (w *Worker) txHeader(r *eve.Record, et eve.EventType, p *packet.Packet, e *
 	r.HasTxID, r.TxID = true, tx.ID()
 }
 
-// dirProtoName is the name of the protocol direction d of a flow was
-// detected as: "" while undecided; a direction whose probes all failed
-// takes the flow's protocol when the other direction decided it.
-func dirProtoName(fd *flowData, d applayer.Direction) string {
-	switch p := fd.alp.DirProto(d); p {
-	case bufid.ProtoUnknown:
-		return ""
-	case bufid.ProtoFailed:
-		return fd.proto.String()
-	default:
-		return p.String()
+// dirProto is the protocol direction d of a flow was detected as:
+// ProtoUnknown while undecided; a direction whose probes all failed takes
+// the flow's protocol when the other direction decided it.
+func dirProto(fd *flowData, d applayer.Direction) applayer.Proto {
+	if p := fd.alp.DirProto(d); p != bufid.ProtoFailed {
+		return p
 	}
+	return fd.proto
 }
