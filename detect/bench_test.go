@@ -3,6 +3,7 @@ package detect
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
@@ -16,9 +17,9 @@ func BenchmarkRuleEvaluation(b *testing.B) {
 	}
 	defer m.Close()
 	p := tcpPacket("GET /admin/index.html HTTP/1.1\r\nHost: example.test\r\nUser-Agent: curl/8\r\n\r\n", true)
-	tx := mapTx{BufHTTPURI: {"/admin/index.html"}, BufHTTPUserAgent: {"curl/8"}, BufHTTPMethod: {"GET"}}
+	tx := mapTx{bufid.HTTPURI: {"/admin/index.html"}, bufid.HTTPUserAgent: {"curl/8"}, bufid.HTTPMethod: {"GET"}}
 	txp := tcpPacket("", true)
-	txp.AppProto = "http"
+	txp.AppProto = bufid.ProtoHTTP
 	var out []Alert
 	b.ReportAllocs()
 	for b.Loop() {

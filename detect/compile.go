@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/detect/content"
 	"vigil/ruleparser"
 	"vigil/rules"
@@ -57,7 +58,7 @@ type sigBuilder struct {
 // compileRule turns a loaded rule into a Sig. The error is a *KeywordError
 // wrapping ErrUnsupported for a keyword Vigil cannot evaluate.
 func compileRule(r *rules.Rule, num int, tbl *KeywordTable) (*Sig, error) {
-	s := &Sig{Num: num, Rule: r, txDir: dirAny}
+	s := &Sig{Num: num, Rule: r, txDir: bufid.AnyDir}
 	b := &sigBuilder{sig: s, cur: -1, lastPM: -1, vars: map[string]int8{}}
 	if err := b.header(r); err != nil {
 		return nil, err
@@ -77,23 +78,14 @@ func compileRule(r *rules.Rule, num int, tbl *KeywordTable) (*Sig, error) {
 	return s, nil
 }
 
-// appProtos are the header protocols that name an app-layer protocol.
-var appProtos = map[string]string{
-	"http": "http", "http1": "http", "tls": "tls", "ssl": "tls", "dns": "dns", "ssh": "ssh",
-	"ftp": "ftp", "smtp": "smtp", "smb": "smb", "dcerpc": "dcerpc", "krb5": "krb5",
-	"dhcp": "dhcp", "snmp": "snmp", "sip": "sip", "rdp": "rdp", "nfs": "nfs", "ntp": "ntp",
-	"ikev2": "ike", "ike": "ike", "mqtt": "mqtt", "modbus": "modbus", "dnp3": "dnp3",
-	"enip": "enip", "http2": "http2", "imap": "imap", "pop3": "pop3", "tftp": "tftp",
-	"ftp-data": "ftp-data", "rfb": "rfb", "quic": "quic", "pgsql": "pgsql", "telnet": "telnet",
-	"ldap": "ldap", "websocket": "websocket",
-}
-
 // transportOf maps app-layer protocols to the transport the rule then
 // implies (0: either).
-var transportOf = map[string]uint8{
-	"http": 6, "tls": 6, "ssh": 6, "ftp": 6, "smtp": 6, "smb": 6, "http2": 6, "imap": 6,
-	"pop3": 6, "rfb": 6, "pgsql": 6, "telnet": 6, "ftp-data": 6, "ldap": 6, "websocket": 6,
-	"dhcp": 17, "tftp": 17, "quic": 17, "ntp": 17, "snmp": 17,
+var transportOf = [bufid.NumProtos]uint8{
+	bufid.ProtoHTTP: 6, bufid.ProtoHTTP1: 6, bufid.ProtoTLS: 6, bufid.ProtoSSH: 6, bufid.ProtoFTP: 6,
+	bufid.ProtoSMTP: 6, bufid.ProtoSMB: 6, bufid.ProtoHTTP2: 6, bufid.ProtoIMAP: 6, bufid.ProtoPOP3: 6,
+	bufid.ProtoRFB: 6, bufid.ProtoPgSQL: 6, bufid.ProtoTelnet: 6, bufid.ProtoFTPData: 6, bufid.ProtoLDAP: 6,
+	bufid.ProtoWebSocket: 6,
+	bufid.ProtoDHCP:      17, bufid.ProtoTFTP: 17, bufid.ProtoQUIC: 17, bufid.ProtoNTP: 17, bufid.ProtoSNMP: 17,
 }
 
 func (b *sigBuilder) header(r *rules.Rule) error {
@@ -119,16 +111,14 @@ func (b *sigBuilder) header(r *rules.Rule) error {
 	case "icmpv6", "icmp6":
 		s.proto.ipProto = 58
 	default:
-		ap, ok := appProtos[p]
+		ap, ok := bufid.LookupRuleProto(p)
 		if !ok {
 			return &KeywordError{Keyword: "protocol " + p, Pos: r.Pos, Err: ErrUnsupported}
 		}
+		// ProtoHTTP1 is HTTP/1 only; ProtoHTTP is both versions (http2.go).
 		s.appProto = ap
 		s.proto.ipProto = transportOf[ap]
-		if p == "http1" {
-			s.appProto = p // HTTP/1 only; "http" is both versions (http2.go)
-		}
-		b.isHTTPProto = ap == "http"
+		b.isHTTPProto = ap == bufid.ProtoHTTP || ap == bufid.ProtoHTTP1
 	}
 	h := r.Header
 	if h.HeaderLess {
@@ -154,25 +144,25 @@ func (b *sigBuilder) header(r *rules.Rule) error {
 
 // openList starts a new inspection list on buf (a sticky buffer).
 func (b *sigBuilder) openList(buf Buf) error {
-	spec := bufSpecs[buf]
-	if spec.proto != "" {
-		if b.sig.appProto != "" && b.sig.appProto != spec.proto && !dceOnSMB(spec.proto, b.sig.appProto) &&
-			!httpBufOn(spec.proto, b.sig.appProto) && !httpNarrows(spec.proto, b.sig.appProto) &&
-			!fileBufOn(spec.proto, b.sig.appProto) && !fileNarrows(spec.proto, b.sig.appProto) {
-			return fmt.Errorf("buffer %s needs app-layer protocol %s, rule is %s: %w", spec.name, spec.proto, b.sig.appProto, ErrUnsupported)
+	spec := bufid.Specs[buf]
+	if spec.Tx() {
+		if b.sig.appProto != bufid.ProtoUnknown && b.sig.appProto != spec.Proto && !dceOnSMB(spec.Proto, b.sig.appProto) &&
+			!httpBufOn(spec.Proto, b.sig.appProto) && !httpNarrows(spec.Proto, b.sig.appProto) &&
+			!fileBufOn(spec.Proto, b.sig.appProto) && !fileNarrows(spec.Proto, b.sig.appProto) {
+			return fmt.Errorf("buffer %s needs app-layer protocol %s, rule is %s: %w", spec.Name, spec.Proto, b.sig.appProto, ErrUnsupported)
 		}
-		if !dceOnSMB(spec.proto, b.sig.appProto) && !httpBufOn(spec.proto, b.sig.appProto) &&
-			!fileBufOn(spec.proto, b.sig.appProto) {
-			b.sig.appProto = spec.proto
+		if !dceOnSMB(spec.Proto, b.sig.appProto) && !httpBufOn(spec.Proto, b.sig.appProto) &&
+			!fileBufOn(spec.Proto, b.sig.appProto) {
+			b.sig.appProto = spec.Proto
 		}
-		if tp := transportOf[spec.proto]; tp != 0 {
+		if tp := transportOf[spec.Proto]; tp != 0 {
 			if b.sig.proto.ipProto != 0 && b.sig.proto.ipProto != tp {
-				return errBadValue("buffer " + spec.name + " cannot match this protocol")
+				return errBadValue("buffer " + spec.Name + " cannot match this protocol")
 			}
 			b.sig.proto.ipProto = tp
 		}
 	}
-	if !spec.multi {
+	if !spec.Multi {
 		// Naming a single-instance buffer again continues its list, so
 		// relative keywords chain across the repetition ("tcp.hdr;
 		// content:A; tcp.hdr; content:B; distance:8;"), as Suricata keeps
@@ -205,7 +195,7 @@ func (b *sigBuilder) curList() *list {
 // sticky buffer, else the packet payload.
 func (b *sigBuilder) listFor() (*list, error) {
 	if b.cur < 0 {
-		if err := b.openList(BufPacket); err != nil {
+		if err := b.openList(bufid.Packet); err != nil {
 			return nil, err
 		}
 	}
@@ -269,7 +259,7 @@ func (b *sigBuilder) finish() error {
 	s := b.sig
 	s.pdOnly = isPDOnly(s)
 	for i := range s.lists {
-		if s.lists[i].buf == BufPacket || s.lists[i].buf == bufBase64 {
+		if s.lists[i].buf == bufid.Packet || s.lists[i].buf == bufBase64 {
 			s.payload = true
 		}
 	}
@@ -277,33 +267,33 @@ func (b *sigBuilder) finish() error {
 		if s.lists[i].buf == bufBase64 {
 			continue
 		}
-		if bufSpecs[s.lists[i].buf].proto != "" {
-			d := bufSpecs[s.lists[i].buf].dir
+		if bufid.Specs[s.lists[i].buf].Tx() {
+			d := bufid.Specs[s.lists[i].buf].Dir
 			switch {
-			case d == dirAny:
-			case s.txDir == dirAny:
+			case d == bufid.AnyDir:
+			case s.txDir == bufid.AnyDir:
 				s.txDir = d
 			case s.txDir != d:
 				// Buffers of both directions: Suricata inspects each side
 				// of the transaction as it completes.
-				s.txDir = dirAny
+				s.txDir = bufid.AnyDir
 				s.txBothDirs = true
 			}
 		}
 	}
 	if s.txBothDirs {
-		s.txDir = dirAny // a later one-sided buffer does not narrow it again
+		s.txDir = bufid.AnyDir // a later one-sided buffer does not narrow it again
 	}
 	s.txPerDir = false
 	for i := range s.lists {
 		if s.lists[i].buf == bufBase64 {
 			continue
 		}
-		spec := &bufSpecs[s.lists[i].buf]
-		if spec.proto == "" {
+		spec := &bufid.Specs[s.lists[i].buf]
+		if !spec.Tx() {
 			continue
 		}
-		if spec.dir != dirAny {
+		if spec.Dir != bufid.AnyDir {
 			s.txPerDir = false
 			break
 		}
@@ -312,7 +302,7 @@ func (b *sigBuilder) finish() error {
 	s.fast = pickFastPattern(s)
 	if (s.proto.ipProto == 0 || s.proto.ipProto == 6) && !s.packetOnly && !s.TxBased() {
 		for i := range s.lists {
-			if s.lists[i].buf == BufPacket && len(s.lists[i].items) > 0 {
+			if s.lists[i].buf == bufid.Packet && len(s.lists[i].items) > 0 {
 				s.stream = true
 			}
 		}
@@ -330,7 +320,7 @@ func pickFastPattern(s *Sig) *fastPattern {
 	bestScore := -1
 	for i := range s.lists {
 		l := &s.lists[i]
-		if l.buf == bufBase64 || bufSpecs[l.buf].hdr {
+		if l.buf == bufBase64 || bufid.Specs[l.buf].Hdr {
 			continue // decoded at inspection time, or a header: nothing to prefilter
 		}
 		for _, it := range l.items {
@@ -346,8 +336,8 @@ func pickFastPattern(s *Sig) *fastPattern {
 			switch {
 			case ci.fastExplicit:
 				score += 3 << 28
-			case l.buf == BufHTTPMethod:
-			case l.buf != BufPacket:
+			case l.buf == bufid.HTTPMethod:
+			case l.buf != bufid.Packet:
 				score += 2 << 28
 			default:
 				score += 1 << 28

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -16,52 +17,52 @@ import (
 // AppProtoEquals allows. Docs: rules/dcerpc-keywords.html
 //
 // The transaction shows them to detection as buffers (layouts in package
-// engine/applayer/dcerpc): BufDCEIface holds one 19-byte record per
+// engine/applayer/dcerpc): bufid.DCERPCIface holds one 19-byte record per
 // interface the transaction may use (UUID in text byte order, major
 // version little endian, flags: bit 0 the bind had PFC_FIRST_FRAG),
-// BufDCEOpnum the request's opnum (2 bytes little endian), BufDCEEndian
+// bufid.DCERPCOpnum the request's opnum (2 bytes little endian), bufid.DCERPCEndian
 // one byte, 1 when the PDU of the inspected direction is big endian (for
 // byte_test/byte_jump/byte_extract with the dce option).
 
 // dceOnSMB reports whether a buffer of protocol bufProto may be used by a
 // rule of protocol ruleProto other than its own: DCERPC buffers on SMB.
-func dceOnSMB(bufProto, ruleProto string) bool {
-	return bufProto == "dcerpc" && ruleProto == "smb"
+func dceOnSMB(bufProto, ruleProto bufid.Proto) bool {
+	return bufProto == bufid.ProtoDCERPC && ruleProto == bufid.ProtoSMB
 }
 
 // appProtoMatch reports whether a rule of app-layer protocol sig applies
 // to a flow of protocol flow: the same one, or a dcerpc rule on SMB.
-func appProtoMatch(sig, flow string) bool {
-	return sig == flow || sig == "dcerpc" && flow == "smb" || httpProtoMatch(sig, flow) ||
-		sig == fileProto && isFileProto(flow) // files.go
+func appProtoMatch(sig, flow bufid.Proto) bool {
+	return sig == flow || sig == bufid.ProtoDCERPC && flow == bufid.ProtoSMB || httpProtoMatch(sig, flow) ||
+		sig == bufid.ProtoFile && isFileProto(flow) // files.go
 }
 
 // txGroupProtos lists the app-layer protocols whose transactions a tx
 // rule of protocol ap runs on.
-func txGroupProtos(ap string) []string {
+func txGroupProtos(ap bufid.Proto) []bufid.Proto {
 	switch ap {
-	case "dcerpc":
+	case bufid.ProtoDCERPC:
 		return dcerpcGroups
-	case "http":
+	case bufid.ProtoHTTP:
 		return httpGroups // http2.go
-	case "http1":
+	case bufid.ProtoHTTP1:
 		return http1Groups
-	case fileProto:
+	case bufid.ProtoFile:
 		return fileProtos // files.go
 	}
-	return []string{ap}
+	return []bufid.Proto{ap}
 }
 
-var dcerpcGroups = []string{"dcerpc", "smb"}
+var dcerpcGroups = []bufid.Proto{bufid.ProtoDCERPC, bufid.ProtoSMB}
 
 // dceBigEndian reports whether the transaction's DCERPC data in the
 // inspected direction is big endian.
 func dceBigEndian(tx Tx) bool {
-	b, ok := tx.Buffer(BufDCEEndian, 0)
+	b, ok := tx.Buffer(bufid.DCERPCEndian, 0)
 	return ok && len(b) == 1 && b[0] == 1
 }
 
-// dceIfaceItem matches an interface record of BufDCEIface.
+// dceIfaceItem matches an interface record of bufid.DCERPCIface.
 type dceIfaceItem struct {
 	uuid    [16]byte
 	ver     *ruleparser.UintCmp
@@ -100,7 +101,7 @@ func setupDceIface(b *sigBuilder, o *ruleparser.Text) error {
 	if err != nil {
 		return err
 	}
-	return b.addItemToBuffer(BufDCEIface, it)
+	return b.addItemToBuffer(bufid.DCERPCIface, it)
 }
 
 func parseDceIface(arg string) (*dceIfaceItem, error) {
@@ -155,7 +156,7 @@ func parseVersionCmp(s string) (ruleparser.UintCmp, error) {
 	return ruleparser.UintCmp{Op: op, A: v}, nil
 }
 
-// dceOpnumItem matches BufDCEOpnum against a list of opnums and ranges.
+// dceOpnumItem matches bufid.DCERPCOpnum against a list of opnums and ranges.
 type dceOpnumItem struct{ ranges [][2]uint16 }
 
 func (d *dceOpnumItem) relative() bool { return false }
@@ -185,7 +186,7 @@ func setupDceOpnum(b *sigBuilder, o *ruleparser.Text) error {
 	if err != nil {
 		return err
 	}
-	return b.addItemToBuffer(BufDCEOpnum, it)
+	return b.addItemToBuffer(bufid.DCERPCOpnum, it)
 }
 
 func parseDceOpnum(arg string) (*dceOpnumItem, error) {

@@ -3,10 +3,11 @@ package detect
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
-// ifaceRec builds a BufDCEIface record: UUID (text order), version LE,
+// ifaceRec builds a bufid.DCERPCIface record: UUID (text order), version LE,
 // flags.
 func ifaceRec(uuid string, ver uint16, flags byte) string {
 	it, err := parseDceIface(uuid)
@@ -39,16 +40,16 @@ func TestParseDceArgs(t *testing.T) {
 func TestDceKeywords(t *testing.T) {
 	const uuid = "12345678-1234-abcd-ef00-0123456789ab"
 	little := mapTx{
-		BufDCEIface:    {ifaceRec(uuid, 1, 1)},
-		BufDCEOpnum:    {"\x0a\x00"},
-		BufDCEStubData: {"AB\x01\x02CD"},
-		BufDCEEndian:   {"\x00"},
+		bufid.DCERPCIface:    {ifaceRec(uuid, 1, 1)},
+		bufid.DCERPCOpnum:    {"\x0a\x00"},
+		bufid.DCERPCStubData: {"AB\x01\x02CD"},
+		bufid.DCERPCEndian:   {"\x00"},
 	}
 	big := mapTx{
-		BufDCEIface:    {ifaceRec(uuid, 1, 0)}, // bind without first-frag flag
-		BufDCEOpnum:    {"\x59\x00"},
-		BufDCEStubData: {"AB\x01\x02CD"},
-		BufDCEEndian:   {"\x01"},
+		bufid.DCERPCIface:    {ifaceRec(uuid, 1, 0)}, // bind without first-frag flag
+		bufid.DCERPCOpnum:    {"\x59\x00"},
+		bufid.DCERPCStubData: {"AB\x01\x02CD"},
+		bufid.DCERPCEndian:   {"\x01"},
 	}
 	for _, tc := range []struct {
 		name, rule, proto string
@@ -69,8 +70,8 @@ func TestDceKeywords(t *testing.T) {
 		{"stub little", `alert tcp any any -> any any (dce_stub_data; content:"AB"; byte_test:2,=,0x0201,0,relative,dce; sid:1;)`, "dcerpc", little, true},
 		{"stub big", `alert tcp any any -> any any (dce_stub_data; content:"AB"; byte_test:2,=,0x0102,0,relative,dce; sid:1;)`, "dcerpc", big, true},
 		{"stub big wrong", `alert tcp any any -> any any (dce_stub_data; content:"AB"; byte_test:2,=,0x0201,0,relative,dce; sid:1;)`, "dcerpc", big, false},
-		{"named pipe", `alert smb any any -> any any (smb.named_pipe; content:"IPC$"; sid:1;)`, "smb", mapTx{BufSMBNamedPipe: {`\\host\IPC$`}}, true},
-		{"share", `alert smb any any -> any any (smb_share; content:"C$"; sid:1;)`, "smb", mapTx{BufSMBNamedPipe: {`\\host\C$`}}, false},
+		{"named pipe", `alert smb any any -> any any (smb.named_pipe; content:"IPC$"; sid:1;)`, "smb", mapTx{bufid.SMBNamedPipe: {`\\host\IPC$`}}, true},
+		{"share", `alert smb any any -> any any (smb_share; content:"C$"; sid:1;)`, "smb", mapTx{bufid.SMBNamedPipe: {`\\host\C$`}}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, rep := compileText(t, mpm.Reference{}, tc.rule)
@@ -83,7 +84,7 @@ func TestDceKeywords(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", true)
-			p.AppProto = tc.proto
+			p.AppProto = protoOf(tc.proto)
 			got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)

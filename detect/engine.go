@@ -3,7 +3,6 @@ package detect
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 	"vigil/detect/pcre"
 	"vigil/ruleparser"
@@ -51,7 +51,7 @@ type Engine struct {
 	// stream holds the stream rules (payload rules of TCP).
 	stream *group
 	// tx groups transaction rules by app-layer protocol and buffer.
-	tx map[string]*txGroup
+	tx [bufid.NumProtos]*txGroup
 	// dbs are closed with the engine.
 	dbs  []mpm.DB
 	jobs []compileJob
@@ -73,7 +73,7 @@ type group struct {
 // txGroup holds an app-layer protocol's transaction rules: a group per
 // buffer plus the rules without any fast pattern.
 type txGroup struct {
-	bufs   [NumBufs]*group
+	bufs   [bufid.NumIDs]*group
 	always []int32
 	// watch lists, per direction (0 to server), the buffers MatchTx
 	// looks at for changes: the buffers of the group's protocol and every
@@ -119,12 +119,12 @@ func (g *txGroup) xformGroup(buf Buf, xs []transform) *xformGroup {
 
 // addWatch adds b to the watch lists of the directions it exists in.
 func (g *txGroup) addWatch(b Buf) {
-	spec := &bufSpecs[b]
-	if spec.proto == "" {
+	spec := &bufid.Specs[b]
+	if !spec.Tx() {
 		return
 	}
 	for d := 0; d < 2; d++ {
-		if spec.dir == dirToServer && d == 1 || spec.dir == dirToClient && d == 0 || slices.Contains(g.watch[d], b) {
+		if spec.Dir == bufid.ToServer && d == 1 || spec.Dir == bufid.ToClient && d == 0 || slices.Contains(g.watch[d], b) {
 			continue
 		}
 		g.watch[d] = append(g.watch[d], b)
@@ -153,7 +153,7 @@ const releaseParsedMin = 1000
 // keep rs: a caller that drops it lets the parsed rules be freed while
 // the prefilters compile.
 func Compile(rs *rules.RuleSet, opts Options) (*Engine, *Report, error) {
-	e := &Engine{mpm: opts.Prefilter, tx: map[string]*txGroup{}}
+	e := &Engine{mpm: opts.Prefilter}
 	if e.mpm == nil {
 		e.mpm = mpm.Hyperscan{}
 	}
@@ -209,7 +209,7 @@ func (e *Engine) build() error {
 	var pktAlways [256][]int32
 	var streamPats []mpm.Pattern
 	var streamAlways []int32
-	txPats := map[string]*[NumBufs][]mpm.Pattern{}
+	var txPats [bufid.NumProtos]*[bufid.NumIDs][]mpm.Pattern
 	for _, s := range e.sigs {
 		n := int32(s.Num)
 		fp := s.fast
@@ -225,19 +225,19 @@ func (e *Engine) build() error {
 				if g == nil {
 					g = &txGroup{}
 					e.tx[ap] = g
-					txPats[ap] = &[NumBufs][]mpm.Pattern{}
+					txPats[ap] = &[bufid.NumIDs][]mpm.Pattern{}
 				}
 				for i := range s.lists {
-					if b := s.lists[i].buf; b != BufPacket && b != bufBase64 {
+					if b := s.lists[i].buf; b != bufid.Packet && b != bufBase64 {
 						g.addWatch(b)
 					}
 				}
-				if fp == nil || fp.buf == BufPacket && len(fp.xforms) > 0 {
+				if fp == nil || fp.buf == bufid.Packet && len(fp.xforms) > 0 {
 					g.always = append(g.always, n)
 					continue
 				}
 				// A fast pattern in pkt_data goes into the group's
-				// BufPacket database, scanned over the payload (the
+				// bufid.Packet database, scanned over the payload (the
 				// stream data) the transaction is inspected with.
 				if len(fp.xforms) > 0 {
 					xg := g.xformGroup(fp.buf, fp.xforms)
@@ -301,16 +301,22 @@ func (e *Engine) build() error {
 		}
 	}
 	for proto, g := range e.tx {
-		for b := Buf(0); b < NumBufs; b++ {
-			if bufSpecs[b].proto == proto {
+		if g == nil {
+			continue
+		}
+		for b := Buf(0); b < bufid.NumIDs; b++ {
+			if bufid.Specs[b].Proto == bufid.Proto(proto) {
 				g.addWatch(b)
 			}
 		}
 	}
 	for proto, g := range e.tx {
+		if g == nil {
+			continue
+		}
 		for _, xgs := range g.xby {
 			for _, xg := range xgs {
-				gr, err := e.newGroup(xg.pats, nil, proto+" "+xg.buf.String()+" transformed")
+				gr, err := e.newGroup(xg.pats, nil, bufid.Proto(proto).String()+" "+xg.buf.String()+" transformed")
 				if err != nil {
 					return err
 				}
@@ -318,18 +324,21 @@ func (e *Engine) build() error {
 			}
 		}
 	}
-	for _, proto := range slices.Sorted(maps.Keys(txPats)) { // "http" before "http2"
-		pats := txPats[proto]
+	for proto, pats := range txPats { // ProtoHTTP before ProtoHTTP2 (sharedTxGroup)
+		if pats == nil {
+			continue
+		}
+		proto := bufid.Proto(proto)
 		g := e.tx[proto]
 		for b := range pats {
 			if len(pats[b]) == 0 {
 				continue
 			}
-			if gr := e.sharedTxGroup(txPats, proto, Buf(b)); gr != nil {
+			if gr := e.sharedTxGroup(&txPats, proto, Buf(b)); gr != nil {
 				g.bufs[b] = gr // http2.go
 				continue
 			}
-			gr, err := e.newGroup(pats[b], nil, proto+" "+Buf(b).String())
+			gr, err := e.newGroup(pats[b], nil, proto.String()+" "+Buf(b).String())
 			if err != nil {
 				return err
 			}
@@ -416,7 +425,7 @@ type TxState struct {
 	pending []int32
 	// scanned is the length of each buffer when it was last scanned, per
 	// direction (0 to_server, 1 to_client).
-	scanned [2][NumBufs]uint32
+	scanned [2][bufid.NumIDs]uint32
 	// head is a hash of the start of each growing buffer (bufSpec.grows)
 	// at its last scan: a buffer whose start changed (a body that was
 	// raw and decodes now) is scanned again in full.
@@ -536,7 +545,7 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out [
 	saved := p.Payload
 	for _, n := range m.cands {
 		s := m.e.sigs[n]
-		if s.appProto != "" && !appProtoMatch(s.appProto, p.AppProto) {
+		if s.appProto != bufid.ProtoUnknown && !appProtoMatch(s.appProto, p.AppProto) {
 			continue
 		}
 		if p.NoPayload && s.payload {
@@ -664,7 +673,7 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	m.cands = m.cands[:0]
 	changed := false
 	for _, b := range g.watch[d] {
-		spec := &bufSpecs[b]
+		spec := &bufid.Specs[b]
 		total, instances := 0, 0
 		for i := 0; ; i++ {
 			buf, ok := tx.Buffer(b, i)
@@ -673,10 +682,10 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 			}
 			total += len(buf) + 1
 			instances++
-			if spec.value {
+			if spec.Value {
 				total = valueKey(buf) // a value changes in place
 			}
-			if !spec.multi {
+			if !spec.Multi {
 				break
 			}
 		}
@@ -684,13 +693,13 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 		if total == prev {
 			continue
 		}
-		if !spec.value && !final && prev > 0 && total < 2*prev {
+		if !spec.Value && !final && prev > 0 && total < 2*prev {
 			continue // still growing: wait until it doubles or is final
 		}
 		st.scanned[d][b] = uint32(total)
 		changed = true
 		for _, xg := range g.xby[b] {
-			m.scanTransformed(xg, tx, spec.multi)
+			m.scanTransformed(xg, tx, spec.Multi)
 		}
 		gr := g.bufs[b]
 		if gr == nil || gr.db == nil {
@@ -701,19 +710,19 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 			if !ok {
 				break
 			}
-			if spec.grows {
+			if spec.Grows {
 				h := headHash(buf)
-				if instances == 1 && prev > 0 && prev-1 <= len(buf) && st.head[d][spec.growIdx] == h {
+				if instances == 1 && prev > 0 && prev-1 <= len(buf) && st.head[d][growIdx[b]] == h {
 					// A grown body: the part scanned before cannot add
 					// candidates (those it gave fired or still wait in
 					// pending), so scan what was added, plus a pattern's
 					// length back for matches across the old end.
 					buf = buf[max(0, prev-1-(gr.maxPat-1)):]
 				}
-				st.head[d][spec.growIdx] = h
+				st.head[d][growIdx[b]] = h
 			}
 			m.scanInto(gr.db, buf)
-			if !spec.multi {
+			if !spec.Multi {
 				break
 			}
 		}
@@ -725,7 +734,7 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	}
 	st.seen[d] = true
 	st.finalSeen[d] = final // the last evaluation happens once
-	if gr := g.bufs[BufPacket]; gr != nil && gr.db != nil && len(p.Payload) > 0 {
+	if gr := g.bufs[bufid.Packet]; gr != nil && gr.db != nil && len(p.Payload) > 0 {
 		// Rules whose fast pattern is in pkt_data can only match when
 		// the payload inspected with this transaction has it.
 		m.scanInto(gr.db, p.Payload)
@@ -742,7 +751,7 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 		// A rule whose buffers are all of one direction is evaluated on
 		// packets of that direction, as Suricata inspects each side of a
 		// transaction with the packets that complete it.
-		if s.txDir == dirToServer && d == 1 || s.txDir == dirToClient && d == 0 {
+		if s.txDir == bufid.ToServer && d == 1 || s.txDir == bufid.ToClient && d == 0 {
 			st.pending = append(st.pending, n)
 			continue
 		}
@@ -817,7 +826,7 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 	for i := range s.lists {
 		l := &s.lists[i]
 		switch l.buf {
-		case BufPacket:
+		case bufid.Packet:
 			if !m.th.inspectList(l.items, m.transformed(l, p.Payload)) {
 				return false
 			}
@@ -828,7 +837,7 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 			}
 			continue
 		}
-		if bufSpecs[l.buf].hdr {
+		if bufid.Specs[l.buf].Hdr {
 			h := headerBuf(p, l.buf)
 			if h == nil || !m.th.inspectList(l.items, m.transformed(l, h)) {
 				return false
@@ -838,7 +847,7 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 		if tx == nil {
 			return false
 		}
-		if l.buf == BufDCEStubData {
+		if l.buf == bufid.DCERPCStubData {
 			m.th.dceBig = dceBigEndian(tx)
 		}
 		if isFTPStateBuf(l.buf) {
@@ -883,7 +892,7 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 				matched = true
 				break
 			}
-			if !bufSpecs[l.buf].multi {
+			if !bufid.Specs[l.buf].Multi {
 				break
 			}
 		}

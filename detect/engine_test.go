@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 	"vigil/engine/config"
 	"vigil/rules"
@@ -116,8 +117,8 @@ func TestEngineMatch(t *testing.T) {
 			}
 
 			p = tcpPacket("", true)
-			p.AppProto = "http"
-			tx := mapTx{BufHTTPURI: {"/admin/x"}, BufHTTPUserAgent: {"CURL/8"}, BufHTTPMethod: {"POST"}, BufHTTPRequestBody: {"user=a&pass=b"}}
+			p.AppProto = bufid.ProtoHTTP
+			tx := mapTx{bufid.HTTPURI: {"/admin/x"}, bufid.HTTPUserAgent: {"CURL/8"}, bufid.HTTPMethod: {"POST"}, bufid.HTTPRequestBody: {"user=a&pass=b"}}
 			var st TxState
 			if got := sids(mt.MatchTx(p, tx, 0, true, &st, nil)); !equal(got, 4, 5, 6, 10) {
 				t.Errorf("tx sids = %v, want [4 5 6 10]", got)
@@ -126,12 +127,12 @@ func TestEngineMatch(t *testing.T) {
 				t.Errorf("second inspection of the same tx alerted again: %v", got)
 			}
 
-			p = &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: "dns", Flow: &FlowState{}}
+			p = &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: bufid.ProtoDNS, Flow: &FlowState{}}
 			for _, q := range []struct {
 				name string
 				want bool
 			}{{"a.evil.test", true}, {"evil.test", true}, {"notevil.test", false}} {
-				got := mt.MatchTx(p, mapTx{BufDNSQuery: {"x.example", q.name}}, 1, true, &TxState{}, nil)
+				got := mt.MatchTx(p, mapTx{bufid.DNSQuery: {"x.example", q.name}}, 1, true, &TxState{}, nil)
 				if (len(got) == 1) != q.want {
 					t.Errorf("dns %q: %v, want match %v", q.name, sids(got), q.want)
 				}
@@ -155,4 +156,20 @@ func equal(got []uint32, want ...uint32) bool {
 func testVars() rules.Vars {
 	c := config.Default()
 	return rules.Vars{Address: c.Vars.AddressGroups, Port: c.Vars.PortGroups}
+}
+
+// protoOf is the protocol of an app_proto name in test tables: "" is
+// ProtoUnknown (undecided), "failed" ProtoFailed.
+func protoOf(name string) bufid.Proto {
+	switch name {
+	case "":
+		return bufid.ProtoUnknown
+	case "failed":
+		return bufid.ProtoFailed
+	}
+	p, ok := bufid.LookupRuleProto(name)
+	if !ok {
+		panic("protoOf: unknown protocol " + name)
+	}
+	return p
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -54,7 +55,7 @@ func fileNameContent(b *sigBuilder, o *ruleparser.Text, ext bool) error {
 	if ext {
 		c.Pattern, c.Endswith = []byte("."+v), true
 	}
-	return b.addToBuffer(BufFileName, c)
+	return b.addToBuffer(bufid.FileName, c)
 }
 
 // setupFilename is filename:[!]"name". Docs: rules/file-keywords.html#filename
@@ -92,7 +93,7 @@ func setupFilemd5(b *sigBuilder, o *ruleparser.Text) error {
 	if err != nil {
 		return err
 	}
-	return b.addItemToBuffer(BufFileMD5, &md5SetItem{set: set, negated: neg})
+	return b.addItemToBuffer(bufid.FileMD5, &md5SetItem{set: set, negated: neg})
 }
 
 func loadMD5List(name, ruleFile string) (map[[16]byte]struct{}, error) {
@@ -153,5 +154,5 @@ func (f *fileSizeItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 // setupFilesize is filesize:<uint comparison>, matched once the file is
 // complete. Docs: rules/file-keywords.html#filesize
 func setupFilesize(b *sigBuilder, c *ruleparser.Compare) error {
-	return b.addItemToBuffer(BufFileSize, &fileSizeItem{cmp: c.Cmp})
+	return b.addItemToBuffer(bufid.FileSize, &fileSizeItem{cmp: c.Cmp})
 }

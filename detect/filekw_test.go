@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
@@ -19,7 +20,7 @@ func TestFileKeywords(t *testing.T) {
 	abc := "\x90\x01\x50\x98\x3c\xd2\x4f\xb0\xd6\x96\x3f\x7d\x28\xe1\x7f\x72"
 	other := strings.Repeat("\x01", 16)
 	size := func(n byte) string { return "\x00\x00\x00\x00\x00\x00\x00" + string([]byte{n}) }
-	pdf := mapTx{BufFileName: {"/~regit/r.pdf"}}
+	pdf := mapTx{bufid.FileName: {"/~regit/r.pdf"}}
 	for _, tc := range []struct {
 		name, opts string
 		tx         mapTx
@@ -32,16 +33,16 @@ func TestFileKeywords(t *testing.T) {
 		{"filename negated no file", `filename:!"s.pdf";`, mapTx{}, false},
 		{"fileext", `fileext:"PDF";`, pdf, true},
 		{"fileext unquoted", `fileext:pdf;`, pdf, true},
-		{"fileext not at end", `fileext:"reg";`, mapTx{BufFileName: {"/a.reg.pdf"}}, false},
+		{"fileext not at end", `fileext:"reg";`, mapTx{bufid.FileName: {"/a.reg.pdf"}}, false},
 		{"fileext needs dot", `fileext:"df";`, pdf, false},
 		{"fileext negated", `fileext:!"doc";`, pdf, true},
-		{"filemd5 in list", `filemd5:` + list + `;`, mapTx{BufFileMD5: {abc}}, true},
-		{"filemd5 not in list", `filemd5:` + list + `;`, mapTx{BufFileMD5: {other}}, false},
-		{"filemd5 negated", `filemd5:!` + list + `;`, mapTx{BufFileMD5: {other}}, true},
+		{"filemd5 in list", `filemd5:` + list + `;`, mapTx{bufid.FileMD5: {abc}}, true},
+		{"filemd5 not in list", `filemd5:` + list + `;`, mapTx{bufid.FileMD5: {other}}, false},
+		{"filemd5 negated", `filemd5:!` + list + `;`, mapTx{bufid.FileMD5: {other}}, true},
 		{"filemd5 unknown yet", `filemd5:!` + list + `;`, mapTx{}, false},
-		{"filesize lt", `filesize:<70;`, mapTx{BufFileSize: {size(68)}}, true},
-		{"filesize gt", `filesize:>70;`, mapTx{BufFileSize: {size(68)}}, false},
-		{"filesize range", `filesize:60<>70;`, mapTx{BufFileSize: {size(68)}}, true},
+		{"filesize lt", `filesize:<70;`, mapTx{bufid.FileSize: {size(68)}}, true},
+		{"filesize gt", `filesize:>70;`, mapTx{bufid.FileSize: {size(68)}}, false},
+		{"filesize range", `filesize:60<>70;`, mapTx{bufid.FileSize: {size(68)}}, true},
 		{"filesize unknown", `filesize:<70;`, mapTx{}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,7 +56,7 @@ func TestFileKeywords(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", false)
-			p.AppProto = "http"
+			p.AppProto = bufid.ProtoHTTP
 			got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)

@@ -3,6 +3,7 @@ package detect
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
@@ -32,8 +33,8 @@ alert tls any any -> any any (file.data; content:"EICAR"; sid:10;)
 	}
 	defer mt.Close()
 	size := "\x00\x00\x00\x00\x00\x00\x00\x44" // 68
-	tx := mapTx{BufFileData: {"EICAR"}, BufFileSize: {size}, BufFileName: {`dir\a.exe`},
-		BufHTTPMethod: {"POST"}, BufSMBShare: {`\\h\C$`}}
+	tx := mapTx{bufid.FileData: {"EICAR"}, bufid.FileSize: {size}, bufid.FileName: {`dir\a.exe`},
+		bufid.HTTPMethod: {"POST"}, bufid.SMBShare: {`\\h\C$`}}
 	for _, tc := range []struct {
 		proto string
 		want  []uint32
@@ -45,7 +46,7 @@ alert tls any any -> any any (file.data; content:"EICAR"; sid:10;)
 		{"dcerpc", nil},
 	} {
 		p := tcpPacket("", true)
-		p.AppProto = tc.proto
+		p.AppProto = protoOf(tc.proto)
 		if got := sids(mt.MatchTx(p, tx, 0, true, &TxState{}, nil)); !equal(got, tc.want...) {
 			t.Errorf("%s: sids %v, want %v", tc.proto, got, tc.want)
 		}

@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -11,7 +12,7 @@ import (
 // Docs: rules/flow-keywords.html#flow-pkts, #flow-bytes
 type flowCountTest struct {
 	bytes bool
-	dir   dir // dirAny: either direction
+	dir   dir // bufid.AnyDir: either direction
 	cmp   ruleparser.UintCmp
 }
 
@@ -24,9 +25,9 @@ func (f *flowCountTest) match(p *Packet) bool {
 		c = &p.FlowBytes
 	}
 	switch f.dir {
-	case dirToServer:
+	case bufid.ToServer:
 		return f.cmp.Match(c[0])
-	case dirToClient:
+	case bufid.ToClient:
 		return f.cmp.Match(c[1])
 	}
 	return f.cmp.Match(c[0]) || f.cmp.Match(c[1])
@@ -40,11 +41,11 @@ func flowCountSetup(bytes bool) func(*sigBuilder, *ruleparser.Args) error {
 		t := &flowCountTest{bytes: bytes}
 		switch strings.TrimSpace(a.Args[0]) {
 		case "toserver":
-			t.dir = dirToServer
+			t.dir = bufid.ToServer
 		case "toclient":
-			t.dir = dirToClient
+			t.dir = bufid.ToClient
 		case "either":
-			t.dir = dirAny
+			t.dir = bufid.AnyDir
 		default:
 			return errBadValue("unknown direction " + a.Args[0])
 		}

@@ -5,15 +5,16 @@ import (
 	"net/netip"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
 // FTP keywords (rules/ftp-keywords.html). ftp.command, ftp.command_data,
 // ftp.completion_code and ftp.reply are sticky buffers (Bufs); the rest
 // read small buffers the transaction fills (layouts in package
-// engine/applayer/ftp, Tx.BufferAt): BufFTPDynamicPort (2 bytes big
-// endian), BufFTPMode (1 byte, 1 active), BufFTPReplyReceived (final reply
-// seen, any reply line seen) and BufFTPBounce (a PORT command's address).
+// engine/applayer/ftp, Tx.BufferAt): bufid.FTPDynamicPort (2 bytes big
+// endian), bufid.FTPMode (1 byte, 1 active), bufid.FTPReplyReceived (final reply
+// seen, any reply line seen) and bufid.FTPBounce (a PORT command's address).
 // The last two need more than the buffer (the client address, whether the
 // side is final) and are evaluated by matchFTPList.
 
@@ -28,7 +29,7 @@ func setupFTPDynamicPort(b *sigBuilder, c *ruleparser.Compare) error {
 	if cmp.A > math.MaxUint16 || cmp.B > math.MaxUint16 {
 		return errBadValue("value out of range for an unsigned 16-bit integer")
 	}
-	return b.addItemToBuffer(BufFTPDynamicPort, &valueItem{size: 2, cmp: cmp})
+	return b.addItemToBuffer(bufid.FTPDynamicPort, &valueItem{size: 2, cmp: cmp})
 }
 
 // setupFTPMode is ftp.mode:active|passive: the command negotiated a data
@@ -44,7 +45,7 @@ func setupFTPMode(b *sigBuilder, o *ruleparser.Text) error {
 	default:
 		return errBadValue("ftp.mode must be active or passive")
 	}
-	return b.addItemToBuffer(BufFTPMode, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: want}})
+	return b.addItemToBuffer(bufid.FTPMode, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: want}})
 }
 
 // ftpStateItem holds the argument of ftp.reply_received (and marks the
@@ -70,20 +71,20 @@ func setupFTPReplyReceived(b *sigBuilder, o *ruleparser.Text) error {
 	default:
 		return errBadValue("ftp.reply_received must be yes or no")
 	}
-	return b.addItemToBuffer(BufFTPReplyReceived, &ftpStateItem{want: want})
+	return b.addItemToBuffer(bufid.FTPReplyReceived, &ftpStateItem{want: want})
 }
 
 // setupFTPBounce is ftpbounce: a PORT command names another address than
 // the client's. It makes the rule an FTP rule. Docs:
 // rules/ftp-keywords.html#ftpbounce
 func setupFTPBounce(b *sigBuilder, _ *ruleparser.Flag) error {
-	return b.addItemToBuffer(BufFTPBounce, &ftpStateItem{})
+	return b.addItemToBuffer(bufid.FTPBounce, &ftpStateItem{})
 }
 
 // isFTPStateBuf reports the lists matchFTPList evaluates.
-func isFTPStateBuf(b Buf) bool { return b == BufFTPReplyReceived || b == BufFTPBounce }
+func isFTPStateBuf(b Buf) bool { return b == bufid.FTPReplyReceived || b == bufid.FTPBounce }
 
-// matchFTPList evaluates a list of BufFTPReplyReceived or BufFTPBounce.
+// matchFTPList evaluates a list of bufid.FTPReplyReceived or bufid.FTPBounce.
 //
 // ftp.reply_received:yes matches once the final reply arrived.
 // ftp.reply_received:no matches a command still waiting for its final
@@ -98,7 +99,7 @@ func (m *Matcher) matchFTPList(l *list, p *Packet, tx Tx) bool {
 	if !ok {
 		return false
 	}
-	if l.buf == BufFTPBounce {
+	if l.buf == bufid.FTPBounce {
 		client := p.Src
 		if !p.ToServer {
 			client = p.Dst

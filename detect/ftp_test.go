@@ -4,33 +4,34 @@ import (
 	"net/netip"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
 // ftpPacket is a packet of an FTP flow in one direction.
 func ftpPacket(toServer bool) *Packet {
 	p := tcpPacket("", toServer)
-	p.AppProto = "ftp"
+	p.AppProto = bufid.ProtoFTP
 	return p
 }
 
 func TestFTPKeywords(t *testing.T) {
 	port := mapTx{
-		BufFTPCommand:        {"PORT"},
-		BufFTPCommandData:    {"192,168,0,13,234,10"},
-		BufFTPCompletionCode: {"200"},
-		BufFTPReply:          {"PORT command successful"},
-		BufFTPDynamicPort:    {"\xea\x0a"}, // 59914
-		BufFTPMode:           {"\x01"},
-		BufFTPReplyReceived:  {"\x01\x01"},
+		bufid.FTPCommand:        {"PORT"},
+		bufid.FTPCommandData:    {"192,168,0,13,234,10"},
+		bufid.FTPCompletionCode: {"200"},
+		bufid.FTPReply:          {"PORT command successful"},
+		bufid.FTPDynamicPort:    {"\xea\x0a"}, // 59914
+		bufid.FTPMode:           {"\x01"},
+		bufid.FTPReplyReceived:  {"\x01\x01"},
 	}
 	retr := mapTx{
-		BufFTPCommand:        {"RETR"},
-		BufFTPCommandData:    {"temp.txt"},
-		BufFTPCompletionCode: {"150", "226"},
-		BufFTPReply:          {"Opening BINARY mode data connection for temp.txt", "Transfer complete."},
-		BufFTPDynamicPort:    {"\x00\x00"},
-		BufFTPReplyReceived:  {"\x01\x01"},
+		bufid.FTPCommand:        {"RETR"},
+		bufid.FTPCommandData:    {"temp.txt"},
+		bufid.FTPCompletionCode: {"150", "226"},
+		bufid.FTPReply:          {"Opening BINARY mode data connection for temp.txt", "Transfer complete."},
+		bufid.FTPDynamicPort:    {"\x00\x00"},
+		bufid.FTPReplyReceived:  {"\x01\x01"},
 	}
 	for _, tc := range []struct {
 		name, rule string
@@ -114,7 +115,7 @@ func TestFTPReplyReceivedNo(t *testing.T) {
 		{"unanswered at the end", "\x00\x00", true, true},
 		{"answered", "\x01\x01", true, false},
 	} {
-		tx := mapTx{BufFTPCommand: {"RETR"}, BufFTPReplyReceived: {tc.rcvd}}
+		tx := mapTx{bufid.FTPCommand: {"RETR"}, bufid.FTPReplyReceived: {tc.rcvd}}
 		got := len(m.MatchTx(down, tx, 0, tc.final, &TxState{}, nil)) > 0
 		if got != tc.want {
 			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
@@ -147,14 +148,14 @@ func TestFTPBounce(t *testing.T) {
 	} {
 		up := ftpPacket(true)
 		up.Src = netip.MustParseAddr(tc.client)
-		tx := mapTx{BufFTPCommand: {"PORT"}, BufFTPBounce: {tc.addr}}
+		tx := mapTx{bufid.FTPCommand: {"PORT"}, bufid.FTPBounce: {tc.addr}}
 		got := len(m.MatchTx(up, tx, 0, true, &TxState{}, nil)) > 0
 		if got != tc.want {
 			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
 		}
 	}
 	// Not a PORT command (no address): no match.
-	if got := m.MatchTx(ftpPacket(true), mapTx{BufFTPCommand: {"PORT"}}, 0, true, &TxState{}, nil); len(got) != 0 {
+	if got := m.MatchTx(ftpPacket(true), mapTx{bufid.FTPCommand: {"PORT"}}, 0, true, &TxState{}, nil); len(got) != 0 {
 		t.Errorf("without address: %v", sids(got))
 	}
 }
@@ -177,15 +178,15 @@ alert ftp any any -> any any (ftp.command; content:"RETR"; ftp.completion_code; 
 	}
 	defer m.Close()
 	var st TxState
-	tx := mapTx{BufFTPCommand: {"RETR"}, BufFTPCommandData: {"a.txt"}}
+	tx := mapTx{bufid.FTPCommand: {"RETR"}, bufid.FTPCommandData: {"a.txt"}}
 	if got := m.MatchTx(ftpPacket(true), tx, 0, true, &st, nil); len(got) != 0 {
 		t.Fatalf("request: %v", sids(got))
 	}
-	tx[BufFTPCompletionCode] = []string{"150"}
+	tx[bufid.FTPCompletionCode] = []string{"150"}
 	if got := m.MatchTx(ftpPacket(false), tx, 0, false, &st, nil); len(got) != 0 {
 		t.Fatalf("preliminary reply: %v", sids(got))
 	}
-	tx[BufFTPCompletionCode] = []string{"150", "226"}
+	tx[bufid.FTPCompletionCode] = []string{"150", "226"}
 	if got := sids(m.MatchTx(ftpPacket(false), tx, 0, true, &st, nil)); !equal(got, 1, 2) {
 		t.Errorf("final reply: %v, want [1 2]", got)
 	}

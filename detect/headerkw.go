@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -12,10 +13,10 @@ import (
 // of its own on the URI buffer, so it never takes part in relative chains.
 // Docs: https://docs.suricata.io/en/latest/rules/http-keywords.html#urilen
 func setupUrilen(b *sigBuilder, c *ruleparser.Compare) error {
-	buf := BufHTTPURI
+	buf := bufid.HTTPURI
 	for _, x := range c.Extra {
 		if x == "raw" {
-			buf = BufHTTPURIRaw
+			buf = bufid.HTTPURIRaw
 		}
 	}
 	prev := b.cur
@@ -83,7 +84,7 @@ var appProtoModes = map[string]appProtoMode{
 
 // appProtoTest is app-layer-protocol:[!]name[,mode].
 type appProtoTest struct {
-	proto   string
+	proto   bufid.Proto // protoNone for a name Vigil does not know
 	negated bool
 	mode    appProtoMode
 }
@@ -112,9 +113,14 @@ func (t *appProtoTest) match(p *Packet) bool {
 	return t.is(p.AppProto)
 }
 
-// is compares one detection result, proto being "" while undecided.
-func (t *appProtoTest) is(proto string) bool {
-	if t.negated && proto == "" {
+// protoNone stands for a protocol name no flow can have: it never equals
+// a detection result.
+const protoNone = bufid.NumProtos
+
+// is compares one detection result, proto being ProtoUnknown while
+// undecided.
+func (t *appProtoTest) is(proto bufid.Proto) bool {
+	if t.negated && proto == bufid.ProtoUnknown {
 		// A negated protocol never matches while detection has not
 		// concluded ("unknown" state). Docs: rules/app-layer.html
 		// #app-layer-protocol (note on negation).
@@ -122,10 +128,10 @@ func (t *appProtoTest) is(proto string) bool {
 	}
 	ok := proto == t.proto
 	switch t.proto {
-	case "http": // either HTTP version (Suricata's AppProtoEquals)
-		ok = ok || proto == "http1" || proto == "http2"
-	case "http1": // flows report HTTP/1 as "http"
-		ok = proto == "http"
+	case bufid.ProtoHTTP: // either HTTP version (Suricata's AppProtoEquals)
+		ok = ok || proto == bufid.ProtoHTTP1 || proto == bufid.ProtoHTTP2
+	case bufid.ProtoHTTP1: // flows report HTTP/1 as ProtoHTTP
+		ok = proto == bufid.ProtoHTTP
 	}
 	return ok != t.negated
 }
@@ -160,10 +166,14 @@ func setupAppLayerProtocol(b *sigBuilder, a *ruleparser.Args) error {
 	if strings.HasPrefix(name, "!") {
 		t.negated, name = true, name[1:]
 	}
-	if ap, ok := appProtos[name]; ok && name != "http1" {
-		name = ap
+	switch ap, ok := bufid.LookupRuleProto(name); {
+	case ok:
+		t.proto = ap
+	case name == "failed":
+		t.proto = bufid.ProtoFailed
+	default:
+		t.proto = protoNone
 	}
-	t.proto = name
 	b.sig.pkt = append(b.sig.pkt, t)
 	return nil
 }
@@ -214,7 +224,7 @@ func setupStreamSize(b *sigBuilder, s *ruleparser.StreamSize) error {
 // header, no buffers, and nothing else but a flow direction and
 // flowbits:set.
 func isPDOnly(s *Sig) bool {
-	if s.appProto != "" || len(s.lists) > 0 || len(s.state) > 0 || len(s.xtest) > 0 || len(s.itest) > 0 || len(s.ipost) > 0 {
+	if s.appProto != bufid.ProtoUnknown || len(s.lists) > 0 || len(s.state) > 0 || len(s.xtest) > 0 || len(s.itest) > 0 || len(s.ipost) > 0 {
 		return false
 	}
 	f := s.flow

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
@@ -41,7 +42,7 @@ func TestAppLayerProtocol(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tcpPacket("x", true)
-			p.AppProto = tc.proto
+			p.AppProto = protoOf(tc.proto)
 			p.ProtoDetectDone = true
 			if got := firesOn(t, "alert tcp any any -> any any ("+tc.opt+" sid:1;)", p); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
@@ -77,9 +78,9 @@ func TestAppLayerProtocolModes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tcpPacket("x", tc.toServer)
-			p.AppProto = "http"
-			p.AppProtoDir = [2]string{tc.ts, tc.tc}
-			p.AppProtoOrig = tc.orig
+			p.AppProto = bufid.ProtoHTTP
+			p.AppProtoDir = [2]bufid.Proto{protoOf(tc.ts), protoOf(tc.tc)}
+			p.AppProtoOrig = protoOf(tc.orig)
 			p.ProtoDetectDone = !tc.notDone
 			if got := firesOn(t, "alert tcp any any -> any any ("+tc.opts+" sid:1;)", p); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
@@ -112,12 +113,12 @@ func TestFileDataBothDirections(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", tc.toServer)
-			p.AppProto = "http"
-			tx := mapTx{BufFileData: {"xxEICARxx"}, BufHTTPResponseBody: {"xxEICARxx"}}
+			p.AppProto = bufid.ProtoHTTP
+			tx := mapTx{bufid.FileData: {"xxEICARxx"}, bufid.HTTPResponseBody: {"xxEICARxx"}}
 			if !tc.toServer {
-				tx = mapTx{BufFileData: {"xxEICARxx"}, BufHTTPResponseBody: {"xxEICARxx"}}
+				tx = mapTx{bufid.FileData: {"xxEICARxx"}, bufid.HTTPResponseBody: {"xxEICARxx"}}
 			} else {
-				delete(tx, BufHTTPResponseBody) // no response yet
+				delete(tx, bufid.HTTPResponseBody) // no response yet
 			}
 			got := len(m.MatchTx(p, tx, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
@@ -150,8 +151,8 @@ func TestRelativeAfterModifier(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", true)
-			p.AppProto = "http"
-			got := len(m.MatchTx(p, mapTx{BufHTTPURI: {tc.uri}}, 0, true, &TxState{}, nil)) > 0
+			p.AppProto = bufid.ProtoHTTP
+			got := len(m.MatchTx(p, mapTx{bufid.HTTPURI: {tc.uri}}, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
@@ -293,11 +294,11 @@ alert dns any any -> any any (dns.queries.rrname; content:"suricata.io"; dns.res
 	}
 	defer m.Close()
 	var st TxState
-	up := &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: "dns", Flow: &FlowState{}}
+	up := &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: bufid.ProtoDNS, Flow: &FlowState{}}
 	down := *up
 	down.ToServer = false
-	req := mapTx{BufDNSQueriesRRName: {"suricata.io"}}
-	resp := mapTx{BufDNSQueriesRRName: {"suricata.io"}, BufDNSResponseRRName: {"suricata.io", "a0.nic.io"}}
+	req := mapTx{bufid.DNSQueriesRRName: {"suricata.io"}}
+	resp := mapTx{bufid.DNSQueriesRRName: {"suricata.io"}, bufid.DNSResponseRRName: {"suricata.io", "a0.nic.io"}}
 	if got := sids(m.MatchTx(up, req, 0, true, &st, nil)); !equal(got, 1) {
 		t.Errorf("request: %v, want [1]", got)
 	}
@@ -325,16 +326,16 @@ func TestDNSOpcodeCertChainLen(t *testing.T) {
 		tx         mapTx
 		want       bool
 	}{
-		{"opcode", `alert dns any any -> any any (dns.opcode:4; sid:1;)`, true, mapTx{BufDNSOpcode: {"\x04"}}, true},
-		{"opcode other", `alert dns any any -> any any (dns.opcode:4; sid:1;)`, true, mapTx{BufDNSOpcode: {"\x00"}}, false},
-		{"opcode negated", `alert dns any any -> any any (dns.opcode:!0; sid:1;)`, true, mapTx{BufDNSOpcode: {"\x02"}}, true},
-		{"chain 3", `alert tls any any -> any any (tls.cert_chain_len:3; sid:1;)`, false, mapTx{BufTLSCerts: {"a", "b", "c"}}, true},
-		{"chain not 2", `alert tls any any -> any any (tls.cert_chain_len:!2; sid:1;)`, false, mapTx{BufTLSCerts: {"a", "b"}}, false},
+		{"opcode", `alert dns any any -> any any (dns.opcode:4; sid:1;)`, true, mapTx{bufid.DNSOpcode: {"\x04"}}, true},
+		{"opcode other", `alert dns any any -> any any (dns.opcode:4; sid:1;)`, true, mapTx{bufid.DNSOpcode: {"\x00"}}, false},
+		{"opcode negated", `alert dns any any -> any any (dns.opcode:!0; sid:1;)`, true, mapTx{bufid.DNSOpcode: {"\x02"}}, true},
+		{"chain 3", `alert tls any any -> any any (tls.cert_chain_len:3; sid:1;)`, false, mapTx{bufid.TLSCerts: {"a", "b", "c"}}, true},
+		{"chain not 2", `alert tls any any -> any any (tls.cert_chain_len:!2; sid:1;)`, false, mapTx{bufid.TLSCerts: {"a", "b"}}, false},
 		{"chain before certificates", `alert tls any any -> any any (tls.cert_chain_len:<4; sid:1;)`, false, mapTx{}, false},
-		{"ssl_version one", `alert tcp any any -> any any (ssl_version:tls1.0; sid:1;)`, true, mapTx{BufSSLVersion: {"\x03\x01"}}, true},
-		{"ssl_version list", `alert tcp any any -> any any (ssl_version:sslv3,tls1.2; sid:1;)`, true, mapTx{BufSSLVersion: {"\x03\x01"}}, false},
-		{"ssl_version negated list", `alert tcp any any -> any any (ssl_version:!tls1.3,tls1.2; sid:1;)`, false, mapTx{BufSSLVersion: {"\x03\x01"}}, true},
-		{"ssl_version negated hit", `alert tcp any any -> any any (ssl_version:!tls1.3,tls1.2; sid:1;)`, false, mapTx{BufSSLVersion: {"\x03\x03"}}, false},
+		{"ssl_version one", `alert tcp any any -> any any (ssl_version:tls1.0; sid:1;)`, true, mapTx{bufid.SSLVersion: {"\x03\x01"}}, true},
+		{"ssl_version list", `alert tcp any any -> any any (ssl_version:sslv3,tls1.2; sid:1;)`, true, mapTx{bufid.SSLVersion: {"\x03\x01"}}, false},
+		{"ssl_version negated list", `alert tcp any any -> any any (ssl_version:!tls1.3,tls1.2; sid:1;)`, false, mapTx{bufid.SSLVersion: {"\x03\x01"}}, true},
+		{"ssl_version negated hit", `alert tcp any any -> any any (ssl_version:!tls1.3,tls1.2; sid:1;)`, false, mapTx{bufid.SSLVersion: {"\x03\x03"}}, false},
 		{"ssl_version before hello", `alert tcp any any -> any any (ssl_version:!sslv3; sid:1;)`, true, mapTx{}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -348,9 +349,9 @@ func TestDNSOpcodeCertChainLen(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", tc.toServer)
-			p.AppProto = "dns"
-			if tc.tx[BufTLSCerts] != nil || strings.Contains(tc.rule, "tls") {
-				p.AppProto = "tls"
+			p.AppProto = bufid.ProtoDNS
+			if tc.tx[bufid.TLSCerts] != nil || strings.Contains(tc.rule, "tls") {
+				p.AppProto = bufid.ProtoTLS
 			}
 			got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
@@ -379,16 +380,16 @@ alert http any any -> any any (flow:to_client; file.data; absent; sid:3;)
 	}
 	defer m.Close()
 	p := tcpPacket("", false)
-	p.AppProto = "http"
+	p.AppProto = bufid.ProtoHTTP
 	var st TxState
-	noBody := mapTx{BufHTTPStatCode: {"500"}}
+	noBody := mapTx{bufid.HTTPStatCode: {"500"}}
 	if got := sids(m.MatchTx(p, noBody, 0, false, &st, nil)); len(got) != 0 {
 		t.Errorf("in progress: %v, want none", got)
 	}
 	if got := sids(m.MatchTx(p, noBody, 0, true, &st, nil)); !equal(got, 1, 2, 3) {
 		t.Errorf("complete: %v, want [1 2 3]", got)
 	}
-	withBody := mapTx{BufHTTPStatCode: {"500"}, BufFileData: {"xyz"}}
+	withBody := mapTx{bufid.HTTPStatCode: {"500"}, bufid.FileData: {"xyz"}}
 	if got := sids(m.MatchTx(p, withBody, 1, true, &TxState{}, nil)); !equal(got, 2) {
 		t.Errorf("with body: %v, want [2]", got)
 	}
@@ -442,22 +443,22 @@ alert http any any -> any any (http.request_body; content:"zzzz"; sid:2;)`)
 	}
 	defer m.Close()
 	p := tcpPacket("", true)
-	p.AppProto = "http"
+	p.AppProto = bufid.ProtoHTTP
 	pad := strings.Repeat("a", 1000)
 	var st TxState
 	// Pattern across the old end of the scanned part.
-	got := sids(m.MatchTx(p, mapTx{BufHTTPRequestBody: {pad + "mal"}}, 0, false, &st, nil))
+	got := sids(m.MatchTx(p, mapTx{bufid.HTTPRequestBody: {pad + "mal"}}, 0, false, &st, nil))
 	if len(got) != 0 {
 		t.Fatalf("partial: %v", got)
 	}
-	got = sids(m.MatchTx(p, mapTx{BufHTTPRequestBody: {pad + "malware" + pad + pad}}, 0, false, &st, nil))
+	got = sids(m.MatchTx(p, mapTx{bufid.HTTPRequestBody: {pad + "malware" + pad + pad}}, 0, false, &st, nil))
 	if !equal(got, 1) {
 		t.Errorf("pattern across the scanned end: %v, want [1]", got)
 	}
 	// A body whose start changed (raw, then decoded) is scanned in full.
 	var st2 TxState
-	m.MatchTx(p, mapTx{BufHTTPRequestBody: {"\x1f\x8b" + pad}}, 1, false, &st2, nil)
-	got = sids(m.MatchTx(p, mapTx{BufHTTPRequestBody: {"zzzz" + pad + pad + pad}}, 1, true, &st2, nil))
+	m.MatchTx(p, mapTx{bufid.HTTPRequestBody: {"\x1f\x8b" + pad}}, 1, false, &st2, nil)
+	got = sids(m.MatchTx(p, mapTx{bufid.HTTPRequestBody: {"zzzz" + pad + pad + pad}}, 1, true, &st2, nil))
 	if !equal(got, 2) {
 		t.Errorf("changed start: %v, want [2]", got)
 	}

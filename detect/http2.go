@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 	"vigil/ruleparser"
 )
@@ -20,27 +21,27 @@ import (
 // httpBufOn reports whether a buffer of protocol bufProto may be used by a
 // rule of protocol ruleProto other than its own without changing the
 // rule's protocol: http.* buffers in http1 and http2 rules.
-func httpBufOn(bufProto, ruleProto string) bool {
-	return bufProto == "http" && (ruleProto == "http1" || ruleProto == "http2")
+func httpBufOn(bufProto, ruleProto bufid.Proto) bool {
+	return bufProto == bufid.ProtoHTTP && (ruleProto == bufid.ProtoHTTP1 || ruleProto == bufid.ProtoHTTP2)
 }
 
 // httpProtoMatch reports whether a rule of protocol sig applies to a flow
 // (or transaction) of protocol flow, for the HTTP protocols.
-func httpProtoMatch(sig, flow string) bool {
-	return sig == "http" && flow == "http2" || sig == "http1" && flow == "http"
+func httpProtoMatch(sig, flow bufid.Proto) bool {
+	return sig == bufid.ProtoHTTP && flow == bufid.ProtoHTTP2 || sig == bufid.ProtoHTTP1 && flow == bufid.ProtoHTTP
 }
 
 // Transaction groups of the HTTP rule protocols (txGroupProtos).
 var (
-	httpGroups  = []string{"http", "http2"}
-	http1Groups = []string{"http"}
+	httpGroups  = []bufid.Proto{bufid.ProtoHTTP, bufid.ProtoHTTP2}
+	http1Groups = []bufid.Proto{bufid.ProtoHTTP}
 )
 
 // httpNarrows reports whether a buffer of protocol bufProto narrows a rule
 // of protocol ruleProto to it: an http2.* keyword in an "http" rule makes
 // it an HTTP/2 rule (Suricata's AppProtoCommon).
-func httpNarrows(bufProto, ruleProto string) bool {
-	return bufProto == "http2" && ruleProto == "http"
+func httpNarrows(bufProto, ruleProto bufid.Proto) bool {
+	return bufProto == bufid.ProtoHTTP2 && ruleProto == bufid.ProtoHTTP
 }
 
 // beUintItem compares one instance of a buffer of n-byte big-endian
@@ -111,7 +112,7 @@ func setupHTTP2FrameType(b *sigBuilder, o *ruleparser.CompareOrText) error {
 	if err != nil {
 		return err
 	}
-	return b.addValueList(BufHTTP2FrameType, &beUintItem{n: 1, cmp: u})
+	return b.addValueList(bufid.HTTP2FrameType, &beUintItem{n: 1, cmp: u})
 }
 
 // setupHTTP2ErrorCode is http2.errorcode: the error code of a RST_STREAM
@@ -122,7 +123,7 @@ func setupHTTP2ErrorCode(b *sigBuilder, o *ruleparser.CompareOrText) error {
 	if err != nil {
 		return err
 	}
-	return b.addValueList(BufHTTP2ErrorCode, &beUintItem{n: 4, cmp: u})
+	return b.addValueList(bufid.HTTP2ErrorCode, &beUintItem{n: 4, cmp: u})
 }
 
 // http2CmpSetup is an http2.* keyword comparing an n-byte integer of any
@@ -180,7 +181,7 @@ func setupHTTP2Settings(b *sigBuilder, t *ruleparser.Text) error {
 		}
 		it.cmp = &u
 	}
-	return b.addValueList(BufHTTP2Settings, it)
+	return b.addValueList(bufid.HTTP2Settings, it)
 }
 
 // sharedTxGroup returns the prefilter group already built for buffer b of
@@ -188,14 +189,14 @@ func setupHTTP2Settings(b *sigBuilder, t *ruleparser.Text) error {
 // patterns, which is the case unless an http1- or http2-only rule has its
 // fast pattern in b: "http" rules are in both groups, and their database
 // is then compiled once. nil means build one.
-func (e *Engine) sharedTxGroup(txPats map[string]*[NumBufs][]mpm.Pattern, proto string, b Buf) *group {
-	h1, ok := txPats["http"]
-	if proto != "http2" || !ok || e.tx["http"] == nil {
+func (e *Engine) sharedTxGroup(txPats *[bufid.NumProtos]*[bufid.NumIDs][]mpm.Pattern, proto bufid.Proto, b Buf) *group {
+	h1 := txPats[bufid.ProtoHTTP]
+	if proto != bufid.ProtoHTTP2 || h1 == nil || e.tx[bufid.ProtoHTTP] == nil {
 		return nil
 	}
-	same := slices.EqualFunc(h1[b], txPats["http2"][b], func(x, y mpm.Pattern) bool { return x.ID == y.ID })
+	same := slices.EqualFunc(h1[b], txPats[bufid.ProtoHTTP2][b], func(x, y mpm.Pattern) bool { return x.ID == y.ID })
 	if !same {
 		return nil
 	}
-	return e.tx["http"].bufs[b]
+	return e.tx[bufid.ProtoHTTP].bufs[b]
 }

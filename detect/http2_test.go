@@ -3,6 +3,7 @@ package detect
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
@@ -29,7 +30,7 @@ alert tcp any any -> any any (app-layer-protocol:http2; content:"GET"; sid:19;)
 		t.Fatal(err)
 	}
 	defer mt.Close()
-	tx := mapTx{BufHTTPURI: {"/robots.txt"}, BufHTTPMethod: {"GET"}, BufHTTPStatMsg: {""}}
+	tx := mapTx{bufid.HTTPURI: {"/robots.txt"}, bufid.HTTPMethod: {"GET"}, bufid.HTTPStatMsg: {""}}
 	for _, tc := range []struct {
 		proto   string
 		toSrv   bool
@@ -40,7 +41,7 @@ alert tcp any any -> any any (app-layer-protocol:http2; content:"GET"; sid:19;)
 		{"http2", false, []uint32{13}, []uint32{16, 18, 19}},
 	} {
 		p := tcpPacket("GET", tc.toSrv)
-		p.AppProto = tc.proto
+		p.AppProto = protoOf(tc.proto)
 		if got := sids(mt.MatchTx(p, tx, 0, true, &TxState{}, nil)); !equal(got, tc.tx...) {
 			t.Errorf("%s to_server=%v: tx sids %v, want %v", tc.proto, tc.toSrv, got, tc.tx)
 		}
@@ -61,11 +62,11 @@ func TestAppLayerProtocolOriginal(t *testing.T) {
 	}
 	defer mt.Close()
 	p := tcpPacket("", true)
-	p.AppProto, p.ProtoDetectDone = "http", true
+	p.AppProto, p.ProtoDetectDone = bufid.ProtoHTTP, true
 	if got := mt.MatchPacket(p, nil); len(got) != 0 {
 		t.Errorf("before the change: %v", sids(got))
 	}
-	p.AppProto, p.AppProtoOrig = "http2", "http"
+	p.AppProto, p.AppProtoOrig = bufid.ProtoHTTP2, bufid.ProtoHTTP
 	if got := sids(mt.MatchPacket(p, nil)); !equal(got, 1) {
 		t.Errorf("after the change: %v, want [1]", got)
 	}
@@ -101,20 +102,20 @@ alert http2 any any -> any any (http2.priority:300; sid:14;)
 	}
 	defer mt.Close()
 	tx := mapTx{
-		BufHTTP2FrameType:  {"\x04", "\x07", "\x08"},
-		BufHTTP2ErrorCode:  {"\x00\x00\x00\x08"},
-		BufHTTP2Priority:   {"\x05", "\x20"},
-		BufHTTP2Window:     {"\x00\x01\x00\x00", "\x00\x00\x00\x10"},
-		BufHTTP2SizeUpdate: {"\x00\x00\x00\x00\x00\x00\x10\x00"},
-		BufHTTP2Settings:   {"\x00\x02\x00\x00\x00\x00", "\x00\x03\x00\x00\x00\x64"},
-		BufHTTP2HeaderName: {":method", "x-a"},
+		bufid.HTTP2FrameType:  {"\x04", "\x07", "\x08"},
+		bufid.HTTP2ErrorCode:  {"\x00\x00\x00\x08"},
+		bufid.HTTP2Priority:   {"\x05", "\x20"},
+		bufid.HTTP2Window:     {"\x00\x01\x00\x00", "\x00\x00\x00\x10"},
+		bufid.HTTP2SizeUpdate: {"\x00\x00\x00\x00\x00\x00\x10\x00"},
+		bufid.HTTP2Settings:   {"\x00\x02\x00\x00\x00\x00", "\x00\x03\x00\x00\x00\x64"},
+		bufid.HTTP2HeaderName: {":method", "x-a"},
 	}
 	p := tcpPacket("", true)
-	p.AppProto = "http2"
+	p.AppProto = bufid.ProtoHTTP2
 	if got := sids(mt.MatchTx(p, tx, 0, true, &TxState{}, nil)); !equal(got, 1, 3, 5, 6, 7, 8, 11) {
 		t.Errorf("sids %v, want [1 3 5 6 7 8 11]", got)
 	}
-	p.AppProto = "http"
+	p.AppProto = bufid.ProtoHTTP
 	if got := sids(mt.MatchTx(p, tx, 0, true, &TxState{}, nil)); len(got) != 0 {
 		t.Errorf("HTTP/1 transaction: sids %v", got)
 	}
@@ -128,14 +129,14 @@ alert http any any -> any any (http.uri; content:"/a"; sid:1;)
 alert http any any -> any any (http.user_agent; content:"curl"; sid:2;)
 alert http2 any any -> any any (http.user_agent; content:"nghttp2"; sid:3;)
 `)
-	h1, h2 := e.tx["http"], e.tx["http2"]
+	h1, h2 := e.tx[bufid.ProtoHTTP], e.tx[bufid.ProtoHTTP2]
 	if h1 == nil || h2 == nil {
 		t.Fatal("missing HTTP groups")
 	}
-	if h1.bufs[BufHTTPURI] == nil || h1.bufs[BufHTTPURI] != h2.bufs[BufHTTPURI] {
+	if h1.bufs[bufid.HTTPURI] == nil || h1.bufs[bufid.HTTPURI] != h2.bufs[bufid.HTTPURI] {
 		t.Error("http.uri database not shared")
 	}
-	if h1.bufs[BufHTTPUserAgent] == h2.bufs[BufHTTPUserAgent] {
+	if h1.bufs[bufid.HTTPUserAgent] == h2.bufs[bufid.HTTPUserAgent] {
 		t.Error("http.user_agent database shared although an http2 rule uses it")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -258,7 +259,7 @@ func setupIPOpts(b *sigBuilder, t *ruleparser.Text) error {
 // setupDNSOpcode is dns.opcode:[!]N, the opcode of the DNS message of the
 // inspected direction. Docs: rules/dns-keywords.html#dns-opcode
 func setupDNSOpcode(b *sigBuilder, c *ruleparser.Compare) error {
-	return b.addItemToBuffer(BufDNSOpcode, &valueItem{size: 1, cmp: c.Cmp})
+	return b.addItemToBuffer(bufid.DNSOpcode, &valueItem{size: 1, cmp: c.Cmp})
 }
 
 // setupCertChainLen is tls.cert_chain_len: the number of certificates the
@@ -267,7 +268,7 @@ func setupDNSOpcode(b *sigBuilder, c *ruleparser.Compare) error {
 // Docs: rules/tls-keywords.html#tls-cert-chain-len
 func setupCertChainLen(b *sigBuilder, c *ruleparser.Compare) error {
 	prev := b.cur
-	if err := b.openList(BufTLSCerts); err != nil {
+	if err := b.openList(bufid.TLSCerts); err != nil {
 		return err
 	}
 	cmp := c.Cmp
@@ -282,7 +283,7 @@ func setupCertChainLen(b *sigBuilder, c *ruleparser.Compare) error {
 // Docs: rules/payload-keywords.html#absent
 func setupAbsent(b *sigBuilder, o *ruleparser.Args) error {
 	l := b.curList()
-	if l == nil || l.buf == BufPacket || l.buf == bufBase64 || bufSpecs[l.buf].hdr {
+	if l == nil || l.buf == bufid.Packet || l.buf == bufBase64 || bufid.Specs[l.buf].Hdr {
 		return errBadValue("absent must follow an app-layer sticky buffer")
 	}
 	mode := absentOnly

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -106,7 +107,7 @@ func setupMQTTType(b *sigBuilder, o *ruleparser.CompareOrText) error {
 			return errBadValue(fmt.Sprintf("unknown MQTT message type %q", name))
 		}
 	}
-	return b.addValueList(BufMQTTType, &valueItem{size: 1, cmp: u})
+	return b.addValueList(bufid.MQTTType, &valueItem{size: 1, cmp: u})
 }
 
 // parseFlagList parses Suricata's flag list: names separated by commas
@@ -164,13 +165,13 @@ func flagsSetup(b *sigBuilder, o *ruleparser.CompareOrText, buf Buf, names []fla
 // setupMQTTFlags is mqtt.flags: the dup and retain flags of any message
 // of the transaction. Docs: rules/mqtt-keywords.html#mqtt-flags
 func setupMQTTFlags(b *sigBuilder, o *ruleparser.CompareOrText) error {
-	return flagsSetup(b, o, BufMQTTFlags, mqttFlagNames)
+	return flagsSetup(b, o, bufid.MQTTFlags, mqttFlagNames)
 }
 
 // setupMQTTConnectFlags is mqtt.connect.flags: the flags of the
 // transaction's CONNECT. Docs: rules/mqtt-keywords.html#mqtt-connect-flags
 func setupMQTTConnectFlags(b *sigBuilder, o *ruleparser.CompareOrText) error {
-	return flagsSetup(b, o, BufMQTTConnectFlags, mqttConnectFlagNames)
+	return flagsSetup(b, o, bufid.MQTTConnectFlags, mqttConnectFlagNames)
 }
 
 // setupMQTTQoS is mqtt.qos:N, N 0 to 2: the QoS level of any message of
@@ -179,7 +180,7 @@ func setupMQTTQoS(b *sigBuilder, v *ruleparser.Uint) error {
 	if v.Value > 2 {
 		return errBadValue("QoS must be 0, 1 or 2")
 	}
-	return b.addValueList(BufMQTTQoS, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: uint64(v.Value)}})
+	return b.addValueList(bufid.MQTTQoS, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: uint64(v.Value)}})
 }
 
 // setupMQTTSessionPresent is mqtt.connack.session_present:yes|true|no|false.
@@ -193,5 +194,5 @@ func setupMQTTSessionPresent(b *sigBuilder, v *ruleparser.Text) error {
 	default:
 		return errBadValue("want yes, true, no or false")
 	}
-	return b.addValueList(BufMQTTConnackSessionPresent, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: want}})
+	return b.addValueList(bufid.MQTTConnackSessionPresent, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: want}})
 }

@@ -3,6 +3,7 @@ package detect
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
@@ -36,23 +37,23 @@ func TestParseFlagList(t *testing.T) {
 // CONNECT answered by a CONNACK, and a QoS 1 PUBLISH with its PUBACK.
 func TestMQTTKeywords(t *testing.T) {
 	connect := mapTx{
-		BufMQTTType:                  {"\x01", "\x02"},
-		BufMQTTFlags:                 {"\x00", "\x00"},
-		BufMQTTQoS:                   {"\x00", "\x00"},
-		BufMQTTReasonCode:            {"\x86"},
-		BufMQTTProtocolVersion:       {"\x05"},
-		BufMQTTConnectFlags:          {"\xc2"},
-		BufMQTTConnackSessionPresent: {"\x00"},
-		BufMQTTConnectUsername:       {"user"},
+		bufid.MQTTType:                  {"\x01", "\x02"},
+		bufid.MQTTFlags:                 {"\x00", "\x00"},
+		bufid.MQTTQoS:                   {"\x00", "\x00"},
+		bufid.MQTTReasonCode:            {"\x86"},
+		bufid.MQTTProtocolVersion:       {"\x05"},
+		bufid.MQTTConnectFlags:          {"\xc2"},
+		bufid.MQTTConnackSessionPresent: {"\x00"},
+		bufid.MQTTConnectUsername:       {"user"},
 	}
 	publish := mapTx{
-		BufMQTTType:            {"\x03", "\x04"},
-		BufMQTTFlags:           {"\x09", "\x00"},
-		BufMQTTQoS:             {"\x01", "\x00"},
-		BufMQTTProtocolVersion: {"\x04"},
-		BufMQTTPublishTopic:    {"a/b"},
-		BufMQTTPublishMessage:  {"\xff\xd8\xff\xe0 jpeg"},
-		BufMQTTSubscribeTopic:  {},
+		bufid.MQTTType:            {"\x03", "\x04"},
+		bufid.MQTTFlags:           {"\x09", "\x00"},
+		bufid.MQTTQoS:             {"\x01", "\x00"},
+		bufid.MQTTProtocolVersion: {"\x04"},
+		bufid.MQTTPublishTopic:    {"a/b"},
+		bufid.MQTTPublishMessage:  {"\xff\xd8\xff\xe0 jpeg"},
+		bufid.MQTTSubscribeTopic:  {},
 	}
 	rule := func(opts string) string { return `alert mqtt any any -> any any (` + opts + ` sid:1;)` }
 	for _, tc := range []struct {
@@ -98,7 +99,7 @@ func TestMQTTKeywords(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", tc.toServer)
-			p.AppProto = "mqtt"
+			p.AppProto = bufid.ProtoMQTT
 			got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)

@@ -1,6 +1,10 @@
 package detect
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"vigil/detect/bufid"
+)
 
 // Packet is the view of one packet that detection inspects. The engine
 // fills it per packet (detect never imports engine types); it is read only
@@ -46,14 +50,14 @@ type Packet struct {
 	Established bool
 	// AppProto is the flow's detected app-layer protocol name ("http",
 	// "tls", ...; "" while unknown, "failed" when detection gave up).
-	AppProto string
+	AppProto bufid.Proto
 	// AppProtoDir is the protocol each direction's own bytes were
 	// detected as ([0] to server, [1] to client; "" while undecided), and
 	// AppProtoOrig the flow's protocol before a protocol change (HTTP
 	// upgrade, STARTTLS), "" when it never changed. Used by
 	// app-layer-protocol's modes.
-	AppProtoDir  [2]string
-	AppProtoOrig string
+	AppProtoDir  [2]bufid.Proto
+	AppProtoOrig bufid.Proto
 	// ProtoDetectDone is set on the packet that carries the end of
 	// protocol detection for its direction: the packet during which it
 	// ended, or, when it ended while handling a packet of the other

@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 
+	"vigil/detect/bufid"
 	"vigil/detect/pcre"
 	"vigil/ruleparser"
 )
@@ -46,10 +47,10 @@ func (p *pcreItem) find(t *Thread, buf []byte, cursor, resume int) (int, int, bo
 
 // pcreBuffers maps Suricata's buffer modifiers of pcre to buffers.
 var pcreBuffers = map[byte]Buf{
-	'U': BufHTTPURI, 'I': BufHTTPURIRaw, 'P': BufHTTPRequestBody, 'Q': BufHTTPResponseBody,
-	'H': BufHTTPHeader, 'D': BufHTTPHeaderRaw, 'M': BufHTTPMethod, 'C': BufHTTPCookie,
-	'S': BufHTTPStatCode, 'Y': BufHTTPStatMsg, 'V': BufHTTPUserAgent, 'W': BufHTTPHost,
-	'Z': BufHTTPHostRaw,
+	'U': bufid.HTTPURI, 'I': bufid.HTTPURIRaw, 'P': bufid.HTTPRequestBody, 'Q': bufid.HTTPResponseBody,
+	'H': bufid.HTTPHeader, 'D': bufid.HTTPHeaderRaw, 'M': bufid.HTTPMethod, 'C': bufid.HTTPCookie,
+	'S': bufid.HTTPStatCode, 'Y': bufid.HTTPStatMsg, 'V': bufid.HTTPUserAgent, 'W': bufid.HTTPHost,
+	'Z': bufid.HTTPHostRaw,
 }
 
 func setupPCRE(b *sigBuilder, pc *ruleparser.PCRE) error {

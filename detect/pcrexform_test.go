@@ -3,6 +3,7 @@ package detect
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
@@ -26,8 +27,8 @@ func TestPcrexform(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", true)
-			p.AppProto = "http"
-			got := len(m.MatchTx(p, mapTx{BufHTTPRequestLine: {"GET /img.jpg HTTP/1.1"}}, 0, true, &TxState{}, nil)) > 0
+			p.AppProto = bufid.ProtoHTTP
+			got := len(m.MatchTx(p, mapTx{bufid.HTTPRequestLine: {"GET /img.jpg HTTP/1.1"}}, 0, true, &TxState{}, nil)) > 0
 			if got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
@@ -81,12 +82,12 @@ func FuzzPrefilter(f *testing.F) {
 			var got []uint32
 			for _, s := range steps {
 				p := tcpPacket(string(payload), true)
-				p.AppProto = "http"
-				tx := mapTx{BufHTTPMethod: {"POST"}, BufHTTPRequestBody: {string(body[:s.n])}, BufFileData: {string(body[:s.n])}}
+				p.AppProto = bufid.ProtoHTTP
+				tx := mapTx{bufid.HTTPMethod: {"POST"}, bufid.HTTPRequestBody: {string(body[:s.n])}, bufid.FileData: {string(body[:s.n])}}
 				got = append(got, sids(m.MatchTx(p, tx, 0, s.final, &st, nil))...)
 			}
-			p := &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: "dns", Flow: &FlowState{}}
-			got = append(got, sids(m.MatchTx(p, mapTx{BufDNSQuery: {"x.example", qname}}, 1, true, &TxState{}, nil))...)
+			p := &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: bufid.ProtoDNS, Flow: &FlowState{}}
+			got = append(got, sids(m.MatchTx(p, mapTx{bufid.DNSQuery: {"x.example", qname}}, 1, true, &TxState{}, nil))...)
 			slices.Sort(got)
 			return got
 		}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -47,5 +48,5 @@ func setupRFBSecResult(b *sigBuilder, t *ruleparser.Text) error {
 	if err != nil {
 		return err
 	}
-	return b.addItemToBuffer(BufRFBSecResult, &valueItem{size: 4, cmp: cmp})
+	return b.addItemToBuffer(bufid.RFBSecResult, &valueItem{size: 4, cmp: cmp})
 }

@@ -3,6 +3,7 @@ package detect
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 
 	"vigil/ruleparser"
@@ -39,11 +40,11 @@ func TestParseRFBSecResult(t *testing.T) {
 // direction Suricata inspects each of them.
 func TestRFBKeywords(t *testing.T) {
 	ok := mapTx{
-		BufRFBName:      {"anaeagles@localhost.localdomain"},
-		BufRFBSecType:   {"\x00\x00\x00\x02"},
-		BufRFBSecResult: {"\x00\x00\x00\x00"},
+		bufid.RFBName:      {"anaeagles@localhost.localdomain"},
+		bufid.RFBSecType:   {"\x00\x00\x00\x02"},
+		bufid.RFBSecResult: {"\x00\x00\x00\x00"},
 	}
-	failed := mapTx{BufRFBSecType: {"\x00\x00\x00\x02"}, BufRFBSecResult: {"\x00\x00\x00\x01"}}
+	failed := mapTx{bufid.RFBSecType: {"\x00\x00\x00\x02"}, bufid.RFBSecResult: {"\x00\x00\x00\x01"}}
 	for _, tc := range []struct {
 		name, rule string
 		tx         mapTx
@@ -77,14 +78,14 @@ func TestRFBKeywords(t *testing.T) {
 			}
 			defer m.Close()
 			p := tcpPacket("", tc.toServer)
-			p.AppProto = "rfb"
+			p.AppProto = bufid.ProtoRFB
 			st := &TxState{}
 			got := len(m.MatchTx(p, tc.tx, 0, true, st, nil)) > 0
 			if !got {
 				// A rule of the other side's buffers waits for a packet
 				// of that direction.
 				q := tcpPacket("", !tc.toServer)
-				q.AppProto = "rfb"
+				q.AppProto = bufid.ProtoRFB
 				got = len(m.MatchTx(q, tc.tx, 0, true, st, nil)) > 0
 			}
 			if got != tc.want {

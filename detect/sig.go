@@ -6,6 +6,7 @@ import (
 
 	"vigil/ruleparser"
 
+	"vigil/detect/bufid"
 	"vigil/rules"
 )
 
@@ -18,14 +19,14 @@ type Sig struct {
 
 	// Header.
 	proto     protoMatch
-	appProto  string // app-layer protocol the rule is written for ("" none)
+	appProto  bufid.Proto // app-layer protocol the rule is written for (ProtoUnknown none)
 	src, dst  *rules.AddrSet
 	sp, dp    *rules.PortSet
 	bidir     bool
 	anyHeader bool // header-less or all "any": no address/port test needed
 	// services are Snort 3 service protocols: on a flow of one of them the
 	// header ports are not required.
-	services []string
+	services []bufid.Proto
 
 	pkt   []pktTest  // header keywords
 	flow  flowTest   // flow:... options
@@ -39,7 +40,7 @@ type Sig struct {
 	// match (flowint.go).
 	itest, ipost []flowintOp
 	// txDir is the direction of the app-layer buffers the rule inspects
-	// (dirAny when it has none or mixes them).
+	// (bufid.AnyDir when it has none or mixes them).
 	txDir dir
 	// txPerDir is set when every app-layer buffer of the rule exists in
 	// both directions (http.header, dns.answers.rrname, ...): Suricata
@@ -78,7 +79,7 @@ type Sig struct {
 	// than on every packet of the flow.
 	pdOnly bool
 	// payload marks rules that inspect the packet payload or the stream
-	// (a list on BufPacket or base64_data): skipped on packets with
+	// (a list on bufid.Packet or base64_data): skipped on packets with
 	// NoPayload.
 	payload bool
 }
@@ -121,7 +122,7 @@ type fastPattern struct {
 // (and so runs per transaction rather than per packet).
 func (s *Sig) TxBased() bool {
 	for i := range s.lists {
-		if b := s.lists[i].buf; b != BufPacket && b != bufBase64 && !bufSpecs[b].hdr {
+		if b := s.lists[i].buf; b != bufid.Packet && b != bufBase64 && !bufid.Specs[b].Hdr {
 			return true
 		}
 	}

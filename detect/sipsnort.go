@@ -5,15 +5,16 @@ import (
 	"strconv"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
 // Snort's SIP rule options. They read the SIP message of the packet being
 // inspected, request or response, in whichever direction it travels
 // (package engine/applayer/sip's Tx.BufferAt): sip_header is a sticky
-// buffer (BufSIPHeader: the start line, header fields and the empty line
-// ending them), sip_method and sip_stat_code read BufSIPMethodSnort (a
-// request's method) and BufSIPStatCodeSnort (a response's status code).
+// buffer (bufid.SIPHeader: the start line, header fields and the empty line
+// ending them), sip_method and sip_stat_code read bufid.SIPSnortMethod (a
+// request's method) and bufid.SIPSnortStatCode (a response's status code).
 
 // sipMethodItem is sip_method: the request's method is one of the listed
 // ones, compared case-insensitively; a single negated method matches any
@@ -59,7 +60,7 @@ func setupSIPMethod(b *sigBuilder, o *ruleparser.Text) error {
 		}
 		it.methods = append(it.methods, []byte(p))
 	}
-	return b.addItemToBuffer(BufSIPMethodSnort, it)
+	return b.addItemToBuffer(bufid.SIPSnortMethod, it)
 }
 
 // sipStatCodeItem is sip_stat_code: the response's status code is one of
@@ -107,5 +108,5 @@ func setupSIPStatCode(b *sigBuilder, o *ruleparser.Text) error {
 	if len(it.codes) > sipMaxStatCodes {
 		return errBadValue("too many status codes")
 	}
-	return b.addItemToBuffer(BufSIPStatCodeSnort, it)
+	return b.addItemToBuffer(bufid.SIPSnortStatCode, it)
 }

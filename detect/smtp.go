@@ -2,7 +2,7 @@ package detect
 
 // SMTP and email keywords (Suricata 8 rules/smtp-keywords.html and
 // rules/email-keywords.html) are sticky buffers of the client's side of an
-// SMTP transaction (a Buf each, proto "smtp", dirToServer):
+// SMTP transaction (a Buf each, proto "smtp", bufid.ToServer):
 //
 //   - smtp.helo: the flow's first HELO/EHLO argument, on every transaction;
 //   - smtp.mail_from: the transaction's first MAIL FROM argument;

@@ -3,31 +3,32 @@ package detect
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
 // smtpPacket is a packet of an SMTP flow in one direction.
 func smtpPacket(toServer bool) *Packet {
 	p := tcpPacket("", toServer)
-	p.AppProto = "smtp"
+	p.AppProto = bufid.ProtoSMTP
 	return p
 }
 
 func TestSMTPKeywords(t *testing.T) {
 	mail := mapTx{
-		BufSMTPHelo:       {"GP"},
-		BufSMTPMailFrom:   {"<gurpartap@patriots.in>"},
-		BufSMTPRcptTo:     {"<a@example.com>", "<raj@yahoo.co.in>"},
-		BufEmailFrom:      {`"Gurpartap Singh" <gurpartap@patriots.in>`},
-		BufEmailSubject:   {"SMTP"},
-		BufEmailTo:        {"<raj@yahoo.co.in>"},
-		BufEmailDate:      {"Mon, 5 Oct 2009 11:36:07 +0530"},
-		BufEmailMessageID: {"<000301ca4581$ef9e57f0$cedb07d0$@in>"},
-		BufEmailXMailer:   {"Microsoft Office Outlook 12.0"},
-		BufEmailReceived:  {"from a by b", "from c by d"},
-		BufFileData:       {"first attachment", "Version 4.9.9.0\r\n* New code tooltip display"},
-		BufFileName:       {"a.bin", "NEWS.txt"},
-		BufFileSize:       {"\x00\x00\x00\x00\x00\x00\x00\x10", "\x00\x00\x00\x00\x00\x00\x00\x2b"},
+		bufid.SMTPHelo:       {"GP"},
+		bufid.SMTPMailFrom:   {"<gurpartap@patriots.in>"},
+		bufid.SMTPRcptTo:     {"<a@example.com>", "<raj@yahoo.co.in>"},
+		bufid.EmailFrom:      {`"Gurpartap Singh" <gurpartap@patriots.in>`},
+		bufid.EmailSubject:   {"SMTP"},
+		bufid.EmailTo:        {"<raj@yahoo.co.in>"},
+		bufid.EmailDate:      {"Mon, 5 Oct 2009 11:36:07 +0530"},
+		bufid.EmailMessageID: {"<000301ca4581$ef9e57f0$cedb07d0$@in>"},
+		bufid.EmailXMailer:   {"Microsoft Office Outlook 12.0"},
+		bufid.EmailReceived:  {"from a by b", "from c by d"},
+		bufid.FileData:       {"first attachment", "Version 4.9.9.0\r\n* New code tooltip display"},
+		bufid.FileName:       {"a.bin", "NEWS.txt"},
+		bufid.FileSize:       {"\x00\x00\x00\x00\x00\x00\x00\x10", "\x00\x00\x00\x00\x00\x00\x00\x2b"},
 	}
 	for _, tc := range []struct {
 		name, rule string
@@ -101,7 +102,7 @@ func TestSMTPRuleProtocols(t *testing.T) {
 			if got := rep.Loaded == 1; got != tc.loaded {
 				t.Fatalf("loaded %v, want %v (%v %v)", got, tc.loaded, rep.Skipped, rep.Errors)
 			}
-			if tc.loaded && e.sigs[0].appProto != tc.proto {
+			if tc.loaded && e.sigs[0].appProto != protoOf(tc.proto) {
 				t.Errorf("protocol %q, want %q", e.sigs[0].appProto, tc.proto)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -87,7 +88,7 @@ func setupKRB5TicketEncryption(b *sigBuilder, o *ruleparser.Text) error {
 	if err != nil {
 		return err
 	}
-	return b.addItemToBuffer(BufKRB5TicketEtype, it)
+	return b.addItemToBuffer(bufid.KRB5TicketEtype, it)
 }
 
 func parseKRB5TicketEncryption(arg string) (*krb5EtypeItem, error) {

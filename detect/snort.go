@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
@@ -10,11 +11,12 @@ import (
 
 // snortServices maps Snort 3 service names to the app-layer protocols
 // Vigil detects.
-var snortServices = map[string]string{
-	"http": "http", "ssl": "tls", "tls": "tls", "dns": "dns", "ssh": "ssh",
-	"smtp": "smtp", "ftp": "ftp",
+var snortServices = map[string]bufid.Proto{
+	"http": bufid.ProtoHTTP, "ssl": bufid.ProtoTLS, "tls": bufid.ProtoTLS, "dns": bufid.ProtoDNS, "ssh": bufid.ProtoSSH,
+	"smtp": bufid.ProtoSMTP, "ftp": bufid.ProtoFTP,
 	// Snort names SMB sessions (and DCERPC over SMB) netbios-ssn.
-	"sip": "sip", "dcerpc": "dcerpc", "netbios-ssn": "smb", "kerberos": "krb5", "snmp": "snmp",
+	"sip": bufid.ProtoSIP, "dcerpc": bufid.ProtoDCERPC, "netbios-ssn": bufid.ProtoSMB, "kerberos": bufid.ProtoKRB5,
+	"snmp": bufid.ProtoSNMP,
 }
 
 // setupService is Snort 3's service:a,b. Snort applies such a rule to
@@ -26,7 +28,7 @@ var snortServices = map[string]string{
 // only ever be half evaluated and is unsupported.
 // Docs: https://docs.snort.org/rules/options/non_payload/service
 func setupService(b *sigBuilder, l *ruleparser.List) error {
-	var known []string
+	var known []bufid.Proto
 	for _, it := range l.Items {
 		if it.Negated {
 			return fmt.Errorf("negated service %q: %w", it.Value, ErrUnsupported)

@@ -3,6 +3,7 @@ package detect
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 )
 
@@ -25,8 +26,8 @@ alert tcp any any -> any any (msg:"bufferlen relative"; content:"CD"; bufferlen:
 	// An HTTP flow on port 80: the rule for port 8080 applies through its
 	// service.
 	p := tcpPacket("", true)
-	p.AppProto = "http"
-	if got := sids(m.MatchTx(p, mapTx{BufHTTPURI: {"/admin"}}, 0, true, &TxState{}, nil)); !equal(got, 1) {
+	p.AppProto = bufid.ProtoHTTP
+	if got := sids(m.MatchTx(p, mapTx{bufid.HTTPURI: {"/admin"}}, 0, true, &TxState{}, nil)); !equal(got, 1) {
 		t.Errorf("service http: %v, want [1]", got)
 	}
 	p = tcpPacket("AB", true)

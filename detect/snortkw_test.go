@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/detect/mpm"
 	"vigil/ruleparser"
 	"vigil/rules"
@@ -43,7 +44,7 @@ func txFires(t *testing.T, d ruleparser.Dialect, rule, proto string, toServer bo
 	}
 	defer m.Close()
 	p := tcpPacket("", toServer)
-	p.AppProto = proto
+	p.AppProto = protoOf(proto)
 	return len(m.MatchTx(p, tx, 0, true, &TxState{}, nil)) > 0
 }
 
@@ -59,9 +60,9 @@ func notLoaded(t *testing.T, d ruleparser.Dialect, rule string) {
 func TestSSLState(t *testing.T) {
 	sur, s3, s2 := ruleparser.DialectSuricata, ruleparser.DialectSnort3, ruleparser.DialectSnort2
 	// Byte 0 Suricata's state (last message), byte 1 Snort's (all).
-	flight := mapTx{BufSSLState: {"\x08\x0a"}} // ServerHello, Certificate, ServerKeyExchange
-	hello := mapTx{BufSSLState: {"\x01\x01"}}
-	none := mapTx{BufSSLState: {"\x00\x00"}}
+	flight := mapTx{bufid.SSLState: {"\x08\x0a"}} // ServerHello, Certificate, ServerKeyExchange
+	hello := mapTx{bufid.SSLState: {"\x01\x01"}}
+	none := mapTx{bufid.SSLState: {"\x00\x00"}}
 	for _, tc := range []struct {
 		name string
 		d    ruleparser.Dialect
@@ -99,8 +100,8 @@ func TestSSLState(t *testing.T) {
 
 func TestTLSVersionKeyword(t *testing.T) {
 	sur := ruleparser.DialectSuricata
-	v12 := mapTx{BufSSLVersion: {"\x03\x03"}}
-	draft := mapTx{BufSSLVersion: {"\x7f\x1c"}}
+	v12 := mapTx{bufid.SSLVersion: {"\x03\x03"}}
+	draft := mapTx{bufid.SSLVersion: {"\x7f\x1c"}}
 	for _, tc := range []struct {
 		name, opt string
 		tx        mapTx
@@ -128,9 +129,9 @@ func TestTLSVersionKeyword(t *testing.T) {
 
 func TestSIPSnortKeywords(t *testing.T) {
 	s3 := ruleparser.DialectSnort3
-	invite := mapTx{BufSIPMethodSnort: {"INVITE"}, BufSIPHeader: {"INVITE sip:a@b SIP/2.0\r\nUser-Agent: () { :; }\r\n\r\n"}}
-	notFound := mapTx{BufSIPStatCodeSnort: {"404"}, BufSIPHeader: {"SIP/2.0 404 Not Found\r\n\r\n"}}
-	ringing := mapTx{BufSIPStatCodeSnort: {"180"}}
+	invite := mapTx{bufid.SIPSnortMethod: {"INVITE"}, bufid.SIPHeader: {"INVITE sip:a@b SIP/2.0\r\nUser-Agent: () { :; }\r\n\r\n"}}
+	notFound := mapTx{bufid.SIPSnortStatCode: {"404"}, bufid.SIPHeader: {"SIP/2.0 404 Not Found\r\n\r\n"}}
+	ringing := mapTx{bufid.SIPSnortStatCode: {"180"}}
 	for _, tc := range []struct {
 		name, opt string
 		tx        mapTx
@@ -247,7 +248,7 @@ func TestDceIfaceSnort3(t *testing.T) {
 	// Interface 4b324fc8-1670-01d3-1278-5a47bf6ee188 version 3, bound
 	// with the first-fragment flag.
 	rec := "\x4b\x32\x4f\xc8\x16\x70\x01\xd3\x12\x78\x5a\x47\xbf\x6e\xe1\x88\x03\x00\x01"
-	tx := mapTx{BufDCEIface: {rec}}
+	tx := mapTx{bufid.DCERPCIface: {rec}}
 	for _, tc := range []struct {
 		name, opt string
 		want      bool
@@ -390,12 +391,12 @@ func TestValueBufferReinspected(t *testing.T) {
 	}
 	defer m.Close()
 	p := tcpPacket("", true)
-	p.AppProto = "tls"
+	p.AppProto = bufid.ProtoTLS
 	st := &TxState{}
-	if n := len(m.MatchTx(p, mapTx{BufSSLState: {"\x01\x01"}}, 0, false, st, nil)); n != 0 {
+	if n := len(m.MatchTx(p, mapTx{bufid.SSLState: {"\x01\x01"}}, 0, false, st, nil)); n != 0 {
 		t.Fatalf("client hello: %d alerts", n)
 	}
-	if n := len(m.MatchTx(p, mapTx{BufSSLState: {"\x04\x04"}}, 0, false, st, nil)); n != 1 {
+	if n := len(m.MatchTx(p, mapTx{bufid.SSLState: {"\x04\x04"}}, 0, false, st, nil)); n != 1 {
 		t.Errorf("client key exchange: %d alerts, want 1", n)
 	}
 }

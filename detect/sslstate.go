@@ -5,17 +5,18 @@ import (
 	"strconv"
 	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/ruleparser"
 )
 
 // ssl_state and tls.version read TLS transaction buffers that only their
-// keywords use. BufSSLState holds two bytes of handshake-state flags (the
+// keywords use. bufid.SSLState holds two bytes of handshake-state flags (the
 // layout of package engine/applayer/tls's Tx.State): byte 0 is Suricata's
 // state, the last hello or key exchange message parsed in either
 // direction; byte 1 is Snort's, every hello and key exchange message of
 // the inspected direction's data last parsed (the PDU Snort inspects).
 
-// sslStates maps ssl_state names to the flags of BufSSLState.
+// sslStates maps ssl_state names to the flags of bufid.SSLState.
 var sslStates = map[string]byte{
 	"client_hello": 0x01, "server_hello": 0x02, "client_keyx": 0x04, "server_keyx": 0x08, "unknown": 0x10,
 }
@@ -72,7 +73,7 @@ func setupSSLState(b *sigBuilder, l *ruleparser.List) error {
 			it.mask |= f
 		}
 	}
-	return b.addItemToBuffer(BufSSLState, it)
+	return b.addItemToBuffer(bufid.SSLState, it)
 }
 
 // tlsVersionItem is tls.version: the version of the inspected direction's
@@ -107,7 +108,7 @@ func setupTLSVersion(b *sigBuilder, o *ruleparser.Text) error {
 	if err != nil {
 		return err
 	}
-	return b.addItemToBuffer(BufSSLVersion, it)
+	return b.addItemToBuffer(bufid.SSLVersion, it)
 }
 
 func parseTLSVersion(arg string) (*tlsVersionItem, error) {

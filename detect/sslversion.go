@@ -1,6 +1,10 @@
 package detect
 
-import "vigil/ruleparser"
+import (
+	"vigil/ruleparser"
+
+	"vigil/detect/bufid"
+)
 
 // sslVersions maps ssl_version names to the 2-byte versions the TLS parser
 // reports.
@@ -50,5 +54,5 @@ func setupSSLVersion(b *sigBuilder, l *ruleparser.List) error {
 		it.negated = it.negated || e.Negated
 		it.versions = append(it.versions, v)
 	}
-	return b.addItemToBuffer(BufSSLVersion, it)
+	return b.addItemToBuffer(bufid.SSLVersion, it)
 }

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"vigil/engine/applayer"
+	"vigil/detect/bufid"
 	"vigil/engine/decode"
 	"vigil/engine/packet"
 	"vigil/engine/pcapfile"
@@ -208,7 +208,7 @@ alert http any any -> any any (msg:"response"; flow:to_client; http.stat_code; c
 	if got := w.Stats.Alerts - alerts; got != 2*(runs+1) {
 		t.Errorf("%d alerts in %d rounds; want %d (sids 1 and 4 once per round)", got, runs+1, 2*(runs+1))
 	}
-	if got := w.Stats.AppLayerTx[applayer.ProtoHTTP] - txs[applayer.ProtoHTTP]; got != runs+1 {
+	if got := w.Stats.AppLayerTx[bufid.ProtoHTTP] - txs[bufid.ProtoHTTP]; got != runs+1 {
 		t.Errorf("%d HTTP transactions logged in %d rounds; want one per round", got, runs+1)
 	}
 	if n > maxAppLayerAllocs {

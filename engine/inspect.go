@@ -7,29 +7,13 @@ import (
 	"time"
 
 	"vigil/detect"
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/flow"
 	"vigil/engine/packet"
 	"vigil/engine/stream"
 	"vigil/output/eve"
 )
-
-// bufIDs maps detection buffers to app-layer buffers. Both packages name
-// buffers by Suricata's keywords, so the table is built by name once.
-var bufIDs = func() (m [detect.NumBufs]applayer.BufferID) {
-	for b := detect.Buf(0); b < detect.NumBufs; b++ {
-		name := b.String()
-		if b == detect.BufHTTPResponseBody {
-			name = "file.data"
-		}
-		id, ok := applayer.LookupBuffer(name)
-		if !ok {
-			id, _ = applayer.LookupBuffer(b.String())
-		}
-		m[b] = id
-	}
-	return m
-}()
 
 // icmpv4HdrLen is the length of the ICMPv4 header at the start of b (at
 // least 8 bytes, which the decoder checked), as Suricata counts it for
@@ -57,11 +41,7 @@ type txView struct {
 }
 
 func (v *txView) Buffer(b detect.Buf, i int) ([]byte, bool) {
-	id := bufIDs[b]
-	if id == 0 {
-		return nil, false
-	}
-	buf, ok := v.tx.BufferAt(v.dir, id, i)
+	buf, ok := v.tx.BufferAt(v.dir, b, i)
 	if !ok || buf == nil {
 		return nil, false
 	}
@@ -129,15 +109,13 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		if d := dir & 1; fd.pdDone[d] {
 			dp.ProtoDetectDone, fd.pdDone[d] = true, false
 		}
-		if fd.proto != applayer.ProtoUnknown {
-			dp.AppProto = fd.proto.String()
+		if fd.proto != bufid.ProtoUnknown {
+			dp.AppProto = fd.proto
 			for d := applayer.ToServer; d <= applayer.ToClient; d++ {
-				dp.AppProtoDir[d] = dirProtoName(fd, d)
+				dp.AppProtoDir[d] = dirProto(fd, d)
 			}
 		}
-		if fd.protoOrig != applayer.ProtoUnknown {
-			dp.AppProtoOrig = fd.protoOrig.String()
-		}
+		dp.AppProtoOrig = fd.protoOrig
 		dp.Flow = &fd.det
 		dp.NoPayload = fd.noPayload
 	}
@@ -185,10 +163,10 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 				// A transaction kept across a protocol change (the
 				// HTTP/1 request of an h2c upgrade) is inspected by its
 				// own protocol's rules.
-				dp.AppProto = tp.String()
+				dp.AppProto = tp
 			}
 			w.alerts = w.matcher.MatchTx(dp, &w.txv, int64(tx.ID()), final, &tt.det, w.alerts[:0])
-			dp.AppProto = fd.proto.String()
+			dp.AppProto = fd.proto
 			for _, a := range w.alerts {
 				w.logAlert(p, e, dir, a, tx)
 			}
@@ -205,7 +183,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 // is far enough, as Suricata's loggers do: HTTP and TLS when both sides
 // are complete, SSH when both banners are known, DNS per message.
 func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.Direction, fd *flowData, tx applayer.Tx, tt *txTrack) {
-	if fd.proto == applayer.ProtoDNS {
+	if fd.proto == bufid.ProtoDNS {
 		for _, d := range [2]applayer.Direction{applayer.ToServer, applayer.ToClient} {
 			if !tt.logged[d] && tx.Complete(d) {
 				tt.logged[d] = true
@@ -218,9 +196,9 @@ func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.
 		return
 	}
 	ready := tx.Complete(applayer.ToServer) && tx.Complete(applayer.ToClient)
-	if fd.proto == applayer.ProtoSSH {
-		ready = tx.Buffer(applayer.ToServer, applayer.SSHSoftware) != nil &&
-			tx.Buffer(applayer.ToClient, applayer.SSHSoftware) != nil
+	if fd.proto == bufid.ProtoSSH {
+		ready = tx.Buffer(applayer.ToServer, bufid.SSHSoftware) != nil &&
+			tx.Buffer(applayer.ToClient, bufid.SSHSoftware) != nil
 	}
 	if ready {
 		tt.logged = [2]bool{true, true}
@@ -342,7 +320,7 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 		r.LogFlow = w.cfg.EVE.AlertFlow
 		r.Flow.Counts = counts(&e.Flow)
 		r.Flow.Start = time.Unix(0, e.StartNs).UTC()
-		if fd.proto != applayer.ProtoUnknown && fd.proto != applayer.ProtoFailed {
+		if fd.proto != bufid.ProtoUnknown && fd.proto != bufid.ProtoFailed {
 			r.AppProto.Proto = fd.proto.String()
 		}
 		if tx != nil && tx.Proto() != fd.proto {
@@ -379,13 +357,13 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 	w.Stats.AppLayerTx[proto]++
 	var on bool
 	switch proto {
-	case applayer.ProtoHTTP:
+	case bufid.ProtoHTTP:
 		on = w.cfg.EVE.HTTP
-	case applayer.ProtoDNS:
+	case bufid.ProtoDNS:
 		on = w.cfg.EVE.DNS
-	case applayer.ProtoTLS:
+	case bufid.ProtoTLS:
 		on = w.cfg.EVE.TLS
-	case applayer.ProtoSSH:
+	case bufid.ProtoSSH:
 		on = w.cfg.EVE.SSH
 	}
 	if !on {
@@ -394,13 +372,13 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 	r := &w.rec
 	var et eve.EventType
 	switch proto {
-	case applayer.ProtoHTTP:
+	case bufid.ProtoHTTP:
 		et = eve.EventHTTP
-	case applayer.ProtoDNS:
+	case bufid.ProtoDNS:
 		et = eve.EventDNS
-	case applayer.ProtoTLS:
+	case bufid.ProtoTLS:
 		et = eve.EventTLS
-	case applayer.ProtoSSH:
+	case bufid.ProtoSSH:
 		et = eve.EventSSH
 	}
 	w.txHeader(r, et, p, e, tx)
@@ -421,16 +399,12 @@ func (w *Worker) txHeader(r *eve.Record, et eve.EventType, p *packet.Packet, e *
 	r.HasTxID, r.TxID = true, tx.ID()
 }
 
-// dirProtoName is the name of the protocol direction d of a flow was
-// detected as: "" while undecided; a direction whose probes all failed
-// takes the flow's protocol when the other direction decided it.
-func dirProtoName(fd *flowData, d applayer.Direction) string {
-	switch p := fd.alp.DirProto(d); p {
-	case applayer.ProtoUnknown:
-		return ""
-	case applayer.ProtoFailed:
-		return fd.proto.String()
-	default:
-		return p.String()
+// dirProto is the protocol direction d of a flow was detected as:
+// ProtoUnknown while undecided; a direction whose probes all failed takes
+// the flow's protocol when the other direction decided it.
+func dirProto(fd *flowData, d applayer.Direction) applayer.Proto {
+	if p := fd.alp.DirProto(d); p != bufid.ProtoFailed {
+		return p
 	}
+	return fd.proto
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"vigil/detect"
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/all"
 	"vigil/engine/flow"
@@ -57,7 +58,7 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 				}
 				w.logTxAtEnd(e, fd, tx, d, now)
 				tt.logged[d] = true
-				if fd.proto != applayer.ProtoDNS {
+				if fd.proto != bufid.ProtoDNS {
 					tt.logged = [2]bool{true, true} // one record per transaction
 				}
 			}
@@ -74,9 +75,9 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 	r.Flow.State = e.State.String()
 	r.Flow.Reason = e.Reason.String()
 	r.Flow.Alerted = e.Alerted
-	if fd.proto == applayer.ProtoFailed {
+	if fd.proto == bufid.ProtoFailed {
 		r.AppProto.Proto = "failed"
-	} else if fd.proto != applayer.ProtoUnknown {
+	} else if fd.proto != bufid.ProtoUnknown {
 		r.AppProto.Proto = fd.proto.String()
 	}
 	if e.RespSeen && (e.Key.Proto == packet.ProtoICMP || e.Key.Proto == packet.ProtoICMPv6) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"vigil/bpf"
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/flow"
 	"vigil/engine/packet"
@@ -37,7 +38,7 @@ func (b *bypasser) bypass(e *flow.Entry[flowData]) bool {
 	switch {
 	case b.depth && e.Key.Proto == packet.ProtoTCP && fd.sess.DepthReached(0) && fd.sess.DepthReached(1):
 		finished = true
-	case b.encrypted && fd.proto == applayer.ProtoTLS && fd.parser != nil &&
+	case b.encrypted && fd.proto == bufid.ProtoTLS && fd.parser != nil &&
 		fd.parser.State()&applayer.StateEncrypted != 0:
 		finished = true
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"time"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/output"
 	"vigil/output/eve"
@@ -48,7 +49,7 @@ func (pl *pipeline) counters() []Counter {
 	var alerts, suppressed uint64
 	var created uint64
 	var sessions, gaps, midstream, overlap, overlapDiff, depth uint64
-	var appFlows, appTx [applayer.ProtoFailed + 1]uint64
+	var appFlows, appTx [bufid.ProtoFailed + 1]uint64
 	for _, w := range pl.workers {
 		alerts += w.Stats.Alerts
 		fc := w.flows.Counters()
@@ -75,13 +76,13 @@ func (pl *pipeline) counters() []Counter {
 	add("tcp.stream_depth_reached", depth)
 	add("detect.alert", alerts)
 	add("detect.alerts_suppressed", suppressed)
-	names := map[applayer.Proto]string{applayer.ProtoHTTP: "http", applayer.ProtoTLS: "tls",
-		applayer.ProtoSSH: "ssh", applayer.ProtoDNS: "dns_udp", applayer.ProtoFTP: "ftp", applayer.ProtoSMTP: "smtp"}
-	for _, p := range []applayer.Proto{applayer.ProtoHTTP, applayer.ProtoTLS, applayer.ProtoSSH, applayer.ProtoDNS} {
+	names := map[applayer.Proto]string{bufid.ProtoHTTP: "http", bufid.ProtoTLS: "tls",
+		bufid.ProtoSSH: "ssh", bufid.ProtoDNS: "dns_udp", bufid.ProtoFTP: "ftp", bufid.ProtoSMTP: "smtp"}
+	for _, p := range []applayer.Proto{bufid.ProtoHTTP, bufid.ProtoTLS, bufid.ProtoSSH, bufid.ProtoDNS} {
 		add("app_layer.flow."+names[p], appFlows[p])
 		add("app_layer.tx."+names[p], appTx[p])
 	}
-	add("app_layer.flow.failed_tcp", appFlows[applayer.ProtoFailed])
+	add("app_layer.flow.failed_tcp", appFlows[bufid.ProtoFailed])
 	return c
 }
 

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"vigil/detect"
-	"vigil/engine/applayer"
+	"vigil/detect/bufid"
 	"vigil/engine/flow"
 	"vigil/engine/packet"
 	"vigil/engine/stream"
@@ -46,7 +46,7 @@ func (w *Worker) verdictAlert(p *packet.Packet, e *flow.Entry[flowData], a detec
 	if e != nil {
 		req.Flow = flowKey(e)
 		req.Established = evidence(e)
-		if fd := &e.Value; fd.proto != applayer.ProtoUnknown && fd.proto != applayer.ProtoFailed {
+		if fd := &e.Value; fd.proto != bufid.ProtoUnknown && fd.proto != bufid.ProtoFailed {
 			req.AppProto = fd.proto.String()
 		}
 	} else {

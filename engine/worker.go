@@ -2,6 +2,7 @@ package engine
 
 import (
 	"vigil/detect"
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/decode"
 	"vigil/engine/defrag"
@@ -126,8 +127,8 @@ type flowBypass interface {
 type WorkerStats struct {
 	Packets, Bytes uint64
 	Alerts         uint64
-	AppLayer       [applayer.ProtoFailed + 1]uint64 // flows per detected protocol
-	AppLayerTx     [applayer.ProtoFailed + 1]uint64 // transactions logged per protocol
+	AppLayer       [bufid.ProtoFailed + 1]uint64 // flows per detected protocol
+	AppLayerTx     [bufid.ProtoFailed + 1]uint64 // transactions logged per protocol
 }
 
 func newWorker(id int, cfg *Config, thr *thresholds, out *output.Emitter) (*Worker, error) {
@@ -258,7 +259,7 @@ func (w *Worker) handle(p *packet.Packet) {
 		fd.reset(w, e)
 	}
 	if !fd.noPayload && fd.parser != nil && fd.parser.State()&applayer.StateEncrypted != 0 &&
-		(fd.proto == applayer.ProtoTLS || fd.proto == applayer.ProtoSSH) {
+		(fd.proto == bufid.ProtoTLS || fd.proto == bufid.ProtoSSH) {
 		// Decided when a packet starts, as Suricata flags packets from
 		// the flow: the packet that completed the handshake was
 		// inspected in full.
@@ -320,8 +321,8 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.sink = flowSink{w: w, e: e}
 	fd.alp.Reset()
 	fd.parser = nil
-	fd.proto = applayer.ProtoUnknown
-	fd.protoOrig = applayer.ProtoUnknown
+	fd.proto = bufid.ProtoUnknown
+	fd.protoOrig = bufid.ProtoUnknown
 	fd.det.Reset()
 	fd.txs = fd.txs[:0]
 	fd.tcpFlags = [2]uint8{}
@@ -388,7 +389,7 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 	if fd.alp.DirPending(dir) {
 		defer noteDetectDone(fd, dir)
 	}
-	if fd.proto != applayer.ProtoUnknown && fd.alp.DirPending(dir) {
+	if fd.proto != bufid.ProtoUnknown && fd.alp.DirPending(dir) {
 		// The other direction decided the flow; learn this one's own
 		// protocol too (app-layer-protocol to_server/to_client).
 		w.reg.DetectDir(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)
@@ -398,12 +399,12 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 		fd.txPending = [2]bool{true, true}
 		return
 	}
-	if fd.proto != applayer.ProtoUnknown {
+	if fd.proto != bufid.ProtoUnknown {
 		return // failed, or a protocol Vigil detects but does not parse
 	}
 	before := len(fd.alp.Buffered(dir))
 	proto := w.reg.Detect(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)
-	if proto == applayer.ProtoUnknown || proto == applayer.ProtoFailed {
+	if proto == bufid.ProtoUnknown || proto == bufid.ProtoFailed {
 		fd.proto = proto
 		return
 	}
@@ -470,7 +471,7 @@ type datagramParser interface {
 
 func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p *packet.Packet) {
 	fd := &e.Value
-	if len(p.Payload) == 0 || fd.proto == applayer.ProtoFailed {
+	if len(p.Payload) == 0 || fd.proto == bufid.ProtoFailed {
 		return
 	}
 	_, sp := e.Client()
@@ -478,15 +479,15 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 	if fd.alp.DirPending(dir) {
 		defer noteDetectDone(fd, dir)
 	}
-	if fd.proto != applayer.ProtoUnknown && fd.alp.DirPending(dir) {
+	if fd.proto != bufid.ProtoUnknown && fd.alp.DirPending(dir) {
 		w.reg.DetectDir(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
 	}
 	if fd.parser == nil {
-		if fd.proto != applayer.ProtoUnknown {
+		if fd.proto != bufid.ProtoUnknown {
 			return
 		}
 		proto := w.reg.Detect(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
-		if proto == applayer.ProtoUnknown || proto == applayer.ProtoFailed {
+		if proto == bufid.ProtoUnknown || proto == bufid.ProtoFailed {
 			fd.proto = proto
 			return
 		}

@@ -1,5 +1,7 @@
 package applayer
 
+import "vigil/detect/bufid"
+
 // Protocol detection by content, in the spirit of Suricata's probing parsers
 // and pattern matchers: each Entry of a Registry has a probe per direction
 // that looks at the first bytes of that direction and answers match, no
@@ -94,19 +96,19 @@ type Detection struct {
 	dir [2]Proto
 }
 
-// Proto returns the detected protocol: ProtoUnknown while undecided,
-// ProtoFailed when detection gave up.
+// Proto returns the detected protocol: bufid.ProtoUnknown while undecided,
+// bufid.ProtoFailed when detection gave up.
 func (d *Detection) Proto() Proto { return d.proto }
 
 // DirProto returns the protocol that direction dir's own bytes matched,
-// ProtoUnknown while that direction is undecided or had no data, and
-// ProtoFailed when its probes all said no.
+// bufid.ProtoUnknown while that direction is undecided or had no data, and
+// bufid.ProtoFailed when its probes all said no.
 func (d *Detection) DirProto(dir Direction) Proto { return d.dir[dir&1] }
 
 // DirPending reports whether direction dir is still being probed after
 // the flow's protocol was decided by the other direction (DetectDir).
 func (d *Detection) DirPending(dir Direction) bool {
-	return d.dir[dir&1] == ProtoUnknown && !d.failed[dir&1]
+	return d.dir[dir&1] == bufid.ProtoUnknown && !d.failed[dir&1]
 }
 
 // Reset clears d for reuse by another flow, keeping its buffers.
@@ -114,7 +116,7 @@ func (d *Detection) Reset() {
 	d.buf[0], d.buf[1] = d.buf[0][:0], d.buf[1][:0]
 	d.excluded = [2]uint32{}
 	d.failed = [2]bool{}
-	d.proto = ProtoUnknown
+	d.proto = bufid.ProtoUnknown
 	d.dir = [2]Proto{}
 }
 
@@ -129,12 +131,12 @@ func hasPort(ports []uint16, sp, dp uint16) bool {
 
 // Detect feeds the next in-order bytes of direction dir of a flow whose
 // ports are sp (source of the flow's first packet) and dp, and returns the
-// protocol once decided (also on every later call), ProtoUnknown while more
-// data is needed, or ProtoFailed. For UDP each datagram is probed on its
+// protocol once decided (also on every later call), bufid.ProtoUnknown while more
+// data is needed, or bufid.ProtoFailed. For UDP each datagram is probed on its
 // own; for TCP the bytes of a direction accumulate up to the limit. data is
 // copied when it must be kept.
 func (r *Registry) Detect(d *Detection, t Transport, dir Direction, data []byte, sp, dp uint16) Proto {
-	if d.proto != ProtoUnknown || len(data) == 0 {
+	if d.proto != bufid.ProtoUnknown || len(data) == 0 {
 		return d.proto
 	}
 	return r.probe(d, t, dir, data, sp, dp)
@@ -146,7 +148,7 @@ func (r *Registry) Detect(d *Detection, t Transport, dir Direction, data []byte,
 // is an anomaly in Suricata). It does not change the flow's protocol and
 // returns the direction's result.
 func (r *Registry) DetectDir(d *Detection, t Transport, dir Direction, data []byte, sp, dp uint16) Proto {
-	if d.proto == ProtoUnknown || d.proto == ProtoFailed || !d.DirPending(dir) || len(data) == 0 {
+	if d.proto == bufid.ProtoUnknown || d.proto == bufid.ProtoFailed || !d.DirPending(dir) || len(data) == 0 {
 		return d.dir[dir&1]
 	}
 	r.probe(d, t, dir, data, sp, dp)
@@ -200,7 +202,7 @@ func (r *Registry) probe(d *Detection, t Transport, dir Direction, data []byte, 
 			switch res {
 			case ProbeMatch:
 				d.dir[di] = e.Proto
-				if d.proto == ProtoUnknown {
+				if d.proto == bufid.ProtoUnknown {
 					d.proto = e.Proto
 				}
 				return d.proto
@@ -213,9 +215,9 @@ func (r *Registry) probe(d *Detection, t Transport, dir Direction, data []byte, 
 	}
 	if !pending || (t == TCP && len(probe) >= r.maxBytes) {
 		d.failed[di] = true
-		d.dir[di] = ProtoFailed
-		if d.proto == ProtoUnknown && (d.failed[di^1] || t == UDP) {
-			d.proto = ProtoFailed
+		d.dir[di] = bufid.ProtoFailed
+		if d.proto == bufid.ProtoUnknown && (d.failed[di^1] || t == UDP) {
+			d.proto = bufid.ProtoFailed
 		}
 	}
 	return d.proto

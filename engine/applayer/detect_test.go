@@ -1,6 +1,10 @@
 package applayer
 
-import "testing"
+import (
+	"testing"
+
+	"vigil/detect/bufid"
+)
 
 type step struct {
 	dir  Direction
@@ -17,27 +21,27 @@ func TestDetect(t *testing.T) {
 		steps  []step
 		want   Proto
 	}{
-		{"http on odd port", TCP, 40000, 9999, []step{{ToServer, "GET / HTTP/1.1\r\n"}}, ProtoHTTP},
-		{"http split method", TCP, 40000, 80, []step{{ToServer, "PO"}, {ToServer, "ST /x HTTP/1.0\r\n"}}, ProtoHTTP},
-		{"http lower-case", TCP, 1, 2, []step{{ToServer, "get / HTTP/1.0\r\n"}}, ProtoHTTP},
-		{"http response first", TCP, 1, 2, []step{{ToClient, "HTTP/1.1 200 OK\r\n"}}, ProtoHTTP},
-		{"tls client hello on 80", TCP, 1, 80, []step{{ToServer, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"}}, ProtoTLS},
-		{"tls header split", TCP, 1, 443, []step{{ToServer, "\x16\x03"}, {ToServer, "\x01\x02\x00\x01"}}, ProtoTLS},
-		{"ssh", TCP, 1, 2222, []step{{ToClient, "SSH-2.0-OpenSSH_9\r\n"}}, ProtoSSH},
-		{"dns udp", UDP, 5000, 53, []step{{ToServer, dnsQuery}}, ProtoDNS},
-		{"dns udp needs port", UDP, 5000, 5001, []step{{ToServer, dnsQuery}}, ProtoFailed},
-		{"dns tcp", TCP, 5000, 53, []step{{ToServer, "\x00\x21" + dnsQuery}}, ProtoDNS},
-		{"smtp banner on 25", TCP, 5000, 25, []step{{ToClient, "220 mail ESMTP\r\n"}}, ProtoSMTP},
-		{"ftp banner on 21", TCP, 5000, 21, []step{{ToClient, "220 ProFTPD\r\n"}}, ProtoFTP},
-		{"banner elsewhere undecided", TCP, 5000, 2121, []step{{ToClient, "220 ProFTPD\r\n"}}, ProtoUnknown},
-		{"garbage both ways fails", TCP, 1, 2, []step{{ToServer, "\x00\x01garbage"}, {ToClient, "zzzz"}}, ProtoFailed},
-		{"one side garbage waits", TCP, 1, 2, []step{{ToServer, "\x00\x01garbage"}}, ProtoUnknown},
-		{"prefix over limit fails", TCP, 1, 2, []step{{ToServer, "GE"}, {ToClient, string(make([]byte, 100))}}, ProtoUnknown},
+		{"http on odd port", TCP, 40000, 9999, []step{{ToServer, "GET / HTTP/1.1\r\n"}}, bufid.ProtoHTTP},
+		{"http split method", TCP, 40000, 80, []step{{ToServer, "PO"}, {ToServer, "ST /x HTTP/1.0\r\n"}}, bufid.ProtoHTTP},
+		{"http lower-case", TCP, 1, 2, []step{{ToServer, "get / HTTP/1.0\r\n"}}, bufid.ProtoHTTP},
+		{"http response first", TCP, 1, 2, []step{{ToClient, "HTTP/1.1 200 OK\r\n"}}, bufid.ProtoHTTP},
+		{"tls client hello on 80", TCP, 1, 80, []step{{ToServer, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"}}, bufid.ProtoTLS},
+		{"tls header split", TCP, 1, 443, []step{{ToServer, "\x16\x03"}, {ToServer, "\x01\x02\x00\x01"}}, bufid.ProtoTLS},
+		{"ssh", TCP, 1, 2222, []step{{ToClient, "SSH-2.0-OpenSSH_9\r\n"}}, bufid.ProtoSSH},
+		{"dns udp", UDP, 5000, 53, []step{{ToServer, dnsQuery}}, bufid.ProtoDNS},
+		{"dns udp needs port", UDP, 5000, 5001, []step{{ToServer, dnsQuery}}, bufid.ProtoFailed},
+		{"dns tcp", TCP, 5000, 53, []step{{ToServer, "\x00\x21" + dnsQuery}}, bufid.ProtoDNS},
+		{"smtp banner on 25", TCP, 5000, 25, []step{{ToClient, "220 mail ESMTP\r\n"}}, bufid.ProtoSMTP},
+		{"ftp banner on 21", TCP, 5000, 21, []step{{ToClient, "220 ProFTPD\r\n"}}, bufid.ProtoFTP},
+		{"banner elsewhere undecided", TCP, 5000, 2121, []step{{ToClient, "220 ProFTPD\r\n"}}, bufid.ProtoUnknown},
+		{"garbage both ways fails", TCP, 1, 2, []step{{ToServer, "\x00\x01garbage"}, {ToClient, "zzzz"}}, bufid.ProtoFailed},
+		{"one side garbage waits", TCP, 1, 2, []step{{ToServer, "\x00\x01garbage"}}, bufid.ProtoUnknown},
+		{"prefix over limit fails", TCP, 1, 2, []step{{ToServer, "GE"}, {ToClient, string(make([]byte, 100))}}, bufid.ProtoUnknown},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var d Detection
-			got := ProtoUnknown
+			got := bufid.ProtoUnknown
 			for _, s := range tc.steps {
 				got = reg.Detect(&d, tc.t, s.dir, []byte(s.data), tc.sp, tc.dp)
 			}
@@ -55,11 +59,11 @@ func TestDetectLimit(t *testing.T) {
 	// but the limit ends it.
 	reg.Detect(&d, TCP, ToClient, []byte("zzzz"), 1, 2)
 	got := reg.Detect(&d, TCP, ToServer, []byte("G"), 1, 2)
-	if got != ProtoUnknown {
+	if got != bufid.ProtoUnknown {
 		t.Fatalf("after G: %v", got)
 	}
 	got = reg.Detect(&d, TCP, ToServer, []byte("XXXXXXXXXXXXXXXXXXXXXXX"), 1, 2)
-	if got != ProtoFailed {
+	if got != bufid.ProtoFailed {
 		t.Errorf("got %v, want failed", got)
 	}
 }
@@ -73,27 +77,5 @@ func TestDetectAllocs(t *testing.T) {
 		reg.Detect(&d, TCP, ToServer, data, 1000, 80)
 	}); n != 0 {
 		t.Errorf("Detect allocates %v", n)
-	}
-}
-
-func TestNames(t *testing.T) {
-	for p := ProtoUnknown; p < numProtos; p++ {
-		if q, ok := ParseProto(p.String()); !ok || q != p {
-			t.Errorf("ParseProto(%q) = %v,%v", p.String(), q, ok)
-		}
-	}
-	seen := map[string]bool{}
-	for b := BufferID(1); b < NumBuffers; b++ {
-		n := b.String()
-		if n == "" || seen[n] {
-			t.Errorf("buffer %d: empty or duplicate name %q", b, n)
-		}
-		seen[n] = true
-		if got, ok := LookupBuffer(n); !ok || got != b {
-			t.Errorf("LookupBuffer(%q) = %v", n, got)
-		}
-	}
-	if b, _ := LookupBuffer("file_data"); b != FileData {
-		t.Errorf("file_data alias")
 	}
 }

@@ -3,9 +3,10 @@
 // detection.
 //
 // It defines the vocabulary shared by the protocol parsers in its
-// subpackages (http, http2, tls, dns, ssh, sip, smb, dcerpc): the Proto enum with Suricata's app_proto
-// names, the Direction of stream data, the BufferID enum naming every sticky
-// buffer detection can inspect, the Tx and Parser interfaces, and Handover
+// subpackages (http, http2, tls, dns, ssh, sip, smb, dcerpc): Proto and
+// BufferID (the protocol and buffer enums of package detect/bufid, which
+// detection shares), the Direction of stream data, the Tx and Parser
+// interfaces, and Handover
 // and Successor for a protocol change mid-stream (h2c upgrade). It also
 // implements protocol detection by content (Detector), driven by a table of
 // Entry values; the table that binds the real parsers lives in package

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"vigil/detect/bufid"
 )
 
 // FuzzDetect feeds arbitrary bytes in pieces to detection over both
@@ -27,14 +29,14 @@ func FuzzDetect(f *testing.F) {
 		for _, tr := range []Transport{TCP, UDP} {
 			var d Detection
 			n := int(step&31) + 1
-			decided := ProtoUnknown
+			decided := bufid.ProtoUnknown
 			for i := 0; i < len(data); i += n {
 				dir := Direction((i / n) & 1)
 				if step&0x80 != 0 {
 					dir = ToServer
 				}
 				got := reg.Detect(&d, tr, dir, data[i:min(i+n, len(data))], sp, dp)
-				if decided != ProtoUnknown && got != decided {
+				if decided != bufid.ProtoUnknown && got != decided {
 					t.Fatalf("protocol changed from %v to %v", decided, got)
 				}
 				decided = got

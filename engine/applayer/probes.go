@@ -1,5 +1,7 @@
 package applayer
 
+import "vigil/detect/bufid"
+
 // Content probes for the protocols Vigil detects. They are pure functions
 // of the first bytes of a direction and allocate nothing.
 
@@ -265,24 +267,24 @@ func ProbeSMTPBanner(data []byte) ProbeResult { return probeReply(data) }
 // probes first.
 func DefaultEntries() []Entry {
 	return []Entry{
-		{Proto: ProtoHTTP, Transport: TCP, Ports: []uint16{80, 8080, 8000, 3128}, ToServer: ProbeHTTPRequest, ToClient: ProbeHTTPResponse},
+		{Proto: bufid.ProtoHTTP, Transport: TCP, Ports: []uint16{80, 8080, 8000, 3128}, ToServer: ProbeHTTPRequest, ToClient: ProbeHTTPResponse},
 		// HTTP/2: the client preface on any port; a server's first SETTINGS
 		// frame only on port 80 (probes_http2.go).
-		{Proto: ProtoHTTP2, Transport: TCP, ToServer: ProbeHTTP2Preface},
-		{Proto: ProtoHTTP2, Transport: TCP, Ports: []uint16{80}, PortRequired: true, ToClient: ProbeHTTP2Settings},
-		{Proto: ProtoTLS, Transport: TCP, Ports: []uint16{443, 465, 993, 995, 8443}, ToServer: ProbeTLS, ToClient: ProbeTLSServer},
-		{Proto: ProtoSSH, Transport: TCP, Ports: []uint16{22}, ToServer: ProbeSSH, ToClient: ProbeSSH},
-		{Proto: ProtoSIP, Transport: TCP | UDP, Ports: []uint16{5060}, ToServer: ProbeSIPRequest, ToClient: ProbeSIPResponse},
-		{Proto: ProtoDNS, Transport: UDP, Ports: []uint16{53, 5353}, PortRequired: true, ToServer: ProbeDNSUDPRequest, ToClient: ProbeDNSUDPResponse},
-		{Proto: ProtoDNS, Transport: TCP, Ports: []uint16{53}, PortRequired: true, ToServer: ProbeDNSTCPRequest, ToClient: ProbeDNSTCPResponse},
-		{Proto: ProtoFTP, Transport: TCP, Ports: []uint16{21}, PortRequired: true, ToServer: ProbeFTPRequest, ToClient: ProbeFTPBanner},
-		{Proto: ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, PortRequired: true, ToServer: ProbeSMTPRequest, ToClient: ProbeSMTPBanner},
-		{Proto: ProtoSMB, Transport: TCP, Ports: []uint16{139, 445}, ToServer: ProbeSMB, ToClient: ProbeSMB},
-		{Proto: ProtoDCERPC, Transport: TCP, Ports: []uint16{135}, ToServer: ProbeDCERPC, ToClient: ProbeDCERPC},
-		{Proto: ProtoMQTT, Transport: TCP, Ports: []uint16{1883}, ToServer: ProbeMQTTConnect},
-		{Proto: ProtoRFB, Transport: TCP, Ports: []uint16{5900, 5901, 5902, 5903, 5904, 5905, 5906, 5907, 5908, 5909}, ToServer: ProbeRFB, ToClient: ProbeRFB},
-		{Proto: ProtoSNMP, Transport: UDP, Ports: []uint16{161, 162}, PortRequired: true, ToServer: ProbeSNMP, ToClient: ProbeSNMP},
-		{Proto: ProtoKRB5, Transport: UDP, Ports: []uint16{88}, PortRequired: true, ToServer: ProbeKRB5UDP, ToClient: ProbeKRB5UDP},
-		{Proto: ProtoKRB5, Transport: TCP, Ports: []uint16{88}, PortRequired: true, ToServer: ProbeKRB5TCP, ToClient: ProbeKRB5TCP},
+		{Proto: bufid.ProtoHTTP2, Transport: TCP, ToServer: ProbeHTTP2Preface},
+		{Proto: bufid.ProtoHTTP2, Transport: TCP, Ports: []uint16{80}, PortRequired: true, ToClient: ProbeHTTP2Settings},
+		{Proto: bufid.ProtoTLS, Transport: TCP, Ports: []uint16{443, 465, 993, 995, 8443}, ToServer: ProbeTLS, ToClient: ProbeTLSServer},
+		{Proto: bufid.ProtoSSH, Transport: TCP, Ports: []uint16{22}, ToServer: ProbeSSH, ToClient: ProbeSSH},
+		{Proto: bufid.ProtoSIP, Transport: TCP | UDP, Ports: []uint16{5060}, ToServer: ProbeSIPRequest, ToClient: ProbeSIPResponse},
+		{Proto: bufid.ProtoDNS, Transport: UDP, Ports: []uint16{53, 5353}, PortRequired: true, ToServer: ProbeDNSUDPRequest, ToClient: ProbeDNSUDPResponse},
+		{Proto: bufid.ProtoDNS, Transport: TCP, Ports: []uint16{53}, PortRequired: true, ToServer: ProbeDNSTCPRequest, ToClient: ProbeDNSTCPResponse},
+		{Proto: bufid.ProtoFTP, Transport: TCP, Ports: []uint16{21}, PortRequired: true, ToServer: ProbeFTPRequest, ToClient: ProbeFTPBanner},
+		{Proto: bufid.ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, PortRequired: true, ToServer: ProbeSMTPRequest, ToClient: ProbeSMTPBanner},
+		{Proto: bufid.ProtoSMB, Transport: TCP, Ports: []uint16{139, 445}, ToServer: ProbeSMB, ToClient: ProbeSMB},
+		{Proto: bufid.ProtoDCERPC, Transport: TCP, Ports: []uint16{135}, ToServer: ProbeDCERPC, ToClient: ProbeDCERPC},
+		{Proto: bufid.ProtoMQTT, Transport: TCP, Ports: []uint16{1883}, ToServer: ProbeMQTTConnect},
+		{Proto: bufid.ProtoRFB, Transport: TCP, Ports: []uint16{5900, 5901, 5902, 5903, 5904, 5905, 5906, 5907, 5908, 5909}, ToServer: ProbeRFB, ToClient: ProbeRFB},
+		{Proto: bufid.ProtoSNMP, Transport: UDP, Ports: []uint16{161, 162}, PortRequired: true, ToServer: ProbeSNMP, ToClient: ProbeSNMP},
+		{Proto: bufid.ProtoKRB5, Transport: UDP, Ports: []uint16{88}, PortRequired: true, ToServer: ProbeKRB5UDP, ToClient: ProbeKRB5UDP},
+		{Proto: bufid.ProtoKRB5, Transport: TCP, Ports: []uint16{88}, PortRequired: true, ToServer: ProbeKRB5TCP, ToClient: ProbeKRB5TCP},
 	}
 }

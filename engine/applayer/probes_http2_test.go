@@ -1,6 +1,10 @@
 package applayer
 
-import "testing"
+import (
+	"testing"
+
+	"vigil/detect/bufid"
+)
 
 func TestProbeHTTP2(t *testing.T) {
 	settings := []byte{0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 100}
@@ -35,16 +39,16 @@ func TestProbeHTTP2(t *testing.T) {
 func TestDetectHTTP2(t *testing.T) {
 	r := NewRegistry(0, DefaultEntries()...)
 	var d Detection
-	if p := r.Detect(&d, TCP, ToServer, []byte(http2Preface), 50000, 3000); p != ProtoHTTP2 {
+	if p := r.Detect(&d, TCP, ToServer, []byte(http2Preface), 50000, 3000); p != bufid.ProtoHTTP2 {
 		t.Errorf("preface on port 3000: %v", p)
 	}
 	settings := []byte{0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 100}
 	d.Reset()
-	if p := r.Detect(&d, TCP, ToClient, settings, 50000, 80); p != ProtoHTTP2 {
+	if p := r.Detect(&d, TCP, ToClient, settings, 50000, 80); p != bufid.ProtoHTTP2 {
 		t.Errorf("settings on port 80: %v", p)
 	}
 	d.Reset()
-	if p := r.Detect(&d, TCP, ToClient, settings, 50000, 3000); p == ProtoHTTP2 {
+	if p := r.Detect(&d, TCP, ToClient, settings, 50000, 3000); p == bufid.ProtoHTTP2 {
 		t.Errorf("settings on port 3000 detected as HTTP/2")
 	}
 }

@@ -1,6 +1,10 @@
 package applayer
 
-import "testing"
+import (
+	"testing"
+
+	"vigil/detect/bufid"
+)
 
 func TestProbeRFB(t *testing.T) {
 	for _, tc := range []struct {
@@ -28,10 +32,10 @@ func TestDetectRFB(t *testing.T) {
 	reg := NewRegistry(0, DefaultEntries()...)
 	for _, dp := range []uint16{5900, 5909, 443, 12345} {
 		var d Detection
-		if got := reg.Detect(&d, TCP, ToClient, []byte("RFB 003."), 40000, dp); got != ProtoUnknown {
+		if got := reg.Detect(&d, TCP, ToClient, []byte("RFB 003."), 40000, dp); got != bufid.ProtoUnknown {
 			t.Fatalf("port %d: partial banner gave %v", dp, got)
 		}
-		if got := reg.Detect(&d, TCP, ToClient, []byte("007\n"), 40000, dp); got != ProtoRFB {
+		if got := reg.Detect(&d, TCP, ToClient, []byte("007\n"), 40000, dp); got != bufid.ProtoRFB {
 			t.Errorf("port %d: got %v, want rfb", dp, got)
 		}
 	}

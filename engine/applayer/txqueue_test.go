@@ -1,10 +1,14 @@
 package applayer
 
-import "testing"
+import (
+	"testing"
+
+	"vigil/detect/bufid"
+)
 
 type idTx uint64
 
-func (t idTx) Proto() Proto                                     { return ProtoDNS }
+func (t idTx) Proto() Proto                                     { return bufid.ProtoDNS }
 func (t idTx) ID() uint64                                       { return uint64(t) }
 func (t idTx) Buffer(Direction, BufferID) []byte                { return nil }
 func (t idTx) BufferAt(Direction, BufferID, int) ([]byte, bool) { return nil, false }

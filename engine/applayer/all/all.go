@@ -1,6 +1,7 @@
 package all
 
 import (
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dcerpc"
 	"vigil/engine/applayer/dns"
@@ -32,24 +33,24 @@ var parsers = []struct {
 	proto applayer.Proto
 	new   func(Config) applayer.Parser
 }{
-	{applayer.ProtoHTTP, func(c Config) applayer.Parser { return http.New(c.HTTP) }},
+	{bufid.ProtoHTTP, func(c Config) applayer.Parser { return http.New(c.HTTP) }},
 	// HTTP/2 shares the HTTP/1 limits (body, header bytes, transactions).
-	{applayer.ProtoHTTP2, func(c Config) applayer.Parser {
+	{bufid.ProtoHTTP2, func(c Config) applayer.Parser {
 		return http2.New(http2.Config{RequestBodyLimit: c.HTTP.RequestBodyLimit, ResponseBodyLimit: c.HTTP.ResponseBodyLimit,
 			MaxHeaderBytes: c.HTTP.MaxHeaderBytes, MaxTx: c.HTTP.MaxTx})
 	}},
-	{applayer.ProtoTLS, func(Config) applayer.Parser { return tls.New() }},
-	{applayer.ProtoSSH, func(Config) applayer.Parser { return ssh.New() }},
-	{applayer.ProtoDNS, func(Config) applayer.Parser { return dns.New() }},
-	{applayer.ProtoSIP, func(Config) applayer.Parser { return sip.New() }},
-	{applayer.ProtoSMB, func(Config) applayer.Parser { return smb.New() }},
-	{applayer.ProtoDCERPC, func(Config) applayer.Parser { return dcerpc.New() }},
-	{applayer.ProtoFTP, func(Config) applayer.Parser { return ftp.New() }},
-	{applayer.ProtoMQTT, func(Config) applayer.Parser { return mqtt.New() }},
-	{applayer.ProtoRFB, func(Config) applayer.Parser { return rfb.New() }},
-	{applayer.ProtoSNMP, func(Config) applayer.Parser { return snmp.New() }},
-	{applayer.ProtoKRB5, func(Config) applayer.Parser { return krb5.New() }},
-	{applayer.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
+	{bufid.ProtoTLS, func(Config) applayer.Parser { return tls.New() }},
+	{bufid.ProtoSSH, func(Config) applayer.Parser { return ssh.New() }},
+	{bufid.ProtoDNS, func(Config) applayer.Parser { return dns.New() }},
+	{bufid.ProtoSIP, func(Config) applayer.Parser { return sip.New() }},
+	{bufid.ProtoSMB, func(Config) applayer.Parser { return smb.New() }},
+	{bufid.ProtoDCERPC, func(Config) applayer.Parser { return dcerpc.New() }},
+	{bufid.ProtoFTP, func(Config) applayer.Parser { return ftp.New() }},
+	{bufid.ProtoMQTT, func(Config) applayer.Parser { return mqtt.New() }},
+	{bufid.ProtoRFB, func(Config) applayer.Parser { return rfb.New() }},
+	{bufid.ProtoSNMP, func(Config) applayer.Parser { return snmp.New() }},
+	{bufid.ProtoKRB5, func(Config) applayer.Parser { return krb5.New() }},
+	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 }
 
 // Registry returns the detection table with parsers attached.

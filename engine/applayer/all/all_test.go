@@ -3,12 +3,13 @@ package all
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
 func TestEveryParsedProtoHasParser(t *testing.T) {
 	r := Registry(Config{})
-	for _, want := range []applayer.Proto{applayer.ProtoHTTP, applayer.ProtoTLS, applayer.ProtoSSH, applayer.ProtoDNS} {
+	for _, want := range []applayer.Proto{bufid.ProtoHTTP, bufid.ProtoTLS, bufid.ProtoSSH, bufid.ProtoDNS} {
 		e, ok := r.Lookup(want)
 		if !ok || e.New == nil {
 			t.Errorf("%v: no parser", want)

@@ -19,6 +19,7 @@ import (
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dns"
 	"vigil/engine/applayer/http"
@@ -161,7 +162,7 @@ func (r *runner) packet(p gopacket.Packet) {
 			dir = applayer.ToClient
 		}
 		var det applayer.Detection
-		if r.reg.Detect(&det, applayer.UDP, dir, t.Payload, src.Port(), dst.Port()) == applayer.ProtoDNS {
+		if r.reg.Detect(&det, applayer.UDP, dir, t.Payload, src.Port(), dst.Port()) == bufid.ProtoDNS {
 			dp.ParseDatagram(dir, t.Payload)
 		}
 	}
@@ -190,7 +191,7 @@ func (r *runner) tcpPacket(src, dst netip.AddrPort, t *layers.TCP) {
 		if f.parser != nil {
 			f.parser.Gap(dir^1, int(int32(t.Ack-o.next)))
 		} else {
-			f.proto = applayer.ProtoFailed // detection cannot continue over a hole
+			f.proto = bufid.ProtoFailed // detection cannot continue over a hole
 		}
 		o.next = t.Ack
 		r.segment(f, dir^1, o.next, nil)
@@ -289,12 +290,12 @@ func (r *runner) deliver(f *tcpFlow, dir applayer.Direction, data []byte) {
 		f.parser.Parse(dir, data)
 		return
 	}
-	if f.proto != applayer.ProtoUnknown {
+	if f.proto != bufid.ProtoUnknown {
 		return
 	}
 	f.pending[dir] = append(f.pending[dir], data...)
 	p := r.reg.Detect(&f.det, applayer.TCP, dir, data, f.client.Port(), f.server.Port())
-	if p == applayer.ProtoUnknown {
+	if p == bufid.ProtoUnknown {
 		return
 	}
 	f.proto = p

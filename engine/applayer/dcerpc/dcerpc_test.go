@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -118,23 +119,23 @@ func TestConversation(t *testing.T) {
 			t.Fatalf("step %d: %d txs, want 2", step, p.TxCount())
 		}
 		bind, req := p.TxAt(0), p.TxAt(1)
-		if _, ok := bind.BufferAt(applayer.ToServer, applayer.DCERPCIface, 0); ok {
+		if _, ok := bind.BufferAt(applayer.ToServer, bufid.DCERPCIface, 0); ok {
 			t.Errorf("bind tx has an iface record")
 		}
-		if got := req.Buffer(applayer.ToServer, applayer.DCERPCStubData); string(got) != "hello world" {
+		if got := req.Buffer(applayer.ToServer, bufid.DCERPCStubData); string(got) != "hello world" {
 			t.Errorf("step %d: request stub %q", step, got)
 		}
-		if got := req.Buffer(applayer.ToClient, applayer.DCERPCStubData); string(got) != "resp" {
+		if got := req.Buffer(applayer.ToClient, bufid.DCERPCStubData); string(got) != "resp" {
 			t.Errorf("step %d: response stub %q", step, got)
 		}
-		if got := req.Buffer(applayer.ToServer, applayer.DCERPCOpnum); !bytes.Equal(got, []byte{7, 0}) {
+		if got := req.Buffer(applayer.ToServer, bufid.DCERPCOpnum); !bytes.Equal(got, []byte{7, 0}) {
 			t.Errorf("opnum %v", got)
 		}
-		rec, ok := req.BufferAt(applayer.ToServer, applayer.DCERPCIface, 0)
+		rec, ok := req.BufferAt(applayer.ToServer, bufid.DCERPCIface, 0)
 		if !ok || !bytes.Equal(rec[:16], ifB[:]) || rec[16] != 1 || rec[18] != IfaceFirstFrag {
 			t.Errorf("iface record %x, %v", rec, ok)
 		}
-		if _, ok := req.BufferAt(applayer.ToServer, applayer.DCERPCIface, 1); ok {
+		if _, ok := req.BufferAt(applayer.ToServer, bufid.DCERPCIface, 1); ok {
 			t.Errorf("rejected context listed")
 		}
 		if !req.Complete(applayer.ToServer) || !req.Complete(applayer.ToClient) {
@@ -157,16 +158,16 @@ func TestBigEndianAndContextMismatch(t *testing.T) {
 		t.Fatalf("%d txs", p.TxCount())
 	}
 	req := p.TxAt(1)
-	if got := req.Buffer(applayer.ToServer, applayer.DCERPCOpnum); !bytes.Equal(got, []byte{0x34, 0x12}) {
+	if got := req.Buffer(applayer.ToServer, bufid.DCERPCOpnum); !bytes.Equal(got, []byte{0x34, 0x12}) {
 		t.Errorf("big endian opnum %x", got)
 	}
-	if got := req.Buffer(applayer.ToServer, applayer.DCERPCEndian); !bytes.Equal(got, []byte{1}) {
+	if got := req.Buffer(applayer.ToServer, bufid.DCERPCEndian); !bytes.Equal(got, []byte{1}) {
 		t.Errorf("endian %v", got)
 	}
-	if rec, ok := req.BufferAt(applayer.ToServer, applayer.DCERPCIface, 0); !ok || rec[18] != 0 {
+	if rec, ok := req.BufferAt(applayer.ToServer, bufid.DCERPCIface, 0); !ok || rec[18] != 0 {
 		t.Errorf("iface record %x %v: want one without the first-frag flag", rec, ok)
 	}
-	if _, ok := p.TxAt(2).BufferAt(applayer.ToServer, applayer.DCERPCIface, 0); ok {
+	if _, ok := p.TxAt(2).BufferAt(applayer.ToServer, bufid.DCERPCIface, 0); ok {
 		t.Errorf("request on an unbound context has an iface")
 	}
 }

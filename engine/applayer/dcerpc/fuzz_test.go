@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -49,13 +50,13 @@ func FuzzDCERPC(f *testing.F) {
 		for i := 0; i < p.TxCount(); i++ {
 			tx := p.TxAt(i)
 			for _, d := range []applayer.Direction{applayer.ToServer, applayer.ToClient} {
-				for b := applayer.DCERPCStubData; b <= applayer.DCERPCEndian; b++ {
+				for b := bufid.DCERPCStubData; b <= bufid.DCERPCEndian; b++ {
 					for k := 0; k < 4; k++ {
 						v, ok := tx.BufferAt(d, b, k)
 						if !ok && v != nil {
 							t.Fatalf("buffer %v: data without ok", b)
 						}
-						if b == applayer.DCERPCIface && ok && len(v) != IfaceRecLen {
+						if b == bufid.DCERPCIface && ok && len(v) != IfaceRecLen {
 							t.Fatalf("iface record of %d bytes", len(v))
 						}
 					}

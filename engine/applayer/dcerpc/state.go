@@ -3,6 +3,7 @@ package dcerpc
 import (
 	"encoding/binary"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -62,8 +63,8 @@ type Tx struct {
 
 var _ applayer.Tx = (*Tx)(nil)
 
-// Proto returns applayer.ProtoDCERPC.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoDCERPC }
+// Proto returns bufid.ProtoDCERPC.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoDCERPC }
 
 // ID returns the transaction id (creation order).
 func (t *Tx) ID() uint64 { return t.id }
@@ -93,7 +94,7 @@ func (t *Tx) IsRequest() bool { return t.HasReq && t.ReqType == TypeRequest }
 // doc).
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
 	switch b {
-	case applayer.DCERPCStubData:
+	case bufid.DCERPCStubData:
 		s := t.ReqStub
 		if dir == applayer.ToClient {
 			s = t.RespStub
@@ -102,13 +103,13 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 			return nil, false
 		}
 		return s, true
-	case applayer.DCERPCOpnum:
+	case bufid.DCERPCOpnum:
 		if i != 0 || !t.IsRequest() {
 			return nil, false
 		}
 		binary.LittleEndian.PutUint16(t.opnum[:], t.Opnum)
 		return t.opnum[:], true
-	case applayer.DCERPCEndian:
+	case bufid.DCERPCEndian:
 		if i != 0 {
 			return nil, false
 		}
@@ -121,7 +122,7 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 			t.endian[0] = 1
 		}
 		return t.endian[:], true
-	case applayer.DCERPCIface:
+	case bufid.DCERPCIface:
 		return t.iface(i)
 	}
 	return nil, false

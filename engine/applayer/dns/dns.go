@@ -1,6 +1,7 @@
 package dns
 
 import (
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/output/eve"
 )
@@ -19,8 +20,8 @@ type Tx struct {
 
 var _ applayer.Tx = (*Tx)(nil)
 
-// Proto returns applayer.ProtoDNS.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoDNS }
+// Proto returns bufid.ProtoDNS.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoDNS }
 
 // ID returns the transaction id (creation order, not the DNS id).
 func (t *Tx) ID() uint64 { return t.id }
@@ -58,17 +59,17 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		return nil, false
 	}
 	switch b {
-	case applayer.DNSQuery:
+	case bufid.DNSQuery:
 		if i < len(m.Questions) {
 			return m.Questions[i].Name, true
 		}
-	case applayer.DNSOpcode:
+	case bufid.DNSOpcode:
 		if i == 0 {
 			t.opcode[0] = m.Opcode()
 			return t.opcode[:], true
 		}
-	case applayer.DNSQueriesRRName, applayer.DNSAnswersRRName, applayer.DNSAuthoritiesRRName,
-		applayer.DNSAdditionalsRRName, applayer.DNSResponseRRName:
+	case bufid.DNSQueriesRRName, bufid.DNSAnswersRRName, bufid.DNSAuthoritiesRRName,
+		bufid.DNSAdditionalsRRName, bufid.DNSResponseRRName:
 		return t.rrname(dir, b, i)
 	}
 	return nil, false
@@ -88,18 +89,18 @@ func (t *Tx) rrname(dir applayer.Direction, b applayer.BufferID, i int) ([]byte,
 	}
 	var rrs []RR
 	switch b {
-	case applayer.DNSQueriesRRName:
+	case bufid.DNSQueriesRRName:
 		if i < len(m.Questions) {
 			return m.Questions[i].Name, true
 		}
 		return nil, false
-	case applayer.DNSAnswersRRName:
+	case bufid.DNSAnswersRRName:
 		rrs = m.Answers
-	case applayer.DNSAuthoritiesRRName:
+	case bufid.DNSAuthoritiesRRName:
 		rrs = m.Authorities
-	case applayer.DNSAdditionalsRRName:
+	case bufid.DNSAdditionalsRRName:
 		rrs = m.Additionals
-	case applayer.DNSResponseRRName:
+	case bufid.DNSResponseRRName:
 		if dir != applayer.ToClient {
 			return nil, false
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/output/eve"
 )
@@ -41,7 +42,7 @@ func TestUDPPairing(t *testing.T) {
 		t.Fatalf("TxCount %d", p.TxCount())
 	}
 	tx := p.Tx(0)
-	if got := string(tx.Buffer(applayer.ToServer, applayer.DNSQuery)); got != "www.example.com" {
+	if got := string(tx.Buffer(applayer.ToServer, bufid.DNSQuery)); got != "www.example.com" {
 		t.Errorf("dns.query %q", got)
 	}
 	var r eve.Record

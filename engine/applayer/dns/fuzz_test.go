@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/output/eve"
 )
@@ -57,7 +58,7 @@ func FuzzDNS(f *testing.F) {
 					}
 				}
 				for j := 0; ; j++ {
-					v, ok := tx.BufferAt(d, applayer.DNSQuery, j)
+					v, ok := tx.BufferAt(d, bufid.DNSQuery, j)
 					if !ok {
 						break
 					}

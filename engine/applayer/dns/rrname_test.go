@@ -3,6 +3,7 @@ package dns
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -36,13 +37,13 @@ func TestRRNameBuffers(t *testing.T) {
 			}
 		}
 	}
-	check("queries to_server", all(applayer.ToServer, applayer.DNSQueriesRRName), "example.com")
-	check("queries to_client", all(applayer.ToClient, applayer.DNSQueriesRRName), "example.com")
-	check("answers to_server", all(applayer.ToServer, applayer.DNSAnswersRRName))
-	check("answers to_client", all(applayer.ToClient, applayer.DNSAnswersRRName), "example.com")
-	check("authorities", all(applayer.ToClient, applayer.DNSAuthoritiesRRName), "com")
-	check("additionals", all(applayer.ToClient, applayer.DNSAdditionalsRRName), "ns.com")
-	check("response to_server", all(applayer.ToServer, applayer.DNSResponseRRName))
-	check("response", all(applayer.ToClient, applayer.DNSResponseRRName),
+	check("queries to_server", all(applayer.ToServer, bufid.DNSQueriesRRName), "example.com")
+	check("queries to_client", all(applayer.ToClient, bufid.DNSQueriesRRName), "example.com")
+	check("answers to_server", all(applayer.ToServer, bufid.DNSAnswersRRName))
+	check("answers to_client", all(applayer.ToClient, bufid.DNSAnswersRRName), "example.com")
+	check("authorities", all(applayer.ToClient, bufid.DNSAuthoritiesRRName), "com")
+	check("additionals", all(applayer.ToClient, bufid.DNSAdditionalsRRName), "ns.com")
+	check("response to_server", all(applayer.ToServer, bufid.DNSResponseRRName))
+	check("response", all(applayer.ToClient, bufid.DNSResponseRRName),
 		"example.com", "example.com", "mx.example.com", "com", "ns.com", "admin.com", "ns.com")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -158,8 +159,8 @@ type Tx struct {
 
 var _ applayer.Tx = (*Tx)(nil)
 
-// Proto returns applayer.ProtoFTP.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoFTP }
+// Proto returns bufid.ProtoFTP.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoFTP }
 
 // ID returns the transaction id (creation order).
 func (t *Tx) ID() uint64 { return t.id }
@@ -195,7 +196,7 @@ func (t *Tx) BufferAt(_ applayer.Direction, b applayer.BufferID, i int) ([]byte,
 	if t.Command == CmdUnknown {
 		return nil, false
 	}
-	if b == applayer.FTPCompletionCode || b == applayer.FTPReply {
+	if b == bufid.FTPCompletionCode || b == bufid.FTPReply {
 		return t.reply(b, i)
 	}
 	if i != 0 {
@@ -203,16 +204,16 @@ func (t *Tx) BufferAt(_ applayer.Direction, b applayer.BufferID, i int) ([]byte,
 	}
 	var v []byte
 	switch b {
-	case applayer.FTPCommand:
+	case bufid.FTPCommand:
 		v = commandBytes[t.Command-1]
-	case applayer.FTPCommandData:
+	case bufid.FTPCommandData:
 		if n := len(commandBytes[t.Command-1]) + 1; len(t.Request) > n {
 			v = t.Request[n:]
 		}
-	case applayer.FTPDynamicPort:
+	case bufid.FTPDynamicPort:
 		binary.BigEndian.PutUint16(t.portBuf[:], t.DynPort)
 		return t.portBuf[:], true
-	case applayer.FTPMode:
+	case bufid.FTPMode:
 		if t.DynPort == 0 {
 			return nil, false
 		}
@@ -221,10 +222,10 @@ func (t *Tx) BufferAt(_ applayer.Direction, b applayer.BufferID, i int) ([]byte,
 			t.modeBuf[0] = 1
 		}
 		return t.modeBuf[:], true
-	case applayer.FTPReplyReceived:
+	case bufid.FTPReplyReceived:
 		t.rcvdBuf = [2]byte{b2u(t.Done), b2u(len(t.Replies) > 0 || t.ReplyDropped > 0)}
 		return t.rcvdBuf[:], true
-	case applayer.FTPBounce:
+	case bufid.FTPBounce:
 		if !t.hasBounce {
 			return nil, false
 		}
@@ -239,7 +240,7 @@ func (t *Tx) BufferAt(_ applayer.Direction, b applayer.BufferID, i int) ([]byte,
 func (t *Tx) reply(b applayer.BufferID, i int) ([]byte, bool) {
 	for j := range t.Replies {
 		v := t.Replies[j].Text
-		if b == applayer.FTPCompletionCode {
+		if b == bufid.FTPCompletionCode {
 			v = t.Replies[j].Code
 			if len(v) == 0 {
 				continue

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -68,7 +69,7 @@ type txSummary struct {
 func summarize(t *testing.T, tx *Tx) txSummary {
 	t.Helper()
 	s := txSummary{Command: tx.Command.String(), Done: tx.Done, Port: tx.DynPort, Active: tx.Active}
-	s.Data = buf(t, tx, applayer.FTPCommandData, 0)
+	s.Data = buf(t, tx, bufid.FTPCommandData, 0)
 	for _, r := range tx.Replies {
 		s.Codes = append(s.Codes, string(r.Code))
 		s.Texts = append(s.Texts, string(r.Text))
@@ -114,23 +115,23 @@ func TestBuffers(t *testing.T) {
 		i    int
 		want string
 	}{
-		{"greeting has no buffers", greet, applayer.FTPReply, 0, "<none>"},
-		{"greeting reply_received", greet, applayer.FTPReplyReceived, 0, "<none>"},
-		{"command", retr, applayer.FTPCommand, 0, "RETR"},
-		{"command once", retr, applayer.FTPCommand, 1, "<none>"},
-		{"code 0", retr, applayer.FTPCompletionCode, 0, "150"},
-		{"code 1", retr, applayer.FTPCompletionCode, 1, "226"},
-		{"code 2", retr, applayer.FTPCompletionCode, 2, "<none>"},
-		{"reply 1", retr, applayer.FTPReply, 1, "Transfer complete."},
-		{"no port", retr, applayer.FTPDynamicPort, 0, "\x00\x00"},
-		{"no mode", retr, applayer.FTPMode, 0, "<none>"},
-		{"received", retr, applayer.FTPReplyReceived, 0, "\x01\x01"},
-		{"port", port, applayer.FTPDynamicPort, 0, "\xea\x0a"},
-		{"active", port, applayer.FTPMode, 0, "\x01"},
-		{"passive", p.Tx(4), applayer.FTPMode, 0, "\x00"},
-		{"bounce address", port, applayer.FTPBounce, 0, "\xc0\xa8\x00\x0d"},
-		{"no bounce address", retr, applayer.FTPBounce, 0, "<none>"},
-		{"preliminary only", stor, applayer.FTPReplyReceived, 0, "\x00\x01"},
+		{"greeting has no buffers", greet, bufid.FTPReply, 0, "<none>"},
+		{"greeting reply_received", greet, bufid.FTPReplyReceived, 0, "<none>"},
+		{"command", retr, bufid.FTPCommand, 0, "RETR"},
+		{"command once", retr, bufid.FTPCommand, 1, "<none>"},
+		{"code 0", retr, bufid.FTPCompletionCode, 0, "150"},
+		{"code 1", retr, bufid.FTPCompletionCode, 1, "226"},
+		{"code 2", retr, bufid.FTPCompletionCode, 2, "<none>"},
+		{"reply 1", retr, bufid.FTPReply, 1, "Transfer complete."},
+		{"no port", retr, bufid.FTPDynamicPort, 0, "\x00\x00"},
+		{"no mode", retr, bufid.FTPMode, 0, "<none>"},
+		{"received", retr, bufid.FTPReplyReceived, 0, "\x01\x01"},
+		{"port", port, bufid.FTPDynamicPort, 0, "\xea\x0a"},
+		{"active", port, bufid.FTPMode, 0, "\x01"},
+		{"passive", p.Tx(4), bufid.FTPMode, 0, "\x00"},
+		{"bounce address", port, bufid.FTPBounce, 0, "\xc0\xa8\x00\x0d"},
+		{"no bounce address", retr, bufid.FTPBounce, 0, "<none>"},
+		{"preliminary only", stor, bufid.FTPReplyReceived, 0, "\x00\x01"},
 	} {
 		if got := buf(t, c.tx, c.b, c.i); got != c.want {
 			t.Errorf("%s: %s[%d] = %q, want %q", c.name, c.b, c.i, got, c.want)
@@ -339,7 +340,7 @@ func TestBufferAllocs(t *testing.T) {
 	feed(p, 1000)
 	tx := p.Tx(6)
 	n := testing.AllocsPerRun(100, func() {
-		for b := applayer.FTPCommand; b <= applayer.FTPBounce; b++ {
+		for b := bufid.FTPCommand; b <= bufid.FTPBounce; b++ {
 			tx.BufferAt(S, b, 0)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -46,7 +47,7 @@ func FuzzFTP(f *testing.F) {
 			if len(tx.Request) > MaxLine || len(tx.Replies) > MaxReplies || tx.replyBytes > MaxReplyBytes {
 				t.Fatalf("tx %d: request %d bytes, %d replies, %d reply bytes", i, len(tx.Request), len(tx.Replies), tx.replyBytes)
 			}
-			for b := applayer.FTPCommand; b <= applayer.FTPBounce; b++ {
+			for b := bufid.FTPCommand; b <= bufid.FTPBounce; b++ {
 				for j := 0; j <= MaxReplies; j++ {
 					v, ok := tx.BufferAt(applayer.ToClient, b, j)
 					if !ok {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -21,8 +22,8 @@ func BenchmarkParse(b *testing.B) {
 			p.Parse(applayer.ToClient, respb[i:min(i+1460, len(respb))])
 		}
 		tx := p.Tx(p.TxCount() - 1)
-		_ = tx.Buffer(applayer.ToServer, applayer.HTTPURI)
-		_ = tx.Buffer(applayer.ToServer, applayer.HTTPHeader)
+		_ = tx.Buffer(applayer.ToServer, bufid.HTTPURI)
+		_ = tx.Buffer(applayer.ToServer, bufid.HTTPHeader)
 		p.Prune(tx.ID() + 1)
 	}
 }

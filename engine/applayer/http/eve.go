@@ -3,6 +3,7 @@ package http
 import (
 	"bytes"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/output/eve"
 )
@@ -13,9 +14,9 @@ import (
 // others point into t.
 func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	h := &eve.HTTP{
-		Hostname:  clone(t.Buffer(applayer.ToServer, applayer.HTTPHost)),
+		Hostname:  clone(t.Buffer(applayer.ToServer, bufid.HTTPHost)),
 		URL:       t.Req.URI,
-		UserAgent: clone(t.Buffer(applayer.ToServer, applayer.HTTPUserAgent)),
+		UserAgent: clone(t.Buffer(applayer.ToServer, bufid.HTTPUserAgent)),
 		XFF:       t.Req.Get("X-Forwarded-For"),
 		Referer:   t.Req.Get("Referer"),
 		Method:    t.Req.Method,
@@ -26,7 +27,7 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	if raw := t.Req.Get("Host"); raw != nil {
 		h.Port = uint16(hostPort(raw))
 	}
-	ct := t.Buffer(applayer.ToClient, applayer.HTTPContentType) // repeated headers joined by ", "
+	ct := t.Buffer(applayer.ToClient, bufid.HTTPContentType) // repeated headers joined by ", "
 	if i := bytes.IndexByte(ct, ';'); i >= 0 {
 		ct = bytes.TrimSpace(ct[:i])
 	}

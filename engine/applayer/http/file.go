@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/binary"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -66,7 +67,7 @@ func (t *Tx) fileName(dir applayer.Direction) []byte {
 	if n := dispositionName(t.msg(dir).Get("Content-Disposition")); len(n) > 0 {
 		return n
 	}
-	uri := t.Buffer(dir, applayer.HTTPURI)
+	uri := t.Buffer(dir, bufid.HTTPURI)
 	if i := bytes.IndexByte(uri, '?'); i >= 0 {
 		uri = uri[:i]
 	}
@@ -101,7 +102,7 @@ func dispositionName(v []byte) []byte {
 // fileBuffer returns the FileName, FileMD5 or FileSize buffer of
 // direction dir, or nil.
 func (t *Tx) fileBuffer(dir applayer.Direction, b applayer.BufferID) []byte {
-	if b == applayer.FileName {
+	if b == bufid.FileName {
 		return t.fileName(dir)
 	}
 	fi := &t.files[dir&1]
@@ -109,9 +110,9 @@ func (t *Tx) fileBuffer(dir applayer.Direction, b applayer.BufferID) []byte {
 	if !m.done {
 		return nil
 	}
-	if !fi.md5 && b == applayer.FileMD5 || !fi.size && b == applayer.FileSize {
+	if !fi.md5 && b == bufid.FileMD5 || !fi.size && b == bufid.FileSize {
 		body, whole, ok := t.fileBody(dir)
-		if b == applayer.FileMD5 {
+		if b == bufid.FileMD5 {
 			fi.md5 = true
 			if ok && whole {
 				fi.md5Sum, fi.hasMD5 = md5.Sum(body), true
@@ -132,9 +133,9 @@ func (t *Tx) fileBuffer(dir applayer.Direction, b applayer.BufferID) []byte {
 		}
 	}
 	switch {
-	case b == applayer.FileMD5 && fi.hasMD5:
+	case b == bufid.FileMD5 && fi.hasMD5:
 		return fi.md5Sum[:]
-	case b == applayer.FileSize && fi.hasSize:
+	case b == bufid.FileSize && fi.hasSize:
 		return fi.sizeBE[:]
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -51,21 +52,21 @@ func TestFileBuffers(t *testing.T) {
 		b    applayer.BufferID
 		want string
 	}{
-		{0, down, applayer.FileName, "/dir/R.PDF"},
-		{0, down, applayer.FileMD5, md5s("hello")},
-		{0, down, applayer.FileSize, sizeBE(5)},
-		{0, up, applayer.FileName, "<none>"}, // GET: no request file
-		{1, down, applayer.FileName, "doc.zip"},
-		{1, down, applayer.FileMD5, md5s("hello file")}, // decompressed content
-		{1, down, applayer.FileSize, sizeBE(10)},
-		{2, down, applayer.FileName, "/big"},
-		{2, down, applayer.FileMD5, "<none>"}, // truncated by the body limit
-		{2, down, applayer.FileSize, sizeBE(100)},
-		{3, down, applayer.FileName, "<none>"}, // no body, no file
-		{3, down, applayer.FileSize, "<none>"},
-		{4, up, applayer.FileName, "/up/f.txt"},
-		{4, up, applayer.FileMD5, md5s("abc")},
-		{5, up, applayer.FileName, "<none>"}, // multipart not split into files
+		{0, down, bufid.FileName, "/dir/R.PDF"},
+		{0, down, bufid.FileMD5, md5s("hello")},
+		{0, down, bufid.FileSize, sizeBE(5)},
+		{0, up, bufid.FileName, "<none>"}, // GET: no request file
+		{1, down, bufid.FileName, "doc.zip"},
+		{1, down, bufid.FileMD5, md5s("hello file")}, // decompressed content
+		{1, down, bufid.FileSize, sizeBE(10)},
+		{2, down, bufid.FileName, "/big"},
+		{2, down, bufid.FileMD5, "<none>"}, // truncated by the body limit
+		{2, down, bufid.FileSize, sizeBE(100)},
+		{3, down, bufid.FileName, "<none>"}, // no body, no file
+		{3, down, bufid.FileSize, "<none>"},
+		{4, up, bufid.FileName, "/up/f.txt"},
+		{4, up, bufid.FileMD5, md5s("abc")},
+		{5, up, bufid.FileName, "<none>"}, // multipart not split into files
 	} {
 		if got := fileBuf(p.Tx(c.tx), c.d, c.b); got != c.want {
 			t.Errorf("tx %d %v %v = %q; want %q", c.tx, c.d, c.b, got, c.want)
@@ -78,23 +79,23 @@ func TestFileBufferIncomplete(t *testing.T) {
 	feed(p, up, "GET /f.bin HTTP/1.1\r\n\r\n", 0)
 	feed(p, down, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 0)
 	tx := p.Tx(0)
-	if got := fileBuf(tx, down, applayer.FileName); got != "/f.bin" {
+	if got := fileBuf(tx, down, bufid.FileName); got != "/f.bin" {
 		t.Errorf("name of an open file = %q", got)
 	}
-	if got := fileBuf(tx, down, applayer.FileMD5); got != "<none>" {
+	if got := fileBuf(tx, down, bufid.FileMD5); got != "<none>" {
 		t.Errorf("md5 of an open file = %q", got)
 	}
-	if got := fileBuf(tx, down, applayer.FileSize); got != "<none>" {
+	if got := fileBuf(tx, down, bufid.FileSize); got != "<none>" {
 		t.Errorf("size of an open file = %q", got)
 	}
 	feed(p, down, "defghij", 0)
-	if got := fileBuf(tx, down, applayer.FileSize); got != sizeBE(10) {
+	if got := fileBuf(tx, down, bufid.FileSize); got != sizeBE(10) {
 		t.Errorf("size after completion = %q", got)
 	}
 	if n := testing.AllocsPerRun(50, func() {
-		tx.BufferAt(down, applayer.FileName, 0)
-		tx.BufferAt(down, applayer.FileMD5, 0)
-		tx.BufferAt(down, applayer.FileSize, 0)
+		tx.BufferAt(down, bufid.FileName, 0)
+		tx.BufferAt(down, bufid.FileMD5, 0)
+		tx.BufferAt(down, bufid.FileSize, 0)
 	}); n != 0 {
 		t.Errorf("file buffers allocate %v times", n)
 	}

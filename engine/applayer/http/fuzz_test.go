@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/output/eve"
 )
@@ -54,7 +55,7 @@ func FuzzHTTP(f *testing.F) {
 				t.Fatalf("tx ids not increasing: %d after %d", tx.ID(), last)
 			}
 			last = tx.ID()
-			for b := applayer.BufferID(0); b < applayer.NumBuffers; b++ {
+			for b := applayer.BufferID(0); b < bufid.NumIDs; b++ {
 				for _, d := range []applayer.Direction{applayer.ToServer, applayer.ToClient} {
 					if v := tx.Buffer(d, b); len(v) > 1<<20 {
 						t.Fatalf("%v: %d bytes", b, len(v))

@@ -3,6 +3,7 @@ package http
 import (
 	"bytes"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -40,9 +41,9 @@ var _ applayer.Handover = (*Parser)(nil)
 // after the 101 head (applayer.Handover).
 func (p *Parser) Handover() (applayer.Proto, [2][]byte, bool) {
 	if !p.h2c.done {
-		return applayer.ProtoUnknown, [2][]byte{}, false
+		return bufid.ProtoUnknown, [2][]byte{}, false
 	}
-	return applayer.ProtoHTTP2, [2][]byte{p.h2c.held, p.h2c.rest}, true
+	return bufid.ProtoHTTP2, [2][]byte{p.h2c.held, p.h2c.rest}, true
 }
 
 // askedH2C notes a request whose Upgrade header offers h2c.

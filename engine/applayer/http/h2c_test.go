@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -39,7 +40,7 @@ func TestH2CHandover(t *testing.T) {
 				t.Fatalf("handover %v, want %v", ok, tc.switched)
 			}
 			if ok {
-				if next != applayer.ProtoHTTP2 || string(rest[0]) != tc.held || len(rest[1]) != len(tc.resp)-strings.Index(tc.resp, "\r\n\r\n")-4 {
+				if next != bufid.ProtoHTTP2 || string(rest[0]) != tc.held || len(rest[1]) != len(tc.resp)-strings.Index(tc.resp, "\r\n\r\n")-4 {
 					t.Errorf("handover to %v with %q / %q", next, rest[0], rest[1])
 				}
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/output/eve"
 	"vigil/output/evetest"
@@ -61,40 +62,40 @@ func TestRequestResponseBuffers(t *testing.T) {
 			}
 			tx := p.Tx(0)
 			want := map[applayer.BufferID]string{
-				applayer.HTTPMethod:       "GET",
-				applayer.HTTPURIRaw:       "/a/./b/../c%41%2e%zz//d?x=%41",
-				applayer.HTTPURI:          "/a/cA.%zz/d?x=A", // query decoded too (libhtp)
-				applayer.HTTPProtocol:     "HTTP/1.1",
-				applayer.HTTPRequestLine:  "GET /a/./b/../c%41%2e%zz//d?x=%41 HTTP/1.1",
-				applayer.HTTPHost:         "www.example.com",
-				applayer.HTTPHostRaw:      "WWW.Example.COM:8080",
-				applayer.HTTPUserAgent:    "UA/1.0",
-				applayer.HTTPCookie:       "s=1",
-				applayer.HTTPAccept:       "*/*",
-				applayer.HTTPHeader:       "Host: WWW.Example.COM:8080\r\nUser-Agent: UA/1.0\r\nX-Folded: one two\r\nAccept: */*\r\n",
-				applayer.HTTPHeaderNames:  "\r\nHost\r\nUser-Agent\r\nCookie\r\nX-Folded\r\nAccept\r\n\r\n",
-				applayer.HTTPHeaderRaw:    req1[len("GET /a/./b/../c%41%2e%zz//d?x=%41 HTTP/1.1\r\n"):],
-				applayer.HTTPStart:        "GET /a/./b/../c%41%2e%zz//d?x=%41 HTTP/1.1\r\nHost: WWW.Example.COM:8080\r\nUser-Agent: UA/1.0\r\nCookie: s=1\r\nX-Folded: one two\r\nAccept: */*\r\n\r\n",
-				applayer.HTTPStatCode:     "200",
-				applayer.HTTPStatMsg:      "OK",
-				applayer.HTTPResponseLine: "HTTP/1.1 200 OK",
-				applayer.HTTPResponseBody: "hello world",
+				bufid.HTTPMethod:       "GET",
+				bufid.HTTPURIRaw:       "/a/./b/../c%41%2e%zz//d?x=%41",
+				bufid.HTTPURI:          "/a/cA.%zz/d?x=A", // query decoded too (libhtp)
+				bufid.HTTPProtocol:     "HTTP/1.1",
+				bufid.HTTPRequestLine:  "GET /a/./b/../c%41%2e%zz//d?x=%41 HTTP/1.1",
+				bufid.HTTPHost:         "www.example.com",
+				bufid.HTTPHostRaw:      "WWW.Example.COM:8080",
+				bufid.HTTPUserAgent:    "UA/1.0",
+				bufid.HTTPCookie:       "s=1",
+				bufid.HTTPAccept:       "*/*",
+				bufid.HTTPHeader:       "Host: WWW.Example.COM:8080\r\nUser-Agent: UA/1.0\r\nX-Folded: one two\r\nAccept: */*\r\n",
+				bufid.HTTPHeaderNames:  "\r\nHost\r\nUser-Agent\r\nCookie\r\nX-Folded\r\nAccept\r\n\r\n",
+				bufid.HTTPHeaderRaw:    req1[len("GET /a/./b/../c%41%2e%zz//d?x=%41 HTTP/1.1\r\n"):],
+				bufid.HTTPStart:        "GET /a/./b/../c%41%2e%zz//d?x=%41 HTTP/1.1\r\nHost: WWW.Example.COM:8080\r\nUser-Agent: UA/1.0\r\nCookie: s=1\r\nX-Folded: one two\r\nAccept: */*\r\n\r\n",
+				bufid.HTTPStatCode:     "200",
+				bufid.HTTPStatMsg:      "OK",
+				bufid.HTTPResponseLine: "HTTP/1.1 200 OK",
+				bufid.HTTPResponseBody: "hello world",
 			}
 			for b, w := range want {
 				if got := string(tx.Buffer(up, b)); got != w {
 					t.Errorf("%v = %q, want %q", b, got, w)
 				}
 			}
-			if got := string(tx.Buffer(down, applayer.HTTPHeader)); got != "Content-Type: text/html; charset=utf-8\r\nTransfer-Encoding: chunked\r\n" {
+			if got := string(tx.Buffer(down, bufid.HTTPHeader)); got != "Content-Type: text/html; charset=utf-8\r\nTransfer-Encoding: chunked\r\n" {
 				t.Errorf("response http.header = %q", got)
 			}
-			if got := string(tx.Buffer(down, applayer.HTTPCookie)); got != "k=v" {
+			if got := string(tx.Buffer(down, bufid.HTTPCookie)); got != "k=v" {
 				t.Errorf("response cookie = %q", got)
 			}
-			if got := string(tx.Buffer(down, applayer.FileData)); got != "hello world" {
+			if got := string(tx.Buffer(down, bufid.FileData)); got != "hello world" {
 				t.Errorf("file.data = %q", got)
 			}
-			if tx.Buffer(up, applayer.HTTPRequestBody) != nil {
+			if tx.Buffer(up, bufid.HTTPRequestBody) != nil {
 				t.Errorf("request body present")
 			}
 			if !tx.Complete(up) || !tx.Complete(down) {
@@ -135,8 +136,8 @@ func TestPipelinedAndBodies(t *testing.T) {
 	for i := 0; i < p.TxCount(); i++ {
 		tx := p.Tx(i)
 		got = append(got, fmt.Sprintf("%d %s %s %s req=%q resp=%q len=%d trunc=%v done=%v/%v", tx.ID(),
-			tx.Buffer(up, applayer.HTTPMethod), tx.Buffer(up, applayer.HTTPURI), tx.Buffer(down, applayer.HTTPStatCode),
-			tx.Buffer(up, applayer.HTTPRequestBody), tx.Buffer(down, applayer.FileData), tx.Resp.BodyLen, tx.Resp.Truncated,
+			tx.Buffer(up, bufid.HTTPMethod), tx.Buffer(up, bufid.HTTPURI), tx.Buffer(down, bufid.HTTPStatCode),
+			tx.Buffer(up, bufid.HTTPRequestBody), tx.Buffer(down, bufid.FileData), tx.Resp.BodyLen, tx.Resp.Truncated,
 			tx.Complete(up), tx.Complete(down)))
 	}
 	want := []string{
@@ -168,10 +169,10 @@ func TestGzipBodyAndBomb(t *testing.T) {
 	feed(p, up, "GET / HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n", 0)
 	feed(p, down, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s", len(body), body), 0)
 	feed(p, down, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s", len(bomb), bomb), 1000)
-	if got := string(p.Tx(0).Buffer(down, applayer.FileData)); got != "compressed content here" {
+	if got := string(p.Tx(0).Buffer(down, bufid.FileData)); got != "compressed content here" {
 		t.Errorf("gzip body = %q", got)
 	}
-	if got := len(p.Tx(1).Buffer(down, applayer.FileData)); got != DefaultBodyLimit {
+	if got := len(p.Tx(1).Buffer(down, bufid.FileData)); got != DefaultBodyLimit {
 		t.Errorf("bomb decoded to %d bytes, want limit %d", got, DefaultBodyLimit)
 	}
 }
@@ -184,7 +185,7 @@ func TestGapResync(t *testing.T) {
 	if p.TxCount() != 2 {
 		t.Fatalf("TxCount = %d, want 2", p.TxCount())
 	}
-	if !p.Tx(0).Req.Gap || string(p.Tx(1).Req.URI) != "/two" || string(p.Tx(1).Buffer(up, applayer.HTTPHost)) != "b" {
+	if !p.Tx(0).Req.Gap || string(p.Tx(1).Req.URI) != "/two" || string(p.Tx(1).Buffer(up, bufid.HTTPHost)) != "b" {
 		t.Errorf("tx0 gap=%v tx1 uri=%q", p.Tx(0).Req.Gap, p.Tx(1).Req.URI)
 	}
 	// A gap inside a known-length body is skipped.
@@ -221,10 +222,10 @@ func TestHost(t *testing.T) {
 	p := New(Config{})
 	feed(p, up, "GET http://User@Abs.Example.:81/p HTTP/1.1\r\nHost: other\r\n\r\n", 0)
 	tx := p.Tx(0)
-	if got := string(tx.Buffer(up, applayer.HTTPHost)); got != "abs.example." {
+	if got := string(tx.Buffer(up, bufid.HTTPHost)); got != "abs.example." {
 		t.Errorf("host = %q", got)
 	}
-	if got := string(tx.Buffer(up, applayer.HTTPURI)); got != "/p" {
+	if got := string(tx.Buffer(up, bufid.HTTPURI)); got != "/p" {
 		t.Errorf("uri = %q", got)
 	}
 }
@@ -232,7 +233,7 @@ func TestHost(t *testing.T) {
 func TestMultipleUserAgents(t *testing.T) {
 	p := New(Config{})
 	feed(p, up, "GET / HTTP/1.1\r\nUser-Agent: SuriTester/0.8\r\nUser-Agent: GGGG\r\n\r\n", 0)
-	if got := string(p.Tx(0).Buffer(up, applayer.HTTPUserAgent)); got != "SuriTester/0.8, GGGG" {
+	if got := string(p.Tx(0).Buffer(up, bufid.HTTPUserAgent)); got != "SuriTester/0.8, GGGG" {
 		t.Errorf("user agent = %q", got)
 	}
 }
@@ -272,7 +273,7 @@ func TestResponseWithoutStatusLine(t *testing.T) {
 	if !tx.Resp.HTTP09 || len(tx.Resp.Status) != 0 {
 		t.Errorf("HTTP09 %v status %q, want a 0.9 response", tx.Resp.HTTP09, tx.Resp.Status)
 	}
-	if got := string(tx.Buffer(down, applayer.FileData)); got != "\x00\x01binary junk\r\nHTTP/1.1 204 No Content\r\n\r\n" {
+	if got := string(tx.Buffer(down, bufid.FileData)); got != "\x00\x01binary junk\r\nHTTP/1.1 204 No Content\r\n\r\n" {
 		t.Errorf("body %q", got)
 	}
 
@@ -303,7 +304,7 @@ func TestLayeredContentEncoding(t *testing.T) {
 			p := New(Config{DecompressLayers: tc.layers})
 			feed(p, up, "GET / HTTP/1.1\r\n\r\n", 0)
 			feed(p, down, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: %s\r\nContent-Length: %d\r\n\r\n%s", tc.enc, len(tc.body), tc.body), 0)
-			if got := string(p.Tx(0).Buffer(down, applayer.FileData)); got != tc.want {
+			if got := string(p.Tx(0).Buffer(down, bufid.FileData)); got != tc.want {
 				t.Errorf("body %q, want %q", got, tc.want)
 			}
 		})
@@ -314,11 +315,11 @@ func TestTxReuseAfterPrune(t *testing.T) {
 	p := New(Config{})
 	feed(p, up, "GET /first HTTP/1.1\r\nHost: a\r\n\r\n", 0)
 	feed(p, down, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0)
-	_ = p.Tx(0).Buffer(up, applayer.HTTPURI)
+	_ = p.Tx(0).Buffer(up, bufid.HTTPURI)
 	p.Prune(1)
 	feed(p, up, "GET /second HTTP/1.1\r\nHost: b\r\n\r\n", 0)
 	tx := p.Tx(0)
-	if got := string(tx.Buffer(up, applayer.HTTPURI)) + " " + string(tx.Buffer(up, applayer.HTTPHost)); got != "/second b" || tx.ID() != 1 {
+	if got := string(tx.Buffer(up, bufid.HTTPURI)) + " " + string(tx.Buffer(up, bufid.HTTPHost)); got != "/second b" || tx.ID() != 1 {
 		t.Errorf("reused tx: %q id %d", got, tx.ID())
 	}
 }

@@ -3,6 +3,7 @@ package http
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -21,9 +22,9 @@ func TestRequestLineBeforeHeaders(t *testing.T) {
 			b    applayer.BufferID
 			want string
 		}{
-			{applayer.HTTPURI, "/now_this_is"},
-			{applayer.HTTPURIRaw, "/now_this_is"},
-			{applayer.HTTPMethod, "POST"},
+			{bufid.HTTPURI, "/now_this_is"},
+			{bufid.HTTPURIRaw, "/now_this_is"},
+			{bufid.HTTPMethod, "POST"},
 		} {
 			if got := string(tx.Buffer(up, c.b)); got != c.want {
 				t.Errorf("chunk %d: buffer %v = %q, want %q", n, c.b, got, c.want)
@@ -45,7 +46,7 @@ func TestMissingProtocolWithHeaders(t *testing.T) {
 		t.Fatalf("%d transactions, want 1", p.TxCount())
 	}
 	tx := p.Tx(0)
-	if got := string(tx.Buffer(up, applayer.HTTPUserAgent)); got != "UA" {
+	if got := string(tx.Buffer(up, bufid.HTTPUserAgent)); got != "UA" {
 		t.Errorf("user agent = %q, want UA", got)
 	}
 	if !tx.Complete(up) {
@@ -66,10 +67,10 @@ func TestConnectionBothDirections(t *testing.T) {
 	feed(p, up, "GET / HTTP/1.1\r\nConnection: keep-alive\r\n\r\n", 0)
 	feed(p, down, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 0)
 	tx := p.Tx(0)
-	if got := string(tx.Buffer(up, applayer.HTTPConnection)); got != "keep-alive" {
+	if got := string(tx.Buffer(up, bufid.HTTPConnection)); got != "keep-alive" {
 		t.Errorf("to server: %q", got)
 	}
-	if got := string(tx.Buffer(down, applayer.HTTPConnection)); got != "close" {
+	if got := string(tx.Buffer(down, bufid.HTTPConnection)); got != "close" {
 		t.Errorf("to client: %q", got)
 	}
 }
@@ -80,15 +81,15 @@ func TestURIWithSpaces(t *testing.T) {
 	p := New(Config{})
 	feed(p, up, "GET /?arg=Zm 9v Ym Fy HTTP/1.1\r\nHost: h\r\n\r\n", 0)
 	tx := p.Tx(0)
-	if got := string(tx.Buffer(up, applayer.HTTPURIRaw)); got != "/?arg=Zm 9v Ym Fy" {
+	if got := string(tx.Buffer(up, bufid.HTTPURIRaw)); got != "/?arg=Zm 9v Ym Fy" {
 		t.Errorf("uri = %q", got)
 	}
-	if got := string(tx.Buffer(up, applayer.HTTPProtocol)); got != "HTTP/1.1" {
+	if got := string(tx.Buffer(up, bufid.HTTPProtocol)); got != "HTTP/1.1" {
 		t.Errorf("protocol = %q", got)
 	}
 	p = New(Config{})
 	feed(p, up, "GET /plain HTTP/1.0\r\n\r\n", 0)
-	if got := string(p.Tx(0).Buffer(up, applayer.HTTPURIRaw)); got != "/plain" {
+	if got := string(p.Tx(0).Buffer(up, bufid.HTTPURIRaw)); got != "/plain" {
 		t.Errorf("plain uri = %q", got)
 	}
 }
@@ -102,7 +103,7 @@ func TestHeaderLines(t *testing.T) {
 	tx := p.Tx(0)
 	var got []string
 	for i := 0; ; i++ {
-		b, ok := tx.BufferAt(up, applayer.HTTPRequestHeader, i)
+		b, ok := tx.BufferAt(up, bufid.HTTPRequestHeader, i)
 		if !ok {
 			break
 		}
@@ -111,7 +112,7 @@ func TestHeaderLines(t *testing.T) {
 	if len(got) != 2 || got[0] != "Host: h" || got[1] != "Key: abc" {
 		t.Errorf("request headers = %q", got)
 	}
-	if b, ok := tx.BufferAt(down, applayer.HTTPResponseHeader, 0); !ok || string(b) != "Date: today" {
+	if b, ok := tx.BufferAt(down, bufid.HTTPResponseHeader, 0); !ok || string(b) != "Date: today" {
 		t.Errorf("first response header = %q, %v", b, ok)
 	}
 }

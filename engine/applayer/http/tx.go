@@ -8,6 +8,7 @@ import (
 	"io"
 	"sync"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -42,8 +43,8 @@ func (t *Tx) reset() {
 	t.parser = nil
 }
 
-// Proto returns applayer.ProtoHTTP.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoHTTP }
+// Proto returns bufid.ProtoHTTP.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoHTTP }
 
 // ID returns the transaction id (0-based, in request order).
 func (t *Tx) ID() uint64 { return t.id }
@@ -54,11 +55,11 @@ func (t *Tx) Complete(dir applayer.Direction) bool { return t.msg(dir).done }
 
 // BufferAt returns Buffer for i == 0; HTTP/1 buffers are single.
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
-	if b == applayer.HTTPRequestHeader || b == applayer.HTTPResponseHeader {
+	if b == bufid.HTTPRequestHeader || b == bufid.HTTPResponseHeader {
 		// One instance per header, "Name: value" (Suricata 8
 		// http.request_header / http.response_header).
 		d, m := 0, &t.Req
-		if b == applayer.HTTPResponseHeader {
+		if b == bufid.HTTPResponseHeader {
 			d, m = 1, &t.Resp
 		}
 		if i < 0 || i >= len(m.Headers) {
@@ -116,7 +117,7 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 	m := t.msg(dir)
 	hasHead := func(m *Message) bool { return len(m.Line) > 0 }
 	switch b {
-	case applayer.HTTPURI:
+	case bufid.HTTPURI:
 		if req.URI == nil {
 			return nil
 		}
@@ -124,33 +125,33 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			t.uriNorm = NormalizeURI(nil, req.URI)
 		}
 		return t.uriNorm
-	case applayer.HTTPURIRaw:
+	case bufid.HTTPURIRaw:
 		return req.URI
-	case applayer.HTTPMethod:
+	case bufid.HTTPMethod:
 		return req.Method
-	case applayer.HTTPRequestLine:
+	case bufid.HTTPRequestLine:
 		if !hasHead(req) {
 			return nil
 		}
 		return req.Line
-	case applayer.HTTPResponseLine:
+	case bufid.HTTPResponseLine:
 		if !hasHead(resp) {
 			return nil
 		}
 		return resp.Line
-	case applayer.HTTPStatCode:
+	case bufid.HTTPStatCode:
 		return resp.Status
-	case applayer.HTTPStatMsg:
+	case bufid.HTTPStatMsg:
 		if !hasHead(resp) {
 			return nil
 		}
 		return resp.Reason
-	case applayer.HTTPProtocol:
+	case bufid.HTTPProtocol:
 		return m.Protocol
-	case applayer.HTTPRequestHeader, applayer.HTTPResponseHeader:
+	case bufid.HTTPRequestHeader, bufid.HTTPResponseHeader:
 		v, _ := t.BufferAt(dir, b, 0)
 		return v
-	case applayer.HTTPHeader:
+	case bufid.HTTPHeader:
 		if !hasHead(m) || len(m.Headers) == 0 {
 			return nil
 		}
@@ -173,12 +174,12 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			t.hdr[d] = out
 		}
 		return t.hdr[d]
-	case applayer.HTTPHeaderRaw:
+	case bufid.HTTPHeaderRaw:
 		if !hasHead(m) {
 			return nil
 		}
 		return m.HeaderRaw
-	case applayer.HTTPHeaderNames:
+	case bufid.HTTPHeaderNames:
 		if !hasHead(m) || len(m.Headers) == 0 {
 			return nil
 		}
@@ -191,7 +192,7 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			t.names[d] = append(out, "\r\n"...)
 		}
 		return t.names[d]
-	case applayer.HTTPStart:
+	case bufid.HTTPStart:
 		if !hasHead(m) {
 			return nil
 		}
@@ -204,23 +205,23 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			t.start[d] = append(out, "\r\n"...)
 		}
 		return t.start[d]
-	case applayer.HTTPCookie:
+	case bufid.HTTPCookie:
 		if dir == applayer.ToClient {
 			return t.hdrValue(resp, b, "Set-Cookie")
 		}
 		return t.hdrValue(req, b, "Cookie")
-	case applayer.HTTPUserAgent:
+	case bufid.HTTPUserAgent:
 		return t.hdrValue(req, b, "User-Agent")
-	case applayer.HTTPHost:
+	case bufid.HTTPHost:
 		if t.host == nil {
-			raw := t.Buffer(dir, applayer.HTTPHostRaw)
+			raw := t.Buffer(dir, bufid.HTTPHostRaw)
 			if raw == nil {
 				return nil
 			}
 			t.host = NormalizeHost(raw)
 		}
 		return t.host
-	case applayer.HTTPHostRaw:
+	case bufid.HTTPHostRaw:
 		if t.hostRaw == nil {
 			if a := uriAuthority(req.URI); a != nil {
 				t.hostRaw = a
@@ -229,34 +230,34 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			}
 		}
 		return t.hostRaw
-	case applayer.HTTPAccept:
+	case bufid.HTTPAccept:
 		return t.hdrValue(req, b, "Accept")
-	case applayer.HTTPAcceptEnc:
+	case bufid.HTTPAcceptEnc:
 		return t.hdrValue(req, b, "Accept-Encoding")
-	case applayer.HTTPAcceptLang:
+	case bufid.HTTPAcceptLang:
 		return t.hdrValue(req, b, "Accept-Language")
-	case applayer.HTTPReferer:
+	case bufid.HTTPReferer:
 		return t.hdrValue(req, b, "Referer")
-	case applayer.HTTPConnection:
+	case bufid.HTTPConnection:
 		return t.hdrValue(m, b, "Connection") // both directions (Suricata 7+)
-	case applayer.HTTPLocation:
+	case bufid.HTTPLocation:
 		return t.hdrValue(resp, b, "Location")
-	case applayer.HTTPServer:
+	case bufid.HTTPServer:
 		return t.hdrValue(resp, b, "Server")
-	case applayer.HTTPContentType:
+	case bufid.HTTPContentType:
 		return t.hdrValue(m, b, "Content-Type")
-	case applayer.HTTPContentLen:
+	case bufid.HTTPContentLen:
 		return t.hdrValue(m, b, "Content-Length")
-	case applayer.HTTPRequestBody:
+	case bufid.HTTPRequestBody:
 		if len(req.Body) == 0 {
 			return nil
 		}
 		return req.Body
-	case applayer.FileName, applayer.FileMD5, applayer.FileSize:
+	case bufid.FileName, bufid.FileMD5, bufid.FileSize:
 		return t.fileBuffer(dir, b)
-	case applayer.HTTPResponseBody:
+	case bufid.HTTPResponseBody:
 		return t.ResponseBody()
-	case applayer.FileData:
+	case bufid.FileData:
 		if dir == applayer.ToServer {
 			if len(req.Body) == 0 {
 				return nil

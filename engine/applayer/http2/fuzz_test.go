@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/net/http2/hpack"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -104,7 +105,7 @@ func FuzzHTTP2(f *testing.F) {
 				t.Fatalf("tx ids not increasing: %d after %d", tx.ID(), last)
 			}
 			last = tx.ID()
-			for b := applayer.BufferID(0); b < applayer.NumBuffers; b++ {
+			for b := applayer.BufferID(0); b < bufid.NumIDs; b++ {
 				for _, d := range []applayer.Direction{applayer.ToServer, applayer.ToClient} {
 					if v := tx.Buffer(d, b); len(v) > 4*cfg.MaxHeaderBytes {
 						t.Fatalf("%v: %d bytes", b, len(v))

@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/net/http2/hpack"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -242,7 +243,7 @@ func (p *Parser) Adopt(prev applayer.Parser) {
 		if t.ID() >= p.next {
 			p.next = t.ID() + 1
 		}
-		if string(t.Buffer(applayer.ToClient, applayer.HTTPStatCode)) == "101" {
+		if string(t.Buffer(applayer.ToClient, bufid.HTTPStatCode)) == "101" {
 			up = t
 		}
 	}
@@ -259,14 +260,14 @@ func (p *Parser) mimic(up applayer.Tx) {
 	sd := &tx.s[applayer.ToServer]
 	sd.started = true
 	sd.frame(Frame{Type: FrameHeaders, Flags: flagEndHeaders | flagEndStream, Weight: -1})
-	if m := up.Buffer(applayer.ToServer, applayer.HTTPMethod); m != nil {
+	if m := up.Buffer(applayer.ToServer, bufid.HTTPMethod); m != nil {
 		tx.addField(p, applayer.ToServer, ":method", m)
 	}
-	if u := up.Buffer(applayer.ToServer, applayer.HTTPURIRaw); u != nil {
+	if u := up.Buffer(applayer.ToServer, bufid.HTTPURIRaw); u != nil {
 		tx.addField(p, applayer.ToServer, ":path", u)
 	}
 	for i := 0; ; i++ {
-		line, ok := up.BufferAt(applayer.ToServer, applayer.HTTPRequestHeader, i)
+		line, ok := up.BufferAt(applayer.ToServer, bufid.HTTPRequestHeader, i)
 		if !ok {
 			break
 		}

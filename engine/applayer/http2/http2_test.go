@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/http2/hpack"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/http"
 )
@@ -119,28 +120,28 @@ func TestExchangeBuffers(t *testing.T) {
 			buf  applayer.BufferID
 			want string
 		}{
-			{up, applayer.HTTPURI, "/index.html?q=1"},
-			{up, applayer.HTTPURIRaw, "/index.html?q=1"},
-			{up, applayer.HTTPMethod, "GET"},
-			{up, applayer.HTTPHostRaw, "User@WWW.Example.com:8080"},
-			{up, applayer.HTTPHost, "www.example.com"},
-			{up, applayer.HTTPUserAgent, "test/1.0"},
-			{up, applayer.HTTPCookie, "a=b, c=d"},
-			{up, applayer.HTTPRequestLine, "GET /index.html?q=1 HTTP/2\r\n"},
-			{up, applayer.HTTPProtocol, "HTTP/2"},
-			{up, applayer.HTTPHeader, ":method: GET\r\n:path: /index.html?q=1\r\n:scheme: http\r\n" +
+			{up, bufid.HTTPURI, "/index.html?q=1"},
+			{up, bufid.HTTPURIRaw, "/index.html?q=1"},
+			{up, bufid.HTTPMethod, "GET"},
+			{up, bufid.HTTPHostRaw, "User@WWW.Example.com:8080"},
+			{up, bufid.HTTPHost, "www.example.com"},
+			{up, bufid.HTTPUserAgent, "test/1.0"},
+			{up, bufid.HTTPCookie, "a=b, c=d"},
+			{up, bufid.HTTPRequestLine, "GET /index.html?q=1 HTTP/2\r\n"},
+			{up, bufid.HTTPProtocol, "HTTP/2"},
+			{up, bufid.HTTPHeader, ":method: GET\r\n:path: /index.html?q=1\r\n:scheme: http\r\n" +
 				":authority: User@WWW.Example.com:8080\r\nuser-agent: test/1.0\r\naccept: */*\r\n"},
-			{up, applayer.HTTPHeaderNames, "\r\n:method\r\n:path\r\n:scheme\r\n:authority\r\nuser-agent\r\naccept\r\ncookie\r\ncookie\r\n\r\n"},
-			{up, applayer.HTTPRequestHeader, ":method: GET"},
-			{down, applayer.HTTPStatCode, "404"},
-			{down, applayer.HTTPStatMsg, ""},
-			{down, applayer.HTTPResponseLine, "HTTP/2 404\r\n"},
-			{down, applayer.HTTPServer, "srv"},
-			{down, applayer.HTTPCookie, "x=y"},
-			{down, applayer.HTTPHeader, ":status: 404\r\nserver: srv\r\ncontent-encoding: gzip\r\n"},
-			{down, applayer.HTTPResponseBody, "not found here"},
-			{down, applayer.FileData, "not found here"},
-			{down, applayer.HTTPProtocol, "HTTP/2"},
+			{up, bufid.HTTPHeaderNames, "\r\n:method\r\n:path\r\n:scheme\r\n:authority\r\nuser-agent\r\naccept\r\ncookie\r\ncookie\r\n\r\n"},
+			{up, bufid.HTTPRequestHeader, ":method: GET"},
+			{down, bufid.HTTPStatCode, "404"},
+			{down, bufid.HTTPStatMsg, ""},
+			{down, bufid.HTTPResponseLine, "HTTP/2 404\r\n"},
+			{down, bufid.HTTPServer, "srv"},
+			{down, bufid.HTTPCookie, "x=y"},
+			{down, bufid.HTTPHeader, ":status: 404\r\nserver: srv\r\ncontent-encoding: gzip\r\n"},
+			{down, bufid.HTTPResponseBody, "not found here"},
+			{down, bufid.FileData, "not found here"},
+			{down, bufid.HTTPProtocol, "HTTP/2"},
 		}
 		for _, tc := range tests {
 			got := tx.Buffer(tc.dir, tc.buf)
@@ -150,7 +151,7 @@ func TestExchangeBuffers(t *testing.T) {
 		}
 		var lines []string
 		for i := 0; ; i++ {
-			v, ok := tx.BufferAt(up, applayer.HTTPRequestHeader, i)
+			v, ok := tx.BufferAt(up, bufid.HTTPRequestHeader, i)
 			if !ok {
 				break
 			}
@@ -164,10 +165,10 @@ func TestExchangeBuffers(t *testing.T) {
 		// Global transactions: no request or status, but a protocol and
 		// an empty status message, in both directions (Suricata).
 		g := all[0]
-		if g.Buffer(up, applayer.HTTPMethod) != nil || g.Buffer(down, applayer.HTTPStatCode) != nil {
+		if g.Buffer(up, bufid.HTTPMethod) != nil || g.Buffer(down, bufid.HTTPStatCode) != nil {
 			t.Errorf("step %d: global transaction has request or status", step)
 		}
-		if string(g.Buffer(down, applayer.HTTPProtocol)) != "HTTP/2" || g.Buffer(down, applayer.HTTPStatMsg) == nil {
+		if string(g.Buffer(down, bufid.HTTPProtocol)) != "HTTP/2" || g.Buffer(down, bufid.HTTPStatMsg) == nil {
 			t.Errorf("step %d: global transaction lacks protocol or stat_msg", step)
 		}
 		if d := cmp.Diff([]Setting{{3, 100}, {4, 65535}}, g.Settings(up)); d != "" {
@@ -181,7 +182,7 @@ func TestResponseNotStartedYet(t *testing.T) {
 	p := New(Config{})
 	p.Parse(up, client)
 	tx := txs(p)[1]
-	for _, b := range []applayer.BufferID{applayer.HTTPStatMsg, applayer.HTTPResponseLine, applayer.HTTPStatCode} {
+	for _, b := range []applayer.BufferID{bufid.HTTPStatMsg, bufid.HTTPResponseLine, bufid.HTTPStatCode} {
 		if v := tx.Buffer(down, b); v != nil {
 			t.Errorf("%v = %q before any response", b, v)
 		}
@@ -210,10 +211,10 @@ func TestContinuationAndPriority(t *testing.T) {
 		t.Fatalf("%d transactions, want 1", len(all))
 	}
 	tx := all[0]
-	if got := string(tx.Buffer(up, applayer.HTTPHeader)); got != ":method: POST\r\n:path: /upload\r\nx-long: 0123456789abcdef\r\n" {
+	if got := string(tx.Buffer(up, bufid.HTTPHeader)); got != ":method: POST\r\n:path: /upload\r\nx-long: 0123456789abcdef\r\n" {
 		t.Errorf("http.header = %q", got)
 	}
-	if got := string(tx.Buffer(up, applayer.HTTPRequestBody)); got != "abcdef" {
+	if got := string(tx.Buffer(up, bufid.HTTPRequestBody)); got != "abcdef" {
 		t.Errorf("request body = %q", got)
 	}
 	if f := tx.Frames(up); len(f) != 4 || f[0].Weight != 42 || f[1].Type != FrameContinuation {
@@ -236,8 +237,8 @@ func TestEndStreamWaitsForEndHeaders(t *testing.T) {
 		t.Fatal("complete before END_HEADERS")
 	}
 	p.Parse(up, frame(FrameContinuation, flagEndHeaders, 1, blk[2:]))
-	if !tx.Complete(up) || string(tx.Buffer(up, applayer.HTTPURI)) != "/" {
-		t.Errorf("complete=%v uri=%q", tx.Complete(up), tx.Buffer(up, applayer.HTTPURI))
+	if !tx.Complete(up) || string(tx.Buffer(up, bufid.HTTPURI)) != "/" {
+		t.Errorf("complete=%v uri=%q", tx.Complete(up), tx.Buffer(up, bufid.HTTPURI))
 	}
 }
 
@@ -262,20 +263,20 @@ func TestSizeUpdateAndHeaderTableSize(t *testing.T) {
 		t.Fatalf("fields = %+v", f)
 	}
 	// Suricata lists the update as an empty field.
-	if got := string(tx.Buffer(down, applayer.HTTPHeaderNames)); got != "\r\n\r\n:status\r\nx-a\r\n\r\n" {
+	if got := string(tx.Buffer(down, bufid.HTTPHeaderNames)); got != "\r\n\r\n:status\r\nx-a\r\n\r\n" {
 		t.Errorf("http.header_names = %q", got)
 	}
 	if p.Events()[EventInvalidHeader] != 0 {
 		t.Errorf("events = %v", p.Events())
 	}
-	if v, ok := tx.BufferAt(down, applayer.HTTP2SizeUpdate, 0); !ok || string(v) != "\x00\x00\x00\x00\x00\x00\x20\x00" {
+	if v, ok := tx.BufferAt(down, bufid.HTTP2SizeUpdate, 0); !ok || string(v) != "\x00\x00\x00\x00\x00\x00\x20\x00" {
 		t.Errorf("http2.size_update = % x", v)
 	}
-	if v, ok := tx.BufferAt(down, applayer.HTTP2HeaderName, 1); !ok || string(v) != ":status" {
+	if v, ok := tx.BufferAt(down, bufid.HTTP2HeaderName, 1); !ok || string(v) != ":status" {
 		t.Errorf("http2.header_name[1] = %q", v)
 	}
 	g := txs(p)[0]
-	if v, ok := g.BufferAt(up, applayer.HTTP2Settings, 0); !ok || string(v) != "\x00\x01\x00\x00\x20\x00" {
+	if v, ok := g.BufferAt(up, bufid.HTTP2Settings, 0); !ok || string(v) != "\x00\x01\x00\x00\x20\x00" {
 		t.Errorf("http2.settings = % x", v)
 	}
 }
@@ -295,7 +296,7 @@ func TestDynamicTableAcrossBlocks(t *testing.T) {
 		t.Fatalf("%d transactions", len(all))
 	}
 	for _, tx := range all {
-		if got := string(tx.Buffer(up, applayer.HTTPUserAgent)); got != "agent-x" {
+		if got := string(tx.Buffer(up, bufid.HTTPUserAgent)); got != "agent-x" {
 			t.Errorf("stream %d: user agent %q", tx.StreamID(), got)
 		}
 	}
@@ -328,11 +329,11 @@ func TestGlobalFramesAndReset(t *testing.T) {
 		buf  applayer.BufferID
 		want []string
 	}{
-		{all[0], applayer.HTTP2FrameType, []string{"\x08"}},
-		{all[0], applayer.HTTP2Window, []string{"\x00\x00\x10\x00"}},
-		{all[2], applayer.HTTP2ErrorCode, []string{"\x00\x00\x00\x08"}},
-		{all[3], applayer.HTTP2ErrorCode, []string{"\x00\x00\x00\x02"}},
-		{all[3], applayer.HTTP2Window, nil},
+		{all[0], bufid.HTTP2FrameType, []string{"\x08"}},
+		{all[0], bufid.HTTP2Window, []string{"\x00\x00\x10\x00"}},
+		{all[2], bufid.HTTP2ErrorCode, []string{"\x00\x00\x00\x08"}},
+		{all[3], bufid.HTTP2ErrorCode, []string{"\x00\x00\x00\x02"}},
+		{all[3], bufid.HTTP2Window, nil},
 	} {
 		var got []string
 		for i := 0; ; i++ {
@@ -364,7 +365,7 @@ func TestLimits(t *testing.T) {
 		t.Fatalf("%d transactions, first stream %d", len(all), all[0].StreamID())
 	}
 	tx := all[2]
-	if got := string(tx.Buffer(up, applayer.HTTPRequestBody)); got != "0123" {
+	if got := string(tx.Buffer(up, bufid.HTTPRequestBody)); got != "0123" {
 		t.Errorf("body = %q", got)
 	}
 	if n := len(tx.Fields(up)); n != 2 || !tx.Truncated(up) {
@@ -382,7 +383,7 @@ func TestLongFrameSkipped(t *testing.T) {
 	p := New(Config{})
 	feed(p, up, in, 1000)
 	all := txs(p)
-	if len(all) != 2 || string(all[1].Buffer(up, applayer.HTTPMethod)) != "GET" {
+	if len(all) != 2 || string(all[1].Buffer(up, bufid.HTTPMethod)) != "GET" {
 		t.Fatalf("after a long frame: %d transactions", len(all))
 	}
 	if p.Events()[EventLongFrame] != 1 {
@@ -405,7 +406,7 @@ func TestNoPreface(t *testing.T) {
 	var b bytes.Buffer
 	p := New(Config{})
 	p.Parse(up, frame(FrameHeaders, flagEndHeaders, 1, block(t, hpack.NewEncoder(&b), &b, ":method", "GET")))
-	if all := txs(p); len(all) != 1 || string(all[0].Buffer(up, applayer.HTTPMethod)) != "GET" {
+	if all := txs(p); len(all) != 1 || string(all[0].Buffer(up, bufid.HTTPMethod)) != "GET" {
 		t.Fatalf("frames without preface not parsed")
 	}
 }
@@ -427,7 +428,7 @@ func TestUpgrade(t *testing.T) {
 	h1.Parse(up, []byte(preface))
 	h1.Parse(down, resp)
 	next, rest, ok := h1.Handover()
-	if !ok || next != applayer.ProtoHTTP2 {
+	if !ok || next != bufid.ProtoHTTP2 {
 		t.Fatalf("no handover: %v %v", next, ok)
 	}
 	if string(rest[up]) != preface || len(rest[down]) != 9+6 {
@@ -450,15 +451,15 @@ func TestUpgrade(t *testing.T) {
 	}
 	want := ":method: GET\r\n:path: /robots.txt\r\n:authority: example.org\r\nUser-Agent: curl/7.61.0\r\n" +
 		"Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
-	if got := string(s1.Buffer(up, applayer.HTTPHeader)); got != want {
+	if got := string(s1.Buffer(up, bufid.HTTPHeader)); got != want {
 		t.Errorf("stream 1 http.header = %q", got)
 	}
 	// As in Suricata, the HTTP/1 names keep their case: user-agent is not
 	// found, the host is.
-	if s1.Buffer(up, applayer.HTTPUserAgent) != nil || string(s1.Buffer(up, applayer.HTTPHostRaw)) != "example.org" {
-		t.Errorf("stream 1 user agent %q host %q", s1.Buffer(up, applayer.HTTPUserAgent), s1.Buffer(up, applayer.HTTPHostRaw))
+	if s1.Buffer(up, bufid.HTTPUserAgent) != nil || string(s1.Buffer(up, bufid.HTTPHostRaw)) != "example.org" {
+		t.Errorf("stream 1 user agent %q host %q", s1.Buffer(up, bufid.HTTPUserAgent), s1.Buffer(up, bufid.HTTPHostRaw))
 	}
-	if got := string(s1.Buffer(down, applayer.HTTPResponseLine)); got != "HTTP/2 200\r\n" || !s1.Complete(down) {
+	if got := string(s1.Buffer(down, bufid.HTTPResponseLine)); got != "HTTP/2 200\r\n" || !s1.Complete(down) {
 		t.Errorf("stream 1 response line %q", got)
 	}
 	g, ok := p.TxAt(2).(*Tx)

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"io"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -117,8 +118,8 @@ type Tx struct {
 
 var _ applayer.Tx = (*Tx)(nil)
 
-// Proto returns applayer.ProtoHTTP2.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoHTTP2 }
+// Proto returns bufid.ProtoHTTP2.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoHTTP2 }
 
 // ID returns the transaction id.
 func (t *Tx) ID() uint64 { return t.id }
@@ -253,27 +254,27 @@ func (s *txSide) cached(b applayer.BufferID, mk func() []byte) []byte {
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
 	d := &t.s[dir&1]
 	switch b {
-	case applayer.HTTP2FrameType:
+	case bufid.HTTP2FrameType:
 		return nth(d.ftypes, 1, i)
-	case applayer.HTTP2ErrorCode:
+	case bufid.HTTP2ErrorCode:
 		return nth(d.errcodes, 4, i)
-	case applayer.HTTP2Priority:
+	case bufid.HTTP2Priority:
 		return nth(d.weights, 1, i)
-	case applayer.HTTP2Window:
+	case bufid.HTTP2Window:
 		return nth(d.windows, 4, i)
-	case applayer.HTTP2SizeUpdate:
+	case bufid.HTTP2SizeUpdate:
 		return nth(d.sizes, 8, i)
-	case applayer.HTTP2Settings:
+	case bufid.HTTP2Settings:
 		return nth(d.setraw, 6, i)
-	case applayer.HTTP2HeaderName:
+	case bufid.HTTP2HeaderName:
 		if i < 0 || i >= len(d.fields) {
 			return nil, false
 		}
 		return d.fields[i].Name[:len(d.fields[i].Name):len(d.fields[i].Name)], true
 	}
-	if b == applayer.HTTPRequestHeader || b == applayer.HTTPResponseHeader {
+	if b == bufid.HTTPRequestHeader || b == bufid.HTTPResponseHeader {
 		s := &t.s[applayer.ToServer]
-		if b == applayer.HTTPResponseHeader {
+		if b == bufid.HTTPResponseHeader {
 			s = &t.s[applayer.ToClient]
 		}
 		if i < 0 || i >= len(s.fields) {
@@ -303,18 +304,18 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 	// transaction is past every progress point in both directions.
 	respSeen := t.global || resp.started
 	switch b {
-	case applayer.HTTPURI, applayer.HTTPURIRaw:
+	case bufid.HTTPURI, bufid.HTTPURIRaw:
 		return req.first(":path")
-	case applayer.HTTPMethod:
+	case bufid.HTTPMethod:
 		return req.first(":method")
-	case applayer.HTTPRequestLine:
+	case bufid.HTTPRequestLine:
 		// Suricata builds it even when :method or :path is missing.
 		return req.cached(b, func() []byte {
 			out := append([]byte(nil), req.first(":method")...)
 			out = append(append(out, ' '), req.first(":path")...)
 			return append(out, " HTTP/2\r\n"...)
 		})
-	case applayer.HTTPResponseLine:
+	case bufid.HTTPResponseLine:
 		if !respSeen {
 			return nil
 		}
@@ -322,20 +323,20 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			out := append([]byte("HTTP/2 "), resp.first(":status")...)
 			return append(out, "\r\n"...)
 		})
-	case applayer.HTTPStatCode:
+	case bufid.HTTPStatCode:
 		return resp.first(":status")
-	case applayer.HTTPStatMsg:
+	case bufid.HTTPStatMsg:
 		// HTTP/2 has no reason phrase: an empty buffer.
 		if !respSeen {
 			return nil
 		}
 		return []byte{}
-	case applayer.HTTPProtocol:
+	case bufid.HTTPProtocol:
 		if dir == applayer.ToClient && !respSeen {
 			return nil
 		}
 		return protoHTTP2[:len(protoHTTP2):len(protoHTTP2)]
-	case applayer.HTTPHost:
+	case bufid.HTTPHost:
 		return req.cached(b, func() []byte {
 			v := req.joined(":authority")
 			if v == nil {
@@ -343,39 +344,39 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			}
 			return normalizeHost(v)
 		})
-	case applayer.HTTPHostRaw:
+	case bufid.HTTPHostRaw:
 		return req.cached(b, func() []byte { return req.joined(":authority") })
-	case applayer.HTTPUserAgent:
+	case bufid.HTTPUserAgent:
 		return req.cached(b, func() []byte { return req.joined("user-agent") })
-	case applayer.HTTPCookie:
+	case bufid.HTTPCookie:
 		name := "cookie"
 		if dir == applayer.ToClient {
 			name = "set-cookie"
 		}
 		return s.cached(b, func() []byte { return s.joined(name) })
-	case applayer.HTTPAccept:
+	case bufid.HTTPAccept:
 		return req.cached(b, func() []byte { return req.joined("accept") })
-	case applayer.HTTPAcceptEnc:
+	case bufid.HTTPAcceptEnc:
 		return req.cached(b, func() []byte { return req.joined("accept-encoding") })
-	case applayer.HTTPAcceptLang:
+	case bufid.HTTPAcceptLang:
 		return req.cached(b, func() []byte { return req.joined("accept-language") })
-	case applayer.HTTPReferer:
+	case bufid.HTTPReferer:
 		return req.cached(b, func() []byte { return req.joined("referer") })
-	case applayer.HTTPLocation:
+	case bufid.HTTPLocation:
 		return resp.cached(b, func() []byte { return resp.joined("location") })
-	case applayer.HTTPServer:
+	case bufid.HTTPServer:
 		return resp.cached(b, func() []byte { return resp.joined("server") })
-	case applayer.HTTPConnection:
+	case bufid.HTTPConnection:
 		return s.cached(b, func() []byte { return s.joined("connection") })
-	case applayer.HTTPContentType:
+	case bufid.HTTPContentType:
 		return s.cached(b, func() []byte { return s.joined("content-type") })
-	case applayer.HTTPContentLen:
+	case bufid.HTTPContentLen:
 		return s.cached(b, func() []byte { return s.joined("content-length") })
-	case applayer.HTTPHeader:
+	case bufid.HTTPHeader:
 		return s.cached(b, func() []byte { return s.headers(dir, true) })
-	case applayer.HTTPHeaderRaw:
+	case bufid.HTTPHeaderRaw:
 		return s.cached(b, func() []byte { return s.headers(dir, false) })
-	case applayer.HTTPHeaderNames:
+	case bufid.HTTPHeaderNames:
 		if len(s.fields) == 0 {
 			return nil
 		}
@@ -386,17 +387,17 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			}
 			return append(out, "\r\n"...)
 		})
-	case applayer.HTTPRequestHeader, applayer.HTTPResponseHeader:
+	case bufid.HTTPRequestHeader, bufid.HTTPResponseHeader:
 		v, _ := t.BufferAt(dir, b, 0)
 		return v
-	case applayer.HTTPRequestBody:
+	case bufid.HTTPRequestBody:
 		return t.Body(applayer.ToServer)
-	case applayer.HTTPResponseBody:
+	case bufid.HTTPResponseBody:
 		return t.Body(applayer.ToClient)
-	case applayer.FileData:
+	case bufid.FileData:
 		return t.Body(dir)
-	case applayer.HTTP2FrameType, applayer.HTTP2ErrorCode, applayer.HTTP2Priority, applayer.HTTP2Window,
-		applayer.HTTP2SizeUpdate, applayer.HTTP2Settings, applayer.HTTP2HeaderName:
+	case bufid.HTTP2FrameType, bufid.HTTP2ErrorCode, bufid.HTTP2Priority, bufid.HTTP2Window,
+		bufid.HTTP2SizeUpdate, bufid.HTTP2Settings, bufid.HTTP2HeaderName:
 		v, _ := t.BufferAt(dir, b, 0)
 		return v
 	}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -36,7 +37,7 @@ func FuzzKRB5(f *testing.F) {
 		}
 		for i := 0; i < p.TxCount(); i++ {
 			tx := p.Tx(i)
-			for b := applayer.KRB5MsgType; b <= applayer.KRB5TicketEtype; b++ {
+			for b := bufid.KRB5MsgType; b <= bufid.KRB5TicketEtype; b++ {
 				for j := 0; j <= MaxNameParts; j++ {
 					v, ok := tx.BufferAt(tx.Dir(), b, j)
 					if !ok {

@@ -3,6 +3,7 @@ package krb5
 import (
 	"encoding/binary"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -25,8 +26,8 @@ type Tx struct {
 
 var _ applayer.Tx = (*Tx)(nil)
 
-// Proto returns applayer.ProtoKRB5.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoKRB5 }
+// Proto returns bufid.ProtoKRB5.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoKRB5 }
 
 // ID returns the transaction id (creation order).
 func (t *Tx) ID() uint64 { return t.id }
@@ -55,15 +56,15 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 	}
 	var names [][]byte
 	switch b {
-	case applayer.KRB5CName:
+	case bufid.KRB5CName:
 		names = t.CName
-	case applayer.KRB5SName:
+	case bufid.KRB5SName:
 		names = t.SName
-	case applayer.KRB5MsgType:
+	case bufid.KRB5MsgType:
 		return t.msgType[:], i == 0
-	case applayer.KRB5ErrCode:
+	case bufid.KRB5ErrCode:
 		return t.errCode[:], i == 0 && t.HasErrCode
-	case applayer.KRB5TicketEtype:
+	case bufid.KRB5TicketEtype:
 		return t.etype[:], i == 0 && t.HasTicketEtype
 	default:
 		return nil, false

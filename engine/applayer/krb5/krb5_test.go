@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -220,15 +221,15 @@ func TestTxBuffers(t *testing.T) {
 		{2, applayer.ToClient, be32(13), "", "alice", "host|srv.example.org", be32(-133)},
 	} {
 		tx := p.Tx(c.i)
-		got := []string{all(tx, c.dir, applayer.KRB5MsgType), all(tx, c.dir, applayer.KRB5ErrCode),
-			all(tx, c.dir, applayer.KRB5CName), all(tx, c.dir, applayer.KRB5SName), all(tx, c.dir, applayer.KRB5TicketEtype)}
+		got := []string{all(tx, c.dir, bufid.KRB5MsgType), all(tx, c.dir, bufid.KRB5ErrCode),
+			all(tx, c.dir, bufid.KRB5CName), all(tx, c.dir, bufid.KRB5SName), all(tx, c.dir, bufid.KRB5TicketEtype)}
 		want := []string{c.msgType, c.errCode, c.cname, c.sname, c.e}
 		for k := range got {
 			if got[k] != want[k] {
 				t.Errorf("tx %d buffer %d = %q, want %q", c.i, k, got[k], want[k])
 			}
 		}
-		if v := all(tx, c.dir.Reverse(), applayer.KRB5MsgType); v != "" {
+		if v := all(tx, c.dir.Reverse(), bufid.KRB5MsgType); v != "" {
 			t.Errorf("tx %d: msg type %q in the other direction", c.i, v)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -62,7 +63,7 @@ func FuzzMQTT(f *testing.F) {
 		for i := 0; i < p.TxCount(); i++ {
 			tx := p.Tx(i)
 			for _, d := range []applayer.Direction{applayer.ToServer, applayer.ToClient} {
-				for b := applayer.MQTTType; b <= applayer.MQTTUnsubscribeTopic; b++ {
+				for b := bufid.MQTTType; b <= bufid.MQTTUnsubscribeTopic; b++ {
 					for j := 0; j < MaxTopics+1; j++ {
 						v, ok := tx.BufferAt(d, b, j)
 						if !ok {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -81,19 +82,19 @@ func TestConnectConnack(t *testing.T) {
 	if !tx.Complete(S) || !tx.Complete(C) {
 		t.Errorf("complete = %v, %v; want true, true", tx.Complete(S), tx.Complete(C))
 	}
-	if got := all(tx, S, applayer.MQTTType); !bytes.Equal(got, []byte{1, 2}) {
+	if got := all(tx, S, bufid.MQTTType); !bytes.Equal(got, []byte{1, 2}) {
 		t.Errorf("mqtt.type = %v; want [1 2]", got)
 	}
-	if got := all(tx, S, applayer.MQTTReasonCode); !bytes.Equal(got, []byte{134}) {
+	if got := all(tx, S, bufid.MQTTReasonCode); !bytes.Equal(got, []byte{134}) {
 		t.Errorf("mqtt.reason_code = %v; want [134]", got)
 	}
-	if got := all(tx, S, applayer.MQTTProtocolVersion); !bytes.Equal(got, []byte{5}) {
+	if got := all(tx, S, bufid.MQTTProtocolVersion); !bytes.Equal(got, []byte{5}) {
 		t.Errorf("mqtt.protocol_version = %v; want [5]", got)
 	}
-	if got := all(tx, S, applayer.MQTTConnectFlags); !bytes.Equal(got, []byte{0xc2}) {
+	if got := all(tx, S, bufid.MQTTConnectFlags); !bytes.Equal(got, []byte{0xc2}) {
 		t.Errorf("mqtt.connect.flags = %v; want [0xc2]", got)
 	}
-	if got := all(tx, S, applayer.MQTTConnackSessionPresent); !bytes.Equal(got, []byte{0}) {
+	if got := all(tx, S, bufid.MQTTConnackSessionPresent); !bytes.Equal(got, []byte{0}) {
 		t.Errorf("mqtt.connack.session_present = %v; want [0]", got)
 	}
 	for _, c := range []struct {
@@ -101,16 +102,16 @@ func TestConnectConnack(t *testing.T) {
 		b    applayer.BufferID
 		want string
 	}{
-		{S, applayer.MQTTConnectUsername, "user"},
-		{S, applayer.MQTTConnectPassword, "pass"},
-		{S, applayer.MQTTConnectProtocolString, "MQTT"},
-		{S, applayer.MQTTConnectClientID, "<none>"}, // empty is absent, as in Suricata
-		{S, applayer.MQTTConnectWillTopic, "<none>"},
-		{S, applayer.MQTTPublishTopic, "<none>"},
+		{S, bufid.MQTTConnectUsername, "user"},
+		{S, bufid.MQTTConnectPassword, "pass"},
+		{S, bufid.MQTTConnectProtocolString, "MQTT"},
+		{S, bufid.MQTTConnectClientID, "<none>"}, // empty is absent, as in Suricata
+		{S, bufid.MQTTConnectWillTopic, "<none>"},
+		{S, bufid.MQTTPublishTopic, "<none>"},
 		// The transaction is inspected in its own direction only.
-		{C, applayer.MQTTType, "<none>"},
-		{C, applayer.MQTTReasonCode, "<none>"},
-		{C, applayer.MQTTConnectUsername, "<none>"},
+		{C, bufid.MQTTType, "<none>"},
+		{C, bufid.MQTTReasonCode, "<none>"},
+		{C, bufid.MQTTConnectUsername, "<none>"},
 	} {
 		if got := get(t, tx, c.d, c.b, 0); got != c.want {
 			t.Errorf("%v %v = %q; want %q", c.d, c.b, got, c.want)
@@ -139,18 +140,18 @@ func TestConnectVersions(t *testing.T) {
 				t.Fatalf("%d txs, version %d; want 1, %d", p.TxCount(), p.Version(), c.ver)
 			}
 			tx, S := p.Tx(0), applayer.ToServer
-			got := []string{get(t, tx, S, applayer.MQTTConnectClientID, 0), get(t, tx, S, applayer.MQTTConnectWillTopic, 0),
-				get(t, tx, S, applayer.MQTTConnectWillMessage, 0), get(t, tx, S, applayer.MQTTConnectProtocolString, 0)}
+			got := []string{get(t, tx, S, bufid.MQTTConnectClientID, 0), get(t, tx, S, bufid.MQTTConnectWillTopic, 0),
+				get(t, tx, S, bufid.MQTTConnectWillMessage, 0), get(t, tx, S, bufid.MQTTConnectProtocolString, 0)}
 			want := []string{c.client, c.will, c.willMsg, c.protocol}
 			for i := range got {
 				if got[i] != want[i] {
 					t.Errorf("buffer %d = %q; want %q", i, got[i], want[i])
 				}
 			}
-			if got := all(tx, S, applayer.MQTTConnackSessionPresent); !bytes.Equal(got, []byte{1}) {
+			if got := all(tx, S, bufid.MQTTConnackSessionPresent); !bytes.Equal(got, []byte{1}) {
 				t.Errorf("session present = %v; want [1]", got)
 			}
-			if got := all(tx, S, applayer.MQTTReasonCode); !bytes.Equal(got, []byte{0}) {
+			if got := all(tx, S, bufid.MQTTReasonCode); !bytes.Equal(got, []byte{0}) {
 				t.Errorf("reason codes = %v; want [0]", got)
 			}
 		})
@@ -197,23 +198,23 @@ func TestPublishPairing(t *testing.T) {
 			t.Errorf("tx %d: complete %v/%v, dir %v; want complete, %v", i, tx.Complete(S), tx.Complete(C), tx.Dir(), want.dir)
 		}
 		d := want.dir
-		if got := all(tx, d, applayer.MQTTType); !bytes.Equal(got, want.types) {
+		if got := all(tx, d, bufid.MQTTType); !bytes.Equal(got, want.types) {
 			t.Errorf("tx %d: types %v; want %v", i, got, want.types)
 		}
-		if got := all(tx, d, applayer.MQTTFlags); !bytes.Equal(got, want.flags) {
+		if got := all(tx, d, bufid.MQTTFlags); !bytes.Equal(got, want.flags) {
 			t.Errorf("tx %d: flags %v; want %v", i, got, want.flags)
 		}
-		if got := all(tx, d, applayer.MQTTQoS); !bytes.Equal(got, want.qos) {
+		if got := all(tx, d, bufid.MQTTQoS); !bytes.Equal(got, want.qos) {
 			t.Errorf("tx %d: qos %v; want %v", i, got, want.qos)
 		}
-		if got := get(t, tx, d, applayer.MQTTPublishTopic, 0); got != want.topic {
+		if got := get(t, tx, d, bufid.MQTTPublishTopic, 0); got != want.topic {
 			t.Errorf("tx %d: topic %q; want %q", i, got, want.topic)
 		}
-		if got := get(t, tx, d, applayer.MQTTPublishMessage, 0); got != want.msg {
+		if got := get(t, tx, d, bufid.MQTTPublishMessage, 0); got != want.msg {
 			t.Errorf("tx %d: message %q; want %q", i, got, want.msg)
 		}
 		// 3.1.1 acknowledgements have no reason codes.
-		if got := all(tx, d, applayer.MQTTReasonCode); i > 0 && len(got) != 0 {
+		if got := all(tx, d, bufid.MQTTReasonCode); i > 0 && len(got) != 0 {
 			t.Errorf("tx %d: reason codes %v; want none", i, got)
 		}
 	}
@@ -248,17 +249,17 @@ func TestV5ReasonCodes(t *testing.T) {
 		{C, []byte{0}},
 		{S, []byte{0x18}},
 	} {
-		if got := all(p.Tx(i), want.d, applayer.MQTTReasonCode); !bytes.Equal(got, want.reasons) {
+		if got := all(p.Tx(i), want.d, bufid.MQTTReasonCode); !bytes.Equal(got, want.reasons) {
 			t.Errorf("tx %d: reason codes %v; want %v", i, got, want.reasons)
 		}
 	}
 	sub, unsub := p.Tx(2), p.Tx(3)
-	if got := []string{get(t, sub, S, applayer.MQTTSubscribeTopic, 0), get(t, sub, S, applayer.MQTTSubscribeTopic, 1),
-		get(t, sub, S, applayer.MQTTSubscribeTopic, 2)}; got[0] != "a/#" || got[1] != "b" || got[2] != "<none>" {
+	if got := []string{get(t, sub, S, bufid.MQTTSubscribeTopic, 0), get(t, sub, S, bufid.MQTTSubscribeTopic, 1),
+		get(t, sub, S, bufid.MQTTSubscribeTopic, 2)}; got[0] != "a/#" || got[1] != "b" || got[2] != "<none>" {
 		t.Errorf("subscribe topics %q; want a/#, b", got)
 	}
-	if got := []string{get(t, unsub, S, applayer.MQTTUnsubscribeTopic, 0), get(t, unsub, S, applayer.MQTTUnsubscribeTopic, 1),
-		get(t, sub, S, applayer.MQTTUnsubscribeTopic, 0)}; got[0] != "a/#" || got[1] != "c" || got[2] != "<none>" {
+	if got := []string{get(t, unsub, S, bufid.MQTTUnsubscribeTopic, 0), get(t, unsub, S, bufid.MQTTUnsubscribeTopic, 1),
+		get(t, sub, S, bufid.MQTTUnsubscribeTopic, 0)}; got[0] != "a/#" || got[1] != "c" || got[2] != "<none>" {
 		t.Errorf("unsubscribe topics %q; want a/#, c and none on the SUBSCRIBE", got)
 	}
 }
@@ -275,10 +276,10 @@ func TestFraming(t *testing.T) {
 		if p.TxCount() != 3 {
 			t.Fatalf("step %d: %d txs; want 3", step, p.TxCount())
 		}
-		if got := get(t, p.Tx(2), S, applayer.MQTTPublishMessage, 0); got != "payload" {
+		if got := get(t, p.Tx(2), S, bufid.MQTTPublishMessage, 0); got != "payload" {
 			t.Errorf("step %d: message %q", step, got)
 		}
-		if got := all(p.Tx(1), S, applayer.MQTTType); !bytes.Equal(got, []byte{TypePingreq}) {
+		if got := all(p.Tx(1), S, bufid.MQTTType); !bytes.Equal(got, []byte{TypePingreq}) {
 			t.Errorf("step %d: ping types %v", step, got)
 		}
 	}
@@ -299,11 +300,11 @@ func TestTruncated(t *testing.T) {
 			t.Fatalf("step %d: %d txs, state %v; want 2, 0", step, p.TxCount(), p.State())
 		}
 		tx := p.Tx(0)
-		if !tx.Msgs[0].Truncated || get(t, tx, S, applayer.MQTTType, 0) != "\x03" ||
-			get(t, tx, S, applayer.MQTTPublishTopic, 0) != "<none>" {
+		if !tx.Msgs[0].Truncated || get(t, tx, S, bufid.MQTTType, 0) != "\x03" ||
+			get(t, tx, S, bufid.MQTTPublishTopic, 0) != "<none>" {
 			t.Errorf("step %d: first tx is not a truncated PUBLISH", step)
 		}
-		if got := get(t, p.Tx(1), S, applayer.MQTTPublishTopic, 0); got != "small" {
+		if got := get(t, p.Tx(1), S, bufid.MQTTPublishTopic, 0); got != "small" {
 			t.Errorf("step %d: topic after the skip %q", step, got)
 		}
 	}
@@ -381,11 +382,11 @@ func TestOpenTxHidden(t *testing.T) {
 	p := New()
 	p.Parse(S, pkt(0x32, str("q1"), u16(7), []byte("one")))
 	tx := p.Tx(0)
-	if got := get(t, tx, S, applayer.MQTTPublishTopic, 0); got != "<none>" || tx.Complete(S) {
+	if got := get(t, tx, S, bufid.MQTTPublishTopic, 0); got != "<none>" || tx.Complete(S) {
 		t.Errorf("open tx: topic %q, complete %v; want none, false", got, tx.Complete(S))
 	}
 	p.Parse(applayer.ToClient, pkt(0x40, u16(7)))
-	if got := get(t, tx, S, applayer.MQTTPublishTopic, 0); got != "q1" || !tx.Complete(S) {
+	if got := get(t, tx, S, bufid.MQTTPublishTopic, 0); got != "q1" || !tx.Complete(S) {
 		t.Errorf("after PUBACK: topic %q, complete %v; want q1, true", got, tx.Complete(S))
 	}
 }

@@ -1,6 +1,10 @@
 package mqtt
 
-import "vigil/engine/applayer"
+import (
+	"vigil/engine/applayer"
+
+	"vigil/detect/bufid"
+)
 
 // Tx is one MQTT transaction: a control packet and the packets that
 // answer it (see the package doc).
@@ -19,8 +23,8 @@ type Tx struct {
 
 var _ applayer.Tx = (*Tx)(nil)
 
-// Proto returns applayer.ProtoMQTT.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoMQTT }
+// Proto returns bufid.ProtoMQTT.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoMQTT }
 
 // ID returns the transaction id (creation order).
 func (t *Tx) ID() uint64 { return t.id }
@@ -68,29 +72,29 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		return nil, false
 	}
 	switch b {
-	case applayer.MQTTType:
+	case bufid.MQTTType:
 		return t.val(valType, i)
-	case applayer.MQTTFlags:
+	case bufid.MQTTFlags:
 		return t.val(valFlags, i)
-	case applayer.MQTTQoS:
+	case bufid.MQTTQoS:
 		return t.val(valQoS, i)
-	case applayer.MQTTReasonCode:
+	case bufid.MQTTReasonCode:
 		if i >= len(t.reasons) {
 			return nil, false
 		}
 		return t.reasons[i : i+1 : i+1], true
-	case applayer.MQTTProtocolVersion:
+	case bufid.MQTTProtocolVersion:
 		if i != 0 || t.flow == nil {
 			return nil, false
 		}
 		return t.flow.version[:], true
-	case applayer.MQTTConnackSessionPresent:
+	case bufid.MQTTConnackSessionPresent:
 		return t.nth(TypeConnack, valSessionPresent, i)
-	case applayer.MQTTConnectFlags:
+	case bufid.MQTTConnectFlags:
 		return t.nth(TypeConnect, valConnectFlags, i)
-	case applayer.MQTTSubscribeTopic:
+	case bufid.MQTTSubscribeTopic:
 		return t.topic(TypeSubscribe, i)
-	case applayer.MQTTUnsubscribeTopic:
+	case bufid.MQTTUnsubscribeTopic:
 		return t.topic(TypeUnsubscribe, i)
 	}
 	if i != 0 {
@@ -104,24 +108,24 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		switch {
 		case m.Type == TypeConnect:
 			switch b {
-			case applayer.MQTTConnectClientID:
+			case bufid.MQTTConnectClientID:
 				v = m.ClientID
-			case applayer.MQTTConnectUsername:
+			case bufid.MQTTConnectUsername:
 				v = m.Username
-			case applayer.MQTTConnectPassword:
+			case bufid.MQTTConnectPassword:
 				v = m.Password
-			case applayer.MQTTConnectWillTopic:
+			case bufid.MQTTConnectWillTopic:
 				v = m.WillTopic
-			case applayer.MQTTConnectWillMessage:
+			case bufid.MQTTConnectWillMessage:
 				v = m.WillMessage
-			case applayer.MQTTConnectProtocolString:
+			case bufid.MQTTConnectProtocolString:
 				v = m.ProtocolString
 			}
 		case m.Type == TypePublish:
 			switch b {
-			case applayer.MQTTPublishTopic:
+			case bufid.MQTTPublishTopic:
 				v = m.Topic
-			case applayer.MQTTPublishMessage:
+			case bufid.MQTTPublishMessage:
 				v = m.Payload
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -58,10 +59,10 @@ func FuzzRFB(f *testing.F) {
 			}
 		}
 		tx := p.Tx()
-		if v, ok := tx.BufferAt(applayer.ToClient, applayer.RFBName, 0); ok && (!tx.HasServerInit || len(v) > maxName) {
+		if v, ok := tx.BufferAt(applayer.ToClient, bufid.RFBName, 0); ok && (!tx.HasServerInit || len(v) > maxName) {
 			t.Fatalf("rfb.name %d bytes, server init %v", len(v), tx.HasServerInit)
 		}
-		for _, b := range []applayer.BufferID{applayer.RFBSecType, applayer.RFBSecResult} {
+		for _, b := range []applayer.BufferID{bufid.RFBSecType, bufid.RFBSecResult} {
 			if v, ok := tx.BufferAt(applayer.ToServer, b, 0); ok && len(v) != 4 {
 				t.Fatalf("%v is %d bytes", b, len(v))
 			}

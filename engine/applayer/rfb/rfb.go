@@ -3,6 +3,7 @@ package rfb
 import (
 	"encoding/binary"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -437,8 +438,8 @@ type Tx struct {
 
 var _ applayer.Tx = (*Tx)(nil)
 
-// Proto returns applayer.ProtoRFB.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoRFB }
+// Proto returns bufid.ProtoRFB.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoRFB }
 
 // ID returns 0.
 func (t *Tx) ID() uint64 { return 0 }
@@ -452,15 +453,15 @@ func (t *Tx) Complete(applayer.Direction) bool { return t.done }
 // ignored: each buffer belongs to one side of the handshake.
 func (t *Tx) Buffer(_ applayer.Direction, b applayer.BufferID) []byte {
 	switch b {
-	case applayer.RFBName:
+	case bufid.RFBName:
 		if t.HasServerInit && len(t.Name) > 0 {
 			return t.Name
 		}
-	case applayer.RFBSecType:
+	case bufid.RFBSecType:
 		if t.HasSecType {
 			return t.secTypeBuf[:]
 		}
-	case applayer.RFBSecResult:
+	case bufid.RFBSecResult:
 		if t.HasSecResult {
 			return t.secResultBuf[:]
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -100,10 +101,10 @@ func TestVNCAuth37(t *testing.T) {
 			b    applayer.BufferID
 			want string
 		}{
-			{applayer.RFBName, name},
-			{applayer.RFBSecType, "\x00\x00\x00\x02"},
-			{applayer.RFBSecResult, "\x00\x00\x00\x00"},
-			{applayer.SSHProto, "<none>"},
+			{bufid.RFBName, name},
+			{bufid.RFBSecType, "\x00\x00\x00\x02"},
+			{bufid.RFBSecResult, "\x00\x00\x00\x00"},
+			{bufid.SSHProto, "<none>"},
 		} {
 			if got := bufString(tx, c.b); got != c.want {
 				t.Errorf("%v = %q, want %q", c.b, got, c.want)
@@ -203,7 +204,7 @@ func TestHandshakes(t *testing.T) {
 			if wantName == "" {
 				wantName = "<none>" // an empty name is no buffer, as in Suricata
 			}
-			if got := bufString(tx, applayer.RFBName); got != wantName {
+			if got := bufString(tx, bufid.RFBName); got != wantName {
 				t.Errorf("rfb.name %q, want %q", got, wantName)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -47,7 +48,7 @@ func FuzzSIP(f *testing.F) {
 		for i := 0; i < p.TxCount(); i++ {
 			tx := p.Tx(i)
 			for _, d := range []applayer.Direction{applayer.ToServer, applayer.ToClient} {
-				for b := applayer.SIPMethod; b <= applayer.SIPSnortStatCode; b++ {
+				for b := bufid.SIPMethod; b <= bufid.SIPSnortStatCode; b++ {
 					for j := 0; j < 200; j++ {
 						v, ok := tx.BufferAt(d, b, j)
 						if !ok {

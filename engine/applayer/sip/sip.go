@@ -3,6 +3,7 @@ package sip
 import (
 	"bytes"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -260,8 +261,8 @@ type Tx struct {
 
 var _ applayer.Tx = (*Tx)(nil)
 
-// Proto returns applayer.ProtoSIP.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoSIP }
+// Proto returns bufid.ProtoSIP.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoSIP }
 
 // ID returns the transaction id (creation order).
 func (t *Tx) ID() uint64 { return t.id }
@@ -279,17 +280,17 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 // headerOf maps header buffers to header kinds.
 func headerOf(b applayer.BufferID) Header {
 	switch b {
-	case applayer.SIPFrom:
+	case bufid.SIPFrom:
 		return HdrFrom
-	case applayer.SIPTo:
+	case bufid.SIPTo:
 		return HdrTo
-	case applayer.SIPVia:
+	case bufid.SIPVia:
 		return HdrVia
-	case applayer.SIPUserAgent:
+	case bufid.SIPUserAgent:
 		return HdrUserAgent
-	case applayer.SIPContentType:
+	case bufid.SIPContentType:
 		return HdrContentType
-	case applayer.SIPContentLength:
+	case bufid.SIPContentLength:
 		return HdrContentLength
 	}
 	return HdrOther
@@ -303,28 +304,28 @@ func headerOf(b applayer.BufferID) Header {
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
 	var v []byte
 	switch b {
-	case applayer.SIPHeader, applayer.SIPSnortMethod, applayer.SIPSnortStatCode:
+	case bufid.SIPHeader, bufid.SIPSnortMethod, bufid.SIPSnortStatCode:
 		return t.snortBuffer(dir, b, i) // snort.go
-	case applayer.SIPMethod, applayer.SIPURI, applayer.SIPRequestLine:
+	case bufid.SIPMethod, bufid.SIPURI, bufid.SIPRequestLine:
 		if t.Request == nil || i != 0 {
 			return nil, false
 		}
 		switch b {
-		case applayer.SIPMethod:
+		case bufid.SIPMethod:
 			v = t.Request.Method
-		case applayer.SIPURI:
+		case bufid.SIPURI:
 			v = t.Request.URI
 		default:
 			v = t.Request.Line
 		}
-	case applayer.SIPStatCode, applayer.SIPStatMsg, applayer.SIPResponseLine:
+	case bufid.SIPStatCode, bufid.SIPStatMsg, bufid.SIPResponseLine:
 		if t.Response == nil || i != 0 {
 			return nil, false
 		}
 		switch b {
-		case applayer.SIPStatCode:
+		case bufid.SIPStatCode:
 			v = t.Response.Code
-		case applayer.SIPStatMsg:
+		case bufid.SIPStatMsg:
 			v = t.Response.Reason
 		default:
 			v = t.Response.Line
@@ -337,7 +338,7 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		if m == nil {
 			return nil, false
 		}
-		if b == applayer.SIPProtocol {
+		if b == bufid.SIPProtocol {
 			if i != 0 {
 				return nil, false
 			}

@@ -3,6 +3,7 @@ package sip
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -44,27 +45,27 @@ func TestDatagram(t *testing.T) {
 		i    int
 		want string
 	}{
-		{req, S, applayer.SIPMethod, 0, "INVITE"},
-		{req, S, applayer.SIPURI, 0, "sip:bob@example.com"},
-		{req, S, applayer.SIPRequestLine, 0, "INVITE sip:bob@example.com SIP/2.0"},
-		{req, S, applayer.SIPProtocol, 0, "SIP/2.0"},
-		{req, C, applayer.SIPProtocol, 0, "<none>"}, // no fallback to the other message
-		{req, S, applayer.SIPVia, 0, "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1"},
-		{req, S, applayer.SIPVia, 1, "SIP/2.0/TCP 10.0.0.2"},
-		{req, S, applayer.SIPVia, 2, "<none>"},
-		{req, S, applayer.SIPFrom, 0, "\"alice\" <sip:alice@example.com>;tag=1"},
-		{req, S, applayer.SIPTo, 0, "<sip:bob@example.com>"},
-		{req, S, applayer.SIPUserAgent, 0, "test\r\n agent"},
-		{req, S, applayer.SIPContentType, 0, "application/sdp"},
-		{req, S, applayer.SIPContentLength, 0, "5"},
-		{req, S, applayer.SIPStatCode, 0, "<none>"},
-		{resp, C, applayer.SIPStatCode, 0, "200"},
-		{resp, C, applayer.SIPStatMsg, 0, "OK"},
-		{resp, C, applayer.SIPResponseLine, 0, "SIP/2.0 200 OK"},
-		{resp, C, applayer.SIPProtocol, 0, "SIP/2.0"},
-		{resp, C, applayer.SIPTo, 0, "<sip:bob@example.com>;tag=2"},
-		{resp, S, applayer.SIPTo, 0, "<none>"},
-		{resp, C, applayer.SIPMethod, 0, "<none>"},
+		{req, S, bufid.SIPMethod, 0, "INVITE"},
+		{req, S, bufid.SIPURI, 0, "sip:bob@example.com"},
+		{req, S, bufid.SIPRequestLine, 0, "INVITE sip:bob@example.com SIP/2.0"},
+		{req, S, bufid.SIPProtocol, 0, "SIP/2.0"},
+		{req, C, bufid.SIPProtocol, 0, "<none>"}, // no fallback to the other message
+		{req, S, bufid.SIPVia, 0, "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1"},
+		{req, S, bufid.SIPVia, 1, "SIP/2.0/TCP 10.0.0.2"},
+		{req, S, bufid.SIPVia, 2, "<none>"},
+		{req, S, bufid.SIPFrom, 0, "\"alice\" <sip:alice@example.com>;tag=1"},
+		{req, S, bufid.SIPTo, 0, "<sip:bob@example.com>"},
+		{req, S, bufid.SIPUserAgent, 0, "test\r\n agent"},
+		{req, S, bufid.SIPContentType, 0, "application/sdp"},
+		{req, S, bufid.SIPContentLength, 0, "5"},
+		{req, S, bufid.SIPStatCode, 0, "<none>"},
+		{resp, C, bufid.SIPStatCode, 0, "200"},
+		{resp, C, bufid.SIPStatMsg, 0, "OK"},
+		{resp, C, bufid.SIPResponseLine, 0, "SIP/2.0 200 OK"},
+		{resp, C, bufid.SIPProtocol, 0, "SIP/2.0"},
+		{resp, C, bufid.SIPTo, 0, "<sip:bob@example.com>;tag=2"},
+		{resp, S, bufid.SIPTo, 0, "<none>"},
+		{resp, C, bufid.SIPMethod, 0, "<none>"},
 	} {
 		if got := buf(t, c.tx, c.d, c.b, c.i); got != c.want {
 			t.Errorf("%v %v[%d] = %q; want %q", c.d, c.b, c.i, got, c.want)
@@ -84,7 +85,7 @@ func TestTCPFraming(t *testing.T) {
 		if p.TxCount() != 2 || p.State() != 0 {
 			t.Fatalf("step %d: %d txs, state %v; want 2, 0", step, p.TxCount(), p.State())
 		}
-		if got := buf(t, p.Tx(1), applayer.ToClient, applayer.SIPStatCode, 0); got != "200" {
+		if got := buf(t, p.Tx(1), applayer.ToClient, bufid.SIPStatCode, 0); got != "200" {
 			t.Fatalf("step %d: second message stat code %q", step, got)
 		}
 	}
@@ -147,7 +148,7 @@ func TestPruneAndCap(t *testing.T) {
 	if p.TxCount() != MaxTx+10-100 || p.Tx(0).ID() != 100 {
 		t.Fatalf("after prune: count %d first id %d", p.TxCount(), p.Tx(0).ID())
 	}
-	if !p.Tx(0).Complete(applayer.ToClient) || p.Tx(0).Proto() != applayer.ProtoSIP {
+	if !p.Tx(0).Complete(applayer.ToClient) || p.Tx(0).Proto() != bufid.ProtoSIP {
 		t.Fatal("tx not complete or wrong proto")
 	}
 }
@@ -157,7 +158,7 @@ func TestBufferAtAllocs(t *testing.T) {
 	p.ParseDatagram(applayer.ToServer, invite)
 	tx := p.Tx(0)
 	if n := testing.AllocsPerRun(100, func() {
-		for b := applayer.SIPMethod; b <= applayer.SIPContentLength; b++ {
+		for b := bufid.SIPMethod; b <= bufid.SIPContentLength; b++ {
 			tx.BufferAt(applayer.ToServer, b, 0)
 		}
 	}); n != 0 {

@@ -3,6 +3,7 @@ package sip
 import (
 	"bytes"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -50,11 +51,11 @@ func (t *Tx) snortBuffer(dir applayer.Direction, b applayer.BufferID, i int) ([]
 	}
 	var v []byte
 	switch b {
-	case applayer.SIPHeader:
+	case bufid.SIPHeader:
 		return m.snortHeader(), true
-	case applayer.SIPSnortMethod:
+	case bufid.SIPSnortMethod:
 		v = m.Method
-	case applayer.SIPSnortStatCode:
+	case bufid.SIPSnortStatCode:
 		v = m.Code
 	}
 	return v, len(v) > 0

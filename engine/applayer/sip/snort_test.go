@@ -3,6 +3,7 @@ package sip
 import (
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -27,28 +28,28 @@ func TestSnortBuffers(t *testing.T) {
 		b    applayer.BufferID
 		want string
 	}{
-		{0, S, applayer.SIPHeader, head},
-		{0, C, applayer.SIPHeader, "<none>"},
-		{0, S, applayer.SIPSnortMethod, "INVITE"},
-		{0, S, applayer.SIPSnortStatCode, "<none>"},
-		{1, C, applayer.SIPHeader, string(ok200)},
-		{1, C, applayer.SIPSnortStatCode, "200"},
-		{1, S, applayer.SIPSnortStatCode, "<none>"},
-		{1, C, applayer.SIPSnortMethod, "<none>"},
-		{2, C, applayer.SIPSnortMethod, "BYE"},
-		{2, C, applayer.SIPHeader, string(bye)},
-		{2, S, applayer.SIPSnortMethod, "<none>"},
+		{0, S, bufid.SIPHeader, head},
+		{0, C, bufid.SIPHeader, "<none>"},
+		{0, S, bufid.SIPSnortMethod, "INVITE"},
+		{0, S, bufid.SIPSnortStatCode, "<none>"},
+		{1, C, bufid.SIPHeader, string(ok200)},
+		{1, C, bufid.SIPSnortStatCode, "200"},
+		{1, S, bufid.SIPSnortStatCode, "<none>"},
+		{1, C, bufid.SIPSnortMethod, "<none>"},
+		{2, C, bufid.SIPSnortMethod, "BYE"},
+		{2, C, bufid.SIPHeader, string(bye)},
+		{2, S, bufid.SIPSnortMethod, "<none>"},
 		// A method Snort does not parse by default: empty header.
-		{3, S, applayer.SIPHeader, ""},
-		{3, S, applayer.SIPSnortMethod, "PUBLISH"},
+		{3, S, bufid.SIPHeader, ""},
+		{3, S, bufid.SIPSnortMethod, "PUBLISH"},
 		// No empty line: the start line and its line break.
-		{4, S, applayer.SIPHeader, "OPTIONS sip:a@b SIP/2.0\r\n"},
+		{4, S, bufid.SIPHeader, "OPTIONS sip:a@b SIP/2.0\r\n"},
 	} {
 		if got := buf(t, p.Tx(c.tx), c.d, c.b, 0); got != c.want {
 			t.Errorf("tx %d %v %v = %q, want %q", c.tx, c.d, c.b, got, c.want)
 		}
 	}
-	if _, ok := p.Tx(0).BufferAt(S, applayer.SIPHeader, 1); ok {
+	if _, ok := p.Tx(0).BufferAt(S, bufid.SIPHeader, 1); ok {
 		t.Error("sip_header has one instance")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"hash"
 	"slices"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -114,15 +115,15 @@ func (f *File) Complete() bool { return f.Closed && !f.Truncated }
 func (f *File) buffer(b applayer.BufferID) ([]byte, bool) {
 	var v []byte
 	switch b {
-	case applayer.FileData:
+	case bufid.FileData:
 		v = f.Data
-	case applayer.FileName:
+	case bufid.FileName:
 		v = f.Name
-	case applayer.FileMD5:
+	case bufid.FileMD5:
 		if f.Complete() {
 			v = f.sum[:]
 		}
-	case applayer.FileSize:
+	case bufid.FileSize:
 		if f.Complete() {
 			v = f.sizeBE[:]
 		}

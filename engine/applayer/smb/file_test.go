@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -87,7 +88,7 @@ func fileTxs(p *Parser) []*Tx {
 
 func sizeOf(t *testing.T, tx applayer.Tx, dir applayer.Direction) (uint64, bool) {
 	t.Helper()
-	b, ok := tx.BufferAt(dir, applayer.FileSize, 0)
+	b, ok := tx.BufferAt(dir, bufid.FileSize, 0)
 	if !ok {
 		return 0, false
 	}
@@ -122,10 +123,10 @@ func TestSMB2FileWrite(t *testing.T) {
 			t.Fatalf("step %d: %d file txs, want 1", step, len(files))
 		}
 		tx := files[0]
-		if got := tx.Buffer(applayer.ToServer, applayer.FileName); string(got) != `dir\a.txt` {
+		if got := tx.Buffer(applayer.ToServer, bufid.FileName); string(got) != `dir\a.txt` {
 			t.Errorf("step %d: file.name %q", step, got)
 		}
-		if got := tx.Buffer(applayer.ToServer, applayer.FileData); string(got) != want {
+		if got := tx.Buffer(applayer.ToServer, bufid.FileData); string(got) != want {
 			t.Errorf("step %d: file.data %q, want %q", step, got, want)
 		}
 		if tx.Complete(applayer.ToServer) {
@@ -142,14 +143,14 @@ func TestSMB2FileWrite(t *testing.T) {
 			t.Errorf("step %d: filesize %d %v", step, n, ok)
 		}
 		sum := md5.Sum([]byte(want))
-		if got := tx.Buffer(applayer.ToServer, applayer.FileMD5); !bytes.Equal(got, sum[:]) {
+		if got := tx.Buffer(applayer.ToServer, bufid.FileMD5); !bytes.Equal(got, sum[:]) {
 			t.Errorf("step %d: filemd5 %x", step, got)
 		}
 		if tx.File.Disposition != 5 {
 			t.Errorf("step %d: disposition %d", step, tx.File.Disposition)
 		}
 		// A written file travels to the server only.
-		for _, b := range []applayer.BufferID{applayer.FileData, applayer.FileName, applayer.FileMD5, applayer.FileSize} {
+		for _, b := range []applayer.BufferID{bufid.FileData, bufid.FileName, bufid.FileMD5, bufid.FileSize} {
 			if v, ok := tx.BufferAt(applayer.ToClient, b, 0); ok || v != nil {
 				t.Errorf("step %d: %v to_client = %q", step, b, v)
 			}
@@ -178,10 +179,10 @@ func TestSMB2FileRead(t *testing.T) {
 		t.Fatalf("%d file txs, want 1", len(files))
 	}
 	tx := files[0]
-	if got := tx.Buffer(applayer.ToClient, applayer.FileData); string(got) != "abcdef" {
+	if got := tx.Buffer(applayer.ToClient, bufid.FileData); string(got) != "abcdef" {
 		t.Errorf("file.data %q", got)
 	}
-	if got := tx.Buffer(applayer.ToServer, applayer.FileData); got != nil {
+	if got := tx.Buffer(applayer.ToServer, bufid.FileData); got != nil {
 		t.Errorf("read file to_server: %q", got)
 	}
 	if n, ok := sizeOf(t, tx, applayer.ToClient); !ok || n != 6 {
@@ -223,7 +224,7 @@ func TestSMB2FileTruncated(t *testing.T) {
 		if !f.Closed || !f.Truncated || string(f.Data) != tc.data {
 			t.Errorf("%s: closed %v truncated %v data %q", tc.name, f.Closed, f.Truncated, f.Data)
 		}
-		for _, b := range []applayer.BufferID{applayer.FileMD5, applayer.FileSize} {
+		for _, b := range []applayer.BufferID{bufid.FileMD5, bufid.FileSize} {
 			if _, ok := files[0].BufferAt(applayer.ToServer, b, 0); ok {
 				t.Errorf("%s: %v of a truncated file", tc.name, b)
 			}
@@ -244,14 +245,14 @@ func TestSMB2FileLimits(t *testing.T) {
 	}
 	p.Parse(applayer.ToServer, nbss(smb2T(6, false, 1, 5, close2(fid(1)))))
 	tx := fileTxs(p)[0]
-	if got := tx.Buffer(applayer.ToServer, applayer.FileData); len(got) != FileDataLimit {
+	if got := tx.Buffer(applayer.ToServer, bufid.FileData); len(got) != FileDataLimit {
 		t.Errorf("file.data of %d bytes, want %d", len(got), FileDataLimit)
 	}
 	if n, ok := sizeOf(t, tx, applayer.ToServer); !ok || n != uint64(len(big)) {
 		t.Errorf("filesize %d %v, want %d", n, ok, len(big))
 	}
 	sum := md5.Sum(big)
-	if got := tx.Buffer(applayer.ToServer, applayer.FileMD5); !bytes.Equal(got, sum[:]) {
+	if got := tx.Buffer(applayer.ToServer, bufid.FileMD5); !bytes.Equal(got, sum[:]) {
 		t.Errorf("filemd5 over the whole file: %x", got)
 	}
 
@@ -353,10 +354,10 @@ func TestSMB1FileWrite(t *testing.T) {
 		t.Fatalf("%d file txs", len(files))
 	}
 	tx := files[0]
-	if got := tx.Buffer(applayer.ToServer, applayer.FileName); string(got) != `\eicar` {
+	if got := tx.Buffer(applayer.ToServer, bufid.FileName); string(got) != `\eicar` {
 		t.Errorf("file.name %q", got)
 	}
-	if got := tx.Buffer(applayer.ToServer, applayer.FileData); string(got) != "helloworld" {
+	if got := tx.Buffer(applayer.ToServer, bufid.FileData); string(got) != "helloworld" {
 		t.Errorf("file.data %q", got)
 	}
 	if n, ok := sizeOf(t, tx, applayer.ToServer); !ok || n != 10 {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -66,12 +67,12 @@ func FuzzSMB(f *testing.F) {
 		for i := 0; i < p.TxCount(); i++ {
 			tx := p.TxAt(i)
 			for _, d := range []applayer.Direction{applayer.ToServer, applayer.ToClient} {
-				for b := applayer.BufNone + 1; b < applayer.NumBuffers; b++ {
+				for b := bufid.Packet + 1; b < bufid.NumIDs; b++ {
 					if v, ok := tx.BufferAt(d, b, 0); !ok && v != nil {
 						t.Fatalf("buffer %v: data without ok", b)
 					}
 				}
-				if v := tx.Buffer(d, applayer.FileData); len(v) > FileDataLimit {
+				if v := tx.Buffer(d, bufid.FileData); len(v) > FileDataLimit {
 					t.Fatalf("file.data of %d bytes", len(v))
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dcerpc"
 )
@@ -44,8 +45,8 @@ type Tx struct {
 
 var _ applayer.Tx = (*Tx)(nil)
 
-// Proto returns applayer.ProtoSMB.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoSMB }
+// Proto returns bufid.ProtoSMB.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoSMB }
 
 // ID returns the transaction id (creation order).
 func (t *Tx) ID() uint64 { return t.id }
@@ -79,13 +80,13 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 // the file travels.
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
 	switch b {
-	case applayer.FileData, applayer.FileName, applayer.FileMD5, applayer.FileSize:
+	case bufid.FileData, bufid.FileName, bufid.FileMD5, bufid.FileSize:
 		if t.File == nil || i != 0 || dir&1 != t.File.Dir {
 			return nil, false
 		}
 		return t.File.buffer(b)
-	case applayer.SMBShare, applayer.SMBNamedPipe:
-		if t.kind != kindTree || i != 0 || len(t.Share) == 0 || t.IsPipe != (b == applayer.SMBNamedPipe) {
+	case bufid.SMBShare, bufid.SMBNamedPipe:
+		if t.kind != kindTree || i != 0 || len(t.Share) == 0 || t.IsPipe != (b == bufid.SMBNamedPipe) {
 			return nil, false
 		}
 		return t.Share, true

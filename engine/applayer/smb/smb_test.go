@@ -5,6 +5,7 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -134,27 +135,27 @@ func TestSMB2Session(t *testing.T) {
 			t.Fatalf("step %d: %d txs, want 3", step, p.TxCount())
 		}
 		tree := p.TxAt(0)
-		if got := tree.Buffer(applayer.ToServer, applayer.SMBNamedPipe); string(got) != `\\10.0.0.1\IPC$` {
+		if got := tree.Buffer(applayer.ToServer, bufid.SMBNamedPipe); string(got) != `\\10.0.0.1\IPC$` {
 			t.Errorf("step %d: named pipe %q", step, got)
 		}
-		if got := tree.Buffer(applayer.ToServer, applayer.SMBShare); got != nil {
+		if got := tree.Buffer(applayer.ToServer, bufid.SMBShare); got != nil {
 			t.Errorf("pipe share listed as smb.share: %q", got)
 		}
-		if _, ok := p.TxAt(1).BufferAt(applayer.ToServer, applayer.DCERPCIface, 0); ok {
+		if _, ok := p.TxAt(1).BufferAt(applayer.ToServer, bufid.DCERPCIface, 0); ok {
 			t.Errorf("bind tx has an iface")
 		}
 		req := p.TxAt(2)
-		rec, ok := req.BufferAt(applayer.ToServer, applayer.DCERPCIface, 0)
+		rec, ok := req.BufferAt(applayer.ToServer, bufid.DCERPCIface, 0)
 		if !ok || string(rec[:16]) != string(spoolss[:]) {
 			t.Errorf("iface %x %v", rec, ok)
 		}
-		if got := req.Buffer(applayer.ToServer, applayer.DCERPCOpnum); len(got) != 2 || got[0] != 10 {
+		if got := req.Buffer(applayer.ToServer, bufid.DCERPCOpnum); len(got) != 2 || got[0] != 10 {
 			t.Errorf("opnum %v", got)
 		}
-		if got := req.Buffer(applayer.ToServer, applayer.DCERPCStubData); string(got) != "STUB" {
+		if got := req.Buffer(applayer.ToServer, bufid.DCERPCStubData); string(got) != "STUB" {
 			t.Errorf("stub %q", got)
 		}
-		if got := req.Buffer(applayer.ToClient, applayer.DCERPCStubData); string(got) != "RESP" {
+		if got := req.Buffer(applayer.ToClient, bufid.DCERPCStubData); string(got) != "RESP" {
 			t.Errorf("response stub %q", got)
 		}
 		p.Prune(3)
@@ -219,9 +220,9 @@ func TestSMB1TreeConnect(t *testing.T) {
 		service string
 		buf     applayer.BufferID
 	}{
-		{false, "IPC", applayer.SMBNamedPipe},
-		{true, "IPC", applayer.SMBNamedPipe},
-		{true, "A:", applayer.SMBShare},
+		{false, "IPC", bufid.SMBNamedPipe},
+		{true, "IPC", bufid.SMBNamedPipe},
+		{true, "A:", bufid.SMBShare},
 	} {
 		p := New()
 		p.Parse(applayer.ToServer, nbss(smb1Tree(`\\host\IPC$`, tc.unicode)))
@@ -229,7 +230,7 @@ func TestSMB1TreeConnect(t *testing.T) {
 			t.Fatalf("%d txs", p.TxCount())
 		}
 		// Until the response, a share is not a pipe (as in Suricata).
-		if got := p.TxAt(0).Buffer(applayer.ToServer, applayer.SMBShare); string(got) != `\host\IPC$` {
+		if got := p.TxAt(0).Buffer(applayer.ToServer, bufid.SMBShare); string(got) != `\host\IPC$` {
 			t.Errorf("unicode %v: share before response %q", tc.unicode, got)
 		}
 		p.Parse(applayer.ToClient, nbss(smb1TreeResp(tc.service)))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -112,7 +113,7 @@ func check(t *testing.T, p *Parser, cfg Config) {
 		if m := tx.mime; m != nil && (len(m.stack) > MaxDepth || m.hdrBytes > MaxHeaderBytes) {
 			t.Fatalf("tx %d: %d boundaries, %d header bytes", i, len(m.stack), m.hdrBytes)
 		}
-		for b := applayer.BufferID(1); b < applayer.NumBuffers; b++ {
+		for b := applayer.BufferID(1); b < bufid.NumIDs; b++ {
 			for j := 0; j < MaxRcpt+2; j++ {
 				if _, ok := tx.BufferAt(applayer.ToServer, b, j); !ok {
 					break

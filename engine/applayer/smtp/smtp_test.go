@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -131,33 +132,33 @@ func TestMultipartBase64Attachment(t *testing.T) {
 				i    int
 				want string
 			}{
-				{applayer.SMTPHelo, 0, "client.example.com"},
-				{applayer.SMTPMailFrom, 0, "<alice@example.com>"},
-				{applayer.SMTPRcptTo, 0, "<bob@example.net>"},
-				{applayer.SMTPRcptTo, 1, "<carol@example.net>"},
-				{applayer.SMTPRcptTo, 2, "<none>"},
-				{applayer.EmailFrom, 0, `"Alice" <alice@example.com>`},
-				{applayer.EmailTo, 0, "<bob@example.net>,<carol@example.net>"},
-				{applayer.EmailSubject, 0, "report"},
-				{applayer.EmailDate, 0, "Mon, 5 Oct 2009 11:36:07 +0530"},
-				{applayer.EmailMessageID, 0, "<1234@example.com>"},
-				{applayer.EmailXMailer, 0, "Handwritten 1.0"},
-				{applayer.EmailCc, 0, "<none>"},
-				{applayer.EmailReceived, 0, "from a.example by b.example"},
-				{applayer.EmailReceived, 1, "from c.example by d.example"},
-				{applayer.EmailReceived, 2, "<none>"},
+				{bufid.SMTPHelo, 0, "client.example.com"},
+				{bufid.SMTPMailFrom, 0, "<alice@example.com>"},
+				{bufid.SMTPRcptTo, 0, "<bob@example.net>"},
+				{bufid.SMTPRcptTo, 1, "<carol@example.net>"},
+				{bufid.SMTPRcptTo, 2, "<none>"},
+				{bufid.EmailFrom, 0, `"Alice" <alice@example.com>`},
+				{bufid.EmailTo, 0, "<bob@example.net>,<carol@example.net>"},
+				{bufid.EmailSubject, 0, "report"},
+				{bufid.EmailDate, 0, "Mon, 5 Oct 2009 11:36:07 +0530"},
+				{bufid.EmailMessageID, 0, "<1234@example.com>"},
+				{bufid.EmailXMailer, 0, "Handwritten 1.0"},
+				{bufid.EmailCc, 0, "<none>"},
+				{bufid.EmailReceived, 0, "from a.example by b.example"},
+				{bufid.EmailReceived, 1, "from c.example by d.example"},
+				{bufid.EmailReceived, 2, "<none>"},
 				// The text body is not a file, the attachment is.
-				{applayer.FileName, 0, "report.bin"},
-				{applayer.FileData, 0, "hello world!\n"},
-				{applayer.FileMD5, 0, md5s("hello world!\n")},
-				{applayer.FileSize, 0, sizeBE(13)},
-				{applayer.FileData, 1, "<none>"},
+				{bufid.FileName, 0, "report.bin"},
+				{bufid.FileData, 0, "hello world!\n"},
+				{bufid.FileMD5, 0, md5s("hello world!\n")},
+				{bufid.FileSize, 0, sizeBE(13)},
+				{bufid.FileData, 1, "<none>"},
 			} {
 				if got := buf(tx, tc.b, tc.i); got != tc.want {
 					t.Errorf("%v[%d] = %q, want %q", tc.b, tc.i, got, tc.want)
 				}
 			}
-			if v, ok := tx.BufferAt(down, applayer.FileData, 0); ok {
+			if v, ok := tx.BufferAt(down, bufid.FileData, 0); ok {
 				t.Errorf("file.data to the client: %q", v)
 			}
 		})
@@ -189,12 +190,12 @@ func TestQuotedPrintableAttachment(t *testing.T) {
 		i    int
 		want string
 	}{
-		{applayer.FileName, 0, "notes.txt"}, // Content-Type name, no disposition
-		{applayer.FileData, 0, "a = b continued \r\n.dot\r\nbad =ZZ escape and lower =\r\n"},
-		{applayer.FileName, 1, "plain.txt"},
+		{bufid.FileName, 0, "notes.txt"}, // Content-Type name, no disposition
+		{bufid.FileData, 0, "a = b continued \r\n.dot\r\nbad =ZZ escape and lower =\r\n"},
+		{bufid.FileName, 1, "plain.txt"},
 		// The end of line before the boundary belongs to the boundary.
-		{applayer.FileData, 1, "line one\r\nline two"},
-		{applayer.FileSize, 1, sizeBE(18)},
+		{bufid.FileData, 1, "line one\r\nline two"},
+		{bufid.FileSize, 1, sizeBE(18)},
 	} {
 		if got := buf(tx, tc.b, tc.i); got != tc.want {
 			t.Errorf("%v[%d] = %q, want %q", tc.b, tc.i, got, tc.want)
@@ -230,14 +231,14 @@ func TestPipelining(t *testing.T) {
 		i    int
 		want string
 	}{
-		{t1, applayer.SMTPMailFrom, 0, "<a@x>"},
-		{t1, applayer.EmailSubject, 0, "one"},
-		{t1, applayer.FileData, 0, "first"},
-		{t2, applayer.SMTPHelo, 0, "me"}, // the flow's HELO, on every transaction
-		{t2, applayer.SMTPMailFrom, 0, "<c@x>"},
-		{t2, applayer.SMTPRcptTo, 1, "<e@y>"},
-		{t2, applayer.EmailSubject, 0, "two"},
-		{t2, applayer.FileData, 0, "<none>"},
+		{t1, bufid.SMTPMailFrom, 0, "<a@x>"},
+		{t1, bufid.EmailSubject, 0, "one"},
+		{t1, bufid.FileData, 0, "first"},
+		{t2, bufid.SMTPHelo, 0, "me"}, // the flow's HELO, on every transaction
+		{t2, bufid.SMTPMailFrom, 0, "<c@x>"},
+		{t2, bufid.SMTPRcptTo, 1, "<e@y>"},
+		{t2, bufid.EmailSubject, 0, "two"},
+		{t2, bufid.FileData, 0, "<none>"},
 	} {
 		if got := buf(tc.tx, tc.b, tc.i); got != tc.want {
 			t.Errorf("tx %d %v[%d] = %q, want %q", tc.tx.ID(), tc.b, tc.i, got, tc.want)
@@ -262,7 +263,7 @@ func TestNoPipeliningWaitsFor354(t *testing.T) {
 		s("250 queued\r\n"),
 	)
 	tx := p.Tx(0)
-	if got := buf(tx, applayer.EmailSubject, 0); got != "late" {
+	if got := buf(tx, bufid.EmailSubject, 0); got != "late" {
 		t.Errorf("subject %q, want %q", got, "late")
 	}
 }
@@ -282,7 +283,7 @@ func TestDataRejected(t *testing.T) {
 	if !p.Tx(0).Done() || p.data {
 		t.Error("rejected DATA did not end the mail")
 	}
-	if got := buf(p.Tx(1), applayer.SMTPMailFrom, 0); got != "<c@x>" {
+	if got := buf(p.Tx(1), bufid.SMTPMailFrom, 0); got != "<c@x>" {
 		t.Errorf("second mail from %q", got)
 	}
 }
@@ -303,7 +304,7 @@ func TestSTARTTLS(t *testing.T) {
 	if p.TxCount() != 1 || !p.Tx(0).Done() {
 		t.Fatalf("%d transactions, first done %v", p.TxCount(), p.Tx(0).Done())
 	}
-	if got := buf(p.Tx(0), applayer.SMTPMailFrom, 0); got != "<none>" {
+	if got := buf(p.Tx(0), bufid.SMTPMailFrom, 0); got != "<none>" {
 		t.Errorf("parsed after STARTTLS: mail from %q", got)
 	}
 }
@@ -318,7 +319,7 @@ func TestSTARTTLSRefused(t *testing.T) {
 	if p.State() != 0 {
 		t.Fatalf("state %v", p.State())
 	}
-	if got := buf(p.Tx(0), applayer.SMTPMailFrom, 0); got != "<a@x>" {
+	if got := buf(p.Tx(0), bufid.SMTPMailFrom, 0); got != "<a@x>" {
 		t.Errorf("mail from %q", got)
 	}
 }
@@ -349,10 +350,10 @@ func TestNestedMultipart(t *testing.T) {
 		i    int
 		want string
 	}{
-		{applayer.FileName, 0, "img.png"},
-		{applayer.FileData, 0, "\x89PNG"},
-		{applayer.FileName, 1, "doc.txt"},
-		{applayer.FileData, 1, "text"},
+		{bufid.FileName, 0, "img.png"},
+		{bufid.FileData, 0, "\x89PNG"},
+		{bufid.FileName, 1, "doc.txt"},
+		{bufid.FileData, 1, "text"},
 	} {
 		if got := buf(tx, tc.b, tc.i); got != tc.want {
 			t.Errorf("%v[%d] = %q, want %q", tc.b, tc.i, got, tc.want)
@@ -387,10 +388,10 @@ func TestSinglePartAttachment(t *testing.T) {
 	// A non-multipart message naming a file is a file itself.
 	mail := "Content-Type: application/pdf; name=x.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0x\r\nLjQK\r\n"
 	p := run(t, Config{}, 0, session(mail)...)
-	if got := buf(p.Tx(0), applayer.FileData, 0); got != "%PDF-1.4\n" {
+	if got := buf(p.Tx(0), bufid.FileData, 0); got != "%PDF-1.4\n" {
 		t.Errorf("file.data %q", got)
 	}
-	if got := buf(p.Tx(0), applayer.FileName, 0); got != "x.pdf" {
+	if got := buf(p.Tx(0), bufid.FileName, 0); got != "x.pdf" {
 		t.Errorf("file.name %q", got)
 	}
 }
@@ -407,16 +408,16 @@ func TestFileLimit(t *testing.T) {
 		t.Fatalf("%d files", len(tx.Files))
 	}
 	a, b := tx.Files[0], tx.Files[1]
-	if string(a.Data) != body || a.Truncated || buf(tx, applayer.FileMD5, 0) != md5s(body) {
+	if string(a.Data) != body || a.Truncated || buf(tx, bufid.FileMD5, 0) != md5s(body) {
 		t.Errorf("first file: %d bytes, truncated %v", len(a.Data), a.Truncated)
 	}
 	if len(b.Data) != 50 || !b.Truncated {
 		t.Errorf("second file: %d bytes kept, truncated %v; want 50, true", len(b.Data), b.Truncated)
 	}
-	if got := buf(tx, applayer.FileSize, 1); got != sizeBE(100) {
+	if got := buf(tx, bufid.FileSize, 1); got != sizeBE(100) {
 		t.Errorf("size of the cut file %x, want 100", got)
 	}
-	if got := buf(tx, applayer.FileMD5, 1); got != "" {
+	if got := buf(tx, bufid.FileMD5, 1); got != "" {
 		t.Errorf("MD5 of a cut file: %x", got)
 	}
 }
@@ -427,10 +428,10 @@ func TestIncompleteFile(t *testing.T) {
 	p := run(t, Config{}, 0, steps[:11]...) // up to the 354
 	p.Parse(up, []byte(multipartMail[:strings.Index(multipartMail, "bGQh")]))
 	tx := p.Tx(0)
-	if got := buf(tx, applayer.FileData, 0); got != "hello wor" {
+	if got := buf(tx, bufid.FileData, 0); got != "hello wor" {
 		t.Errorf("file.data so far %q", got)
 	}
-	if got := buf(tx, applayer.FileSize, 0); got != "" {
+	if got := buf(tx, bufid.FileSize, 0); got != "" {
 		t.Errorf("size of an open file: %x", got)
 	}
 	if tx.Complete(up) {
@@ -456,10 +457,10 @@ func TestBDAT(t *testing.T) {
 	if p.TxCount() != 2 {
 		t.Fatalf("%d transactions, want 2", p.TxCount())
 	}
-	if got := buf(p.Tx(0), applayer.SMTPMailFrom, 0); got != "<a@x>" {
+	if got := buf(p.Tx(0), bufid.SMTPMailFrom, 0); got != "<a@x>" {
 		t.Errorf("first mail from %q", got)
 	}
-	if got := buf(p.Tx(1), applayer.SMTPMailFrom, 0); got != "<c@x>" {
+	if got := buf(p.Tx(1), bufid.SMTPMailFrom, 0); got != "<c@x>" {
 		t.Errorf("second mail from %q", got)
 	}
 }
@@ -479,15 +480,15 @@ func TestLongLines(t *testing.T) {
 		s("250 queued\r\n"),
 	)
 	tx := p.Tx(0)
-	if got := buf(tx, applayer.SMTPHelo, 0); got != "me" {
+	if got := buf(tx, bufid.SMTPHelo, 0); got != "me" {
 		t.Errorf("helo %q", got)
 	}
-	if got := buf(tx, applayer.EmailSubject, 0); len(got) > MaxLine {
+	if got := buf(tx, bufid.EmailSubject, 0); len(got) > MaxLine {
 		t.Errorf("subject of %d bytes", len(got))
 	}
 	// Long body lines are kept whole; a leading dot only goes at the
 	// start of a line.
-	if got, want := buf(tx, applayer.FileData, 0), long+"\r\n."+long; got != want {
+	if got, want := buf(tx, bufid.FileData, 0), long+"\r\n."+long; got != want {
 		t.Errorf("file.data: %d bytes, want %d", len(got), len(want))
 	}
 	if p.Dropped != 2 {
@@ -520,7 +521,7 @@ func TestGapStops(t *testing.T) {
 	if p.State()&applayer.StateGap == 0 || p.TxCount() != 1 {
 		t.Fatalf("state %v, %d transactions", p.State(), p.TxCount())
 	}
-	if got := buf(p.Tx(0), applayer.SMTPMailFrom, 0); got != "<none>" {
+	if got := buf(p.Tx(0), bufid.SMTPMailFrom, 0); got != "<none>" {
 		t.Errorf("parsed after a gap: %q", got)
 	}
 }

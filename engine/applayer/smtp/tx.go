@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/binary"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -62,8 +63,8 @@ var _ applayer.Tx = (*Tx)(nil)
 // instances at a nil buffer.
 var emptyBuf = []byte{}
 
-// Proto returns applayer.ProtoSMTP.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoSMTP }
+// Proto returns bufid.ProtoSMTP.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoSMTP }
 
 // ID returns the transaction id (creation order).
 func (t *Tx) ID() uint64 { return t.id }
@@ -100,43 +101,43 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		return nil, false
 	}
 	switch b {
-	case applayer.FileData, applayer.FileName, applayer.FileMD5, applayer.FileSize:
+	case bufid.FileData, bufid.FileName, bufid.FileMD5, bufid.FileSize:
 		return t.fileBuffer(b, i)
-	case applayer.SMTPRcptTo:
+	case bufid.SMTPRcptTo:
 		if i >= len(t.RcptTo) {
 			return nil, false
 		}
 		return nonNil(t.RcptTo[i]), true
-	case applayer.EmailReceived:
+	case bufid.EmailReceived:
 		return t.header("received", i)
 	}
 	if i != 0 {
 		return nil, false
 	}
 	switch b {
-	case applayer.SMTPHelo:
+	case bufid.SMTPHelo:
 		if t.p == nil || len(t.p.helo) == 0 {
 			return nil, false
 		}
 		return t.p.helo, true
-	case applayer.SMTPMailFrom:
+	case bufid.SMTPMailFrom:
 		if !t.hasMailFrom {
 			return nil, false
 		}
 		return nonNil(t.MailFrom), true
-	case applayer.EmailFrom:
+	case bufid.EmailFrom:
 		return t.header("from", 0)
-	case applayer.EmailSubject:
+	case bufid.EmailSubject:
 		return t.header("subject", 0)
-	case applayer.EmailTo:
+	case bufid.EmailTo:
 		return t.header("to", 0)
-	case applayer.EmailCc:
+	case bufid.EmailCc:
 		return t.header("cc", 0)
-	case applayer.EmailDate:
+	case bufid.EmailDate:
 		return t.header("date", 0)
-	case applayer.EmailMessageID:
+	case bufid.EmailMessageID:
 		return t.header("message-id", 0)
-	case applayer.EmailXMailer:
+	case bufid.EmailXMailer:
 		return t.header("x-mailer", 0)
 	}
 	return nil, false
@@ -186,11 +187,11 @@ func (t *Tx) fileBuffer(b applayer.BufferID, i int) ([]byte, bool) {
 	}
 	f := t.Files[i]
 	switch b {
-	case applayer.FileData:
+	case bufid.FileData:
 		return nonNil(f.Data), true
-	case applayer.FileName:
+	case bufid.FileName:
 		return nonNil(f.Name), true
-	case applayer.FileMD5:
+	case bufid.FileMD5:
 		if !f.Done || f.Truncated {
 			return emptyBuf, true
 		}
@@ -198,7 +199,7 @@ func (t *Tx) fileBuffer(b applayer.BufferID, i int) ([]byte, bool) {
 			f.md5Sum, f.md5Done = md5.Sum(f.Data), true
 		}
 		return f.md5Sum[:], true
-	case applayer.FileSize:
+	case bufid.FileSize:
 		if !f.Done {
 			return emptyBuf, true
 		}

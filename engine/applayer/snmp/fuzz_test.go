@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -32,7 +33,7 @@ func FuzzSNMP(f *testing.F) {
 		p.ParseDatagram(applayer.ToClient, msg)
 		for i := 0; i < p.TxCount(); i++ {
 			tx := p.Tx(i)
-			for _, b := range []applayer.BufferID{applayer.SNMPVersion, applayer.SNMPCommunity, applayer.SNMPPDUType, applayer.SNMPUsm} {
+			for _, b := range []applayer.BufferID{bufid.SNMPVersion, bufid.SNMPCommunity, bufid.SNMPPDUType, bufid.SNMPUsm} {
 				v, ok := tx.BufferAt(tx.Dir(), b, 0)
 				if !ok {
 					continue
@@ -40,7 +41,7 @@ func FuzzSNMP(f *testing.F) {
 				if len(v) > len(msg) {
 					t.Fatalf("%v of %d bytes from %d", b, len(v), len(msg))
 				}
-				if (b == applayer.SNMPVersion || b == applayer.SNMPPDUType) && len(v) != 4 {
+				if (b == bufid.SNMPVersion || b == bufid.SNMPPDUType) && len(v) != 4 {
 					t.Fatalf("%v of %d bytes", b, len(v))
 				}
 			}

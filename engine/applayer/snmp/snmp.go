@@ -3,6 +3,7 @@ package snmp
 import (
 	"encoding/binary"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -26,8 +27,8 @@ type Tx struct {
 
 var _ applayer.Tx = (*Tx)(nil)
 
-// Proto returns applayer.ProtoSNMP.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoSNMP }
+// Proto returns bufid.ProtoSNMP.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoSNMP }
 
 // ID returns the transaction id (creation order).
 func (t *Tx) ID() uint64 { return t.id }
@@ -53,17 +54,17 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		return nil, false
 	}
 	switch b {
-	case applayer.SNMPVersion:
+	case bufid.SNMPVersion:
 		return t.ver[:], true
-	case applayer.SNMPPDUType:
+	case bufid.SNMPPDUType:
 		if t.HasPDU {
 			return t.pdu[:], true
 		}
-	case applayer.SNMPCommunity:
+	case bufid.SNMPCommunity:
 		if t.Community != nil {
 			return t.Community, true
 		}
-	case applayer.SNMPUsm:
+	case bufid.SNMPUsm:
 		if t.HasUser {
 			return t.User, true
 		}

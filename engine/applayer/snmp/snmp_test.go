@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -134,13 +135,13 @@ func TestTxBuffers(t *testing.T) {
 	}
 	for i, w := range wants {
 		tx := p.Tx(i)
-		if tx.ID() != uint64(i) || tx.Proto() != applayer.ProtoSNMP {
+		if tx.ID() != uint64(i) || tx.Proto() != bufid.ProtoSNMP {
 			t.Errorf("tx %d: id %d proto %v", i, tx.ID(), tx.Proto())
 		}
 		for _, c := range []struct {
 			b    applayer.BufferID
 			want string
-		}{{applayer.SNMPVersion, w.version}, {applayer.SNMPCommunity, w.community}, {applayer.SNMPPDUType, w.pdu}, {applayer.SNMPUsm, w.u}} {
+		}{{bufid.SNMPVersion, w.version}, {bufid.SNMPCommunity, w.community}, {bufid.SNMPPDUType, w.pdu}, {bufid.SNMPUsm, w.u}} {
 			got, ok := tx.BufferAt(w.dir, c.b, 0)
 			if ok != (c.want != "") || string(got) != c.want {
 				t.Errorf("tx %d %v = %q, %v; want %q", i, c.b, got, ok, c.want)
@@ -174,7 +175,7 @@ func TestCopies(t *testing.T) {
 	p := New()
 	p.ParseDatagram(applayer.ToServer, in)
 	clear(in)
-	if got := p.Tx(0).Buffer(applayer.ToServer, applayer.SNMPCommunity); string(got) != "public" {
+	if got := p.Tx(0).Buffer(applayer.ToServer, bufid.SNMPCommunity); string(got) != "public" {
 		t.Errorf("community %q after the input was reused", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/output/eve"
 )
@@ -59,7 +60,7 @@ func FuzzSSH(f *testing.F) {
 		if line := new(eve.Encoder).Encode(&r); !json.Valid(line) {
 			t.Fatalf("invalid EVE line %s", line)
 		}
-		for b := applayer.BufferID(0); b < applayer.NumBuffers; b++ {
+		for b := applayer.BufferID(0); b < bufid.NumIDs; b++ {
 			tx.Buffer(applayer.ToServer, b)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/output/eve"
 )
@@ -233,8 +234,8 @@ func (t *Tx) endpoint(dir applayer.Direction) *Endpoint {
 	return &t.Client
 }
 
-// Proto returns applayer.ProtoSSH.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoSSH }
+// Proto returns bufid.ProtoSSH.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoSSH }
 
 // ID returns 0.
 func (t *Tx) ID() uint64 { return 0 }
@@ -245,17 +246,17 @@ func (t *Tx) Complete(dir applayer.Direction) bool { return t.endpoint(dir).NewK
 // Buffer returns ssh.proto/ssh.software of side dir and the HASSH buffers.
 func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 	switch b {
-	case applayer.SSHProto:
+	case bufid.SSHProto:
 		return t.endpoint(dir).ProtoVersion
-	case applayer.SSHSoftware:
+	case bufid.SSHSoftware:
 		return t.endpoint(dir).SoftwareVersion
-	case applayer.HASSH:
+	case bufid.HASSH:
 		return t.Client.HASSH
-	case applayer.HASSHString:
+	case bufid.HASSHString:
 		return t.Client.HASSHString
-	case applayer.HASSHServer:
+	case bufid.HASSHServer:
 		return t.Server.HASSH
-	case applayer.HASSHServerString:
+	case bufid.HASSHServerString:
 		return t.Server.HASSHString
 	}
 	return nil

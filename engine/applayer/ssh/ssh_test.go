@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -58,12 +59,12 @@ func TestHandshake(t *testing.T) {
 			b    applayer.BufferID
 			want string
 		}{
-			{applayer.ToServer, applayer.SSHProto, "2.0"},
-			{applayer.ToServer, applayer.SSHSoftware, "OpenSSH_8.9p1"},
-			{applayer.ToClient, applayer.SSHSoftware, "dropbear_2020.81"},
-			{applayer.ToServer, applayer.HASSHString, cs},
-			{applayer.ToServer, applayer.HASSH, hex.EncodeToString(sum[:])},
-			{applayer.ToClient, applayer.HASSHServerString, ss},
+			{applayer.ToServer, bufid.SSHProto, "2.0"},
+			{applayer.ToServer, bufid.SSHSoftware, "OpenSSH_8.9p1"},
+			{applayer.ToClient, bufid.SSHSoftware, "dropbear_2020.81"},
+			{applayer.ToServer, bufid.HASSHString, cs},
+			{applayer.ToServer, bufid.HASSH, hex.EncodeToString(sum[:])},
+			{applayer.ToClient, bufid.HASSHServerString, ss},
 		}
 		for _, c := range checks {
 			if got := string(tx.Buffer(c.dir, c.b)); got != c.want {

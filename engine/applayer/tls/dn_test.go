@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -65,17 +66,17 @@ func TestRandomBuffers(t *testing.T) {
 	tx.Client.Random = bytes.Repeat([]byte{1}, 32)
 	tx.Client.Random[0] = 9
 	tx.Server.Random = bytes.Repeat([]byte{2}, 32)
-	if v := tx.Buffer(applayer.ToServer, applayer.TLSRandom); !bytes.Equal(v, tx.Client.Random) {
+	if v := tx.Buffer(applayer.ToServer, bufid.TLSRandom); !bytes.Equal(v, tx.Client.Random) {
 		t.Errorf("client random = %x", v)
 	}
-	if v := tx.Buffer(applayer.ToClient, applayer.TLSRandomBytes); !bytes.Equal(v, tx.Server.Random[4:]) {
+	if v := tx.Buffer(applayer.ToClient, bufid.TLSRandomBytes); !bytes.Equal(v, tx.Server.Random[4:]) {
 		t.Errorf("server random bytes = %x", v)
 	}
-	if v := tx.Buffer(applayer.ToServer, applayer.TLSRandomTime); !bytes.Equal(v, []byte{9, 1, 1, 1}) {
+	if v := tx.Buffer(applayer.ToServer, bufid.TLSRandomTime); !bytes.Equal(v, []byte{9, 1, 1, 1}) {
 		t.Errorf("client random time = %x", v)
 	}
 	var empty Tx
-	if v := empty.Buffer(applayer.ToServer, applayer.TLSRandom); v != nil {
+	if v := empty.Buffer(applayer.ToServer, bufid.TLSRandom); v != nil {
 		t.Errorf("no hello: %x", v)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/output/eve"
 )
@@ -101,7 +102,7 @@ func FuzzTLS(f *testing.F) {
 			}
 		}
 		tx := p.Tx()
-		for b := applayer.BufferID(0); b < applayer.NumBuffers; b++ {
+		for b := applayer.BufferID(0); b < bufid.NumIDs; b++ {
 			tx.Buffer(applayer.ToClient, b)
 			tx.BufferAt(applayer.ToClient, b, 1)
 		}

@@ -4,6 +4,7 @@ import (
 	gotls "crypto/tls"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -26,7 +27,7 @@ func cat(bs ...[]byte) []byte {
 }
 
 func stateOf(p *Parser, dir applayer.Direction) [2]byte {
-	s := p.Tx().Buffer(dir, applayer.TLSState)
+	s := p.Tx().Buffer(dir, bufid.SSLState)
 	if len(s) != 2 {
 		return [2]byte{0xff, 0xff}
 	}

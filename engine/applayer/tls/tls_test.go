@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/output/eve"
 )
@@ -112,18 +113,17 @@ func TestHandshakeTLS12(t *testing.T) {
 		}
 		tx := p.Tx()
 		checks := map[applayer.BufferID]string{
-			applayer.TLSSNI:         "test.example",
-			applayer.TLSCertSubject: "C=US, O=Vigil Test, CN=test.example",
-			applayer.TLSCertIssuer:  "C=US, O=Vigil Test, CN=test.example",
-			applayer.TLSCertSerial:  "00:A1:B2:C3",
-			applayer.TLSVersion:     "TLS 1.2",
+			bufid.TLSSNI:         "test.example",
+			bufid.TLSCertSubject: "C=US, O=Vigil Test, CN=test.example",
+			bufid.TLSCertIssuer:  "C=US, O=Vigil Test, CN=test.example",
+			bufid.TLSCertSerial:  "00:A1:B2:C3",
 		}
 		for b, w := range checks {
 			if got := string(tx.Buffer(applayer.ToClient, b)); got != w {
 				t.Errorf("step %d: %v = %q, want %q", step, b, got, w)
 			}
 		}
-		if fp := tx.Buffer(applayer.ToClient, applayer.TLSCertFingerprint); len(fp) != 59 || strings.ToLower(string(fp)) != string(fp) {
+		if fp := tx.Buffer(applayer.ToClient, bufid.TLSCertFingerprint); len(fp) != 59 || strings.ToLower(string(fp)) != string(fp) {
 			t.Errorf("fingerprint %q", fp)
 		}
 		if !strings.HasPrefix(string(tx.ja4), "t12d") || !strings.Contains(string(tx.ja4), "h2_") {

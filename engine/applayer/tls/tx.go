@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -39,7 +40,6 @@ type Tx struct {
 	serverRecordVersion uint16 // record-layer version of the first server record
 
 	ja3, ja3Hash, ja3s, ja3sHash, ja4 []byte
-	ver                               []byte
 	helloVer                          [2][2]byte // per direction
 	state                             byte       // ssl_state flags (state.go)
 	snortState, stateBuf              [2]byte    // ssl_state flags (state.go)
@@ -48,8 +48,8 @@ type Tx struct {
 
 var _ applayer.Tx = (*Tx)(nil)
 
-// Proto returns applayer.ProtoTLS.
-func (t *Tx) Proto() applayer.Proto { return applayer.ProtoTLS }
+// Proto returns bufid.ProtoTLS.
+func (t *Tx) Proto() applayer.Proto { return bufid.ProtoTLS }
 
 // ID returns 0.
 func (t *Tx) ID() uint64 { return 0 }
@@ -118,7 +118,7 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 
 // BufferAt returns element i of a buffer; only tls.certs has more than one.
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
-	if b == applayer.TLSCerts {
+	if b == bufid.TLSCerts {
 		if i < len(t.Certs) {
 			return t.Certs[i].DER, true
 		}
@@ -133,33 +133,26 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		leaf = &t.Certs[0]
 	}
 	switch b {
-	case applayer.TLSSNI:
+	case bufid.TLSSNI:
 		v = t.Client.SNI
-	case applayer.JA3String:
+	case bufid.JA3String:
 		v = t.ja3
-	case applayer.JA3Hash:
+	case bufid.JA3Hash:
 		v = t.ja3Hash
-	case applayer.JA3SString:
+	case bufid.JA3SString:
 		v = t.ja3s
-	case applayer.JA3SHash:
+	case bufid.JA3SHash:
 		v = t.ja3sHash
-	case applayer.JA4Hash:
+	case bufid.JA4Hash:
 		v = t.ja4
-	case applayer.TLSVersion:
-		if t.Version() != 0 {
-			if t.ver == nil {
-				t.ver = []byte(VersionString(t.Version()))
-			}
-			v = t.ver
-		}
-	case applayer.TLSState:
+	case bufid.SSLState:
 		v = t.State(dir)
-	case applayer.TLSHelloVersion:
+	case bufid.SSLVersion:
 		if hv := t.HelloVersion(dir); hv != 0 {
 			t.helloVer[dir&1] = [2]byte{byte(hv >> 8), byte(hv)}
 			v = t.helloVer[dir&1][:]
 		}
-	case applayer.TLSRandom, applayer.TLSRandomTime, applayer.TLSRandomBytes:
+	case bufid.TLSRandom, bufid.TLSRandomTime, bufid.TLSRandomBytes:
 		// The random of the hello sent in this direction (Suricata 8
 		// tls.random, tls.random_time, tls.random_bytes).
 		r := t.Server.Random
@@ -168,27 +161,27 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		}
 		if len(r) == 32 {
 			switch b {
-			case applayer.TLSRandom:
+			case bufid.TLSRandom:
 				v = r
-			case applayer.TLSRandomTime:
+			case bufid.TLSRandomTime:
 				v = r[:4]
 			default:
 				v = r[4:]
 			}
 		}
-	case applayer.TLSCertSubject:
+	case bufid.TLSCertSubject:
 		if leaf != nil {
 			v = nonEmpty(leaf.Subject, &t.subj)
 		}
-	case applayer.TLSCertIssuer:
+	case bufid.TLSCertIssuer:
 		if leaf != nil {
 			v = nonEmpty(leaf.Issuer, &t.iss)
 		}
-	case applayer.TLSCertSerial:
+	case bufid.TLSCertSerial:
 		if leaf != nil {
 			v = nonEmpty(leaf.Serial, &t.serial)
 		}
-	case applayer.TLSCertFingerprint:
+	case bufid.TLSCertFingerprint:
 		if leaf != nil {
 			v = nonEmpty(leaf.Fingerprint, &t.fp)
 		}

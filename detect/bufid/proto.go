@@ -1,0 +1,127 @@
+package bufid
+
+// Proto is an application-layer protocol. Its String form is the app_proto
+// name Suricata writes in EVE records and accepts in rule headers.
+//
+// The values below NumFlowProtos are those a flow can have: the protocols
+// Vigil parses, ProtoUnknown while detection has not decided and
+// ProtoFailed when it gave up. The values from NumFlowProtos on exist only
+// in rules: protocols a rule header may name that no flow is ever detected
+// as (a rule for them loads but never matches), ProtoHTTP1 ("http1", HTTP/1
+// only, where flows report HTTP/1 as ProtoHTTP and a rule for "http" means
+// either version) and ProtoFile, the protocol of the file buffers (any
+// protocol whose transactions carry files).
+type Proto uint8
+
+// Protocols.
+const (
+	ProtoUnknown Proto = iota
+	ProtoHTTP
+	ProtoTLS
+	ProtoDNS
+	ProtoSSH
+	ProtoFTP
+	ProtoSMTP
+	ProtoSIP
+	ProtoSMB
+	ProtoDCERPC
+	ProtoRFB
+	ProtoMQTT
+	ProtoSNMP
+	ProtoKRB5
+	ProtoHTTP2
+	ProtoFailed
+
+	// Rule-only protocols (from NumFlowProtos on).
+	ProtoHTTP1
+	ProtoFile
+	ProtoDHCP
+	ProtoRDP
+	ProtoNFS
+	ProtoNTP
+	ProtoIKE
+	ProtoModbus
+	ProtoDNP3
+	ProtoENIP
+	ProtoIMAP
+	ProtoPOP3
+	ProtoTFTP
+	ProtoFTPData
+	ProtoQUIC
+	ProtoPgSQL
+	ProtoTelnet
+	ProtoLDAP
+	ProtoWebSocket
+
+	NumProtos
+)
+
+// NumFlowProtos bounds the protocols of flows: arrays of per-protocol
+// counters are this long.
+const NumFlowProtos = ProtoFailed + 1
+
+var protoNames = [NumProtos]string{
+	ProtoUnknown:   "unknown",
+	ProtoHTTP:      "http",
+	ProtoTLS:       "tls",
+	ProtoDNS:       "dns",
+	ProtoSSH:       "ssh",
+	ProtoFTP:       "ftp",
+	ProtoSMTP:      "smtp",
+	ProtoSIP:       "sip",
+	ProtoSMB:       "smb",
+	ProtoDCERPC:    "dcerpc",
+	ProtoRFB:       "rfb",
+	ProtoMQTT:      "mqtt",
+	ProtoSNMP:      "snmp",
+	ProtoKRB5:      "krb5",
+	ProtoHTTP2:     "http2",
+	ProtoFailed:    "failed",
+	ProtoHTTP1:     "http1",
+	ProtoFile:      "file",
+	ProtoDHCP:      "dhcp",
+	ProtoRDP:       "rdp",
+	ProtoNFS:       "nfs",
+	ProtoNTP:       "ntp",
+	ProtoIKE:       "ike",
+	ProtoModbus:    "modbus",
+	ProtoDNP3:      "dnp3",
+	ProtoENIP:      "enip",
+	ProtoIMAP:      "imap",
+	ProtoPOP3:      "pop3",
+	ProtoTFTP:      "tftp",
+	ProtoFTPData:   "ftp-data",
+	ProtoQUIC:      "quic",
+	ProtoPgSQL:     "pgsql",
+	ProtoTelnet:    "telnet",
+	ProtoLDAP:      "ldap",
+	ProtoWebSocket: "websocket",
+}
+
+// String returns Suricata's app_proto name for p.
+func (p Proto) String() string {
+	if p < NumProtos {
+		return protoNames[p]
+	}
+	return "unknown"
+}
+
+// LookupRuleProto maps a protocol of a rule header or of app-layer-protocol
+// to a Proto: every name String returns except "unknown", "failed" and
+// "file", and the aliases "ssl" (tls) and "ikev2" (ike).
+func LookupRuleProto(name string) (Proto, bool) {
+	switch name {
+	case "ssl":
+		return ProtoTLS, true
+	case "ikev2":
+		return ProtoIKE, true
+	case "unknown", "failed", "file":
+		return ProtoUnknown, false
+	}
+	for i, n := range protoNames {
+		if n == name {
+			return Proto(i), true
+		}
+	}
+	return ProtoUnknown, false
+}
