@@ -104,7 +104,7 @@ func TestReportText(t *testing.T) {
 	for _, want := range []string{
 		"error: testdata/load/a.rules:4:",
 		"(commented-out rule)",
-		"warning: testdata/load/b.rules:1:1: sid 2: duplicate signature 1:2: first defined at testdata/load/a.rules:3:1",
+		"warning: testdata/load/b.rules:1:1: sid 2: duplicate signature 1:2: rev 0 at testdata/load/a.rules:3:1 wins over rev 0 at testdata/load/b.rules:1:1, which is skipped",
 		"testdata/load/a.rules",
 		"rules: 14 total, 11 enabled, 3 commented-out, 12 parsed; 4 enabled rules failed",
 	} {
