@@ -54,7 +54,7 @@ func TestReportJSON(t *testing.T) {
 	}
 	sort.Strings(keys)
 	wantKeys := []string{"commented", "duplicates", "duration_ms", "enabled", "errors", "failed", "files",
-		"keywords", "loaded", "ok", "parsed", "skipped", "skipped_rules", "total", "warnings"}
+		"keywords", "loaded", "ok", "parsed", "skipped", "skipped_rules", "total", "unsupported", "warnings"}
 	if d := cmp.Diff(wantKeys, keys); d != "" {
 		t.Errorf("top-level keys (-want +got):\n%s", d)
 	}
