@@ -496,6 +496,9 @@ func (v Vars) Check() error {
 			// expand names the variable (and where) when its own value does
 			// not parse; that is said once, in front.
 			msg := strings.TrimPrefix(strings.TrimPrefix(e.msg, "$"+name+" (defined at "+where+"): "), "$"+name+": ")
+			if strings.HasPrefix(msg, "$") {
+				continue // about another variable, which is reported itself
+			}
 			if where == "" {
 				where = "vars." + k.group() + "." + name
 			}
