@@ -52,7 +52,9 @@ var topFlags = []struct {
 	{[]string{"--list-app-layer-protos"}, "list the application-layer protocols Vigil parses",
 		func(_ []string, stdout, _ io.Writer) int { return cmdListAppLayerProtos(stdout) }},
 	{[]string{"-T"}, "load and compile the rules and exit, 1 on any rule error (= vigil replay -T ...)",
-		func(args []string, stdout, stderr io.Writer) int { return cmdReplay(append([]string{"-T"}, args...), stdout, stderr) }},
+		func(args []string, stdout, stderr io.Writer) int {
+			return cmdReplay(append([]string{"-T"}, args...), stdout, stderr)
+		}},
 	{[]string{"--dump-config"}, "print the configuration after -c and --set and exit (= vigil replay --dump-config ...)",
 		func(args []string, stdout, stderr io.Writer) int {
 			return cmdReplay(append([]string{"--dump-config"}, args...), stdout, stderr)
