@@ -42,7 +42,7 @@ type Config struct {
 	// inline IPS would.
 	SimulateIPS bool
 
-	// Live is set for live capture (EVE pkt_src "wire").
+	// Live is set for live capture.
 	Live bool
 
 	// LogDir receives eve.json and fast.log.

@@ -18,6 +18,7 @@ import (
 	"vigil/engine/applayer/http"
 	"vigil/engine/config"
 	"vigil/engine/decode"
+	"vigil/engine/pcapfile"
 )
 
 // replayFlags are the flags of `vigil replay`.
@@ -165,6 +166,9 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 	}
 
 	files, err := inputFiles(f.reads)
+	if err == nil {
+		err = checkLinkTypes(files)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
 		return 2
@@ -252,6 +256,25 @@ func inputFiles(reads []string) ([]string, error) {
 		return nil, errors.New("no capture files found")
 	}
 	return out, nil
+}
+
+// checkLinkTypes refuses a capture whose (first) link type the decoder
+// does not understand: its packets would all be counted and none
+// inspected, a silent "0 flows".
+func checkLinkTypes(files []string) error {
+	for _, name := range files {
+		r, err := pcapfile.Open(name)
+		if err != nil {
+			return err
+		}
+		rec, err := r.Next()
+		r.Close()
+		if err == nil && !decode.LinkSupported(rec.LinkType) {
+			return fmt.Errorf("%s: link type %d is not supported (supported: Ethernet, Linux cooked SLL/SLL2, raw IP, BSD null/loop)",
+				name, rec.LinkType)
+		}
+	}
+	return nil
 }
 
 func isTerminal(w io.Writer) bool {
