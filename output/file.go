@@ -53,6 +53,12 @@ func OpenFastLog(dir string) (*FileSink, error) { return OpenFile(filepath.Join(
 // Write buffers p, which must hold whole lines, and writes the buffer out
 // when it is full. It returns len(p) unless writing the buffer failed.
 func (s *FileSink) Write(p []byte) (int, error) {
+	if s.reopen.Load() {
+		// Lines written after Reopen go to the new file.
+		if err := s.Flush(); err != nil {
+			return 0, err
+		}
+	}
 	s.buf = append(s.buf, p...)
 	if len(s.buf) >= s.max {
 		if err := s.Flush(); err != nil {
@@ -65,9 +71,9 @@ func (s *FileSink) Write(p []byte) (int, error) {
 // Reopen asks the sink to close its file and open its path again, for
 // logrotate: once the file has been renamed, later lines go to a new file
 // at the path. It is safe to call from any goroutine. The sink reopens at
-// its next Flush (the Stage flushes whenever its queue runs empty, and at
-// Close), after writing the lines it buffered to the old file, so no line
-// is lost or split between the two.
+// its next Write or Flush (the Stage flushes whenever its queue runs empty,
+// and at Close), after writing the lines it buffered to the old file, so
+// no line is lost or split between the two.
 func (s *FileSink) Reopen() { s.reopen.Store(true) }
 
 // Reopens returns how many times the file was reopened.

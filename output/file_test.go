@@ -10,7 +10,7 @@ import (
 )
 
 // TestFileSinkReopen is logrotate's sequence: rename the file, signal,
-// write on. Lines buffered before the reopen go to the renamed file, later
+// write on. Lines buffered before the signal go to the renamed file, later
 // ones to a new file at the path; none is lost or split.
 func TestFileSinkReopen(t *testing.T) {
 	dir := t.TempDir()
@@ -26,7 +26,7 @@ func TestFileSinkReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	fs.Reopen()
-	fs.Write([]byte("3\n")) // still buffered: goes out before the reopen
+	fs.Write([]byte("3\n")) // written after the signal: the new file
 	if err := fs.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestFileSinkReopen(t *testing.T) {
 	if err := fs.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]string{path + ".1": "1\n2\n3\n", path: "4\n"} {
+	for name, want := range map[string]string{path + ".1": "1\n2\n", path: "3\n4\n"} {
 		got, err := os.ReadFile(name)
 		if err != nil || string(got) != want {
 			t.Errorf("%s = %q, %v; want %q", filepath.Base(name), got, err, want)
