@@ -48,7 +48,7 @@ type Config struct {
 	// records go to eve.json. The caller starts and closes it.
 	Verdicts *verdict.Stage
 
-	// Live is set for live capture (EVE pkt_src "wire").
+	// Live is set for live capture (EVE pkt_src "wire/pcap").
 	Live bool
 
 	// LogDir receives eve.json and fast.log.

@@ -41,6 +41,8 @@ type LiveRun struct {
 	filter  *bpf.Filter
 	srcs    []*afpacket.Source
 	workers []*liveWorker
+	// sinks are the output files, reopened by ReopenOutputs.
+	sinks []reopener
 	// kernel counters, refreshed every StatsInterval and at the end.
 	kernPkts, kernDrops, kernFreezes atomic.Uint64
 }
@@ -108,6 +110,7 @@ func Live(ctx context.Context, cfg Config, opts LiveOptions) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	run.sinks = pl.fileSinks()
 	for i, s := range run.srcs {
 		for j, r := range s.Rings() {
 			id := i*n + j

@@ -31,10 +31,9 @@ func (w *Worker) header(r *eve.Record, t eve.EventType, p *packet.Packet) {
 	}
 	r.VLANCount = p.VLANCount
 	r.VLAN[0], r.VLAN[1] = p.VLAN[0], p.VLAN[1]
+	// Suricata writes "wire/pcap" for every captured packet, live or
+	// replayed (its other values are for tunnels and reassembly).
 	r.PktSrc = "wire/pcap"
-	if w.cfg.Live {
-		r.PktSrc = "wire"
-	}
 }
 
 // flowHeader fills the envelope of a record about a flow (not a packet):

@@ -24,6 +24,10 @@ type FileSink struct {
 	max  int
 	off  int64 // file size after the last complete line written
 	lost atomic.Uint64
+	// reopen is set by Reopen (any goroutine) and acted on by the next
+	// Flush (the Stage goroutine).
+	reopen  atomic.Bool
+	reopens atomic.Uint64
 }
 
 // OpenFile opens (creating, appending) the file at path.
@@ -49,6 +53,12 @@ func OpenFastLog(dir string) (*FileSink, error) { return OpenFile(filepath.Join(
 // Write buffers p, which must hold whole lines, and writes the buffer out
 // when it is full. It returns len(p) unless writing the buffer failed.
 func (s *FileSink) Write(p []byte) (int, error) {
+	if s.reopen.Load() {
+		// Lines written after Reopen go to the new file.
+		if err := s.Flush(); err != nil {
+			return 0, err
+		}
+	}
 	s.buf = append(s.buf, p...)
 	if len(s.buf) >= s.max {
 		if err := s.Flush(); err != nil {
@@ -58,8 +68,51 @@ func (s *FileSink) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Flush writes the buffered lines to the file.
+// Reopen asks the sink to close its file and open its path again, for
+// logrotate: once the file has been renamed, later lines go to a new file
+// at the path. It is safe to call from any goroutine. The sink reopens at
+// its next Write or Flush (the Stage flushes whenever its queue runs empty,
+// and at Close), after writing the lines it buffered to the old file, so
+// no line is lost or split between the two.
+func (s *FileSink) Reopen() { s.reopen.Store(true) }
+
+// Reopens returns how many times the file was reopened.
+func (s *FileSink) Reopens() uint64 { return s.reopens.Load() }
+
+// Flush writes the buffered lines to the file, then reopens it if Reopen
+// asked for that.
 func (s *FileSink) Flush() error {
+	err := s.flush()
+	if s.reopen.Swap(false) {
+		if rerr := s.reopenFile(); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}
+	return err
+}
+
+// reopenFile replaces the file by a new open of the path. On failure the
+// old file stays in use.
+func (s *FileSink) reopenFile() error {
+	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o640)
+	if err != nil {
+		return fmt.Errorf("reopen output file: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("reopen output file: stat %s: %w", s.path, err)
+	}
+	old := s.f
+	s.f, s.off = f, fi.Size()
+	s.reopens.Add(1)
+	if err := old.Close(); err != nil {
+		return fmt.Errorf("close rotated %s: %w", s.path, err)
+	}
+	return nil
+}
+
+func (s *FileSink) flush() error {
 	if len(s.buf) == 0 {
 		return nil
 	}

@@ -35,6 +35,11 @@ var (
 	ErrUnknownClasstype = errors.New("unknown classtype")
 	// ErrNoSid is a rule without a sid.
 	ErrNoSid = errors.New("missing sid")
+	// ErrCompile is a valid rule the detection engine cannot build: a
+	// regular expression that does not compile, a value out of range for
+	// the keyword. It is an error, unlike a keyword detection does not
+	// support (Report.Unsupported).
+	ErrCompile = errors.New("does not compile")
 	// ErrConfigFile is a malformed line in classification.config or
 	// reference.config.
 	ErrConfigFile = errors.New("bad config line")

@@ -3,9 +3,9 @@ package rules
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -21,9 +21,10 @@ type Checker interface {
 
 // LoadOptions says what to load and with which tables.
 type LoadOptions struct {
-	// Paths are rule files or directories; a directory contributes its
-	// *.rules files (not recursively) in name order. Paths load in the order
-	// given, which decides which of two duplicate gid:sid pairs wins.
+	// Paths are rule files or directories; a directory contributes the
+	// *.rules files of its whole tree in path order (ExpandPaths). Of two
+	// rules with the same gid:sid the higher rev wins, the first loaded on
+	// a tie, as in Suricata.
 	Paths []string
 	// Vars are the address and port variables.
 	Vars Vars
@@ -113,27 +114,42 @@ func (s *RuleSet) Classifications() *Classifications { return s.class }
 func (s *RuleSet) References() *References { return s.refs }
 
 // ExpandPaths turns files and directories into the list of rule files to
-// load: a directory gives its *.rules files in name order.
+// load: a directory gives the *.rules files of its whole tree (symbolic
+// links to files followed, to directories not) in lexical path order, so
+// that ET Open's supplement and iprep subdirectories come with it. A file
+// reached twice is listed once, where it was first reached.
 func ExpandPaths(paths []string) ([]string, error) {
 	var out []string
+	seen := map[string]bool{}
+	add := func(f string) {
+		if !seen[filepath.Clean(f)] {
+			seen[filepath.Clean(f)] = true
+			out = append(out, f)
+		}
+	}
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("rule path: %w", err)
 		}
 		if !fi.IsDir() {
-			out = append(out, p)
+			add(p)
 			continue
 		}
-		m, err := filepath.Glob(filepath.Join(p, "*.rules"))
+		err = filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() || !strings.HasSuffix(d.Name(), ".rules") {
+				return nil
+			}
+			if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
+				add(f)
+			}
+			return nil
+		})
 		if err != nil {
 			return nil, fmt.Errorf("rule path %s: %w", p, err)
-		}
-		sort.Strings(m)
-		for _, f := range m {
-			if fi, err := os.Stat(f); err == nil && !fi.IsDir() {
-				out = append(out, f)
-			}
 		}
 	}
 	return out, nil
@@ -171,6 +187,7 @@ func Load(opts LoadOptions) (*RuleSet, *Report) {
 	for _, f := range files {
 		l.loadFile(f)
 	}
+	l.activate()
 	set := &RuleSet{rules: l.active, byID: l.byID, class: l.class, refs: l.refs}
 	l.rep.finish(time.Since(start))
 	l.rep.Loaded = len(l.active)
@@ -188,7 +205,8 @@ type loader struct {
 	res    *resolver
 	active []*Rule
 	byID   map[uint64]*Rule // active rules
-	seen   map[uint64]*Rule // every valid enabled rule, for duplicates
+	seen   map[uint64]*Rule // the winner of each gid:sid among valid enabled rules
+	order  []uint64         // gid:sid keys in the order first seen
 	class  *Classifications
 	refs   *References
 	rep    *Report
@@ -254,16 +272,41 @@ func (l *loader) loadFile(path string) {
 			continue
 		}
 		fs.Valid++
-		key := uint64(r.Gid)<<32 | uint64(r.Sid)
-		if first, dup := l.seen[key]; dup {
-			l.rep.Warnings = append(l.rep.Warnings, Warning{
-				Pos: r.Pos, Sid: r.Sid, Gid: r.Gid, Other: first.Pos, Kind: WarnDuplicate,
-				Msg: fmt.Sprintf("duplicate signature %s: first defined at %s, this one is skipped", r.ID(), first.Pos),
-			})
-			l.rep.Duplicates++
-			continue
-		}
+		l.dedup(r)
+	}
+	l.rep.Files = append(l.rep.Files, fs)
+}
+
+// dedup records r as the rule for its gid:sid unless one with the same or a
+// higher rev was loaded before; the loser is named in a warning with both
+// places.
+func (l *loader) dedup(r *Rule) {
+	key := uint64(r.Gid)<<32 | uint64(r.Sid)
+	prev, dup := l.seen[key]
+	if !dup {
 		l.seen[key] = r
+		l.order = append(l.order, key)
+		return
+	}
+	l.rep.Duplicates++
+	keep, drop := prev, r
+	if r.Rev > prev.Rev {
+		keep, drop = r, prev
+		l.seen[key] = r
+	}
+	l.rep.Warnings = append(l.rep.Warnings, Warning{
+		Pos: drop.Pos, Sid: r.Sid, Gid: r.Gid, Other: keep.Pos, Kind: WarnDuplicate,
+		Msg: fmt.Sprintf("duplicate signature %s: rev %d at %s wins over rev %d at %s, which is skipped",
+			r.ID(), keep.Rev, keep.Pos, drop.Rev, drop.Pos),
+	})
+}
+
+// activate builds the active list from the winners, in the order their
+// gid:sid was first seen, leaving out the rules the Keywords checker
+// rejects.
+func (l *loader) activate() {
+	for _, key := range l.order {
+		r := l.seen[key]
 		if l.opts.Checker != nil {
 			skipped := false
 			seen := map[string]bool{}
@@ -282,7 +325,6 @@ func (l *loader) loadFile(path string) {
 		l.byID[key] = r
 		l.active = append(l.active, r)
 	}
-	l.rep.Files = append(l.rep.Files, fs)
 }
 
 // build validates one parsed rule.

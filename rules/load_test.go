@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -75,7 +77,8 @@ func TestLoad(t *testing.T) {
 		t.Errorf("continued rule: %+v", r10)
 	}
 
-	// Duplicates: both places named, first wins.
+	// Duplicates: both places named (the skipped one, then the winner);
+	// the higher rev wins, the first on a tie.
 	var dups []string
 	for _, w := range rep.Warnings {
 		if w.Kind == rules.WarnDuplicate {
@@ -92,8 +95,11 @@ func TestLoad(t *testing.T) {
 	if rep.Duplicates != 2 {
 		t.Errorf("Duplicates = %d", rep.Duplicates)
 	}
-	if r, _ := set.Lookup(1, 2); r.Rev != 0 {
-		t.Errorf("1:2 is the second definition (rev %d), want the first", r.Rev)
+	if r, _ := set.Lookup(1, 2); r.Pos.File != "testdata/load/a.rules" {
+		t.Errorf("1:2 is from %s, want the first of two rev 0 (a.rules)", r.Pos)
+	}
+	if r, _ := set.Lookup(1, 1); r.Rev != 2 || r.Msg != "one" {
+		t.Errorf("1:1 is rev %d %q, want rev 2 (the first, higher) %q", r.Rev, r.Msg, "one")
 	}
 
 	// Error classes and commented-out rules.
@@ -142,5 +148,38 @@ func TestLoad(t *testing.T) {
 	}
 	if refWarn != 1 {
 		t.Errorf("%d unknown-reference warnings, want 1", refWarn)
+	}
+}
+
+// TestDuplicateHighestRev: of two definitions of a gid:sid the higher rev
+// wins wherever it comes, and takes the first one's place in load order.
+func TestDuplicateHighestRev(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.rules", "alert tcp any any -> any any (msg:\"old\"; sid:7; rev:1;)\n"+
+		"alert tcp any any -> any any (msg:\"other\"; sid:8;)\n")
+	b := write("b.rules", "alert tcp any any -> any any (msg:\"new\"; sid:7; rev:2;)\n")
+	set, rep := rules.Load(rules.LoadOptions{Paths: []string{a, b}, Vars: defaultVars(), Keywords: detect.Keywords()})
+	r, ok := set.Lookup(1, 7)
+	if !ok || r.Rev != 2 || r.Msg != "new" {
+		t.Fatalf("1:7 = %+v, want rev 2 \"new\"", r)
+	}
+	if got := set.Rules()[0]; got != r {
+		t.Errorf("first active rule is %s %q, want the winner in the loser's place", got.ID(), got.Msg)
+	}
+	if rep.Duplicates != 1 || len(rep.Warnings) != 1 {
+		t.Fatalf("duplicates %d, warnings %v", rep.Duplicates, rep.Warnings)
+	}
+	w := rep.Warnings[0].String()
+	for _, want := range []string{a + ":1:1", b + ":1:1", "rev 2", "rev 1"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("warning %q does not name %q", w, want)
+		}
 	}
 }

@@ -22,15 +22,26 @@ func TestExpandPaths(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := os.Mkdir(filepath.Join(dir, "sub.rules"), 0o755); err != nil {
-		t.Fatal(err)
+	// Subdirectories are walked (ET's supplement-2024-04); a directory
+	// named like a rule file is not a rule file; a file reached twice is
+	// listed once.
+	for _, d := range []string{"sub.rules", "sub/deeper"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []string{"sub/z.rules", "sub/deeper/y.rules", "sub/deeper/x.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	extra := filepath.Join(dir, "c.txt")
-	got, err := rules.ExpandPaths([]string{extra, dir})
+	got, err := rules.ExpandPaths([]string{extra, filepath.Join(dir, "sub", "z.rules"), dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{extra, filepath.Join(dir, "a.rules"), filepath.Join(dir, "b.rules")}
+	want := []string{extra, filepath.Join(dir, "sub", "z.rules"), filepath.Join(dir, "a.rules"), filepath.Join(dir, "b.rules"),
+		filepath.Join(dir, "sub", "deeper", "y.rules")}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("ExpandPaths (-want +got):\n%s", d)
 	}

@@ -44,7 +44,40 @@ type Report struct {
 	Loaded       int
 	Skipped      map[string]int
 	SkippedRules int
-	Duration     time.Duration
+	// Unsupported lists the rules detection left out for a keyword (or a
+	// use of one) it cannot evaluate, one entry per rule: the option's
+	// place, sid and keyword. Filled by AddCompileResult.
+	Unsupported ErrorList
+	Duration    time.Duration
+}
+
+// AddCompileResult records what compiling the loaded rules found: failed
+// rules (class ErrCompile) become errors of enabled rules, unsupported ones
+// are listed and counted by keyword in Skipped, and Loaded is set.
+func (r *Report) AddCompileResult(loaded int, failed, unsupported []*Error) {
+	r.Loaded = loaded
+	r.Skipped = map[string]int{}
+	for _, e := range unsupported {
+		r.Skipped[e.Keyword]++
+	}
+	r.SkippedRules = len(unsupported)
+	r.Unsupported = append(ErrorList(nil), unsupported...)
+	sort.SliceStable(r.Unsupported, func(a, b int) bool { return posLess(r.Unsupported[a].Pos, r.Unsupported[b].Pos) })
+	for _, e := range failed {
+		r.addError(e, false)
+		r.Failed++
+	}
+	r.sortErrors()
+}
+
+func posLess(x, y Pos) bool {
+	if x.File != y.File {
+		return x.File < y.File
+	}
+	if x.Line != y.Line {
+		return x.Line < y.Line
+	}
+	return x.Col < y.Col
 }
 
 // FileStats are the counts of one rule file.
@@ -119,26 +152,7 @@ func (r *Report) finish(d time.Duration) {
 		r.Commented += f.Commented
 		r.Parsed += f.Parsed
 	}
-	idx := make([]int, len(r.Errors))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		x, y := r.Errors[idx[a]].Pos, r.Errors[idx[b]].Pos
-		if x.File != y.File {
-			return x.File < y.File
-		}
-		if x.Line != y.Line {
-			return x.Line < y.Line
-		}
-		return x.Col < y.Col
-	})
-	errs := make(ErrorList, len(idx))
-	com := make([]bool, len(idx))
-	for i, j := range idx {
-		errs[i], com[i] = r.Errors[j], r.CommentedErr[j]
-	}
-	r.Errors, r.CommentedErr = errs, com
+	r.sortErrors()
 	sort.SliceStable(r.Warnings, func(a, b int) bool {
 		x, y := r.Warnings[a].Pos, r.Warnings[b].Pos
 		if x.File != y.File {
@@ -146,6 +160,21 @@ func (r *Report) finish(d time.Duration) {
 		}
 		return x.Line < y.Line
 	})
+}
+
+// sortErrors sorts Errors by position, keeping CommentedErr aligned.
+func (r *Report) sortErrors() {
+	idx := make([]int, len(r.Errors))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return posLess(r.Errors[idx[a]].Pos, r.Errors[idx[b]].Pos) })
+	errs := make(ErrorList, len(idx))
+	com := make([]bool, len(idx))
+	for i, j := range idx {
+		errs[i], com[i] = r.Errors[j], r.CommentedErr[j]
+	}
+	r.Errors, r.CommentedErr = errs, com
 }
 
 // OK reports whether no enabled rule was rejected.
@@ -180,14 +209,15 @@ type jsonWarning struct {
 // MarshalJSON writes the report as one object with the fields total,
 // enabled, commented, parsed, failed, ok, errors (objects with file, line,
 // col, sid, keyword, message, class, commented), warnings, duplicates,
-// keywords (keyword -> rules), files, loaded, skipped, skipped_rules and
-// duration_ms.
+// keywords (keyword -> rules), files, loaded, skipped, skipped_rules,
+// unsupported (objects with file, line, col, sid, keyword, message: every
+// rule skipped for an unsupported keyword) and duration_ms.
 func (r *Report) MarshalJSON() ([]byte, error) {
 	errs := make([]jsonError, 0, len(r.Errors))
 	for i, e := range r.Errors {
 		class := ""
 		for _, k := range []error{ErrSyntax, ErrUnknownKeyword, ErrBadValue, ErrRead, ErrUndefinedVar,
-			ErrVarCycle, ErrBadAddress, ErrBadPort, ErrUnknownClasstype, ErrNoSid, ErrConfigFile} {
+			ErrVarCycle, ErrBadAddress, ErrBadPort, ErrUnknownClasstype, ErrNoSid, ErrConfigFile, ErrCompile} {
 			if errors.Is(e, k) {
 				class = k.Error()
 				break
@@ -208,6 +238,11 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		}
 		warns = append(warns, jw)
 	}
+	unsup := make([]jsonError, 0, len(r.Unsupported))
+	for _, e := range r.Unsupported {
+		unsup = append(unsup, jsonError{File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col, Sid: e.Sid,
+			Keyword: e.Keyword, Message: e.Msg, Class: "unsupported"})
+	}
 	files := r.Files
 	if files == nil {
 		files = []FileStats{}
@@ -227,10 +262,11 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		Loaded       int            `json:"loaded"`
 		Skipped      map[string]int `json:"skipped"`
 		SkippedRules int            `json:"skipped_rules"`
+		Unsupported  []jsonError    `json:"unsupported"`
 		DurationMS   float64        `json:"duration_ms"`
 	}{
 		r.Total, r.Enabled, r.Commented, r.Parsed, r.Failed, r.OK(), errs, warns, r.Duplicates,
-		r.Keywords, files, r.Loaded, nonNil(r.Skipped), r.SkippedRules,
+		r.Keywords, files, r.Loaded, nonNil(r.Skipped), r.SkippedRules, unsup,
 		float64(r.Duration.Microseconds()) / 1000,
 	})
 }
@@ -257,6 +293,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, wn := range r.Warnings {
 		ew.printf("warning: %s\n", wn)
 	}
+	for _, e := range r.Unsupported {
+		ew.printf("unsupported: %s\n", e)
+	}
 	ew.printf("\n%-60s %8s %8s %9s %8s %8s %7s\n", "file", "total", "enabled", "commented", "parsed", "errors", "dialect")
 	for _, f := range r.Files {
 		ew.printf("%-60s %8d %8d %9d %8d %8d %7s\n", f.File, f.Total, f.Enabled, f.Commented, f.Parsed, f.Errors, f.Dialect)
@@ -281,7 +320,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	if r.Skipped != nil {
-		ew.printf("\nskipped rules: %d\n", r.SkippedRules)
+		ew.printf("\nunsupported rules (skipped): %d\n", r.SkippedRules)
 		names := make([]string, 0, len(r.Skipped))
 		for k := range r.Skipped {
 			names = append(names, k)
@@ -297,9 +336,9 @@ func (r *Report) WriteText(w io.Writer) error {
 			commentedErrs++
 		}
 	}
-	ew.printf("\nrules: %d total, %d enabled, %d commented-out, %d parsed; %d enabled rules failed, %d errors (%d in commented-out rules), %d warnings (%d duplicates); %d loaded in %s\n",
+	ew.printf("\nrules: %d total, %d enabled, %d commented-out, %d parsed; %d enabled rules failed, %d errors (%d in commented-out rules), %d warnings (%d duplicates); %d unsupported; %d loaded in %s\n",
 		r.Total, r.Enabled, r.Commented, r.Parsed, r.Failed, len(r.Errors), commentedErrs,
-		len(r.Warnings), r.Duplicates, r.Loaded, r.Duration.Round(time.Millisecond))
+		len(r.Warnings), r.Duplicates, r.SkippedRules, r.Loaded, r.Duration.Round(time.Millisecond))
 	return ew.err
 }
 

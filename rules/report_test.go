@@ -57,7 +57,7 @@ func TestReportJSON(t *testing.T) {
 	}
 	sort.Strings(keys)
 	wantKeys := []string{"commented", "duplicates", "duration_ms", "enabled", "errors", "failed", "files",
-		"keywords", "loaded", "ok", "parsed", "skipped", "skipped_rules", "total", "warnings"}
+		"keywords", "loaded", "ok", "parsed", "skipped", "skipped_rules", "total", "unsupported", "warnings"}
 	if d := cmp.Diff(wantKeys, keys); d != "" {
 		t.Errorf("top-level keys (-want +got):\n%s", d)
 	}
@@ -107,7 +107,7 @@ func TestReportText(t *testing.T) {
 	for _, want := range []string{
 		"error: testdata/load/a.rules:4:",
 		"(commented-out rule)",
-		"warning: testdata/load/b.rules:1:1: sid 2: duplicate signature 1:2: first defined at testdata/load/a.rules:3:1",
+		"warning: testdata/load/b.rules:1:1: sid 2: duplicate signature 1:2: rev 0 at testdata/load/a.rules:3:1 wins over rev 0 at testdata/load/b.rules:1:1, which is skipped",
 		"testdata/load/a.rules",
 		"rules: 14 total, 11 enabled, 3 commented-out, 12 parsed; 4 enabled rules failed",
 	} {

@@ -3,7 +3,9 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -459,3 +461,58 @@ func (p *exprParser) expr() (ruleparser.Expr, error) {
 	}
 	return &ruleparser.Range{Lo: a, Hi: b}, nil
 }
+
+// Check evaluates every variable, as Suricata does at start-up, so that a
+// bad value stops the program once, named with where it was defined,
+// instead of rejecting every rule that uses it. The error lists every bad
+// variable, one per line, in name order.
+func (v Vars) Check() error {
+	r := newResolver(v)
+	var errs []error
+	for _, k := range []exprKind{addrKind, portKind} {
+		m := v.Address
+		if k == portKind {
+			m = v.Port
+		}
+		for _, name := range slices.Sorted(maps.Keys(m)) {
+			var e *exprError
+			if k == addrKind {
+				var sp addrSpans
+				sp, e = r.addrVar(name, ruleparser.Pos{}, nil)
+				if e == nil && len(sp.v4) == 0 && len(sp.v6) == 0 {
+					e = &exprError{kind: ErrBadAddress, msg: "matches no address"}
+				}
+			} else {
+				var sp []span
+				sp, e = r.portVar(name, ruleparser.Pos{}, nil)
+				if e == nil && len(sp) == 0 {
+					e = &exprError{kind: ErrBadPort, msg: "matches no port"}
+				}
+			}
+			if e == nil {
+				continue
+			}
+			where := v.Where[k.group()+"."+name]
+			// expand names the variable (and where) when its own value does
+			// not parse; that is said once, in front.
+			msg := strings.TrimPrefix(strings.TrimPrefix(e.msg, "$"+name+" (defined at "+where+"): "), "$"+name+": ")
+			if strings.HasPrefix(msg, "$") {
+				continue // about another variable, which is reported itself
+			}
+			if where == "" {
+				where = "vars." + k.group() + "." + name
+			}
+			errs = append(errs, &varError{kind: e.kind, msg: fmt.Sprintf("%s: %s variable $%s: %s", where, k, name, msg)})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// varError is a bad variable; it unwraps to its class (ErrBadAddress, ...).
+type varError struct {
+	kind error
+	msg  string
+}
+
+func (e *varError) Error() string { return e.msg }
+func (e *varError) Unwrap() error { return e.kind }

@@ -142,3 +142,37 @@ func FuzzVarExpr(f *testing.F) {
 		}
 	})
 }
+
+// TestVarsCheck: every bad variable is reported at start-up with where it
+// was defined, whether or not a rule uses it; one that is bad only through
+// another ($EXTERNAL_NET = !$HOME_NET) is not repeated.
+func TestVarsCheck(t *testing.T) {
+	good := Vars{Address: map[string]string{"HOME_NET": "[10.0.0.0/8]", "EXTERNAL_NET": "!$HOME_NET", "ANY": "any"},
+		Port: map[string]string{"HTTP_PORTS": "[80,8080]"}}
+	if err := good.Check(); err != nil {
+		t.Fatalf("good vars: %v", err)
+	}
+	bad := Vars{
+		Address: map[string]string{"HOME_NET": "[10.0.0.0/8,", "EXTERNAL_NET": "!$HOME_NET", "G": "garbage"},
+		Port:    map[string]string{"HTTP_PORTS": "90:80"},
+		Where:   map[string]string{"address-groups.HOME_NET": "cfg.yaml:3:15", "address-groups.G": "--set vars.address-groups.G"},
+	}
+	err := bad.Check()
+	if !errors.Is(err, ErrBadAddress) || !errors.Is(err, ErrBadPort) {
+		t.Fatalf("error classes: %v", err)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	want := []string{
+		`--set vars.address-groups.G: address variable $G: bad address "garbage"`,
+		"cfg.yaml:3:15: address variable $HOME_NET: empty expression",
+		"vars.port-groups.HTTP_PORTS: port variable $HTTP_PORTS: port range 90:80 is reversed",
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%v", len(lines), len(want), err)
+	}
+	for i := range want {
+		if !strings.HasPrefix(lines[i], want[i]) {
+			t.Errorf("line %d = %q, want prefix %q", i, lines[i], want[i])
+		}
+	}
+}

@@ -39,6 +39,29 @@ func main() {
 	os.Exit(dispatch(commands, "vigil", os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// topFlags are Suricata's flags that work without a command. -T and
+// --dump-config take replay's flags (-S, -c, --set ...).
+var topFlags = []struct {
+	names   []string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}{
+	{[]string{"-V", "--version"}, "print the version and linked library versions (as 'vigil version')",
+		func(_ []string, stdout, stderr io.Writer) int { return cmdVersion(nil, stdout, stderr) }},
+	{[]string{"--build-info"}, "print build information: Go, linked Hyperscan, PCRE2 and libpcap versions",
+		func(_ []string, stdout, _ io.Writer) int { return cmdBuildInfo(stdout) }},
+	{[]string{"--list-app-layer-protos"}, "list the application-layer protocols Vigil parses",
+		func(_ []string, stdout, _ io.Writer) int { return cmdListAppLayerProtos(stdout) }},
+	{[]string{"-T"}, "load and compile the rules and exit, 1 on any rule error (= vigil replay -T ...)",
+		func(args []string, stdout, stderr io.Writer) int {
+			return cmdReplay(append([]string{"-T"}, args...), stdout, stderr)
+		}},
+	{[]string{"--dump-config"}, "print the configuration after -c and --set and exit (= vigil replay --dump-config ...)",
+		func(args []string, stdout, stderr io.Writer) int {
+			return cmdReplay(append([]string{"--dump-config"}, args...), stdout, stderr)
+		}},
+}
+
 // dispatch finds the command named by args[0] in tree and runs it.
 func dispatch(tree []command, prefix string, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -47,6 +70,15 @@ func dispatch(tree []command, prefix string, args []string, stdout, stderr io.Wr
 			return 2
 		}
 		return 0
+	}
+	if prefix == "vigil" {
+		for _, f := range topFlags {
+			for _, n := range f.names {
+				if args[0] == n || args[0] == "-"+n {
+					return f.run(args[1:], stdout, stderr)
+				}
+			}
+		}
 	}
 	for _, c := range tree {
 		if c.name != args[0] {
@@ -74,6 +106,12 @@ func usage(tree []command, prefix string, w io.Writer) {
 			name += " " + strings.Join(subs, "|")
 		}
 		fmt.Fprintf(w, "  %-14s %s\n", name, c.summary)
+	}
+	if prefix == "vigil" {
+		fmt.Fprintf(w, "\nflags (Suricata's, without a command):\n")
+		for _, f := range topFlags {
+			fmt.Fprintf(w, "  %-24s %s\n", strings.Join(f.names, ", "), f.summary)
+		}
 	}
 	fmt.Fprintf(w, "\nRun '%s <command> --help' for a command's flags.\n", prefix)
 }

@@ -12,15 +12,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"vigil/detect"
 	"vigil/engine"
 	"vigil/engine/applayer/http"
 	"vigil/engine/config"
 	"vigil/engine/decode"
-	"vigil/ruleparser"
-	"vigil/rules"
+	"vigil/engine/pcapfile"
 )
 
 // replayFlags are the flags of `vigil replay`.
@@ -32,7 +30,6 @@ type replayFlags struct {
 	runmode       string
 	cpuProfile    string
 	memProfile    string
-	loadOnly      bool
 	ruleProfile   bool
 }
 
@@ -46,7 +43,6 @@ func (f *replayFlags) register(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile to FILE")
 	fs.StringVar(&f.memProfile, "memprofile", "", "write a pprof heap profile to FILE at exit")
 	fs.BoolVar(&f.ruleProfile, "rule-profile", false, "print the 20 rules that took the most time (sampled), with checks and matches")
-	fs.BoolVar(&f.loadOnly, "load-only", false, "load and compile the rules, print the timing and exit (like suricata -T)")
 	return fs
 }
 
@@ -60,7 +56,11 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vigil replay: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	if len(f.reads) == 0 && !f.loadOnly {
+	if err := f.validate(fs); err != nil {
+		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+		return 2
+	}
+	if len(f.reads) == 0 && !f.ro.loadOnly && !f.dumpConfig {
 		fmt.Fprintln(stderr, "vigil replay: no input: give at least one -r FILE")
 		return 2
 	}
@@ -93,7 +93,7 @@ func writeHeapProfile(path string) {
 }
 
 func replay(f *replayFlags, stdout, stderr io.Writer) int {
-	cfg, err := loadConfig(f.config, f.sets)
+	cfg, err := loadConfig(f.config, f.sets, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
 		return 2
@@ -134,43 +134,29 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		ec.Thresholds = tc
 	}
 
-	// Rules.
-	paths := rulePaths(cfg, f.rules)
-	if len(paths) > 0 {
-		t0 := time.Now()
-		opts, err := loadOptions(cfg, paths, ruleparser.DialectAuto, stderr)
-		if err != nil {
+	if f.dumpConfig {
+		if err := cfg.Dump(stdout); err != nil {
 			fmt.Fprintf(stderr, "vigil replay: %v\n", err)
 			return 2
 		}
-		rs, rep := rules.Load(opts)
-		for _, e := range rep.Errors {
-			fmt.Fprintf(stderr, "rule error: %v\n", e)
-		}
-		if rs == nil {
-			fmt.Fprintln(stderr, "vigil replay: no rules loaded")
-			return 1
-		}
-		t1 := time.Now()
-		// rs is not used after Compile, so the parsed ruleset can be
-		// freed before the prefilter databases are built (detect.Compile).
-		ec.References = rs.References()
-		total := rs.Len()
-		eng, drep, err := detect.Compile(rs, detect.Options{})
-		if err != nil {
-			fmt.Fprintf(stderr, "vigil replay: compile rules: %v\n", err)
-			return 1
-		}
-		defer eng.Close()
-		ec.Rules = eng
-		fmt.Fprintf(stderr, "rules: %d loaded, %d skipped (%s); parsed in %s, compiled in %s\n",
-			drep.Loaded, total-drep.Loaded, skippedText(drep.Skipped),
-			t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond))
-	} else if f.loadOnly {
-		fmt.Fprintln(stderr, "vigil replay: --load-only needs rules (-S)")
+		return 0
+	}
+	removePid, err := writePidfile(f.pidfile)
+	if err != nil {
+		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
 		return 2
 	}
-	if f.loadOnly {
+	defer removePid()
+
+	lr, rc := loadRules("replay", cfg, f.rules, f.ro, stderr)
+	if rc >= 0 {
+		return rc
+	}
+	if lr.engine != nil {
+		defer lr.engine.Close()
+		ec.Rules, ec.References = lr.engine, lr.refs
+	}
+	if f.ro.loadOnly {
 		if f.memProfile != "" {
 			// With --load-only the profile shows the loaded ruleset.
 			writeHeapProfile(f.memProfile)
@@ -180,6 +166,9 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 	}
 
 	files, err := inputFiles(f.reads)
+	if err == nil {
+		err = checkLinkTypes(files)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
 		return 2
@@ -267,6 +256,25 @@ func inputFiles(reads []string) ([]string, error) {
 		return nil, errors.New("no capture files found")
 	}
 	return out, nil
+}
+
+// checkLinkTypes refuses a capture whose (first) link type the decoder
+// does not understand: its packets would all be counted and none
+// inspected, a silent "0 flows".
+func checkLinkTypes(files []string) error {
+	for _, name := range files {
+		r, err := pcapfile.Open(name)
+		if err != nil {
+			return err
+		}
+		rec, err := r.Next()
+		r.Close()
+		if err == nil && !decode.LinkSupported(rec.LinkType) {
+			return fmt.Errorf("%s: link type %d is not supported (supported: Ethernet, Linux cooked SLL/SLL2, raw IP, BSD null/loop)",
+				name, rec.LinkType)
+		}
+	}
+	return nil
 }
 
 func isTerminal(w io.Writer) bool {

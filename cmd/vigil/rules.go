@@ -13,8 +13,9 @@ import (
 
 // cmdRulesCheck is `vigil rules check`: load rules the way the engine would
 // and report on them, like `suricata -T`. Exit codes: 0 when every enabled
-// rule loads, 1 when an enabled rule is rejected (errors in commented-out
-// rules are reported but do not fail), 2 for usage or configuration errors.
+// rule loads or is only unsupported, 1 when an enabled rule is rejected or
+// does not compile (errors in commented-out rules are reported but do not
+// fail), 2 for usage or configuration errors (an invalid variable too).
 func cmdRulesCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("rules check",
 		"vigil rules check [--json] [-c CONFIG] [--set key=value]... [--dialect D] PATH...", stderr)
@@ -42,7 +43,7 @@ func cmdRulesCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vigil rules check: unknown dialect %q (want auto, suricata, snort2 or snort3)\n", *dialectName)
 		return 2
 	}
-	cfg, err := loadConfig(*cfgPath, sets)
+	cfg, err := loadConfig(*cfgPath, sets, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "vigil rules check: %v\n", err)
 		return 2
@@ -59,14 +60,26 @@ func cmdRulesCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	vars := rules.Vars{Address: cfg.Vars.AddressGroups, Port: cfg.Vars.PortGroups, Where: cfg.Vars.Where}
+	if err := vars.Check(); err != nil {
+		fmt.Fprintf(stderr, "vigil rules check: invalid rule variable:\n%v\n", err)
+		return 2
+	}
 	rs, rep := rules.Load(opts)
-	// Loaded and skipped are what the detection engine would load: compile
-	// with the pure-Go prefilter, which is quick to build and decides the
-	// same rules as Hyperscan.
+	// Loaded, failed and unsupported are what the detection engine would
+	// decide: compile with the pure-Go prefilter, which is quick to build
+	// and decides the same rules as Hyperscan. A rule that does not
+	// compile (bad regex, bad value) is an error; one with a keyword
+	// detection does not support is listed and counted apart.
 	if rs != nil {
-		if _, drep, err := detect.Compile(rs, detect.Options{Prefilter: mpm.Reference{}}); err == nil {
-			rep.Loaded, rep.Skipped, rep.SkippedRules = drep.Loaded, drep.Skipped, rs.Len()-drep.Loaded
+		eng, drep, err := detect.Compile(rs, detect.Options{Prefilter: mpm.Reference{}})
+		if err != nil {
+			fmt.Fprintf(stderr, "vigil rules check: compile rules: %v\n", err)
+			return 1
 		}
+		eng.Close()
+		failed, unsupported := compileErrors(drep)
+		rep.AddCompileResult(drep.Loaded, failed, unsupported)
 	}
 	if *jsonOut {
 		enc := json.NewEncoder(stdout)

@@ -92,7 +92,8 @@ func TestRulesCheckET(t *testing.T) {
 	if rc != 0 {
 		t.Errorf("exit %d on ET Open; stderr:\n%s", rc, errb.String())
 	}
-	if !strings.Contains(out.String(), "14044 enabled") {
+	// The directory tree: main set, supplement-2024-04 and iprep.
+	if !strings.Contains(out.String(), "25868 enabled") || !strings.Contains(out.String(), "31 duplicates") {
 		t.Errorf("summary lacks the enabled count:\n%s", tail(out.String(), 400))
 	}
 }

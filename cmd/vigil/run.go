@@ -16,6 +16,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -28,8 +29,6 @@ import (
 	"vigil/engine/decode"
 	"vigil/engine/verdict"
 	"vigil/output/metrics"
-	"vigil/ruleparser"
-	"vigil/rules"
 )
 
 // runFlags are the flags of `vigil run` (live capture).
@@ -43,6 +42,7 @@ type runFlags struct {
 	promisc    bool
 	cpuProfile string
 	control    string
+	signals    <-chan os.Signal // SIGHUP and SIGUSR2, when cmdRun catches them
 }
 
 func (f *runFlags) register(stderr io.Writer) *flag.FlagSet {
@@ -81,7 +81,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vigil run: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	if len(f.ifaces) == 0 {
+	if err := f.validate(fs); err != nil {
+		fmt.Fprintf(stderr, "vigil run: %v\n", err)
+		return 2
+	}
+	if len(f.ifaces) == 0 && !f.ro.loadOnly && !f.dumpConfig {
 		fmt.Fprintln(stderr, "vigil run: no interface: give at least one -i IFACE")
 		return 2
 	}
@@ -107,7 +111,37 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// SIGHUP and SIGUSR2 would end the process by default: catch them
+	// before anything else (a logrotate postrotate may come early).
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGUSR2)
+	defer signal.Stop(sigs)
+	f.signals = sigs
 	return run(ctx, &f, stdout, stderr)
+}
+
+// handleSignals serves SIGHUP and SIGUSR2 until ctx ends: SIGHUP reopens
+// the output files (logrotate), SIGUSR2 says that reload is not available.
+// live is the running capture, nil until its outputs are open.
+func handleSignals(ctx context.Context, sigs <-chan os.Signal, live *atomic.Pointer[engine.LiveRun], log *slog.Logger) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case sig := <-sigs:
+			switch sig {
+			case syscall.SIGHUP:
+				if r := live.Load(); r != nil {
+					r.ReopenOutputs()
+					log.Info("SIGHUP: reopening output files", "component", "cmd")
+				} else {
+					log.Info("SIGHUP: output files are not open yet, nothing to reopen", "component", "cmd")
+				}
+			case syscall.SIGUSR2:
+				log.Warn("SIGUSR2: rule reload is not available yet; rules are unchanged", "component", "cmd")
+			}
+		}
+	}
 }
 
 func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
@@ -115,7 +149,7 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vigil run: "+format+"\n", a...)
 		return rc
 	}
-	cfg, err := loadConfig(f.config, f.sets)
+	cfg, err := loadConfig(f.config, f.sets, stderr)
 	if err != nil {
 		return fail(2, "%v", err)
 	}
@@ -148,31 +182,34 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 			return fail(2, "--user: %v", err)
 		}
 	}
-	if paths := rulePaths(cfg, f.rules); len(paths) > 0 {
-		t0 := time.Now()
-		opts, err := loadOptions(cfg, paths, ruleparser.DialectAuto, stderr)
-		if err != nil {
+	if f.dumpConfig {
+		if err := cfg.Dump(stdout); err != nil {
 			return fail(2, "%v", err)
 		}
-		rs, rep := rules.Load(opts)
-		for _, e := range rep.Errors {
-			fmt.Fprintf(stderr, "rule error: %v\n", e)
-		}
-		if rs == nil {
-			return fail(1, "no rules loaded")
-		}
-		total := rs.Len() // rs is not kept: see detect.Compile
-		eng, drep, err := detect.Compile(rs, detect.Options{})
-		if err != nil {
-			return fail(1, "compile rules: %v", err)
-		}
-		defer eng.Close()
-		ec.Rules = eng
-		fmt.Fprintf(stderr, "rules: %d loaded, %d skipped (%s) in %s\n", drep.Loaded, total-drep.Loaded,
-			skippedText(drep.Skipped), time.Since(t0).Round(time.Millisecond))
+		return 0
 	}
+	lr, rc := loadRules("run", cfg, f.rules, f.ro, stderr)
+	if rc >= 0 {
+		return rc
+	}
+	if lr.engine != nil {
+		defer lr.engine.Close()
+		ec.Rules, ec.References = lr.engine, lr.refs
+	}
+	if f.ro.loadOnly {
+		return 0
+	}
+	removePid, err := writePidfile(f.pidfile)
+	if err != nil {
+		return fail(2, "%v", err)
+	}
+	defer removePid()
 
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	level := slog.LevelInfo
+	if f.ro.verbose >= 2 {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	lo.Log = log
 	vst, stopVerdicts, err := setupVerdicts(cfg, f.control, log)
 	if err != nil {
@@ -180,6 +217,12 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 	}
 	defer stopVerdicts()
 	ec.Verdicts = vst
+	var live atomic.Pointer[engine.LiveRun]
+	if f.signals != nil {
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go handleSignals(sctx, f.signals, &live, log)
+	}
 	var coll *metrics.Collector
 	if f.metrics != "" {
 		coll = metrics.NewCollector()
@@ -198,6 +241,7 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 		log.Info("serving metrics", "component", "cmd", "addr", ln.Addr().String())
 	}
 	lo.Ready = func(r *engine.LiveRun) error {
+		live.Store(r)
 		if coll != nil {
 			coll.Add(metrics.CounterFunc(r.Counters))
 		}
@@ -219,9 +263,19 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "verdicts (%s): %s\n", vst.Policy().Mode(), strings.Join(parts, " "))
 	}
 	if err != nil {
-		return fail(1, "%v", err)
+		return fail(1, "%v%s", err, privilegeHint(err))
 	}
 	return 0
+}
+
+// privilegeHint says what a capture that failed with EPERM or EACCES
+// lacks: AF_PACKET rings need CAP_NET_RAW, promiscuous mode and fanout
+// CAP_NET_ADMIN, the eBPF filter CAP_BPF.
+func privilegeHint(err error) string {
+	if !errors.Is(err, os.ErrPermission) {
+		return ""
+	}
+	return " (live capture needs root, or CAP_NET_RAW and CAP_NET_ADMIN, plus CAP_BPF for the eBPF filter)"
 }
 
 // dropPrivileges switches every thread to u's uid and primary gid, with no

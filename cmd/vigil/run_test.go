@@ -71,7 +71,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{nil, "no interface"},
 		{[]string{"-i", "lo", "--fanout", "rr"}, "unknown fanout type"},
 		{[]string{"-i", "lo", "-k", "some"}, "want all, none or auto"},
-		{[]string{"-i", "lo", "-f", "tcp port", "-l", "LOGDIR"}, `compile filter "tcp port"`},
+		{[]string{"-i", "lo", "-f", "tcp port", "-l", "LOGDIR", "--allow-no-rules"}, `compile filter "tcp port"`},
 	} {
 		var out, errb strings.Builder
 		args := tt.args

@@ -19,12 +19,18 @@ import (
 )
 
 func cmdVerify(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("verify", "vigil verify [-v] [-k] DIR...  (suricata-verify layout: test.yaml, rules, pcap)", stderr)
+	fs := newFlagSet("verify", "vigil verify [-v] [--keep] DIR...  (suricata-verify layout: test.yaml, rules, pcap)", stderr)
 	verbose := fs.Bool("v", false, "print the replay output of failing tests")
-	keep := fs.Bool("k", false, "keep each test's output directory")
+	keep := fs.Bool("keep", false, "keep each test's output directory")
+	// -k was verify's name for --keep; everywhere else -k is checksums.
+	oldKeep := fs.Bool("k", false, "deprecated: use --keep")
 	run := fs.String("run", "", "only tests whose name contains this text")
 	if rc := parseFlags(fs, args); rc >= 0 {
 		return rc
+	}
+	if *oldKeep {
+		fmt.Fprintln(stderr, "vigil verify: warning: -k is deprecated, use --keep (-k means checksums in replay and run)")
+		*keep = true
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "vigil verify: give at least one test directory (or a directory of tests)")
@@ -84,7 +90,8 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 // test's arguments. An argument replay refuses skips the test: it names
 // something Vigil does not support.
 func runVerifyReplay(t *verify.Test, logDir string, log io.Writer) error {
-	args := []string{"-r", t.Pcap, "-S", t.Rules, "-l", logDir, "--deterministic", "--workers", "1"}
+	// A test may have no rules (it checks EVE records other than alerts).
+	args := []string{"-r", t.Pcap, "-S", t.Rules, "-l", logDir, "--deterministic", "--workers", "1", "--allow-no-rules"}
 	if t.IPS {
 		args = append(args, "--simulate-ips")
 	}
@@ -123,7 +130,7 @@ func runVerifyReplay(t *verify.Test, logDir string, log io.Writer) error {
 // unsupportedRules says which keywords of the test's rules Vigil cannot
 // evaluate ("" when it can evaluate them all).
 func unsupportedRules(path string) string {
-	cfg, err := loadConfig("", nil)
+	cfg, err := loadConfig("", nil, io.Discard)
 	if err != nil {
 		return ""
 	}

@@ -111,7 +111,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, data, err)
 	}
 	c := &Config{File: name}
 	switch {
@@ -129,8 +129,9 @@ func Parse(name string, data []byte) (*Config, error) {
 	return c, nil
 }
 
-// yamlError turns a yaml.v3 error ("yaml: line N: msg") into an *Error.
-func yamlError(name string, err error) error {
+// yamlError turns a yaml.v3 error ("yaml: line N: msg") into an *Error at
+// the bad line (and column, for a tab), see locate.
+func yamlError(name string, data []byte, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -143,9 +144,11 @@ func yamlError(name string, err error) error {
 	if line == 0 {
 		return &Error{Pos{File: name}, msg}
 	}
-	// yaml.v3 reports a line (sometimes the line where the enclosing
-	// construct started) but no column.
-	return &Error{Pos{name, line, 0}, msg}
+	line, col := locate(data, line, msg)
+	if col > 0 {
+		msg = "tab character in indentation (YAML indents with spaces): " + msg
+	}
+	return &Error{Pos{name, line, col}, msg}
 }
 
 func (c *Config) pos(n *yaml.Node) Pos {

@@ -146,8 +146,12 @@ func TestParseOverride(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	tests := []struct{ name, src, want string }{
-		{"syntax", "vars:\n  a: [1, 2\n", "x.yaml:1: did not find expected ',' or ']'"},
-		{"tabs", "vars:\n\taddress-groups: {}\n", "x.yaml:2: found character that cannot start any token"},
+		{"syntax", "vars:\n  a: [1, 2\n", "x.yaml:2: did not find expected ',' or ']'"},
+		{"tabs", "vars:\n\taddress-groups: {}\n", "x.yaml:2:1: tab character in indentation (YAML indents with spaces): found character that cannot start any token"},
+		// yaml.v3 says line 4 (where the mapping started) and no column.
+		{"tab on line 5", "vars:\n  address-groups:\n    HOME_NET: any\n    EXTERNAL_NET: any\n  \tX: any\n",
+			"x.yaml:5:3: tab character in indentation (YAML indents with spaces): found a tab character that violates indentation"},
+		{"unclosed list", "vars:\n  address-groups:\n    A: [1, 2\n    B: 3\nrule-files: []\n", "x.yaml:3: did not find expected ',' or ']'"},
 		{"not a map", "- a\n- b\n", "x.yaml:1:1: top level is not a mapping"},
 		{"vars list", "vars: [1]\n", "x.yaml:1:7: vars: want a mapping"},
 		{"groups scalar", "vars:\n  address-groups: x\n", "x.yaml:2:19: vars.address-groups: want a mapping"},
@@ -220,5 +224,42 @@ func TestDefault(t *testing.T) {
 	}
 	if c.File != DefaultsName {
 		t.Errorf("File = %q", c.File)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	c, err := Parse("x.yaml", []byte("vars: {}\nfrobnicate:\n  a: 1\noutputs: []\nvigil:\n  x: 1\nstat:\n  enabled: yes\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range c.Warnings() {
+		got = append(got, w.Error())
+	}
+	want := []string{"x.yaml:2:1: frobnicate: unknown or unsupported setting (ignored)",
+		"x.yaml:7:1: stat: unknown or unsupported setting (ignored)"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if w := Default().Warnings(); len(w) != 0 {
+		t.Errorf("defaults warn: %v", w)
+	}
+}
+
+func TestDump(t *testing.T) {
+	c, err := Parse("x.yaml", []byte("vars:\n  address-groups:\n    HOME_NET: any\noutputs:\n  - fast:\n      enabled: yes\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set("vars.port-groups.HTTP_PORTS", "80"); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := c.Dump(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := "vars.address-groups.HOME_NET = any\nvars.port-groups.HTTP_PORTS = 80\noutputs.0.fast.enabled = yes\n"
+	if b.String() != want {
+		t.Errorf("dump:\n%s\nwant:\n%s", b.String(), want)
 	}
 }

@@ -83,6 +83,18 @@ func New(opts Options) *Decoder {
 	return &Decoder{opts: opts}
 }
 
+// LinkSupported reports whether Decode understands frames of a pcap link
+// type (LINKTYPE_*); frames of any other type are only counted
+// (Stats.UnknownLink).
+func LinkSupported(linkType uint32) bool {
+	switch linkType {
+	case packet.LinkEthernet, packet.LinkSLL, packet.LinkSLL2, packet.LinkRaw, packet.LinkRawBSD, packet.LinkRawBSD14,
+		packet.LinkIPv4, packet.LinkIPv6, packet.LinkNull, packet.LinkLoop:
+		return true
+	}
+	return false
+}
+
 // Decode decodes one frame of the given link type into p. It resets p's
 // decoded fields first and keeps the capture metadata the caller set for
 // this frame (p.Ts, p.PcapCnt, p.Iface, p.OrigLen; an OrigLen below

@@ -66,3 +66,12 @@ func Registry(cfg Config) *applayer.Registry {
 	}
 	return applayer.NewRegistry(cfg.MaxProbeBytes, entries...)
 }
+
+// Protocols returns the protocols that have a parser, in table order.
+func Protocols() []applayer.Proto {
+	out := make([]applayer.Proto, 0, len(parsers))
+	for _, p := range parsers {
+		out = append(out, p.proto)
+	}
+	return out
+}
