@@ -489,10 +489,11 @@ func byteReadOf(b *sigBuilder, nbytes, offset ruleparser.NumOrVar, o ruleparser.
 func lowerASCII(b []byte) bool { return strings.ToLower(string(b)) == string(b) }
 
 // slimRule returns the part of r a compiled Sig needs at run time: the
-// identity and alert fields, and the metadata and reference options EVE
-// logs. The parsed options, the AST and the rule text are left behind, so
-// that the ruleset can be collected once compiled: they were most of the
-// Go heap after loading, and every garbage collection scanned them.
+// identity and alert fields, the metadata and reference options EVE
+// logs, and the target option (scoring). The parsed options, the AST and
+// the rule text are left behind, so that the ruleset can be collected once
+// compiled: they were most of the Go heap after loading, and every garbage
+// collection scanned them.
 func slimRule(r *rules.Rule) *rules.Rule {
 	c := *r
 	c.AST = nil
@@ -511,6 +512,10 @@ func slimRule(r *rules.Rule) *rules.Rule {
 		case *ruleparser.Reference:
 			c.Options = append(c.Options, &ruleparser.Reference{Head: cloneHead(o.Head),
 				Type: strings.Clone(o.Type), Value: strings.Clone(o.Value)})
+		case *ruleparser.Text:
+			if o.Keyword() == "target" { // who the victim is (scoring, EVE)
+				c.Options = append(c.Options, &ruleparser.Text{Head: cloneHead(o.Head), Value: strings.Clone(o.Value)})
+			}
 		}
 	}
 	return &c
