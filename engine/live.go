@@ -100,6 +100,8 @@ type LiveRun struct {
 	filter  *bpf.Filter
 	srcs    []*afpacket.Source
 	workers []*liveWorker
+	// scoring reports the scoring stage's counters (scoring.go).
+	scoring *pipeline
 	// kernel counters, refreshed every StatsInterval and at the end.
 	kernPkts, kernDrops, kernFreezes atomic.Uint64
 }
@@ -151,6 +153,9 @@ func (r *LiveRun) Counters(emit func(name string, value uint64)) {
 	emit("filter_bypassed_packets", c.Filter.Bypassed.Packets)
 	emit("filter_bypassed_bytes", c.Filter.Bypassed.Bytes)
 	emit("filter_resampled_packets", c.Filter.Resampled.Packets)
+	if r.scoring != nil {
+		r.scoring.ScoreCounters(emit)
+	}
 	for _, w := range c.Workers {
 		emit("worker_packets", w.Packets)
 		emit("worker_bytes", w.Bytes)
@@ -389,6 +394,7 @@ func Live(ctx context.Context, cfg Config, opts LiveOptions) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	run.scoring = pl
 	for i, s := range run.srcs {
 		for j, r := range s.Rings() {
 			id := i*n + j
@@ -546,6 +552,7 @@ func (pl *pipeline) finishLive(sum *Summary, run *LiveRun) error {
 		w.flows.Flush()
 		pl.emitters[i].Flush()
 	}
+	pl.drainScoring()
 	pl.summarize(sum)
 	c := run.Snapshot()
 	var bypassed, bypassErrs uint64
@@ -582,6 +589,7 @@ func (pl *pipeline) finishLive(sum *Summary, run *LiveRun) error {
 			Counter{fmt.Sprintf("vigil.worker.%d.packets", i), w.Packets},
 			Counter{fmt.Sprintf("vigil.worker.%d.flows", i), w.Flows})
 	}
+	sum.Stats = append(sum.Stats, pl.scoreCounters()...)
 	return pl.close()
 }
 

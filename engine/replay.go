@@ -14,7 +14,9 @@ import (
 	"vigil/engine/decode"
 	"vigil/engine/packet"
 	"vigil/engine/pcapfile"
+	"vigil/engine/score"
 	"vigil/output"
+	"vigil/output/eve"
 )
 
 // Summary is what a run did, for the final report and stats.
@@ -65,6 +67,12 @@ type pipeline struct {
 	thr      *thresholds
 	workers  []*Worker
 	emitters []*output.Emitter
+	// score is the single-threaded scoring stage (nil: scoring off);
+	// scoreEm, scoreRec and scoreSeq write its crossings (scoring.go).
+	score    *score.Stage
+	scoreEm  *output.Emitter
+	scoreRec eve.Record
+	scoreSeq uint32
 }
 
 func newPipeline(cfg Config) (*pipeline, error) {
@@ -108,6 +116,7 @@ func newPipeline(cfg Config) (*pipeline, error) {
 		pl.workers = append(pl.workers, w)
 		pl.emitters = append(pl.emitters, em)
 	}
+	pl.startScoring()
 	return pl, nil
 }
 
@@ -120,14 +129,19 @@ func (pl *pipeline) finish(sum *Summary) error {
 		w.flows.Flush()
 		pl.emitters[i].Flush()
 	}
+	pl.drainScoring()
 	pl.summarize(sum)
 	if pl.cfg.EVE.Stats {
 		pl.writeStats(sum)
 	}
+	sum.Stats = append(sum.Stats, pl.scoreCounters()...)
 	return pl.close()
 }
 
 func (pl *pipeline) close() error {
+	if pl.score != nil {
+		pl.score.Drain() // stops a live stage's goroutine (idempotent)
+	}
 	for _, w := range pl.workers {
 		w.close()
 	}

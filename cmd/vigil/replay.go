@@ -133,6 +133,10 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		}
 		ec.Thresholds = tc
 	}
+	if err := applyScoring(&ec, cfg); err != nil {
+		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+		return 2
+	}
 
 	// Rules.
 	paths := rulePaths(cfg, f.rules)
@@ -163,6 +167,7 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		}
 		defer eng.Close()
 		ec.Rules = eng
+		scorePoints(&ec, eng, stderr)
 		fmt.Fprintf(stderr, "rules: %d loaded, %d skipped (%s); parsed in %s, compiled in %s\n",
 			drep.Loaded, total-drep.Loaded, skippedText(drep.Skipped),
 			t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond))
@@ -292,6 +297,7 @@ var replaySettings = []setting{
 	{"classification-file", nil},
 	{"reference-config-file", nil},
 	{"threshold-file", nil},
+	{"vigil.scoring.", nil}, // decoded by engine/config, applied by applyScoring
 	{"default-rule-path", nil},
 	{"rule-files", nil},
 	{"stream.inline", func(ec *engine.Config, _, v string) error {

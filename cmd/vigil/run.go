@@ -139,6 +139,9 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 		}
 		ec.Thresholds = tc
 	}
+	if err := applyScoring(&ec, cfg); err != nil {
+		return fail(2, "%v", err)
+	}
 	var drop *user.User
 	if f.user != "" {
 		if drop, err = user.Lookup(f.user); err != nil {
@@ -165,6 +168,7 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 		}
 		defer eng.Close()
 		ec.Rules = eng
+		scorePoints(&ec, eng, stderr)
 		fmt.Fprintf(stderr, "rules: %d loaded, %d skipped (%s) in %s\n", drep.Loaded, total-drep.Loaded,
 			skippedText(drep.Skipped), time.Since(t0).Round(time.Millisecond))
 	}
