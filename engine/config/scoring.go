@@ -28,13 +28,18 @@ type Scoring struct {
 	Overrides string
 }
 
-// DefaultScoring returns the scoring defaults. They come from ET Open's
-// severity mix (README "Scoring"): one rule, capped at twice its points
-// per flow and half-life, can add at most 100 to a flow (Critical, High
-// confidence), so the flow threshold is above that; a Major/High rule is
-// 30 points, so two of them, each seen twice, cross it.
+// DefaultScoring returns the scoring defaults, chosen from ET Open's
+// severity mix (README "Scoring"). A rule adds at most twice its points
+// per flow and half-life, and the most a rule is worth is 50 (Critical,
+// High confidence): the flow threshold, 120, is above the 100 one rule can
+// reach, and two Major/High rules (30 each) seen twice cross it. Host
+// thresholds: an attacker crosses at 100 (an exploit attempt, Critical or
+// Major, plus a few more Major hits), a victim at 200 (a public server is
+// hit by many scanners), a HOME_NET host attacking outside at 60 (two
+// Major/High check-ins), while the Informational half of ET (1 or 2
+// points) needs dozens of hits within a half-life.
 func DefaultScoring() Scoring {
-	return Scoring{Enabled: true, FlowThreshold: 120, Attacker: 150, Victim: 300, Outbound: 100,
+	return Scoring{Enabled: true, FlowThreshold: 120, Attacker: 100, Victim: 200, Outbound: 60,
 		HalfLife: 10 * time.Minute, MaxHosts: 65536}
 }
 

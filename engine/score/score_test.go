@@ -214,8 +214,7 @@ func TestStageOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	cfg := DefaultConfig()
-	cfg.Attacker, cfg.Victim, cfg.Outbound = 25, 1000, 20
+	cfg := Config{Enabled: true, Attacker: 25, Victim: 1000, Outbound: 20}
 	s := NewStage(Options{Config: cfg, HomeNet: home, Emit: func(c *Crossing, v string) {
 		got = append(got, c.Scope.String()+" "+c.Addr.String()+" "+v)
 	}})

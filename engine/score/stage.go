@@ -168,21 +168,12 @@ type Config struct {
 	MaxHosts int
 }
 
-// Defaults, chosen from ET Open's severity mix (see README "Scoring").
+// Fallbacks for a Config without half-life or table size; the
+// configuration's defaults are in engine/config (DefaultScoring).
 const (
-	DefaultFlowThreshold = 120
-	DefaultAttacker      = 150
-	DefaultVictim        = 300
-	DefaultOutbound      = 100
-	DefaultHalfLife      = 10 * time.Minute
-	DefaultMaxHosts      = 65536
+	DefaultHalfLife = 10 * time.Minute
+	DefaultMaxHosts = 65536
 )
-
-// DefaultConfig returns scoring enabled with the default thresholds.
-func DefaultConfig() Config {
-	return Config{Enabled: true, FlowThreshold: DefaultFlowThreshold, Attacker: DefaultAttacker,
-		Victim: DefaultVictim, Outbound: DefaultOutbound, HalfLife: DefaultHalfLife, MaxHosts: DefaultMaxHosts}
-}
 
 // Options configures a Stage.
 type Options struct {
