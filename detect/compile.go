@@ -468,10 +468,11 @@ func byteReadOf(b *sigBuilder, nbytes, offset ruleparser.NumOrVar, o ruleparser.
 }
 
 // slimRule returns the part of r a compiled Sig needs at run time: the
-// identity and alert fields, and the metadata and reference options EVE
-// logs. The parsed options, the AST and the rule text are left behind, so
-// that the ruleset can be collected once compiled: they were most of the
-// Go heap after loading, and every garbage collection scanned them.
+// identity and alert fields, the metadata and reference options EVE
+// logs, and the target option (scoring). The parsed options, the AST and
+// the rule text are left behind, so that the ruleset can be collected once
+// compiled: they were most of the Go heap after loading, and every garbage
+// collection scanned them.
 func slimRule(r *rules.Rule) *rules.Rule {
 	c := *r
 	c.AST = nil
@@ -479,6 +480,7 @@ func slimRule(r *rules.Rule) *rules.Rule {
 	c.Classtype = strings.Clone(r.Classtype)
 	c.Proto = strings.Clone(r.Proto)
 	c.Options, c.Metadata, c.References = nil, nil, nil
+	c.Target = strings.Clone(r.Target) // who the victim is (scoring, EVE)
 	for _, o := range r.Metadata {
 		m := &ruleparser.Metadata{Head: cloneHead(o.Head), Pairs: make([]ruleparser.KV, len(o.Pairs))}
 		for i, kv := range o.Pairs {

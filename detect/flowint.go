@@ -170,3 +170,22 @@ func (f *FlowState) setFlowint(name string, v uint32) {
 	}
 	f.ints = append(f.ints, flowIntVar{name: name, v: v})
 }
+
+// Flowint returns the flowint name of the flow and whether it is set. The
+// engine reads and adds to Vigil's flow score (vigil.score) through it, so
+// that rules and automatic scoring share one counter.
+func (f *FlowState) Flowint(name string) (uint32, bool) { return f.flowint(name) }
+
+// AddFlowint adds v to the flowint name (setting it when unset), as
+// flowint:name,+,v does.
+func (f *FlowState) AddFlowint(name string, v uint32) {
+	old, _ := f.flowint(name)
+	f.setFlowint(name, old+v)
+}
+
+// NumFlowints returns the number of flowints set on the flow.
+func (f *FlowState) NumFlowints() int { return len(f.ints) }
+
+// FlowintAt returns the i-th flowint set on the flow, in the order they
+// were first set (for EVE metadata.flowints).
+func (f *FlowState) FlowintAt(i int) (name string, v uint32) { return f.ints[i].name, f.ints[i].v }

@@ -69,3 +69,39 @@ func TestFlowintErrors(t *testing.T) {
 		t.Error("out of range value loaded")
 	}
 }
+
+// TestFlowintShared checks that a counter the engine adds to (Vigil's
+// flow score, vigil.score) is the one rules read and write.
+func TestFlowintShared(t *testing.T) {
+	e, rep := compileText(t, mpm.Reference{}, `
+alert tcp any any -> any any (msg:"add"; content:"bump"; flowint:vigil.score,+,10; noalert; sid:1;)
+alert tcp any any -> any any (msg:"high"; content:"probe"; flowint:vigil.score,>,100; sid:2;)
+`)
+	if rep.Loaded != 2 {
+		t.Fatalf("loaded %d: %v", rep.Loaded, rep.Errors)
+	}
+	m := newTestMatcher(t, e)
+	flow := &FlowState{}
+	run := func(payload string) []uint32 {
+		p := tcpPacket(payload, true)
+		p.Flow = flow
+		return sids(m.MatchPacket(p, nil))
+	}
+	flow.AddFlowint("vigil.score", 95)
+	if got := run("probe"); len(got) != 0 {
+		t.Errorf("score 95: got %v, want no alert", got)
+	}
+	run("bump")
+	if v, ok := flow.Flowint("vigil.score"); !ok || v != 105 {
+		t.Errorf("vigil.score = %d, %v; want 105 (95 by the engine, 10 by the rule)", v, ok)
+	}
+	if got := run("probe"); !equal(got, 2) {
+		t.Errorf("score 105: got %v, want [2]", got)
+	}
+	if n := flow.NumFlowints(); n != 1 {
+		t.Fatalf("NumFlowints = %d, want 1", n)
+	}
+	if name, v := flow.FlowintAt(0); name != "vigil.score" || v != 105 {
+		t.Errorf("FlowintAt(0) = %s %d", name, v)
+	}
+}

@@ -152,42 +152,61 @@ func NewThresholder(cfg *ThresholdConfig) *Thresholder {
 	return &Thresholder{m: map[thrKey]*thrEntry{}, cfg: cfg}
 }
 
+// Decision is what thresholding made of a match.
+type Decision uint8
+
+const (
+	// Logged: the match is an alert.
+	Logged Decision = iota
+	// Thinned: a threshold, limit or event_filter kept the match out of
+	// the log; the match still happened (and still counts for scoring).
+	Thinned
+	// Suppressed: a suppress entry or the rule's detection_filter
+	// withheld the match; it is as if the rule had not matched.
+	Suppressed
+)
+
 // Allow reports whether a match of s becomes an alert.
-func (t *Thresholder) Allow(s *Sig, ac AlertContext) bool {
+func (t *Thresholder) Allow(s *Sig, ac AlertContext) bool { return t.Check(s, ac) == Logged }
+
+// Check decides whether a match of s becomes an alert, and if not, whether
+// it was thinned (thresholds) or suppressed (suppress, detection_filter).
+func (t *Thresholder) Check(s *Sig, ac AlertContext) Decision {
 	if s.detFilter != nil && !t.apply(s, 1, s.detFilter, ac) {
 		t.Suppressed++
-		return false
+		return Suppressed
 	}
 	if t.cfg != nil {
 		id := uint64(s.Rule.Gid)<<32 | uint64(s.Rule.Sid)
 		for _, sp := range t.cfg.suppress[id] {
 			if sp.matches(ac) {
 				t.Suppressed++
-				return false
+				return Suppressed
 			}
 		}
 		// A threshold.config entry replaces the rule's own threshold, as
 		// in Suricata.
 		if ts, ok := t.cfg.thresholds[id]; ok {
-			if !t.apply(s, 2, ts, ac) {
-				t.Suppressed++
-				return false
-			}
-			return true
+			return t.thin(s, ts, ac)
 		}
 		if ts, ok := t.cfg.thresholds[uint64(s.Rule.Gid)<<32]; ok {
-			if !t.apply(s, 2, ts, ac) {
-				t.Suppressed++
-				return false
-			}
-			return true
+			return t.thin(s, ts, ac)
 		}
 	}
 	if s.threshold != nil && !t.apply(s, 0, s.threshold, ac) {
 		t.Suppressed++
-		return false
+		return Thinned
 	}
-	return true
+	return Logged
+}
+
+// thin applies a threshold.config threshold.
+func (t *Thresholder) thin(s *Sig, ts *thresholdSpec, ac AlertContext) Decision {
+	if !t.apply(s, 2, ts, ac) {
+		t.Suppressed++
+		return Thinned
+	}
+	return Logged
 }
 
 func (t *Thresholder) apply(s *Sig, kind uint8, ts *thresholdSpec, ac AlertContext) bool {

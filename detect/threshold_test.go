@@ -119,3 +119,37 @@ func TestThresholdBackoff(t *testing.T) {
 		t.Error("backoff by_src accepted")
 	}
 }
+
+// TestThresholderCheck tells thinning (thresholds: the match still
+// happened) from suppression (suppress, detection_filter: as if it had
+// not), which scoring relies on.
+func TestThresholderCheck(t *testing.T) {
+	cfg, err := ParseThresholdConfig("threshold.config", strings.NewReader(`
+suppress gen_id 1, sig_id 10
+threshold gen_id 1, sig_id 12, type limit, track by_rule, count 1, seconds 60
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := NewThresholder(cfg)
+	sig := func(sid uint32) *Sig { return &Sig{Num: int(sid), Rule: &rules.Rule{Gid: 1, Sid: sid}} }
+	df := sig(14)
+	df.detFilter = &thresholdSpec{typ: thrDetection, track: trackSrc, count: 1, seconds: 60}
+	ac := AlertContext{Src: netip.MustParseAddr("10.1.1.1"), Dst: netip.MustParseAddr("192.0.2.1")}
+	steps := []struct {
+		s    *Sig
+		want Decision
+	}{
+		{sig(10), Suppressed},
+		{sig(12), Logged},
+		{sig(12), Thinned},
+		{sig(13), Logged},
+		{df, Suppressed}, // first match: detection_filter count 1 not exceeded
+		{df, Logged},
+	}
+	for i, st := range steps {
+		if got := th.Check(st.s, ac); got != st.want {
+			t.Errorf("step %d sid %d: got %v, want %v", i, st.s.Rule.Sid, got, st.want)
+		}
+	}
+}

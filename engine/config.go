@@ -8,6 +8,7 @@ import (
 	"vigil/engine/decode"
 	"vigil/engine/defrag"
 	"vigil/engine/flow"
+	"vigil/engine/score"
 	"vigil/engine/stream"
 	"vigil/engine/verdict"
 	"vigil/rules"
@@ -42,6 +43,20 @@ type Config struct {
 	// SimulateIPS makes drop and reject rules report "blocked", as an
 	// inline IPS would.
 	SimulateIPS bool
+
+	// Scoring configures flow and host scores (the zero value is off);
+	// see engine/score.
+	Scoring score.Config
+	// ScorePoints are the rules' points; nil computes them from the
+	// rules' metadata and ScoreOverrides.
+	ScorePoints    *score.Points
+	ScoreOverrides *score.Overrides
+	// HomeNet tells inbound from outbound traffic for host scores (nil:
+	// all traffic is inbound).
+	HomeNet *rules.AddrSet
+	// ScoreSink receives score crossings (nil: no verdicts are taken);
+	// with a verdict stage it is that stage's crossing entry (verdicts.go).
+	ScoreSink score.Sink
 
 	// Verdicts, when set, receives verdict requests (drop-rule matches
 	// with its OnDropRules, mark requests with shaping) and its EVE engine

@@ -138,6 +138,9 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		for _, a := range w.alerts {
 			w.logAlert(p, e, dir, a, nil)
 		}
+		if e != nil && w.sc.feed != nil {
+			w.checkFlowScore(p, e, dir)
+		}
 	}
 	if fd == nil || fd.parser == nil || !fd.txPending[dir] {
 		return
@@ -169,6 +172,9 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 			dp.AppProto = fd.proto
 			for _, a := range w.alerts {
 				w.logAlert(p, e, dir, a, tx)
+			}
+			if w.sc.feed != nil {
+				w.checkFlowScore(p, e, dir)
 			}
 		}
 		if tx.Complete(adir) {
@@ -275,10 +281,10 @@ type thresholds struct {
 	t  *detect.Thresholder
 }
 
-func (t *thresholds) allow(s *detect.Sig, ac detect.AlertContext) bool {
+func (t *thresholds) check(s *detect.Sig, ac detect.AlertContext) detect.Decision {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.t.Allow(s, ac)
+	return t.t.Check(s, ac)
 }
 
 // logAlert applies thresholds and writes the alert record.
@@ -287,7 +293,12 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 	if e != nil {
 		ac.FlowID = e.ID
 	}
-	if !w.thr.allow(a.Sig, ac) {
+	dec := w.thr.check(a.Sig, ac)
+	if dec != detect.Suppressed && w.sc.feed != nil {
+		// Thinned matches score; suppressed ones do not.
+		w.scoreMatch(p, e, dir, a.Sig)
+	}
+	if dec != detect.Logged {
 		return
 	}
 	w.Stats.Alerts++

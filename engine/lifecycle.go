@@ -93,6 +93,7 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 		}
 	}
 	r.CommunityID = e.CommunityID(0)
+	r.Flowints = w.flowints(&fd.det)
 	w.out.EmitKey(w.endKey(now, e), r)
 }
 

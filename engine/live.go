@@ -45,6 +45,8 @@ type LiveRun struct {
 	sinks []reopener
 	// kernel counters, refreshed every StatsInterval and at the end.
 	kernPkts, kernDrops, kernFreezes atomic.Uint64
+	// scoring reports the scoring stage's counters (scoring.go).
+	scoring *pipeline
 }
 
 // Live captures on opts.Interfaces until ctx is done, then drains the
@@ -111,6 +113,7 @@ func Live(ctx context.Context, cfg Config, opts LiveOptions) (*Summary, error) {
 		return nil, err
 	}
 	run.sinks = pl.fileSinks()
+	run.scoring = pl
 	for i, s := range run.srcs {
 		for j, r := range s.Rings() {
 			id := i*n + j

@@ -65,6 +65,9 @@ func (r *LiveRun) Counters(emit func(name string, value uint64)) {
 		emit("flow_bypassed", w.BypassedFlows)
 		emit("flow_bypass_errors", w.BypassErrors)
 	}
+	if r.scoring != nil {
+		r.scoring.ScoreCounters(emit)
+	}
 }
 
 // readKernelStats refreshes the kernel ring counters.

@@ -10,7 +10,9 @@ import (
 
 	"vigil/detect"
 	"vigil/engine/decode"
+	"vigil/engine/score"
 	"vigil/output"
+	"vigil/output/eve"
 )
 
 // Summary is what a run did, for the final report and stats.
@@ -66,6 +68,12 @@ type pipeline struct {
 	thr      *thresholds
 	workers  []*Worker
 	emitters []*output.Emitter
+	// score is the single-threaded scoring stage (nil: scoring off);
+	// scoreEm, scoreRec and scoreSeq write its crossings (scoring.go).
+	score    *score.Stage
+	scoreEm  *output.Emitter
+	scoreRec eve.Record
+	scoreSeq uint32
 }
 
 func newPipeline(cfg Config) (*pipeline, error) {
@@ -110,6 +118,7 @@ func newPipeline(cfg Config) (*pipeline, error) {
 		pl.workers = append(pl.workers, w)
 		pl.emitters = append(pl.emitters, em)
 	}
+	pl.startScoring()
 	return pl, nil
 }
 
@@ -125,6 +134,7 @@ func (pl *pipeline) finish(sum *Summary, capture func() (stats, vigil []Counter)
 		w.shutdown(sum.LastNs)
 		pl.emitters[i].Flush()
 	}
+	pl.drainScoring()
 	pl.summarize(sum)
 	var vigil []Counter
 	if capture != nil {
@@ -136,10 +146,14 @@ func (pl *pipeline) finish(sum *Summary, capture func() (stats, vigil []Counter)
 		pl.writeStats(sum)
 	}
 	sum.Stats = append(sum.Stats, vigil...)
+	sum.Stats = append(sum.Stats, pl.scoreCounters()...)
 	return pl.close()
 }
 
 func (pl *pipeline) close() error {
+	if pl.score != nil {
+		pl.score.Drain() // stops a live stage's goroutine (idempotent)
+	}
 	for _, w := range pl.workers {
 		w.close()
 	}

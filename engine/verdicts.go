@@ -7,7 +7,7 @@ import (
 	"vigil/detect/bufid"
 	"vigil/engine/flow"
 	"vigil/engine/packet"
-	"vigil/engine/stream"
+	"vigil/engine/score"
 	"vigil/engine/verdict"
 	"vigil/output"
 	"vigil/output/eve"
@@ -18,11 +18,9 @@ import (
 // stage itself is owned by the caller (cmd), which starts it before Live
 // and closes it after.
 //
-// Integration note for scoring (issue 11): a threshold crossing becomes a
-// request with Config.Verdicts.Submit(verdict.Request{Scope: "attacker",
-// Addr: ..., Score: ..., Threshold: ..., Established: w.evidence(e), Record:
-// <the crossing's EVE line>, Rules: ...}); evidence and flowKey below are
-// the helpers to fill it.
+// Score crossings reach the stage through crossingSink: the scoring
+// stage's goroutine asks for a decision (Stage.Decide) so that the
+// crossing record names the verdict taken.
 
 // verdictAlert turns an alert into verdict requests: a drop or reject rule
 // with vigil.verdicts.on-drop-rules, and, with shaping, any alert on a flow
@@ -45,7 +43,7 @@ func (w *Worker) verdictAlert(p *packet.Packet, e *flow.Entry[flowData], a detec
 	}
 	if e != nil {
 		req.Flow = flowKey(e)
-		req.Established = evidence(e)
+		req.Established = evidence(e).Verified()
 		if fd := &e.Value; fd.proto != bufid.ProtoUnknown && fd.proto != bufid.ProtoFailed {
 			req.AppProto = fd.proto.String()
 		}
@@ -61,23 +59,6 @@ func (w *Worker) verdictAlert(p *packet.Packet, e *flow.Entry[flowData], a detec
 	st.Submit(req)
 }
 
-// evidence reports whether flow e is evidence a block may rest on: a TCP
-// flow whose three-way handshake completed (a SYN each way and an
-// established session), or a UDP flow seen both ways. A spoofed source
-// can make neither.
-func evidence(e *flow.Entry[flowData]) bool {
-	switch e.Key.Proto {
-	case packet.ProtoTCP:
-		fd := &e.Value
-		const syn, ack = 0x02, 0x10
-		return fd.tcpFlags[0]&syn != 0 && fd.tcpFlags[1]&(syn|ack) == syn|ack &&
-			fd.sess.State() >= stream.StateEstablished
-	case packet.ProtoUDP:
-		return e.RespSeen && e.PktsToServer > 0
-	}
-	return false
-}
-
 // flowKey is e's tuple in the client-to-server direction (conntrack's
 // original direction).
 func flowKey(e *flow.Entry[flowData]) verdict.FlowKey {
@@ -91,6 +72,48 @@ func flowKey(e *flow.Entry[flowData]) verdict.FlowKey {
 // score or a verdict) is never bypassed.
 func (w *Worker) keepSlowPath(e *flow.Entry[flowData]) bool {
 	return w.cfg.Verdicts != nil && e.Alerted
+}
+
+// scoreSink is where score crossings go: Config.ScoreSink when set, else
+// the verdict stage, else nowhere (the record says "none").
+func (pl *pipeline) scoreSink() score.Sink {
+	if pl.cfg.ScoreSink != nil {
+		return pl.cfg.ScoreSink
+	}
+	if pl.cfg.Verdicts != nil {
+		return crossingSink{pl}
+	}
+	return nil
+}
+
+// crossingSink turns score crossings into block requests. The attacker,
+// flow and outbound scopes block the host whose score crossed (for a flow,
+// its attacker; for outbound, the HOME_NET host talking out); a victim is
+// never blocked. The request carries the crossing record as it will be
+// written when the block is taken, which is the only case hooks see.
+type crossingSink struct{ pl *pipeline }
+
+func (s crossingSink) Crossing(c *score.Crossing) string {
+	ev := c.Event
+	addr := c.Addr
+	switch c.Scope {
+	case score.ScopeVictim:
+		return "none"
+	case score.ScopeFlow:
+		addr = ev.Attacker
+	}
+	req := verdict.Request{Scope: c.Scope.String(), Addr: addr.Unmap(), Score: c.Score, Threshold: c.Threshold,
+		Ts: time.Unix(0, c.Ts), Established: c.Evidence.Verified(),
+		Flow: verdict.FlowKey{Proto: ev.Proto, Src: ev.Src.Unmap(), Dst: ev.Dst.Unmap(), SrcPort: ev.SrcPort, DstPort: ev.DstPort}}
+	for _, k := range c.Contributors {
+		req.Rules = append(req.Rules, verdict.RuleRef{GID: k.Rule.GID, SID: k.Rule.SID, Rev: k.Rule.Rev})
+	}
+	r := s.pl.fillCrossing(c, "block")
+	req.Record = s.pl.scoreEm.Encoder.Append(nil, r)
+	if n := len(req.Record); n > 0 && req.Record[n-1] == '\n' {
+		req.Record = req.Record[:n-1]
+	}
+	return s.pl.cfg.Verdicts.Decide(req)
 }
 
 // attachVerdicts points the verdict stage's engine records at eve.json;

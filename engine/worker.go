@@ -8,6 +8,7 @@ import (
 	"vigil/engine/defrag"
 	"vigil/engine/flow"
 	"vigil/engine/packet"
+	"vigil/engine/score"
 	"vigil/engine/stream"
 	"vigil/output"
 	"vigil/output/eve"
@@ -54,6 +55,9 @@ type flowData struct {
 	// pdDone[d] is set when protocol detection of direction d ended and
 	// no packet of direction d was inspected since (ProtoDetectDone).
 	pdDone [2]bool
+	// score is the flow's scoring state (the score itself is the
+	// flowint vigil.score in det).
+	score score.Flow
 	// noPayload is set once the flow's TLS or SSH session went
 	// encrypted: like Suricata's default encryption-handling, later
 	// packets get no payload or stream inspection (header rules and the
@@ -106,6 +110,9 @@ type Worker struct {
 	clock int64
 	meta  map[int][]eve.MetaKV
 	refs  map[int][]string
+
+	// sc is the worker's side of scoring (scoring.go).
+	sc workerScoring
 
 	// bypass, when set (live capture with an eBPF filter), is asked after
 	// each packet of a flow whether the flow's inspection is finished; nil
@@ -332,6 +339,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.rawSkip = [2]int{}
 	fd.bypassed = false
 	fd.noPayload = false
+	fd.score.Reset()
 }
 
 // flowSink is a flow's stream sink: the stream tracker hands it the

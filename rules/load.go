@@ -63,9 +63,12 @@ type Rule struct {
 	// (EVE output).
 	Metadata   []*ruleparser.Metadata
 	References []*ruleparser.Reference
-	Dialect    ruleparser.Dialect
-	Pos        Pos
-	Commented  bool
+	// Target is the target keyword's value ("src_ip", "dest_ip"), "" when
+	// the rule has none: who the victim is, for scoring and EVE.
+	Target    string
+	Dialect   ruleparser.Dialect
+	Pos       Pos
+	Commented bool
 	// AST is the parsed rule this one was built from.
 	AST *ruleparser.Rule
 }
@@ -362,6 +365,10 @@ func (l *loader) build(ar *ruleparser.Rule) (*Rule, []*Error) {
 		case "priority":
 			if u, ok := o.(*ruleparser.Uint); ok {
 				r.Priority, explicitPrio = int(u.Value), true
+			}
+		case "target":
+			if t, ok := o.(*ruleparser.Text); ok {
+				r.Target = t.Value
 			}
 		case "metadata":
 			if m, ok := o.(*ruleparser.Metadata); ok {

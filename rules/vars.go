@@ -516,3 +516,14 @@ type varError struct {
 
 func (e *varError) Error() string { return e.msg }
 func (e *varError) Unwrap() error { return e.kind }
+
+// AddressVar resolves the address variable name (without '$'), such as
+// HOME_NET, to its set: what the engine needs to tell inbound from
+// outbound traffic outside of rules.
+func (v Vars) AddressVar(name string) (*AddrSet, error) {
+	sp, err := newResolver(v).addrVar(name, ruleparser.Pos{}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("address variable %s: %s", name, err.msg)
+	}
+	return sp.set(), nil
+}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -174,5 +175,21 @@ func TestVarsCheck(t *testing.T) {
 		if !strings.HasPrefix(lines[i], want[i]) {
 			t.Errorf("line %d = %q, want prefix %q", i, lines[i], want[i])
 		}
+	}
+}
+
+func TestAddressVar(t *testing.T) {
+	v := Vars{Address: map[string]string{"HOME_NET": "[10.0.0.0/8,!10.1.0.0/16]", "BAD": "$NOPE"}}
+	s, err := v.AddressVar("HOME_NET")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for a, want := range map[string]bool{"10.2.3.4": true, "10.1.2.3": false, "192.0.2.1": false} {
+		if got := s.Contains(netip.MustParseAddr(a)); got != want {
+			t.Errorf("%s in HOME_NET = %v, want %v", a, got, want)
+		}
+	}
+	if _, err := v.AddressVar("BAD"); err == nil {
+		t.Error("BAD: no error for an undefined variable")
 	}
 }

@@ -133,6 +133,10 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		}
 		ec.Thresholds = tc
 	}
+	if err := applyScoring(&ec, cfg); err != nil {
+		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+		return 2
+	}
 
 	if f.dumpConfig {
 		if err := cfg.Dump(stdout); err != nil {
@@ -155,6 +159,7 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 	if lr.engine != nil {
 		defer lr.engine.Close()
 		ec.Rules, ec.References = lr.engine, lr.refs
+		scorePoints(&ec, lr.engine, stderr)
 	}
 	if f.ro.loadOnly {
 		if f.memProfile != "" {
@@ -300,6 +305,7 @@ var replaySettings = []setting{
 	{"classification-file", nil},
 	{"reference-config-file", nil},
 	{"threshold-file", nil},
+	{"vigil.scoring.", nil}, // decoded by engine/config, applied by applyScoring
 	{"default-rule-path", nil},
 	{"rule-files", nil},
 	{"stream.inline", func(ec *engine.Config, _, v string) error {

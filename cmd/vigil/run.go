@@ -176,6 +176,9 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 		}
 		ec.Thresholds = tc
 	}
+	if err := applyScoring(&ec, cfg); err != nil {
+		return fail(2, "%v", err)
+	}
 	var drop *user.User
 	if f.user != "" {
 		if drop, err = user.Lookup(f.user); err != nil {
@@ -195,6 +198,7 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 	if lr.engine != nil {
 		defer lr.engine.Close()
 		ec.Rules, ec.References = lr.engine, lr.refs
+		scorePoints(&ec, lr.engine, stderr)
 	}
 	if f.ro.loadOnly {
 		return 0

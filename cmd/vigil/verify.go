@@ -91,7 +91,10 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 // something Vigil does not support.
 func runVerifyReplay(t *verify.Test, logDir string, log io.Writer) error {
 	// A test may have no rules (it checks EVE records other than alerts).
-	args := []string{"-r", t.Pcap, "-S", t.Rules, "-l", logDir, "--deterministic", "--workers", "1", "--allow-no-rules"}
+	args := []string{"-r", t.Pcap, "-S", t.Rules, "-l", logDir, "--deterministic", "--workers", "1", "--allow-no-rules",
+		// Scoring is Vigil's own: its crossing alerts would be extra alerts
+		// to Suricata's tests.
+		"--set", "vigil.scoring.enabled=no"}
 	if t.IPS {
 		args = append(args, "--simulate-ips")
 	}

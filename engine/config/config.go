@@ -38,6 +38,8 @@ type Config struct {
 	ThresholdFile       string
 	// DefaultLogDir is default-log-dir.
 	DefaultLogDir string
+	// Scoring is vigil.scoring (scoring.go).
+	Scoring Scoring
 
 	root *yaml.Node // a mapping node
 }
@@ -225,7 +227,7 @@ func (c *Config) decode() error {
 			return &Error{c.pos(n), "rule-files: want a list of file names"}
 		}
 	}
-	return nil
+	return c.decodeScoring()
 }
 
 func (c *Config) node(key string) *yaml.Node { return child(c.root, key) }

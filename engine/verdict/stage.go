@@ -171,7 +171,22 @@ func (s *Stage) decide() {
 	}
 }
 
-func (s *Stage) handle(r *Request) {
+// Decide applies the policy to r on the stage's goroutine, as Submit
+// would, but waits for the decision and returns it: "block" (enforced),
+// "dry_run", or why no block was taken ("allowlisted", "no_evidence",
+// "max_blocked", ...). Only the policy runs before it returns; hooks apply
+// the verdict later. The scoring stage calls it so that a crossing record
+// names the verdict taken.
+func (s *Stage) Decide(r Request) string {
+	res := ResultInvalid
+	s.control(func() { res = s.handle(&r) })
+	if res == ResultOK {
+		return "block"
+	}
+	return string(res)
+}
+
+func (s *Stage) handle(r *Request) Result {
 	s.count("verdict_requests_"+scopeName(r.Scope), 1)
 	if s.opts.Shaping.Enabled {
 		v, res := s.pol.Mark(r)
@@ -181,7 +196,7 @@ func (s *Stage) handle(r *Request) {
 		}
 	}
 	if r.Scope == "mark" {
-		return // a shaping-only request (a flow of a class, no crossing)
+		return ResultNoClass // a shaping-only request (a flow of a class, no crossing)
 	}
 	v, res, trip := s.pol.Block(r)
 	s.count("verdict_policy_block_"+string(res), 1)
@@ -193,12 +208,13 @@ func (s *Stage) handle(r *Request) {
 		s.writeEngine(msg)
 	}
 	if v == nil {
-		return
+		return res
 	}
 	if res == ResultOK {
 		s.count("verdict_blocked_"+family(v.Addr), 1)
 		s.dispatch([]*Verdict{v}, res)
 	}
+	return res
 }
 
 // dispatch numbers verdicts and puts them on every hook's queue.

@@ -1,6 +1,7 @@
 package eve
 
 import (
+	"math"
 	"net/netip"
 	"strconv"
 	"time"
@@ -292,11 +293,20 @@ func (e *Encoder) appendPacketHeader(dst []byte, r *Record, eventType string) []
 
 // appendVarsMetadata writes the flow variables object ("metadata").
 func appendVarsMetadata(dst []byte, h *Header) []byte {
-	if len(h.Flowbits) == 0 {
+	if len(h.Flowbits) == 0 && len(h.Flowints) == 0 {
 		return dst
 	}
 	dst = append(appendKey(dst, "metadata"), '{')
-	dst = appendStringArray(dst, "flowbits", h.Flowbits)
+	if len(h.Flowbits) > 0 {
+		dst = appendStringArray(dst, "flowbits", h.Flowbits)
+	}
+	if len(h.Flowints) > 0 {
+		dst = append(appendKey(dst, "flowints"), '{')
+		for _, v := range h.Flowints {
+			dst = appendUint(dst, v.Name, uint64(v.Value))
+		}
+		dst = append(dst, '}')
+	}
 	return append(dst, '}')
 }
 
@@ -406,7 +416,55 @@ func appendAlertObject(dst []byte, a *Alert) []byte {
 		dst = append(dst, '}')
 	}
 	dst = appendOptStr(dst, "rule", a.Rule)
+	if a.Score != nil {
+		dst = append(appendKey(dst, "context"), '{')
+		dst = appendScore(dst, a.Score)
+		dst = append(dst, '}')
+	}
 	return append(dst, '}')
+}
+
+// appendScore writes a score crossing as the "vigil" object. Scores and
+// points are logged with at most two decimals.
+func appendScore(dst []byte, s *ScoreContext) []byte {
+	dst = append(appendKey(dst, "vigil"), '{')
+	dst = appendStr(dst, "scope", s.Scope)
+	dst = append(appendKey(dst, "key"), '"')
+	if s.Addr.IsValid() {
+		dst = s.Addr.Unmap().AppendTo(dst)
+	} else {
+		dst = strconv.AppendUint(dst, s.FlowID, 10)
+	}
+	dst = append(dst, '"')
+	dst = appendScoreNum(dst, "score", s.Score)
+	dst = appendScoreNum(dst, "threshold", s.Threshold)
+	dst = append(appendKey(dst, "contributors"), '[')
+	for i, c := range s.Contributors {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '{')
+		dst = appendUint(dst, "gid", uint64(c.GID))
+		dst = appendUint(dst, "signature_id", uint64(c.SID))
+		dst = appendUint(dst, "rev", uint64(c.Rev))
+		dst = appendScoreNum(dst, "points", c.Points)
+		dst = append(dst, '}')
+	}
+	dst = append(dst, ']')
+	dst = append(appendKey(dst, "evidence"), '{')
+	dst = appendBool(dst, "tcp_handshake", s.TCPHandshake)
+	dst = appendBool(dst, "udp_both_ways", s.UDPBothWays)
+	dst = append(dst, '}')
+	verdict := s.Verdict
+	if verdict == "" {
+		verdict = "none"
+	}
+	dst = appendStr(dst, "verdict", verdict)
+	return append(dst, '}')
+}
+
+func appendScoreNum(dst []byte, key string, v float64) []byte {
+	return strconv.AppendFloat(appendKey(dst, key), math.Round(v*100)/100, 'f', -1, 64)
 }
 
 // appendAlert follows Suricata's AlertJson: header, tx_id, alert, the

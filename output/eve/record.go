@@ -91,7 +91,10 @@ type Header struct {
 	PktSrc string
 	// Flowbits are the flowbits set on the flow, logged as
 	// "metadata":{"flowbits":[...]} when non-empty.
-	Flowbits    []string
+	Flowbits []string
+	// Flowints are the flowints set on the flow, logged as
+	// "metadata":{"flowints":{name:value,...}} when non-empty.
+	Flowints    []FlowInt
 	CommunityID string
 	// HasTxID logs TxID ("tx_id"), the app-layer transaction id.
 	HasTxID bool
@@ -139,6 +142,38 @@ type Alert struct {
 	Rule string
 	// TxGuessed logs "tx_guessed": true at top level.
 	TxGuessed bool
+	// Score, when set, is logged as "context":{"vigil":{...}}: the
+	// details of a score threshold crossing.
+	Score *ScoreContext
+}
+
+// FlowInt is one flowint variable of a flow.
+type FlowInt struct {
+	Name  string
+	Value uint32
+}
+
+// ScoreContext describes a score crossing its threshold (Vigil's own
+// record, an alert with category "Score Threshold Exceeded").
+type ScoreContext struct {
+	// Scope is "flow", "attacker", "victim" or "outbound".
+	Scope string
+	// Addr is the scored host (host scopes); FlowID the scored flow
+	// (flow scope). Either is logged as the string "key".
+	Addr             netip.Addr
+	FlowID           uint64
+	Score, Threshold float64
+	Contributors     []ScoreContributor
+	// TCPHandshake and UDPBothWays are the evidence behind the score.
+	TCPHandshake, UDPBothWays bool
+	// Verdict is what the verdict stage did ("none" when nothing).
+	Verdict string
+}
+
+// ScoreContributor is one rule's points in a score.
+type ScoreContributor struct {
+	GID, SID, Rev uint32
+	Points        float64
 }
 
 // AppProto names the flow's application protocols. Empty fields are not

@@ -225,6 +225,32 @@ func Samples() []Sample {
 		},
 		Anomaly: eve.Anomaly{AppProto: "http", Type: "applayer", Event: "REQUEST_HEADER_REPETITION", Layer: "proto_parser"},
 	}
+	// A score crossing (Vigil's own alert) and a flow carrying its score.
+	alertScore := &eve.Record{
+		Type: eve.EventAlert,
+		Header: eve.Header{
+			Time: T0, FlowID: 1234567890123456, PcapCnt: 40, SrcIP: ip("203.0.113.9"), SrcPort: 40000,
+			DestIP: ip("10.0.0.1"), DestPort: 80, Ports: true, Proto: 6, IPVersion: 4, PktSrc: "wire/pcap",
+		},
+		Alert: eve.Alert{Action: "allowed", GID: 1, SignatureID: 9000001, Rev: 1,
+			Signature: "VIGIL SCORE attacker threshold exceeded", Category: "Score Threshold Exceeded", Severity: 1,
+			Score: &eve.ScoreContext{Scope: "attacker", Addr: ip("203.0.113.9"), Score: 153.333333, Threshold: 150,
+				Contributors: []eve.ScoreContributor{{GID: 1, SID: 2010935, Rev: 3, Points: 100}, {GID: 1, SID: 2024897, Rev: 2, Points: 53.333333}},
+				TCPHandshake: true, Verdict: "none"}},
+		Dir: eve.ToServer,
+	}
+	flowScored := &eve.Record{
+		Type: eve.EventFlow,
+		Header: eve.Header{
+			Time: T0.Add(time.Minute), FlowID: 1234567890123456, SrcIP: ip("203.0.113.9"), SrcPort: 40000,
+			DestIP: ip("10.0.0.1"), DestPort: 80, Ports: true, Proto: 17, IPVersion: 4,
+			Flowbits: []string{"seen"}, Flowints: []eve.FlowInt{{Name: "vigil.score", Value: 130}, {Name: "hits", Value: 3}},
+		},
+		Flow: eve.Flow{
+			Counts: eve.Counts{PktsToServer: 3, PktsToClient: 1, BytesToServer: 300, BytesToClient: 80},
+			Start:  T0, End: T0.Add(time.Second), State: "established", Reason: "timeout", Alerted: true,
+		},
+	}
 	return []Sample{
 		{"alert-http", AlertHTTP()},
 		{"alert-icmpv6-vlan-target", alertICMP},
@@ -239,6 +265,8 @@ func Samples() []Sample {
 		{"ssh", sshRec},
 		{"anomaly-decode", anomalyDecode},
 		{"anomaly-applayer", anomalyApp},
+		{"alert-score", alertScore},
+		{"flow-flowints", flowScored},
 	}
 }
 
