@@ -133,10 +133,6 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		}
 		ec.Thresholds = tc
 	}
-	if err := applyScoring(&ec, cfg); err != nil {
-		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
-		return 2
-	}
 
 	if f.dumpConfig {
 		if err := cfg.Dump(stdout); err != nil {
@@ -155,6 +151,11 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 	lr, rc := loadRules("replay", cfg, f.rules, f.ro, stderr)
 	if rc >= 0 {
 		return rc
+	}
+	// After the loader, which reports bad rule variables first.
+	if err := applyScoring(&ec, cfg); err != nil {
+		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+		return 2
 	}
 	if lr.engine != nil {
 		defer lr.engine.Close()

@@ -176,9 +176,6 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 		}
 		ec.Thresholds = tc
 	}
-	if err := applyScoring(&ec, cfg); err != nil {
-		return fail(2, "%v", err)
-	}
 	var drop *user.User
 	if f.user != "" {
 		if drop, err = user.Lookup(f.user); err != nil {
@@ -194,6 +191,10 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 	lr, rc := loadRules("run", cfg, f.rules, f.ro, stderr)
 	if rc >= 0 {
 		return rc
+	}
+	// After the loader, which reports bad rule variables first.
+	if err := applyScoring(&ec, cfg); err != nil {
+		return fail(2, "%v", err)
 	}
 	if lr.engine != nil {
 		defer lr.engine.Close()

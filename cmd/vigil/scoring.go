@@ -28,7 +28,12 @@ func applyScoring(ec *engine.Config, cfg *config.Config) error {
 		}
 		ec.ScoreOverrides = ov
 	}
-	home, err := rules.Vars{Address: cfg.Vars.AddressGroups, Where: cfg.Vars.Where}.AddressVar("HOME_NET")
+	vars := rules.Vars{Address: cfg.Vars.AddressGroups, Port: cfg.Vars.PortGroups, Where: cfg.Vars.Where}
+	if err := vars.Check(); err != nil {
+		// The same report as the rule loader's, which would refuse them too.
+		return fmt.Errorf("invalid rule variable:\n%w", err)
+	}
+	home, err := vars.AddressVar("HOME_NET")
 	if err != nil {
 		return fmt.Errorf("scoring: %w", err)
 	}
