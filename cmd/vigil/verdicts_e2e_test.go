@@ -499,3 +499,52 @@ func lastLinesOf(s string, n int) string {
 }
 
 var _ = verdict.Prefix
+
+// TestVerdictsScoreCrossing: an attack request whose rule is worth more
+// points than the attacker threshold makes the attacker's host score cross;
+// the crossing (not a drop rule) blocks the attacker in inet vigil block4,
+// and the crossing record in eve.json names the verdict taken.
+func TestVerdictsScoreCrossing(t *testing.T) {
+	n := newE2ENet(t)
+	n.server(t)
+	const rules = `alert tcp any any -> any 8080 (msg:"e2e scored attack"; flow:established,to_server; content:"vigil-e2e-score"; metadata:vigil_score 60; sid:9200003; rev:1;)
+`
+	vp := n.startVigil(t, rules,
+		"vars.address-groups.HOME_NET=[10.61.2.0/24]", "vars.address-groups.EXTERNAL_NET=!$HOME_NET",
+		"vigil.scoring.host.attacker-threshold=50",
+		"vigil.verdicts.mode=enforce", "vigil.verdicts.nftables.enabled=yes", "vigil.verdicts.block-timeout=30s")
+	bs := n.blockSet(t)
+	c, err := n.dial(n.attAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := request(c, "vigil-e2e-score"); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	waitCond(t, "attacker in block4 after its score crossed", 5*time.Second, func() bool { return bs.has(n.attAddr) })
+	if c, err := n.dial(n.attAddr); err == nil {
+		c.Close()
+		t.Error("attacker connected after its score crossed")
+	}
+	vp.stop(t)
+	eve, err := os.ReadFile(filepath.Join(vp.dir, "eve.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evetest.ValidateLines(t, "eve.json", eve)
+	var crossing []byte
+	for _, l := range bytes.Split(eve, []byte("\n")) {
+		if bytes.Contains(l, []byte(`"category":"Score Threshold Exceeded"`)) && bytes.Contains(l, []byte(`"scope":"attacker"`)) {
+			crossing = l
+		}
+	}
+	if crossing == nil {
+		t.Fatalf("no attacker crossing record in eve.json:\n%s", eve)
+	}
+	for _, want := range []string{`"verdict":"block"`, `"signature_id":9000001`, `"signature_id":9200003`, `"key":"10.61.1.2"`} {
+		if !bytes.Contains(crossing, []byte(want)) {
+			t.Errorf("crossing record lacks %s:\n%s", want, crossing)
+		}
+	}
+}
