@@ -166,7 +166,10 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 	if lo.Fanout, err = afpacket.ParseFanoutType(f.fanout); err != nil {
 		return fail(2, "--fanout: %v", err)
 	}
-	if err := applyRunSettings(&ec, &lo, f.sets); err != nil {
+	if err := applyRunSettings(&ec, &lo, outputSets(cfg, f.sets)); err != nil {
+		return fail(2, "%v", err)
+	}
+	if err := applyOutputs(&ec, cfg, stderr); err != nil {
 		return fail(2, "%v", err)
 	}
 	if cfg.ThresholdFile != "" {
