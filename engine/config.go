@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"io"
 	"time"
 
 	"vigil/detect"
@@ -11,6 +12,7 @@ import (
 	"vigil/engine/score"
 	"vigil/engine/stream"
 	"vigil/engine/verdict"
+	"vigil/output"
 	"vigil/rules"
 )
 
@@ -68,7 +70,27 @@ type Config struct {
 
 	// LogDir receives eve.json and fast.log.
 	LogDir string
-	EVE    EVEConfig
+	// EVE decides which records workers build and what they carry; with
+	// several Outputs it is the union of what they ask for.
+	EVE EVEConfig
+	// Outputs are the eve-log outputs. Empty: one, LogDir/eve.json,
+	// taking every record EVE enables.
+	Outputs []EVEOutput
+}
+
+// EVEOutput is one eve-log output: its sink, the record types it takes and
+// its encoding options. Each has its own output stage, so its own bounded
+// queue: a slow or dead sink drops and counts its own records only.
+type EVEOutput struct {
+	// Name labels the output's counters and metrics ("eve-log.1").
+	Name string
+	// Sink receives whole lines (output.FileSink, SocketSink, RedisSink);
+	// the pipeline closes it at the end of the run.
+	Sink io.Writer
+	// Types are the record types it takes (output.TypeStats for stats).
+	Types output.Types
+	// Payload, PayloadPrintable and Packet are its alert extras.
+	Payload, PayloadPrintable, Packet bool
 }
 
 // EVEConfig selects EVE record types and alert extras.

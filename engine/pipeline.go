@@ -60,8 +60,11 @@ func (s *Summary) Counter(name string) (uint64, bool) {
 
 // pipeline is one run: output stages, thresholds, workers.
 type pipeline struct {
-	cfg      Config
+	cfg Config
+	// eve is the first EVE output's stage (verdict engine records go
+	// there); outs are every EVE output with the types it takes.
 	eve      *output.Stage
+	outs     []eveOut
 	fast     *output.Stage
 	eveSink  *output.FileSink
 	fastSink *output.FileSink
@@ -87,17 +90,14 @@ func newPipeline(cfg Config) (*pipeline, error) {
 		return nil, fmt.Errorf("log directory: %w", err)
 	}
 	pl := &pipeline{cfg: cfg}
-	sink, err := output.OpenEVE(cfg.LogDir)
-	if err != nil {
+	if err := pl.openOutputs(); err != nil {
 		return nil, err
 	}
-	pl.eveSink = sink
-	pl.eve = output.NewStage(sink, output.StageOptions{Name: "eve", Deterministic: cfg.Deterministic, Block: !cfg.Live})
 	pl.attachVerdicts()
 	if cfg.EVE.FastLog {
 		fs, err := output.OpenFastLog(cfg.LogDir)
 		if err != nil {
-			pl.eve.Close()
+			pl.closeOutputs()
 			return nil, err
 		}
 		pl.fastSink = fs
@@ -105,11 +105,7 @@ func newPipeline(cfg Config) (*pipeline, error) {
 	}
 	pl.thr = &thresholds{t: detect.NewThresholder(cfg.Thresholds)}
 	for i := 0; i < cfg.Workers; i++ {
-		em := output.NewEmitter(pl.eve, pl.fast)
-		em.Encoder.Payload = cfg.EVE.Payload
-		em.Encoder.PayloadPrintable = cfg.EVE.PayloadPrintable
-		em.Encoder.Packet = cfg.EVE.Packet
-		em.Fast.IPS = cfg.SimulateIPS
+		em := pl.newEmitter()
 		w, err := newWorker(i, &pl.cfg, pl.thr, em)
 		if err != nil {
 			pl.close()
@@ -159,8 +155,8 @@ func (pl *pipeline) close() error {
 	}
 	var errs []error
 	pl.detachVerdicts()
-	if pl.eve != nil {
-		errs = append(errs, pl.eve.Close())
+	for _, o := range pl.outs {
+		errs = append(errs, o.st.Close())
 	}
 	if pl.fast != nil {
 		errs = append(errs, pl.fast.Close())
@@ -177,7 +173,9 @@ func (pl *pipeline) summarize(sum *Summary) {
 		sum.Flows += w.flows.Counters().Created
 		addDecodeStats(&sum.Decoder, &w.dec.Stats)
 	}
-	sum.Dropped = pl.eve.Stats().Dropped
+	for _, o := range pl.outs {
+		sum.Dropped += o.st.Stats().Dropped
+	}
 	sum.Stats = pl.counters()
 	if pl.cfg.RuleProfile && pl.cfg.Rules != nil {
 		sigs := pl.cfg.Rules.Sigs()

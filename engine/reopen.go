@@ -14,6 +14,11 @@ func (pl *pipeline) fileSinks() []reopener {
 			out = append(out, s)
 		}
 	}
+	for _, o := range pl.cfg.Outputs {
+		if r, ok := o.Sink.(reopener); ok {
+			out = append(out, r)
+		}
+	}
 	return out
 }
 

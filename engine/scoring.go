@@ -42,11 +42,7 @@ func (pl *pipeline) startScoring() {
 	if pts == nil {
 		pts, _ = score.NewPoints(cfg.Rules.Sigs(), cfg.ScoreOverrides)
 	}
-	em := output.NewEmitter(pl.eve, pl.fast)
-	em.Encoder.Payload = cfg.EVE.Payload
-	em.Encoder.PayloadPrintable = cfg.EVE.PayloadPrintable
-	em.Encoder.Packet = cfg.EVE.Packet
-	em.Fast.IPS = cfg.SimulateIPS
+	em := pl.newEmitter()
 	pl.scoreEm = em
 	pl.score = score.NewStage(score.Options{Config: cfg.Scoring, HomeNet: cfg.HomeNet, Live: cfg.Live,
 		Sink: pl.scoreSink(), Emit: pl.emitCrossing})

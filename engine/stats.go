@@ -100,9 +100,18 @@ func (pl *pipeline) writeStats(sum *Summary) {
 	var enc eve.Encoder
 	t := time.Unix(0, sum.LastNs).UTC()
 	line := enc.AppendStats(nil, t, &st)
-	b := pl.eve.Batch()
-	b.Add(output.Key{Time: sum.LastNs + 1}, line)
-	pl.eve.Submit(b)
+	pl.submitStats(output.Key{Time: sum.LastNs + 1}, line)
+}
+
+// submitStats hands a stats line to every EVE output that takes stats.
+func (pl *pipeline) submitStats(k output.Key, line []byte) {
+	for _, o := range pl.outs {
+		if o.types.Has(output.TypeStats) {
+			b := o.st.Batch()
+			b.Add(k, line)
+			o.st.Submit(b)
+		}
+	}
 }
 
 // writePeriodicStats writes a stats record at packet time ts with the
@@ -114,7 +123,5 @@ func (pl *pipeline) writePeriodicStats(ts, first int64, pkts, bytes uint64) {
 	st.Add("decoder.bytes", bytes)
 	var enc eve.Encoder
 	line := enc.AppendStats(nil, time.Unix(0, ts).UTC(), &st)
-	b := pl.eve.Batch()
-	b.Add(output.Key{Time: ts}, line)
-	pl.eve.Submit(b)
+	pl.submitStats(output.Key{Time: ts}, line)
 }

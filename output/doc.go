@@ -26,6 +26,16 @@
 // need watermarks; the cost is memory proportional to the output, which is
 // acceptable for replay.
 //
+// Sinks (Suricata's eve-log filetype): FileSink (regular, reopened on
+// SIGHUP), SocketSink (unix_dgram, unix_stream, and syslog framed by
+// SyslogFormat onto a local datagram socket) and RedisSink (list/lpush,
+// rpush, channel/publish, stream/xadd, pipelined in batches). Each output
+// has its own Stage, so its own bounded queue: a slow or dead sink fills
+// only its queue, and the records it cannot take are dropped and counted.
+// A network sink whose peer is away fails fast with ErrSinkDown (records
+// counted as dropped, not an error of the run) and connects again after a
+// Backoff, on the Stage goroutine, never on a worker.
+//
 // Concurrency: Stage methods are safe for concurrent use (Submit not after
 // Close); Batch, Emitter, FileSink and FastFormat are used by one goroutine
 // each.

@@ -159,6 +159,11 @@ func (s *Stage) write(p []byte, records uint64) {
 
 func (s *Stage) fail(err error) {
 	s.writeErrors.Add(1)
+	if errors.Is(err, ErrSinkDown) {
+		// A network sink's peer is away: its records were dropped and
+		// counted, and the sink reconnects by itself. Not a run error.
+		return
+	}
 	if s.err == nil {
 		s.err = err
 	}

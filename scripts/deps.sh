@@ -14,6 +14,7 @@ pkgs=(
   conntrack           # verdict shaping tests: conntrack -L -m MARK in the router namespace
   procps              # sysctl: IP forwarding in the verdict end-to-end router namespace
   time                # /usr/bin/time -v for benchmarks
+  redis-server        # output tests: the redis eve-log sink against a real server on a unix socket
 )
 
 missing=()

@@ -121,7 +121,11 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 	// An inline IPS inspects data as it arrives, not when it is ACKed:
 	// Suricata's --simulate-ips implies stream.inline.
 	ec.Stream.Inline = f.simulateIPS
-	if err := applySettings(&ec, f.sets); err != nil {
+	if err := applySettings(&ec, outputSets(cfg, f.sets)); err != nil {
+		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+		return 2
+	}
+	if err := applyOutputs(&ec, cfg, stderr); err != nil {
 		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
 		return 2
 	}

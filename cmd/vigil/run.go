@@ -20,7 +20,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"vigil/afpacket"
@@ -52,7 +51,7 @@ func (f *runFlags) register(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.bpfFilter, "f", "", "capture filter in tcpdump syntax (replaces the eBPF filter: no exclusion or bypass)")
 	fs.StringVar(&f.user, "user", "", "drop root to this user after opening rings and loading programs")
 	fs.StringVar(&f.fanout, "fanout", "hash", "fanout mode: hash (with defrag), lb, cpu or qm")
-	fs.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics on this address (e.g. 127.0.0.1:9100)")
+	fs.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics on this address (a bare :9100 means 127.0.0.1:9100; give 0.0.0.0:9100 to expose it)")
 	fs.BoolVar(&f.promisc, "promisc", true, "put interfaces in promiscuous mode")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the capture to FILE")
 	fs.StringVar(&f.control, "control", "", "serve the verdict control socket (vigil verdicts ...) at this unix socket PATH")
@@ -166,7 +165,10 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 	if lo.Fanout, err = afpacket.ParseFanoutType(f.fanout); err != nil {
 		return fail(2, "--fanout: %v", err)
 	}
-	if err := applyRunSettings(&ec, &lo, f.sets); err != nil {
+	if err := applyRunSettings(&ec, &lo, outputSets(cfg, f.sets)); err != nil {
+		return fail(2, "%v", err)
+	}
+	if err := applyOutputs(&ec, cfg, stderr); err != nil {
 		return fail(2, "%v", err)
 	}
 	if cfg.ThresholdFile != "" {
@@ -234,9 +236,8 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 		if vst != nil {
 			coll.Add(vst)
 		}
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(coll)
-		ln, err := net.Listen("tcp", f.metrics)
+		reg := metrics.NewRegistry(coll, version, commit)
+		ln, err := net.Listen("tcp", metrics.ListenAddr(f.metrics))
 		if err != nil {
 			return fail(2, "--metrics: %v", err)
 		}

@@ -40,6 +40,8 @@ type Config struct {
 	DefaultLogDir string
 	// Scoring is vigil.scoring (scoring.go).
 	Scoring Scoring
+	// Outputs is the outputs section and the stats section (outputs.go).
+	Outputs Outputs
 
 	root *yaml.Node // a mapping node
 }
@@ -227,6 +229,7 @@ func (c *Config) decode() error {
 			return &Error{c.pos(n), "rule-files: want a list of file names"}
 		}
 	}
+	c.decodeOutputs()
 	return c.decodeScoring()
 }
 

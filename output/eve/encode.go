@@ -34,6 +34,12 @@ type Encoder struct {
 	buf []byte
 }
 
+// SameOptions reports whether e and o encode every record alike.
+func (e *Encoder) SameOptions(o *Encoder) bool {
+	return e.Location == o.Location && e.Payload == o.Payload && e.PayloadPrintable == o.PayloadPrintable &&
+		e.PayloadLength == o.PayloadLength && e.Packet == o.Packet
+}
+
 // Encode encodes r as one line ending in '\n'. The result is the Encoder's
 // buffer, valid until the next call.
 func (e *Encoder) Encode(r *Record) []byte {

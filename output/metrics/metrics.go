@@ -80,7 +80,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	for _, n := range names {
 		d, ok := c.descs[n]
 		if !ok {
-			d = prometheus.NewDesc(MetricName(n), "Vigil counter "+n+".", nil, nil)
+			d = prometheus.NewDesc(MetricName(n), Help(n), nil, nil)
 			c.descs[n] = d
 		}
 		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, float64(sums[n]))

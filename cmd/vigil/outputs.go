@@ -1,0 +1,180 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"vigil/engine"
+	"vigil/engine/config"
+	"vigil/output"
+	"vigil/output/eve"
+)
+
+// eveTypeBits maps eve-log type names to the records Vigil writes for them.
+func eveTypeBits(name string) (output.Types, bool) {
+	if name == "stats" {
+		return output.TypeStats, true
+	}
+	for t := eve.EventType(1); t < 64; t++ {
+		if t.String() == name {
+			return output.TypeOf(t), true
+		}
+	}
+	return 0, false
+}
+
+// outputSets drops the outputs.* overrides when the configuration file
+// has an outputs section: they were applied to its tree, which
+// applyOutputs reads. Without one they tune the default eve-log
+// (replaySettings).
+func outputSets(cfg *config.Config, sets []string) []string {
+	if !cfg.Outputs.FromFile {
+		return sets
+	}
+	var out []string
+	for _, kv := range sets {
+		if k, _, err := config.ParseOverride(kv); err == nil && strings.HasPrefix(k, "outputs.") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// applyOutputs turns the configuration's outputs section into eve-log
+// outputs with their sinks, and the workers' EVE settings into the union of
+// what those outputs ask for. Settings Vigil cannot honour are written to
+// warn as file:line:col warnings. Without an outputs section it does
+// nothing: ec keeps the default eve.json.
+func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
+	o := &cfg.Outputs
+	if !o.FromFile {
+		return nil
+	}
+	o.CheckTypes(func(n string) bool { _, ok := eveTypeBits(n); return ok })
+	for _, w := range o.Warnings {
+		fmt.Fprintf(warn, "warning: %v\n", w)
+	}
+	u := engine.EVEConfig{StatsInterval: o.StatsInterval, FastLog: o.Fast != nil}
+	if o.Fast != nil && o.Fast.Filename != "fast.log" {
+		fmt.Fprintf(warn, "warning: %v: fast.filename: fast.log is always written as LOGDIR/fast.log\n", o.Fast.Pos)
+	}
+	if o.StatsLog != nil {
+		fmt.Fprintf(warn, "warning: %v: stats: stats.log is not written yet (the eve-log stats type is)\n", o.StatsLog.Pos)
+	}
+	ec.Outputs = nil
+	for _, e := range o.EVE {
+		out := engine.EVEOutput{Name: "eve-log." + strconv.Itoa(e.Index)}
+		if e.CommunityID {
+			fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log.community-id: not supported yet (ignored)\n", e.Pos, e.Index)
+		}
+		for _, t := range e.Types {
+			bits, ok := eveTypeBits(t.Name)
+			if !ok {
+				continue
+			}
+			out.Types |= bits
+			switch t.Name {
+			case "alert":
+				a := t.Alert
+				u.Alert = true
+				out.Payload, out.PayloadPrintable, out.Packet = a.Payload, a.PayloadPrintable, a.Packet
+				u.Payload = u.Payload || a.Payload
+				u.PayloadPrintable = u.PayloadPrintable || a.PayloadPrintable
+				u.Packet = u.Packet || a.Packet
+				u.PayloadBufferSize = max(u.PayloadBufferSize, a.PayloadBufferSize)
+				// Built by the worker, so shared by all outputs: the union.
+				u.Metadata = u.Metadata || a.RuleMetadata
+				u.AlertAppLayer = u.AlertAppLayer || a.AppLayer
+				u.AlertFlow = u.AlertFlow || a.Flow
+				u.References = u.References || a.References
+			case "flow":
+				u.Flow = true
+			case "http":
+				u.HTTP = true
+			case "dns":
+				u.DNS = true
+			case "tls":
+				u.TLS = true
+			case "ssh":
+				u.SSH = true
+			case "anomaly":
+				u.Anomaly = true
+			case "stats":
+				u.Stats = o.StatsEnabled
+			}
+		}
+		sink, err := openSink(e, ec.LogDir)
+		if err != nil {
+			for _, prev := range ec.Outputs {
+				if c, ok := prev.Sink.(io.Closer); ok {
+					c.Close()
+				}
+			}
+			ec.Outputs = nil
+			return fmt.Errorf("%v: outputs.%d.eve-log: %w", e.Pos, e.Index, err)
+		}
+		out.Sink = sink
+		ec.Outputs = append(ec.Outputs, out)
+	}
+	ec.EVE = u
+	return nil
+}
+
+// openSink opens an eve-log's sink. Network sinks connect at their first
+// write, so a peer that is not up yet is not an error.
+func openSink(e config.EVELog, logDir string) (io.Writer, error) {
+	path := e.Filename
+	if !filepath.IsAbs(path) && logDir != "" {
+		path = filepath.Join(logDir, path)
+	}
+	switch e.Filetype {
+	case "unix_dgram":
+		return output.OpenSocket(output.SocketOptions{Network: "unixgram", Addr: path})
+	case "unix_stream":
+		return output.OpenSocket(output.SocketOptions{Network: "unix", Addr: path})
+	case "syslog":
+		f := &output.SyslogFormat{Identity: e.Identity}
+		var err error
+		if f.Facility, err = output.ParseSyslogFacility(orDefault(e.Facility, "local5")); err != nil {
+			return nil, err
+		}
+		if f.Severity, err = output.ParseSyslogLevel(orDefault(e.Level, "info")); err != nil {
+			return nil, err
+		}
+		// Suricata always writes to the local syslog socket; an absolute
+		// filename names another one (a relay, or a test's listener).
+		addr := "/dev/log"
+		if filepath.IsAbs(e.Filename) {
+			addr = e.Filename
+		}
+		return output.OpenSocket(output.SocketOptions{Network: "unixgram", Addr: addr, Syslog: f})
+	case "redis":
+		r := e.Redis
+		mode, err := output.ParseRedisMode(r.Mode)
+		if err != nil {
+			return nil, err
+		}
+		opt := output.RedisOptions{Network: "tcp", Addr: fmt.Sprintf("%s:%d", r.Server, r.Port), Key: r.Key,
+			Mode: mode, StreamMaxLen: r.StreamMaxLen, StreamTrimExact: r.StreamTrimExact, BatchSize: r.BatchSize}
+		if strings.HasPrefix(r.Server, "/") {
+			opt.Network, opt.Addr = "unix", r.Server
+		}
+		return output.OpenRedis(opt)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("log directory: %w", err)
+	}
+	return output.OpenFile(path)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

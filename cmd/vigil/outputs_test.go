@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"vigil/internal/testutil"
+)
+
+// TestReplayConfigOutputs: a suricata.yaml with two eve-logs (everything to
+// a file, alerts to Redis through a unix socket, in each of Suricata's list
+// and stream modes) replays the demo capture; Redis holds the file's alert
+// lines, line for line, and a setting Vigil cannot honour is a positioned
+// warning.
+func TestReplayConfigOutputs(t *testing.T) {
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		t.Skip("redis-server not installed (scripts/deps.sh installs it)")
+	}
+	root := testutil.ModuleRoot(t)
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "redis.sock")
+	srv := exec.Command("redis-server", "--port", "0", "--unixsocket", sock, "--save", "", "--dir", dir)
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Process.Kill(); srv.Wait() }()
+	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock, Protocol: 2, DisableIdentity: true})
+	defer rdb.Close()
+	ctx := context.Background()
+	for deadline := time.Now().Add(10 * time.Second); rdb.Ping(ctx).Err() != nil; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("redis-server did not answer")
+		}
+	}
+	vars, err := os.ReadFile(filepath.Join(root, "engine", "config", "defaults.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []string{"list", "stream"} {
+		cfg := string(vars) + `
+outputs:
+  - eve-log:
+      filename: all.json
+      types: [alert, http, dns, tls, ssh, flow, anomaly]
+  - eve-log:
+      filetype: redis
+      redis:
+        server: ` + sock + `
+        mode: ` + mode + `
+        key: alerts-` + mode + `
+        pipelining:
+          enabled: yes
+          batch-size: 3
+      types:
+        - alert:
+            xff:
+              enabled: yes
+`
+		cpath := filepath.Join(dir, mode+".yaml")
+		if err := os.WriteFile(cpath, []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		logDir := filepath.Join(dir, mode)
+		var stdout, stderr bytes.Buffer
+		rc := dispatch(commands, "vigil", []string{"replay", "-c", cpath, "-S", filepath.Join(root, "rules", "demo", "demo.rules"),
+			"-r", filepath.Join(root, "rules", "demo", "demo.pcap"), "-l", logDir, "-k", "none", "--deterministic"}, &stdout, &stderr)
+		if rc != 0 {
+			t.Fatalf("%s: exit %d: %s", mode, rc, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), cpath+":") || !strings.Contains(stderr.String(), "outputs.1.eve-log.types.0.alert.xff: X-Forwarded-For handling is not supported") {
+			t.Errorf("%s: no positioned xff warning in:\n%s", mode, stderr.String())
+		}
+		data, err := os.ReadFile(filepath.Join(logDir, "all.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			if strings.Contains(l, `"event_type":"alert"`) {
+				want = append(want, l)
+			}
+		}
+		var got []string
+		if mode == "list" {
+			got, err = rdb.LRange(ctx, "alerts-list", 0, -1).Result()
+			slices.Reverse(got) // lpush: newest first
+		} else {
+			xs, xerr := rdb.XRange(ctx, "alerts-stream", "-", "+").Result()
+			err = xerr
+			for _, x := range xs {
+				got = append(got, x.Values["eve"].(string))
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s: redis holds %d records; want all.json's %d alerts line for line", mode, len(got), len(want))
+		}
+	}
+}

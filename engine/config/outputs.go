@@ -1,0 +1,670 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Outputs is the outputs section (and the top-level stats section) as
+// Vigil runs it. Settings Vigil reads but cannot honour are Warnings, each
+// naming the setting and where it was written: never silently ignored.
+type Outputs struct {
+	// FromFile is set when the configuration file has an outputs section.
+	// Without one Vigil writes its default eve.json (every type) and
+	// fast.log, and --set outputs.N.eve-log.types.M.alert.* keys tune that
+	// eve-log whatever N and M are (README, --set table).
+	FromFile bool
+	// EVE are the enabled eve-log outputs, in file order.
+	EVE []EVELog
+	// Fast is the fast output (nil when disabled); StatsLog is the stats
+	// output, stats.log (nil when disabled).
+	Fast     *FileLog
+	StatsLog *StatsLog
+	// StatsEnabled and StatsInterval are the top-level stats.enabled and
+	// stats.interval (default yes, 8s): whether and how often the stats
+	// loggers (eve-log stats, stats.log) run.
+	StatsEnabled  bool
+	StatsInterval time.Duration
+
+	Warnings []*Error
+}
+
+// FileLog is a line-based file output (fast).
+type FileLog struct {
+	Pos      Pos
+	Filename string
+	Append   bool
+}
+
+// StatsLog is the stats output (stats.log).
+type StatsLog struct {
+	FileLog
+	Totals, Threads bool
+}
+
+// EVELog is one eve-log output.
+type EVELog struct {
+	// Index is the output's position in the outputs list; Pos where it is.
+	Index int
+	Pos   Pos
+	// Filetype is regular, unix_dgram, unix_stream, syslog or redis
+	// (Suricata's aliases file and unix_dgram/unix_stream spelled with
+	// dashes are normalised).
+	Filetype string
+	// Filename is the file or socket path (regular, unix_*).
+	Filename string
+	// Syslog is facility, level and identity (filetype syslog).
+	Facility, Level, Identity string
+	Redis                     Redis
+	// CommunityID logs community_id (seed CommunityIDSeed).
+	CommunityID     bool
+	CommunityIDSeed uint16
+	// Types are the record types, in file order.
+	Types []EVEType
+}
+
+// Redis is an eve-log's redis settings.
+type Redis struct {
+	Server          string // host, or a unix socket path when Port is 0 and Server starts with '/'
+	Port            int
+	Mode            string // list, lpush, rpush, channel, publish, stream, xadd
+	Key             string
+	StreamMaxLen    int64
+	StreamTrimExact bool
+	// BatchSize is pipelining.batch-size when pipelining.enabled (else 1).
+	BatchSize int
+}
+
+// EVEType is one entry of an eve-log's types, with the options Vigil
+// applies. Options Vigil checks but has nothing to apply to (http
+// extended: yes, the record is always extended) are not kept.
+type EVEType struct {
+	Name string
+	Pos  Pos
+	// Alert holds the alert type's options.
+	Alert AlertOptions
+	// Stats holds the stats type's options.
+	Stats StatsOptions
+}
+
+// AlertOptions are an eve-log alert type's options.
+type AlertOptions struct {
+	Payload, PayloadPrintable, Packet bool
+	// PayloadBufferSize is payload-buffer-size in bytes (0: default).
+	PayloadBufferSize int
+	// Metadata (metadata: yes, or its sub-keys): rule metadata and
+	// flowbits, the app-layer object, the flow object, rule references.
+	RuleMetadata, AppLayer, Flow, References bool
+}
+
+// DefaultAlertOptions are Suricata's: metadata on, without references.
+func DefaultAlertOptions() AlertOptions {
+	return AlertOptions{RuleMetadata: true, AppLayer: true, Flow: true}
+}
+
+// StatsOptions are an eve-log stats type's options.
+type StatsOptions struct{ Totals, Threads, Deltas bool }
+
+// decodeOutputs fills c.Outputs from outputs and stats.
+func (c *Config) decodeOutputs() {
+	o := Outputs{StatsEnabled: true, StatsInterval: 8 * time.Second}
+	if st := c.node("stats"); st != nil {
+		c.eachKey(&o, st, "stats", func(k string, v *yaml.Node) {
+			switch k {
+			case "enabled":
+				o.StatsEnabled = c.boolean(&o, v, "stats.enabled", true)
+			case "interval":
+				if n, err := strconv.Atoi(v.Value); err == nil && n > 0 {
+					o.StatsInterval = time.Duration(n) * time.Second
+				} else {
+					c.warn(&o, v, "stats.interval: want seconds, got %q (using 8)", v.Value)
+				}
+			case "decoder-events", "decoder-events-prefix", "stream-events", "exception-policy":
+				c.warn(&o, v, "stats.%s: not supported (ignored)", k)
+			default:
+				c.warn(&o, v, "stats.%s: unknown setting (ignored)", k)
+			}
+		})
+	}
+	outs := c.node("outputs")
+	if outs != nil {
+		o.FromFile = outs.Line > 0
+		for i, e := range elements(outs) {
+			if e.Kind != yaml.MappingNode || len(e.Content) != 2 {
+				c.warn(&o, e, "outputs.%d: want one output name with its settings (ignored)", i)
+				continue
+			}
+			name, body := e.Content[0].Value, e.Content[1]
+			path := fmt.Sprintf("outputs.%d.%s", i, name)
+			if !c.enabled(&o, body, path) {
+				continue
+			}
+			switch name {
+			case "eve-log":
+				o.EVE = append(o.EVE, c.decodeEVE(&o, i, e.Content[0], body, path))
+			case "fast":
+				f := c.decodeFileLog(&o, e.Content[0], body, path, "fast.log", nil)
+				o.Fast = &f
+			case "stats":
+				s := &StatsLog{Totals: true}
+				s.FileLog = c.decodeFileLog(&o, e.Content[0], body, path, "stats.log", func(k string, v *yaml.Node) bool {
+					switch k {
+					case "totals":
+						s.Totals = c.boolean(&o, v, path+".totals", true)
+					case "threads":
+						if s.Threads = c.boolean(&o, v, path+".threads", false); s.Threads {
+							c.warn(&o, v, "%s.threads: per-thread stats are not supported (totals only)", path)
+						}
+					case "null-values":
+						c.warn(&o, v, "%s.null-values: not supported (zero counters are written)", path)
+					default:
+						return false
+					}
+					return true
+				})
+				o.StatsLog = s
+			default:
+				c.warn(&o, e.Content[0], "%s: output not supported (ignored)", path)
+			}
+		}
+	}
+	if len(o.EVE) > 0 && !o.FromFile {
+		// eve-log settings made by --set alone patch the default eve-log
+		// (every type), see Outputs.FromFile.
+		o.EVE = []EVELog{patchDefault(o.EVE)}
+	}
+	c.Outputs = o
+}
+
+// DefaultEVETypes are the record types of Vigil's default eve-log.
+var DefaultEVETypes = []string{"alert", "anomaly", "http", "dns", "tls", "ssh", "stats", "flow"}
+
+// patchDefault applies the alert options of --set-only eve-logs to an
+// eve-log with every default type.
+func patchDefault(set []EVELog) EVELog {
+	def := EVELog{Filetype: "regular", Filename: "eve.json"}
+	for _, t := range DefaultEVETypes {
+		def.Types = append(def.Types, EVEType{Name: t, Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true}})
+	}
+	for _, e := range set {
+		for _, t := range e.Types {
+			if t.Name == "alert" {
+				def.Types[0] = t
+			}
+		}
+	}
+	return def
+}
+
+// elements returns a list's items: a sequence's, or those of a mapping
+// with numeric keys in index order (what --set outputs.1.x makes when the
+// file has no outputs).
+func elements(n *yaml.Node) []*yaml.Node {
+	for n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return n.Content
+	case yaml.MappingNode:
+		type kv struct {
+			i int
+			v *yaml.Node
+		}
+		var items []kv
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k, err := strconv.Atoi(n.Content[i].Value); err == nil {
+				items = append(items, kv{k, n.Content[i+1]})
+			}
+		}
+		slices.SortStableFunc(items, func(a, b kv) int { return a.i - b.i })
+		var out []*yaml.Node
+		for _, it := range items {
+			out = append(out, it.v)
+		}
+		return out
+	}
+	return nil
+}
+
+func (c *Config) warn(o *Outputs, n *yaml.Node, format string, a ...any) {
+	o.Warnings = append(o.Warnings, &Error{c.pos(n), fmt.Sprintf(format, a...)})
+}
+
+// eachKey calls f for every key of mapping n (nothing for an empty value).
+func (c *Config) eachKey(o *Outputs, n *yaml.Node, path string, f func(k string, v *yaml.Node)) {
+	for n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || n.Value == "") {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		c.warn(o, n, "%s: want a mapping (ignored)", path)
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		v := n.Content[i+1]
+		for v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		f(n.Content[i].Value, v)
+	}
+}
+
+// boolean reads a Suricata boolean (yes/no, true/false, on/off, 1/0).
+func (c *Config) boolean(o *Outputs, v *yaml.Node, path string, def bool) bool {
+	if v.Kind != yaml.ScalarNode {
+		c.warn(o, v, "%s: want yes or no", path)
+		return def
+	}
+	switch strings.ToLower(v.Value) {
+	case "yes", "true", "on", "1", "enabled":
+		return true
+	case "no", "false", "off", "0", "disabled":
+		return false
+	case "":
+		return def
+	}
+	c.warn(o, v, "%s: want yes or no, got %q", path, v.Value)
+	return def
+}
+
+// enabled reads a section's enabled key (absent: enabled).
+func (c *Config) enabled(o *Outputs, body *yaml.Node, path string) bool {
+	if v := child(body, "enabled"); v != nil {
+		return c.boolean(o, v, path+".enabled", true)
+	}
+	return true
+}
+
+func (c *Config) decodeFileLog(o *Outputs, at, body *yaml.Node, path, defName string, extra func(string, *yaml.Node) bool) FileLog {
+	f := FileLog{Pos: c.pos(at), Filename: defName, Append: true}
+	c.eachKey(o, body, path, func(k string, v *yaml.Node) {
+		switch k {
+		case "enabled":
+		case "filename":
+			f.Filename = v.Value
+		case "append":
+			f.Append = c.boolean(o, v, path+".append", true)
+		case "filetype":
+			if v.Value != "regular" && v.Value != "file" {
+				c.warn(o, v, "%s.filetype: %s is not supported for this output (regular file used)", path, v.Value)
+			}
+		default:
+			if extra == nil || !extra(k, v) {
+				c.warn(o, v, "%s.%s: not supported (ignored)", path, k)
+			}
+		}
+	})
+	return f
+}
+
+func (c *Config) decodeEVE(o *Outputs, idx int, at, body *yaml.Node, path string) EVELog {
+	e := EVELog{Index: idx, Pos: c.pos(at), Filetype: "regular", Filename: "eve.json"}
+	c.eachKey(o, body, path, func(k string, v *yaml.Node) {
+		p := path + "." + k
+		switch k {
+		case "enabled":
+		case "filetype":
+			switch ft := strings.ReplaceAll(v.Value, "-", "_"); ft {
+			case "regular", "file", "":
+				e.Filetype = "regular"
+			case "unix_dgram", "unix_stream", "syslog", "redis":
+				e.Filetype = ft
+			default:
+				c.warn(o, v, "%s: %q is not supported (regular file used)", p, v.Value)
+			}
+		case "filename":
+			e.Filename = v.Value
+		case "facility":
+			e.Facility = v.Value
+		case "level":
+			e.Level = v.Value
+		case "identity":
+			e.Identity = v.Value
+		case "community-id":
+			e.CommunityID = c.boolean(o, v, p, false)
+		case "community-id-seed":
+			n, err := strconv.ParseUint(v.Value, 10, 16)
+			if err != nil {
+				c.warn(o, v, "%s: want a number from 0 to 65535, got %q (using 0)", p, v.Value)
+			}
+			e.CommunityIDSeed = uint16(n)
+		case "xff":
+			if c.enabled(o, v, p) {
+				c.warn(o, v, "%s: X-Forwarded-For handling is not supported (ignored)", p)
+			}
+		case "pcap-file":
+			if c.boolean(o, v, p, false) {
+				c.warn(o, v, "%s: not supported (ignored)", p)
+			}
+		case "redis":
+			e.Redis = c.decodeRedis(o, v, p)
+		case "types":
+			for j, t := range elements(v) {
+				if et, ok := c.decodeEVEType(o, t, fmt.Sprintf("%s.%d", p, j)); ok {
+					e.Types = append(e.Types, et)
+				}
+			}
+		case "prefix", "threaded", "ethernet", "metadata", "buffer-size", "sensor-name":
+			c.warn(o, v, "%s: not supported (ignored)", p)
+		default:
+			c.warn(o, v, "%s: unknown setting (ignored)", p)
+		}
+	})
+	return e
+}
+
+func (c *Config) decodeRedis(o *Outputs, n *yaml.Node, path string) Redis {
+	r := Redis{Server: "127.0.0.1", Port: 6379, Mode: "list", Key: "suricata", BatchSize: 1}
+	batch := 10
+	pipelining := false
+	c.eachKey(o, n, path, func(k string, v *yaml.Node) {
+		p := path + "." + k
+		switch k {
+		case "server":
+			r.Server = v.Value
+		case "port":
+			port, err := strconv.Atoi(v.Value)
+			if err != nil || port < 0 || port > 65535 {
+				c.warn(o, v, "%s: want a port number, got %q (using 6379)", p, v.Value)
+				return
+			}
+			r.Port = port
+		case "mode":
+			switch strings.ToLower(v.Value) {
+			case "list", "lpush", "rpush", "channel", "publish", "stream", "xadd":
+				r.Mode = strings.ToLower(v.Value)
+			default:
+				c.warn(o, v, "%s: %q is not a redis mode (using list)", p, v.Value)
+			}
+		case "key":
+			r.Key = v.Value
+		case "stream-maxlen":
+			m, err := strconv.ParseInt(v.Value, 10, 64)
+			if err != nil || m < 0 {
+				c.warn(o, v, "%s: want a count, got %q (unbounded)", p, v.Value)
+				return
+			}
+			r.StreamMaxLen = m
+		case "stream-trim-exact":
+			r.StreamTrimExact = c.boolean(o, v, p, false)
+		case "pipelining":
+			c.eachKey(o, v, p, func(k2 string, v2 *yaml.Node) {
+				switch k2 {
+				case "enabled":
+					pipelining = c.boolean(o, v2, p+".enabled", false)
+				case "batch-size":
+					if b, err := strconv.Atoi(v2.Value); err == nil && b > 0 {
+						batch = b
+					} else {
+						c.warn(o, v2, "%s.batch-size: want a positive count, got %q (using 10)", p, v2.Value)
+					}
+				default:
+					c.warn(o, v2, "%s.%s: unknown setting (ignored)", p, k2)
+				}
+			})
+		case "async":
+			// Replies are read by the sink's own goroutine: never blocking
+			// a worker, which is what async is for.
+		default:
+			c.warn(o, v, "%s: unknown setting (ignored)", p)
+		}
+	})
+	if pipelining {
+		r.BatchSize = batch
+	}
+	return r
+}
+
+// decodeEVEType reads one types entry: a name, or a name with options.
+func (c *Config) decodeEVEType(o *Outputs, n *yaml.Node, path string) (EVEType, bool) {
+	t := EVEType{Pos: c.pos(n), Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true}}
+	var opts *yaml.Node
+	switch {
+	case n.Kind == yaml.ScalarNode:
+		t.Name = n.Value
+	case n.Kind == yaml.MappingNode && len(n.Content) == 2:
+		t.Name, opts = n.Content[0].Value, n.Content[1]
+		t.Pos = c.pos(n.Content[0])
+	default:
+		c.warn(o, n, "%s: want a type name, or a name with options (ignored)", path)
+		return t, false
+	}
+	p := path + "." + t.Name
+	if opts == nil {
+		return t, true
+	}
+	if !c.enabled(o, opts, p) {
+		return t, false
+	}
+	c.eachKey(o, opts, p, func(k string, v *yaml.Node) {
+		kp := p + "." + k
+		if k == "enabled" {
+			return
+		}
+		if c.typeOption(o, &t, k, v, kp) {
+			return
+		}
+		c.warn(o, v, "%s: not supported (ignored)", kp)
+	})
+	return t, true
+}
+
+// typeOption applies one option of a type; false means Vigil does not
+// know it (the caller warns).
+func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p string) bool {
+	b := func(def bool) bool { return c.boolean(o, v, p, def) }
+	// wantDefault warns when an option asks for something other than what
+	// Vigil always does.
+	wantDefault := func(def bool, what string) {
+		if b(def) != def {
+			c.warn(o, v, "%s: %s (ignored)", p, what)
+		}
+	}
+	switch t.Name {
+	case "alert":
+		a := &t.Alert
+		switch k {
+		case "payload":
+			a.Payload = b(false)
+		case "payload-printable":
+			a.PayloadPrintable = b(false)
+		case "packet":
+			a.Packet = b(false)
+		case "payload-buffer-size":
+			n, err := parseSize(v.Value)
+			if err != nil || n <= 0 || n > 1<<30 {
+				c.warn(o, v, "%s: want a size such as 4kb, got %q (using 4kb)", p, v.Value)
+				return true
+			}
+			a.PayloadBufferSize = int(n)
+		case "tagged-packets":
+			// The tag keyword is accepted without effect: there are no
+			// tagged packets to log either way.
+		case "http-body", "http-body-printable", "websocket-payload", "websocket-payload-printable", "verdict":
+			if b(false) {
+				c.warn(o, v, "%s: not supported (ignored)", p)
+			}
+		case "xff":
+			if c.enabled(o, v, p) {
+				c.warn(o, v, "%s: X-Forwarded-For handling is not supported (ignored)", p)
+			}
+		case "http", "tls", "ssh", "smtp", "dnp3":
+			// Suricata 4's per-protocol alert switches: the app-layer
+			// object is metadata.app-layer now.
+			a.AppLayer = b(true)
+		case "metadata":
+			if v.Kind == yaml.ScalarNode {
+				on := b(true)
+				a.RuleMetadata, a.AppLayer, a.Flow = on, on, on
+				return true
+			}
+			c.eachKey(o, v, p, func(k2 string, v2 *yaml.Node) {
+				p2 := p + "." + k2
+				switch k2 {
+				case "app-layer":
+					a.AppLayer = c.boolean(o, v2, p2, true)
+				case "flow":
+					a.Flow = c.boolean(o, v2, p2, true)
+				case "rule":
+					c.eachKey(o, v2, p2, func(k3 string, v3 *yaml.Node) {
+						p3 := p2 + "." + k3
+						switch k3 {
+						case "metadata":
+							a.RuleMetadata = c.boolean(o, v3, p3, true)
+						case "reference":
+							a.References = c.boolean(o, v3, p3, false)
+						case "raw", "reference-url":
+							if c.boolean(o, v3, p3, false) {
+								c.warn(o, v3, "%s: not supported (ignored)", p3)
+							}
+						default:
+							c.warn(o, v3, "%s: unknown setting (ignored)", p3)
+						}
+					})
+				default:
+					c.warn(o, v2, "%s: not supported (ignored)", p2)
+				}
+			})
+		default:
+			return false
+		}
+	case "http":
+		switch k {
+		case "extended":
+			wantDefault(true, "http records are always extended")
+		case "custom":
+			c.warn(o, v, "%s: custom HTTP header fields are not supported (ignored)", p)
+		case "dump-all-headers":
+			if v.Value != "none" && v.Value != "" {
+				c.warn(o, v, "%s: dumping all headers is not supported (ignored)", p)
+			}
+		default:
+			return false
+		}
+	case "tls":
+		switch k {
+		case "extended":
+			wantDefault(true, "tls records are always extended")
+		case "custom":
+			c.warn(o, v, "%s: custom TLS fields are not supported (ignored)", p)
+		case "session-resumption":
+			if b(false) {
+				c.warn(o, v, "%s: logging resumed sessions is not supported (ignored)", p)
+			}
+		default:
+			return false
+		}
+	case "dns":
+		switch k {
+		case "requests", "query":
+			wantDefault(true, "DNS requests are always logged")
+		case "responses", "answer":
+			wantDefault(true, "DNS responses are always logged")
+		case "version":
+			if v.Value != "2" && v.Value != "3" {
+				c.warn(o, v, "%s: DNS log version %s is not supported (version 3 written)", p, v.Value)
+			}
+		case "formats", "types", "custom":
+			c.warn(o, v, "%s: filtering DNS %s is not supported (everything logged)", p, k)
+		default:
+			return false
+		}
+	case "files":
+		switch k {
+		case "force-magic":
+			if b(false) {
+				c.warn(o, v, "%s: libmagic file types are not supported (ignored)", p)
+			}
+		case "force-hash", "force-md5":
+			c.warn(o, v, "%s: file hashes are not supported yet (ignored)", p)
+		default:
+			return false
+		}
+	case "stats":
+		switch k {
+		case "totals":
+			t.Stats.Totals = b(true)
+		case "threads":
+			if t.Stats.Threads = b(false); t.Stats.Threads {
+				c.warn(o, v, "%s: per-thread stats are not supported (totals only)", p)
+			}
+		case "deltas":
+			if t.Stats.Deltas = b(false); t.Stats.Deltas {
+				c.warn(o, v, "%s: stats deltas are not supported (ignored)", p)
+			}
+		default:
+			return false
+		}
+	case "anomaly":
+		switch k {
+		case "types":
+			c.eachKey(o, v, p, func(k2 string, v2 *yaml.Node) {
+				p2 := p + "." + k2
+				switch k2 {
+				case "decode":
+					if !c.boolean(o, v2, p2, true) {
+						c.warn(o, v2, "%s: decoder anomalies cannot be turned off alone (ignored)", p2)
+					}
+				case "stream", "applayer":
+					if c.boolean(o, v2, p2, false) {
+						c.warn(o, v2, "%s: %s anomalies are not logged (ignored)", p2, k2)
+					}
+				default:
+					c.warn(o, v2, "%s: unknown setting (ignored)", p2)
+				}
+			})
+		case "packethdr":
+			if b(false) {
+				c.warn(o, v, "%s: not supported (ignored)", p)
+			}
+		default:
+			return false
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// parseSize reads a size such as 4kb, 10mb or a number of bytes.
+func parseSize(s string) (int64, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suf string
+		m   int64
+	}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"kb", 1 << 10}, {"mb", 1 << 20}, {"gb", 1 << 30}} {
+		if strings.HasSuffix(s, u.suf) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suf)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	return n * mult, nil
+}
+
+// CheckTypes warns about eve-log types for which known reports false
+// (Vigil writes no such records), and returns the warnings added.
+func (o *Outputs) CheckTypes(known func(name string) bool) []*Error {
+	var out []*Error
+	for _, e := range o.EVE {
+		for _, t := range e.Types {
+			if !known(t.Name) {
+				out = append(out, &Error{t.Pos, fmt.Sprintf("outputs.%d.eve-log.types: %s: Vigil writes no %s records (ignored)", e.Index, t.Name, t.Name)})
+			}
+		}
+	}
+	o.Warnings = append(o.Warnings, out...)
+	return out
+}

@@ -1,0 +1,176 @@
+package config
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDebianOutputs loads the outputs section of Debian's default
+// suricata.yaml (Suricata 7) and pins exactly what Vigil honours and what
+// it warns about.
+func TestDebianOutputs(t *testing.T) {
+	c, err := Load("testdata/debian-outputs.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &c.Outputs
+	if !o.FromFile || !o.StatsEnabled || o.StatsInterval != 8*time.Second {
+		t.Errorf("FromFile %v, stats %v every %v; want true, true, 8s", o.FromFile, o.StatsEnabled, o.StatsInterval)
+	}
+	if o.Fast == nil || o.Fast.Filename != "fast.log" || !o.Fast.Append {
+		t.Errorf("fast = %+v; want fast.log, append", o.Fast)
+	}
+	if o.StatsLog == nil || o.StatsLog.Filename != "stats.log" || !o.StatsLog.Totals || o.StatsLog.Threads {
+		t.Errorf("stats = %+v; want stats.log, totals only", o.StatsLog)
+	}
+	if len(o.EVE) != 1 {
+		t.Fatalf("%d eve-logs; want 1", len(o.EVE))
+	}
+	e := o.EVE[0]
+	if e.Filetype != "regular" || e.Filename != "eve.json" || e.CommunityID {
+		t.Errorf("eve-log %s %s community-id %v; want regular eve.json, no community-id", e.Filetype, e.Filename, e.CommunityID)
+	}
+	var names []string
+	for _, ty := range e.Types {
+		names = append(names, ty.Name)
+	}
+	// frame and pgsql are "enabled: no".
+	want := "alert anomaly http dns tls files smtp ftp rdp nfs smb tftp ike dcerpc krb5 bittorrent-dht snmp rfb sip quic dhcp ssh mqtt http2 stats flow"
+	if got := strings.Join(names, " "); got != want {
+		t.Errorf("types:\n got %s\nwant %s", got, want)
+	}
+	if a := e.Types[0].Alert; a != DefaultAlertOptions() {
+		t.Errorf("alert options %+v; want the defaults", a)
+	}
+	// The record types Vigil wrote when this test was written; the engine
+	// passes eve's own list.
+	o.CheckTypes(func(n string) bool { return slices.Contains(DefaultEVETypes, n) })
+	var got []string
+	for _, w := range o.Warnings {
+		got = append(got, w.Error())
+	}
+	wantW := []string{
+		"testdata/debian-outputs.yaml:54:23: outputs.1.eve-log.types.21.dhcp.extended: not supported (ignored)",
+	}
+	for _, n := range strings.Fields("files smtp ftp rdp nfs smb tftp ike dcerpc krb5 bittorrent-dht snmp rfb sip quic dhcp mqtt http2") {
+		for _, ty := range e.Types {
+			if ty.Name == n {
+				wantW = append(wantW, ty.Pos.String()+": outputs.1.eve-log.types: "+n+": Vigil writes no "+n+" records (ignored)")
+			}
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(wantW, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantW, "\n"))
+	}
+	// Every other output of the file is disabled: no warning for them.
+	t.Logf("honoured types: alert anomaly http dns tls ssh stats flow; %d warnings", len(got))
+}
+
+func TestEVEOutputsOptions(t *testing.T) {
+	yaml := `outputs:
+  - eve-log:
+      filetype: redis
+      community-id: yes
+      community-id-seed: 7
+      redis:
+        server: /run/redis.sock
+        mode: stream
+        key: eve
+        stream-maxlen: 1000
+        pipelining:
+          enabled: yes
+          batch-size: 32
+      types:
+        - alert:
+            payload: yes
+            payload-buffer-size: 8kb
+            metadata:
+              app-layer: no
+              rule:
+                reference: yes
+        - stats:
+            threads: yes
+  - eve-log:
+      filetype: syslog
+      facility: local3
+      level: Notice
+      xff:
+        enabled: yes
+      types:
+        - http:
+            extended: no
+            custom: [Accept]
+        - dns:
+            formats: [detailed]
+        - anomaly:
+            types:
+              stream: yes
+  - eve-log:
+      enabled: no
+  - fast:
+      enabled: no
+  - unified2-alert:
+      enabled: yes
+`
+	c, err := Parse("t.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &c.Outputs
+	if len(o.EVE) != 2 || o.Fast != nil || o.StatsLog != nil {
+		t.Fatalf("%d eve-logs, fast %v, stats %v; want 2 eve-logs, no fast or stats.log", len(o.EVE), o.Fast, o.StatsLog)
+	}
+	r := o.EVE[0]
+	if r.Filetype != "redis" || !r.CommunityID || r.CommunityIDSeed != 7 ||
+		r.Redis != (Redis{Server: "/run/redis.sock", Port: 6379, Mode: "stream", Key: "eve", StreamMaxLen: 1000, BatchSize: 32}) {
+		t.Errorf("redis eve-log = %+v", r)
+	}
+	a := r.Types[0].Alert
+	if !a.Payload || a.PayloadBufferSize != 8192 || a.AppLayer || !a.Flow || !a.RuleMetadata || !a.References {
+		t.Errorf("alert options = %+v", a)
+	}
+	s := o.EVE[1]
+	if s.Filetype != "syslog" || s.Facility != "local3" || s.Level != "Notice" {
+		t.Errorf("syslog eve-log = %+v", s)
+	}
+	var got []string
+	for _, w := range o.Warnings {
+		got = append(got, w.Error())
+	}
+	want := []string{
+		"t.yaml:23:22: outputs.0.eve-log.types.1.stats.threads: per-thread stats are not supported (totals only)",
+		"t.yaml:29:9: outputs.1.eve-log.xff: X-Forwarded-For handling is not supported (ignored)",
+		"t.yaml:32:23: outputs.1.eve-log.types.0.http.extended: http records are always extended (ignored)",
+		"t.yaml:33:21: outputs.1.eve-log.types.0.http.custom: custom HTTP header fields are not supported (ignored)",
+		"t.yaml:35:22: outputs.1.eve-log.types.1.dns.formats: filtering DNS formats is not supported (everything logged)",
+		"t.yaml:38:23: outputs.1.eve-log.types.2.anomaly.types.stream: stream anomalies are not logged (ignored)",
+		"t.yaml:43:5: outputs.4.unified2-alert: output not supported (ignored)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestOutputsSetOnDefaults: without an outputs section, --set alert keys
+// tune the default eve-log (every type) whatever their indexes.
+func TestOutputsSetOnDefaults(t *testing.T) {
+	c := Default()
+	if c.Outputs.FromFile || len(c.Outputs.EVE) != 0 {
+		t.Fatalf("defaults: FromFile %v, %d eve-logs; want false, 0", c.Outputs.FromFile, len(c.Outputs.EVE))
+	}
+	if err := c.Set("outputs.1.eve-log.types.0.alert.payload", "yes"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set("outputs.1.eve-log.types.0.alert.metadata.rule.reference", "yes"); err != nil {
+		t.Fatal(err)
+	}
+	o := c.Outputs
+	if o.FromFile || len(o.EVE) != 1 || len(o.EVE[0].Types) != len(DefaultEVETypes) {
+		t.Fatalf("after --set: %+v; want one default eve-log", o)
+	}
+	if a := o.EVE[0].Types[0].Alert; !a.Payload || !a.References || !a.RuleMetadata {
+		t.Errorf("alert = %+v; want payload and references on top of the defaults", a)
+	}
+}
