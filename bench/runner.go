@@ -221,9 +221,9 @@ func (r *Runner) runOne(ctx context.Context, engine string, row Row, in Input) (
 	case engine == EngineVigil && row.Load:
 		bin = r.Vigil.Bin
 		args, note = r.Vigil.LoadArgs(dir)
-		if !r.Vigil.LoadOnly {
-			okCodes[1] = true // rules check: 1 means some rules were rejected
-		}
+		// rules check and --load-only (like suricata -T) exit 1 when some
+		// rules were rejected; the load line still says what loaded.
+		okCodes[1] = true
 	case engine == EngineVigil:
 		bin, args = r.Vigil.Bin, r.Vigil.ReplayArgs(in.Path, dir, row.Rules, row.Workers)
 	case row.Load:
