@@ -436,7 +436,7 @@ func (p *Parser) head(dir applayer.Direction, s *side, data []byte) int {
 		}
 		if dir == applayer.ToClient && p.state&applayer.StateGap == 0 {
 			k, ok := p.respStart(s, data[n:])
-			if k > 0 || s.tail != nil && !ok {
+			if k > 0 {
 				return n + k
 			}
 			if ok {
