@@ -11,7 +11,9 @@
 // request and response bodies are kept up to 100 KiB each (Config), chunked
 // transfer coding is removed, gzip and deflate response bodies are
 // decompressed up to the body limit (so a decompression bomb costs at most
-// the limit), http.host is lowercased without port, http.uri is the path
+// the limit), malformed responses are read as libhtp reads them so that
+// evasions browsers accept do not hide the body (response.go,
+// decompress.go), http.host is lowercased without port, http.uri is the path
 // percent-decoded with dot segments removed and repeated slashes compressed,
 // followed by the raw query. A 101 response switching to h2c hands the
 // flow over to package http2 (h2c.go). Not done: %u decoding, backslash

@@ -49,7 +49,7 @@ func (t *Tx) fileBody(dir applayer.Direction) (body []byte, whole, ok bool) {
 	}
 	b := t.ResponseBody()
 	whole = m.done && !m.Truncated && !m.Gap
-	if enc := bytes.TrimSpace(m.Get("Content-Encoding")); len(enc) > 0 && !equalFold(enc, "identity") {
+	if enc := bytes.TrimSpace(m.field("Content-Encoding", false)); len(enc) > 0 && !equalFold(enc, "identity") {
 		limit := DefaultBodyLimit
 		if t.parser != nil {
 			limit = t.parser.cfg.ResponseBodyLimit

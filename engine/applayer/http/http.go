@@ -171,6 +171,9 @@ type side struct {
 	line   []byte // partial line carried between calls (chunk size / trailer)
 	cur    *Tx    // transaction whose message is being parsed
 	skipCR bool
+	// tail is the response completed earlier in the current Parse call:
+	// junk that follows it in the same data is more of its body.
+	tail *Tx
 }
 
 // Parser parses one HTTP/1.x connection. Create it with New.
@@ -293,6 +296,9 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 			s.rem -= int64(n)
 			if s.rem == 0 {
 				if s.st == stBodyCL {
+					if dir == applayer.ToClient {
+						s.tail = s.cur
+					}
 					p.finish(dir, s)
 				} else {
 					s.st = stChunkEnd
@@ -310,6 +316,7 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 		}
 		data = data[n:]
 	}
+	s.tail = nil
 	if dir == applayer.ToClient {
 		p.releaseHeld()
 	}
@@ -427,6 +434,22 @@ func (p *Parser) head(dir applayer.Direction, s *side, data []byte) int {
 		if n == len(data) {
 			return n
 		}
+		if dir == applayer.ToClient && p.state&applayer.StateGap == 0 {
+			k, ok := p.respStart(s, data[n:])
+			if k > 0 {
+				return n + k
+			}
+			if ok {
+				s.cur = p.txByID(p.resp)
+				if s.cur == nil || s.cur.Resp.done || len(s.cur.Resp.head) > 0 {
+					s.cur = p.newTx()
+					p.resp = s.cur.id
+				}
+				s.tail = nil
+				s.st = stHead
+				return n
+			}
+		}
 		if dir == applayer.ToClient && p.state&applayer.StateGap == 0 && !startLike(dir, data[n:]) {
 			if t := p.txByID(p.resp); t != nil && !t.Resp.done && len(t.Resp.head) == 0 && !t.Resp.HTTP09 && t.Resp.WireLen == 0 {
 				// The first response bytes of a transaction are not a
@@ -476,6 +499,23 @@ func (p *Parser) head(dir applayer.Direction, s *side, data []byte) int {
 		ls := bytes.LastIndexByte(m.head[:len(m.head)-1], '\n') + 1
 		_ = lineStart
 		line := m.head[ls:]
+		if dir == applayer.ToClient {
+			next := -1
+			if off < len(data) {
+				next = int(data[off])
+			}
+			if end, lfcr := headTerminator(line, ls >= 2 && m.head[ls-2] != '\r', next); ls > 0 && end {
+				if lfcr && off < len(data) && data[off] == '\r' {
+					off++ // LF CR CR LF CR LF: the last CR LF ends the head too
+					if off < len(data) && data[off] == '\n' {
+						off++
+					}
+				}
+				p.headerDone(dir, s)
+				return off
+			}
+			continue
+		}
 		if ls > 0 && (len(line) == 1 || (len(line) == 2 && line[0] == '\r')) {
 			p.headerDone(dir, s)
 			return off
@@ -545,34 +585,63 @@ func isHTTP09(line []byte) bool {
 func (p *Parser) headerDone(dir applayer.Direction, s *side) {
 	t := s.cur
 	m := t.msg(dir)
-	m.parseHead()
 	if dir == applayer.ToServer {
+		m.parseHead()
 		m.splitRequestLine()
 		p.askedH2C(t)
-	} else {
-		m.splitStatusLine()
-		// Interim 1xx responses (100 Continue) are skipped: the real
-		// response follows for the same transaction.
-		if len(m.Status) == 3 && m.Status[0] == '1' && !bytes.Equal(m.Status, []byte("101")) {
-			m.reset()
-			s.st = stStart
-			s.cur = nil
-			return
-		}
-		p.answered(t)
+		p.requestFraming(s, m)
+		return
 	}
-	te := m.Get("Transfer-Encoding")
-	cl := m.Get("Content-Length")
+	m.parseResponseHead()
+	te := m.field("Transfer-Encoding", false)
+	cl := m.field("Content-Length", true)
+	clen, clOK := parseContentLength(cl)
+	// Interim 1xx responses (100 Continue) are skipped: the real response
+	// follows for the same transaction. One that announces a body is
+	// not interim (libhtp).
+	if len(m.Status) == 3 && m.Status[0] == '1' && !bytes.Equal(m.Status, []byte("101")) &&
+		te == nil && (cl == nil || !clOK || clen == 0) {
+		m.reset()
+		s.st = stStart
+		s.cur = nil
+		return
+	}
+	p.answered(t)
 	switch {
-	case dir == applayer.ToClient && (bytes.Equal(t.Req.Method, []byte("HEAD")) ||
-		bytes.Equal(m.Status, []byte("204")) || bytes.Equal(m.Status, []byte("304"))):
+	case bytes.Equal(t.Req.Method, []byte("HEAD")):
 		p.finish(dir, s)
-	case dir == applayer.ToClient && bytes.Equal(m.Status, []byte("101")):
+	case (bytes.Equal(m.Status, []byte("204")) || bytes.Equal(m.Status, []byte("304"))) && te == nil && cl == nil:
+		// No body, unless the server sends one anyway: browsers
+		// render it, so libhtp parses it.
+		p.finish(dir, s)
+	case bytes.Equal(m.Status, []byte("101")):
 		// Protocol switch: nothing more to parse on this connection
 		// (to HTTP/2 when the server upgrades to h2c, see h2c.go).
 		p.finish(dir, s)
 		s.st = stError
 		p.switched(t)
+	case te != nil && containsFoldNoZero(te, "chunked"):
+		// Chunked wins over Content-Length and applies to HTTP/1.0 too.
+		s.st = stChunkSz
+		s.line = s.line[:0]
+	case cl != nil:
+		if !clOK || clen == 0 {
+			p.finish(dir, s)
+			return
+		}
+		s.st = stBodyCL
+		s.rem = clen
+	default:
+		s.st = stBodyEOF
+	}
+}
+
+// requestFraming decides how a request body is framed.
+func (p *Parser) requestFraming(s *side, m *Message) {
+	dir := applayer.ToServer
+	te := m.Get("Transfer-Encoding")
+	cl := m.Get("Content-Length")
+	switch {
 	case te != nil && bytes.Contains(bytes.ToLower(te), []byte("chunked")):
 		s.st = stChunkSz
 		s.line = s.line[:0]
@@ -584,8 +653,6 @@ func (p *Parser) headerDone(dir applayer.Direction, s *side) {
 		}
 		s.st = stBodyCL
 		s.rem = n
-	case dir == applayer.ToClient:
-		s.st = stBodyEOF
 	default:
 		p.finish(dir, s)
 	}
@@ -610,6 +677,14 @@ func parseUint(b []byte) (int64, bool) {
 func (p *Parser) chunkLine(dir applayer.Direction, s *side, data []byte) int {
 	i := bytes.IndexByte(data, '\n')
 	if i < 0 {
+		if s.st == stChunkSz && dir == applayer.ToClient {
+			s.line = append(s.line, data...)
+			if notChunked(s.line) {
+				p.notChunked(s)
+				return len(data)
+			}
+			s.line = s.line[:len(s.line)-len(data)]
+		}
 		if len(s.line)+len(data) > 1024 {
 			p.gapOrError(dir, s)
 			return len(data)
@@ -632,6 +707,9 @@ func (p *Parser) chunkLine(dir applayer.Direction, s *side, data []byte) int {
 	case stTrailer:
 		if len(line) == 0 {
 			s.line = s.line[:0]
+			if dir == applayer.ToClient {
+				s.tail = s.cur
+			}
 			p.finish(dir, s)
 			return i + 1
 		}
@@ -641,31 +719,18 @@ func (p *Parser) chunkLine(dir applayer.Direction, s *side, data []byte) int {
 }
 
 func (p *Parser) chunkSize(dir applayer.Direction, s *side, line []byte, n int) int {
-	if j := bytes.IndexByte(line, ';'); j >= 0 {
-		line = line[:j]
-	}
-	line = bytes.TrimSpace(line)
-	var size int64
-	if len(line) == 0 || len(line) > 15 {
+	size, res := parseChunkSize(line)
+	switch {
+	case res == chunkBlank:
+		s.line = s.line[:0]
+		return n // a blank line before a size: read the next one
+	case res == chunkInvalid && dir == applayer.ToClient:
+		p.notChunked(s)
+		return n
+	case res == chunkInvalid:
 		s.line = s.line[:0]
 		p.gapOrError(dir, s)
 		return n
-	}
-	for _, c := range line {
-		var v byte
-		switch {
-		case c >= '0' && c <= '9':
-			v = c - '0'
-		case c >= 'a' && c <= 'f':
-			v = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			v = c - 'A' + 10
-		default:
-			s.line = s.line[:0]
-			p.gapOrError(dir, s)
-			return n
-		}
-		size = size<<4 | int64(v)
 	}
 	s.line = s.line[:0]
 	if size == 0 {
@@ -675,6 +740,20 @@ func (p *Parser) chunkSize(dir applayer.Direction, s *side, line []byte, n int) 
 	s.st = stChunkData
 	s.rem = size
 	return n
+}
+
+// notChunked handles a response announced as chunked whose chunk-size line
+// is not one: like libhtp (and browsers), the rest of the response,
+// beginning with that line (held in s.line), is body up to the end of the
+// connection.
+func (p *Parser) notChunked(s *side) {
+	dir := applayer.ToClient
+	if s.cur != nil {
+		s.cur.Resp.WireLen -= int64(len(s.line)) // counted again as body
+		p.body(dir, s.cur, s.line)
+	}
+	s.line = s.line[:0]
+	s.st = stBodyEOF
 }
 
 // gapOrError handles broken framing: finish the message and resync.

@@ -267,13 +267,13 @@ func TestGapRealignsResponses(t *testing.T) {
 func TestResponseWithoutStatusLine(t *testing.T) {
 	p := New(Config{})
 	feed(p, up, "GET /1 HTTP/1.1\r\n\r\n", 0)
-	feed(p, down, "\x00\x01binary junk\r\nHTTP/1.1 204 No Content\r\n\r\n", 0)
+	feed(p, down, "\x00\x01binary junk\r\nmore\r\nHTTP/1.1 204 No Content\r\n\r\n", 0)
 	p.EOF(down)
 	tx := p.Tx(0)
 	if !tx.Resp.HTTP09 || len(tx.Resp.Status) != 0 {
 		t.Errorf("HTTP09 %v status %q, want a 0.9 response", tx.Resp.HTTP09, tx.Resp.Status)
 	}
-	if got := string(tx.Buffer(down, bufid.FileData)); got != "\x00\x01binary junk\r\nHTTP/1.1 204 No Content\r\n\r\n" {
+	if got := string(tx.Buffer(down, bufid.FileData)); got != "\x00\x01binary junk\r\nmore\r\nHTTP/1.1 204 No Content\r\n\r\n" {
 		t.Errorf("body %q", got)
 	}
 

@@ -2,11 +2,6 @@ package http
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
-	"io"
-	"sync"
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
@@ -269,18 +264,16 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 	return nil
 }
 
-// ResponseBody returns the response body with chunking removed and gzip or
-// deflate content coding decoded, up to the response body limit; nil when
-// there is no body yet. A body whose compressed stream is truncated or
-// corrupt yields what decoded before the damage (or the raw bytes when
-// nothing decoded).
+// ResponseBody returns the response body with chunking removed and its
+// content codings undone (decompress.go), up to the response body limit;
+// nil when there is no body yet.
 func (t *Tx) ResponseBody() []byte {
 	m := &t.Resp
 	if len(m.Body) == 0 {
 		return nil
 	}
-	enc := bytes.ToLower(bytes.TrimSpace(t.Resp.Get("Content-Encoding")))
-	if len(enc) == 0 || bytes.Equal(enc, []byte("identity")) {
+	enc := m.field("Content-Encoding", false)
+	if len(enc) == 0 || equalFold(bytes.TrimSpace(enc), "identity") {
 		return m.Body
 	}
 	// Decoding restarts from the first byte, so while the body grows it
@@ -295,99 +288,7 @@ func (t *Tx) ResponseBody() []byte {
 	if t.parser != nil {
 		limit, layers = t.parser.cfg.ResponseBodyLimit, t.parser.cfg.DecompressLayers
 	}
-	// "Content-Encoding: gzip, deflate" lists the codings in the order
-	// they were applied: undo them last first, at most layers of them.
-	out := m.Body
-	codings := bytes.Split(enc, []byte(","))
-	for i := len(codings) - 1; i >= 0 && layers > 0; i-- {
-		c := bytes.TrimSpace(codings[i])
-		if len(c) == 0 || bytes.Equal(c, []byte("identity")) {
-			continue
-		}
-		layers--
-		var dec []byte
-		switch {
-		case bytes.Equal(c, []byte("gzip")) || bytes.Equal(c, []byte("x-gzip")):
-			dec = decompress(out, limit, codingGzip)
-		case bytes.Equal(c, []byte("deflate")):
-			dec = decompress(out, limit, codingZlib)
-			if dec == nil {
-				dec = decompress(out, limit, codingFlate)
-			}
-		}
-		if dec == nil {
-			break
-		}
-		out = dec
-	}
+	out := decodeBody(m.Body, enc, limit, layers)
 	t.decoded, t.decodedOK, t.decodedFrom = out, true, len(m.Body)
 	return out
-}
-
-// decompress inflates src up to limit output bytes. It returns nil when no
-// byte could be decoded.
-func decompress(src []byte, limit int, coding int) []byte {
-	d := decoders.Get().(*decoder)
-	defer decoders.Put(d)
-	d.src.Reset(src)
-	r, err := d.open(coding)
-	if err != nil {
-		return nil
-	}
-	out := make([]byte, 0, min(limit, 4*len(src)+512))
-	buf := bytes.NewBuffer(out)
-	_, _ = io.Copy(buf, io.LimitReader(r, int64(limit))) // truncated streams keep what decoded
-	if buf.Len() == 0 {
-		return nil
-	}
-	return buf.Bytes()
-}
-
-// Content codings decompress undoes.
-const (
-	codingGzip = iota
-	codingZlib
-	codingFlate
-)
-
-// decoder keeps a gzip, a zlib and a raw deflate reader for reuse: their
-// window buffers are most of what decompression allocates.
-type decoder struct {
-	src bytes.Reader
-	gz  *gzip.Reader
-	zl  io.ReadCloser
-	fl  io.ReadCloser
-}
-
-var decoders = sync.Pool{New: func() any { return new(decoder) }}
-
-func (d *decoder) open(coding int) (io.Reader, error) {
-	switch coding {
-	case codingGzip:
-		if d.gz == nil {
-			gz, err := gzip.NewReader(&d.src)
-			if err != nil {
-				return nil, err
-			}
-			d.gz = gz
-			return gz, nil
-		}
-		return d.gz, d.gz.Reset(&d.src)
-	case codingZlib:
-		if d.zl == nil {
-			zl, err := zlib.NewReader(&d.src)
-			if err != nil {
-				return nil, err
-			}
-			d.zl = zl
-			return zl, nil
-		}
-		return d.zl, d.zl.(zlib.Resetter).Reset(&d.src, nil)
-	default:
-		if d.fl == nil {
-			d.fl = flate.NewReader(&d.src)
-			return d.fl, nil
-		}
-		return d.fl, d.fl.(flate.Resetter).Reset(&d.src, nil)
-	}
 }
