@@ -11,6 +11,7 @@ import (
 	"vigil/engine/score"
 	"vigil/engine/stream"
 	"vigil/engine/verdict"
+	"vigil/output/eve"
 	"vigil/rules"
 )
 
@@ -94,6 +95,74 @@ type EVEConfig struct {
 	StatsInterval time.Duration
 	// FastLog also writes fast.log.
 	FastLog bool
+	// Types, when not nil, lists the record types of the other protocols
+	// (mqtt, smtp, sip, ..., mdns, fileinfo) that are logged; nil logs
+	// them all (Suricata's default eve-log).
+	Types map[eve.EventType]bool
+}
+
+// Logs reports whether records of type t are written.
+func (c *EVEConfig) Logs(t eve.EventType) bool {
+	switch t {
+	case eve.EventHTTP:
+		return c.HTTP
+	case eve.EventDNS:
+		return c.DNS
+	case eve.EventTLS:
+		return c.TLS
+	case eve.EventSSH:
+		return c.SSH
+	case eve.EventAlert:
+		return c.Alert
+	case eve.EventFlow:
+		return c.Flow
+	case eve.EventAnomaly:
+		return c.Anomaly
+	}
+	return c.Types == nil || c.Types[t]
+}
+
+// ListType is one entry of an eve-log types list (Suricata's names:
+// "alert", "http", "dns", "files", "smtp", ...). The first call turns
+// every type off; each call then turns its type on. It reports false for
+// a name Vigil writes no record for.
+func (c *EVEConfig) ListType(name string) bool {
+	if c.Types == nil {
+		c.Types = map[eve.EventType]bool{}
+		c.Alert, c.Flow, c.HTTP, c.DNS, c.TLS, c.SSH, c.Anomaly, c.Stats = false, false, false, false, false, false, false, false
+	}
+	switch name {
+	case "alert":
+		c.Alert = true
+	case "flow":
+		c.Flow = true
+	case "http", "http2": // HTTP/2 transactions are http records
+		c.HTTP = true
+	case "drop":
+		// Drop records (IPS): Vigil writes none; listing them is no
+		// reason to refuse the list.
+	case "dns":
+		c.DNS = true
+	case "tls":
+		c.TLS = true
+	case "ssh":
+		c.SSH = true
+	case "anomaly":
+		c.Anomaly = true
+	case "stats":
+		c.Stats = true
+	case "files":
+		c.Types[eve.EventFileinfo] = true
+	default:
+		for t := eve.EventSMTP; t.String() != ""; t++ {
+			if t.String() == name {
+				c.Types[t] = true
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 // DefaultEVE is Suricata's default eve-log: every type, metadata on,

@@ -3,6 +3,7 @@ package engine
 import (
 	"time"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dns"
 	"vigil/engine/applayer/http"
@@ -75,6 +76,45 @@ var (
 	_ eveFiller = (*ssh.Tx)(nil)
 	_ eveFiller = (*tls.Tx)(nil)
 )
+
+// txEventType is the event type of tx's record (0: none). A DNS
+// transaction on port 5353 is mdns, as Suricata 8 logs it.
+func txEventType(tx applayer.Tx) eve.EventType {
+	if t, ok := tx.(interface{ EventType() eve.EventType }); ok {
+		return t.EventType()
+	}
+	switch tx.Proto() {
+	case bufid.ProtoHTTP, bufid.ProtoHTTP2:
+		return eve.EventHTTP
+	case bufid.ProtoDNS:
+		return eve.EventDNS
+	case bufid.ProtoTLS:
+		return eve.EventTLS
+	case bufid.ProtoSSH:
+		return eve.EventSSH
+	case bufid.ProtoSMTP:
+		return eve.EventSMTP
+	case bufid.ProtoMQTT:
+		return eve.EventMQTT
+	case bufid.ProtoSIP:
+		return eve.EventSIP
+	case bufid.ProtoSMB:
+		return eve.EventSMB
+	case bufid.ProtoDCERPC:
+		return eve.EventDCERPC
+	case bufid.ProtoFTP:
+		return eve.EventFTP
+	case bufid.ProtoFTPData:
+		return eve.EventFTPData
+	case bufid.ProtoKRB5:
+		return eve.EventKRB5
+	case bufid.ProtoRFB:
+		return eve.EventRFB
+	case bufid.ProtoSNMP:
+		return eve.EventSNMP
+	}
+	return 0
+}
 
 // appObject attaches the EVE object of tx (seen in direction dir) to r.
 func appObject(r *eve.Record, tx applayer.Tx, dir applayer.Direction) bool {

@@ -72,7 +72,16 @@ func (e *Encoder) Append(dst []byte, r *Record) []byte {
 			dst = appendSSH(dst, r.SSH)
 		}
 	default:
-		dst = e.appendPacketHeader(dst, r, "unknown")
+		name := r.Type.String()
+		if name == "" {
+			name = "unknown"
+		}
+		dst = e.appendPacketHeader(dst, r, name)
+		// ftp_data logs the ftp_data object and then app_proto.
+		dst = appendObjects(dst, r)
+		if r.Type == EventFileinfo || r.Type == EventFTPData {
+			dst = appendAppProto(dst, &r.AppProto)
+		}
 	}
 	dst = appendTrailer(dst, &r.Header)
 	return append(dst, '}', '\n')
@@ -484,6 +493,7 @@ func (e *Encoder) appendAlert(dst []byte, r *Record) []byte {
 	case r.SSH != nil:
 		dst = appendSSH(dst, r.SSH)
 	}
+	dst = appendObjects(dst, r)
 	dst = appendAppProto(dst, &r.AppProto)
 	if d := r.Dir.String(); d != "" {
 		dst = appendStr(dst, "direction", d)
@@ -749,4 +759,11 @@ func appendSSH(dst []byte, s *SSH) []byte {
 	dst = appendSSHHost(dst, "client", &s.Client)
 	dst = appendSSHHost(dst, "server", &s.Server)
 	return append(dst, '}')
+}
+
+func appendObjects(dst []byte, r *Record) []byte {
+	for i := range r.Objs {
+		dst = appendObject(dst, &r.Objs[i])
+	}
+	return dst
 }
