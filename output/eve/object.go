@@ -27,6 +27,7 @@ const (
 	tokOpen      // nested object (key "" inside an array)
 	tokOpenArray // array
 	tokClose     // closes the innermost open object or array
+	tokPair      // a key from traffic (escaped) and its string value
 )
 
 type token struct {
@@ -58,6 +59,12 @@ func (o *Object) OptBytes(key string, v []byte) {
 	if len(v) > 0 {
 		o.Bytes(key, v)
 	}
+}
+
+// Pair adds a member whose key comes from traffic (escaped like a value)
+// with the string v, as Suricata logs MQTT user properties.
+func (o *Object) Pair(key, v []byte) {
+	o.toks = append(o.toks, token{kind: tokPair, b: v, key: string(key)})
 }
 
 // String adds key with a constant or generated string.
@@ -122,15 +129,21 @@ func appendObject(dst []byte, o *Object) []byte {
 			}
 			continue
 		}
-		if stack[len(stack)-1] == ']' { // array element: no key
+		switch {
+		case stack[len(stack)-1] == ']': // array element: no key
 			if n := len(dst); dst[n-1] != '[' {
 				dst = append(dst, ',')
 			}
-		} else {
+		case t.kind == tokPair:
+			if n := len(dst); dst[n-1] != '{' {
+				dst = append(dst, ',')
+			}
+			dst = append(AppendString(dst, t.key), ':')
+		default:
 			dst = appendKey(dst, t.key)
 		}
 		switch t.kind {
-		case tokBytes:
+		case tokBytes, tokPair:
 			dst = AppendBytes(dst, t.b)
 		case tokString:
 			dst = AppendString(dst, t.s)
