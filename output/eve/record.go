@@ -34,13 +34,13 @@ const (
 )
 
 var eventNames = [...]string{
-	EventAlert:   "alert",
-	EventAnomaly: "anomaly",
-	EventFlow:    "flow",
-	EventHTTP:    "http",
-	EventDNS:     "dns",
-	EventTLS:     "tls",
-	EventSSH:     "ssh",
+	EventAlert:    "alert",
+	EventAnomaly:  "anomaly",
+	EventFlow:     "flow",
+	EventHTTP:     "http",
+	EventDNS:      "dns",
+	EventTLS:      "tls",
+	EventSSH:      "ssh",
 	EventSMTP:     "smtp",
 	EventMQTT:     "mqtt",
 	EventSIP:      "sip",
