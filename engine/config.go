@@ -95,10 +95,12 @@ type EVEConfig struct {
 	StatsInterval time.Duration
 	// FastLog also writes fast.log.
 	FastLog bool
-	// Types, when not nil, lists the record types of the other protocols
-	// (mqtt, smtp, sip, ..., mdns, fileinfo) that are logged; nil logs
-	// them all (Suricata's default eve-log).
-	Types map[eve.EventType]bool
+	// Listed says an eve-log types list was given: then only the record
+	// types of the other protocols (mqtt, smtp, sip, ..., mdns,
+	// fileinfo) whose bit (1<<EventType) is set in Types are logged;
+	// otherwise they all are (Suricata's default eve-log).
+	Listed bool
+	Types  uint64
 }
 
 // Logs reports whether records of type t are written.
@@ -119,7 +121,7 @@ func (c *EVEConfig) Logs(t eve.EventType) bool {
 	case eve.EventAnomaly:
 		return c.Anomaly
 	}
-	return c.Types == nil || c.Types[t]
+	return !c.Listed || c.Types&(1<<t) != 0
 }
 
 // ListType is one entry of an eve-log types list (Suricata's names:
@@ -127,8 +129,8 @@ func (c *EVEConfig) Logs(t eve.EventType) bool {
 // every type off; each call then turns its type on. It reports false for
 // a name Vigil writes no record for.
 func (c *EVEConfig) ListType(name string) bool {
-	if c.Types == nil {
-		c.Types = map[eve.EventType]bool{}
+	if !c.Listed {
+		c.Listed, c.Types = true, 0
 		c.Alert, c.Flow, c.HTTP, c.DNS, c.TLS, c.SSH, c.Anomaly, c.Stats = false, false, false, false, false, false, false, false
 	}
 	switch name {
@@ -152,11 +154,11 @@ func (c *EVEConfig) ListType(name string) bool {
 	case "stats":
 		c.Stats = true
 	case "files":
-		c.Types[eve.EventFileinfo] = true
+		c.Types |= 1 << eve.EventFileinfo
 	default:
 		for t := eve.EventSMTP; t.String() != ""; t++ {
 			if t.String() == name {
-				c.Types[t] = true
+				c.Types |= 1 << t
 				return true
 			}
 		}
