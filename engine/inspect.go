@@ -366,6 +366,7 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, tx applayer.Tx, dir applayer.Direction) {
 	proto := tx.Proto() // the flow's, or the protocol before a change
 	w.Stats.AppLayerTx[proto]++
+	w.logFiles(p, e, tx, dir)
 	et := txEventType(tx)
 	if et == 0 || !w.cfg.EVE.Logs(et) {
 		return

@@ -7,6 +7,7 @@ import (
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dns"
 	"vigil/engine/applayer/http"
+	"vigil/engine/applayer/smtp"
 	"vigil/engine/applayer/ssh"
 	"vigil/engine/applayer/tls"
 	"vigil/engine/flow"
@@ -76,6 +77,37 @@ var (
 	_ eveFiller = (*ssh.Tx)(nil)
 	_ eveFiller = (*tls.Tx)(nil)
 )
+
+// fileTx is a transaction that carries files: each file gets a fileinfo
+// record, with the transaction's own object beside it.
+type fileTx interface {
+	FileCount() int
+	FillFileEVE(r *eve.Record, i int) bool
+}
+
+var (
+	_ fileTx = (*http.Tx)(nil)
+	_ fileTx = (*smtp.Tx)(nil)
+)
+
+// logFiles writes the fileinfo records of tx's files.
+func (w *Worker) logFiles(p *packet.Packet, e *flow.Entry[flowData], tx applayer.Tx, dir applayer.Direction) {
+	ft, ok := tx.(fileTx)
+	if !ok || !w.cfg.EVE.Logs(eve.EventFileinfo) {
+		return
+	}
+	r := &w.rec
+	for i := 0; i < ft.FileCount(); i++ {
+		w.txHeader(r, eve.EventFileinfo, p, e, tx)
+		r.HasTxID = false // logged inside fileinfo
+		appObject(r, tx, dir)
+		if !ft.FillFileEVE(r, i) {
+			continue
+		}
+		r.AppProto.Proto = tx.Proto().String()
+		w.out.Emit(r)
+	}
+}
 
 // txEventType is the event type of tx's record (0: none). A DNS
 // transaction on port 5353 is mdns, as Suricata 8 logs it.

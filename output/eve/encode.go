@@ -77,8 +77,9 @@ func (e *Encoder) Append(dst []byte, r *Record) []byte {
 			name = "unknown"
 		}
 		dst = e.appendPacketHeader(dst, r, name)
-		// ftp_data logs the ftp_data object and then app_proto.
-		dst = appendObjects(dst, r)
+		// fileinfo logs the transaction's object beside its own;
+		// fileinfo and ftp_data then log app_proto.
+		dst = e.appendAppObjects(dst, r)
 		if r.Type == EventFileinfo || r.Type == EventFTPData {
 			dst = appendAppProto(dst, &r.AppProto)
 		}
@@ -483,17 +484,7 @@ func (e *Encoder) appendAlert(dst []byte, r *Record) []byte {
 	dst = e.appendPacketHeader(dst, r, "alert")
 	dst = appendTrue(dst, "tx_guessed", r.Alert.TxGuessed)
 	dst = appendAlertObject(dst, &r.Alert)
-	switch {
-	case r.HTTP != nil:
-		dst = appendHTTP(dst, r.HTTP)
-	case r.DNS != nil:
-		dst = appendDNS(dst, r.DNS)
-	case r.TLS != nil:
-		dst = e.appendTLS(dst, r.TLS)
-	case r.SSH != nil:
-		dst = appendSSH(dst, r.SSH)
-	}
-	dst = appendObjects(dst, r)
+	dst = e.appendAppObjects(dst, r)
 	dst = appendAppProto(dst, &r.AppProto)
 	if d := r.Dir.String(); d != "" {
 		dst = appendStr(dst, "direction", d)
@@ -761,7 +752,19 @@ func appendSSH(dst []byte, s *SSH) []byte {
 	return append(dst, '}')
 }
 
-func appendObjects(dst []byte, r *Record) []byte {
+// appendAppObjects writes the app-layer objects of r: the one of its
+// pointer fields that is set, then Objs.
+func (e *Encoder) appendAppObjects(dst []byte, r *Record) []byte {
+	switch {
+	case r.HTTP != nil:
+		dst = appendHTTP(dst, r.HTTP)
+	case r.DNS != nil:
+		dst = appendDNS(dst, r.DNS)
+	case r.TLS != nil:
+		dst = e.appendTLS(dst, r.TLS)
+	case r.SSH != nil:
+		dst = appendSSH(dst, r.SSH)
+	}
 	for i := range r.Objs {
 		dst = appendObject(dst, &r.Objs[i])
 	}

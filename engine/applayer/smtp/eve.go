@@ -69,3 +69,26 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	}
 	return true
 }
+
+// FileCount returns the number of MIME attachments of the message.
+func (t *Tx) FileCount() int { return len(t.Files) }
+
+// FillFileEVE adds the "fileinfo" object of attachment i.
+func (t *Tx) FillFileEVE(r *eve.Record, i int) bool {
+	if i < 0 || i >= len(t.Files) {
+		return false
+	}
+	f := t.Files[i]
+	o := r.AddObject("fileinfo")
+	o.Bytes("filename", f.Name)
+	o.Bool("gaps", false)
+	state := "CLOSED"
+	if !f.Done {
+		state = "TRUNCATED"
+	}
+	o.String("state", state)
+	o.Bool("stored", false)
+	o.Uint("size", f.Size)
+	o.Uint("tx_id", t.ID())
+	return true
+}
