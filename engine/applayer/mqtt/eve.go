@@ -12,12 +12,13 @@ var typeNames = [...]string{
 	TypePuback: "puback", TypePubrec: "pubrec", TypePubrel: "pubrel", TypePubcomp: "pubcomp",
 	TypeSubscribe: "subscribe", TypeSuback: "suback", TypeUnsubscribe: "unsubscribe",
 	TypeUnsuback: "unsuback", TypePingreq: "pingreq", TypePingresp: "pingresp",
-	TypeDisconnect: "disconnect", TypeAuth: "auth",
+	TypeDisconnect: "disconnect",
+	// AUTH is not logged: the EVE schema has no object for it.
 }
 
 // FillEVE adds Suricata's "mqtt" object: one member per message of the
 // transaction, named by its type, with the fixed header's qos, retain and
-// dup first. MQTT 5 properties are not decoded and so not logged.
+// dup first, and MQTT 5 properties.
 func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	o := r.AddObject("mqtt")
 	for _, m := range t.Msgs {
@@ -111,16 +112,15 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 				}
 				o.Close()
 			}
-		case TypeAuth:
-			o.Uint("reason_code", uint64(m.Reason))
 		case TypeDisconnect:
 			if m.HasReason {
 				o.Uint("reason_code", uint64(m.Reason))
 			}
 		}
+		// Properties where the EVE schema has them (Suricata also logs
+		// those of the acknowledgements, SUBSCRIBE and AUTH).
 		switch m.Type {
-		case TypeSuback, TypeUnsubscribe, TypeUnsuback:
-		default:
+		case TypeConnect, TypeConnack, TypePublish, TypeDisconnect:
 			appendProps(o, m.Props)
 		}
 		o.Close()
