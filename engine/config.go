@@ -13,6 +13,7 @@ import (
 	"vigil/engine/stream"
 	"vigil/engine/verdict"
 	"vigil/output"
+	"vigil/output/eve"
 	"vigil/rules"
 )
 
@@ -116,6 +117,76 @@ type EVEConfig struct {
 	StatsInterval time.Duration
 	// FastLog also writes fast.log.
 	FastLog bool
+	// Listed says an eve-log types list was given: then only the record
+	// types of the other protocols (mqtt, smtp, sip, ..., mdns,
+	// fileinfo) whose bit (1<<EventType) is set in Types are logged;
+	// otherwise they all are (Suricata's default eve-log).
+	Listed bool
+	Types  uint64
+}
+
+// Logs reports whether records of type t are written.
+func (c *EVEConfig) Logs(t eve.EventType) bool {
+	switch t {
+	case eve.EventHTTP:
+		return c.HTTP
+	case eve.EventDNS:
+		return c.DNS
+	case eve.EventTLS:
+		return c.TLS
+	case eve.EventSSH:
+		return c.SSH
+	case eve.EventAlert:
+		return c.Alert
+	case eve.EventFlow:
+		return c.Flow
+	case eve.EventAnomaly:
+		return c.Anomaly
+	}
+	return !c.Listed || c.Types&(1<<t) != 0
+}
+
+// ListType is one entry of an eve-log types list (Suricata's names:
+// "alert", "http", "dns", "files", "smtp", ...). The first call turns
+// every type off; each call then turns its type on. It reports false for
+// a name Vigil writes no record for.
+func (c *EVEConfig) ListType(name string) bool {
+	if !c.Listed {
+		c.Listed, c.Types = true, 0
+		c.Alert, c.Flow, c.HTTP, c.DNS, c.TLS, c.SSH, c.Anomaly, c.Stats = false, false, false, false, false, false, false, false
+	}
+	switch name {
+	case "alert":
+		c.Alert = true
+	case "flow":
+		c.Flow = true
+	case "http", "http2": // HTTP/2 transactions are http records
+		c.HTTP = true
+	case "drop":
+		// Drop records (IPS): Vigil writes none; listing them is no
+		// reason to refuse the list.
+	case "dns":
+		c.DNS = true
+	case "tls":
+		c.TLS = true
+	case "ssh":
+		c.SSH = true
+	case "anomaly":
+		c.Anomaly = true
+	case "stats":
+		c.Stats = true
+	case "files":
+		c.Types |= 1 << eve.EventFileinfo
+	default:
+		for t := eve.EventSMTP; t.String() != ""; t++ {
+			if t.String() == name {
+				c.Types |= 1 << t
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 // DefaultEVE is Suricata's default eve-log: every type, metadata on,

@@ -366,32 +366,12 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, tx applayer.Tx, dir applayer.Direction) {
 	proto := tx.Proto() // the flow's, or the protocol before a change
 	w.Stats.AppLayerTx[proto]++
-	var on bool
-	switch proto {
-	case bufid.ProtoHTTP:
-		on = w.cfg.EVE.HTTP
-	case bufid.ProtoDNS:
-		on = w.cfg.EVE.DNS
-	case bufid.ProtoTLS:
-		on = w.cfg.EVE.TLS
-	case bufid.ProtoSSH:
-		on = w.cfg.EVE.SSH
-	}
-	if !on {
+	w.logFiles(p, e, tx, dir)
+	et := txEventType(tx)
+	if et == 0 || !w.cfg.EVE.Logs(et) {
 		return
 	}
 	r := &w.rec
-	var et eve.EventType
-	switch proto {
-	case bufid.ProtoHTTP:
-		et = eve.EventHTTP
-	case bufid.ProtoDNS:
-		et = eve.EventDNS
-	case bufid.ProtoTLS:
-		et = eve.EventTLS
-	case bufid.ProtoSSH:
-		et = eve.EventSSH
-	}
 	w.txHeader(r, et, p, e, tx)
 	if appObject(r, tx, dir) {
 		w.out.Emit(r)

@@ -53,7 +53,10 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 			tx := fd.parser.TxAt(i)
 			tt := fd.track(tx.ID())
 			for _, d := range [2]applayer.Direction{applayer.ToServer, applayer.ToClient} {
-				if tt.logged[d] || !tx.Complete(d) {
+				// At the end both sides are at EOF: Suricata's tx logger
+				// then logs a transaction whatever its progress (DNS
+				// logs each message it has).
+				if tt.logged[d] || (fd.proto == bufid.ProtoDNS && !tx.Complete(d)) {
 					continue
 				}
 				w.logTxAtEnd(e, fd, tx, d, now)

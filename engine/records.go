@@ -3,9 +3,11 @@ package engine
 import (
 	"time"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dns"
 	"vigil/engine/applayer/http"
+	"vigil/engine/applayer/smtp"
 	"vigil/engine/applayer/ssh"
 	"vigil/engine/applayer/tls"
 	"vigil/engine/flow"
@@ -75,6 +77,76 @@ var (
 	_ eveFiller = (*ssh.Tx)(nil)
 	_ eveFiller = (*tls.Tx)(nil)
 )
+
+// fileTx is a transaction that carries files: each file gets a fileinfo
+// record, with the transaction's own object beside it.
+type fileTx interface {
+	FileCount() int
+	FillFileEVE(r *eve.Record, i int) bool
+}
+
+var (
+	_ fileTx = (*http.Tx)(nil)
+	_ fileTx = (*smtp.Tx)(nil)
+)
+
+// logFiles writes the fileinfo records of tx's files.
+func (w *Worker) logFiles(p *packet.Packet, e *flow.Entry[flowData], tx applayer.Tx, dir applayer.Direction) {
+	ft, ok := tx.(fileTx)
+	if !ok || !w.cfg.EVE.Logs(eve.EventFileinfo) {
+		return
+	}
+	r := &w.rec
+	for i := 0; i < ft.FileCount(); i++ {
+		w.txHeader(r, eve.EventFileinfo, p, e, tx)
+		r.HasTxID = false // logged inside fileinfo
+		appObject(r, tx, dir)
+		if !ft.FillFileEVE(r, i) {
+			continue
+		}
+		r.AppProto.Proto = tx.Proto().String()
+		w.out.Emit(r)
+	}
+}
+
+// txEventType is the event type of tx's record (0: none). A DNS
+// transaction on port 5353 is mdns, as Suricata 8 logs it.
+func txEventType(tx applayer.Tx) eve.EventType {
+	if t, ok := tx.(interface{ EventType() eve.EventType }); ok {
+		return t.EventType()
+	}
+	switch tx.Proto() {
+	case bufid.ProtoHTTP, bufid.ProtoHTTP2:
+		return eve.EventHTTP
+	case bufid.ProtoDNS:
+		return eve.EventDNS
+	case bufid.ProtoTLS:
+		return eve.EventTLS
+	case bufid.ProtoSSH:
+		return eve.EventSSH
+	case bufid.ProtoSMTP:
+		return eve.EventSMTP
+	case bufid.ProtoMQTT:
+		return eve.EventMQTT
+	case bufid.ProtoSIP:
+		return eve.EventSIP
+	case bufid.ProtoSMB:
+		return eve.EventSMB
+	case bufid.ProtoDCERPC:
+		return eve.EventDCERPC
+	case bufid.ProtoFTP:
+		return eve.EventFTP
+	case bufid.ProtoFTPData:
+		return eve.EventFTPData
+	case bufid.ProtoKRB5:
+		return eve.EventKRB5
+	case bufid.ProtoRFB:
+		return eve.EventRFB
+	case bufid.ProtoSNMP:
+		return eve.EventSNMP
+	}
+	return 0
+}
 
 // appObject attaches the EVE object of tx (seen in direction dir) to r.
 func appObject(r *eve.Record, tx applayer.Tx, dir applayer.Direction) bool {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/pprof"
 	"sort"
@@ -304,6 +305,9 @@ type setting struct {
 	apply  func(ec *engine.Config, key, value string) error
 }
 
+// typesEntry matches the key of one entry of an eve-log types list.
+var typesEntry = regexp.MustCompile(`^outputs\.\d+\.eve-log\.types\.\d+$`)
+
 var replaySettings = []setting{
 	{"vars.address-groups.", nil},
 	{"vars.port-groups.", nil},
@@ -344,6 +348,14 @@ var replaySettings = []setting{
 	{"outputs.", func(ec *engine.Config, k, v string) error {
 		// Only the eve-log alert options Vigil has; the list indexes of
 		// outputs and types do not matter (there is one EVE log).
+		if typesEntry.MatchString(k) {
+			// outputs.N.eve-log.types.M=NAME: the types list, one entry
+			// per setting (vigil verify passes a test's list this way).
+			if !ec.EVE.ListType(v) {
+				return fmt.Errorf("eve-log type %q is not supported", v)
+			}
+			return nil
+		}
 		i := strings.Index(k, ".alert.")
 		if !strings.Contains(k, ".eve-log.types.") || i < 0 {
 			return fmt.Errorf("output setting %q is not supported", k)

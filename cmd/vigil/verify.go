@@ -91,16 +91,21 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 // something Vigil does not support.
 func runVerifyReplay(t *verify.Test, logDir string, log io.Writer) error {
 	// A test may have no rules (it checks EVE records other than alerts).
-	args := []string{"-r", t.Pcap, "-S", t.Rules, "-l", logDir, "--deterministic", "--workers", "1", "--allow-no-rules",
+	args := []string{"-r", t.Pcap, "-l", logDir, "--deterministic", "--workers", "1", "--allow-no-rules",
 		// Scoring is Vigil's own: its crossing alerts would be extra alerts
 		// to Suricata's tests.
 		"--set", "vigil.scoring.enabled=no"}
+	if t.Rules != "" {
+		args = append(args, "-S", t.Rules)
+	}
 	if t.IPS {
 		args = append(args, "--simulate-ips")
 	}
 	args = append(args, t.Args...)
-	if why := unsupportedRules(t.Rules); why != "" {
-		return fmt.Errorf("%w: %s", verify.ErrSkip, why)
+	if t.Rules != "" {
+		if why := unsupportedRules(t.Rules); why != "" {
+			return fmt.Errorf("%w: %s", verify.ErrSkip, why)
+		}
 	}
 	if cfg := filepath.Join(t.Dir, "suricata.yaml"); fileExists(cfg) {
 		if why := unsupportedTestConfig(cfg); why != "" {
@@ -179,8 +184,8 @@ func unsupportedTestConfig(path string) string {
 	return "test's suricata.yaml sets " + strings.Join(other, ", ") + " (only outputs are honoured)"
 }
 
-// alertOutputSets turns the eve-log alert options of an outputs-only
-// suricata.yaml into --set arguments for replay.
+// alertOutputSets turns the eve-log types list and alert options of an
+// outputs-only suricata.yaml into --set arguments for replay.
 func alertOutputSets(path string) ([]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -219,12 +224,18 @@ func alertOutputSets(path string) ([]string, error) {
 			continue
 		}
 		for j, t := range eve.Types {
-			m, ok := t.(map[string]any) // a type is a name or a map of options
-			if !ok {
-				continue
-			}
-			if a, ok := m["alert"]; ok {
-				walk(fmt.Sprintf("outputs.%d.eve-log.types.%d.alert", i, j), a)
+			// A type is a name or a map of one name to its options. The
+			// list itself says which records are written.
+			switch t := t.(type) {
+			case string:
+				sets = append(sets, "--set", fmt.Sprintf("outputs.%d.eve-log.types.%d=%s", i, j, t))
+			case map[string]any:
+				for name, opts := range t {
+					sets = append(sets, "--set", fmt.Sprintf("outputs.%d.eve-log.types.%d=%s", i, j, name))
+					if name == "alert" {
+						walk(fmt.Sprintf("outputs.%d.eve-log.types.%d.alert", i, j), opts)
+					}
+				}
 			}
 		}
 	}

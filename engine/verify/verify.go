@@ -33,7 +33,7 @@ var Features = map[string]bool{"HAVE_JA3": true, "HAVE_JA4": true, "HAVE_LIBJANS
 type Test struct {
 	Name   string
 	Dir    string
-	Rules  string   // path of the rules file
+	Rules  string   // path of the rules file; "" when the test has none
 	Pcap   string   // path of the capture
 	Args   []string // extra command-line arguments, ${TEST_DIR} expanded
 	Checks []Check
@@ -108,10 +108,13 @@ func Load(dir string) (*Test, error) {
 	t := &Test{Name: filepath.Base(dir), Dir: dir, req: y.Requires}
 	t.IPS = strings.Contains(t.Name, "ips")
 	rules, _ := filepath.Glob(filepath.Join(dir, "*.rules"))
-	if len(rules) != 1 {
-		return nil, fmt.Errorf("verify: %s: want one rules file, found %d", dir, len(rules))
+	switch len(rules) {
+	case 0: // the test checks protocol records only
+	case 1:
+		t.Rules = rules[0]
+	default:
+		return nil, fmt.Errorf("verify: %s: want at most one rules file, found %d", dir, len(rules))
 	}
-	t.Rules = rules[0]
 	if y.Pcap != "" {
 		t.Pcap = filepath.Join(dir, strings.TrimSpace(y.Pcap))
 	} else {

@@ -11,6 +11,13 @@ import (
 // without a colon), as a Go time layout.
 const TimeLayout = "2006-01-02T15:04:05.000000-0700"
 
+// tlsDateLoggable reports whether a certificate date can be written in
+// the schema's tls date pattern (a year from 1000 to 2999).
+func tlsDateLoggable(t time.Time) bool {
+	y := t.UTC().Year()
+	return !t.IsZero() && y >= 1000 && y <= 2999
+}
+
 // tlsDateLayout is the format of tls notbefore/notafter (no zone).
 const tlsDateLayout = "2006-01-02T15:04:05"
 
@@ -78,7 +85,17 @@ func (e *Encoder) Append(dst []byte, r *Record) []byte {
 			dst = appendSSH(dst, r.SSH)
 		}
 	default:
-		dst = e.appendPacketHeader(dst, r, "unknown")
+		name := r.Type.String()
+		if name == "" {
+			name = "unknown"
+		}
+		dst = e.appendPacketHeader(dst, r, name)
+		// fileinfo logs the transaction's object beside its own;
+		// fileinfo and ftp_data then log app_proto.
+		dst = e.appendAppObjects(dst, r)
+		if r.Type == EventFileinfo || r.Type == EventFTPData {
+			dst = appendAppProto(dst, &r.AppProto)
+		}
 	}
 	dst = appendTrailer(dst, &r.Header)
 	return append(dst, '}', '\n')
@@ -480,16 +497,7 @@ func (e *Encoder) appendAlert(dst []byte, r *Record) []byte {
 	dst = e.appendPacketHeader(dst, r, "alert")
 	dst = appendTrue(dst, "tx_guessed", r.Alert.TxGuessed)
 	dst = appendAlertObject(dst, &r.Alert)
-	switch {
-	case r.HTTP != nil:
-		dst = appendHTTP(dst, r.HTTP)
-	case r.DNS != nil:
-		dst = appendDNS(dst, r.DNS)
-	case r.TLS != nil:
-		dst = e.appendTLS(dst, r.TLS)
-	case r.SSH != nil:
-		dst = appendSSH(dst, r.SSH)
-	}
+	dst = e.appendAppObjects(dst, r)
 	dst = appendAppProto(dst, &r.AppProto)
 	if d := r.Dir.String(); d != "" {
 		dst = appendStr(dst, "direction", d)
@@ -700,12 +708,15 @@ func (e *Encoder) appendTLS(dst []byte, t *TLS) []byte {
 	dst = appendOptBytes(dst, "fingerprint", t.Fingerprint)
 	dst = appendOptBytes(dst, "sni", t.SNI)
 	dst = appendOptStr(dst, "version", t.Version)
-	// Certificate dates are logged in UTC without a zone.
-	if !t.NotBefore.IsZero() {
+	// Certificate dates are logged in UTC without a zone, for years 1000 to
+	// 2999 only: the schema's pattern admits no others, so RFC 5280's
+	// 99991231235959Z ("no well-defined expiration") is left out rather
+	// than written as a record Elasticsearch's pipeline would reject.
+	if tlsDateLoggable(t.NotBefore) {
 		dst = append(appendKey(dst, "notbefore"), '"')
 		dst = append(t.NotBefore.UTC().AppendFormat(dst, tlsDateLayout), '"')
 	}
-	if !t.NotAfter.IsZero() {
+	if tlsDateLoggable(t.NotAfter) {
 		dst = append(appendKey(dst, "notafter"), '"')
 		dst = append(t.NotAfter.UTC().AppendFormat(dst, tlsDateLayout), '"')
 	}
@@ -755,4 +766,23 @@ func appendSSH(dst []byte, s *SSH) []byte {
 	dst = appendSSHHost(dst, "client", &s.Client)
 	dst = appendSSHHost(dst, "server", &s.Server)
 	return append(dst, '}')
+}
+
+// appendAppObjects writes the app-layer objects of r: the one of its
+// pointer fields that is set, then Objs.
+func (e *Encoder) appendAppObjects(dst []byte, r *Record) []byte {
+	switch {
+	case r.HTTP != nil:
+		dst = appendHTTP(dst, r.HTTP)
+	case r.DNS != nil:
+		dst = appendDNS(dst, r.DNS)
+	case r.TLS != nil:
+		dst = e.appendTLS(dst, r.TLS)
+	case r.SSH != nil:
+		dst = appendSSH(dst, r.SSH)
+	}
+	for i := range r.Objs {
+		dst = appendObject(dst, &r.Objs[i])
+	}
+	return dst
 }

@@ -193,3 +193,25 @@ func BenchmarkEncodeJSONBaseline(b *testing.B) {
 		}
 	}
 }
+
+// TestTLSDateOutOfSchema: a certificate valid "forever" (RFC 5280's
+// 99991231235959Z) has its notafter left out, since the schema's date
+// pattern admits years 1000 to 2999 only; an ordinary date is written.
+func TestTLSDateOutOfSchema(t *testing.T) {
+	for _, tc := range []struct {
+		when time.Time
+		want string
+	}{
+		{time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), ""},
+		{time.Date(2025, 5, 21, 23, 59, 59, 0, time.UTC), `"notafter":"2025-05-21T23:59:59"`},
+	} {
+		var r eve.Record
+		r.Type = eve.EventTLS
+		r.TLS = &eve.TLS{NotAfter: tc.when, Version: "TLS 1.2"}
+		var enc eve.Encoder
+		line := string(enc.Append(nil, &r))
+		if got := strings.Contains(line, `"notafter"`); got != (tc.want != "") || (tc.want != "" && !strings.Contains(line, tc.want)) {
+			t.Errorf("%s: %s", tc.when, line)
+		}
+	}
+}

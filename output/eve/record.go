@@ -18,16 +18,41 @@ const (
 	EventDNS
 	EventTLS
 	EventSSH
+	// The records of the protocols whose object is an Object (Record.Objs).
+	EventSMTP
+	EventMQTT
+	EventSIP
+	EventSMB
+	EventDCERPC
+	EventFTP
+	EventFTPData
+	EventKRB5
+	EventRFB
+	EventSNMP
+	EventMDNS
+	EventFileinfo
 )
 
 var eventNames = [...]string{
-	EventAlert:   "alert",
-	EventAnomaly: "anomaly",
-	EventFlow:    "flow",
-	EventHTTP:    "http",
-	EventDNS:     "dns",
-	EventTLS:     "tls",
-	EventSSH:     "ssh",
+	EventAlert:    "alert",
+	EventAnomaly:  "anomaly",
+	EventFlow:     "flow",
+	EventHTTP:     "http",
+	EventDNS:      "dns",
+	EventTLS:      "tls",
+	EventSSH:      "ssh",
+	EventSMTP:     "smtp",
+	EventMQTT:     "mqtt",
+	EventSIP:      "sip",
+	EventSMB:      "smb",
+	EventDCERPC:   "dcerpc",
+	EventFTP:      "ftp",
+	EventFTPData:  "ftp_data",
+	EventKRB5:     "krb5",
+	EventRFB:      "rfb",
+	EventSNMP:     "snmp",
+	EventMDNS:     "mdns",
+	EventFileinfo: "fileinfo",
 }
 
 // String returns the event_type value, or "" for an unknown type.
@@ -362,7 +387,7 @@ type Anomaly struct {
 // Type selects the body: Alert uses Alert plus the optional app-layer
 // object, AppProto, Dir, Flow (when LogFlow), Payload and Packet; Flow uses
 // AppProto, Flow and TCP (TCP flows); HTTP, DNS, TLS and SSH use the pointer
-// of that name; Anomaly uses Anomaly (and AppProto for applayer anomalies).
+// of that name, the other protocol records and fileinfo use Objs; Anomaly uses Anomaly (and AppProto for applayer anomalies).
 type Record struct {
 	Type EventType
 	Header
@@ -379,6 +404,11 @@ type Record struct {
 	DNS  *DNS
 	TLS  *TLS
 	SSH  *SSH
+	// Objs are the objects of the other protocols, in order: a record of
+	// type smtp holds "smtp" and "email", a fileinfo record the
+	// transaction's object and "fileinfo", an alert the app-layer objects
+	// of its transaction. Logged where the pointer objects above are.
+	Objs []Object
 	// Payload is the packet payload or reassembled stream data of an alert;
 	// Stream says it is stream data ("stream": 1).
 	Payload []byte
@@ -392,3 +422,10 @@ type Record struct {
 
 // Reset clears r for reuse, keeping nothing it pointed to.
 func (r *Record) Reset() { *r = Record{} }
+
+// AddObject appends an empty object named name to r.Objs and returns it
+// for filling.
+func (r *Record) AddObject(name string) *Object {
+	r.Objs = append(r.Objs, Object{Name: name})
+	return &r.Objs[len(r.Objs)-1]
+}

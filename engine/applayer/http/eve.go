@@ -48,3 +48,38 @@ func clone(b []byte) []byte {
 	}
 	return append([]byte(nil), b...)
 }
+
+// FileCount returns 2: a transaction has at most a request file (POST or
+// PUT body) and a response file; FillFileEVE reports which exist.
+func (t *Tx) FileCount() int { return 2 }
+
+// FillFileEVE adds the "fileinfo" object of file i (0: request body, 1:
+// response body) and reports whether that file exists. Hashes are not
+// logged (Suricata logs them only when force-hash or a rule asks).
+func (t *Tx) FillFileEVE(r *eve.Record, i int) bool {
+	dir, m := applayer.ToServer, &t.Req
+	if i == 1 {
+		dir, m = applayer.ToClient, &t.Resp
+	}
+	body, whole, ok := t.fileBody(dir)
+	if !ok {
+		return false
+	}
+	name := clone(t.fileName(dir))
+	o := r.AddObject("fileinfo")
+	o.Bytes("filename", name)
+	o.Bool("gaps", m.Gap)
+	state := "CLOSED"
+	if !m.done {
+		state = "TRUNCATED"
+	}
+	o.String("state", state)
+	o.Bool("stored", false)
+	size := uint64(m.BodyLen)
+	if whole {
+		size = uint64(len(body))
+	}
+	o.Uint("size", size)
+	o.Uint("tx_id", t.ID())
+	return true
+}

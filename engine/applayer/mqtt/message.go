@@ -71,9 +71,15 @@ type Message struct {
 
 	// Topics are the topic filters of SUBSCRIBE and UNSUBSCRIBE.
 	Topics [][]byte
+	// TopicQoS are the requested QoS of SUBSCRIBE's topic filters.
+	TopicQoS []uint8
 	// Codes are the SUBACK and UNSUBACK reason codes (return codes in
 	// 3.1.1 SUBACK).
 	Codes []byte
+
+	// Props are the raw MQTT 5 properties (section 2.2.2) and WillProps
+	// those of CONNECT's will; decoded only for logging.
+	Props, WillProps []byte
 
 	vals [numVals]byte
 }
@@ -136,6 +142,17 @@ func (r *reader) u16() uint16 {
 
 // bytes16 reads a UTF-8 string or binary data: a 2-byte length and the
 // bytes (section 1.5.4, 1.5.6).
+func (r *reader) u32() uint32 {
+	if len(r.b) < 4 {
+		r.bad = true
+		r.b = nil
+		return 0
+	}
+	v := uint32(r.b[0])<<24 | uint32(r.b[1])<<16 | uint32(r.b[2])<<8 | uint32(r.b[3])
+	r.b = r.b[4:]
+	return v
+}
+
 func (r *reader) bytes16() []byte {
 	n := int(r.u16())
 	if r.bad {
@@ -171,17 +188,19 @@ func (r *reader) varint() int {
 
 // props skips a 5.0 property block: its length and the properties, which
 // Vigil does not inspect (section 2.2.2).
-func (r *reader) props() {
+func (r *reader) props() []byte {
 	n := r.varint()
 	if r.bad {
-		return
+		return nil
 	}
 	if len(r.b) < n {
 		r.bad = true
 		r.b = nil
-		return
+		return nil
 	}
+	p := r.b[:n:n]
 	r.b = r.b[n:]
+	return p
 }
 
 // decode parses the body of a message of first byte h, read with
@@ -194,6 +213,10 @@ func decode(h byte, body []byte, ver uint8) (m *Message, ok bool) {
 	switch m.Type {
 	case TypeConnect, TypePublish, TypeSubscribe, TypeUnsubscribe, TypeSuback, TypeUnsuback:
 		body = append([]byte(nil), body...)
+	default:
+		if v5 { // Props keeps a slice of it
+			body = append([]byte(nil), body...)
+		}
 	}
 	r := reader{b: body}
 	switch m.Type {
@@ -205,12 +228,12 @@ func decode(h byte, body []byte, ver uint8) (m *Message, ok bool) {
 		r.u16() // keep alive
 		own5 := m.ProtocolVersion == 5
 		if own5 {
-			r.props()
+			m.Props = r.props()
 		}
 		m.ClientID = r.bytes16()
 		if m.ConnectFlags&0x04 != 0 { // will flag
 			if own5 {
-				r.props()
+				m.WillProps = r.props()
 			}
 			m.WillTopic = r.bytes16()
 			m.WillMessage = r.bytes16()
@@ -229,7 +252,7 @@ func decode(h byte, body []byte, ver uint8) (m *Message, ok bool) {
 			m.vals[valSessionPresent] = 1
 		}
 		if v5 {
-			r.props()
+			m.Props = r.props()
 		}
 	case TypePublish:
 		m.Topic = r.bytes16()
@@ -237,7 +260,7 @@ func decode(h byte, body []byte, ver uint8) (m *Message, ok bool) {
 			m.PacketID, m.HasPacketID = r.u16(), true
 		}
 		if v5 {
-			r.props()
+			m.Props = r.props()
 		}
 		m.Payload = r.b
 	case TypePuback, TypePubrec, TypePubrel, TypePubcomp:
@@ -250,22 +273,23 @@ func decode(h byte, body []byte, ver uint8) (m *Message, ok bool) {
 				m.Reason = r.u8()
 			}
 			if len(body) > 3 {
-				r.props()
+				m.Props = r.props()
 			}
 		}
 	case TypeSubscribe:
 		m.PacketID, m.HasPacketID = r.u16(), true
 		if v5 {
-			r.props()
+			m.Props = r.props()
 		}
 		for !r.bad && len(r.b) > 0 {
 			sub := reader{b: r.b}
 			t := sub.bytes16()
-			sub.u8() // subscription options
+			opts := sub.u8() // subscription options, QoS in bits 0-1
 			if sub.bad {
 				break // a trailing partial entry is ignored
 			}
 			m.Topics = append(m.Topics, t)
+			m.TopicQoS = append(m.TopicQoS, opts&3)
 			r.b = sub.b
 		}
 		if len(m.Topics) == 0 {
@@ -274,13 +298,13 @@ func decode(h byte, body []byte, ver uint8) (m *Message, ok bool) {
 	case TypeSuback, TypeUnsuback:
 		m.PacketID, m.HasPacketID = r.u16(), true
 		if v5 {
-			r.props()
+			m.Props = r.props()
 		}
 		m.Codes = r.b
 	case TypeUnsubscribe:
 		m.PacketID, m.HasPacketID = r.u16(), true
 		if v5 {
-			r.props()
+			m.Props = r.props()
 		}
 		for !r.bad && len(r.b) > 0 {
 			sub := reader{b: r.b}
@@ -303,7 +327,7 @@ func decode(h byte, body []byte, ver uint8) (m *Message, ok bool) {
 			m.Reason = r.u8()
 		}
 		if len(body) > 1 {
-			r.props()
+			m.Props = r.props()
 		}
 	}
 	return m, !r.bad

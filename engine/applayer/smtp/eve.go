@@ -1,0 +1,94 @@
+package smtp
+
+import (
+	"bytes"
+
+	"vigil/engine/applayer"
+	"vigil/output/eve"
+)
+
+// FillEVE adds Suricata's "smtp" object (helo, mail_from, rcpt_to) and,
+// once the message data was seen, its "email" object (parse status,
+// from, to, cc, attachment names).
+func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
+	o := r.AddObject("smtp")
+	if t.p != nil && len(t.p.helo) > 0 {
+		o.Bytes("helo", t.p.helo)
+	}
+	if t.hasMailFrom {
+		o.Bytes("mail_from", t.MailFrom)
+	}
+	if len(t.RcptTo) > 0 {
+		o.OpenArray("rcpt_to")
+		for _, v := range t.RcptTo {
+			o.Bytes("", v)
+		}
+		o.Close()
+	}
+	if t.mime == nil {
+		return true
+	}
+	e := r.AddObject("email")
+	status := "HEADER_READY"
+	switch {
+	case t.mime.ended || t.done:
+		status = "PARSE_DONE"
+	case !t.mime.inHeader:
+		status = "BODY_STARTED"
+	}
+	e.String("status", status)
+	if v, ok := t.header("from", 0); ok {
+		e.Bytes("from", bytes.TrimSpace(v))
+	}
+	for _, name := range [...]string{"to", "cc"} {
+		v, ok := t.header(name, 0)
+		if !ok {
+			continue
+		}
+		e.OpenArray(name)
+		for _, a := range bytes.Split(v, []byte{','}) {
+			if a = bytes.TrimSpace(a); len(a) > 0 {
+				e.Bytes("", a)
+			}
+		}
+		e.Close()
+	}
+	var named bool
+	for _, f := range t.Files {
+		if len(f.Name) == 0 {
+			continue
+		}
+		if !named {
+			e.OpenArray("attachment")
+			named = true
+		}
+		e.Bytes("", f.Name)
+	}
+	if named {
+		e.Close()
+	}
+	return true
+}
+
+// FileCount returns the number of MIME attachments of the message.
+func (t *Tx) FileCount() int { return len(t.Files) }
+
+// FillFileEVE adds the "fileinfo" object of attachment i.
+func (t *Tx) FillFileEVE(r *eve.Record, i int) bool {
+	if i < 0 || i >= len(t.Files) {
+		return false
+	}
+	f := t.Files[i]
+	o := r.AddObject("fileinfo")
+	o.Bytes("filename", f.Name)
+	o.Bool("gaps", false)
+	state := "CLOSED"
+	if !f.Done {
+		state = "TRUNCATED"
+	}
+	o.String("state", state)
+	o.Bool("stored", false)
+	o.Uint("size", f.Size)
+	o.Uint("tx_id", t.ID())
+	return true
+}
