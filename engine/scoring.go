@@ -38,10 +38,7 @@ func (pl *pipeline) startScoring() {
 	if !cfg.Scoring.Enabled || cfg.Rules == nil {
 		return
 	}
-	pts := cfg.ScorePoints
-	if pts == nil {
-		pts, _ = score.NewPoints(cfg.Rules.Sigs(), cfg.ScoreOverrides)
-	}
+	pts := pl.rules.Load().points // the startup ruleset's (reload.go)
 	em := output.NewEmitter(pl.eve, pl.fast)
 	em.Encoder.Payload = cfg.EVE.Payload
 	em.Encoder.PayloadPrintable = cfg.EVE.PayloadPrintable

@@ -20,7 +20,7 @@ func compile(t *testing.T, text string) *detect.Engine {
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rs, rep := rules.Load(rules.LoadOptions{Paths: []string{path}})
+	rs, rep := rules.Load(rules.LoadOptions{Paths: []string{path}, Keywords: detect.Keywords()})
 	if rs == nil || !rep.OK() {
 		t.Fatalf("load: %+v", rep)
 	}
