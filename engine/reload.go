@@ -475,6 +475,10 @@ func (pl *pipeline) ReloadCounters(emit func(name string, value uint64)) {
 	emit("reload_unchanged", r.unchanged.Load())
 }
 
+// RequestReload asks for a reload of the running capture's rules (see
+// pipeline.RequestReload).
+func (r *LiveRun) RequestReload() <-chan ReloadResult { return r.scoring.RequestReload() }
+
 // Reload reloads the rules of a running capture and returns the result
 // once the reload ended (with wait) or at once with Result "queued".
 func (r *LiveRun) Reload(wait bool) ReloadResult {

@@ -104,7 +104,7 @@ func (id *RuleID) UnmarshalText(b []byte) error {
 
 // Compare returns what changed from old to new.
 func Compare(old, new Prints) Changes {
-	var c Changes
+	c := Changes{Added: []RuleID{}, Removed: []RuleID{}, Changed: []RuleID{}}
 	for id, h := range new {
 		oh, ok := old[id]
 		switch {
