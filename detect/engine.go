@@ -38,9 +38,9 @@ type Report struct {
 
 // Engine is a compiled rule set: signatures, signature groups and their
 // prefilter databases. It is shared by all workers, each matching through
-// its own Matcher. Everything but the xbits store is read-only after
-// Compile; the xbits store (host and address-pair bits, set by rules at
-// run time) is shared mutable state behind its own lock.
+// its own Matcher, and read-only after Compile. The xbits store (host and
+// address-pair bits, set by rules at run time) is mutable and lives
+// outside it (XbitStore, MatcherOptions), so that it survives a reload.
 type Engine struct {
 	sigs []*Sig
 	mpm  mpm.Matcher
@@ -55,9 +55,9 @@ type Engine struct {
 	// dbs are closed with the engine.
 	dbs  []mpm.DB
 	jobs []compileJob
-	// xbits is the store of host and address-pair bits, shared (and
-	// locked) by all matchers; nil when no rule uses xbits.
-	xbits *xbitStore
+	// xbits is the engine's own store of host and address-pair bits,
+	// used by matchers made by NewMatcher; nil when no rule uses xbits.
+	xbits *XbitStore
 }
 
 // group is a set of rules sharing one prefilter over one buffer: rules
@@ -135,11 +135,14 @@ func (g *txGroup) addWatch(b Buf) {
 func (e *Engine) Sigs() []*Sig { return e.sigs }
 
 // Close frees the prefilter databases. Matchers must be closed first.
+// Closing twice is harmless (a reloading pipeline closes the startup
+// engine it replaced; its owner may close it again).
 func (e *Engine) Close() error {
 	var errs []error
 	for _, db := range e.dbs {
 		errs = append(errs, db.Close())
 	}
+	e.dbs = nil
 	return errors.Join(errs...)
 }
 
@@ -441,6 +444,7 @@ type TxState struct {
 // for concurrent use.
 type Matcher struct {
 	e      *Engine
+	xbits  *XbitStore
 	sc     mpm.Scanner
 	th     Thread
 	cands  []int32
@@ -452,8 +456,20 @@ type Matcher struct {
 	final bool
 }
 
-// NewMatcher returns a matcher with its own prefilter scratch.
-func (e *Engine) NewMatcher() (*Matcher, error) {
+// MatcherOptions configure NewMatcherWith.
+type MatcherOptions struct {
+	// Xbits is the xbits store the matcher's rules read and write; nil
+	// uses the engine's own. A pipeline that reloads gives every engine's
+	// matchers the same store, so that xbits survive the reload.
+	Xbits *XbitStore
+}
+
+// NewMatcher returns a matcher with its own prefilter scratch, using the
+// engine's own xbits store.
+func (e *Engine) NewMatcher() (*Matcher, error) { return e.NewMatcherWith(MatcherOptions{}) }
+
+// NewMatcherWith returns a matcher with its own prefilter scratch.
+func (e *Engine) NewMatcherWith(o MatcherOptions) (*Matcher, error) {
 	sc, err := e.mpm.NewScanner()
 	if err != nil {
 		return nil, err
@@ -463,7 +479,10 @@ func (e *Engine) NewMatcher() (*Matcher, error) {
 		sc.Close()
 		return nil, err
 	}
-	m := &Matcher{e: e, sc: sc}
+	m := &Matcher{e: e, sc: sc, xbits: o.Xbits}
+	if m.xbits == nil {
+		m.xbits = e.xbits
+	}
 	m.th.re = re
 	return m, nil
 }
@@ -593,7 +612,7 @@ func (m *Matcher) common(s *Sig, p *Packet) bool {
 	if len(s.itest) > 0 && !flowintTests(s.itest, p) {
 		return false
 	}
-	if len(s.xtest) > 0 && !m.e.xbits.test(s.xtest, p) {
+	if len(s.xtest) > 0 && !m.xbits.test(s.xtest, p) {
 		return false
 	}
 	return true
@@ -607,7 +626,7 @@ func (m *Matcher) fire(s *Sig, p *Packet, txID int64, out []Alert) []Alert {
 		flowintApply(s.ipost, p)
 	}
 	if len(s.xpost) > 0 {
-		m.e.xbits.apply(s.xpost, p)
+		m.xbits.apply(s.xpost, p)
 	}
 	if s.Passes() {
 		m.passed = true

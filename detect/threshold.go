@@ -115,13 +115,15 @@ func setupThreshold(b *sigBuilder, t *ruleparser.Threshold) error {
 	return nil
 }
 
-// thrKey identifies one counter.
+// thrKey identifies one counter. A rule is named by gid:sid:rev, not by
+// its number in an engine, so that counters survive a reload (rule
+// numbers differ between engines) and restart when the rule's rev does.
 type thrKey struct {
-	sig      int32
-	kind     uint8 // 0 rule threshold, 1 detection_filter, 2 config threshold
-	a, b     netip.Addr
-	flow     int64
-	haveAddr bool
+	gid, sid, rev uint32
+	kind          uint8 // 0 rule threshold, 1 detection_filter, 2 config threshold
+	a, b          netip.Addr
+	flow          int64
+	haveAddr      bool
 }
 
 type thrEntry struct {
@@ -137,8 +139,9 @@ type AlertContext struct {
 	TsNs     int64
 }
 
-// Thresholder holds the counters of every threshold. It is not safe for
-// concurrent use: the output stage owns it.
+// Thresholder holds the counters of every threshold, keyed by rule
+// gid:sid:rev: one Thresholder serves the engines of successive reloads.
+// It is not safe for concurrent use: the output stage owns it.
 type Thresholder struct {
 	m   map[thrKey]*thrEntry
 	cfg *ThresholdConfig
@@ -165,6 +168,9 @@ const (
 	// withheld the match; it is as if the rule had not matched.
 	Suppressed
 )
+
+// SetConfig replaces the threshold.config (a reload); counters stay.
+func (t *Thresholder) SetConfig(cfg *ThresholdConfig) { t.cfg = cfg }
 
 // Allow reports whether a match of s becomes an alert.
 func (t *Thresholder) Allow(s *Sig, ac AlertContext) bool { return t.Check(s, ac) == Logged }
@@ -210,7 +216,7 @@ func (t *Thresholder) thin(s *Sig, ts *thresholdSpec, ac AlertContext) Decision 
 }
 
 func (t *Thresholder) apply(s *Sig, kind uint8, ts *thresholdSpec, ac AlertContext) bool {
-	k := thrKey{sig: int32(s.Num), kind: kind}
+	k := thrKey{gid: s.Rule.Gid, sid: s.Rule.Sid, rev: s.Rule.Rev, kind: kind}
 	switch ts.track {
 	case trackSrc:
 		k.a, k.haveAddr = ac.Src, true

@@ -27,9 +27,11 @@ import (
 //     like flowbits. An expire on a test is accepted and ignored.
 //   - track tx (Suricata 8's per-transaction bits) is not supported.
 //
-// The store belongs to the Engine and is shared by all its workers, so it
-// is locked; only rules with xbits reach it. A reload compiles a new
-// Engine, which starts with an empty store.
+// The store is shared by all workers, so it is locked; only rules with
+// xbits reach it. It lives outside the Engine so that it survives a
+// reload: the pipeline makes one XbitStore and gives it to the matchers of
+// every engine it runs (MatcherOptions.Xbits). An Engine used alone makes
+// its own (NewMatcher).
 
 // xbitDefaultExpire is the expiry of a bit set without "expire".
 const xbitDefaultExpire = 30 // seconds
@@ -138,11 +140,12 @@ type XbitStats struct {
 	Evicted uint64 // live bits dropped because the store was full
 }
 
-// xbitStore holds the xbits of an Engine, shared by its workers. Memory is
+// XbitStore holds xbits, shared by the matchers of one or more engines.
+// It is safe for concurrent use. Memory is
 // bounded by max entries: a new bit in a full store replaces the bit that
 // expires first (an expired one when there is one), and a live bit lost
 // that way is counted in Evicted.
-type xbitStore struct {
+type XbitStore struct {
 	mu    sync.RWMutex
 	m     map[xbitKey]*xbitEntry
 	byExp xbitHeap // every entry of m, soonest expiry first
@@ -152,20 +155,26 @@ type xbitStore struct {
 }
 
 // newXbitStore returns the store for sigs, nil when no rule uses xbits.
-func newXbitStore(sigs []*Sig, max int) *xbitStore {
+func newXbitStore(sigs []*Sig, max int) *XbitStore {
 	for _, s := range sigs {
 		if len(s.xtest) > 0 || len(s.xpost) > 0 {
-			if max <= 0 {
-				max = DefaultXbitsMax
-			}
-			return &xbitStore{m: map[xbitKey]*xbitEntry{}, max: max}
+			return NewXbitStore(max)
 		}
 	}
 	return nil
 }
 
+// NewXbitStore returns an empty store of at most max bits (0 means
+// DefaultXbitsMax).
+func NewXbitStore(max int) *XbitStore {
+	if max <= 0 {
+		max = DefaultXbitsMax
+	}
+	return &XbitStore{m: map[xbitKey]*xbitEntry{}, max: max}
+}
+
 // test reports whether every isset / isnotset of ops holds for p.
-func (st *xbitStore) test(ops []xbitOp, p *Packet) bool {
+func (st *XbitStore) test(ops []xbitOp, p *Packet) bool {
 	st.mu.RLock()
 	ok := true
 	for i := range ops {
@@ -185,7 +194,7 @@ func (st *xbitStore) test(ops []xbitOp, p *Packet) bool {
 }
 
 // apply runs the set / unset / toggle ops of a matched rule for p.
-func (st *xbitStore) apply(ops []xbitOp, p *Packet) {
+func (st *XbitStore) apply(ops []xbitOp, p *Packet) {
 	now := p.Ts
 	st.mu.Lock()
 	for i := range ops {
@@ -218,7 +227,7 @@ func (st *xbitStore) apply(ops []xbitOp, p *Packet) {
 	st.mu.Unlock()
 }
 
-func (st *xbitStore) insert(k xbitKey, expire, now int64) {
+func (st *XbitStore) insert(k xbitKey, expire, now int64) {
 	if len(st.m) >= st.max {
 		// Full: the bit that expires first goes.
 		old := st.byExp[0]
@@ -240,14 +249,18 @@ func (st *xbitStore) insert(k xbitKey, expire, now int64) {
 	heap.Push(&st.byExp, e)
 }
 
-func (st *xbitStore) remove(e *xbitEntry) {
+func (st *XbitStore) remove(e *xbitEntry) {
 	delete(st.m, e.key)
 	heap.Remove(&st.byExp, e.idx)
 	e.key = xbitKey{}
 	st.free = append(st.free, e)
 }
 
-func (st *xbitStore) stats() XbitStats {
+// Stats returns the store's counters.
+func (st *XbitStore) Stats() XbitStats {
+	if st == nil {
+		return XbitStats{}
+	}
 	st.mu.RLock()
 	s := st.st
 	s.Entries = len(st.m)
@@ -255,13 +268,11 @@ func (st *xbitStore) stats() XbitStats {
 	return s
 }
 
-// XbitStats returns the counters of the engine's xbits store (zero when no
-// rule uses xbits). Safe for concurrent use.
+// XbitStats returns the counters of the engine's own xbits store (zero
+// when no rule uses xbits), the store of matchers made by NewMatcher.
+// Safe for concurrent use.
 func (e *Engine) XbitStats() XbitStats {
-	if e.xbits == nil {
-		return XbitStats{}
-	}
-	return e.xbits.stats()
+	return e.xbits.Stats()
 }
 
 // xbitHeap is a min-heap of entries by expiry (container/heap).

@@ -189,19 +189,19 @@ func TestXbitsCap(t *testing.T) {
 	set("10.0.0.2", 0, 50)  // at 50
 	set("10.0.0.3", 0, 200) // at 200
 	set("10.0.0.4", 1, 300) // full: 10.0.0.2 (first to expire, live) goes
-	if got := st.stats(); got.Entries != 3 || got.Evicted != 1 || got.Expired != 0 {
+	if got := st.Stats(); got.Entries != 3 || got.Evicted != 1 || got.Expired != 0 {
 		t.Errorf("after eviction: %+v", got)
 	}
 	if isset("10.0.0.2", 2) || !isset("10.0.0.1", 2) || !isset("10.0.0.3", 2) || !isset("10.0.0.4", 2) {
 		t.Error("wrong bit evicted")
 	}
 	set("10.0.0.5", 150, 300) // full: 10.0.0.1 expired at 100 and goes
-	if got := st.stats(); got.Entries != 3 || got.Evicted != 1 || got.Expired != 1 {
+	if got := st.Stats(); got.Entries != 3 || got.Evicted != 1 || got.Expired != 1 {
 		t.Errorf("after reclaiming an expired bit: %+v", got)
 	}
 	// Bits long expired are reclaimed by later writes.
 	set("10.0.0.6", 10_000, 10)
-	if got := st.stats(); got.Entries != 1 || got.Expired != 4 {
+	if got := st.Stats(); got.Entries != 1 || got.Expired != 4 {
 		t.Errorf("after reclaiming old bits: %+v", got)
 	}
 	if len(st.byExp) != len(st.m) {
@@ -269,5 +269,40 @@ func TestXbitsAllocs(t *testing.T) {
 		out = m.MatchPacket(check, out[:0])
 	}); n != 0 {
 		t.Errorf("xbits set/isset allocate %v times per packet; want 0", n)
+	}
+}
+
+// TestXbitsSharedStoreAcrossEngines is a reload: a bit set through one
+// engine's matcher is seen through another engine's (rules renumbered,
+// one more rule first) when both use the pipeline's store, and not with
+// the engines' own stores.
+func TestXbitsSharedStoreAcrossEngines(t *testing.T) {
+	const a, b = "10.0.0.5", "203.0.113.10"
+	e1, _ := compileText(t, mpm.Reference{}, xbitRules)
+	e2, _ := compileText(t, mpm.Reference{}, `alert tcp any any -> any any (msg:"new"; content:"zzz"; sid:100;)`+xbitRules)
+	for _, shared := range []bool{true, false} {
+		var st *XbitStore
+		if shared {
+			st = NewXbitStore(0)
+		}
+		m1, err := e1.NewMatcherWith(MatcherOptions{Xbits: st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m2, err := e2.NewMatcherWith(MatcherOptions{Xbits: st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m1.MatchPacket(xbitPacket(a, b, 1001, "login", 2), nil)
+		got := sids(m2.MatchPacket(xbitPacket(a, b, 1002, "secret", 3), nil))
+		want := uint32(3) // isnotset: the new engine's own store is empty
+		if shared {
+			want = 2
+		}
+		if !equal(got, want) {
+			t.Errorf("shared=%v: got %v, want [%d]", shared, got, want)
+		}
+		m1.Close()
+		m2.Close()
 	}
 }

@@ -66,6 +66,11 @@ type Config struct {
 	// records go to eve.json. The caller starts and closes it.
 	Verdicts *verdict.Stage
 
+	// Reload configures rule reloads (reload.go); the zero value has
+	// none. With reloads, the pipeline closes the startup engine once a
+	// reload replaced it (detect.Engine.Close is idempotent).
+	Reload ReloadConfig
+
 	// Live is set for live capture (EVE pkt_src "wire/pcap").
 	Live bool
 

@@ -59,6 +59,9 @@ func newDispatcher(ws []*Worker, dopts decode.Options) *dispatcher {
 			defer d.wg.Done()
 			for b := range q {
 				for _, f := range b.meta {
+					// A reload applies from a packet of the input on
+					// (reload.go), before the clock moves with it.
+					w.refresh(f.cnt)
 					w.Advance(f.clock)
 					w.Process(b.buf[f.off:f.off+f.n], f.link, f.ts, f.cnt, f.origLen)
 				}

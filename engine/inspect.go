@@ -152,6 +152,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		// that triggers transaction inspection is often a bare ACK.
 		dp.Payload = raw
 	}
+	w.restartDetection(fd)
 	adir := applayer.Direction(dir)
 	n := fd.parser.TxCount()
 	k := 0 // fd.txs and the parser's transactions are both in ID order

@@ -167,8 +167,8 @@ func (w *Worker) referencesOf(s *detect.Sig) []string {
 			out = append(out, ref.Value)
 			continue
 		}
-		if w.cfg.References != nil {
-			if prefix, ok := w.cfg.References.Lookup(ref.Type); ok {
+		if w.references != nil {
+			if prefix, ok := w.references.Lookup(ref.Type); ok {
 				out = append(out, prefix+ref.Value)
 				continue
 			}

@@ -52,6 +52,7 @@ func (lw *liveWorker) run(stop *atomic.Bool, tap func(int, []byte, int64, uint32
 				// Idle: hand over pending records and let flows time out
 				// by wall-clock time, which live packet time follows.
 				w.out.Flush()
+				w.refresh(lw.cnt) // an idle worker moves to a reloaded ruleset too
 				w.tick(time.Now().UnixNano())
 				lw.publish()
 				continue

@@ -3,9 +3,11 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"vigil/detect"
@@ -77,6 +79,12 @@ type pipeline struct {
 	scoreEm  *output.Emitter
 	scoreRec eve.Record
 	scoreSeq uint32
+	// rules is the published ruleset the workers move to between packets;
+	// xbits the xbits store of every engine's matchers; reload the reload
+	// state (reload.go).
+	rules  atomic.Pointer[published]
+	xbits  *detect.XbitStore
+	reload reloads
 }
 
 func newPipeline(cfg Config) (*pipeline, error) {
@@ -104,9 +112,13 @@ func newPipeline(cfg Config) (*pipeline, error) {
 		pl.fast = output.NewStage(fs, output.StageOptions{Name: "fast", Deterministic: cfg.Deterministic, Block: !cfg.Live})
 	}
 	pl.thr = &thresholds{t: detect.NewThresholder(cfg.Thresholds)}
+	if err := pl.initRules(); err != nil {
+		pl.close()
+		return nil, err
+	}
 	for i := 0; i < cfg.Workers; i++ {
 		em := pl.newEmitter()
-		w, err := newWorker(i, &pl.cfg, pl.thr, em)
+		w, err := newWorker(i, &pl.cfg, pl.thr, &pl.rules, em)
 		if err != nil {
 			pl.close()
 			return nil, err
@@ -124,6 +136,15 @@ func newPipeline(cfg Config) (*pipeline, error) {
 // with the engine's, vigil (Vigil-only ones) are appended to sum.Stats
 // after the record is written.
 func (pl *pipeline) finish(sum *Summary, capture func() (stats, vigil []Counter)) error {
+	// The workers have stopped: every one moves to the last published
+	// ruleset (replay: one that no packet after its start reached), so
+	// that flows end under the same rules for any worker count, and the
+	// rulesets they left are freed.
+	pl.stopReloads()
+	for _, w := range pl.workers {
+		w.refresh(math.MaxUint64)
+	}
+	pl.waitReloads()
 	for i, w := range pl.workers {
 		// Flows ending at shutdown are logged at the time of the last
 		// packet of the whole input, whichever worker holds them.
@@ -143,6 +164,7 @@ func (pl *pipeline) finish(sum *Summary, capture func() (stats, vigil []Counter)
 	}
 	sum.Stats = append(sum.Stats, vigil...)
 	sum.Stats = append(sum.Stats, pl.scoreCounters()...)
+	sum.Stats = append(sum.Stats, pl.reloadCounters()...)
 	return pl.close()
 }
 
@@ -150,8 +172,18 @@ func (pl *pipeline) close() error {
 	if pl.score != nil {
 		pl.score.Drain() // stops a live stage's goroutine (idempotent)
 	}
-	for _, w := range pl.workers {
-		w.close()
+	pl.stopReloads()
+	pl.waitReloads()
+	if p := pl.rules.Load(); p != nil {
+		// The matchers are the pipeline's; the engine is the caller's
+		// (Config.Rules) unless a reload built it.
+		for _, m := range p.matchers {
+			m.Close()
+		}
+		if p.seq != 0 && p.rs.Engine != nil {
+			p.rs.Engine.Close()
+		}
+		p.matchers = nil
 	}
 	var errs []error
 	pl.detachVerdicts()
@@ -177,8 +209,9 @@ func (pl *pipeline) summarize(sum *Summary) {
 		sum.Dropped += o.st.Stats().Dropped
 	}
 	sum.Stats = pl.counters()
-	if pl.cfg.RuleProfile && pl.cfg.Rules != nil {
-		sigs := pl.cfg.Rules.Sigs()
+	if cur := pl.rules.Load(); pl.cfg.RuleProfile && cur.rs.Engine != nil {
+		// Profiles count from the last reload.
+		sigs := cur.rs.Engine.Sigs()
 		tot := make([]detect.RuleProfile, len(sigs))
 		for _, w := range pl.workers {
 			for i, r := range w.matcher.Profile() {

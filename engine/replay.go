@@ -65,6 +65,11 @@ func Replay(cfg Config, files []string, progress Progress) (*Summary, error) {
 			nextStats = rec.Ts + interval
 		}
 		sum.LastNs = max(sum.LastNs, rec.Ts)
+		if n == cfg.Reload.AtPacket && cfg.Reload.Build != nil {
+			// The replay hook: a reload applying from this packet on,
+			// built while the workers go on with the packets before it.
+			pl.reloadOnce(n, rec.Ts, n, false)
+		}
 		if d == nil {
 			pl.workers[0].Process(rec.Data, rec.LinkType, rec.Ts, n, rec.OrigLen)
 		} else {

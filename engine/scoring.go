@@ -38,10 +38,7 @@ func (pl *pipeline) startScoring() {
 	if !cfg.Scoring.Enabled || cfg.Rules == nil {
 		return
 	}
-	pts := cfg.ScorePoints
-	if pts == nil {
-		pts, _ = score.NewPoints(cfg.Rules.Sigs(), cfg.ScoreOverrides)
-	}
+	pts := pl.rules.Load().points // the startup ruleset's (reload.go)
 	em := pl.newEmitter()
 	pl.scoreEm = em
 	pl.score = score.NewStage(score.Options{Config: cfg.Scoring, HomeNet: cfg.HomeNet, Live: cfg.Live,

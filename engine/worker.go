@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"sync/atomic"
+
 	"vigil/detect"
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
@@ -12,6 +14,7 @@ import (
 	"vigil/engine/stream"
 	"vigil/output"
 	"vigil/output/eve"
+	"vigil/rules"
 )
 
 // flowData is what a worker keeps per flow, in place in the flow table:
@@ -63,6 +66,9 @@ type flowData struct {
 	// packets get no payload or stream inspection (header rules and the
 	// transaction's own keywords still apply) and no raw data is kept.
 	noPayload bool
+	// rulesSeq is the ruleset whose rule numbers txs' detection state
+	// holds (restartDetection).
+	rulesSeq uint32
 }
 
 type txTrack struct {
@@ -97,7 +103,15 @@ type Worker struct {
 	reg     *applayer.Registry
 	matcher *detect.Matcher
 	thr     *thresholds
-	out     *output.Emitter
+	// published is the pipeline's ruleset pointer, cur the ruleset this
+	// worker runs (matcher is cur's matcher for the worker, references
+	// its reference.config) and epoch cur's sequence number, read by the
+	// reloader to know when the previous ruleset can be freed (reload.go).
+	published  *atomic.Pointer[published]
+	cur        *published
+	epoch      atomic.Uint32
+	references *rules.References
+	out        *output.Emitter
 
 	pkt       packet.Packet
 	pseudoPkt packet.Packet
@@ -138,37 +152,22 @@ type WorkerStats struct {
 	AppLayerTx     [bufid.ProtoFailed + 1]uint64 // transactions logged per protocol
 }
 
-func newWorker(id int, cfg *Config, thr *thresholds, out *output.Emitter) (*Worker, error) {
-	w := &Worker{id: id, cfg: cfg, thr: thr, out: out, meta: map[int][]eve.MetaKV{}, refs: map[int][]string{}}
+func newWorker(id int, cfg *Config, thr *thresholds, rules *atomic.Pointer[published], out *output.Emitter) (*Worker, error) {
+	w := &Worker{id: id, cfg: cfg, thr: thr, out: out, published: rules, meta: map[int][]eve.MetaKV{}, refs: map[int][]string{}}
 	w.dec = decode.New(cfg.Decode)
 	w.defrag = defrag.New(cfg.Defrag)
 	fo := cfg.Flow
 	w.flows = flow.New[flowData](fo)
 	w.tracker = stream.NewTracker(cfg.Stream)
 	w.reg = appRegistry(cfg)
-	if cfg.Rules != nil {
-		m, err := cfg.Rules.NewMatcher()
-		if err != nil {
-			return nil, err
-		}
-		w.matcher = m
-		if cfg.RuleProfile {
-			m.EnableProfile()
-		}
-	}
+	w.refresh(0) // the startup ruleset; its matchers are the pipeline's
 	return w, nil
-}
-
-// close releases the matcher scratch.
-func (w *Worker) close() {
-	if w.matcher != nil {
-		w.matcher.Close()
-	}
 }
 
 // Process runs one captured frame through the whole path. data is only
 // read during the call.
 func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint64, origLen uint32) {
+	w.refresh(pcapCnt)
 	p := &w.pkt
 	p.Reset()
 	p.Ts, p.PcapCnt, p.OrigLen = tsNs, pcapCnt, origLen
@@ -340,6 +339,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.bypassed = false
 	fd.noPayload = false
 	fd.score.Reset()
+	fd.rulesSeq = w.cur.seq
 }
 
 // flowSink is a flow's stream sink: the stream tracker hands it the

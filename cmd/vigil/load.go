@@ -14,6 +14,7 @@ import (
 	"vigil/engine/config"
 	"vigil/ruleparser"
 	"vigil/rules"
+	rversion "vigil/rules/version"
 )
 
 // loadConfig reads the config (or Suricata's defaults) and applies --set
@@ -121,6 +122,10 @@ type loadedRules struct {
 	refs     *rules.References
 	report   *rules.Report
 	compiled bool
+	// generation and prints identify the ruleset for reloads
+	// (rules/version).
+	generation string
+	prints     rversion.Prints
 }
 
 // loadRules loads, checks and compiles the rules of cfg (or -S paths) for
@@ -173,6 +178,11 @@ func loadRules(cmd string, cfg *config.Config, given []string, ro ruleOptions, w
 			fmt.Fprintf(w, "warning: %v\n", wn)
 		}
 	}
+	in, err := ruleInputs(cfg, paths)
+	if err != nil {
+		return fail(2, "%v", err)
+	}
+	gen, prints := rversion.Generation(in), rversion.PrintsOf(rs)
 	t1 := time.Now()
 	refs := rs.References()
 	// rs is not used after Compile, so the parsed ruleset can be freed
@@ -195,7 +205,7 @@ func loadRules(cmd string, cfg *config.Config, given []string, ro ruleOptions, w
 	fmt.Fprintf(w, "rules: %d loaded, %d failed, %d unsupported (%s), %d duplicates; parsed in %s, compiled in %s\n",
 		drep.Loaded, ruleErrs, len(unsupported), skippedText(rep.Skipped), rep.Duplicates,
 		t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond))
-	lr := &loadedRules{engine: eng, refs: refs, report: rep, compiled: true}
+	lr := &loadedRules{engine: eng, refs: refs, report: rep, compiled: true, generation: gen, prints: prints}
 	if ruleErrs > 0 && (ro.initErrorsFatal || ro.loadOnly) {
 		eng.Close()
 		flag := "--init-errors-fatal"

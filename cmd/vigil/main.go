@@ -29,6 +29,7 @@ var commands = []command{
 	{name: "run", summary: "capture live traffic with AF_PACKET", run: cmdRun},
 	{name: "rules", summary: "work with rule files", sub: []command{
 		{name: "check", summary: "parse and validate rules, like suricata -T", run: cmdRulesCheck},
+		{name: "reload", summary: "reload the rules of a running vigil run (--control)", run: cmdRulesReload},
 	}},
 	{name: "verdicts", summary: "list or lift the blocks of a running vigil run (--control)", run: cmdVerdicts},
 	{name: "verify", summary: "run suricata-verify style tests", run: cmdVerify},

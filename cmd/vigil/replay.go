@@ -166,6 +166,10 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		defer lr.engine.Close()
 		ec.Rules, ec.References = lr.engine, lr.refs
 		scorePoints(&ec, lr.engine, stderr)
+		if _, err := setupReload(&ec, cfg, lr, reloadSource{config: f.config, sets: f.sets, given: f.rules, ro: f.ro}); err != nil {
+			fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+			return 2
+		}
 	}
 	if f.ro.loadOnly {
 		if f.memProfile != "" {
@@ -314,7 +318,8 @@ var replaySettings = []setting{
 	{"classification-file", nil},
 	{"reference-config-file", nil},
 	{"threshold-file", nil},
-	{"vigil.scoring.", nil}, // decoded by engine/config, applied by applyScoring
+	{"vigil.scoring.", nil},           // decoded by engine/config, applied by applyScoring
+	{"vigil.reload.", checkReloadKey}, // read from the config tree by setupReload
 	{"default-rule-path", nil},
 	{"rule-files", nil},
 	{"stream.inline", func(ec *engine.Config, _, v string) error {

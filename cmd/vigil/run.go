@@ -54,7 +54,7 @@ func (f *runFlags) register(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics on this address (a bare :9100 means 127.0.0.1:9100; give 0.0.0.0:9100 to expose it)")
 	fs.BoolVar(&f.promisc, "promisc", true, "put interfaces in promiscuous mode")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the capture to FILE")
-	fs.StringVar(&f.control, "control", "", "serve the verdict control socket (vigil verdicts ...) at this unix socket PATH")
+	fs.StringVar(&f.control, "control", "", "serve the control socket (vigil verdicts ..., vigil rules reload) at this unix socket PATH")
 	return fs
 }
 
@@ -120,8 +120,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 }
 
 // handleSignals serves SIGHUP and SIGUSR2 until ctx ends: SIGHUP reopens
-// the output files (logrotate), SIGUSR2 says that reload is not available.
-// live is the running capture, nil until its outputs are open.
+// the output files (logrotate), SIGUSR2 reloads the rules (the result is
+// logged; a failed or refused reload keeps the running rules). live is the
+// running capture, nil until its outputs are open.
 func handleSignals(ctx context.Context, sigs <-chan os.Signal, live *atomic.Pointer[engine.LiveRun], log *slog.Logger) {
 	for {
 		select {
@@ -137,7 +138,12 @@ func handleSignals(ctx context.Context, sigs <-chan os.Signal, live *atomic.Poin
 					log.Info("SIGHUP: output files are not open yet, nothing to reopen", "component", "cmd")
 				}
 			case syscall.SIGUSR2:
-				log.Warn("SIGUSR2: rule reload is not available yet; rules are unchanged", "component", "cmd")
+				if r := live.Load(); r != nil {
+					log.Info("SIGUSR2: reloading rules", "component", "cmd")
+					go logReload(r.RequestReload(), log, "SIGUSR2")
+				} else {
+					log.Warn("SIGUSR2: the capture is not running yet; rules are unchanged", "component", "cmd")
+				}
 			}
 		}
 	}
@@ -198,10 +204,18 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 	if err := applyScoring(&ec, cfg); err != nil {
 		return fail(2, "%v", err)
 	}
+	var reloadOpts reloadOptions
+	src := reloadSource{config: f.config, sets: f.sets, given: f.rules, ro: f.ro}
 	if lr.engine != nil {
 		defer lr.engine.Close()
 		ec.Rules, ec.References = lr.engine, lr.refs
 		scorePoints(&ec, lr.engine, stderr)
+		if reloadOpts, err = setupReload(&ec, cfg, lr, src); err != nil {
+			return fail(2, "%v", err)
+		}
+		if reloadOpts.atPacket != 0 {
+			return fail(2, "vigil.reload.at-packet is a replay hook")
+		}
 	}
 	if f.ro.loadOnly {
 		return 0
@@ -229,6 +243,36 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 		sctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		go handleSignals(sctx, f.signals, &live, log)
+	}
+	if f.control != "" {
+		ln, err := verdict.ListenControl(f.control)
+		if err != nil {
+			return fail(2, "--control: %v", err)
+		}
+		defer func() { ln.Close(); os.Remove(f.control) }()
+		mux := &controlMux{verdicts: vst, live: &live}
+		go mux.serve(ln)
+	}
+	if reloadOpts.watch {
+		stopWatch := make(chan struct{})
+		defer close(stopWatch)
+		reload := func() <-chan engine.ReloadResult {
+			if r := live.Load(); r != nil {
+				return r.RequestReload()
+			}
+			ch := make(chan engine.ReloadResult, 1)
+			ch <- engine.ReloadResult{Result: engine.ReloadFailed, Reason: "the capture is not running yet"}
+			return ch
+		}
+		watchErr := make(chan error, 1)
+		go func() { watchErr <- watchRules(stopWatch, cfg, src, reloadOpts.debounce, reload, log) }()
+		select {
+		case err := <-watchErr:
+			if err != nil {
+				return fail(2, "vigil.reload.watch: %v", err)
+			}
+		case <-time.After(100 * time.Millisecond): // watching
+		}
 	}
 	var coll *metrics.Collector
 	if f.metrics != "" {

@@ -74,17 +74,8 @@ func setupVerdicts(cfg *config.Config, control string, log *slog.Logger) (*verdi
 		st.Close()
 		return nil, nil, err
 	}
-	stop := func() { st.Close() }
-	if control != "" {
-		ln, err := verdict.ListenControl(control)
-		if err != nil {
-			st.Close()
-			return nil, nil, fmt.Errorf("--control: %w", err)
-		}
-		go st.Serve(ln)
-		stop = func() { ln.Close(); os.Remove(control); st.Close() }
-	}
-	return st, stop, nil
+	// The control socket is served by run (control.go).
+	return st, func() { st.Close() }, nil
 }
 
 func closeHooks(hs []verdict.Hook) {

@@ -37,7 +37,9 @@ func (f *Flow) Reset() { f.rules, f.crossed = f.rules[:0], false }
 func (f *Flow) Add(num int, id RuleID, pts uint32, ts, halfLife int64) uint32 {
 	var r *flowRule
 	for i := range f.rules {
-		if f.rules[i].num == num {
+		// By gid:sid:rev, not by rule number: numbers change with a
+		// reload, and a flow's share per rule must carry over.
+		if f.rules[i].id == id {
 			r = &f.rules[i]
 			break
 		}
