@@ -29,6 +29,9 @@ var commands = []command{
 	{name: "run", summary: "capture live traffic with AF_PACKET", run: cmdRun},
 	{name: "rules", summary: "work with rule files", sub: []command{
 		{name: "check", summary: "parse and validate rules, like suricata -T", run: cmdRulesCheck},
+		{name: "update", summary: "fetch sources, apply enable/disable/modify/drop.conf, test and write vigil.rules", run: cmdRulesUpdate},
+		{name: "diff", summary: "rules added, removed and changed between two kept generations", run: cmdRulesDiff},
+		{name: "rollback", summary: "write a kept generation's rules back", run: cmdRulesRollback},
 	}},
 	{name: "verdicts", summary: "list or lift the blocks of a running vigil run (--control)", run: cmdVerdicts},
 	{name: "verify", summary: "run suricata-verify style tests", run: cmdVerify},
