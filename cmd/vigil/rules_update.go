@@ -123,6 +123,18 @@ func cmdRulesUpdate(args []string, stdout, stderr io.Writer) int {
 		sources = hist[len(hist)-1].Sources
 	}
 
+	// Recorded in the generation for later runs: local paths absolute.
+	for i, s := range sources {
+		if !strings.Contains(s, "://") {
+			if abs, err := filepath.Abs(s); err == nil {
+				sources[i] = abs
+			}
+		}
+	}
+	if abs, err := filepath.Abs(*outDir); err == nil {
+		*outDir = abs
+	}
+
 	paths, optional := map[string]string{}, map[string]bool{}
 	for _, k := range update.ConfKinds {
 		if *confs[k] != "" {
@@ -147,11 +159,11 @@ func cmdRulesUpdate(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(1, "%v; nothing written", err)
 		}
-		fmt.Fprintf(stdout, "source %s: %s, %d rule files\n", s, src.Status, len(src.Files))
+		fmt.Fprintf(stdout, "source %s: %s, rule files: %d\n", s, src.Status, len(src.Files))
 		fetched = append(fetched, src)
 	}
 	res := update.Merge(fetched, conf, confFiles)
-	fmt.Fprintf(stdout, "rules: %d (%d enabled, %d disabled), %d duplicates (highest rev kept)\n",
+	fmt.Fprintf(stdout, "merged: %d rules (%d enabled, %d disabled), %d duplicates (highest rev kept)\n",
 		len(res.Rules), res.Enabled, res.Disabled, res.Duplicates)
 	if len(confFiles) > 0 {
 		var parts []string
