@@ -25,6 +25,9 @@ const (
 	defaultConfDir  = "/etc/vigil"
 	defaultControl  = "/run/vigil/control.sock"
 	mergedName      = "vigil.rules"
+	// listLimit is how many gid:sids an update or rollback report lists
+	// per kind of change.
+	listLimit = 20
 )
 
 // parseInterleaved parses flags that may come before or after the
@@ -111,6 +114,11 @@ func cmdRulesUpdate(args []string, stdout, stderr io.Writer) int {
 		return rc
 	}
 	state := update.State{Dir: *stateDir}
+	unlock, err := state.Lock()
+	if err != nil {
+		return fail(1, "%v", err)
+	}
+	defer unlock()
 	hist, err := state.History()
 	if err != nil {
 		return fail(1, "%v", err)
@@ -191,7 +199,7 @@ func cmdRulesUpdate(args []string, stdout, stderr io.Writer) int {
 	if err := update.WriteFileAtomic(out, res.Data, test); err != nil {
 		return fail(1, "%v", err)
 	}
-	writeChanges(stdout, update.Diff(old, res.Data, detect.Keywords()))
+	writeChanges(stdout, update.Diff(old, res.Data, detect.Keywords()), listLimit)
 	g := update.Generation{Gen: res.Gen, Time: time.Now().UTC(), Output: out, Sources: sources}
 	for _, c := range confFiles {
 		g.Confs = append(g.Confs, c.Path)
@@ -206,16 +214,22 @@ func cmdRulesUpdate(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// writeChanges prints a Changes as counts and gid:sid lists.
-func writeChanges(w io.Writer, c update.Changes) {
+// writeChanges prints a Changes as counts and gid:sid lists, each cut
+// after limit ids when limit > 0 (`vigil rules diff` lists them all).
+func writeChanges(w io.Writer, c update.Changes, limit int) {
 	fmt.Fprintf(w, "changes: %d added, %d removed, %d modified\n", len(c.Added), len(c.Removed), len(c.Modified))
 	for _, l := range []struct {
 		name string
 		ids  []string
 	}{{"added", c.Added}, {"removed", c.Removed}, {"modified", c.Modified}} {
-		if len(l.ids) > 0 {
-			fmt.Fprintf(w, "  %s: %s\n", l.name, strings.Join(l.ids, " "))
+		if len(l.ids) == 0 {
+			continue
 		}
+		more := ""
+		if ids := l.ids; limit > 0 && len(ids) > limit {
+			l.ids, more = ids[:limit], fmt.Sprintf(" ... and %d more (vigil rules diff lists all)", len(ids)-limit)
+		}
+		fmt.Fprintf(w, "  %s: %s%s\n", l.name, strings.Join(l.ids, " "), more)
 	}
 }
 
@@ -265,7 +279,7 @@ func cmdRulesDiff(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(stdout, "diff %s..%s\n", from.Gen, to.Gen)
-	writeChanges(stdout, update.Diff(a, b, detect.Keywords()))
+	writeChanges(stdout, update.Diff(a, b, detect.Keywords()), 0)
 	return 0
 }
 
@@ -289,6 +303,11 @@ func cmdRulesRollback(args []string, stdout, stderr io.Writer) int {
 		return rc
 	}
 	state := update.State{Dir: *stateDir}
+	unlock, err := state.Lock()
+	if err != nil {
+		return fail(1, "%v", err)
+	}
+	defer unlock()
 	var g update.Generation
 	switch len(gens) {
 	case 0:
@@ -328,7 +347,7 @@ func cmdRulesRollback(args []string, stdout, stderr io.Writer) int {
 	if err := update.WriteFileAtomic(out, data, test); err != nil {
 		return fail(1, "%v", err)
 	}
-	writeChanges(stdout, update.Diff(old, data, detect.Keywords()))
+	writeChanges(stdout, update.Diff(old, data, detect.Keywords()), listLimit)
 	g.Output = out
 	if err := state.MakeCurrent(g); err != nil {
 		return fail(1, "wrote %s but could not record generation %s as current: %v", out, g.Gen, err)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -169,4 +170,22 @@ func tarInputs(srcs []*Fetched, confs []ConfFile) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// Lock takes an exclusive lock on the state directory (DIR/rules/.lock), so
+// that two updates or rollbacks do not interleave their writes. It fails
+// at once when another holds it; unlock releases it.
+func (s State) Lock() (unlock func(), err error) {
+	if err := os.MkdirAll(s.root(), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(s.root(), ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s is locked by another vigil rules update or rollback: %w", s.root(), err)
+	}
+	return func() { f.Close() }, nil
 }

@@ -315,3 +315,20 @@ func TestStateKeepsFive(t *testing.T) {
 		t.Errorf("MakeCurrent did not move %s last: %+v", gens[2], h)
 	}
 }
+
+func TestLock(t *testing.T) {
+	s := State{Dir: t.TempDir()}
+	unlock, err := s.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Lock(); err == nil || !strings.Contains(err.Error(), "locked by another") {
+		t.Errorf("second lock: %v; want locked", err)
+	}
+	unlock()
+	unlock2, err := s.Lock()
+	if err != nil {
+		t.Fatalf("lock after unlock: %v", err)
+	}
+	unlock2()
+}
