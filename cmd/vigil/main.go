@@ -30,6 +30,9 @@ var commands = []command{
 	{name: "rules", summary: "work with rule files", sub: []command{
 		{name: "check", summary: "parse and validate rules, like suricata -T", run: cmdRulesCheck},
 		{name: "reload", summary: "reload the rules of a running vigil run (--control)", run: cmdRulesReload},
+		{name: "update", summary: "fetch sources, apply enable/disable/modify/drop.conf, test and write vigil.rules", run: cmdRulesUpdate},
+		{name: "diff", summary: "rules added, removed and changed between two kept generations", run: cmdRulesDiff},
+		{name: "rollback", summary: "write a kept generation's rules back", run: cmdRulesRollback},
 	}},
 	{name: "verdicts", summary: "list or lift the blocks of a running vigil run (--control)", run: cmdVerdicts},
 	{name: "verify", summary: "run suricata-verify style tests", run: cmdVerify},

@@ -24,7 +24,7 @@ func TestREADMEFlags(t *testing.T) {
 		return m[1]
 	}
 	flagRe := regexp.MustCompile(`(?m)^  (-[a-zA-Z0-9-]+)`)
-	for _, cmd := range [][]string{{"replay"}, {"run"}, {"rules", "check"}, {"verify"}} {
+	for _, cmd := range [][]string{{"replay"}, {"run"}, {"rules", "check"}, {"rules", "update"}, {"rules", "diff"}, {"rules", "rollback"}, {"verify"}} {
 		var out, errb bytes.Buffer
 		dispatch(commands, "vigil", append(cmd, "--help"), &out, &errb)
 		r := row("vigil " + strings.Join(cmd, " "))
