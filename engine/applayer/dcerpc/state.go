@@ -24,7 +24,7 @@ type Iface struct {
 	CtxID     uint16
 	CallID    uint32 // call id of the bind that offered the context
 	FirstFrag bool   // the bind PDU carried PFC_FIRST_FRAG
-	Acked     bool // a bind_ack answered this context
+	Acked     bool   // a bind_ack answered this context
 	Result    uint16
 }
 
