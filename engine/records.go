@@ -7,6 +7,7 @@ import (
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dns"
 	"vigil/engine/applayer/http"
+	"vigil/engine/applayer/smb"
 	"vigil/engine/applayer/smtp"
 	"vigil/engine/applayer/ssh"
 	"vigil/engine/applayer/tls"
@@ -88,6 +89,7 @@ type fileTx interface {
 var (
 	_ fileTx = (*http.Tx)(nil)
 	_ fileTx = (*smtp.Tx)(nil)
+	_ fileTx = (*smb.Tx)(nil)
 )
 
 // logFiles writes the fileinfo records of tx's files.

@@ -22,8 +22,9 @@ type Iface struct {
 	Major     uint16
 	Minor     uint16
 	CtxID     uint16
-	FirstFrag bool // the bind PDU carried PFC_FIRST_FRAG
-	Acked     bool // a bind_ack answered this context
+	CallID    uint32 // call id of the bind that offered the context
+	FirstFrag bool   // the bind PDU carried PFC_FIRST_FRAG
+	Acked     bool   // a bind_ack answered this context
 	Result    uint16
 }
 
@@ -54,6 +55,19 @@ type Tx struct {
 	ReqDone  bool
 	RespDone bool
 	HasResp  bool
+	// RespType is the PDU type of the server side (response, fault,
+	// bind_ack, alter context response), valid when HasResp.
+	RespType uint8
+	// Minor is the minor RPC version of the last PDU (5.0 or 5.1).
+	Minor uint8
+	// ReqFrags and RespFrags count the fragments of each side.
+	ReqFrags, RespFrags uint32
+	// ReqStubSize and RespStubSize are the stub sizes of each side as
+	// Suricata's records count them, summed over fragments and uncapped:
+	// a request's bytes after its 8-byte header (an object UUID and the
+	// authentication trailer included), a response's bytes after the
+	// common header.
+	ReqStubSize, RespStubSize uint64
 
 	st     *State
 	opnum  [2]byte
@@ -247,14 +261,14 @@ func (s *State) pdu(dir applayer.Direction, h *Header, p []byte) {
 		}
 		s.bind(h, body[:end], o)
 		tx := s.txFor(h.CallID, true)
-		tx.ReqType, tx.ReqDone, tx.ReqBig = h.Type, true, !h.Little
+		tx.ReqType, tx.ReqDone, tx.ReqBig, tx.Minor = h.Type, true, !h.Little, h.Minor
 	case TypeBindAck, TypeAlterResp:
 		if dir != applayer.ToClient {
 			return
 		}
 		s.bindAck(h, body[:end], o)
 		tx := s.txFor(h.CallID, false)
-		tx.HasResp, tx.RespDone, tx.RespBig = true, true, !h.Little
+		tx.HasResp, tx.RespDone, tx.RespBig, tx.RespType, tx.Minor = true, true, !h.Little, h.Type, h.Minor
 	case TypeRequest:
 		if dir != applayer.ToServer || len(body) < 8 {
 			return
@@ -265,9 +279,11 @@ func (s *State) pdu(dir applayer.Direction, h *Header, p []byte) {
 		}
 		tx := s.txFor(h.CallID, true)
 		if h.Flags&FlagFirstFrag != 0 || !tx.HasReq {
-			tx.ReqStub = tx.ReqStub[:0]
+			tx.ReqStub, tx.ReqStubSize = tx.ReqStub[:0], 0
 		}
-		tx.ReqType, tx.HasReq, tx.ReqBig = TypeRequest, true, !h.Little
+		tx.ReqStubSize += uint64(len(body) - 8)
+		tx.ReqType, tx.HasReq, tx.ReqBig, tx.Minor = TypeRequest, true, !h.Little, h.Minor
+		tx.ReqFrags++
 		tx.CtxID = o.Uint16(body[4:])
 		tx.Opnum = o.Uint16(body[6:])
 		if off < end {
@@ -282,9 +298,13 @@ func (s *State) pdu(dir applayer.Direction, h *Header, p []byte) {
 		}
 		tx := s.txFor(h.CallID, false)
 		if h.Flags&FlagFirstFrag != 0 || !tx.HasResp {
-			tx.RespStub = tx.RespStub[:0]
+			tx.RespStub, tx.RespStubSize = tx.RespStub[:0], 0
 		}
-		tx.HasResp, tx.RespBig = true, !h.Little
+		if h.Type == TypeResponse {
+			tx.RespStubSize += uint64(len(body))
+		}
+		tx.HasResp, tx.RespBig, tx.RespType, tx.Minor = true, !h.Little, h.Type, h.Minor
+		tx.RespFrags++
 		if h.Type == TypeResponse && 8 < end {
 			tx.RespStub = appendCap(tx.RespStub, body[8:end])
 		}
@@ -352,6 +372,7 @@ func (s *State) bind(h *Header, b []byte, o binary.ByteOrder) {
 	for k := 0; k < n && off+24 <= len(b); k++ {
 		var f Iface
 		f.CtxID = o.Uint16(b[off:])
+		f.CallID = h.CallID
 		nt := int(b[off+2])
 		uuidCanon(&f.UUID, b[off+4:], o)
 		f.Major = o.Uint16(b[off+20:])

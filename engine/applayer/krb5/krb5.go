@@ -21,6 +21,9 @@ type Tx struct {
 	id  uint64
 	dir applayer.Direction
 	Message
+	// FailedReq is the type of the flow's last request (AS-REQ or
+	// TGS-REQ) when the message is a KRB-ERROR; 0 when none was seen.
+	FailedReq               uint32
 	msgType, errCode, etype [4]byte // big-endian forms for detection
 }
 
@@ -88,6 +91,8 @@ type Parser struct {
 	next  uint64
 	tcp   [2]stream
 	state applayer.State
+	// lastReq is the type of the last request, for a later KRB-ERROR.
+	lastReq uint32
 	// Malformed counts messages that could not be decoded; Other counts
 	// well-formed messages that make no transaction (AP-REQ, ...).
 	Malformed, Other int
@@ -115,6 +120,12 @@ func (p *Parser) message(dir applayer.Direction, msg []byte) {
 		return
 	}
 	t := &Tx{id: p.next, dir: dir, Message: m}
+	switch m.Type {
+	case MsgASReq, MsgTGSReq:
+		p.lastReq = m.Type
+	case MsgError:
+		t.FailedReq = p.lastReq
+	}
 	binary.BigEndian.PutUint32(t.msgType[:], m.Type)
 	binary.BigEndian.PutUint32(t.errCode[:], uint32(m.ErrCode))
 	binary.BigEndian.PutUint32(t.etype[:], uint32(m.TicketEtype))

@@ -37,6 +37,13 @@ type Message struct {
 	// TGS-REP, valid when HasTicketEtype.
 	TicketEtype    int32
 	HasTicketEtype bool
+	// Realm is the request body's realm, the reply's crealm or the
+	// error's realm.
+	Realm []byte
+	// Etype is the etype of the reply's enc-part (AS-REP, TGS-REP), valid
+	// when HasEtype.
+	Etype    int32
+	HasEtype bool
 }
 
 // Parse decodes one message. ok is false when msg is not one of the
@@ -108,7 +115,9 @@ func (m *Message) reqBody(v ber.Element) bool {
 				return false
 			}
 		case 2:
-			realm = isString(v)
+			if realm = isString(v); realm {
+				m.Realm = v.Content
+			}
 		case 3:
 			if m.SName, ok = principal(v); !ok {
 				return false
@@ -132,13 +141,16 @@ func (m *Message) kdcRep(content []byte) bool {
 		case 2:
 			good = isSeq(v)
 		case 3:
-			good = isString(v)
+			if good = isString(v); good {
+				m.Realm = v.Content
+			}
 		case 4:
 			m.CName, good = principal(v)
 		case 5:
 			good = m.ticket(v)
 		case 6:
-			_, good = encEtype(v)
+			m.Etype, good = encEtype(v)
+			m.HasEtype = good
 		default:
 			good = true
 		}
@@ -198,8 +210,12 @@ func (m *Message) krbError(content []byte) bool {
 		case 6:
 			m.ErrCode, good = int32Of(v)
 			m.HasErrCode = good
-		case 7, 9:
+		case 7:
 			good = isString(v)
+		case 9:
+			if good = isString(v); good {
+				m.Realm = v.Content
+			}
 		case 8:
 			m.CName, good = principal(v)
 		case 10:

@@ -424,6 +424,14 @@ func (p *Parser) newFile(h *handle, dir applayer.Direction) *File {
 	h.files[dir&1] = f
 	t := p.newTx(kindFile, 0)
 	t.File = f
+	if h.id.a&(1<<63) != 0 { // SMB1: the FID
+		le.PutUint16(t.FileID[:], uint16(h.id.b))
+		t.fidLen = 2
+	} else {
+		le.PutUint64(t.FileID[:], h.id.a)
+		le.PutUint64(t.FileID[8:], h.id.b)
+		t.fidLen = 16
+	}
 	return f
 }
 

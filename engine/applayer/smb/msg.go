@@ -4,6 +4,7 @@ import "vigil/engine/applayer"
 
 // SMB2 commands (MS-SMB2 2.2.1).
 const (
+	smb2Negotiate   = 0
 	smb2TreeConnect = 3
 	smb2Create      = 5
 	smb2Close       = 6
@@ -52,7 +53,19 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 	}
 	// The TreeId, unless the header is an async one (flag 2).
 	tid, tok := uint64(le.Uint32(m[36:])), flags&2 == 0
+	p.cur = Header{Version: 2, Command: cmd, Session: le.Uint64(m[40:])}
+	if tok {
+		p.cur.Tree = uint32(tid)
+	}
+	if resp {
+		p.cur.Status, p.cur.HasStatus = status, true
+	}
 	switch cmd {
+	case smb2Negotiate:
+		// NEGOTIATE response (MS-SMB2 2.2.4): DialectRevision.
+		if resp && status == 0 && len(body) >= 6 {
+			p.dialect = le.Uint16(body[4:])
+		}
 	case smb2TreeConnect:
 		if !resp {
 			if len(body) < 8 {
@@ -65,8 +78,13 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 		}
 		if t := p.find(kindTree, key); t != nil {
 			t.respDone = true
+			t.Hdr.Status, t.Hdr.HasStatus = status, true
+			if tok {
+				t.Hdr.Tree = uint32(tid)
+			}
 			if status == 0 && len(body) >= 3 {
 				t.IsPipe = body[2] == 2
+				t.ShareType = body[2]
 			}
 		}
 		if status == 0 && len(body) >= 3 && tok {
@@ -81,16 +99,25 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 			t := p.newTx(kindCreate, key)
 			t.Name = utf16Name(name)
 			t.Disposition = le.Uint32(body[36:])
+			t.Directory = le.Uint32(body[40:])&1 != 0 // FILE_DIRECTORY_FILE
 			t.tree, t.treeKnown = tid, tok
 			return
 		}
 		t := p.find(kindCreate, key)
 		if t != nil {
 			t.respDone = true
+			t.Hdr.Status, t.Hdr.HasStatus = status, true
 			tid, tok = t.tree, t.treeKnown
 		}
 		if status != 0 || len(body) < 80 {
 			return
+		}
+		if t != nil {
+			// CREATE response times, sizes and FileId (MS-SMB2 2.2.14).
+			t.Times = [4]uint64{le.Uint64(body[8:]), le.Uint64(body[16:]), le.Uint64(body[24:]), le.Uint64(body[32:])}
+			t.Size = le.Uint64(body[48:])
+			copy(t.FileID[:], body[64:80])
+			t.fidLen = 16
 		}
 		// CREATE response: FileId at 64 (MS-SMB2 2.2.14).
 		id := fileID{le.Uint64(body[64:]), le.Uint64(body[72:])}
@@ -216,6 +243,10 @@ func (p *Parser) smb1One(dir applayer.Direction, m []byte, cmd byte, key uint64,
 	resp := dir == applayer.ToClient
 	status := le.Uint32(m[5:]) // NT status, or DOS error class and code: 0 is success
 	tid := le.Uint16(m[24:])
+	p.cur = Header{Version: 1, Command: uint16(cmd), Session: uint64(le.Uint16(m[28:])), Tree: uint32(tid)}
+	if resp && le.Uint16(m[10:])&0x4000 != 0 { // FLAGS2_NT_STATUS
+		p.cur.Status, p.cur.HasStatus = status, true
+	}
 	tree := 1<<63 | uint64(tid)
 	switch cmd {
 	case smb1TreeAndX:
@@ -240,6 +271,7 @@ func (p *Parser) smb1One(dir applayer.Direction, m []byte, cmd byte, key uint64,
 		if t := p.find(kindTree, key); t != nil {
 			t.respDone = true
 			t.IsPipe = isPipe
+			t.Hdr.Status, t.Hdr.HasStatus, t.Hdr.Tree = p.cur.Status, p.cur.HasStatus, uint32(tid)
 		}
 		if status == 0 {
 			p.setTree(tree, isPipe)
@@ -263,9 +295,13 @@ func (p *Parser) smb1One(dir applayer.Direction, m []byte, cmd byte, key uint64,
 		t := p.find(kindCreate, key)
 		if t != nil {
 			t.respDone = true
+			t.Hdr.Status, t.Hdr.HasStatus = p.cur.Status, p.cur.HasStatus
 		}
 		if status != 0 || len(words) < 7 {
 			return
+		}
+		if t != nil {
+			t.FileID[0], t.FileID[1], t.fidLen = words[5], words[6], 2
 		}
 		pipe := p.treePipe(tree, true)
 		if pipe == pipeUnknown && len(words) >= 65 {

@@ -33,14 +33,28 @@ type Tx struct {
 	key         uint64 // SMB2 message id, or SMB1 pid<<16|mid, to find the response
 	Share       []byte // tree connect: the path (UTF-8)
 	IsPipe      bool   // tree connect: the response said the share is a pipe
+	ShareType   uint8  // tree connect: SMB2 ShareType of the response (0: not seen)
 	Name        []byte // create: the file or pipe name (UTF-8)
 	Disposition uint32 // create: CreateDisposition
-	DCE         *dcerpc.Tx
-	File        *File // file transaction (file.go)
-	tree        uint64
-	treeKnown   bool // create: the request named its tree (tree)
-	reqDone     bool
-	respDone    bool
+	Directory   bool   // create: the request asked for a directory
+	// Times are the create response's creation, last access, last
+	// write and change times (FILETIME); Size its end of file.
+	Times     [4]uint64
+	Size      uint64
+	DCE       *dcerpc.Tx
+	File      *File // file transaction (file.go)
+	tree      uint64
+	treeKnown bool // create: the request named its tree (tree)
+	// Hdr is the SMB header of the message that made the transaction,
+	// with the status of its response once seen.
+	Hdr Header
+	// FileID is the handle a file transaction's data was read or written
+	// through (SMB2 FileId, or SMB1 FID).
+	FileID   [16]byte
+	fidLen   uint8 // bytes of FileID in use: 16 (SMB2) or 2 (SMB1)
+	p        *Parser
+	reqDone  bool
+	respDone bool
 }
 
 var _ applayer.Tx = (*Tx)(nil)
@@ -97,6 +111,17 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 	return nil, false
 }
 
+// Header is what a transaction's record tells of the SMB message that
+// made it.
+type Header struct {
+	Version   uint8  // 1 or 2
+	Command   uint16 // SMB1 or SMB2 command
+	Session   uint64 // SMB2 SessionId, SMB1 UID
+	Tree      uint32 // SMB2 TreeId, SMB1 TID
+	Status    uint32 // NT status of the response, when HasStatus
+	HasStatus bool
+}
+
 // Parser parses one SMB flow over TCP (NetBIOS session service framing).
 type Parser struct {
 	buf   [2][]byte
@@ -113,6 +138,9 @@ type Parser struct {
 	chunkCount int
 	chunkBytes int
 	keptBytes  int // file.data bytes of live file transactions
+
+	cur     Header // the message being parsed, for the transactions it makes
+	dialect uint16 // SMB2 dialect of the NEGOTIATE response, 0 until seen
 }
 
 var _ applayer.Parser = (*Parser)(nil)
@@ -137,7 +165,7 @@ func (p *Parser) newTx(kind uint8, key uint64) *Tx {
 		p.txs[len(p.txs)-1] = nil
 		p.txs = p.txs[:len(p.txs)-1]
 	}
-	t := &Tx{id: p.next, kind: kind, key: key, reqDone: true}
+	t := &Tx{id: p.next, kind: kind, key: key, reqDone: true, Hdr: p.cur, p: p}
 	p.next++
 	p.txs = append(p.txs, t)
 	return t

@@ -39,6 +39,14 @@ type Message struct {
 	HasPDU  bool
 	// Encrypted is set for a v3 message whose scoped PDU is encrypted.
 	Encrypted bool
+	// Vars are the encoded OBJECT IDENTIFIERs of the variable bindings.
+	Vars [][]byte
+	// The v1 Trap-PDU fields (HasTrap): enterprise OID (encoded), agent
+	// address and generic-trap number.
+	HasTrap     bool
+	TrapOID     []byte
+	TrapAddr    []byte
+	TrapGeneric int64
 }
 
 // EnvelopeVersion returns the version (1, 2 or 3) of a message from its
@@ -117,7 +125,7 @@ func (m *Message) parseV12(r *ber.Reader) bool {
 	if !ok {
 		return false
 	}
-	m.PDUType, m.HasPDU = pduType(p)
+	m.PDUType, m.HasPDU = m.pdu(p)
 	return m.HasPDU
 }
 
@@ -183,7 +191,7 @@ func (m *Message) parseV3(r *ber.Reader) bool {
 		if !ok || sr.More() {
 			return false
 		}
-		m.PDUType, m.HasPDU = pduType(p)
+		m.PDUType, m.HasPDU = m.pdu(p)
 		return m.HasPDU
 	}
 	return false
@@ -221,11 +229,12 @@ func usmUser(b []byte) ([]byte, bool) {
 	return user, true
 }
 
-// pduType checks a PDU and returns its type: a context-specific
+// pdu checks a PDU and returns its type: a context-specific
 // constructed element [0]..[8] holding three INTEGERs (request-id,
 // error-status or non-repeaters, error-index or max-repetitions), or the
-// v1 Trap-PDU fields, then the variable bindings.
-func pduType(p ber.Element) (uint32, bool) {
+// v1 Trap-PDU fields, then the variable bindings. It keeps the names of
+// the bindings and the trap fields in m.
+func (m *Message) pdu(p ber.Element) (uint32, bool) {
 	if p.Class != ber.Context || !p.Constructed || p.Tag > PDUReport {
 		return 0, false
 	}
@@ -234,17 +243,24 @@ func pduType(p ber.Element) (uint32, bool) {
 		// enterprise OID, agent-addr IpAddress ([APPLICATION 0]),
 		// generic-trap, specific-trap, time-stamp TimeTicks
 		// ([APPLICATION 3]).
-		if f, ok := r.Next(); !ok || !f.Is(ber.Universal, false, ber.TagOID) {
+		ent, ok := r.Next()
+		if !ok || !ent.Is(ber.Universal, false, ber.TagOID) {
 			return 0, false
 		}
-		if f, ok := r.Next(); !ok || !f.Is(ber.Application, false, 0) {
+		addr, ok := r.Next()
+		if !ok || !addr.Is(ber.Application, false, 0) {
 			return 0, false
 		}
 		for i := 0; i < 2; i++ {
-			if f, ok := r.Next(); !ok || !f.Is(ber.Universal, false, ber.TagInteger) {
+			f, ok := r.Next()
+			if !ok || !f.Is(ber.Universal, false, ber.TagInteger) {
 				return 0, false
 			}
+			if i == 0 {
+				m.TrapGeneric, _ = f.Int()
+			}
 		}
+		m.HasTrap, m.TrapOID, m.TrapAddr = true, ent.Content, addr.Content
 		if f, ok := r.Next(); !ok || !f.Is(ber.Application, false, 3) {
 			return 0, false
 		}
@@ -274,6 +290,7 @@ func pduType(p ber.Element) (uint32, bool) {
 		if _, ok := br.Next(); !ok || br.More() {
 			return 0, false
 		}
+		m.Vars = append(m.Vars, name.Content)
 	}
 	if vr.Err() != nil {
 		return 0, false

@@ -22,7 +22,14 @@ type Tx struct {
 	PDUType   uint32 // valid when HasPDU
 	HasPDU    bool
 	Encrypted bool
-	ver, pdu  [4]byte // big-endian forms of Version and PDUType
+	// Vars are the encoded names (OIDs) of the variable bindings (copy).
+	Vars [][]byte
+	// The v1 trap fields (copies), when HasTrap.
+	HasTrap     bool
+	TrapOID     []byte
+	TrapAddr    []byte
+	TrapGeneric int64
+	ver, pdu    [4]byte // big-endian forms of Version and PDUType
 }
 
 var _ applayer.Tx = (*Tx)(nil)
@@ -105,6 +112,17 @@ func (p *Parser) ParseDatagram(dir applayer.Direction, data []byte) {
 	}
 	if m.HasUser {
 		t.User = append(make([]byte, 0, len(m.User)), m.User...)
+	}
+	if len(m.Vars) > 0 {
+		t.Vars = make([][]byte, len(m.Vars))
+		for i, v := range m.Vars {
+			t.Vars[i] = append([]byte(nil), v...)
+		}
+	}
+	if m.HasTrap {
+		t.HasTrap, t.TrapGeneric = true, m.TrapGeneric
+		t.TrapOID = append([]byte(nil), m.TrapOID...)
+		t.TrapAddr = append([]byte(nil), m.TrapAddr...)
 	}
 	binary.BigEndian.PutUint32(t.ver[:], t.Version)
 	binary.BigEndian.PutUint32(t.pdu[:], t.PDUType)
