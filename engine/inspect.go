@@ -368,7 +368,8 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 	proto := tx.Proto() // the flow's, or the protocol before a change
 	w.Stats.AppLayerTx[proto]++
 	w.logFiles(p, e, tx, dir)
-	et := txEventType(tx)
+	_, sport := e.Server()
+	et := txEventType(tx, sport)
 	if et == 0 || !w.cfg.EVE.Logs(et) {
 		return
 	}

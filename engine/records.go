@@ -111,9 +111,13 @@ func (w *Worker) logFiles(p *packet.Packet, e *flow.Entry[flowData], tx applayer
 	}
 }
 
-// txEventType is the event type of tx's record (0: none). A DNS
-// transaction on port 5353 is mdns, as Suricata 8 logs it.
-func txEventType(tx applayer.Tx) eve.EventType {
+// mdnsPort is the UDP port of multicast DNS (RFC 6762).
+const mdnsPort = 5353
+
+// txEventType is the event type of tx's record (0: none) in a flow whose
+// server port is serverPort. A DNS transaction to port 5353 is mdns, as
+// Suricata 8 logs it (its mdns parser takes that port).
+func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
 	if t, ok := tx.(interface{ EventType() eve.EventType }); ok {
 		return t.EventType()
 	}
@@ -121,6 +125,9 @@ func txEventType(tx applayer.Tx) eve.EventType {
 	case bufid.ProtoHTTP, bufid.ProtoHTTP2:
 		return eve.EventHTTP
 	case bufid.ProtoDNS:
+		if serverPort == mdnsPort {
+			return eve.EventMDNS
+		}
 		return eve.EventDNS
 	case bufid.ProtoTLS:
 		return eve.EventTLS
@@ -152,6 +159,9 @@ func txEventType(tx applayer.Tx) eve.EventType {
 
 // appObject attaches the EVE object of tx (seen in direction dir) to r.
 func appObject(r *eve.Record, tx applayer.Tx, dir applayer.Direction) bool {
+	if m, ok := tx.(*dns.Tx); ok && r.Type == eve.EventMDNS {
+		return m.FillMDNS(r, dir)
+	}
 	f, ok := tx.(eveFiller)
 	return ok && f.FillEVE(r, dir)
 }

@@ -556,8 +556,8 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 		case "custom":
 			c.warn(o, v, "%s: custom TLS fields are not supported (ignored)", p)
 		case "session-resumption":
-			if b(false) {
-				c.warn(o, v, "%s: logging resumed sessions is not supported (ignored)", p)
+			if !b(true) {
+				c.warn(o, v, "%s: resumed sessions are always logged, as Suricata 8 does by default (ignored)", p)
 			}
 		default:
 			return false

@@ -37,6 +37,19 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	return true
 }
 
+// EventType is eve.EventTLS, or 0 when the handshake gets no tls record:
+// an SSLv2 or SSL 3.0 ClientHello the server never answered with a
+// ServerHello (the refused SSLv2/SSLv3 probes of malcolm__SSL.pcap), which
+// Suricata 7 does not log. Every other handshake is logged once it
+// completes or its flow ends, as Suricata does, including a TLS ClientHello
+// refused with an Alert and one whose client left before the answer.
+func (t *Tx) EventType() eve.EventType {
+	if !t.HasServerHello && t.ClientVersion != 0 && t.ClientVersion <= VersionSSL3 {
+		return 0
+	}
+	return eve.EventTLS
+}
+
 // resumed reports session resumption: the server echoed a non-empty client
 // session id and no Certificate followed (TLS <= 1.2).
 func (t *Tx) resumed() bool {

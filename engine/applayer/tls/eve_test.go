@@ -98,3 +98,50 @@ func TestEVETable(t *testing.T) {
 		})
 	}
 }
+
+// TestEventType checks which handshakes get a tls record, as Suricata 7
+// writes them on the bench captures: every TLS handshake, complete or not,
+// including one refused with an Alert, but not an SSL 3.0 or SSLv2
+// ClientHello the server never answered with a ServerHello (the SSLv3
+// probes of malcolm__SSL.pcap).
+func TestEventType(t *testing.T) {
+	first := func(log []chunk) []byte {
+		for _, c := range log {
+			if c.dir == applayer.ToServer {
+				return c.data
+			}
+		}
+		return nil
+	}
+	parse := func(chunks ...chunk) *Tx {
+		p := New()
+		for _, c := range chunks {
+			p.Parse(c.dir, c.data)
+		}
+		return p.Tx()
+	}
+	log12 := handshake(t, gotls.VersionTLS12)
+	alert := rec(21, 0x0300, []byte{2, 40})           // fatal handshake_failure
+	body := append([]byte{3, 0}, make([]byte, 32)...) // SSL 3.0, random
+	body = append(body, 0, 0, 2, 0, 0x0a, 1, 0)       // no session id, one suite, null compression
+	ssl3 := rec(22, 0x0300, hs(1, body))
+	sslv2 := []byte{0x80, 0x2e, 0x01, 0x00, 0x02, 0x00, 0x15, 0x00, 0x00, 0x00, 0x10}
+	sslv2 = append(append(sslv2, 0x07, 0x00, 0xc0, 0x05, 0x00, 0x80, 0x03, 0x00, 0x80, 0x01, 0x00, 0x80, 0x08, 0x00, 0x80, 0x06, 0x00, 0x40, 0x04, 0x00, 0x80),
+		make([]byte, 16)...)
+	for _, c := range []struct {
+		name string
+		tx   *Tx
+		want eve.EventType
+	}{
+		{"tls1.2 with certificate", parse(log12...), eve.EventTLS},
+		{"tls1.3", parse(handshake(t, gotls.VersionTLS13)...), eve.EventTLS},
+		{"client hello only", parse(chunk{applayer.ToServer, first(log12)}), eve.EventTLS},
+		{"tls hello refused by alert", parse(chunk{applayer.ToServer, first(log12)}, chunk{applayer.ToClient, alert}), eve.EventTLS},
+		{"ssl3 hello refused by alert", parse(chunk{applayer.ToServer, ssl3}, chunk{applayer.ToClient, alert}), 0},
+		{"sslv2 hello", parse(chunk{applayer.ToServer, sslv2}), 0},
+	} {
+		if got := c.tx.EventType(); got != c.want {
+			t.Errorf("%s: EventType() = %v, want %v (client version %#x)", c.name, got, c.want, c.tx.ClientVersion)
+		}
+	}
+}
