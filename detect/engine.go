@@ -440,6 +440,13 @@ type TxState struct {
 	finalSeen [2]bool
 }
 
+// Reuse empties st for a new transaction, keeping the memory of its lists
+// so that a slot reused per transaction allocates nothing.
+func (st *TxState) Reuse() {
+	done0, done1, pending := st.done[0][:0], st.done[1][:0], st.pending[:0]
+	*st = TxState{done: [2][]int32{done0, done1}, pending: pending}
+}
+
 // Matcher is one worker's matching state over an Engine. It is not safe
 // for concurrent use.
 type Matcher struct {
