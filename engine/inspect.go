@@ -48,6 +48,18 @@ func (v *txView) Buffer(b detect.Buf, i int) ([]byte, bool) {
 	return buf, true
 }
 
+// BufferLen is detect.TxLen: the length of instance i of b, measured
+// without building it when the transaction can (applayer.TxLen).
+func (v *txView) BufferLen(b detect.Buf, i int) (int, bool) {
+	if l, ok := v.tx.(applayer.TxLen); ok {
+		return l.BufferLenAt(v.dir, b, i)
+	}
+	buf, ok := v.Buffer(b, i)
+	return len(buf), ok
+}
+
+var _ detect.TxLen = (*txView)(nil)
+
 // inspection is what detection needs to know of a packet beyond its
 // headers and flow.
 type inspection struct {

@@ -104,6 +104,27 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 	return v, v != nil
 }
 
+var _ applayer.TxLen = (*Tx)(nil)
+
+// BufferLenAt is applayer.TxLen: the length of BufferAt(dir, b, i),
+// computed without building the per-header lines of
+// http.request_header/http.response_header when no rule inspects them.
+func (t *Tx) BufferLenAt(dir applayer.Direction, b applayer.BufferID, i int) (int, bool) {
+	if b == bufid.HTTPRequestHeader || b == bufid.HTTPResponseHeader {
+		m := &t.Req
+		if b == bufid.HTTPResponseHeader {
+			m = &t.Resp
+		}
+		if i < 0 || i >= len(m.Headers) {
+			return 0, false
+		}
+		h := &m.Headers[i]
+		return len(h.Name) + len(": ") + len(h.Value), true
+	}
+	v, ok := t.BufferAt(dir, b, i)
+	return len(v), ok && v != nil
+}
+
 func (t *Tx) hdrValue(m *Message, id applayer.BufferID, name string) []byte {
 	n := 0
 	var v []byte
