@@ -58,6 +58,22 @@ type Engine struct {
 	// xbits is the engine's own store of host and address-pair bits,
 	// used by matchers made by NewMatcher; nil when no rule uses xbits.
 	xbits *XbitStore
+	// uses says which buffers some rule has an inspection list on.
+	uses [bufid.NumIDs]bool
+}
+
+// UsesBuffer reports whether some loaded rule inspects buffer b (has a
+// content or other inspection list on it). A buffer no rule inspects need
+// not be built: MatchTx only measures it (TxLen) to notice that the
+// transaction progressed.
+func (e *Engine) UsesBuffer(b Buf) bool { return b < bufid.NumIDs && e.uses[b] }
+
+// TxLen is optionally implemented by a Tx that can tell the length of a
+// buffer instance without building it. MatchTx uses it for the buffers of
+// a protocol that no rule inspects; it must agree with Buffer (same ok,
+// and the length of the buffer Buffer would return).
+type TxLen interface {
+	BufferLen(b Buf, i int) (int, bool)
 }
 
 // group is a set of rules sharing one prefilter over one buffer: rules
@@ -214,6 +230,11 @@ func (e *Engine) build() error {
 	var streamAlways []int32
 	var txPats [bufid.NumProtos]*[bufid.NumIDs][]mpm.Pattern
 	for _, s := range e.sigs {
+		for i := range s.lists {
+			if b := s.lists[i].buf; b < bufid.NumIDs {
+				e.uses[b] = true
+			}
+		}
 		n := int32(s.Num)
 		fp := s.fast
 		// A fast pattern in a transformed list needs a database per
@@ -438,6 +459,13 @@ type TxState struct {
 	// rules of the other direction stay pending, and must not make every
 	// later packet inspect this side again.
 	finalSeen [2]bool
+}
+
+// Reuse empties st for a new transaction, keeping the memory of its lists
+// so that a slot reused per transaction allocates nothing.
+func (st *TxState) Reuse() {
+	done0, done1, pending := st.done[0][:0], st.done[1][:0], st.pending[:0]
+	*st = TxState{done: [2][]int32{done0, done1}, pending: pending}
 }
 
 // Matcher is one worker's matching state over an Engine. It is not safe
@@ -691,21 +719,37 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	}
 	m.cands = m.cands[:0]
 	changed := false
+	txLen, _ := tx.(TxLen)
 	for _, b := range g.watch[d] {
 		spec := &bufid.Specs[b]
 		total, instances := 0, 0
-		for i := 0; ; i++ {
-			buf, ok := tx.Buffer(b, i)
-			if !ok {
-				break
+		if txLen != nil && !spec.Value && !m.e.uses[b] {
+			// No rule inspects b: its length is all that matters.
+			for i := 0; ; i++ {
+				n, ok := txLen.BufferLen(b, i)
+				if !ok {
+					break
+				}
+				total += n + 1
+				instances++
+				if !spec.Multi {
+					break
+				}
 			}
-			total += len(buf) + 1
-			instances++
-			if spec.Value {
-				total = valueKey(buf) // a value changes in place
-			}
-			if !spec.Multi {
-				break
+		} else {
+			for i := 0; ; i++ {
+				buf, ok := tx.Buffer(b, i)
+				if !ok {
+					break
+				}
+				total += len(buf) + 1
+				instances++
+				if spec.Value {
+					total = valueKey(buf) // a value changes in place
+				}
+				if !spec.Multi {
+					break
+				}
 			}
 		}
 		prev := int(st.scanned[d][b])

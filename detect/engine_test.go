@@ -173,3 +173,19 @@ func protoOf(name string) bufid.Proto {
 	}
 	return p
 }
+
+// TestUsesBuffer checks that the engine knows which buffers its rules
+// inspect, and nothing else: MatchTx only measures the others.
+func TestUsesBuffer(t *testing.T) {
+	e, _ := compileText(t, mpm.Hyperscan{}, `alert http any any -> any any (msg:"u"; http.uri; content:"/x"; http.header; content:"a"; sid:1;)
+alert http any any -> any any (msg:"s"; http.stat_code; content:"200"; sid:2;)
+`)
+	for b, want := range map[Buf]bool{
+		bufid.HTTPURI: true, bufid.HTTPHeader: true, bufid.HTTPStatCode: true,
+		bufid.HTTPRequestHeader: false, bufid.HTTPHost: false, bufid.HTTPStart: false,
+	} {
+		if got := e.UsesBuffer(b); got != want {
+			t.Errorf("UsesBuffer(%v) = %v; want %v", b, got, want)
+		}
+	}
+}

@@ -48,6 +48,18 @@ func (v *txView) Buffer(b detect.Buf, i int) ([]byte, bool) {
 	return buf, true
 }
 
+// BufferLen is detect.TxLen: the length of instance i of b, measured
+// without building it when the transaction can (applayer.TxLen).
+func (v *txView) BufferLen(b detect.Buf, i int) (int, bool) {
+	if l, ok := v.tx.(applayer.TxLen); ok {
+		return l.BufferLenAt(v.dir, b, i)
+	}
+	buf, ok := v.Buffer(b, i)
+	return len(buf), ok
+}
+
+var _ detect.TxLen = (*txView)(nil)
+
 // inspection is what detection needs to know of a packet beyond its
 // headers and flow.
 type inspection struct {
@@ -230,6 +242,16 @@ func (fd *flowData) trackFrom(k int, id uint64) (*txTrack, int) {
 	if k < len(fd.txs) && fd.txs[k].id == id {
 		return &fd.txs[k], k
 	}
+	if k == len(fd.txs) && k < cap(fd.txs) {
+		// Appending: reuse the slot's detection state memory (prune
+		// leaves each slot with lists of its own).
+		fd.txs = fd.txs[:k+1]
+		t := &fd.txs[k]
+		det := t.det
+		det.Reuse()
+		*t = txTrack{id: id, det: det}
+		return t, k
+	}
 	fd.txs = slices.Insert(fd.txs, k, txTrack{id: id})
 	return &fd.txs[k], k
 }
@@ -265,11 +287,13 @@ func (w *Worker) prune(fd *flowData) {
 		return
 	}
 	k := 0
-	for _, t := range fd.txs {
-		if t.id < live {
+	for i := range fd.txs {
+		if fd.txs[i].id < live {
 			continue
 		}
-		fd.txs[k] = t
+		// Swap, not copy: the dropped track's lists stay in a slot of
+		// their own beyond the length, for trackFrom to reuse.
+		fd.txs[k], fd.txs[i] = fd.txs[i], fd.txs[k]
 		k++
 	}
 	fd.txs = fd.txs[:k]

@@ -27,6 +27,14 @@ type Tx interface {
 	Complete(dir Direction) bool
 }
 
+// TxLen is optionally implemented by a Tx that can tell the length of a
+// buffer instance without building it: detection measures the buffers no
+// rule inspects only to notice progress. It must agree with BufferAt: ok
+// when BufferAt gives a non-nil buffer, and that buffer's length.
+type TxLen interface {
+	BufferLenAt(dir Direction, b BufferID, i int) (int, bool)
+}
+
 // State is a bit set a parser reports about its flow.
 type State uint8
 

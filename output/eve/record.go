@@ -420,12 +420,22 @@ type Record struct {
 	LinkTypeName string
 }
 
-// Reset clears r for reuse, keeping nothing it pointed to.
-func (r *Record) Reset() { *r = Record{} }
+// Reset clears r for reuse. Only the memory of Objs is kept (emptied),
+// so that a record reused per packet allocates nothing for its objects.
+func (r *Record) Reset() {
+	objs := r.Objs[:0]
+	*r = Record{Objs: objs}
+}
 
 // AddObject appends an empty object named name to r.Objs and returns it
-// for filling.
+// for filling. An object slot left by Reset is reused with its memory.
 func (r *Record) AddObject(name string) *Object {
+	if n := len(r.Objs); n < cap(r.Objs) {
+		r.Objs = r.Objs[:n+1]
+		o := &r.Objs[n]
+		o.Reset(name)
+		return o
+	}
 	r.Objs = append(r.Objs, Object{Name: name})
 	return &r.Objs[len(r.Objs)-1]
 }

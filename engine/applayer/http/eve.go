@@ -9,14 +9,16 @@ import (
 )
 
 // FillEVE sets r.HTTP to Suricata's "http" object (basic and extended
-// fields) for t. dir is unused. Output path: allocates the object; fields
-// read through Buffer are copied (Buffer may reuse scratch space), the
-// others point into t.
+// fields) for t. dir is unused. The object is t's own and its fields point
+// into t (Buffer's derived buffers stay valid while t lives): the record
+// must be encoded before t parses more, as the worker does; nothing is
+// allocated.
 func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
-	h := &eve.HTTP{
-		Hostname:  clone(t.Buffer(applayer.ToServer, bufid.HTTPHost)),
+	h := &t.eve
+	*h = eve.HTTP{
+		Hostname:  nilIfEmpty(t.Buffer(applayer.ToServer, bufid.HTTPHost)),
 		URL:       t.Req.URI,
-		UserAgent: clone(t.Buffer(applayer.ToServer, bufid.HTTPUserAgent)),
+		UserAgent: nilIfEmpty(t.Buffer(applayer.ToServer, bufid.HTTPUserAgent)),
 		XFF:       t.Req.Get("X-Forwarded-For"),
 		Referer:   t.Req.Get("Referer"),
 		Method:    t.Req.Method,
@@ -31,7 +33,7 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	if i := bytes.IndexByte(ct, ';'); i >= 0 {
 		ct = bytes.TrimSpace(ct[:i])
 	}
-	h.ContentType = clone(ct)
+	h.ContentType = nilIfEmpty(ct)
 	if len(h.Protocol) == 0 {
 		h.Protocol = t.Resp.Protocol
 	}
@@ -42,11 +44,13 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	return true
 }
 
-func clone(b []byte) []byte {
+// nilIfEmpty returns b, or nil when it is empty (an absent field, as the
+// encoder sees it).
+func nilIfEmpty(b []byte) []byte {
 	if len(b) == 0 {
 		return nil
 	}
-	return append([]byte(nil), b...)
+	return b
 }
 
 // FileCount returns 2: a transaction has at most a request file (POST or
@@ -65,7 +69,7 @@ func (t *Tx) FillFileEVE(r *eve.Record, i int) bool {
 	if !ok {
 		return false
 	}
-	name := clone(t.fileName(dir))
+	name := nilIfEmpty(t.fileName(dir))
 	o := r.AddObject("fileinfo")
 	o.Bytes("filename", name)
 	o.Bool("gaps", m.Gap)

@@ -15,7 +15,7 @@ import (
 // FuzzHTTP feeds a request stream and a response stream (seeded from
 // testdata/*.req and the matching *.resp) in interleaved pieces and checks
 // invariants: no panic, transaction IDs strictly increasing, every buffer
-// readable.
+// readable and measured alike by BufferLenAt.
 func FuzzHTTP(f *testing.F) {
 	reqs, _ := filepath.Glob("testdata/*.req")
 	if len(reqs) == 0 {
@@ -57,6 +57,15 @@ func FuzzHTTP(f *testing.F) {
 			last = tx.ID()
 			for b := applayer.BufferID(0); b < bufid.NumIDs; b++ {
 				for _, d := range []applayer.Direction{applayer.ToServer, applayer.ToClient} {
+					// BufferLenAt (asked first, before anything is
+					// built) agrees with BufferAt.
+					for j := 0; j < 3; j++ {
+						n, ok := tx.BufferLenAt(d, b, j)
+						v, vok := tx.BufferAt(d, b, j)
+						if vok = vok && v != nil; ok != vok || n != len(v) {
+							t.Fatalf("%v[%d] dir %d: BufferLenAt %d, %v; BufferAt %d, %v", b, j, d, n, ok, len(v), vok)
+						}
+					}
 					if v := tx.Buffer(d, b); len(v) > 1<<20 {
 						t.Fatalf("%v: %d bytes", b, len(v))
 					}

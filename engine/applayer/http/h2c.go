@@ -123,10 +123,14 @@ func (p *Parser) afterSwitch(dir applayer.Direction, data []byte) {
 // hasToken reports whether the comma-separated list v holds token
 // (case-insensitive).
 func hasToken(v []byte, token string) bool {
-	for _, f := range bytes.Split(v, []byte(",")) {
-		if bytes.EqualFold(bytes.TrimSpace(f), []byte(token)) {
+	for {
+		f, rest, more := bytes.Cut(v, []byte(","))
+		if equalFold(bytes.TrimSpace(f), token) {
 			return true
 		}
+		if !more {
+			return false
+		}
+		v = rest
 	}
-	return false
 }

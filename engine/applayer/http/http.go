@@ -103,33 +103,21 @@ func (m *Message) Get(name string) []byte {
 	return nil
 }
 
-// getAll returns the values of all headers named name joined by ", "
-// (Suricata's behaviour for repeated headers), or nil.
-func (m *Message) getAll(name string) []byte {
-	var first []byte
-	var joined []byte
+// appendAll appends to dst the values of all headers named name joined by
+// ", " (Suricata's behaviour for repeated headers).
+func (m *Message) appendAll(dst []byte, name string) []byte {
 	n := 0
 	for i := range m.Headers {
 		if !equalFold(m.Headers[i].Name, name) {
 			continue
 		}
-		n++
-		switch n {
-		case 1:
-			first = m.Headers[i].Value
-		case 2:
-			joined = append(append(append([]byte(nil), first...), ", "...), m.Headers[i].Value...)
-		default:
-			joined = append(append(joined, ", "...), m.Headers[i].Value...)
+		if n > 0 {
+			dst = append(dst, ", "...)
 		}
+		dst = append(dst, m.Headers[i].Value...)
+		n++
 	}
-	if n > 1 {
-		return joined
-	}
-	if n == 1 && first == nil {
-		return []byte{}
-	}
-	return first
+	return dst
 }
 
 func equalFold(b []byte, s string) bool {
@@ -577,8 +565,24 @@ func headerFollows(b []byte) bool {
 // isHTTP09 reports a request line "METHOD URI" without a protocol.
 func isHTTP09(line []byte) bool {
 	line = bytes.TrimRight(line, "\r\n")
-	f := bytes.Fields(line)
-	return len(f) == 2
+	n, in := 0, false
+	for _, c := range line {
+		if c >= 0x80 {
+			// Unicode white space splits too: the rare slow path.
+			return len(bytes.Fields(line)) == 2
+		}
+		sp := asciiSpace(c)
+		if !sp && !in {
+			n++
+		}
+		in = !sp
+	}
+	return n == 2
+}
+
+// asciiSpace reports the white space bytes.Fields splits on (ASCII).
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
 
 // headerDone parses the collected head and decides how the body is framed.
@@ -868,20 +872,20 @@ func (m *Message) splitRequestLine() {
 	// it, as libhtp parses it.
 	line := bytes.TrimRight(m.Line, " \t")
 	if i := bytes.LastIndexAny(line, " \t"); i > 0 && hasPrefixFold(line[i+1:], "HTTP/") {
-		f := splitSpaces(line[:i], 2)
-		if len(f) == 2 && bytes.IndexAny(f[1], " \t") > 0 {
+		f, n := splitSpaces(line[:i], 2)
+		if n == 2 && bytes.IndexAny(f[1], " \t") > 0 {
 			m.Method, m.URI, m.Protocol = f[0], f[1], line[i+1:]
 			return
 		}
 	}
-	f := splitSpaces(m.Line, 3)
-	if len(f) > 0 {
+	f, n := splitSpaces(m.Line, 3)
+	if n > 0 {
 		m.Method = f[0]
 	}
-	if len(f) > 1 {
+	if n > 1 {
 		m.URI = f[1]
 	}
-	if len(f) > 2 {
+	if n > 2 {
 		m.Protocol = f[2]
 	}
 }
@@ -891,40 +895,43 @@ func hasPrefixFold(b []byte, prefix string) bool {
 }
 
 func (m *Message) splitStatusLine() {
-	f := splitSpaces(m.Line, 3)
-	if len(f) > 0 {
+	f, n := splitSpaces(m.Line, 3)
+	if n > 0 {
 		m.Protocol = f[0]
 	}
-	if len(f) > 1 {
+	if n > 1 {
 		m.Status = f[1]
 	}
-	if len(f) > 2 {
+	if n > 2 {
 		m.Reason = f[2]
 	}
 }
 
-// splitSpaces splits s into at most n fields separated by runs of spaces or
-// tabs; the last field keeps its inner spaces.
-func splitSpaces(s []byte, n int) [][]byte {
-	var out [][]byte
-	for len(s) > 0 && len(out) < n {
+// splitSpaces splits s into at most n (at most 3) fields separated by runs
+// of spaces or tabs; the last field keeps its inner spaces. It returns the
+// fields in an array, and how many there are, so that it allocates nothing.
+func splitSpaces(s []byte, n int) (out [3][]byte, k int) {
+	for len(s) > 0 && k < n {
 		s = bytes.TrimLeft(s, " \t")
 		if len(s) == 0 {
 			break
 		}
-		if len(out) == n-1 {
-			out = append(out, bytes.TrimRight(s, " \t"))
+		if k == n-1 {
+			out[k] = bytes.TrimRight(s, " \t")
+			k++
 			break
 		}
 		i := bytes.IndexAny(s, " \t")
 		if i < 0 {
-			out = append(out, s)
+			out[k] = s
+			k++
 			break
 		}
-		out = append(out, s[:i])
+		out[k] = s[:i]
+		k++
 		s = s[i:]
 	}
-	return out
+	return out, k
 }
 
 func (m *Message) reset() {

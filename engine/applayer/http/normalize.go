@@ -35,7 +35,7 @@ func NormalizeURI(dst, uri []byte) []byte {
 	}
 	start := len(dst)
 	dst = appendPercentDecoded(dst, path)
-	dst = append(dst[:start], removeDots(dst[start:])...)
+	dst = dst[:start+len(removeDots(dst[start:]))]
 	if hasQuery {
 		// The query is percent-decoded too ("+" stays), as libhtp's
 		// normalized URI shows it (checked against Suricata 7: "%20" and
@@ -85,38 +85,45 @@ func removeDots(path []byte) []byte {
 	if len(path) == 0 {
 		return path
 	}
-	abs := path[0] == '/'
-	var segs [][]byte
+	// The result is built in place: every '/' and segment written was
+	// read before (a kept segment is preceded by a '/' of its own in
+	// path), so the write position never passes the read position.
+	out := path[:0]
+	base := 0 // where the first segment starts in out
+	if path[0] == '/' {
+		out = append(out, '/')
+		base = 1
+	}
+	segs := 0
 	trailing := false
-	for _, s := range bytes.Split(path, []byte("/")) {
+	rest := path
+	for more := true; more; {
+		var s []byte
+		s, rest, more = bytes.Cut(rest, []byte("/"))
 		trailing = false
 		switch string(s) {
-		case "":
-			trailing = true
-			continue
-		case ".":
+		case "", ".":
 			trailing = true
 			continue
 		case "..":
-			if len(segs) > 0 {
-				segs = segs[:len(segs)-1]
+			if segs > 0 {
+				segs--
+				if segs == 0 {
+					out = out[:base]
+				} else {
+					out = out[:bytes.LastIndexByte(out, '/')]
+				}
 			}
 			trailing = true
 			continue
 		}
-		segs = append(segs, s)
-	}
-	out := make([]byte, 0, len(path))
-	if abs {
-		out = append(out, '/')
-	}
-	for i, s := range segs {
-		if i > 0 {
+		if segs > 0 {
 			out = append(out, '/')
 		}
 		out = append(out, s...)
+		segs++
 	}
-	if trailing && len(segs) > 0 {
+	if trailing && segs > 0 {
 		out = append(out, '/')
 	}
 	return out
@@ -151,6 +158,11 @@ func uriAuthority(uri []byte) []byte {
 // removed, lower-cased (as libhtp normalizes the hostname Suricata's
 // http.host shows; a trailing dot is kept, as Suricata does). IPv6 literals keep their brackets.
 func NormalizeHost(raw []byte) []byte {
+	return appendHost(nil, raw)
+}
+
+// appendHost appends the normalized host of raw (NormalizeHost) to dst.
+func appendHost(dst, raw []byte) []byte {
 	h := bytes.TrimSpace(raw)
 	if len(h) > 0 && h[0] == '[' {
 		if i := bytes.IndexByte(h, ']'); i >= 0 {
@@ -159,11 +171,13 @@ func NormalizeHost(raw []byte) []byte {
 	} else if i := bytes.LastIndexByte(h, ':'); i >= 0 {
 		h = h[:i]
 	}
-	out := make([]byte, len(h))
-	for i, c := range h {
-		out[i] = lower(c)
+	for _, c := range h {
+		dst = append(dst, lower(c))
 	}
-	return out
+	if dst == nil {
+		dst = []byte{}
+	}
+	return dst
 }
 
 // Port returns the port number of a Host value, or 0.

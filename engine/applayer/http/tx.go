@@ -5,6 +5,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
 // Tx is one HTTP transaction: a request and its response.
@@ -14,6 +15,12 @@ type Tx struct {
 	id     uint64
 	parser *Parser
 
+	// arena holds the derived buffers below, built on first use. It only
+	// grows while the transaction lives, so a buffer handed out stays
+	// valid; reset empties it and keeps its memory for the next
+	// transaction the parser reuses this Tx for (no allocation per
+	// transaction in steady state).
+	arena []byte
 	// cached derived buffers; nil = not built yet
 	uriNorm, host, hostRaw []byte
 	hdr, names, start      [2][]byte
@@ -23,17 +30,37 @@ type Tx struct {
 	multi                  map[applayer.BufferID][]byte // joined repeated headers
 	lines                  [2][][]byte                  // "Name: value" per header: [0] request, [1] response
 	files                  [2]fileInfo                  // file buffers per direction (file.go)
+	// eve is the "http" object FillEVE points a record to.
+	eve eve.HTTP
 }
 
 var _ applayer.Tx = (*Tx)(nil)
+
+// mark returns where the next buffer built in t.arena starts.
+func (t *Tx) mark() int {
+	if t.arena == nil {
+		t.arena = make([]byte, 0, 512)
+	}
+	return len(t.arena)
+}
+
+// cut returns the buffer appended to t.arena since mark returned start
+// (never nil, capped so that appending to it cannot touch the arena).
+func (t *Tx) cut(start int) []byte {
+	n := len(t.arena)
+	return t.arena[start:n:n]
+}
 
 func (t *Tx) reset() {
 	t.Req.reset()
 	t.Resp.reset()
 	t.uriNorm, t.host, t.hostRaw = nil, nil, nil
 	t.hdr, t.names, t.start = [2][]byte{}, [2][]byte{}, [2][]byte{}
-	t.decoded, t.decodedOK, t.multi = nil, false, nil
-	t.lines = [2][][]byte{}
+	t.decoded, t.decodedOK = nil, false
+	clear(t.multi)
+	t.lines = [2][][]byte{t.lines[0][:0], t.lines[1][:0]}
+	t.arena = t.arena[:0]
+	t.eve = eve.HTTP{}
 	t.files = [2]fileInfo{}
 	t.parser = nil
 }
@@ -63,7 +90,9 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		if len(t.lines[d]) != len(m.Headers) {
 			t.lines[d] = t.lines[d][:0]
 			for _, h := range m.Headers {
-				t.lines[d] = append(t.lines[d], append(append(append([]byte(nil), h.Name...), ": "...), h.Value...))
+				s := t.mark()
+				t.arena = append(append(append(t.arena, h.Name...), ": "...), h.Value...)
+				t.lines[d] = append(t.lines[d], t.cut(s))
 			}
 		}
 		return t.lines[d][i], true
@@ -73,6 +102,27 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 	}
 	v := t.Buffer(dir, b)
 	return v, v != nil
+}
+
+var _ applayer.TxLen = (*Tx)(nil)
+
+// BufferLenAt is applayer.TxLen: the length of BufferAt(dir, b, i),
+// computed without building the per-header lines of
+// http.request_header/http.response_header when no rule inspects them.
+func (t *Tx) BufferLenAt(dir applayer.Direction, b applayer.BufferID, i int) (int, bool) {
+	if b == bufid.HTTPRequestHeader || b == bufid.HTTPResponseHeader {
+		m := &t.Req
+		if b == bufid.HTTPResponseHeader {
+			m = &t.Resp
+		}
+		if i < 0 || i >= len(m.Headers) {
+			return 0, false
+		}
+		h := &m.Headers[i]
+		return len(h.Name) + len(": ") + len(h.Value), true
+	}
+	v, ok := t.BufferAt(dir, b, i)
+	return len(v), ok && v != nil
 }
 
 func (t *Tx) hdrValue(m *Message, id applayer.BufferID, name string) []byte {
@@ -100,7 +150,9 @@ func (t *Tx) hdrValue(m *Message, id applayer.BufferID, name string) []byte {
 	if t.multi == nil {
 		t.multi = make(map[applayer.BufferID][]byte)
 	}
-	j := m.getAll(name)
+	s := t.mark()
+	t.arena = m.appendAll(t.arena, name)
+	j := t.cut(s)
 	t.multi[key] = j
 	return j
 }
@@ -117,7 +169,9 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			return nil
 		}
 		if t.uriNorm == nil {
-			t.uriNorm = NormalizeURI(nil, req.URI)
+			s := t.mark()
+			t.arena = NormalizeURI(t.arena, req.URI)
+			t.uriNorm = t.cut(s)
 		}
 		return t.uriNorm
 	case bufid.HTTPURIRaw:
@@ -156,17 +210,14 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			if dir == applayer.ToClient {
 				skip = "Set-Cookie"
 			}
-			var out []byte
+			s := t.mark()
 			for _, h := range m.Headers {
 				if equalFold(h.Name, skip) {
 					continue
 				}
-				out = append(append(append(append(out, h.Name...), ": "...), h.Value...), "\r\n"...)
+				t.arena = append(append(append(append(t.arena, h.Name...), ": "...), h.Value...), "\r\n"...)
 			}
-			if out == nil {
-				out = []byte{}
-			}
-			t.hdr[d] = out
+			t.hdr[d] = t.cut(s)
 		}
 		return t.hdr[d]
 	case bufid.HTTPHeaderRaw:
@@ -180,11 +231,13 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 		}
 		d := dir & 1
 		if t.names[d] == nil {
-			out := []byte("\r\n")
+			s := t.mark()
+			t.arena = append(t.arena, "\r\n"...)
 			for _, h := range m.Headers {
-				out = append(append(out, h.Name...), "\r\n"...)
+				t.arena = append(append(t.arena, h.Name...), "\r\n"...)
 			}
-			t.names[d] = append(out, "\r\n"...)
+			t.arena = append(t.arena, "\r\n"...)
+			t.names[d] = t.cut(s)
 		}
 		return t.names[d]
 	case bufid.HTTPStart:
@@ -193,11 +246,13 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 		}
 		d := dir & 1
 		if t.start[d] == nil {
-			out := append(append([]byte(nil), m.Line...), "\r\n"...)
+			s := t.mark()
+			t.arena = append(append(t.arena, m.Line...), "\r\n"...)
 			for _, h := range m.Headers {
-				out = append(append(append(append(out, h.Name...), ": "...), h.Value...), "\r\n"...)
+				t.arena = append(append(append(append(t.arena, h.Name...), ": "...), h.Value...), "\r\n"...)
 			}
-			t.start[d] = append(out, "\r\n"...)
+			t.arena = append(t.arena, "\r\n"...)
+			t.start[d] = t.cut(s)
 		}
 		return t.start[d]
 	case bufid.HTTPCookie:
@@ -213,7 +268,9 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			if raw == nil {
 				return nil
 			}
-			t.host = NormalizeHost(raw)
+			s := t.mark()
+			t.arena = appendHost(t.arena, raw)
+			t.host = t.cut(s)
 		}
 		return t.host
 	case bufid.HTTPHostRaw:
