@@ -77,6 +77,8 @@ type Config struct {
 	// Outputs are the eve-log outputs. Empty: one, LogDir/eve.json,
 	// taking every record EVE enables.
 	Outputs []EVEOutput
+	// PcapLog, when set, archives frames as pcap files (pcaplog.go).
+	PcapLog *PcapLogConfig
 }
 
 // EVEOutput is one eve-log output: its sink, the record types it takes and

@@ -77,6 +77,9 @@ type pipeline struct {
 	scoreEm  *output.Emitter
 	scoreRec eve.Record
 	scoreSeq uint32
+	// pcap is the pcap-log stage and pcapSink its files (nil: off).
+	pcap     *output.Stage
+	pcapSink *output.PcapLog
 }
 
 func newPipeline(cfg Config) (*pipeline, error) {
@@ -103,9 +106,18 @@ func newPipeline(cfg Config) (*pipeline, error) {
 		pl.fastSink = fs
 		pl.fast = output.NewStage(fs, output.StageOptions{Name: "fast", Deterministic: cfg.Deterministic, Block: !cfg.Live})
 	}
+	if cfg.PcapLog != nil {
+		if err := pl.openPcapLog(); err != nil {
+			pl.close()
+			return nil, err
+		}
+	}
 	pl.thr = &thresholds{t: detect.NewThresholder(cfg.Thresholds)}
 	for i := 0; i < cfg.Workers; i++ {
 		em := pl.newEmitter()
+		if pl.pcap != nil {
+			em.SetPcapLog(pl.pcap)
+		}
 		w, err := newWorker(i, &pl.cfg, pl.thr, em)
 		if err != nil {
 			pl.close()
@@ -161,6 +173,9 @@ func (pl *pipeline) close() error {
 	if pl.fast != nil {
 		errs = append(errs, pl.fast.Close())
 	}
+	if pl.pcap != nil {
+		errs = append(errs, pl.pcap.Close())
+	}
 	return errors.Join(errs...)
 }
 
@@ -176,7 +191,7 @@ func (pl *pipeline) summarize(sum *Summary) {
 	for _, o := range pl.outs {
 		sum.Dropped += o.st.Stats().Dropped
 	}
-	sum.Stats = pl.counters()
+	sum.Stats = pl.counters(pl.current())
 	if pl.cfg.RuleProfile && pl.cfg.Rules != nil {
 		sigs := pl.cfg.Rules.Sigs()
 		tot := make([]detect.RuleProfile, len(sigs))

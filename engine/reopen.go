@@ -14,6 +14,9 @@ func (pl *pipeline) fileSinks() []reopener {
 			out = append(out, s)
 		}
 	}
+	if pl.pcapSink != nil {
+		out = append(out, pl.pcapSink)
+	}
 	for _, o := range pl.cfg.Outputs {
 		if r, ok := o.Sink.(reopener); ok {
 			out = append(out, r)

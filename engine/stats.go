@@ -1,23 +1,97 @@
 package engine
 
 import (
+	"sync"
 	"time"
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/engine/decode"
+	"vigil/engine/flow"
+	"vigil/engine/stream"
 	"vigil/output"
 	"vigil/output/eve"
 )
 
+// workerCounters is a copy of one worker's counters, taken in the
+// worker's goroutine (snapshot) so that stats records can be written while
+// workers run.
+type workerCounters struct {
+	stats   WorkerStats
+	dec     decode.Stats
+	flows   flow.Counters
+	stream  stream.Counters
+	smemuse int64
+}
+
+// workerSnap is a worker's last published workerCounters.
+type workerSnap struct {
+	mu sync.Mutex
+	c  workerCounters
+}
+
+// publishSnap copies w's counters for stats records written from another
+// goroutine (live: with each publish; replay: when the worker's clock
+// crosses a stats interval, and at shutdown).
+func (w *Worker) publishSnap() {
+	w.snap.mu.Lock()
+	w.snap.c = w.counters()
+	w.snap.mu.Unlock()
+}
+
+// counters returns w's counters; only from w's goroutine (or when it is
+// stopped).
+func (w *Worker) counters() workerCounters {
+	return workerCounters{stats: w.Stats, dec: w.dec.Stats, flows: w.flows.Counters(),
+		stream: w.tracker.Counters(), smemuse: w.tracker.Memuse()}
+}
+
+// snapshots returns every worker's last published counters.
+func (pl *pipeline) snapshots() []workerCounters {
+	out := make([]workerCounters, len(pl.workers))
+	for i, w := range pl.workers {
+		w.snap.mu.Lock()
+		out[i] = w.snap.c
+		w.snap.mu.Unlock()
+	}
+	return out
+}
+
+// current returns every worker's counters now (workers stopped).
+func (pl *pipeline) current() []workerCounters {
+	out := make([]workerCounters, len(pl.workers))
+	for i, w := range pl.workers {
+		out[i] = w.counters()
+	}
+	return out
+}
+
+// appLayerName is the stats key of a protocol's flows and transactions
+// (app_layer.flow.<name>, app_layer.tx.<name>) over TCP or UDP: Suricata
+// names protocols it parses over both with _tcp or _udp.
+func appLayerName(p applayer.Proto, udp bool) string {
+	switch p {
+	case bufid.ProtoDNS, bufid.ProtoSIP, bufid.ProtoKRB5, bufid.ProtoDCERPC, bufid.ProtoFailed:
+		if udp {
+			return p.String() + "_udp"
+		}
+		return p.String() + "_tcp"
+	}
+	if udp != (p == bufid.ProtoSNMP) {
+		return "" // SNMP is parsed over UDP only, the others over TCP only
+	}
+	return p.String()
+}
+
 // counters names the run's counters as Suricata's stats do, so that the
 // EVE stats record validates against the schema and dashboards built for
-// Suricata read it.
-func (pl *pipeline) counters() []Counter {
+// Suricata read it. cs are the workers' counters (current or snapshots).
+func (pl *pipeline) counters(cs []workerCounters) []Counter {
 	var c []Counter
 	add := func(name string, v uint64) { c = append(c, Counter{name, v}) }
 	d := &Summary{}
-	for _, w := range pl.workers {
-		addDecodeStats(&d.Decoder, &w.dec.Stats)
+	for i := range cs {
+		addDecodeStats(&d.Decoder, &cs[i].dec)
 	}
 	ds := &d.Decoder
 	add("decoder.pkts", ds.Packets)
@@ -47,42 +121,68 @@ func (pl *pipeline) counters() []Counter {
 		add("decoder.avg_pkt_size", ds.Bytes/ds.Packets)
 	}
 	var alerts, suppressed uint64
-	var created uint64
-	var sessions, gaps, midstream, overlap, overlapDiff, depth uint64
-	var appFlows, appTx [bufid.ProtoFailed + 1]uint64
-	for _, w := range pl.workers {
-		alerts += w.Stats.Alerts
-		fc := w.flows.Counters()
-		created += fc.Created
-		sc := w.tracker.Counters()
-		sessions += sc.Sessions
-		gaps += sc.Gaps
-		midstream += sc.Midstream
-		overlap += sc.Overlaps
-		overlapDiff += sc.OverlapDiff
-		depth += sc.DepthReached
+	var fc flow.Counters
+	var sc stream.Counters
+	var smem int64
+	var appFlows, appFlowsUDP, appTx, appTxUDP [bufid.ProtoFailed + 1]uint64
+	for i := range cs {
+		w := &cs[i]
+		alerts += w.stats.Alerts
+		fc.Created += w.flows.Created
+		fc.Active += w.flows.Active
+		fc.Memuse += w.flows.Memuse
+		fc.Reused += w.flows.Reused
+		fc.MemcapHits += w.flows.MemcapHits
+		fc.Evicted += w.flows.Evicted
+		sc.Sessions += w.stream.Sessions
+		sc.Gaps += w.stream.Gaps
+		sc.Midstream += w.stream.Midstream
+		sc.Overlaps += w.stream.Overlaps
+		sc.OverlapDiff += w.stream.OverlapDiff
+		sc.DepthReached += w.stream.DepthReached
+		sc.MemcapDrops += w.stream.MemcapDrops
+		sc.NoSession += w.stream.NoSession
+		smem += w.smemuse
 		for i := range appFlows {
-			appFlows[i] += w.Stats.AppLayer[i]
-			appTx[i] += w.Stats.AppLayerTx[i]
+			appFlows[i] += w.stats.AppLayer[i]
+			appFlowsUDP[i] += w.stats.AppLayerUDP[i]
+			appTx[i] += w.stats.AppLayerTx[i]
+			appTxUDP[i] += w.stats.AppLayerTxUDP[i]
 		}
 	}
-	suppressed = pl.thr.t.Suppressed
-	add("flow.total", created)
-	add("tcp.sessions", sessions)
-	add("tcp.midstream_pickups", midstream)
-	add("tcp.reassembly_gap", gaps)
-	add("tcp.overlap", overlap)
-	add("tcp.overlap_diff_data", overlapDiff)
-	add("tcp.stream_depth_reached", depth)
+	suppressed = pl.thr.suppressed()
+	add("flow.total", fc.Created)
+	add("flow.active", fc.Active)
+	add("flow.memuse", uint64(max(fc.Memuse, 0)))
+	add("flow.tcp_reuse", fc.Reused)
+	add("flow.memcap", fc.MemcapHits)
+	add("tcp.sessions", sc.Sessions)
+	add("tcp.midstream_pickups", sc.Midstream)
+	add("tcp.no_flow", sc.NoSession)
+	add("tcp.reassembly_gap", sc.Gaps)
+	add("tcp.overlap", sc.Overlaps)
+	add("tcp.overlap_diff_data", sc.OverlapDiff)
+	add("tcp.stream_depth_reached", sc.DepthReached)
+	add("tcp.segment_memcap_drop", sc.MemcapDrops)
+	add("tcp.reassembly_memuse", uint64(max(smem, 0)))
 	add("detect.alert", alerts)
 	add("detect.alerts_suppressed", suppressed)
-	names := map[applayer.Proto]string{bufid.ProtoHTTP: "http", bufid.ProtoTLS: "tls",
-		bufid.ProtoSSH: "ssh", bufid.ProtoDNS: "dns_udp", bufid.ProtoFTP: "ftp", bufid.ProtoSMTP: "smtp"}
-	for _, p := range []applayer.Proto{bufid.ProtoHTTP, bufid.ProtoTLS, bufid.ProtoSSH, bufid.ProtoDNS} {
-		add("app_layer.flow."+names[p], appFlows[p])
-		add("app_layer.tx."+names[p], appTx[p])
+	for p := bufid.ProtoHTTP; p < bufid.ProtoFailed; p++ {
+		if n := appLayerName(p, false); n != "" {
+			add("app_layer.flow."+n, appFlows[p]-appFlowsUDP[p])
+			add("app_layer.tx."+n, appTx[p]-appTxUDP[p])
+		}
+		if n := appLayerName(p, true); n != "" {
+			add("app_layer.flow."+n, appFlowsUDP[p])
+			add("app_layer.tx."+n, appTxUDP[p])
+		}
 	}
-	add("app_layer.flow.failed_tcp", appFlows[bufid.ProtoFailed])
+	add("app_layer.flow.failed_tcp", appFlows[bufid.ProtoFailed]-appFlowsUDP[bufid.ProtoFailed])
+	add("app_layer.flow.failed_udp", appFlowsUDP[bufid.ProtoFailed])
+	if pl.pcap != nil {
+		st := pl.pcap.Stats()
+		add("pcap_log.written", st.Submitted-st.Dropped)
+	}
 	return c
 }
 

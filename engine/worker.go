@@ -63,6 +63,9 @@ type flowData struct {
 	// packets get no payload or stream inspection (header rules and the
 	// transaction's own keywords still apply) and no raw data is kept.
 	noPayload bool
+	// pcap is the flow's recent frames for pcap-log conditional: alerts
+	// (pcaplog.go).
+	pcap pcapRing
 }
 
 type txTrack struct {
@@ -120,6 +123,10 @@ type Worker struct {
 	bypass flowBypass
 
 	Stats WorkerStats
+	// snap is the last copy of the counters published for stats records
+	// (stats.go); snapNext the packet time of the next one (replay).
+	snap     workerSnap
+	snapNext int64
 }
 
 // flowBypass is the live capture's flow-bypass hook: after each packet of
@@ -136,6 +143,10 @@ type WorkerStats struct {
 	Alerts         uint64
 	AppLayer       [bufid.ProtoFailed + 1]uint64 // flows per detected protocol
 	AppLayerTx     [bufid.ProtoFailed + 1]uint64 // transactions logged per protocol
+	// AppLayerUDP and AppLayerTxUDP are the parts of AppLayer and
+	// AppLayerTx over UDP (stats: dns_udp beside dns_tcp, failed_udp).
+	AppLayerUDP   [bufid.ProtoFailed + 1]uint64
+	AppLayerTxUDP [bufid.ProtoFailed + 1]uint64
 }
 
 func newWorker(id int, cfg *Config, thr *thresholds, out *output.Emitter) (*Worker, error) {
@@ -176,6 +187,14 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 	w.Stats.Packets++
 	w.Stats.Bytes += uint64(len(data))
 	w.tick(tsNs)
+	pcapAlerts := false
+	if w.cfg.PcapLog != nil {
+		// pcap-log: every frame, or (conditional: alerts) the frames of
+		// flows that alert, after handle.
+		if pcapAlerts = w.cfg.PcapLog.Alerts; !pcapAlerts {
+			w.out.Packet(output.Key{Time: tsNs, PcapCnt: pcapCnt}, linkType, tsNs, origLen, data)
+		}
+	}
 	if p.NumEvents > 0 && w.cfg.EVE.Anomaly {
 		w.logDecodeAnomalies(p)
 	}
@@ -194,8 +213,15 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 		if p.Invalid {
 			return
 		}
+		linkType = linkRaw
 	}
-	w.handle(p)
+	if !pcapAlerts {
+		w.handle(p)
+		return
+	}
+	alerts := w.Stats.Alerts
+	e := w.handle(p)
+	w.pcapLog(p, e, w.Stats.Alerts != alerts, linkType)
 }
 
 // tick advances packet time: flow timeouts. The clock only moves
@@ -207,6 +233,11 @@ func (w *Worker) tick(ts int64) {
 	w.flows.Advance(w.clock)
 	w.endFlows()
 	w.defrag.Expire(w.clock)
+	if w.clock >= w.snapNext && w.cfg.EVE.StatsInterval > 0 {
+		// Counters for the stats records the reader writes (stats.go).
+		w.publishSnap()
+		w.snapNext = w.clock + int64(w.cfg.EVE.StatsInterval)
+	}
 }
 
 // endFlows ends the flows the flow table ended (timeout, eviction, TCP
@@ -240,7 +271,9 @@ func (w *Worker) endKey(now int64, e *flow.Entry[flowData]) output.Key {
 }
 
 // handle does flow, stream, app-layer and detection for a decoded packet.
-func (w *Worker) handle(p *packet.Packet) {
+// It returns the packet's flow (nil without one), valid until the next
+// endFlows.
+func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 	t := &w.tuple
 	*t = flow.Tuple{}
 	t.SetAddrs(p.Src, p.Dst)
@@ -259,7 +292,7 @@ func (w *Worker) handle(p *packet.Packet) {
 	w.endFlows()
 	if e == nil {
 		w.detectPacket(p, nil, 0, inspection{})
-		return
+		return nil
 	}
 	fd := &e.Value
 	if created {
@@ -316,6 +349,7 @@ func (w *Worker) handle(p *packet.Packet) {
 	if w.bypass != nil && !w.keepSlowPath(e) && w.bypass.bypass(e) {
 		w.flows.SetState(e, flow.StateBypassed)
 	}
+	return e
 }
 
 // established is a packet's flow:established from its flow's state.
@@ -340,6 +374,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.bypassed = false
 	fd.noPayload = false
 	fd.score.Reset()
+	fd.pcap.reset()
 }
 
 // flowSink is a flow's stream sink: the stream tracker hands it the
@@ -413,6 +448,9 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 	before := len(fd.alp.Buffered(dir))
 	proto := w.reg.Detect(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)
 	if proto == bufid.ProtoUnknown || proto == bufid.ProtoFailed {
+		if proto == bufid.ProtoFailed {
+			w.Stats.AppLayer[proto]++ // app_layer.flow.failed_tcp
+		}
 		fd.proto = proto
 		return
 	}
@@ -495,7 +533,13 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 			return
 		}
 		proto := w.reg.Detect(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
+		if proto != bufid.ProtoUnknown {
+			w.Stats.AppLayerUDP[proto]++
+		}
 		if proto == bufid.ProtoUnknown || proto == bufid.ProtoFailed {
+			if proto == bufid.ProtoFailed {
+				w.Stats.AppLayer[proto]++ // app_layer.flow.failed_udp
+			}
 			fd.proto = proto
 			return
 		}

@@ -66,6 +66,10 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 	if o.StatsLog != nil {
 		fmt.Fprintf(warn, "warning: %v: stats: stats.log is not written yet (the eve-log stats type is)\n", o.StatsLog.Pos)
 	}
+	if p := o.PcapLog; p != nil {
+		ec.PcapLog = &engine.PcapLogConfig{Alerts: p.Alerts, FlowBuffer: int(p.FlowBuffer), Filename: p.Filename,
+			Limit: p.Limit, MaxFiles: p.MaxFiles}
+	}
 	ec.Outputs = nil
 	for _, e := range o.EVE {
 		out := engine.EVEOutput{Name: "eve-log." + strconv.Itoa(e.Index)}
