@@ -79,6 +79,9 @@ type Config struct {
 	Outputs []EVEOutput
 	// PcapLog, when set, archives frames as pcap files (pcaplog.go).
 	PcapLog *PcapLogConfig
+	// StatsLog, when set, writes stats.log tables with the stats records
+	// (every EVE.StatsInterval and at the end).
+	StatsLog *StatsLogConfig
 }
 
 // EVEOutput is one eve-log output: its sink, the record types it takes and

@@ -80,6 +80,11 @@ type pipeline struct {
 	// pcap is the pcap-log stage and pcapSink its files (nil: off).
 	pcap     *output.Stage
 	pcapSink *output.PcapLog
+	// statsLog is the stats.log stage and statsSink its file (nil: off).
+	statsLog  *output.Stage
+	statsSink *output.FileSink
+	// marks collects replay stats boundaries (stats.go).
+	marks statsMarks
 }
 
 func newPipeline(cfg Config) (*pipeline, error) {
@@ -105,6 +110,12 @@ func newPipeline(cfg Config) (*pipeline, error) {
 		}
 		pl.fastSink = fs
 		pl.fast = output.NewStage(fs, output.StageOptions{Name: "fast", Deterministic: cfg.Deterministic, Block: !cfg.Live})
+	}
+	if cfg.StatsLog != nil {
+		if err := pl.openStatsLog(); err != nil {
+			pl.close()
+			return nil, err
+		}
 	}
 	if cfg.PcapLog != nil {
 		if err := pl.openPcapLog(); err != nil {
@@ -150,7 +161,7 @@ func (pl *pipeline) finish(sum *Summary, capture func() (stats, vigil []Counter)
 		stats, vigil = capture()
 		sum.Stats = append(sum.Stats, stats...)
 	}
-	if pl.cfg.EVE.Stats {
+	if pl.statsOn() {
 		pl.writeStats(sum)
 	}
 	sum.Stats = append(sum.Stats, vigil...)
@@ -176,6 +187,9 @@ func (pl *pipeline) close() error {
 	if pl.pcap != nil {
 		errs = append(errs, pl.pcap.Close())
 	}
+	if pl.statsLog != nil {
+		errs = append(errs, pl.statsLog.Close())
+	}
 	return errors.Join(errs...)
 }
 
@@ -191,7 +205,7 @@ func (pl *pipeline) summarize(sum *Summary) {
 	for _, o := range pl.outs {
 		sum.Dropped += o.st.Stats().Dropped
 	}
-	sum.Stats = pl.counters(pl.current())
+	sum.Stats = pl.counters(pl.current(), true)
 	if pl.cfg.RuleProfile && pl.cfg.Rules != nil {
 		sigs := pl.cfg.Rules.Sigs()
 		tot := make([]detect.RuleProfile, len(sigs))

@@ -14,6 +14,9 @@ func (pl *pipeline) fileSinks() []reopener {
 			out = append(out, s)
 		}
 	}
+	if pl.statsSink != nil {
+		out = append(out, pl.statsSink)
+	}
 	if pl.pcapSink != nil {
 		out = append(out, pl.pcapSink)
 	}

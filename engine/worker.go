@@ -123,10 +123,9 @@ type Worker struct {
 	bypass flowBypass
 
 	Stats WorkerStats
-	// snap is the last copy of the counters published for stats records
-	// (stats.go); snapNext the packet time of the next one (replay).
-	snap     workerSnap
-	snapNext int64
+	// snap is the last copy of the counters published for live stats
+	// records (stats.go).
+	snap workerSnap
 }
 
 // flowBypass is the live capture's flow-bypass hook: after each packet of
@@ -233,11 +232,7 @@ func (w *Worker) tick(ts int64) {
 	w.flows.Advance(w.clock)
 	w.endFlows()
 	w.defrag.Expire(w.clock)
-	if w.clock >= w.snapNext && w.cfg.EVE.StatsInterval > 0 {
-		// Counters for the stats records the reader writes (stats.go).
-		w.publishSnap()
-		w.snapNext = w.clock + int64(w.cfg.EVE.StatsInterval)
-	}
+
 }
 
 // endFlows ends the flows the flow table ended (timeout, eviction, TCP

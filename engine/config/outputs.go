@@ -47,6 +47,8 @@ type FileLog struct {
 type StatsLog struct {
 	FileLog
 	Totals, Threads bool
+	// NullValues writes zero counters too.
+	NullValues bool
 }
 
 // PcapLog is the pcap-log output: Suricata's keys filename, limit,
@@ -176,7 +178,7 @@ func (c *Config) decodeOutputs() {
 							c.warn(&o, v, "%s.threads: per-thread stats are not supported (totals only)", path)
 						}
 					case "null-values":
-						c.warn(&o, v, "%s.null-values: not supported (zero counters are written)", path)
+						s.NullValues = c.boolean(&o, v, path+".null-values", false)
 					default:
 						return false
 					}
