@@ -82,6 +82,11 @@ type Config struct {
 	// Outputs are the eve-log outputs. Empty: one, LogDir/eve.json,
 	// taking every record EVE enables.
 	Outputs []EVEOutput
+	// PcapLog, when set, archives frames as pcap files (pcaplog.go).
+	PcapLog *PcapLogConfig
+	// StatsLog, when set, writes stats.log tables with the stats records
+	// (every EVE.StatsInterval and at the end).
+	StatsLog *StatsLogConfig
 }
 
 // EVEOutput is one eve-log output: its sink, the record types it takes and

@@ -24,6 +24,8 @@ type dispatcher struct {
 	free    chan *batch
 	cur     []*batch
 	wg      sync.WaitGroup
+	// onMark receives each worker's counters at a stats boundary.
+	onMark func(ts int64, c workerCounters)
 }
 
 // batch is a run of frames for one worker, copied out of the reader's
@@ -40,6 +42,9 @@ type frame struct {
 	clock   int64 // the input's clock: the latest packet time read so far
 	cnt     uint64
 	origLen uint32
+	// statsMark, when set, is no frame: a stats boundary at clock, which
+	// every worker reports with its counters (pipeline.statsMark).
+	statsMark bool
 }
 
 const batchFrames = 128
@@ -63,6 +68,10 @@ func newDispatcher(ws []*Worker, dopts decode.Options) *dispatcher {
 					// (reload.go), before the clock moves with it.
 					w.refresh(f.cnt)
 					w.Advance(f.clock)
+					if f.statsMark {
+						d.onMark(f.clock, w.counters())
+						continue
+					}
 					w.Process(b.buf[f.off:f.off+f.n], f.link, f.ts, f.cnt, f.origLen)
 				}
 				// Records go to the output stage in full batches (the
@@ -93,6 +102,21 @@ func (d *dispatcher) dispatch(rec *pcapfile.Record, cnt uint64) {
 	b.buf = append(b.buf, rec.Data...)
 	b.meta = append(b.meta, frame{off: off, n: len(rec.Data), link: rec.LinkType, ts: rec.Ts, clock: d.clock, cnt: cnt, origLen: rec.OrigLen})
 	if len(b.meta) == batchFrames || len(b.buf) > 48<<10 {
+		d.queues[i] <- b
+		d.cur[i] = nil
+	}
+}
+
+// mark queues a stats boundary at packet time ts to every worker, behind
+// the frames dispatched so far.
+func (d *dispatcher) mark(ts int64) {
+	for i := range d.workers {
+		b := d.cur[i]
+		if b == nil {
+			b = <-d.free
+			d.cur[i] = b
+		}
+		b.meta = append(b.meta, frame{clock: ts, statsMark: true})
 		d.queues[i] <- b
 		d.cur[i] = nil
 	}

@@ -306,6 +306,13 @@ type thresholds struct {
 	t  *detect.Thresholder
 }
 
+// suppressed returns the count of alerts thresholds suppressed.
+func (t *thresholds) suppressed() uint64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.t.Suppressed
+}
+
 func (t *thresholds) check(s *detect.Sig, ac detect.AlertContext) detect.Decision {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -327,6 +334,9 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 		return
 	}
 	w.Stats.Alerts++
+	if e != nil {
+		e.Value.pcap.alerted = true // pcap-log: the flow is archived
+	}
 	if !w.cfg.EVE.Alert {
 		w.verdictAlert(p, e, a, nil)
 		return
@@ -391,6 +401,9 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, tx applayer.Tx, dir applayer.Direction) {
 	proto := tx.Proto() // the flow's, or the protocol before a change
 	w.Stats.AppLayerTx[proto]++
+	if e.Key.Proto == packet.ProtoUDP {
+		w.Stats.AppLayerTxUDP[proto]++
+	}
 	w.logFiles(p, e, tx, dir)
 	_, sport := e.Server()
 	et := txEventType(tx, sport)

@@ -67,6 +67,9 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 			}
 		}
 	}
+	if w.cfg.PcapLog != nil {
+		w.pcapFlowEnd(e)
+	}
 	if !w.cfg.EVE.Flow {
 		return
 	}

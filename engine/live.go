@@ -14,6 +14,7 @@ import (
 
 	"vigil/afpacket"
 	"vigil/bpf"
+	"vigil/output"
 )
 
 // Live capture: one AF_PACKET ring per worker and interface, no dispatcher.
@@ -148,6 +149,14 @@ func Live(ctx context.Context, cfg Config, opts LiveOptions) (*Summary, error) {
 		}()
 	}
 	tick := time.NewTicker(opts.StatsInterval)
+	// Stats records every stats interval, in wall-clock time (which live
+	// packet time follows).
+	var statsC <-chan time.Time
+	if iv := cfg.EVE.StatsInterval; iv > 0 && pl.statsOn() {
+		st := time.NewTicker(iv)
+		defer st.Stop()
+		statsC = st.C
+	}
 	var runErr error
 loop:
 	for {
@@ -160,6 +169,14 @@ loop:
 			if err := run.readKernelStats(); err != nil {
 				log.Warn("reading ring statistics", "err", err)
 			}
+		case now := <-statsC:
+			if err := run.readKernelStats(); err != nil {
+				log.Warn("reading ring statistics", "err", err)
+			}
+			cs := append(pl.counters(pl.snapshots(), true),
+				Counter{"capture.kernel_packets", run.kernPkts.Load()},
+				Counter{"capture.kernel_drops", run.kernDrops.Load()})
+			pl.emitStats(output.Key{Time: now.UnixNano()}, now.UnixNano(), int64(now.Sub(start)), cs)
 		}
 	}
 	tick.Stop()

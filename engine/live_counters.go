@@ -94,6 +94,7 @@ func (lw *liveWorker) publish() {
 	lw.pBytes.Store(lw.w.Stats.Bytes)
 	lw.pAlerts.Store(lw.w.Stats.Alerts)
 	lw.pFlows.Store(lw.w.flows.Counters().Created)
+	lw.w.publishSnap() // for stats records (stats.go)
 	if lw.bp != nil {
 		lw.pBypassed.Store(lw.bp.flows)
 		lw.pBypassErr.Store(lw.bp.errors)

@@ -85,6 +85,14 @@ type pipeline struct {
 	rules  atomic.Pointer[published]
 	xbits  *detect.XbitStore
 	reload reloads
+	// pcap is the pcap-log stage and pcapSink its files (nil: off).
+	pcap     *output.Stage
+	pcapSink *output.PcapLog
+	// statsLog is the stats.log stage and statsSink its file (nil: off).
+	statsLog  *output.Stage
+	statsSink *output.FileSink
+	// marks collects replay stats boundaries (stats.go).
+	marks statsMarks
 }
 
 func newPipeline(cfg Config) (*pipeline, error) {
@@ -111,6 +119,18 @@ func newPipeline(cfg Config) (*pipeline, error) {
 		pl.fastSink = fs
 		pl.fast = output.NewStage(fs, output.StageOptions{Name: "fast", Deterministic: cfg.Deterministic, Block: !cfg.Live})
 	}
+	if cfg.StatsLog != nil {
+		if err := pl.openStatsLog(); err != nil {
+			pl.close()
+			return nil, err
+		}
+	}
+	if cfg.PcapLog != nil {
+		if err := pl.openPcapLog(); err != nil {
+			pl.close()
+			return nil, err
+		}
+	}
 	pl.thr = &thresholds{t: detect.NewThresholder(cfg.Thresholds)}
 	if err := pl.initRules(); err != nil {
 		pl.close()
@@ -118,6 +138,9 @@ func newPipeline(cfg Config) (*pipeline, error) {
 	}
 	for i := 0; i < cfg.Workers; i++ {
 		em := pl.newEmitter()
+		if pl.pcap != nil {
+			em.SetPcapLog(pl.pcap)
+		}
 		w, err := newWorker(i, &pl.cfg, pl.thr, &pl.rules, em)
 		if err != nil {
 			pl.close()
@@ -159,7 +182,7 @@ func (pl *pipeline) finish(sum *Summary, capture func() (stats, vigil []Counter)
 		stats, vigil = capture()
 		sum.Stats = append(sum.Stats, stats...)
 	}
-	if pl.cfg.EVE.Stats {
+	if pl.statsOn() {
 		pl.writeStats(sum)
 	}
 	sum.Stats = append(sum.Stats, vigil...)
@@ -193,6 +216,12 @@ func (pl *pipeline) close() error {
 	if pl.fast != nil {
 		errs = append(errs, pl.fast.Close())
 	}
+	if pl.pcap != nil {
+		errs = append(errs, pl.pcap.Close())
+	}
+	if pl.statsLog != nil {
+		errs = append(errs, pl.statsLog.Close())
+	}
 	return errors.Join(errs...)
 }
 
@@ -208,7 +237,7 @@ func (pl *pipeline) summarize(sum *Summary) {
 	for _, o := range pl.outs {
 		sum.Dropped += o.st.Stats().Dropped
 	}
-	sum.Stats = pl.counters()
+	sum.Stats = pl.counters(pl.current(), true)
 	if cur := pl.rules.Load(); pl.cfg.RuleProfile && cur.rs.Engine != nil {
 		// Profiles count from the last reload.
 		sigs := cur.rs.Engine.Sigs()

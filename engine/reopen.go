@@ -14,6 +14,12 @@ func (pl *pipeline) fileSinks() []reopener {
 			out = append(out, s)
 		}
 	}
+	if pl.statsSink != nil {
+		out = append(out, pl.statsSink)
+	}
+	if pl.pcapSink != nil {
+		out = append(out, pl.pcapSink)
+	}
 	for _, o := range pl.cfg.Outputs {
 		if r, ok := o.Sink.(reopener); ok {
 			out = append(out, r)

@@ -36,6 +36,7 @@ func Replay(cfg Config, files []string, progress Progress) (*Summary, error) {
 	var d *dispatcher
 	if len(pl.workers) > 1 {
 		d = newDispatcher(pl.workers, cfg.Decode)
+		d.onMark = pl.statsMark
 	}
 	var n, bytes, readBytes uint64
 	lastProgress := time.Now()
@@ -56,12 +57,20 @@ func Replay(cfg Config, files []string, progress Progress) (*Summary, error) {
 		if sum.FirstNs == 0 {
 			sum.FirstNs = rec.Ts
 			nextStats = rec.Ts + interval
+			pl.marks.first = rec.Ts
 		}
-		if cfg.EVE.Stats && interval > 0 && rec.Ts >= nextStats {
-			// Periodic stats in packet time carry what the reader knows
-			// for certain at that moment; the final record has every
-			// counter (workers run ahead or behind the reader).
-			pl.writePeriodicStats(rec.Ts, sum.FirstNs, n, bytes)
+		if pl.statsOn() && interval > 0 && rec.Ts >= nextStats {
+			// Periodic stats in packet time: with one worker its counters
+			// now, with several those each published at its last interval
+			// (workers run behind the reader); the final record has every
+			// counter at the end.
+			if d == nil {
+				w := pl.workers[0]
+				w.Advance(rec.Ts)
+				pl.statsMark(rec.Ts, w.counters())
+			} else {
+				d.mark(rec.Ts)
+			}
 			nextStats = rec.Ts + interval
 		}
 		sum.LastNs = max(sum.LastNs, rec.Ts)

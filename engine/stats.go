@@ -1,23 +1,102 @@
 package engine
 
 import (
+	"fmt"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/engine/decode"
+	"vigil/engine/flow"
+	"vigil/engine/stream"
 	"vigil/output"
 	"vigil/output/eve"
 )
 
+// workerCounters is a copy of one worker's counters, taken in the
+// worker's goroutine (snapshot) so that stats records can be written while
+// workers run.
+type workerCounters struct {
+	stats   WorkerStats
+	dec     decode.Stats
+	flows   flow.Counters
+	stream  stream.Counters
+	smemuse int64
+}
+
+// workerSnap is a worker's last published workerCounters.
+type workerSnap struct {
+	mu sync.Mutex
+	c  workerCounters
+}
+
+// publishSnap copies w's counters for stats records written from another
+// goroutine (live: with each publish; replay: when the worker's clock
+// crosses a stats interval, and at shutdown).
+func (w *Worker) publishSnap() {
+	w.snap.mu.Lock()
+	w.snap.c = w.counters()
+	w.snap.mu.Unlock()
+}
+
+// counters returns w's counters; only from w's goroutine (or when it is
+// stopped).
+func (w *Worker) counters() workerCounters {
+	return workerCounters{stats: w.Stats, dec: w.dec.Stats, flows: w.flows.Counters(),
+		stream: w.tracker.Counters(), smemuse: w.tracker.Memuse()}
+}
+
+// snapshots returns every worker's last published counters.
+func (pl *pipeline) snapshots() []workerCounters {
+	out := make([]workerCounters, len(pl.workers))
+	for i, w := range pl.workers {
+		w.snap.mu.Lock()
+		out[i] = w.snap.c
+		w.snap.mu.Unlock()
+	}
+	return out
+}
+
+// current returns every worker's counters now (workers stopped).
+func (pl *pipeline) current() []workerCounters {
+	out := make([]workerCounters, len(pl.workers))
+	for i, w := range pl.workers {
+		out[i] = w.counters()
+	}
+	return out
+}
+
+// appLayerName is the stats key of a protocol's flows and transactions
+// (app_layer.flow.<name>, app_layer.tx.<name>) over TCP or UDP: Suricata
+// names protocols it parses over both with _tcp or _udp.
+func appLayerName(p applayer.Proto, udp bool) string {
+	switch p {
+	case bufid.ProtoDNS, bufid.ProtoSIP, bufid.ProtoKRB5, bufid.ProtoDCERPC, bufid.ProtoFailed:
+		if udp {
+			return p.String() + "_udp"
+		}
+		return p.String() + "_tcp"
+	}
+	if udp != (p == bufid.ProtoSNMP) {
+		return "" // SNMP is parsed over UDP only, the others over TCP only
+	}
+	return p.String()
+}
+
 // counters names the run's counters as Suricata's stats do, so that the
 // EVE stats record validates against the schema and dashboards built for
-// Suricata read it.
-func (pl *pipeline) counters() []Counter {
+// Suricata read it. cs are the workers' counters (current or snapshots).
+// final is unset for periodic records: counters the workers do not own
+// (suppressed alerts, pcap-log) depend on scheduling there and are left
+// out.
+func (pl *pipeline) counters(cs []workerCounters, final bool) []Counter {
 	var c []Counter
 	add := func(name string, v uint64) { c = append(c, Counter{name, v}) }
 	d := &Summary{}
-	for _, w := range pl.workers {
-		addDecodeStats(&d.Decoder, &w.dec.Stats)
+	for i := range cs {
+		addDecodeStats(&d.Decoder, &cs[i].dec)
 	}
 	ds := &d.Decoder
 	add("decoder.pkts", ds.Packets)
@@ -46,82 +125,179 @@ func (pl *pipeline) counters() []Counter {
 	if ds.Packets > 0 {
 		add("decoder.avg_pkt_size", ds.Bytes/ds.Packets)
 	}
-	var alerts, suppressed uint64
-	var created uint64
-	var sessions, gaps, midstream, overlap, overlapDiff, depth uint64
-	var appFlows, appTx [bufid.ProtoFailed + 1]uint64
-	for _, w := range pl.workers {
-		alerts += w.Stats.Alerts
-		fc := w.flows.Counters()
-		created += fc.Created
-		sc := w.tracker.Counters()
-		sessions += sc.Sessions
-		gaps += sc.Gaps
-		midstream += sc.Midstream
-		overlap += sc.Overlaps
-		overlapDiff += sc.OverlapDiff
-		depth += sc.DepthReached
+	var alerts uint64
+	var fc flow.Counters
+	var sc stream.Counters
+	var smem int64
+	var appFlows, appFlowsUDP, appTx, appTxUDP [bufid.ProtoFailed + 1]uint64
+	for i := range cs {
+		w := &cs[i]
+		alerts += w.stats.Alerts
+		fc.Created += w.flows.Created
+		fc.Active += w.flows.Active
+		fc.Memuse += w.flows.Memuse
+		fc.Reused += w.flows.Reused
+		fc.MemcapHits += w.flows.MemcapHits
+		fc.Evicted += w.flows.Evicted
+		sc.Sessions += w.stream.Sessions
+		sc.Gaps += w.stream.Gaps
+		sc.Midstream += w.stream.Midstream
+		sc.Overlaps += w.stream.Overlaps
+		sc.OverlapDiff += w.stream.OverlapDiff
+		sc.DepthReached += w.stream.DepthReached
+		sc.MemcapDrops += w.stream.MemcapDrops
+		sc.NoSession += w.stream.NoSession
+		smem += w.smemuse
 		for i := range appFlows {
-			appFlows[i] += w.Stats.AppLayer[i]
-			appTx[i] += w.Stats.AppLayerTx[i]
+			appFlows[i] += w.stats.AppLayer[i]
+			appFlowsUDP[i] += w.stats.AppLayerUDP[i]
+			appTx[i] += w.stats.AppLayerTx[i]
+			appTxUDP[i] += w.stats.AppLayerTxUDP[i]
 		}
 	}
-	suppressed = pl.thr.t.Suppressed
-	add("flow.total", created)
-	add("tcp.sessions", sessions)
-	add("tcp.midstream_pickups", midstream)
-	add("tcp.reassembly_gap", gaps)
-	add("tcp.overlap", overlap)
-	add("tcp.overlap_diff_data", overlapDiff)
-	add("tcp.stream_depth_reached", depth)
-	add("detect.alert", alerts)
-	add("detect.alerts_suppressed", suppressed)
-	names := map[applayer.Proto]string{bufid.ProtoHTTP: "http", bufid.ProtoTLS: "tls",
-		bufid.ProtoSSH: "ssh", bufid.ProtoDNS: "dns_udp", bufid.ProtoFTP: "ftp", bufid.ProtoSMTP: "smtp"}
-	for _, p := range []applayer.Proto{bufid.ProtoHTTP, bufid.ProtoTLS, bufid.ProtoSSH, bufid.ProtoDNS} {
-		add("app_layer.flow."+names[p], appFlows[p])
-		add("app_layer.tx."+names[p], appTx[p])
+	add("flow.total", fc.Created)
+	// Gauges depend on when each worker last ended idle flows: left out
+	// of deterministic periodic records.
+	gauges := final || !pl.cfg.Deterministic
+	if gauges {
+		add("flow.active", fc.Active)
+		add("flow.memuse", uint64(max(fc.Memuse, 0)))
 	}
-	add("app_layer.flow.failed_tcp", appFlows[bufid.ProtoFailed])
+	add("flow.tcp_reuse", fc.Reused)
+	add("flow.memcap", fc.MemcapHits)
+	add("tcp.sessions", sc.Sessions)
+	add("tcp.midstream_pickups", sc.Midstream)
+	add("tcp.no_flow", sc.NoSession)
+	add("tcp.reassembly_gap", sc.Gaps)
+	add("tcp.overlap", sc.Overlaps)
+	add("tcp.overlap_diff_data", sc.OverlapDiff)
+	add("tcp.stream_depth_reached", sc.DepthReached)
+	add("tcp.segment_memcap_drop", sc.MemcapDrops)
+	if gauges {
+		add("tcp.reassembly_memuse", uint64(max(smem, 0)))
+	}
+	add("detect.alert", alerts)
+	if final {
+		add("detect.alerts_suppressed", pl.thr.suppressed())
+	}
+	for p := bufid.ProtoHTTP; p < bufid.ProtoFailed; p++ {
+		if n := appLayerName(p, false); n != "" {
+			add("app_layer.flow."+n, appFlows[p]-appFlowsUDP[p])
+			add("app_layer.tx."+n, appTx[p]-appTxUDP[p])
+		}
+		if n := appLayerName(p, true); n != "" {
+			add("app_layer.flow."+n, appFlowsUDP[p])
+			add("app_layer.tx."+n, appTxUDP[p])
+		}
+	}
+	add("app_layer.flow.failed_tcp", appFlows[bufid.ProtoFailed]-appFlowsUDP[bufid.ProtoFailed])
+	add("app_layer.flow.failed_udp", appFlowsUDP[bufid.ProtoFailed])
+	if pl.pcap != nil && final {
+		st := pl.pcap.Stats()
+		add("pcap_log.written", st.Submitted-st.Dropped)
+	}
 	return c
 }
 
 // writeStats writes the final stats record, timed at the last packet.
 func (pl *pipeline) writeStats(sum *Summary) {
-	var st eve.Stats
-	up := uint64(0)
+	up := int64(0)
 	if sum.LastNs > sum.FirstNs {
-		up = uint64((sum.LastNs - sum.FirstNs) / 1e9)
+		up = sum.LastNs - sum.FirstNs
 	}
-	st.Add("uptime", up)
-	for _, c := range sum.Stats {
-		st.Add(c.Name, c.Value)
-	}
-	var enc eve.Encoder
-	t := time.Unix(0, sum.LastNs).UTC()
-	line := enc.AppendStats(nil, t, &st)
-	pl.submitStats(output.Key{Time: sum.LastNs + 1}, line)
+	pl.emitStats(output.Key{Time: sum.LastNs + 1}, sum.LastNs, up, sum.Stats)
 }
 
-// submitStats hands a stats line to every EVE output that takes stats.
-func (pl *pipeline) submitStats(k output.Key, line []byte) {
-	for _, o := range pl.outs {
-		if o.types.Has(output.TypeStats) {
-			b := o.st.Batch()
-			b.Add(k, line)
-			o.st.Submit(b)
+// emitStats writes one stats record at time ts (ns) with uptime up (ns):
+// to every EVE output that takes stats (EVE.Stats), and as a stats.log
+// table (StatsLog).
+func (pl *pipeline) emitStats(k output.Key, ts, up int64, cs []Counter) {
+	t := time.Unix(0, ts).UTC()
+	if pl.cfg.EVE.Stats {
+		var st eve.Stats
+		st.Add("uptime", uint64(up/1e9))
+		for _, c := range cs {
+			st.Add(c.Name, c.Value)
+		}
+		var enc eve.Encoder
+		line := enc.AppendStats(nil, t, &st)
+		for _, o := range pl.outs {
+			if o.types.Has(output.TypeStats) {
+				b := o.st.Batch()
+				b.Add(k, line)
+				o.st.Submit(b)
+			}
 		}
 	}
+	if pl.statsLog != nil {
+		names := make([]string, 0, len(cs)+1)
+		values := make([]uint64, 0, len(cs)+1)
+		for _, c := range cs {
+			names = append(names, c.Name)
+			values = append(values, c.Value)
+		}
+		b := pl.statsLog.Batch()
+		b.Add(k, pl.cfg.StatsLog.Format.Append(nil, t, time.Duration(up), names, values))
+		pl.statsLog.Submit(b)
+	}
 }
 
-// writePeriodicStats writes a stats record at packet time ts with the
-// reader's counters: packets and bytes read so far.
-func (pl *pipeline) writePeriodicStats(ts, first int64, pkts, bytes uint64) {
-	var st eve.Stats
-	st.Add("uptime", uint64((ts-first)/1e9))
-	st.Add("decoder.pkts", pkts)
-	st.Add("decoder.bytes", bytes)
-	var enc eve.Encoder
-	line := enc.AppendStats(nil, time.Unix(0, ts).UTC(), &st)
-	pl.submitStats(output.Key{Time: ts}, line)
+// statsOn reports whether stats records are written at all.
+func (pl *pipeline) statsOn() bool { return pl.cfg.EVE.Stats || pl.statsLog != nil }
+
+// statsMarks collects the workers' counters at replay stats boundaries:
+// the reader marks a boundary at packet time ts (the time of the packet
+// that crossed it) behind the packets before it, each worker reports its
+// counters when it reaches the mark, and the last one to report writes
+// the record. The counters are those of the packets before the boundary
+// whatever the number of workers: output stays deterministic.
+type statsMarks struct {
+	mu      sync.Mutex
+	first   int64
+	pending map[int64][]workerCounters
+}
+
+// statsMark takes one worker's counters at the boundary ts.
+func (pl *pipeline) statsMark(ts int64, c workerCounters) {
+	m := &pl.marks
+	m.mu.Lock()
+	if m.pending == nil {
+		m.pending = map[int64][]workerCounters{}
+	}
+	cs := append(m.pending[ts], c)
+	done := len(cs) == len(pl.workers)
+	if done {
+		delete(m.pending, ts)
+	} else {
+		m.pending[ts] = cs
+	}
+	m.mu.Unlock()
+	if done {
+		pl.emitStats(output.Key{Time: ts}, ts, ts-m.first, pl.counters(cs, false))
+	}
+}
+
+// StatsLogConfig is the stats output: stats.log in LogDir.
+type StatsLogConfig struct {
+	Filename string // default stats.log
+	Format   output.StatsLogFormat
+}
+
+// openStatsLog opens stats.log (cfg.StatsLog set).
+func (pl *pipeline) openStatsLog() error {
+	name := pl.cfg.StatsLog.Filename
+	if name == "" {
+		name = "stats.log"
+	}
+	if !filepath.IsAbs(name) {
+		name = filepath.Join(pl.cfg.LogDir, name)
+	}
+	sink, err := output.OpenFile(name)
+	if err != nil {
+		return fmt.Errorf("stats.log: %w", err)
+	}
+	pl.statsSink = sink
+	pl.statsLog = output.NewStage(sink, output.StageOptions{Name: "stats_log", Deterministic: pl.cfg.Deterministic,
+		Block: !pl.cfg.Live})
+	return nil
 }

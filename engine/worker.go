@@ -69,6 +69,9 @@ type flowData struct {
 	// rulesSeq is the ruleset whose rule numbers txs' detection state
 	// holds (restartDetection).
 	rulesSeq uint32
+	// pcap is the flow's recent frames for pcap-log conditional: alerts
+	// (pcaplog.go).
+	pcap pcapRing
 }
 
 type txTrack struct {
@@ -134,6 +137,9 @@ type Worker struct {
 	bypass flowBypass
 
 	Stats WorkerStats
+	// snap is the last copy of the counters published for live stats
+	// records (stats.go).
+	snap workerSnap
 }
 
 // flowBypass is the live capture's flow-bypass hook: after each packet of
@@ -150,6 +156,10 @@ type WorkerStats struct {
 	Alerts         uint64
 	AppLayer       [bufid.ProtoFailed + 1]uint64 // flows per detected protocol
 	AppLayerTx     [bufid.ProtoFailed + 1]uint64 // transactions logged per protocol
+	// AppLayerUDP and AppLayerTxUDP are the parts of AppLayer and
+	// AppLayerTx over UDP (stats: dns_udp beside dns_tcp, failed_udp).
+	AppLayerUDP   [bufid.ProtoFailed + 1]uint64
+	AppLayerTxUDP [bufid.ProtoFailed + 1]uint64
 }
 
 func newWorker(id int, cfg *Config, thr *thresholds, rules *atomic.Pointer[published], out *output.Emitter) (*Worker, error) {
@@ -175,6 +185,14 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 	w.Stats.Packets++
 	w.Stats.Bytes += uint64(len(data))
 	w.tick(tsNs)
+	pcapAlerts := false
+	if w.cfg.PcapLog != nil {
+		// pcap-log: every frame, or (conditional: alerts) the frames of
+		// flows that alert, after handle.
+		if pcapAlerts = w.cfg.PcapLog.Alerts; !pcapAlerts {
+			w.out.Packet(output.Key{Time: tsNs, PcapCnt: pcapCnt}, linkType, tsNs, origLen, data)
+		}
+	}
 	if p.NumEvents > 0 && w.cfg.EVE.Anomaly {
 		w.logDecodeAnomalies(p)
 	}
@@ -193,8 +211,15 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 		if p.Invalid {
 			return
 		}
+		linkType = linkRaw
 	}
-	w.handle(p)
+	if !pcapAlerts {
+		w.handle(p)
+		return
+	}
+	alerts := w.Stats.Alerts
+	e := w.handle(p)
+	w.pcapLog(p, e, w.Stats.Alerts != alerts, linkType)
 }
 
 // tick advances packet time: flow timeouts. The clock only moves
@@ -206,6 +231,7 @@ func (w *Worker) tick(ts int64) {
 	w.flows.Advance(w.clock)
 	w.endFlows()
 	w.defrag.Expire(w.clock)
+
 }
 
 // endFlows ends the flows the flow table ended (timeout, eviction, TCP
@@ -239,7 +265,9 @@ func (w *Worker) endKey(now int64, e *flow.Entry[flowData]) output.Key {
 }
 
 // handle does flow, stream, app-layer and detection for a decoded packet.
-func (w *Worker) handle(p *packet.Packet) {
+// It returns the packet's flow (nil without one), valid until the next
+// endFlows.
+func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 	t := &w.tuple
 	*t = flow.Tuple{}
 	t.SetAddrs(p.Src, p.Dst)
@@ -258,7 +286,7 @@ func (w *Worker) handle(p *packet.Packet) {
 	w.endFlows()
 	if e == nil {
 		w.detectPacket(p, nil, 0, inspection{})
-		return
+		return nil
 	}
 	fd := &e.Value
 	if created {
@@ -315,6 +343,7 @@ func (w *Worker) handle(p *packet.Packet) {
 	if w.bypass != nil && !w.keepSlowPath(e) && w.bypass.bypass(e) {
 		w.flows.SetState(e, flow.StateBypassed)
 	}
+	return e
 }
 
 // established is a packet's flow:established from its flow's state.
@@ -340,6 +369,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.noPayload = false
 	fd.score.Reset()
 	fd.rulesSeq = w.cur.seq
+	fd.pcap.reset()
 }
 
 // flowSink is a flow's stream sink: the stream tracker hands it the
@@ -413,6 +443,9 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 	before := len(fd.alp.Buffered(dir))
 	proto := w.reg.Detect(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)
 	if proto == bufid.ProtoUnknown || proto == bufid.ProtoFailed {
+		if proto == bufid.ProtoFailed {
+			w.Stats.AppLayer[proto]++ // app_layer.flow.failed_tcp
+		}
 		fd.proto = proto
 		return
 	}
@@ -495,7 +528,13 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 			return
 		}
 		proto := w.reg.Detect(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
+		if proto != bufid.ProtoUnknown {
+			w.Stats.AppLayerUDP[proto]++
+		}
 		if proto == bufid.ProtoUnknown || proto == bufid.ProtoFailed {
+			if proto == bufid.ProtoFailed {
+				w.Stats.AppLayer[proto]++ // app_layer.flow.failed_udp
+			}
 			fd.proto = proto
 			return
 		}

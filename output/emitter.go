@@ -21,7 +21,10 @@ type Emitter struct {
 
 	eve, fast *Stage
 	eb, fb    *Batch
-	last      Key // key of the previous record, for Seq
+	// pcap is the pcap-log stage (SetPcapLog), pb its batch.
+	pcap *Stage
+	pb   *Batch
+	last Key // key of the previous record, for Seq
 
 	// routes are further EVE outputs (AddRoute), each with its type
 	// filter, batch and encoder; encs are the distinct encoders, lines
@@ -147,9 +150,36 @@ func (e *Emitter) route(key Key, t Types, r *eve.Record, limit int) {
 	}
 }
 
+// SetPcapLog sends the frames given to Packet to the pcap-log stage st.
+func (e *Emitter) SetPcapLog(st *Stage) { e.pcap = st }
+
+// PcapLog reports whether a pcap-log stage is set.
+func (e *Emitter) PcapLog() bool { return e.pcap != nil }
+
+// Packet adds a captured frame to the pcap-log batch (see
+// Batch.AddPacket); data is copied. Without a pcap-log stage it does
+// nothing.
+func (e *Emitter) Packet(key Key, link uint32, tsNs int64, origLen uint32, data []byte) {
+	if e.pcap == nil {
+		return
+	}
+	if e.pb == nil {
+		e.pb = e.pcap.Batch()
+	}
+	e.pb.AddPacket(key, link, tsNs, origLen, data)
+	if e.pb.Len() >= 256 || e.pb.Size() >= 48<<10 {
+		e.pcap.Submit(e.pb)
+		e.pb = nil
+	}
+}
+
 // Flush submits the partly filled batches (call when the worker goes idle
 // and before the stages close).
 func (e *Emitter) Flush() {
+	if e.pb != nil {
+		e.pcap.Submit(e.pb)
+		e.pb = nil
+	}
 	for i := range e.routes {
 		if rt := &e.routes[i]; rt.b != nil {
 			rt.st.Submit(rt.b)

@@ -63,8 +63,15 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 	if o.Fast != nil && o.Fast.Filename != "fast.log" {
 		fmt.Fprintf(warn, "warning: %v: fast.filename: fast.log is always written as LOGDIR/fast.log\n", o.Fast.Pos)
 	}
-	if o.StatsLog != nil {
-		fmt.Fprintf(warn, "warning: %v: stats: stats.log is not written yet (the eve-log stats type is)\n", o.StatsLog.Pos)
+	if s := o.StatsLog; s != nil && o.StatsEnabled {
+		if !s.Append {
+			fmt.Fprintf(warn, "warning: %v: stats.append: no: stats.log is always appended to\n", s.Pos)
+		}
+		ec.StatsLog = &engine.StatsLogConfig{Filename: s.Filename, Format: output.StatsLogFormat{NullValues: s.NullValues}}
+	}
+	if p := o.PcapLog; p != nil {
+		ec.PcapLog = &engine.PcapLogConfig{Alerts: p.Alerts, FlowBuffer: int(p.FlowBuffer), Filename: p.Filename,
+			Limit: p.Limit, MaxFiles: p.MaxFiles}
 	}
 	ec.Outputs = nil
 	for _, e := range o.EVE {

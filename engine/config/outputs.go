@@ -25,6 +25,8 @@ type Outputs struct {
 	// output, stats.log (nil when disabled).
 	Fast     *FileLog
 	StatsLog *StatsLog
+	// PcapLog is the pcap-log output (nil when disabled).
+	PcapLog *PcapLog
 	// StatsEnabled and StatsInterval are the top-level stats.enabled and
 	// stats.interval (default yes, 8s): whether and how often the stats
 	// loggers (eve-log stats, stats.log) run.
@@ -45,6 +47,21 @@ type FileLog struct {
 type StatsLog struct {
 	FileLog
 	Totals, Threads bool
+	// NullValues writes zero counters too.
+	NullValues bool
+}
+
+// PcapLog is the pcap-log output: Suricata's keys filename, limit,
+// max-files, mode (normal only) and conditional (all or alerts; tag is
+// warned about and logs alerts), and Vigil's flow-buffer (the bytes of
+// frames a flow keeps before it alerts, default 64kb).
+type PcapLog struct {
+	Pos        Pos
+	Filename   string
+	Limit      int64
+	MaxFiles   int
+	Alerts     bool
+	FlowBuffer int64
 }
 
 // EVELog is one eve-log output.
@@ -161,13 +178,15 @@ func (c *Config) decodeOutputs() {
 							c.warn(&o, v, "%s.threads: per-thread stats are not supported (totals only)", path)
 						}
 					case "null-values":
-						c.warn(&o, v, "%s.null-values: not supported (zero counters are written)", path)
+						s.NullValues = c.boolean(&o, v, path+".null-values", false)
 					default:
 						return false
 					}
 					return true
 				})
 				o.StatsLog = s
+			case "pcap-log":
+				o.PcapLog = c.decodePcapLog(&o, e.Content[0], body, path)
 			default:
 				c.warn(&o, e.Content[0], "%s: output not supported (ignored)", path)
 			}
@@ -667,4 +686,57 @@ func (o *Outputs) CheckTypes(known func(name string) bool) []*Error {
 	}
 	o.Warnings = append(o.Warnings, out...)
 	return out
+}
+
+// decodePcapLog reads a pcap-log output. Suricata's default limit is
+// 1000mb; max-files 0 keeps every file.
+func (c *Config) decodePcapLog(o *Outputs, at, body *yaml.Node, path string) *PcapLog {
+	pl := &PcapLog{Pos: c.pos(at), Filename: "log.pcap", Limit: 1000 << 20}
+	c.eachKey(o, body, path, func(k string, v *yaml.Node) {
+		p := path + "." + k
+		switch k {
+		case "enabled":
+		case "filename":
+			pl.Filename = v.Value
+		case "limit":
+			if n, err := parseSize(v.Value); err == nil && n > 0 {
+				pl.Limit = n
+			} else {
+				c.warn(o, v, "%s: want a size such as 100mb, got %q (using 1000mb)", p, v.Value)
+			}
+		case "max-files":
+			if n, err := strconv.Atoi(v.Value); err == nil && n >= 0 {
+				pl.MaxFiles = n
+			} else {
+				c.warn(o, v, "%s: want a count, got %q (keeping every file)", p, v.Value)
+			}
+		case "mode":
+			if v.Value != "normal" && v.Value != "" {
+				c.warn(o, v, "%s: %q is not supported (normal used)", p, v.Value)
+			}
+		case "conditional":
+			switch v.Value {
+			case "all", "":
+				pl.Alerts = false
+			case "alerts":
+				pl.Alerts = true
+			case "tag":
+				pl.Alerts = true
+				c.warn(o, v, "%s: tag is not supported (alerts used: whole alerted flows)", p)
+			default:
+				c.warn(o, v, "%s: want all, alerts or tag, got %q (all used)", p, v.Value)
+			}
+		case "flow-buffer":
+			if n, err := parseSize(v.Value); err == nil && n > 0 {
+				pl.FlowBuffer = n
+			} else {
+				c.warn(o, v, "%s: want a size such as 64kb, got %q (using 64kb)", p, v.Value)
+			}
+		case "compression", "lz4-checksum", "lz4-level", "dir", "use-stream-depth", "honor-pass-rules", "max-file-open", "ring-buffer-size", "snaplen":
+			c.warn(o, v, "%s: not supported (ignored)", p)
+		default:
+			c.warn(o, v, "%s: unknown setting (ignored)", p)
+		}
+	})
+	return pl
 }
