@@ -68,6 +68,9 @@ type group struct {
 	always []int32
 	// maxPat is the length of the longest pattern in db.
 	maxPat int
+	// bySrc and byDst index the rules without a fast pattern whose
+	// header has a short address list (addrindex.go); nil when none.
+	bySrc, byDst *addrIndex
 }
 
 // txGroup holds an app-layer protocol's transaction rules: a group per
@@ -353,7 +356,8 @@ func (e *Engine) build() error {
 
 // newGroup makes a group and queues its database for compileGroups.
 func (e *Engine) newGroup(pats []mpm.Pattern, always []int32, name string) (*group, error) {
-	g := &group{always: always}
+	g := &group{}
+	g.always = g.splitAlways(e.sigs, always)
 	for i := range pats {
 		g.maxPat = max(g.maxPat, len(pats[i].Bytes))
 	}
@@ -496,9 +500,11 @@ func (m *Matcher) Close() error {
 // Stats returns the matcher's counters.
 func (m *Matcher) Stats() ThreadStats { return m.th.Stats }
 
-// candidates scans buf with g and appends the candidate rule numbers.
-func (m *Matcher) candidates(g *group, buf []byte) {
+// candidates scans buf with g and appends the candidate rule numbers for
+// p.
+func (m *Matcher) candidates(g *group, p *Packet, buf []byte) {
 	m.cands = append(m.cands, g.always...)
+	m.addrCands(g, p)
 	if g.db != nil && len(buf) > 0 {
 		m.scanInto(g.db, buf)
 	}
@@ -548,19 +554,22 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out [
 		data = nil
 		if pktRules {
 			m.cands = append(m.cands, g.always...)
+			m.addrCands(g, p)
 		}
 	} else {
 		if pktRules {
-			m.candidates(g, p.Payload)
+			m.candidates(g, p, p.Payload)
 			if p.Proto == 6 && !p.HasStream {
-				m.candidates(m.e.stream, p.Payload) // no session: stream rules see the packet
+				m.candidates(m.e.stream, p, p.Payload) // no session: stream rules see the packet
 			}
 		}
 		if len(data) > 0 {
-			m.candidates(m.e.stream, data)
+			m.candidates(m.e.stream, p, data)
 		}
 	}
 	m.sortCands()
+	m.th.Stats.PacketCalls++
+	m.th.Stats.PacketCands += uint64(len(m.cands))
 	saved := p.Payload
 	for _, n := range m.cands {
 		s := m.e.sigs[n]
@@ -761,6 +770,8 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	m.cands = append(m.cands, g.always...)
 	m.cands = append(m.cands, st.pending...)
 	m.sortCands()
+	m.th.Stats.TxCalls++
+	m.th.Stats.TxCands += uint64(len(m.cands))
 	st.pending = st.pending[:0]
 	for _, n := range m.cands {
 		if slices.Contains(st.done[d], n) {
