@@ -444,6 +444,14 @@ type TxState struct {
 	finalSeen [2]bool
 }
 
+// Reset makes st the state of a new transaction, keeping the storage of
+// its lists so that a reused TxState allocates nothing.
+func (st *TxState) Reset() {
+	done0, done1, pend := st.done[0][:0], st.done[1][:0], st.pending[:0]
+	*st = TxState{}
+	st.done[0], st.done[1], st.pending = done0, done1, pend
+}
+
 // Matcher is one worker's matching state over an Engine. It is not safe
 // for concurrent use.
 type Matcher struct {

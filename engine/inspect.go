@@ -230,6 +230,17 @@ func (fd *flowData) trackFrom(k int, id uint64) (*txTrack, int) {
 	if k < len(fd.txs) && fd.txs[k].id == id {
 		return &fd.txs[k], k
 	}
+	if k == len(fd.txs) && k < cap(fd.txs) {
+		// The common case, a new last transaction: reuse the storage of
+		// the detection state a pruned track left in the slot (prune
+		// moves dropped tracks behind the live ones).
+		fd.txs = fd.txs[:k+1]
+		t := &fd.txs[k]
+		det := t.det
+		*t = txTrack{id: id, det: det}
+		t.det.Reset()
+		return t, k
+	}
 	fd.txs = slices.Insert(fd.txs, k, txTrack{id: id})
 	return &fd.txs[k], k
 }
@@ -265,11 +276,14 @@ func (w *Worker) prune(fd *flowData) {
 		return
 	}
 	k := 0
-	for _, t := range fd.txs {
-		if t.id < live {
+	for i := range fd.txs {
+		if fd.txs[i].id < live {
 			continue
 		}
-		fd.txs[k] = t
+		// Swap, not copy: the dropped track's state storage moves
+		// behind the live ones, for trackFrom to reuse, and no two
+		// slots share it.
+		fd.txs[k], fd.txs[i] = fd.txs[i], fd.txs[k]
 		k++
 	}
 	fd.txs = fd.txs[:k]

@@ -123,8 +123,14 @@ func (p *Parser) afterSwitch(dir applayer.Direction, data []byte) {
 // hasToken reports whether the comma-separated list v holds token
 // (case-insensitive).
 func hasToken(v []byte, token string) bool {
-	for _, f := range bytes.Split(v, []byte(",")) {
-		if bytes.EqualFold(bytes.TrimSpace(f), []byte(token)) {
+	for len(v) > 0 {
+		f := v
+		if i := bytes.IndexByte(v, ','); i >= 0 {
+			f, v = v[:i], v[i+1:]
+		} else {
+			v = nil
+		}
+		if equalFold(bytes.TrimSpace(f), token) {
 			return true
 		}
 	}

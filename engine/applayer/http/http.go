@@ -577,8 +577,25 @@ func headerFollows(b []byte) bool {
 // isHTTP09 reports a request line "METHOD URI" without a protocol.
 func isHTTP09(line []byte) bool {
 	line = bytes.TrimRight(line, "\r\n")
-	f := bytes.Fields(line)
-	return len(f) == 2
+	n := 0
+	for i := 0; i < len(line); {
+		for i < len(line) && asciiSpace(line[i]) {
+			i++
+		}
+		if i == len(line) {
+			break
+		}
+		n++
+		for i < len(line) && !asciiSpace(line[i]) {
+			i++
+		}
+	}
+	return n == 2
+}
+
+// asciiSpace is bytes.Fields' separator set for ASCII.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // headerDone parses the collected head and decides how the body is framed.
@@ -868,20 +885,20 @@ func (m *Message) splitRequestLine() {
 	// it, as libhtp parses it.
 	line := bytes.TrimRight(m.Line, " \t")
 	if i := bytes.LastIndexAny(line, " \t"); i > 0 && hasPrefixFold(line[i+1:], "HTTP/") {
-		f := splitSpaces(line[:i], 2)
-		if len(f) == 2 && bytes.IndexAny(f[1], " \t") > 0 {
+		f, n := splitSpaces(line[:i], 2)
+		if n == 2 && bytes.IndexAny(f[1], " \t") > 0 {
 			m.Method, m.URI, m.Protocol = f[0], f[1], line[i+1:]
 			return
 		}
 	}
-	f := splitSpaces(m.Line, 3)
-	if len(f) > 0 {
+	f, n := splitSpaces(m.Line, 3)
+	if n > 0 {
 		m.Method = f[0]
 	}
-	if len(f) > 1 {
+	if n > 1 {
 		m.URI = f[1]
 	}
-	if len(f) > 2 {
+	if n > 2 {
 		m.Protocol = f[2]
 	}
 }
@@ -891,40 +908,42 @@ func hasPrefixFold(b []byte, prefix string) bool {
 }
 
 func (m *Message) splitStatusLine() {
-	f := splitSpaces(m.Line, 3)
-	if len(f) > 0 {
+	f, n := splitSpaces(m.Line, 3)
+	if n > 0 {
 		m.Protocol = f[0]
 	}
-	if len(f) > 1 {
+	if n > 1 {
 		m.Status = f[1]
 	}
-	if len(f) > 2 {
+	if n > 2 {
 		m.Reason = f[2]
 	}
 }
 
-// splitSpaces splits s into at most n fields separated by runs of spaces or
-// tabs; the last field keeps its inner spaces.
-func splitSpaces(s []byte, n int) [][]byte {
-	var out [][]byte
-	for len(s) > 0 && len(out) < n {
+// splitSpaces splits s into at most n (<= 3) fields separated by runs of
+// spaces or tabs; the last field keeps its inner spaces. It returns the
+// fields in an array and their count, so that splitting a start line
+// allocates nothing.
+func splitSpaces(s []byte, n int) (f [3][]byte, k int) {
+	for len(s) > 0 && k < n {
 		s = bytes.TrimLeft(s, " \t")
 		if len(s) == 0 {
 			break
 		}
-		if len(out) == n-1 {
-			out = append(out, bytes.TrimRight(s, " \t"))
-			break
+		if k == n-1 {
+			f[k] = bytes.TrimRight(s, " \t")
+			return f, k + 1
 		}
 		i := bytes.IndexAny(s, " \t")
 		if i < 0 {
-			out = append(out, s)
-			break
+			f[k] = s
+			return f, k + 1
 		}
-		out = append(out, s[:i])
+		f[k] = s[:i]
+		k++
 		s = s[i:]
 	}
-	return out
+	return f, k
 }
 
 func (m *Message) reset() {

@@ -1,6 +1,9 @@
 package http
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 // NormalizeURI appends to dst the normalized form of a request URI the way
 // Suricata's http.uri shows it (libhtp's normalized URI): for an absolute
@@ -35,7 +38,7 @@ func NormalizeURI(dst, uri []byte) []byte {
 	}
 	start := len(dst)
 	dst = appendPercentDecoded(dst, path)
-	dst = append(dst[:start], removeDots(dst[start:])...)
+	dst = dst[:start+len(removeDots(dst[start:]))]
 	if hasQuery {
 		// The query is percent-decoded too ("+" stays), as libhtp's
 		// normalized URI shows it (checked against Suricata 7: "%20" and
@@ -80,46 +83,56 @@ func unhex(c byte) (byte, bool) {
 }
 
 // removeDots compresses "//" and resolves "." and ".." segments of path
-// (which it may reuse as scratch) and returns the result.
+// in place and returns the result, a prefix of path: the output never
+// overtakes the input, so no scratch is needed (the per-packet path must
+// not allocate).
 func removeDots(path []byte) []byte {
 	if len(path) == 0 {
 		return path
 	}
-	abs := path[0] == '/'
-	var segs [][]byte
-	trailing := false
-	for _, s := range bytes.Split(path, []byte("/")) {
-		trailing = false
-		switch string(s) {
-		case "":
+	base := 0 // output path[:w]: "/" when absolute, then segments joined by "/"
+	if path[0] == '/' {
+		base = 1
+	}
+	w, nseg, trailing := base, 0, false
+	for r := 0; ; {
+		e := bytes.IndexByte(path[r:], '/')
+		if e < 0 {
+			e = len(path)
+		} else {
+			e += r
+		}
+		switch seg := path[r:e]; string(seg) {
+		case "", ".":
 			trailing = true
-			continue
-		case ".":
-			trailing = true
-			continue
 		case "..":
-			if len(segs) > 0 {
-				segs = segs[:len(segs)-1]
+			if nseg > 0 {
+				nseg--
+				if j := bytes.LastIndexByte(path[base:w], '/'); j >= 0 {
+					w = base + j
+				} else {
+					w = base
+				}
 			}
 			trailing = true
-			continue
+		default:
+			trailing = false
+			if nseg > 0 {
+				path[w] = '/'
+				w++
+			}
+			w += copy(path[w:], seg)
+			nseg++
 		}
-		segs = append(segs, s)
-	}
-	out := make([]byte, 0, len(path))
-	if abs {
-		out = append(out, '/')
-	}
-	for i, s := range segs {
-		if i > 0 {
-			out = append(out, '/')
+		if e == len(path) {
+			break
 		}
-		out = append(out, s...)
+		r = e + 1
 	}
-	if trailing && len(segs) > 0 {
-		out = append(out, '/')
+	if trailing && nseg > 0 {
+		return append(path[:w], '/')
 	}
-	return out
+	return path[:w]
 }
 
 // uriAuthority returns the authority (host[:port], userinfo removed) of an
@@ -147,10 +160,14 @@ func uriAuthority(uri []byte) []byte {
 	return rest
 }
 
-// NormalizeHost returns a new slice with the host of a Host value: port
+// NormalizeHost returns a new slice with the host of a Host value (see
+// appendHost).
+func NormalizeHost(raw []byte) []byte { return appendHost([]byte{}, raw) }
+
+// appendHost appends to dst the host of a Host value: port
 // removed, lower-cased (as libhtp normalizes the hostname Suricata's
 // http.host shows; a trailing dot is kept, as Suricata does). IPv6 literals keep their brackets.
-func NormalizeHost(raw []byte) []byte {
+func appendHost(dst, raw []byte) []byte {
 	h := bytes.TrimSpace(raw)
 	if len(h) > 0 && h[0] == '[' {
 		if i := bytes.IndexByte(h, ']'); i >= 0 {
@@ -159,11 +176,11 @@ func NormalizeHost(raw []byte) []byte {
 	} else if i := bytes.LastIndexByte(h, ':'); i >= 0 {
 		h = h[:i]
 	}
-	out := make([]byte, len(h))
-	for i, c := range h {
-		out[i] = lower(c)
+	dst = slices.Grow(dst, len(h))
+	for _, c := range h {
+		dst = append(dst, lower(c))
 	}
-	return out
+	return dst
 }
 
 // Port returns the port number of a Host value, or 0.

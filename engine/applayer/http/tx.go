@@ -14,9 +14,13 @@ type Tx struct {
 	id     uint64
 	parser *Parser
 
-	// cached derived buffers; nil = not built yet
+	// Cached derived buffers, valid when their bit in built is set. Their
+	// storage is kept when the Tx is reused (reset), so that building
+	// them allocates nothing in steady state.
+	built                  builtBits
 	uriNorm, host, hostRaw []byte
 	hdr, names, start      [2][]byte
+	lineBuf                [2][]byte // storage of lines
 	decoded                []byte
 	decodedOK              bool
 	decodedFrom            int                          // len(Resp.Body) when decoded was made
@@ -27,13 +31,39 @@ type Tx struct {
 
 var _ applayer.Tx = (*Tx)(nil)
 
+// builtBits says which cached buffers of a Tx are built. The per-direction
+// ones are bit << direction.
+type builtBits uint16
+
+const (
+	builtURI builtBits = 1 << iota
+	builtHost
+	builtHdr // 2 bits
+	_
+	builtNames // 2 bits
+	_
+	builtStart // 2 bits
+	_
+)
+
+// once reports whether bit b is set and sets it.
+func (t *Tx) once(b builtBits) bool {
+	had := t.built&b != 0
+	t.built |= b
+	return had
+}
+
 func (t *Tx) reset() {
 	t.Req.reset()
 	t.Resp.reset()
-	t.uriNorm, t.host, t.hostRaw = nil, nil, nil
-	t.hdr, t.names, t.start = [2][]byte{}, [2][]byte{}, [2][]byte{}
-	t.decoded, t.decodedOK, t.multi = nil, false, nil
-	t.lines = [2][][]byte{}
+	t.built = 0
+	t.uriNorm, t.host, t.hostRaw = t.uriNorm[:0], t.host[:0], nil
+	for d := range 2 {
+		t.hdr[d], t.names[d], t.start[d] = t.hdr[d][:0], t.names[d][:0], t.start[d][:0]
+		t.lines[d], t.lineBuf[d] = t.lines[d][:0], t.lineBuf[d][:0]
+	}
+	t.decoded, t.decodedOK = nil, false
+	clear(t.multi)
 	t.files = [2]fileInfo{}
 	t.parser = nil
 }
@@ -61,9 +91,18 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 			return nil, false
 		}
 		if len(t.lines[d]) != len(m.Headers) {
-			t.lines[d] = t.lines[d][:0]
+			// All lines in one buffer, sliced once it is complete.
+			buf := t.lineBuf[d][:0]
 			for _, h := range m.Headers {
-				t.lines[d] = append(t.lines[d], append(append(append([]byte(nil), h.Name...), ": "...), h.Value...))
+				buf = append(append(append(buf, h.Name...), ": "...), h.Value...)
+			}
+			t.lineBuf[d] = buf
+			t.lines[d] = t.lines[d][:0]
+			off := 0
+			for _, h := range m.Headers {
+				n := len(h.Name) + 2 + len(h.Value)
+				t.lines[d] = append(t.lines[d], buf[off:off+n:off+n])
+				off += n
 			}
 		}
 		return t.lines[d][i], true
@@ -116,8 +155,8 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 		if req.URI == nil {
 			return nil
 		}
-		if t.uriNorm == nil {
-			t.uriNorm = NormalizeURI(nil, req.URI)
+		if !t.once(builtURI) {
+			t.uriNorm = NormalizeURI(t.uriNorm[:0], req.URI)
 		}
 		return t.uriNorm
 	case bufid.HTTPURIRaw:
@@ -151,12 +190,12 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			return nil
 		}
 		d := dir & 1
-		if t.hdr[d] == nil {
+		if !t.once(builtHdr << d) {
 			skip := "Cookie"
 			if dir == applayer.ToClient {
 				skip = "Set-Cookie"
 			}
-			var out []byte
+			out := t.hdr[d][:0]
 			for _, h := range m.Headers {
 				if equalFold(h.Name, skip) {
 					continue
@@ -179,8 +218,8 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			return nil
 		}
 		d := dir & 1
-		if t.names[d] == nil {
-			out := []byte("\r\n")
+		if !t.once(builtNames << d) {
+			out := append(t.names[d][:0], "\r\n"...)
 			for _, h := range m.Headers {
 				out = append(append(out, h.Name...), "\r\n"...)
 			}
@@ -192,8 +231,8 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 			return nil
 		}
 		d := dir & 1
-		if t.start[d] == nil {
-			out := append(append([]byte(nil), m.Line...), "\r\n"...)
+		if !t.once(builtStart << d) {
+			out := append(append(t.start[d][:0], m.Line...), "\r\n"...)
 			for _, h := range m.Headers {
 				out = append(append(append(append(out, h.Name...), ": "...), h.Value...), "\r\n"...)
 			}
@@ -208,12 +247,16 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 	case bufid.HTTPUserAgent:
 		return t.hdrValue(req, b, "User-Agent")
 	case bufid.HTTPHost:
-		if t.host == nil {
+		if t.built&builtHost == 0 {
 			raw := t.Buffer(dir, bufid.HTTPHostRaw)
 			if raw == nil {
 				return nil
 			}
-			t.host = NormalizeHost(raw)
+			t.built |= builtHost
+			t.host = appendHost(t.host[:0], raw)
+			if t.host == nil {
+				t.host = []byte{} // present, empty
+			}
 		}
 		return t.host
 	case bufid.HTTPHostRaw:
