@@ -82,8 +82,12 @@ type TxLen interface {
 type group struct {
 	db     mpm.DB
 	always []int32
-	// maxPat is the length of the longest pattern in db.
-	maxPat int
+	// maxPat and minPat are the lengths of the longest and the
+	// shortest pattern in db.
+	maxPat, minPat int
+	// bySrc and byDst index the rules without a fast pattern whose
+	// header has a short address list (addrindex.go); nil when none.
+	bySrc, byDst *addrIndex
 }
 
 // txGroup holds an app-layer protocol's transaction rules: a group per
@@ -374,9 +378,13 @@ func (e *Engine) build() error {
 
 // newGroup makes a group and queues its database for compileGroups.
 func (e *Engine) newGroup(pats []mpm.Pattern, always []int32, name string) (*group, error) {
-	g := &group{always: always}
+	g := &group{}
+	g.always = g.splitAlways(e.sigs, always)
 	for i := range pats {
 		g.maxPat = max(g.maxPat, len(pats[i].Bytes))
+		if i == 0 || len(pats[i].Bytes) < g.minPat {
+			g.minPat = len(pats[i].Bytes)
+		}
 	}
 	if len(pats) > 0 {
 		e.jobs = append(e.jobs, compileJob{g: g, pats: pats, name: name})
@@ -524,11 +532,13 @@ func (m *Matcher) Close() error {
 // Stats returns the matcher's counters.
 func (m *Matcher) Stats() ThreadStats { return m.th.Stats }
 
-// candidates scans buf with g and appends the candidate rule numbers.
-func (m *Matcher) candidates(g *group, buf []byte) {
+// candidates scans buf with g and appends the candidate rule numbers for
+// p.
+func (m *Matcher) candidates(g *group, p *Packet, buf []byte) {
 	m.cands = append(m.cands, g.always...)
+	m.addrCands(g, p)
 	if g.db != nil && len(buf) > 0 {
-		m.scanInto(g.db, buf)
+		m.scanInto(g, buf)
 	}
 }
 
@@ -576,19 +586,22 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out [
 		data = nil
 		if pktRules {
 			m.cands = append(m.cands, g.always...)
+			m.addrCands(g, p)
 		}
 	} else {
 		if pktRules {
-			m.candidates(g, p.Payload)
+			m.candidates(g, p, p.Payload)
 			if p.Proto == 6 && !p.HasStream {
-				m.candidates(m.e.stream, p.Payload) // no session: stream rules see the packet
+				m.candidates(m.e.stream, p, p.Payload) // no session: stream rules see the packet
 			}
 		}
 		if len(data) > 0 {
-			m.candidates(m.e.stream, data)
+			m.candidates(m.e.stream, p, data)
 		}
 	}
 	m.sortCands()
+	m.th.Stats.PacketCalls++
+	m.th.Stats.PacketCands += uint64(len(m.cands))
 	saved := p.Payload
 	for _, n := range m.cands {
 		s := m.e.sigs[n]
@@ -784,7 +797,7 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 				}
 				st.head[d][growIdx[b]] = h
 			}
-			m.scanInto(gr.db, buf)
+			m.scanInto(gr, buf)
 			if !spec.Multi {
 				break
 			}
@@ -800,11 +813,13 @@ func (m *Matcher) MatchTx(p *Packet, tx Tx, txID int64, final bool, st *TxState,
 	if gr := g.bufs[bufid.Packet]; gr != nil && gr.db != nil && len(p.Payload) > 0 {
 		// Rules whose fast pattern is in pkt_data can only match when
 		// the payload inspected with this transaction has it.
-		m.scanInto(gr.db, p.Payload)
+		m.scanInto(gr, p.Payload)
 	}
 	m.cands = append(m.cands, g.always...)
 	m.cands = append(m.cands, st.pending...)
 	m.sortCands()
+	m.th.Stats.TxCalls++
+	m.th.Stats.TxCands += uint64(len(m.cands))
 	st.pending = st.pending[:0]
 	for _, n := range m.cands {
 		if slices.Contains(st.done[d], n) {
@@ -985,7 +1000,7 @@ func (m *Matcher) scanTransformed(xg *xformGroup, tx Tx, multi bool) {
 			return
 		}
 		if x := m.th.applyTransforms(xg.xforms, buf); len(x) > 0 {
-			m.scanInto(xg.g.db, x)
+			m.scanInto(xg.g, x)
 		}
 		if !multi {
 			return
@@ -1012,10 +1027,15 @@ func headHash(b []byte) uint32 {
 	return h
 }
 
-// scanInto adds the rules whose fast pattern db finds in buf to the
-// candidates.
-func (m *Matcher) scanInto(db mpm.DB, buf []byte) {
-	if ids, err := m.sc.Scan(db, buf); err == nil {
+// scanInto adds the rules whose fast pattern g's database finds in buf to
+// the candidates. A buffer shorter than every pattern of the database
+// cannot hold one: the scan, whose fixed cost dominates small buffers, is
+// skipped.
+func (m *Matcher) scanInto(g *group, buf []byte) {
+	if len(buf) < g.minPat {
+		return
+	}
+	if ids, err := m.sc.Scan(g.db, buf); err == nil {
 		for _, id := range ids {
 			m.cands = append(m.cands, int32(id))
 		}

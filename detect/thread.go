@@ -20,4 +20,21 @@ type Thread struct {
 type ThreadStats struct {
 	InspectLimit uint64 // lists abandoned at the step limit
 	PCRELimit    uint64 // pcre evaluations stopped by the match limit
+	// PacketCalls counts packet and stream evaluations and PacketCands
+	// the candidate rules they tested (after the prefilter, the address
+	// index and the dedup, before the header test); TxCalls and TxCands
+	// the same for transaction evaluations that inspected rules. The
+	// ratios say how well the grouping narrows the rule set.
+	PacketCalls, PacketCands uint64
+	TxCalls, TxCands         uint64
+}
+
+// Add adds o's counters to s.
+func (s *ThreadStats) Add(o ThreadStats) {
+	s.InspectLimit += o.InspectLimit
+	s.PCRELimit += o.PCRELimit
+	s.PacketCalls += o.PacketCalls
+	s.PacketCands += o.PacketCands
+	s.TxCalls += o.TxCalls
+	s.TxCands += o.TxCands
 }

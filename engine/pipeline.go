@@ -33,6 +33,8 @@ type Summary struct {
 	Dropped uint64
 	Decoder decode.Stats
 	Stats   []Counter
+	// Detect sums the workers' detection counters.
+	Detect detect.ThreadStats
 	// Rules holds per-rule profiles, summed over workers, when
 	// Config.RuleProfile is set (ordered by estimated time, descending).
 	Rules []RuleStat
@@ -233,6 +235,9 @@ func (pl *pipeline) summarize(sum *Summary) {
 		sum.Alerts += w.Stats.Alerts
 		sum.Flows += w.flows.Counters().Created
 		addDecodeStats(&sum.Decoder, &w.dec.Stats)
+		if w.matcher != nil {
+			sum.Detect.Add(w.matcher.Stats())
+		}
 	}
 	for _, o := range pl.outs {
 		sum.Dropped += o.st.Stats().Dropped

@@ -136,6 +136,11 @@ func (s *AddrSet) IsAny() bool {
 		len(s.v6) == 1 && s.v6[0] == Range6{Hi: [2]uint64{^uint64(0), ^uint64(0)}}
 }
 
+// Ranges4 returns the IPv4 ranges (sorted, disjoint) and whether the set
+// holds any IPv6 address. The caller must not modify them. Detection
+// indexes rules by address with them.
+func (s *AddrSet) Ranges4() (r []Range4, has6 bool) { return s.v4, len(s.v6) > 0 }
+
 // IsEmpty reports whether the set holds no address.
 func (s *AddrSet) IsEmpty() bool { return len(s.v4) == 0 && len(s.v6) == 0 }
 

@@ -216,6 +216,7 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "eve.json: %s\n", filepath.Join(ec.LogDir, "eve.json"))
 		if f.ruleProfile {
 			printRuleProfile(stdout, sum.Rules, 20)
+			printCandidates(stdout, sum.Detect)
 		}
 	}
 	if err != nil {
@@ -511,6 +512,14 @@ func printRuleProfile(w io.Writer, rs []engine.RuleStat, n int) {
 		}
 		fmt.Fprintf(w, "%4d %12s %5.1f%% %10d %8d  %s\n", i+1, fmt.Sprintf("%d:%d", r.Sig.Rule.Gid, r.Sig.Rule.Sid), pct, r.Checks, r.Matches, msg)
 	}
+}
+
+// printCandidates says how many rules detection tested per evaluation:
+// what the prefilter and the rule grouping leave.
+func printCandidates(w io.Writer, st detect.ThreadStats) {
+	per := func(n, d uint64) float64 { return float64(n) / float64(max(d, 1)) }
+	fmt.Fprintf(w, "candidates: %.1f per packet evaluation (%d evaluations), %.1f per transaction evaluation (%d)\n",
+		per(st.PacketCands, st.PacketCalls), st.PacketCalls, per(st.TxCands, st.TxCalls), st.TxCalls)
 }
 
 // applyLibhtp applies the libhtp default-config keys Vigil's HTTP parser
