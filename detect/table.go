@@ -113,7 +113,7 @@ var table = []keyword{
 	spec(kw("ack", surDoc+"header-keywords.html#ack"), ruleparser.ParseCompare, cmpSetup(fieldAck)),
 	spec(kw("app-layer-event", surDoc+"app-layer.html#app-layer-event"), ruleparser.ArgsWith(false, ruleparser.OneWord), nil),
 	spec(kw("app-layer-protocol", surDoc+"app-layer.html#app-layer-protocol"), ruleparser.ArgsWith(false, checkAppLayerProtocol), setupAppLayerProtocol),
-	spec(kw("asn1", surDoc+"payload-keywords.html#asn1"), ruleparser.ArgsWith(false, ruleparser.CheckASN1), nil),
+	spec(kw("asn1", surDoc+"payload-keywords.html#asn1"), ruleparser.ArgsWith(false, checkASN1), setupASN1),
 	spec(kw("base64_data", surDoc+"base64-keywords.html#base64-data"), ruleparser.ParseSticky, setupBase64Data),
 	spec(kw("base64_decode", surDoc+"base64-keywords.html#base64-decode"), ruleparser.ParseBase64Decode, setupBase64Decode),
 	only(snort3Only, spec(kw("ber_data", snortDoc+"ber_data/"), ruleparser.ArgsWith(false, ruleparser.OneWord), setupBER(false))),
