@@ -111,7 +111,7 @@ const (
 var table = []keyword{
 	spec(kw("absent", surDoc+"payload-keywords.html#absent"), ruleparser.ArgsWith(true, checkAbsent), setupAbsent),
 	spec(kw("ack", surDoc+"header-keywords.html#ack"), ruleparser.ParseCompare, cmpSetup(fieldAck)),
-	spec(kw("app-layer-event", surDoc+"app-layer.html#app-layer-event"), ruleparser.ArgsWith(false, ruleparser.OneWord), nil),
+	spec(kw("app-layer-event", surDoc+"app-layer.html#app-layer-event"), ruleparser.ArgsWith(false, ruleparser.OneWord), setupAppLayerEvent),
 	spec(kw("app-layer-protocol", surDoc+"app-layer.html#app-layer-protocol"), ruleparser.ArgsWith(false, checkAppLayerProtocol), setupAppLayerProtocol),
 	spec(kw("asn1", surDoc+"payload-keywords.html#asn1"), ruleparser.ArgsWith(false, checkASN1), setupASN1),
 	spec(kw("base64_data", surDoc+"base64-keywords.html#base64-data"), ruleparser.ParseSticky, setupBase64Data),
