@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"vigil/detect/bufid"
@@ -428,4 +429,37 @@ func (k *KeywordTable) Check(o ruleparser.Option) error {
 		return fmt.Errorf("%s: %w", o.Keyword(), ErrUnsupported)
 	}
 	return nil
+}
+
+// KeywordInfo describes one keyword of the table for listings (vigil
+// --list-keywords).
+type KeywordInfo struct {
+	Name    string
+	Aliases []string
+	Doc     string
+	// Supported is false for a keyword Vigil parses but does not
+	// evaluate: rules using it are skipped as unsupported.
+	Supported bool
+	// Only lists the dialects that know the keyword; empty for all.
+	Only []ruleparser.Dialect
+}
+
+// List returns every keyword of the table, sorted by name.
+func (k *KeywordTable) List() []KeywordInfo {
+	seen := map[*keyword]bool{}
+	var out []KeywordInfo
+	for _, e := range k.byName {
+		if seen[e] {
+			continue
+		}
+		seen[e] = true
+		out = append(out, KeywordInfo{
+			Name: e.Name, Aliases: e.Aliases, Doc: e.Doc, Only: e.Only,
+			// A content modifier has no parser of its own: the parser
+			// folds it into the content, which is evaluated.
+			Supported: e.compile != nil || e.Parse == nil,
+		})
+	}
+	slices.SortFunc(out, func(a, b KeywordInfo) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }

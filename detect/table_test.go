@@ -429,3 +429,31 @@ func uses(r *ruleparser.Rule, name string) bool {
 	}
 	return false
 }
+
+// TestKeywordList: the listing has every entry once, and marks as not
+// supported exactly the entries without a compile step.
+func TestKeywordList(t *testing.T) {
+	l := Keywords().List()
+	if len(l) != len(table) {
+		t.Fatalf("%d keywords listed, table has %d", len(l), len(table))
+	}
+	byName := map[string]KeywordInfo{}
+	for _, k := range l {
+		byName[k.Name] = k
+	}
+	for _, e := range table {
+		k, ok := byName[e.Name]
+		if !ok || k.Doc != e.Doc {
+			t.Errorf("%s: listed %+v", e.Name, k)
+			continue
+		}
+		if want := e.compile != nil || e.Parse == nil; k.Supported != want {
+			t.Errorf("%s: supported %v, want %v", e.Name, k.Supported, want)
+		}
+	}
+	for _, n := range []string{"asn1", "app-layer-event", "content", "nocase"} {
+		if !byName[n].Supported {
+			t.Errorf("%s not supported", n)
+		}
+	}
+}

@@ -248,6 +248,10 @@ func TestSuricataFlags(t *testing.T) {
 		{[]string{"--version"}, []string{"pcre2 "}},
 		{[]string{"--build-info"}, []string{"hyperscan ", "pcre2 ", "libpcap "}},
 		{[]string{"--list-app-layer-protos"}, []string{"\nhttp\n", "\ntls\n", "\ndns\n"}},
+		{[]string{"--list-keywords"}, []string{"\n- content\n", "\n- asn1\n", " (parsed, not evaluated)\n"}},
+		{[]string{"--list-keywords=csv"}, []string{"name;supported;doc\n", "\nasn1;yes;https://docs.suricata.io/en/latest/rules/payload-keywords.html#asn1\n", ";no;https://"}},
+		{[]string{"--list-keywords=all"}, []string{"\napp-layer-event:\n\tSupported: yes\n\tDocumentation: https://", "\tSupported: no"}},
+		{[]string{"--list-keywords", "http_uri"}, []string{"http.uri:\n\tAliases: http_uri\n"}},
 		{[]string{"--dump-config", "--set", "vars.address-groups.HOME_NET=any"}, []string{"vars.address-groups.HOME_NET = any\n"}},
 	} {
 		rc, stdout, stderr := vigilRun(t, tt.args...)
@@ -258,7 +262,7 @@ func TestSuricataFlags(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	rules := writeFile(t, dir, "r.rules", goodRule+"alert tcp any any -> any any (msg:\"u\"; asn1:oversize_length 1; sid:2;)\n")
+	rules := writeFile(t, dir, "r.rules", goodRule+"alert http any any -> any any (msg:\"u\"; app-layer-event:http.request_too_long; sid:2;)\n")
 	pid := filepath.Join(dir, "vigil.pid")
 	var seen string
 	rc, _, stderr := vigilRun(t, "replay", "-r", testPcap(t, 1), "-S", rules, "-vv", "--pidfile", pid, "-l", dir)
