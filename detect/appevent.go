@@ -30,11 +30,33 @@ func (a *appEventItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 // (another Suricata event, or a decoder/stream event) is unsupported, so
 // the rule is skipped and counted rather than loaded to never match.
 func setupAppLayerEvent(b *sigBuilder, a *ruleparser.Args) error {
+	e, err := appEvent(a)
+	if err != nil {
+		return err
+	}
+	return b.addItemToBuffer(e.Buf, &appEventItem{bit: e.Bit})
+}
+
+// supportedAppLayerEvent is the table's check, for rules check.
+func supportedAppLayerEvent(o ruleparser.Option) error {
+	a, ok := o.(*ruleparser.Args)
+	if !ok {
+		return errBadValue("app-layer-event option was not parsed by its parser")
+	}
+	_, err := appEvent(a)
+	return err
+}
+
+// appEvent finds the event an option names.
+func appEvent(a *ruleparser.Args) (bufid.AppEvent, error) {
+	if len(a.Args) != 1 {
+		return bufid.AppEvent{}, errBadValue("want one event")
+	}
 	name := strings.ToLower(strings.TrimSpace(a.Args[0]))
 	for _, e := range bufid.AppEvents {
 		if e.Name == name {
-			return b.addItemToBuffer(e.Buf, &appEventItem{bit: e.Bit})
+			return e, nil
 		}
 	}
-	return fmt.Errorf("event %s is not raised by Vigil: %w", strconv.Quote(name), ErrUnsupported)
+	return bufid.AppEvent{}, fmt.Errorf("event %s is not raised by Vigil: %w", strconv.Quote(name), ErrUnsupported)
 }

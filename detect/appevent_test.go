@@ -53,3 +53,22 @@ func TestAppEventTable(t *testing.T) {
 		seen[e.Name] = true
 	}
 }
+
+// TestAppLayerEventCheck: rules check (KeywordTable.Check) refuses the
+// events compile refuses, without compiling.
+func TestAppLayerEventCheck(t *testing.T) {
+	for ev, want := range map[string]bool{"http.request_auth_unrecognized": true, "http.request_too_long": false} {
+		r, err := ruleparser.ParseRule(`alert http any any -> any any (msg:"x"; app-layer-event:`+ev+`; sid:1;)`,
+			ruleparser.Options{Keywords: Keywords()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range r.Options {
+			if o.Keyword() == "app-layer-event" {
+				if err := Keywords().Check(o); (err == nil) != want {
+					t.Errorf("%s: Check = %v", ev, err)
+				}
+			}
+		}
+	}
+}

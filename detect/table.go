@@ -17,6 +17,10 @@ import (
 type keyword struct {
 	ruleparser.Keyword
 	compile func(b *sigBuilder, o ruleparser.Option) error
+	// supported, when set, tells without compiling whether compile
+	// would refuse an option as unsupported (Check): for a keyword that
+	// evaluates some of its values only.
+	supported func(o ruleparser.Option) error
 }
 
 // spec pairs a keyword's value parser with its compile step. Both use the
@@ -88,6 +92,12 @@ func only(d []ruleparser.Dialect, e keyword) keyword {
 	return e
 }
 
+// withSupported sets an entry's supported check.
+func withSupported(e keyword, f func(ruleparser.Option) error) keyword {
+	e.supported = f
+	return e
+}
+
 // nop compiles an option that has nothing to evaluate (metadata read by
 // rules and output, hints).
 func nop[T any](*sigBuilder, T) error { return nil }
@@ -112,7 +122,7 @@ const (
 var table = []keyword{
 	spec(kw("absent", surDoc+"payload-keywords.html#absent"), ruleparser.ArgsWith(true, checkAbsent), setupAbsent),
 	spec(kw("ack", surDoc+"header-keywords.html#ack"), ruleparser.ParseCompare, cmpSetup(fieldAck)),
-	spec(kw("app-layer-event", surDoc+"app-layer.html#app-layer-event"), ruleparser.ArgsWith(false, ruleparser.OneWord), setupAppLayerEvent),
+	withSupported(spec(kw("app-layer-event", surDoc+"app-layer.html#app-layer-event"), ruleparser.ArgsWith(false, ruleparser.OneWord), setupAppLayerEvent), supportedAppLayerEvent),
 	spec(kw("app-layer-protocol", surDoc+"app-layer.html#app-layer-protocol"), ruleparser.ArgsWith(false, checkAppLayerProtocol), setupAppLayerProtocol),
 	spec(kw("asn1", surDoc+"payload-keywords.html#asn1"), ruleparser.ArgsWith(false, checkASN1), setupASN1),
 	spec(kw("base64_data", surDoc+"base64-keywords.html#base64-data"), ruleparser.ParseSticky, setupBase64Data),
@@ -425,8 +435,12 @@ func (k *KeywordTable) Lookup(name string) (*ruleparser.Keyword, bool) {
 // cannot evaluate. It satisfies rules.Checker, so `rules check` can count
 // loaded and skipped rules without compiling.
 func (k *KeywordTable) Check(o ruleparser.Option) error {
-	if e, ok := k.byName[o.Keyword()]; !ok || e.compile == nil {
+	e, ok := k.byName[o.Keyword()]
+	if !ok || e.compile == nil {
 		return fmt.Errorf("%s: %w", o.Keyword(), ErrUnsupported)
+	}
+	if e.supported != nil {
+		return e.supported(o)
 	}
 	return nil
 }

@@ -106,7 +106,7 @@ func TestInvalidVariable(t *testing.T) {
 
 const badRules = "alert tcp any any -> any any (msg:\"bad pcre\"; pcre:\"/(unclosed/\"; sid:9001;)\n" +
 	"alert tcp any any -> any any (msg:\"bad distance\"; content:\"a\"; content:\"b\"; distance:zz; sid:9002;)\n" +
-	"alert tcp any any -> any any (msg:\"unsupported\"; asn1:oversize_length 100; sid:9003;)\n" +
+	"alert http any any -> any any (msg:\"unsupported\"; app-layer-event:http.request_too_long; sid:9003;)\n" +
 	goodRule
 
 // TestCompileErrors: a rule that does not compile is an error (not a
@@ -147,7 +147,7 @@ func TestCompileErrors(t *testing.T) {
 	if e := doc.Errors[1]; e.Line != 2 || e.Sid != 9002 {
 		t.Errorf("error 1 = %+v", e)
 	}
-	if u := doc.Unsupported[0]; u.File != p || u.Line != 3 || u.Sid != 9003 || u.Keyword != "asn1" {
+	if u := doc.Unsupported[0]; u.File != p || u.Line != 3 || u.Sid != 9003 || u.Keyword != "app-layer-event" {
 		t.Errorf("unsupported = %+v", u)
 	}
 
@@ -167,7 +167,7 @@ func TestCompileErrors(t *testing.T) {
 	} {
 		rc, _, stderr := vigilRun(t, append(tt.args, "-l", t.TempDir())...)
 		if rc != tt.rc || !strings.Contains(stderr, "rule error: "+p+":1:") || !strings.Contains(stderr, "sid 9002") ||
-			!strings.Contains(stderr, "rules: 1 loaded, 2 failed, 1 unsupported (asn1 1)") {
+			!strings.Contains(stderr, "rules: 1 loaded, 2 failed, 1 unsupported (app-layer-event 1)") {
 			t.Errorf("vigil %s: exit %d, want %d; stderr:\n%s", strings.Join(tt.args, " "), rc, tt.rc, stderr)
 		}
 	}
