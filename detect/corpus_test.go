@@ -27,9 +27,9 @@ func TestCompileCorpora(t *testing.T) {
 		dirs []string
 		min  float64
 	}{
-		{"et-open", []string{"et-open"}, 0.99},
-		{"et-open supplement", []string{"et-open/supplement-2024-04"}, 0.99},
-		{"et-open iprep", []string{"et-open/iprep"}, 0.99},
+		{"et-open", []string{"et-open"}, 1},
+		{"et-open supplement", []string{"et-open/supplement-2024-04"}, 1},
+		{"et-open iprep", []string{"et-open/iprep"}, 1},
 		{"snort2-community", []string{"snort2-community"}, 0.99},
 		{"snort3-community", []string{"snort3-community"}, 0.99},
 	} {

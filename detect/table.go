@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"vigil/detect/bufid"
@@ -16,6 +17,10 @@ import (
 type keyword struct {
 	ruleparser.Keyword
 	compile func(b *sigBuilder, o ruleparser.Option) error
+	// supported, when set, tells without compiling whether compile
+	// would refuse an option as unsupported (Check): for a keyword that
+	// evaluates some of its values only.
+	supported func(o ruleparser.Option) error
 }
 
 // spec pairs a keyword's value parser with its compile step. Both use the
@@ -87,6 +92,12 @@ func only(d []ruleparser.Dialect, e keyword) keyword {
 	return e
 }
 
+// withSupported sets an entry's supported check.
+func withSupported(e keyword, f func(ruleparser.Option) error) keyword {
+	e.supported = f
+	return e
+}
+
 // nop compiles an option that has nothing to evaluate (metadata read by
 // rules and output, hints).
 func nop[T any](*sigBuilder, T) error { return nil }
@@ -111,9 +122,9 @@ const (
 var table = []keyword{
 	spec(kw("absent", surDoc+"payload-keywords.html#absent"), ruleparser.ArgsWith(true, checkAbsent), setupAbsent),
 	spec(kw("ack", surDoc+"header-keywords.html#ack"), ruleparser.ParseCompare, cmpSetup(fieldAck)),
-	spec(kw("app-layer-event", surDoc+"app-layer.html#app-layer-event"), ruleparser.ArgsWith(false, ruleparser.OneWord), nil),
+	withSupported(spec(kw("app-layer-event", surDoc+"app-layer.html#app-layer-event"), ruleparser.ArgsWith(false, ruleparser.OneWord), setupAppLayerEvent), supportedAppLayerEvent),
 	spec(kw("app-layer-protocol", surDoc+"app-layer.html#app-layer-protocol"), ruleparser.ArgsWith(false, checkAppLayerProtocol), setupAppLayerProtocol),
-	spec(kw("asn1", surDoc+"payload-keywords.html#asn1"), ruleparser.ArgsWith(false, ruleparser.CheckASN1), nil),
+	spec(kw("asn1", surDoc+"payload-keywords.html#asn1"), ruleparser.ArgsWith(false, checkASN1), setupASN1),
 	spec(kw("base64_data", surDoc+"base64-keywords.html#base64-data"), ruleparser.ParseSticky, setupBase64Data),
 	spec(kw("base64_decode", surDoc+"base64-keywords.html#base64-decode"), ruleparser.ParseBase64Decode, setupBase64Decode),
 	only(snort3Only, spec(kw("ber_data", snortDoc+"ber_data/"), ruleparser.ArgsWith(false, ruleparser.OneWord), setupBER(false))),
@@ -424,8 +435,45 @@ func (k *KeywordTable) Lookup(name string) (*ruleparser.Keyword, bool) {
 // cannot evaluate. It satisfies rules.Checker, so `rules check` can count
 // loaded and skipped rules without compiling.
 func (k *KeywordTable) Check(o ruleparser.Option) error {
-	if e, ok := k.byName[o.Keyword()]; !ok || e.compile == nil {
+	e, ok := k.byName[o.Keyword()]
+	if !ok || e.compile == nil {
 		return fmt.Errorf("%s: %w", o.Keyword(), ErrUnsupported)
 	}
+	if e.supported != nil {
+		return e.supported(o)
+	}
 	return nil
+}
+
+// KeywordInfo describes one keyword of the table for listings (vigil
+// --list-keywords).
+type KeywordInfo struct {
+	Name    string
+	Aliases []string
+	Doc     string
+	// Supported is false for a keyword Vigil parses but does not
+	// evaluate: rules using it are skipped as unsupported.
+	Supported bool
+	// Only lists the dialects that know the keyword; empty for all.
+	Only []ruleparser.Dialect
+}
+
+// List returns every keyword of the table, sorted by name.
+func (k *KeywordTable) List() []KeywordInfo {
+	seen := map[*keyword]bool{}
+	var out []KeywordInfo
+	for _, e := range k.byName {
+		if seen[e] {
+			continue
+		}
+		seen[e] = true
+		out = append(out, KeywordInfo{
+			Name: e.Name, Aliases: e.Aliases, Doc: e.Doc, Only: e.Only,
+			// A content modifier has no parser of its own: the parser
+			// folds it into the content, which is evaluated.
+			Supported: e.compile != nil || e.Parse == nil,
+		})
+	}
+	slices.SortFunc(out, func(a, b KeywordInfo) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }

@@ -59,7 +59,7 @@ func TestKeywordTable(t *testing.T) {
 var keywordSamples = map[string]string{
 	"absent":                          `http.uri; absent;`,
 	"ack":                             `ack:>1;`,
-	"app-layer-event":                 `app-layer-event:http.request_too_long;`,
+	"app-layer-event":                 `http|app-layer-event:http.request_auth_unrecognized;`,
 	"app-layer-protocol":              `app-layer-protocol:http;`,
 	"asn1":                            `asn1:bitstring_overflow;`,
 	"base64_data":                     `content:"a"; base64_decode; base64_data; content:"b";`,
@@ -428,4 +428,32 @@ func uses(r *ruleparser.Rule, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestKeywordList: the listing has every entry once, and marks as not
+// supported exactly the entries without a compile step.
+func TestKeywordList(t *testing.T) {
+	l := Keywords().List()
+	if len(l) != len(table) {
+		t.Fatalf("%d keywords listed, table has %d", len(l), len(table))
+	}
+	byName := map[string]KeywordInfo{}
+	for _, k := range l {
+		byName[k.Name] = k
+	}
+	for _, e := range table {
+		k, ok := byName[e.Name]
+		if !ok || k.Doc != e.Doc {
+			t.Errorf("%s: listed %+v", e.Name, k)
+			continue
+		}
+		if want := e.compile != nil || e.Parse == nil; k.Supported != want {
+			t.Errorf("%s: supported %v, want %v", e.Name, k.Supported, want)
+		}
+	}
+	for _, n := range []string{"asn1", "app-layer-event", "content", "nocase"} {
+		if !byName[n].Supported {
+			t.Errorf("%s not supported", n)
+		}
+	}
 }

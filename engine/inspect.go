@@ -138,15 +138,22 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		// Packet rules (not on flow-end pseudo packets) and stream rules
 		// on the bytes reassembled since the last inspection, in one pass
 		// in rule order.
+		win, prev := raw, 0
 		if fd != nil {
 			raw = fd.raw[dir]
 			fd.raw[dir] = fd.raw[dir][:0]
+			win = raw
+			if len(raw) > 0 {
+				// The tail of the last inspection goes in front, so that
+				// a match split between the two is found.
+				if prev = len(fd.rawTail[dir]); prev > 0 {
+					w.rawWin = append(append(w.rawWin[:0], fd.rawTail[dir]...), raw...)
+					win = w.rawWin
+				}
+				fd.rawTail[dir] = append(fd.rawTail[dir][:0], win[max(0, len(win)-rawWindow):]...)
+			}
 		}
-		if in.pseudo {
-			w.alerts = w.matcher.MatchStream(dp, raw, w.alerts[:0])
-		} else {
-			w.alerts = w.matcher.MatchPacketStream(dp, raw, w.alerts[:0])
-		}
+		w.alerts = w.matcher.MatchStreamWindow(dp, win, prev, !in.pseudo, w.alerts[:0])
 		for _, a := range w.alerts {
 			w.logAlert(p, e, dir, a, nil)
 		}

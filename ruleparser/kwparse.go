@@ -960,23 +960,6 @@ func CheckFlowCounter(a []string) error {
 	return err
 }
 
-// CheckASN1 checks the options of asn1.
-func CheckASN1(a []string) error {
-	for _, x := range a {
-		k, arg, _ := strings.Cut(x, " ")
-		switch k {
-		case "bitstring_overflow", "double_overflow":
-		case "oversize_length", "absolute_offset", "relative_offset":
-			if _, err := parseInt(arg); err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("unknown asn1 option %q", x)
-		}
-	}
-	return nil
-}
-
 // OneWord checks that an argument list has exactly one element.
 func OneWord(a []string) error {
 	if len(a) != 1 {

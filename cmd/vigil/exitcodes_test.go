@@ -106,7 +106,7 @@ func TestInvalidVariable(t *testing.T) {
 
 const badRules = "alert tcp any any -> any any (msg:\"bad pcre\"; pcre:\"/(unclosed/\"; sid:9001;)\n" +
 	"alert tcp any any -> any any (msg:\"bad distance\"; content:\"a\"; content:\"b\"; distance:zz; sid:9002;)\n" +
-	"alert tcp any any -> any any (msg:\"unsupported\"; asn1:oversize_length 100; sid:9003;)\n" +
+	"alert http any any -> any any (msg:\"unsupported\"; app-layer-event:http.request_too_long; sid:9003;)\n" +
 	goodRule
 
 // TestCompileErrors: a rule that does not compile is an error (not a
@@ -147,7 +147,7 @@ func TestCompileErrors(t *testing.T) {
 	if e := doc.Errors[1]; e.Line != 2 || e.Sid != 9002 {
 		t.Errorf("error 1 = %+v", e)
 	}
-	if u := doc.Unsupported[0]; u.File != p || u.Line != 3 || u.Sid != 9003 || u.Keyword != "asn1" {
+	if u := doc.Unsupported[0]; u.File != p || u.Line != 3 || u.Sid != 9003 || u.Keyword != "app-layer-event" {
 		t.Errorf("unsupported = %+v", u)
 	}
 
@@ -167,7 +167,7 @@ func TestCompileErrors(t *testing.T) {
 	} {
 		rc, _, stderr := vigilRun(t, append(tt.args, "-l", t.TempDir())...)
 		if rc != tt.rc || !strings.Contains(stderr, "rule error: "+p+":1:") || !strings.Contains(stderr, "sid 9002") ||
-			!strings.Contains(stderr, "rules: 1 loaded, 2 failed, 1 unsupported (asn1 1)") {
+			!strings.Contains(stderr, "rules: 1 loaded, 2 failed, 1 unsupported (app-layer-event 1)") {
 			t.Errorf("vigil %s: exit %d, want %d; stderr:\n%s", strings.Join(tt.args, " "), rc, tt.rc, stderr)
 		}
 	}
@@ -248,6 +248,10 @@ func TestSuricataFlags(t *testing.T) {
 		{[]string{"--version"}, []string{"pcre2 "}},
 		{[]string{"--build-info"}, []string{"hyperscan ", "pcre2 ", "libpcap "}},
 		{[]string{"--list-app-layer-protos"}, []string{"\nhttp\n", "\ntls\n", "\ndns\n"}},
+		{[]string{"--list-keywords"}, []string{"\n- content\n", "\n- asn1\n", " (parsed, not evaluated)\n"}},
+		{[]string{"--list-keywords=csv"}, []string{"name;supported;doc\n", "\nasn1;yes;https://docs.suricata.io/en/latest/rules/payload-keywords.html#asn1\n", ";no;https://"}},
+		{[]string{"--list-keywords=all"}, []string{"\napp-layer-event:\n\tSupported: yes\n\tDocumentation: https://", "\tSupported: no"}},
+		{[]string{"--list-keywords", "http_uri"}, []string{"http.uri:\n\tAliases: http_uri\n"}},
 		{[]string{"--dump-config", "--set", "vars.address-groups.HOME_NET=any"}, []string{"vars.address-groups.HOME_NET = any\n"}},
 	} {
 		rc, stdout, stderr := vigilRun(t, tt.args...)
@@ -258,7 +262,7 @@ func TestSuricataFlags(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	rules := writeFile(t, dir, "r.rules", goodRule+"alert tcp any any -> any any (msg:\"u\"; asn1:oversize_length 1; sid:2;)\n")
+	rules := writeFile(t, dir, "r.rules", goodRule+"alert http any any -> any any (msg:\"u\"; app-layer-event:http.request_too_long; sid:2;)\n")
 	pid := filepath.Join(dir, "vigil.pid")
 	var seen string
 	rc, _, stderr := vigilRun(t, "replay", "-r", testPcap(t, 1), "-S", rules, "-vv", "--pidfile", pid, "-l", dir)

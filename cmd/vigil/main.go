@@ -56,6 +56,8 @@ var topFlags = []struct {
 		func(_ []string, stdout, _ io.Writer) int { return cmdBuildInfo(stdout) }},
 	{[]string{"--list-app-layer-protos"}, "list the application-layer protocols Vigil parses",
 		func(_ []string, stdout, _ io.Writer) int { return cmdListAppLayerProtos(stdout) }},
+	{[]string{"--list-keywords"}, "list the rule keywords, their documentation and whether Vigil evaluates them (--list-keywords[=all|csv|NAME])",
+		cmdListKeywords},
 	{[]string{"-T"}, "load and compile the rules and exit, 1 on any rule error (= vigil replay -T ...)",
 		func(args []string, stdout, stderr io.Writer) int {
 			return cmdReplay(append([]string{"-T"}, args...), stdout, stderr)
@@ -80,6 +82,10 @@ func dispatch(tree []command, prefix string, args []string, stdout, stderr io.Wr
 			for _, n := range f.names {
 				if args[0] == n || args[0] == "-"+n {
 					return f.run(args[1:], stdout, stderr)
+				}
+				// --flag=value passes value as the first argument.
+				if v, ok := strings.CutPrefix(args[0], n+"="); ok && strings.HasPrefix(n, "--") {
+					return f.run(append([]string{v}, args[1:]...), stdout, stderr)
 				}
 			}
 		}

@@ -65,6 +65,7 @@ const (
 	TLSRandomBytes          // last 28 bytes of that random
 	SSLVersion              // ssl_version: 2-byte version of the hello sent in this direction (see tls.Tx.HelloVersion)
 	SSLState                // ssl_state: 2 bytes of handshake-state flags, Suricata's then Snort's (see tls.Tx.State)
+	HTTPEvents              // app-layer-event: 4 bytes, little-endian bit set of the message's HTTPEvent values (see event.go)
 	SSHProto                // protocol version of the banner ("2.0"), direction dependent
 	SSHSoftware             // software version of the banner, direction dependent
 	HASSH                   // md5 of HASSHString (client)
@@ -281,6 +282,7 @@ var Specs = [NumIDs]Spec{
 	TLSRandomBytes:    {Name: "tls.random_bytes", Proto: ProtoTLS},
 	SSLVersion:        {Name: "ssl_version", Proto: ProtoTLS, Value: true},
 	SSLState:          {Name: "ssl_state", Proto: ProtoTLS, Value: true},
+	HTTPEvents:        {Name: "app-layer-event.http", Proto: ProtoHTTP, Value: true},
 	SSHProto:          {Name: "ssh.proto", Proto: ProtoSSH},
 	SSHSoftware:       {Name: "ssh.software", Proto: ProtoSSH},
 	HASSH:             {Name: "ssh.hassh", Proto: ProtoSSH, Dir: ToServer},

@@ -277,7 +277,11 @@ func DefaultEntries() []Entry {
 		{Proto: bufid.ProtoSIP, Transport: TCP | UDP, Ports: []uint16{5060}, ToServer: ProbeSIPRequest, ToClient: ProbeSIPResponse},
 		{Proto: bufid.ProtoDNS, Transport: UDP, Ports: []uint16{53, 5353}, PortRequired: true, ToServer: ProbeDNSUDPRequest, ToClient: ProbeDNSUDPResponse},
 		{Proto: bufid.ProtoDNS, Transport: TCP, Ports: []uint16{53}, PortRequired: true, ToServer: ProbeDNSTCPRequest, ToClient: ProbeDNSTCPResponse},
-		{Proto: bufid.ProtoFTP, Transport: TCP, Ports: []uint16{21}, PortRequired: true, ToServer: ProbeFTPRequest, ToClient: ProbeFTPBanner},
+		// FTP: the client's commands on any port (Suricata's to-server
+		// patterns; attackers' FTP servers rarely listen on 21); the "220"
+		// banner, which SMTP shares, only on port 21.
+		{Proto: bufid.ProtoFTP, Transport: TCP, Ports: []uint16{21}, ToServer: ProbeFTPRequest},
+		{Proto: bufid.ProtoFTP, Transport: TCP, Ports: []uint16{21}, PortRequired: true, ToClient: ProbeFTPBanner},
 		{Proto: bufid.ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, PortRequired: true, ToServer: ProbeSMTPRequest, ToClient: ProbeSMTPBanner},
 		{Proto: bufid.ProtoSMB, Transport: TCP, Ports: []uint16{139, 445}, ToServer: ProbeSMB, ToClient: ProbeSMB},
 		{Proto: bufid.ProtoDCERPC, Transport: TCP, Ports: []uint16{135}, ToServer: ProbeDCERPC, ToClient: ProbeDCERPC},

@@ -90,6 +90,9 @@ type Message struct {
 
 	done bool
 	head []byte // line + header bytes as received (owned copy)
+	// events is the bit set of bufid.HTTPEvent raised on the message,
+	// little-endian (events.go).
+	events [4]byte
 }
 
 // Get returns the value of the first header named name (case-insensitive),
@@ -592,6 +595,7 @@ func (p *Parser) headerDone(dir applayer.Direction, s *side) {
 	if dir == applayer.ToServer {
 		m.parseHead()
 		m.splitRequestLine()
+		m.requestEvents()
 		p.askedH2C(t)
 		p.requestFraming(s, m)
 		return

@@ -164,6 +164,8 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 	m := t.msg(dir)
 	hasHead := func(m *Message) bool { return len(m.Line) > 0 }
 	switch b {
+	case bufid.HTTPEvents:
+		return m.eventBuffer()
 	case bufid.HTTPURI:
 		if req.URI == nil {
 			return nil
