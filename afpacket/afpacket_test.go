@@ -358,7 +358,22 @@ func TestFanoutFlowAffinity(t *testing.T) {
 		send(t, c, netip.AddrPort{}, 4)
 		send(t, sink, netip.AddrPortFrom(b, port), 4) // the reply direction
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Wait until every packet was read (8 per flow) rather than a fixed
+	// time: a loaded machine (CI on 2 cores) may read them late.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		n := 0
+		for _, rings := range seen {
+			for _, pkts := range rings {
+				n += pkts
+			}
+		}
+		mu.Unlock()
+		if n >= flows*8 {
+			break
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // any stray duplicate shows up in the counts
 	close(stop)
 	wg.Wait()
 
@@ -658,9 +673,11 @@ func TestInterfaceGone(t *testing.T) {
 	n := newTestNet(t)
 	src := openIn(t, n, n.NSA, smallRing(n.IfA), 1)
 	testutil.RunIP(t, "-n", n.NSA, "link", "del", n.IfA)
+	// Frames the kernel queued before the deletion (IPv6 DAD and MLD of
+	// the new link) are read first; then the error must come.
 	var err error
-	for i := 0; i < 20; i++ {
-		if _, _, err = src.Rings()[0].Read(); !errors.Is(err, ErrTimeout) {
+	for i := 0; i < 200; i++ {
+		if _, _, err = src.Rings()[0].Read(); err != nil && !errors.Is(err, ErrTimeout) {
 			break
 		}
 	}
