@@ -248,9 +248,10 @@ func TestSuricataFlags(t *testing.T) {
 		{[]string{"--version"}, []string{"pcre2 "}},
 		{[]string{"--build-info"}, []string{"hyperscan ", "pcre2 ", "libpcap "}},
 		{[]string{"--list-app-layer-protos"}, []string{"\nhttp\n", "\ntls\n", "\ndns\n"}},
-		{[]string{"--list-keywords"}, []string{"\n- content\n", "\n- asn1\n", " (parsed, not evaluated)\n"}},
-		{[]string{"--list-keywords=csv"}, []string{"name;supported;doc\n", "\nasn1;yes;https://docs.suricata.io/en/latest/rules/payload-keywords.html#asn1\n", ";no;https://"}},
-		{[]string{"--list-keywords=all"}, []string{"\napp-layer-event:\n\tSupported: yes\n\tDocumentation: https://", "\tSupported: no"}},
+		{[]string{"--list-keywords"}, []string{"\n- content\n", "\n- asn1\n", "\n- replace (parsed, not evaluated: Vigil is IDS-only here: payload rewriting is not implemented)\n", "\n- lua (not parsed: Lua scripting is not embedded)\n"}},
+		{[]string{"--list-keywords=csv"}, []string{"name;supported;doc;reason\n", "\nasn1;yes;https://docs.suricata.io/en/latest/rules/payload-keywords.html#asn1;\n", "\nlua;no;https://docs.suricata.io/en/latest/rules/rule-lua-scripting.html;Lua scripting is not embedded\n"}},
+		{[]string{"--list-keywords=all"}, []string{"\napp-layer-event:\n\tSupported: yes\n\tDocumentation: https://", "\tSupported: no, parsed; rules using it are skipped as unsupported: ", "\tSupported: no, not parsed; rules using it fail to load: "}},
+		{[]string{"--list-keywords=dataset"}, []string{"dataset:\n\tSupported: no, not parsed; rules using it fail to load: datasets and reputation files are not loaded\n"}},
 		{[]string{"--list-keywords", "http_uri"}, []string{"http.uri:\n\tAliases: http_uri\n"}},
 		{[]string{"--dump-config", "--set", "vars.address-groups.HOME_NET=any"}, []string{"vars.address-groups.HOME_NET = any\n"}},
 	} {
