@@ -289,16 +289,19 @@ func TestSuricataFlags(t *testing.T) {
 	}
 }
 
-// TestVerifyKeepFlag: --keep is verify's flag; -k still works but warns.
+// TestVerifyKeepFlag: --keep keeps the outputs; -k is the checksum mode
+// as in replay and run (all or none), and the old `-k DIR` meaning keep
+// is a usage error that says so.
 func TestVerifyKeepFlag(t *testing.T) {
 	dir := t.TempDir()
-	for _, tt := range []struct {
-		flag string
-		warn bool
-	}{{"--keep", false}, {"-k", true}} {
-		rc, _, stderr := vigilRun(t, "verify", tt.flag, dir)
-		if rc != 0 && rc != 1 || strings.Contains(stderr, "-k is deprecated, use --keep") != tt.warn {
-			t.Errorf("verify %s: exit %d, stderr %q", tt.flag, rc, stderr)
-		}
+	if rc, _, stderr := vigilRun(t, "verify", "--keep", dir); rc != 0 && rc != 1 {
+		t.Errorf("verify --keep: exit %d, stderr %q", rc, stderr)
+	}
+	if rc, _, stderr := vigilRun(t, "verify", "-k", dir); rc != 2 ||
+		!strings.Contains(stderr, "-k is the checksum mode, all or none, as in replay and run (--keep keeps the outputs)") {
+		t.Errorf("verify -k DIR: exit %d, stderr %q", rc, stderr)
+	}
+	if rc, _, stderr := vigilRun(t, "verify", "-k", "none", dir); rc != 0 && rc != 1 || stderr != "" && strings.Contains(stderr, "checksum mode") {
+		t.Errorf("verify -k none: exit %d, stderr %q", rc, stderr)
 	}
 }
