@@ -27,7 +27,9 @@ import (
 // away and SIGHUP sent 10 times. The process must stay up through every
 // HUP, exit 0 on SIGTERM, and lose no record: the records across the
 // renamed files and the final eve.json add up to what the run says it
-// wrote, and there is one alert per datagram sent.
+// wrote, and there is one alert per datagram sent. Along the way: live
+// stats records every stats.interval of a -c config without outputs, and
+// pkt_src "wire/pcap" on live alerts.
 func TestRunSIGHUPUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("live run of several seconds")
@@ -36,6 +38,9 @@ func TestRunSIGHUPUnderLoad(t *testing.T) {
 	dir := t.TempDir()
 	rules := writeFile(t, dir, "hup.rules",
 		`alert udp any any -> any 9999 (msg:"hup load"; content:"vigil-hup"; sid:1; rev:1;)`+"\n")
+	// Stats every second: periodic live records land in the rotated files.
+	cfg := writeFile(t, dir, "vigil.yaml",
+		"vars:\n  address-groups:\n    HOME_NET: any\n    EXTERNAL_NET: any\nstats:\n  interval: 1\n")
 	logDir := filepath.Join(dir, "log")
 	if err := os.Mkdir(logDir, 0o755); err != nil {
 		t.Fatal(err)
@@ -55,7 +60,7 @@ func TestRunSIGHUPUnderLoad(t *testing.T) {
 	}()
 
 	var stderr syncBuffer
-	cmd := exec.Command("ip", "netns", "exec", n.NSA, os.Args[0], "run", "-i", n.IfA, "-S", rules, "-l", logDir,
+	cmd := exec.Command("ip", "netns", "exec", n.NSA, os.Args[0], "run", "-i", n.IfA, "-c", cfg, "-S", rules, "-l", logDir,
 		"--workers", "1", "--set", "vigil.capture.ebpf=no")
 	cmd.Env = append(os.Environ(), "VIGIL_TEST_AS_MAIN=1")
 	cmd.Stdout, cmd.Stderr = &bytes.Buffer{}, &stderr
@@ -150,7 +155,7 @@ func TestRunSIGHUPUnderLoad(t *testing.T) {
 		t.Fatalf("no records-written count in the summary; stderr:\n%s", stderr.String())
 	}
 	written, _ := strconv.Atoi(m[1])
-	records, alerts, statsAlerts := 0, 0, -1
+	records, alerts, stats, statsAlerts, badSrc := 0, 0, 0, -1, 0
 	for _, p := range append(moved, eve) {
 		f, err := os.Open(p)
 		if err != nil {
@@ -161,6 +166,7 @@ func TestRunSIGHUPUnderLoad(t *testing.T) {
 		for sc.Scan() {
 			var r struct {
 				EventType string `json:"event_type"`
+				PktSrc    string `json:"pkt_src"`
 				Stats     struct {
 					Detect struct {
 						Alert *int `json:"alert"`
@@ -174,7 +180,11 @@ func TestRunSIGHUPUnderLoad(t *testing.T) {
 			switch r.EventType {
 			case "alert":
 				alerts++
+				if r.PktSrc != "wire/pcap" { // Suricata's value, live or not
+					badSrc++
+				}
 			case "stats":
+				stats++
 				if r.Stats.Detect.Alert != nil {
 					statsAlerts = *r.Stats.Detect.Alert // the last one is the final record
 				}
@@ -185,7 +195,14 @@ func TestRunSIGHUPUnderLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	t.Logf("%d datagrams, %d records in %d files (%d alerts), summary says %d written", datagrams, records, len(moved)+1, alerts, written)
+	t.Logf("%d datagrams, %d records in %d files (%d alerts, %d stats), summary says %d written",
+		datagrams, records, len(moved)+1, alerts, stats, written)
+	if stats < 2 {
+		t.Errorf("%d stats records: want periodic ones (stats.interval 1, the run lasts over 2 s) and the final one", stats)
+	}
+	if badSrc > 0 {
+		t.Errorf("%d alerts without pkt_src wire/pcap", badSrc)
+	}
 	if datagrams < 200 {
 		t.Errorf("only %d datagrams sent: no load", datagrams)
 	}
