@@ -246,7 +246,8 @@ func TestSuricataFlags(t *testing.T) {
 	}{
 		{[]string{"-V"}, []string{"vigil ", "hyperscan ", "pcre2 10.", "libpcap "}},
 		{[]string{"--version"}, []string{"pcre2 "}},
-		{[]string{"--build-info"}, []string{"hyperscan ", "pcre2 ", "libpcap "}},
+		{[]string{"version"}, []string{"vigil ", "hyperscan 5.", "pcre2 10.", "libpcap 1."}},
+		{[]string{"--build-info"}, []string{"Libraries (linked, versions asked at run time):\n  hyperscan 5.", "\n  pcre2 10.", "\n  libpcap 1."}},
 		{[]string{"--list-app-layer-protos"}, []string{"\nhttp\n", "\ntls\n", "\ndns\n"}},
 		{[]string{"--list-keywords"}, []string{"\n- content\n", "\n- asn1\n", "\n- replace (parsed, not evaluated: Vigil is IDS-only here: payload rewriting is not implemented)\n", "\n- lua (not parsed: Lua scripting is not embedded)\n"}},
 		{[]string{"--list-keywords=csv"}, []string{"name;supported;doc;reason\n", "\nasn1;yes;https://docs.suricata.io/en/latest/rules/payload-keywords.html#asn1;\n", "\nlua;no;https://docs.suricata.io/en/latest/rules/rule-lua-scripting.html;Lua scripting is not embedded\n"}},
@@ -267,8 +268,20 @@ func TestSuricataFlags(t *testing.T) {
 	pid := filepath.Join(dir, "vigil.pid")
 	var seen string
 	rc, _, stderr := vigilRun(t, "replay", "-r", testPcap(t, 1), "-S", rules, "-vv", "--pidfile", pid, "-l", dir)
-	if rc != 0 || !strings.Contains(stderr, "unsupported: "+rules+":2:") {
+	if rc != 0 || !strings.Contains(stderr, "unsupported: "+rules+":2:") ||
+		!strings.Contains(stderr, "rule file: "+rules+": suricata, 2 enabled, 0 commented out, 0 errors\n") {
 		t.Errorf("-vv: exit %d, stderr:\n%s", rc, stderr)
+	}
+	// -v lists the unsupported rules, not the files; without it neither.
+	for v, want := range map[string][2]bool{"-v": {true, false}, "": {false, false}} {
+		args := []string{"replay", "-r", testPcap(t, 1), "-S", rules, "-l", dir}
+		if v != "" {
+			args = append(args, v)
+		}
+		rc, _, stderr := vigilRun(t, args...)
+		if rc != 0 || strings.Contains(stderr, "unsupported: "+rules) != want[0] || strings.Contains(stderr, "rule file: ") != want[1] {
+			t.Errorf("replay %q: exit %d, stderr:\n%s", v, rc, stderr)
+		}
 	}
 	if _, err := os.Stat(pid); err == nil {
 		seen = "left behind"
