@@ -217,6 +217,7 @@ func TestETSupplementAlerts(t *testing.T) {
 	}
 }
 
+// TestWorkersBounds: --workers outside 1..256 is a usage error (exit 2).
 func TestWorkersBounds(t *testing.T) {
 	pcap := testPcap(t, 1)
 	for _, n := range []string{"0", "-3", "5000", "100000"} {
@@ -229,10 +230,12 @@ func TestWorkersBounds(t *testing.T) {
 	}
 }
 
+// TestUnsupportedLinkType: a capture of a link type Vigil cannot decode is
+// refused before replay (exit 2), naming the type.
 func TestUnsupportedLinkType(t *testing.T) {
 	pcap := testPcap(t, 147)
 	rc, _, stderr := vigilRun(t, "replay", "-r", pcap, "--allow-no-rules", "-l", t.TempDir())
-	if rc == 0 || !strings.Contains(stderr, "link type 147 is not supported") {
+	if rc != 2 || !strings.Contains(stderr, "link type 147 is not supported") {
 		t.Errorf("exit %d, stderr %q", rc, stderr)
 	}
 }
