@@ -97,6 +97,16 @@ func UnsupportedReason(name string) string {
 	return unsupported[name]
 }
 
+// Unparsed returns why Vigil does not parse name, a Suricata 8 keyword
+// the table lacks ("" for any other name). It makes the parser's
+// unknown-keyword error say so (ruleparser.Unparsed).
+func (k *KeywordTable) Unparsed(name string) string {
+	if _, ok := k.byName[name]; ok {
+		return ""
+	}
+	return unsupported[name]
+}
+
 // unsupportedError is ErrUnsupported for keyword name with its reason
 // when the table of reasons has one.
 func unsupportedError(name string) error {

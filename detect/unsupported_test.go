@@ -1,6 +1,11 @@
 package detect
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"vigil/ruleparser"
+)
 
 // TestUnsupportedTable: every table entry that parses without a compile
 // step has a reason; every reason belongs to such an entry or to a name
@@ -42,5 +47,19 @@ func TestUnsupportedTable(t *testing.T) {
 	}
 	if !seen["lua"] || !seen["content"] {
 		t.Errorf("list lacks lua (not parsed) or content")
+	}
+}
+
+// TestUnparsedKeywordError: a rule using a Suricata 8 keyword Vigil does not
+// parse fails with the reason; a made-up keyword with the plain error.
+func TestUnparsedKeywordError(t *testing.T) {
+	for rule, want := range map[string]string{
+		`alert tcp any any -> any any (msg:"x"; lua:script.lua; sid:1;)`: "unknown keyword (a Suricata keyword Vigil does not parse: " + whyNoScript + ")",
+		`alert tcp any any -> any any (msg:"x"; frobnicate; sid:1;)`:     "unknown keyword",
+	} {
+		_, errs := ruleparser.ParseFile("t.rules", []byte(rule+"\n"), ruleparser.Options{Keywords: Keywords()})
+		if len(errs) != 1 || !strings.HasSuffix(errs[0].Error(), want) {
+			t.Errorf("%s: errors %v, want one ending %q", rule, errs, want)
+		}
 	}
 }
