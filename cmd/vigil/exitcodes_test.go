@@ -321,3 +321,22 @@ func TestVerifyKeepFlag(t *testing.T) {
 		t.Errorf("verify -k none: exit %d, stderr %q", rc, stderr)
 	}
 }
+
+// TestConfigSyntaxError: a YAML error in -c stops every command (exit 2)
+// with the file, the right line and the column.
+func TestConfigSyntaxError(t *testing.T) {
+	dir := t.TempDir()
+	rules := writeFile(t, dir, "r.rules", goodRule)
+	cfg := writeFile(t, dir, "tab.yaml", "vars:\n  address-groups:\n    HOME_NET: any\n    EXTERNAL_NET: any\n  \tX: any\n")
+	want := cfg + ":5:3: tab character in indentation"
+	for _, args := range [][]string{
+		{"replay", "-r", testPcap(t, 1), "-c", cfg, "-S", rules, "-l", dir},
+		{"-T", "-c", cfg, "-S", rules},
+		{"run", "-i", "lo", "-c", cfg, "-S", rules, "-l", dir},
+		{"rules", "check", "-c", cfg, rules},
+	} {
+		if rc, _, stderr := vigilRun(t, args...); rc != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("vigil %s: exit %d, stderr %q; want exit 2 and %q", strings.Join(args, " "), rc, stderr, want)
+		}
+	}
+}
