@@ -66,7 +66,7 @@ func compileRule(r *rules.Rule, num int, tbl *KeywordTable) (*Sig, error) {
 	for _, o := range r.Options {
 		kw, ok := tbl.byName[o.Keyword()]
 		if !ok || kw.compile == nil {
-			return nil, &KeywordError{Keyword: o.Keyword(), Pos: o.Position(), Err: ErrUnsupported}
+			return nil, &KeywordError{Keyword: o.Keyword(), Pos: o.Position(), Err: unsupportedError(o.Keyword())}
 		}
 		if err := kw.compile(b, o); err != nil {
 			return nil, &KeywordError{Keyword: o.Keyword(), Pos: o.Position(), Err: err}

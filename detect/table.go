@@ -343,6 +343,10 @@ var table = []keyword{
 	spec(kw("snmp.pdu_type", surDoc+"snmp-keywords.html"), ruleparser.ParseCompare, u32BufSetup(bufid.SNMPPDUType)),
 	sticky(kw("snmp.usm", surDoc+"snmp-keywords.html#snmp-usm")),
 	spec(kw("snmp.version", surDoc+"snmp-keywords.html"), ruleparser.ParseCompare, u32BufSetup(bufid.SNMPVersion)),
+	sticky(kw("ssh.hassh", surDoc+"ssh-keywords.html#ssh-hassh", "hassh")),
+	sticky(kw("ssh.hassh.server", surDoc+"ssh-keywords.html#ssh-hassh-server", "hassh.server", "hassh_server")),
+	sticky(kw("ssh.hassh.server.string", surDoc+"ssh-keywords.html#ssh-hassh-server-string", "hassh.server.string", "hassh_server_string")),
+	sticky(kw("ssh.hassh.string", surDoc+"ssh-keywords.html#ssh-hassh-string", "hassh.string", "hassh_string")),
 	sticky(kw("ssh.proto", surDoc+"ssh-keywords.html#ssh-proto", "ssh_proto")),
 	spec(kw("ssh.protoversion", surDoc+"ssh-keywords.html"), ruleparser.ParseText, nil),
 	sticky(kw("ssh.software", surDoc+"ssh-keywords.html#ssh-software", "ssh_software")),
@@ -437,7 +441,7 @@ func (k *KeywordTable) Lookup(name string) (*ruleparser.Keyword, bool) {
 func (k *KeywordTable) Check(o ruleparser.Option) error {
 	e, ok := k.byName[o.Keyword()]
 	if !ok || e.compile == nil {
-		return fmt.Errorf("%s: %w", o.Keyword(), ErrUnsupported)
+		return fmt.Errorf("%s: %w", o.Keyword(), unsupportedError(o.Keyword()))
 	}
 	if e.supported != nil {
 		return e.supported(o)
@@ -456,9 +460,15 @@ type KeywordInfo struct {
 	Supported bool
 	// Only lists the dialects that know the keyword; empty for all.
 	Only []ruleparser.Dialect
+	// Parsed is false for a Suricata 8 keyword Vigil does not know at
+	// all (listed so an operator sees every keyword, with the reason).
+	Parsed bool
+	// Reason says why an unsupported keyword is not evaluated.
+	Reason string
 }
 
-// List returns every keyword of the table, sorted by name.
+// List returns every keyword of the table and every other Suricata 8
+// keyword Vigil knows of but does not parse, sorted by name.
 func (k *KeywordTable) List() []KeywordInfo {
 	seen := map[*keyword]bool{}
 	var out []KeywordInfo
@@ -472,7 +482,16 @@ func (k *KeywordTable) List() []KeywordInfo {
 			// A content modifier has no parser of its own: the parser
 			// folds it into the content, which is evaluated.
 			Supported: e.compile != nil || e.Parse == nil,
+			Parsed:    true,
 		})
+		if ki := &out[len(out)-1]; !ki.Supported {
+			ki.Reason = unsupported[e.Name]
+		}
+	}
+	for name, why := range unsupported {
+		if _, ok := k.byName[name]; !ok {
+			out = append(out, KeywordInfo{Name: name, Doc: surDoc + docPage(name), Reason: why})
+		}
 	}
 	slices.SortFunc(out, func(a, b KeywordInfo) int { return strings.Compare(a.Name, b.Name) })
 	return out

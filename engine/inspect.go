@@ -207,7 +207,8 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 
 // maybeLogTx writes the transaction's EVE record(s) once the transaction
 // is far enough, as Suricata's loggers do: HTTP and TLS when both sides
-// are complete, SSH when both banners are known, DNS per message.
+// are complete, SSH when both banners are known (with hassh on, when both
+// sides finished the key exchange), DNS per message.
 func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.Direction, fd *flowData, tx applayer.Tx, tt *txTrack) {
 	if fd.proto == bufid.ProtoDNS {
 		for _, d := range [2]applayer.Direction{applayer.ToServer, applayer.ToClient} {
@@ -222,7 +223,9 @@ func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.
 		return
 	}
 	ready := tx.Complete(applayer.ToServer) && tx.Complete(applayer.ToClient)
-	if fd.proto == bufid.ProtoSSH {
+	if fd.proto == bufid.ProtoSSH && !w.hassh() {
+		// With hassh on, an ssh record waits for both sides' NEWKEYS
+		// (Complete), so that it carries both fingerprints.
 		ready = tx.Buffer(applayer.ToServer, bufid.SSHSoftware) != nil &&
 			tx.Buffer(applayer.ToClient, bufid.SSHSoftware) != nil
 	}
@@ -444,4 +447,16 @@ func dirProto(fd *flowData, d applayer.Direction) applayer.Proto {
 		return p
 	}
 	return fd.proto
+}
+
+// hassh reports whether the worker's rules use a HASSH buffer. As in
+// Suricata, where a hassh keyword turns hassh on, the ssh record is then
+// written once both sides finished the key exchange.
+func (w *Worker) hassh() bool {
+	if w.cur == nil || w.cur.rs.Engine == nil {
+		return false
+	}
+	e := w.cur.rs.Engine
+	return e.UsesBuffer(bufid.HASSH) || e.UsesBuffer(bufid.HASSHString) ||
+		e.UsesBuffer(bufid.HASSHServer) || e.UsesBuffer(bufid.HASSHServerString)
 }

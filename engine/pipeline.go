@@ -31,6 +31,9 @@ type Summary struct {
 	Elapsed         time.Duration
 	// Dropped counts EVE records the output stage had to drop.
 	Dropped uint64
+	// Written counts the records the EVE outputs wrote, the final stats
+	// record included (set once the outputs are closed).
+	Written uint64
 	Decoder decode.Stats
 	Stats   []Counter
 	// Detect sums the workers' detection counters.
@@ -190,7 +193,11 @@ func (pl *pipeline) finish(sum *Summary, capture func() (stats, vigil []Counter)
 	sum.Stats = append(sum.Stats, vigil...)
 	sum.Stats = append(sum.Stats, pl.scoreCounters()...)
 	sum.Stats = append(sum.Stats, pl.reloadCounters()...)
-	return pl.close()
+	err := pl.close()
+	for _, o := range pl.outs {
+		sum.Written += o.st.Stats().Written
+	}
+	return err
 }
 
 func (pl *pipeline) close() error {

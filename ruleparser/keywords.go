@@ -42,6 +42,13 @@ type Keywords interface {
 	Lookup(name string) (*Keyword, bool)
 }
 
+// Unparsed is an optional method of a Keywords table: for a keyword it does
+// not parse but knows of (another engine's keyword the table lacks), the
+// reason, which the unknown-keyword error then carries; "" otherwise.
+type Unparsed interface {
+	Unparsed(name string) string
+}
+
 // Arg is what a keyword's value parser gets: the option head, its raw
 // value and the rule's dialect. Errors a parser returns are reported at
 // the option (or, for the parsers of this package, at the offending byte

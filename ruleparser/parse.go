@@ -390,7 +390,13 @@ func (p *parser) parse(text string, m *posMap, commented bool) (*Rule, *Error) {
 			spec, ok = p.lookup(key)
 		}
 		if !ok {
-			return nil, p.ruleErr(m, o.keyOff, sid, o.key, ErrUnknownKeyword, "unknown keyword")
+			msg := "unknown keyword"
+			if u, ok := p.kw.(Unparsed); ok {
+				if why := u.Unparsed(key); why != "" {
+					msg += " (a Suricata keyword Vigil does not parse: " + why + ")"
+				}
+			}
+			return nil, p.ruleErr(m, o.keyOff, sid, o.key, ErrUnknownKeyword, msg)
 		}
 		if len(spec.Only) > 0 && !slices.Contains(spec.Only, p.dialect) {
 			return nil, p.ruleErr(m, o.keyOff, sid, o.key, ErrUnknownKeyword,

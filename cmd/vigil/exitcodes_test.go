@@ -217,6 +217,7 @@ func TestETSupplementAlerts(t *testing.T) {
 	}
 }
 
+// TestWorkersBounds: --workers outside 1..256 is a usage error (exit 2).
 func TestWorkersBounds(t *testing.T) {
 	pcap := testPcap(t, 1)
 	for _, n := range []string{"0", "-3", "5000", "100000"} {
@@ -229,10 +230,12 @@ func TestWorkersBounds(t *testing.T) {
 	}
 }
 
+// TestUnsupportedLinkType: a capture of a link type Vigil cannot decode is
+// refused before replay (exit 2), naming the type.
 func TestUnsupportedLinkType(t *testing.T) {
 	pcap := testPcap(t, 147)
 	rc, _, stderr := vigilRun(t, "replay", "-r", pcap, "--allow-no-rules", "-l", t.TempDir())
-	if rc == 0 || !strings.Contains(stderr, "link type 147 is not supported") {
+	if rc != 2 || !strings.Contains(stderr, "link type 147 is not supported") {
 		t.Errorf("exit %d, stderr %q", rc, stderr)
 	}
 }
@@ -246,11 +249,13 @@ func TestSuricataFlags(t *testing.T) {
 	}{
 		{[]string{"-V"}, []string{"vigil ", "hyperscan ", "pcre2 10.", "libpcap "}},
 		{[]string{"--version"}, []string{"pcre2 "}},
-		{[]string{"--build-info"}, []string{"hyperscan ", "pcre2 ", "libpcap "}},
+		{[]string{"version"}, []string{"vigil ", "hyperscan 5.", "pcre2 10.", "libpcap 1."}},
+		{[]string{"--build-info"}, []string{"Libraries (linked, versions asked at run time):\n  hyperscan 5.", "\n  pcre2 10.", "\n  libpcap 1."}},
 		{[]string{"--list-app-layer-protos"}, []string{"\nhttp\n", "\ntls\n", "\ndns\n"}},
-		{[]string{"--list-keywords"}, []string{"\n- content\n", "\n- asn1\n", " (parsed, not evaluated)\n"}},
-		{[]string{"--list-keywords=csv"}, []string{"name;supported;doc\n", "\nasn1;yes;https://docs.suricata.io/en/latest/rules/payload-keywords.html#asn1\n", ";no;https://"}},
-		{[]string{"--list-keywords=all"}, []string{"\napp-layer-event:\n\tSupported: yes\n\tDocumentation: https://", "\tSupported: no"}},
+		{[]string{"--list-keywords"}, []string{"\n- content\n", "\n- asn1\n", "\n- replace (parsed, not evaluated: Vigil is IDS-only here: payload rewriting is not implemented)\n", "\n- lua (not parsed: Lua scripting is not embedded)\n"}},
+		{[]string{"--list-keywords=csv"}, []string{"name;supported;doc;reason\n", "\nasn1;yes;https://docs.suricata.io/en/latest/rules/payload-keywords.html#asn1;\n", "\nlua;no;https://docs.suricata.io/en/latest/rules/rule-lua-scripting.html;Lua scripting is not embedded\n"}},
+		{[]string{"--list-keywords=all"}, []string{"\napp-layer-event:\n\tSupported: yes\n\tDocumentation: https://", "\tSupported: no, parsed; rules using it are skipped as unsupported: ", "\tSupported: no, not parsed; rules using it fail to load: "}},
+		{[]string{"--list-keywords=dataset"}, []string{"dataset:\n\tSupported: no, not parsed; rules using it fail to load: datasets and reputation files are not loaded\n"}},
 		{[]string{"--list-keywords", "http_uri"}, []string{"http.uri:\n\tAliases: http_uri\n"}},
 		{[]string{"--dump-config", "--set", "vars.address-groups.HOME_NET=any"}, []string{"vars.address-groups.HOME_NET = any\n"}},
 	} {
@@ -266,8 +271,20 @@ func TestSuricataFlags(t *testing.T) {
 	pid := filepath.Join(dir, "vigil.pid")
 	var seen string
 	rc, _, stderr := vigilRun(t, "replay", "-r", testPcap(t, 1), "-S", rules, "-vv", "--pidfile", pid, "-l", dir)
-	if rc != 0 || !strings.Contains(stderr, "unsupported: "+rules+":2:") {
+	if rc != 0 || !strings.Contains(stderr, "unsupported: "+rules+":2:") ||
+		!strings.Contains(stderr, "rule file: "+rules+": suricata, 2 enabled, 0 commented out, 0 errors\n") {
 		t.Errorf("-vv: exit %d, stderr:\n%s", rc, stderr)
+	}
+	// -v lists the unsupported rules, not the files; without it neither.
+	for v, want := range map[string][2]bool{"-v": {true, false}, "": {false, false}} {
+		args := []string{"replay", "-r", testPcap(t, 1), "-S", rules, "-l", dir}
+		if v != "" {
+			args = append(args, v)
+		}
+		rc, _, stderr := vigilRun(t, args...)
+		if rc != 0 || strings.Contains(stderr, "unsupported: "+rules) != want[0] || strings.Contains(stderr, "rule file: ") != want[1] {
+			t.Errorf("replay %q: exit %d, stderr:\n%s", v, rc, stderr)
+		}
 	}
 	if _, err := os.Stat(pid); err == nil {
 		seen = "left behind"
@@ -288,16 +305,38 @@ func TestSuricataFlags(t *testing.T) {
 	}
 }
 
-// TestVerifyKeepFlag: --keep is verify's flag; -k still works but warns.
+// TestVerifyKeepFlag: --keep keeps the outputs; -k is the checksum mode
+// as in replay and run (all or none), and the old `-k DIR` meaning keep
+// is a usage error that says so.
 func TestVerifyKeepFlag(t *testing.T) {
 	dir := t.TempDir()
-	for _, tt := range []struct {
-		flag string
-		warn bool
-	}{{"--keep", false}, {"-k", true}} {
-		rc, _, stderr := vigilRun(t, "verify", tt.flag, dir)
-		if rc != 0 && rc != 1 || strings.Contains(stderr, "-k is deprecated, use --keep") != tt.warn {
-			t.Errorf("verify %s: exit %d, stderr %q", tt.flag, rc, stderr)
+	if rc, _, stderr := vigilRun(t, "verify", "--keep", dir); rc != 0 && rc != 1 {
+		t.Errorf("verify --keep: exit %d, stderr %q", rc, stderr)
+	}
+	if rc, _, stderr := vigilRun(t, "verify", "-k", dir); rc != 2 ||
+		!strings.Contains(stderr, "-k is the checksum mode, all or none, as in replay and run (--keep keeps the outputs)") {
+		t.Errorf("verify -k DIR: exit %d, stderr %q", rc, stderr)
+	}
+	if rc, _, stderr := vigilRun(t, "verify", "-k", "none", dir); rc != 0 && rc != 1 || stderr != "" && strings.Contains(stderr, "checksum mode") {
+		t.Errorf("verify -k none: exit %d, stderr %q", rc, stderr)
+	}
+}
+
+// TestConfigSyntaxError: a YAML error in -c stops every command (exit 2)
+// with the file, the right line and the column.
+func TestConfigSyntaxError(t *testing.T) {
+	dir := t.TempDir()
+	rules := writeFile(t, dir, "r.rules", goodRule)
+	cfg := writeFile(t, dir, "tab.yaml", "vars:\n  address-groups:\n    HOME_NET: any\n    EXTERNAL_NET: any\n  \tX: any\n")
+	want := cfg + ":5:3: tab character in indentation"
+	for _, args := range [][]string{
+		{"replay", "-r", testPcap(t, 1), "-c", cfg, "-S", rules, "-l", dir},
+		{"-T", "-c", cfg, "-S", rules},
+		{"run", "-i", "lo", "-c", cfg, "-S", rules, "-l", dir},
+		{"rules", "check", "-c", cfg, rules},
+	} {
+		if rc, _, stderr := vigilRun(t, args...); rc != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("vigil %s: exit %d, stderr %q; want exit 2 and %q", strings.Join(args, " "), rc, stderr, want)
 		}
 	}
 }

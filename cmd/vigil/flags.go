@@ -114,7 +114,7 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.ro.loadOnly, "load-only", false, "same as -T")
 	fs.BoolVar(&c.ro.allowNoRules, "allow-no-rules", false, "run without rules instead of refusing (as does -S /dev/null)")
 	fs.BoolVar(&c.ro.initErrorsFatal, "init-errors-fatal", false, "exit 1 when any rule fails to load (Suricata's flag)")
-	fs.Var((*countFlag)(&c.ro.verbose), "v", "verbose: list unsupported rules and every warning; -vv also debug logs")
+	fs.Var((*countFlag)(&c.ro.verbose), "v", "verbose: list unsupported rules and every warning; -vv also one line per rule file and debug logs")
 	fs.StringVar(&c.pidfile, "pidfile", "", "write the process id to FILE at start, remove it at exit")
 	fs.BoolVar(&c.dumpConfig, "dump-config", false, "print the configuration (after -c and --set) as key = value lines and exit")
 }

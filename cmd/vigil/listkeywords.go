@@ -11,9 +11,11 @@ import (
 // cmdListKeywords is `vigil --list-keywords[=all|csv|NAME]`, after
 // Suricata's flag: every keyword of detect's table with its documentation
 // and whether Vigil evaluates it (a keyword it only parses makes the rules
-// using it unsupported: they are skipped and counted). Without a value it
-// prints the names; "all" one block per keyword; "csv" name;supported;doc
-// lines under a header; a keyword name that keyword's block.
+// using it unsupported: they are skipped and counted), plus the Suricata 8
+// keywords Vigil does not parse; an unsupported keyword carries the reason.
+// Without a value it prints the names; "all" one block per keyword; "csv"
+// name;supported;doc;reason lines under a header; a keyword name that
+// keyword's block.
 func cmdListKeywords(args []string, stdout, stderr io.Writer) int {
 	mode := ""
 	if len(args) > 0 {
@@ -28,16 +30,19 @@ func cmdListKeywords(args []string, stdout, stderr io.Writer) int {
 	case "":
 		fmt.Fprintln(stdout, "=====Supported keywords=====")
 		for _, k := range list {
-			if k.Supported {
+			switch {
+			case k.Supported:
 				fmt.Fprintf(stdout, "- %s\n", k.Name)
-			} else {
-				fmt.Fprintf(stdout, "- %s (parsed, not evaluated)\n", k.Name)
+			case k.Parsed:
+				fmt.Fprintf(stdout, "- %s (parsed, not evaluated: %s)\n", k.Name, k.Reason)
+			default:
+				fmt.Fprintf(stdout, "- %s (not parsed: %s)\n", k.Name, k.Reason)
 			}
 		}
 	case "csv":
-		fmt.Fprintln(stdout, "name;supported;doc")
+		fmt.Fprintln(stdout, "name;supported;doc;reason")
 		for _, k := range list {
-			fmt.Fprintf(stdout, "%s;%s;%s\n", k.Name, supportedWord(k.Supported), k.Doc)
+			fmt.Fprintf(stdout, "%s;%s;%s;%s\n", k.Name, supportedWord(k.Supported), k.Doc, k.Reason)
 		}
 	case "all":
 		for _, k := range list {
@@ -62,10 +67,13 @@ func writeKeyword(w io.Writer, k detect.KeywordInfo) {
 	if len(k.Aliases) > 0 {
 		fmt.Fprintf(w, "\tAliases: %s\n", strings.Join(k.Aliases, ", "))
 	}
-	if k.Supported {
+	switch {
+	case k.Supported:
 		fmt.Fprintln(w, "\tSupported: yes")
-	} else {
-		fmt.Fprintln(w, "\tSupported: no (parsed; rules using it are skipped as unsupported)")
+	case k.Parsed:
+		fmt.Fprintf(w, "\tSupported: no, parsed; rules using it are skipped as unsupported: %s\n", k.Reason)
+	default:
+		fmt.Fprintf(w, "\tSupported: no, not parsed; rules using it fail to load: %s\n", k.Reason)
 	}
 	if len(k.Only) > 0 {
 		var d []string

@@ -201,6 +201,12 @@ func loadRules(cmd string, cfg *config.Config, given []string, ro ruleOptions, w
 			fmt.Fprintf(w, "unsupported: %v\n", e)
 		}
 	}
+	if ro.verbose > 1 {
+		for _, f := range rep.Files {
+			fmt.Fprintf(w, "rule file: %s: %s, %d enabled, %d commented out, %d errors\n",
+				f.File, f.Dialect, f.Enabled, f.Commented, f.Errors-f.CommentedErrors)
+		}
+	}
 	ruleErrs += len(failed)
 	fmt.Fprintf(w, "rules: %d loaded, %d failed, %d unsupported (%s), %d duplicates; parsed in %s, compiled in %s\n",
 		drep.Loaded, ruleErrs, len(unsupported), skippedText(rep.Skipped), rep.Duplicates,

@@ -48,11 +48,14 @@ func outputSets(cfg *config.Config, sets []string) []string {
 // applyOutputs turns the configuration's outputs section into eve-log
 // outputs with their sinks, and the workers' EVE settings into the union of
 // what those outputs ask for. Settings Vigil cannot honour are written to
-// warn as file:line:col warnings. Without an outputs section it does
-// nothing: ec keeps the default eve.json.
+// warn as file:line:col warnings. Without an outputs section ec keeps the
+// default eve.json, with stats.enabled and stats.interval applied.
 func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 	o := &cfg.Outputs
 	if !o.FromFile {
+		// The default eve.json still follows the top-level stats section.
+		ec.EVE.StatsInterval = o.StatsInterval
+		ec.EVE.Stats = ec.EVE.Stats && o.StatsEnabled
 		return nil
 	}
 	o.CheckTypes(func(n string) bool { _, ok := eveTypeBits(n); return ok })

@@ -108,3 +108,42 @@ outputs:
 		}
 	}
 }
+
+// TestConfigAlertReferences: `-c` honours the file's outputs section down
+// to an alert option (metadata: rule: reference: yes puts the rule's
+// references in alert records); without it alerts carry none.
+func TestConfigAlertReferences(t *testing.T) {
+	pcap := testutil.SharedPath(t, "pcaps", "malicious", "apache-cve-2021-41773-path-traversal-rce.pcap")
+	dir := t.TempDir()
+	rules := writeFile(t, dir, "r.rules", `alert ip any any -> any any (msg:"any ip"; reference:url,example.com/x; sid:1;)`+"\n")
+	vars := "vars:\n  address-groups:\n    HOME_NET: any\n    EXTERNAL_NET: any\n"
+	withRefs := writeFile(t, dir, "refs.yaml", vars+`outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - alert:
+            metadata:
+              rule:
+                reference: yes
+`)
+	without := writeFile(t, dir, "plain.yaml", vars)
+	for _, tt := range []struct {
+		cfg  string
+		want bool
+	}{{withRefs, true}, {without, false}} {
+		out := t.TempDir()
+		if rc, _, stderr := vigilRun(t, "replay", "-r", pcap, "-c", tt.cfg, "-S", rules, "-l", out); rc != 0 {
+			t.Fatalf("-c %s: exit %d: %s", tt.cfg, rc, stderr)
+		}
+		data, err := os.ReadFile(filepath.Join(out, "eve.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), `"event_type":"alert"`) {
+			t.Fatalf("-c %s: no alerts", tt.cfg)
+		}
+		if got := strings.Contains(string(data), `"references":[`); got != tt.want {
+			t.Errorf("-c %s: references in alerts %v, want %v", tt.cfg, got, tt.want)
+		}
+	}
+}

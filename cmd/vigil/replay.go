@@ -32,6 +32,8 @@ type replayFlags struct {
 	cpuProfile    string
 	memProfile    string
 	ruleProfile   bool
+	// engineAnalysis writes LOGDIR/rules-analysis.json (--engine-analysis).
+	engineAnalysis bool
 }
 
 func (f *replayFlags) register(stderr io.Writer) *flag.FlagSet {
@@ -44,6 +46,7 @@ func (f *replayFlags) register(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile to FILE")
 	fs.StringVar(&f.memProfile, "memprofile", "", "write a pprof heap profile to FILE at exit")
 	fs.BoolVar(&f.ruleProfile, "rule-profile", false, "print the 20 rules that took the most time (sampled), with checks and matches")
+	fs.BoolVar(&f.engineAnalysis, "engine-analysis", false, "write LOGDIR/rules-analysis.json: per rule, buffers inspected, fast pattern and prefilter group (one JSON line each)")
 	return fs
 }
 
@@ -168,6 +171,12 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 		scorePoints(&ec, lr.engine, stderr)
 		if _, err := setupReload(&ec, cfg, lr, reloadSource{config: f.config, sets: f.sets, given: f.rules, ro: f.ro}); err != nil {
 			fmt.Fprintf(stderr, "vigil replay: %v\n", err)
+			return 2
+		}
+	}
+	if f.engineAnalysis && lr.engine != nil {
+		if err := writeEngineAnalysis(filepath.Join(f.logDir, "rules-analysis.json"), lr.engine); err != nil {
+			fmt.Fprintf(stderr, "vigil replay: engine analysis: %v\n", err)
 			return 2
 		}
 	}
@@ -544,4 +553,18 @@ func applyLibhtp(c *http.Config, key, v string) error {
 		return fmt.Errorf("libhtp setting %q is not supported", key)
 	}
 	return nil
+}
+
+// writeEngineAnalysis writes eng's per-rule analysis (detect.Engine.
+// WriteAnalysis) to path.
+func writeEngineAnalysis(path string, eng *detect.Engine) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := eng.WriteAnalysis(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

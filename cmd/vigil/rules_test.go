@@ -82,19 +82,67 @@ func TestRulesCheckJSON(t *testing.T) {
 	}
 }
 
-func TestRulesCheckET(t *testing.T) {
+// TestRulesCheckCorpora runs `vigil rules check --json` on the shared
+// corpora and holds their counts: loaded is a floor, failed rules, errors
+// (commented-out rules included) and each unsupported keyword are
+// ceilings, duplicates exact (ET's 2024 supplement repeats 31 sids of the
+// main set; Suricata reports the same 31). A keyword that stops working or
+// a parser regression shows here as a count; a gap closed lowers a ceiling.
+func TestRulesCheckCorpora(t *testing.T) {
 	if testing.Short() {
-		t.Skip("large corpus")
+		t.Skip("large corpora")
 	}
-	et := testutil.SharedPath(t, "rules", "et-open")
-	var out, errb bytes.Buffer
-	rc := cmdRulesCheck([]string{et}, &out, &errb)
-	if rc != 0 {
-		t.Errorf("exit %d on ET Open; stderr:\n%s", rc, errb.String())
-	}
-	// The directory tree: main set, supplement-2024-04 and iprep.
-	if !strings.Contains(out.String(), "25868 enabled") || !strings.Contains(out.String(), "31 duplicates") {
-		t.Errorf("summary lacks the enabled count:\n%s", tail(out.String(), 400))
+	for _, tt := range []struct {
+		name                    string
+		dir                     string
+		enabled, loaded, failed int
+		errors, duplicates      int
+		unsupported             map[string]int
+	}{
+		// The directory tree: main set, supplement-2024-04 and iprep.
+		{"et-open", "et-open", 25868, 25837, 0, 0, 31, nil},
+		{"snort2", "snort2-community", 561, 561, 0, 0, 0, nil},
+		// sunrpc and irc have no parser, DCERPC over UDP is not parsed,
+		// fragbits M on fragments and Snort 3's http_param are not
+		// evaluated.
+		{"snort3", "snort3-community", 4017, 4003, 0, 0, 0,
+			map[string]int{"dce_iface": 5, "fragbits": 1, "http_param": 1, "service": 7}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := testutil.SharedPath(t, "rules", tt.dir)
+			var out, errb bytes.Buffer
+			rc := cmdRulesCheck([]string{"--json", dir}, &out, &errb)
+			var doc struct {
+				OK                                  bool
+				Enabled, Loaded, Failed, Duplicates int
+				Errors                              []json.RawMessage
+				Unsupported                         []struct{ Keyword string }
+				Skipped                             map[string]int
+			}
+			if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+				t.Fatalf("exit %d: %v; stderr:\n%s", rc, err, errb.String())
+			}
+			t.Logf("enabled %d loaded %d failed %d errors %d duplicates %d unsupported %v",
+				doc.Enabled, doc.Loaded, doc.Failed, len(doc.Errors), doc.Duplicates, doc.Skipped)
+			if rc != 0 || !doc.OK {
+				t.Errorf("exit %d, ok %v", rc, doc.OK)
+			}
+			if doc.Enabled != tt.enabled || doc.Duplicates != tt.duplicates {
+				t.Errorf("enabled %d duplicates %d, want %d and %d", doc.Enabled, doc.Duplicates, tt.enabled, tt.duplicates)
+			}
+			if doc.Loaded < tt.loaded || doc.Failed > tt.failed || len(doc.Errors) > tt.errors {
+				t.Errorf("loaded %d (floor %d), failed %d (ceiling %d), errors %d (ceiling %d)",
+					doc.Loaded, tt.loaded, doc.Failed, tt.failed, len(doc.Errors), tt.errors)
+			}
+			for k, n := range doc.Skipped {
+				if n > tt.unsupported[k] {
+					t.Errorf("%d rules unsupported for %s, ceiling %d", n, k, tt.unsupported[k])
+				}
+			}
+			if len(doc.Unsupported) != doc.Enabled-doc.Duplicates-doc.Failed-doc.Loaded {
+				t.Errorf("%d unsupported rules listed, counts say %d", len(doc.Unsupported), doc.Enabled-doc.Duplicates-doc.Failed-doc.Loaded)
+			}
+		})
 	}
 }
 

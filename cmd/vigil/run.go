@@ -370,7 +370,7 @@ func printLiveSummary(w io.Writer, sum *engine.Summary, logDir string) {
 	if sum.Dropped > 0 {
 		fmt.Fprintf(w, "warning: %d EVE records dropped by the output stage\n", sum.Dropped)
 	}
-	fmt.Fprintf(w, "eve.json: %s/eve.json\n", logDir)
+	fmt.Fprintf(w, "eve.json: %s/eve.json (%d records written)\n", logDir, sum.Written)
 }
 
 // runSetting is one --set key only live capture understands. Keys not
