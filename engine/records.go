@@ -153,6 +153,8 @@ func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
 		return eve.EventRFB
 	case bufid.ProtoSNMP:
 		return eve.EventSNMP
+	case bufid.ProtoLDAP:
+		return eve.EventLDAP
 	}
 	return 0
 }

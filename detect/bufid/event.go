@@ -21,6 +21,13 @@ package bufid
 //	    engine/applayer/http, request headers complete: an Authorization
 //	    header whose scheme is not Basic, Digest or Bearer (libhtp's
 //	    HTP_AUTH_UNRECOGNIZED).
+//	ldap.too_many_transactions, ldap.invalid_data, ldap.request_not_found,
+//	ldap.incomplete_data, ldap.too_many_responses
+//	    engine/applayer/ldap, as Suricata 8 raises them: on the newest
+//	    transaction when the transaction cap drops one, when a message does
+//	    not decode, when a response (other than an unsolicited extended
+//	    response) has no request, when a datagram ends inside its message,
+//	    and when a transaction has more responses than it keeps.
 
 // HTTPEvent is one bit of the HTTPEvents buffer.
 type HTTPEvent uint32
@@ -42,4 +49,10 @@ type AppEvent struct {
 var AppEvents = []AppEvent{
 	{Name: "http.invalid_transfer_encoding_value_in_request", Buf: HTTPEvents, Bit: uint32(HTTPInvalidTERequest)},
 	{Name: "http.request_auth_unrecognized", Buf: HTTPEvents, Bit: uint32(HTTPAuthUnrecognized)},
+	// Bits as engine/applayer/ldap defines them.
+	{Name: "ldap.too_many_transactions", Buf: LDAPEvents, Bit: 1 << 0},
+	{Name: "ldap.invalid_data", Buf: LDAPEvents, Bit: 1 << 1},
+	{Name: "ldap.request_not_found", Buf: LDAPEvents, Bit: 1 << 2},
+	{Name: "ldap.incomplete_data", Buf: LDAPEvents, Bit: 1 << 3},
+	{Name: "ldap.too_many_responses", Buf: LDAPEvents, Bit: 1 << 4},
 }

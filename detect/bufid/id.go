@@ -179,6 +179,18 @@ const (
 	EmailMessageID // Message-Id header
 	EmailXMailer   // X-Mailer header
 	EmailReceived  // each Received header (multi-buffer)
+	// LDAP (ldap.go): the operation, count and result code buffers are
+	// read by their keywords, not sticky buffers.
+	LDAPRequestOperation       // request operation, 1 byte
+	LDAPRequestDN              // request entry name
+	LDAPRequestAttributeType   // each request attribute type (multi-buffer)
+	LDAPResponsesOperation     // per response: 1, operation (2 bytes each)
+	LDAPResponsesCount         // number of responses, 4 bytes big endian
+	LDAPResponsesDN            // each response's DN (multi-buffer)
+	LDAPResponsesResultCode    // per response: 1 and the code (4 bytes big endian), or 5 zero bytes
+	LDAPResponsesMessage       // each response's diagnostic message (multi-buffer)
+	LDAPResponsesAttributeType // each search result entry attribute type (multi-buffer)
+	LDAPEvents                 // app-layer events, 4-byte little-endian bit set
 
 	NumIDs
 )
@@ -396,6 +408,17 @@ var Specs = [NumIDs]Spec{
 	EmailMessageID: {Name: "email.message_id", Proto: ProtoSMTP, Dir: ToServer},
 	EmailXMailer:   {Name: "email.x_mailer", Proto: ProtoSMTP, Dir: ToServer},
 	EmailReceived:  {Name: "email.received", Proto: ProtoSMTP, Dir: ToServer, Multi: true},
+	// Docs: rules/ldap-keywords.html; directions as Suricata registers them.
+	LDAPRequestOperation:       {Name: "ldap.request.operation", Proto: ProtoLDAP, Dir: ToServer},
+	LDAPRequestDN:              {Name: "ldap.request.dn", Proto: ProtoLDAP, Dir: ToServer},
+	LDAPRequestAttributeType:   {Name: "ldap.request.attribute_type", Proto: ProtoLDAP, Dir: ToServer, Multi: true},
+	LDAPResponsesOperation:     {Name: "ldap.responses.operation", Proto: ProtoLDAP, Dir: ToClient},
+	LDAPResponsesCount:         {Name: "ldap.responses.count", Proto: ProtoLDAP, Dir: ToClient, Value: true},
+	LDAPResponsesDN:            {Name: "ldap.responses.dn", Proto: ProtoLDAP, Dir: ToClient, Multi: true},
+	LDAPResponsesResultCode:    {Name: "ldap.responses.result_code", Proto: ProtoLDAP, Dir: ToClient},
+	LDAPResponsesMessage:       {Name: "ldap.responses.message", Proto: ProtoLDAP, Dir: ToClient, Multi: true},
+	LDAPResponsesAttributeType: {Name: "ldap.responses.attribute_type", Proto: ProtoLDAP, Dir: ToClient, Multi: true},
+	LDAPEvents:                 {Name: "app-layer-event.ldap", Proto: ProtoLDAP, Value: true},
 }
 
 // String returns the buffer's canonical keyword.

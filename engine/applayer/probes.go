@@ -290,5 +290,7 @@ func DefaultEntries() []Entry {
 		{Proto: bufid.ProtoSNMP, Transport: UDP, Ports: []uint16{161, 162}, PortRequired: true, ToServer: ProbeSNMP, ToClient: ProbeSNMP},
 		{Proto: bufid.ProtoKRB5, Transport: UDP, Ports: []uint16{88}, PortRequired: true, ToServer: ProbeKRB5UDP, ToClient: ProbeKRB5UDP},
 		{Proto: bufid.ProtoKRB5, Transport: TCP, Ports: []uint16{88}, PortRequired: true, ToServer: ProbeKRB5TCP, ToClient: ProbeKRB5TCP},
+		{Proto: bufid.ProtoLDAP, Transport: TCP, Ports: []uint16{389, 3268}, PortRequired: true, ToServer: ProbeLDAPTCP, ToClient: ProbeLDAPTCP},
+		{Proto: bufid.ProtoLDAP, Transport: UDP, Ports: []uint16{389, 3268}, PortRequired: true, ToServer: ProbeLDAPUDP, ToClient: ProbeLDAPUDP},
 	}
 }

@@ -31,6 +31,7 @@ const (
 	EventSNMP
 	EventMDNS
 	EventFileinfo
+	EventLDAP
 )
 
 var eventNames = [...]string{
@@ -53,6 +54,7 @@ var eventNames = [...]string{
 	EventSNMP:     "snmp",
 	EventMDNS:     "mdns",
 	EventFileinfo: "fileinfo",
+	EventLDAP:     "ldap",
 }
 
 // String returns the event_type value, or "" for an unknown type.

@@ -9,6 +9,7 @@ import (
 	"vigil/engine/applayer/http"
 	"vigil/engine/applayer/http2"
 	"vigil/engine/applayer/krb5"
+	"vigil/engine/applayer/ldap"
 	"vigil/engine/applayer/mqtt"
 	"vigil/engine/applayer/rfb"
 	"vigil/engine/applayer/sip"
@@ -50,6 +51,7 @@ var parsers = []struct {
 	{bufid.ProtoRFB, func(Config) applayer.Parser { return rfb.New() }},
 	{bufid.ProtoSNMP, func(Config) applayer.Parser { return snmp.New() }},
 	{bufid.ProtoKRB5, func(Config) applayer.Parser { return krb5.New() }},
+	{bufid.ProtoLDAP, func(Config) applayer.Parser { return ldap.New() }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 }
 
