@@ -155,6 +155,8 @@ func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
 		return eve.EventSNMP
 	case bufid.ProtoLDAP:
 		return eve.EventLDAP
+	case bufid.ProtoDNP3:
+		return eve.EventDNP3
 	}
 	return 0
 }

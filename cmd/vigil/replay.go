@@ -10,12 +10,14 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"vigil/detect"
 	"vigil/engine"
+	"vigil/engine/applayer"
 	"vigil/engine/applayer/http"
 	"vigil/engine/config"
 	"vigil/engine/decode"
@@ -401,6 +403,9 @@ var replaySettings = []setting{
 			ec.EVE.PayloadPrintable = b
 		case "packet":
 			ec.EVE.Packet = b
+		case "dnp3":
+			// Suricata's legacy switch for the dnp3 object of alerts,
+			// which app-layer metadata (metadata.app-layer) now covers.
 		case "tagged-packets":
 			// Logs the extra packets of the tag keyword, which is
 			// accepted without effect: nothing to log either way.
@@ -416,9 +421,12 @@ var replaySettings = []setting{
 			return applyLibhtp(&ec.AppLayer.HTTP, strings.TrimPrefix(field, "libhtp.default-config."), v)
 		}
 		switch proto {
-		case "http", "http2", "tls", "dns", "ssh", "sip", "mqtt", "smb", "dcerpc", "ftp", "smtp", "snmp", "krb5", "rfb", "ldap":
+		case "http", "http2", "tls", "dns", "ssh", "sip", "mqtt", "smb", "dcerpc", "ftp", "smtp", "snmp", "krb5", "rfb", "ldap", "dnp3":
 		default:
 			return fmt.Errorf("app-layer protocol %q is not supported yet", proto)
+		}
+		if field == "detection-ports.dp" || field == "detection-ports.sp" {
+			return checkDefaultPorts(proto, k, v)
 		}
 		if field != "enabled" {
 			return fmt.Errorf("setting %q is not supported", k)
@@ -429,6 +437,25 @@ var replaySettings = []setting{
 		}
 		return fmt.Errorf("%s=%s: disabling a parser is not supported yet", k, v)
 	}},
+}
+
+// checkDefaultPorts accepts a detection-ports setting that names only
+// ports the protocol is already detected on (its probes' ports); other
+// ports would need configurable detection, which Vigil lacks.
+func checkDefaultPorts(proto, k, v string) error {
+	var known []uint16
+	for _, e := range applayer.DefaultEntries() {
+		if e.Proto.String() == proto {
+			known = append(known, e.Ports...)
+		}
+	}
+	for _, f := range strings.Split(strings.Trim(v, "[] "), ",") {
+		n, err := strconv.ParseUint(strings.TrimSpace(f), 10, 16)
+		if err != nil || !slices.Contains(known, uint16(n)) {
+			return fmt.Errorf("%s=%s: detection on other ports than %v is not supported", k, v, known)
+		}
+	}
+	return nil
 }
 
 // applySettings checks every --set key against replaySettings and applies

@@ -191,6 +191,13 @@ const (
 	LDAPResponsesMessage       // each response's diagnostic message (multi-buffer)
 	LDAPResponsesAttributeType // each search result entry attribute type (multi-buffer)
 	LDAPEvents                 // app-layer events, 4-byte little-endian bit set
+	// DNP3 (dnp3.go): dnp3_data is a sticky buffer, the others are read
+	// by their keywords. A transaction has them in its own direction.
+	DNP3Data   // application fragment, CRCs and transport headers removed
+	DNP3Func   // application function code, 1 byte
+	DNP3Ind    // response internal indications, 2 bytes (IIN1, IIN2)
+	DNP3Obj    // group and variation of each object, 2 bytes each
+	DNP3Events // app-layer events, 4-byte little-endian bit set
 
 	NumIDs
 )
@@ -419,6 +426,12 @@ var Specs = [NumIDs]Spec{
 	LDAPResponsesMessage:       {Name: "ldap.responses.message", Proto: ProtoLDAP, Dir: ToClient, Multi: true},
 	LDAPResponsesAttributeType: {Name: "ldap.responses.attribute_type", Proto: ProtoLDAP, Dir: ToClient, Multi: true},
 	LDAPEvents:                 {Name: "app-layer-event.ldap", Proto: ProtoLDAP, Value: true},
+	// Docs: rules/dnp3-keywords.html.
+	DNP3Data:   {Name: "dnp3_data", Proto: ProtoDNP3},
+	DNP3Func:   {Name: "dnp3_func", Proto: ProtoDNP3},
+	DNP3Ind:    {Name: "dnp3_ind", Proto: ProtoDNP3, Dir: ToClient},
+	DNP3Obj:    {Name: "dnp3_obj", Proto: ProtoDNP3},
+	DNP3Events: {Name: "app-layer-event.dnp3", Proto: ProtoDNP3, Value: true},
 }
 
 // String returns the buffer's canonical keyword.

@@ -32,6 +32,7 @@ const (
 	EventMDNS
 	EventFileinfo
 	EventLDAP
+	EventDNP3
 )
 
 var eventNames = [...]string{
@@ -55,6 +56,7 @@ var eventNames = [...]string{
 	EventMDNS:     "mdns",
 	EventFileinfo: "fileinfo",
 	EventLDAP:     "ldap",
+	EventDNP3:     "dnp3",
 }
 
 // String returns the event_type value, or "" for an unknown type.

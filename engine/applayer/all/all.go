@@ -4,6 +4,7 @@ import (
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dcerpc"
+	"vigil/engine/applayer/dnp3"
 	"vigil/engine/applayer/dns"
 	"vigil/engine/applayer/ftp"
 	"vigil/engine/applayer/http"
@@ -52,6 +53,7 @@ var parsers = []struct {
 	{bufid.ProtoSNMP, func(Config) applayer.Parser { return snmp.New() }},
 	{bufid.ProtoKRB5, func(Config) applayer.Parser { return krb5.New() }},
 	{bufid.ProtoLDAP, func(Config) applayer.Parser { return ldap.New() }},
+	{bufid.ProtoDNP3, func(Config) applayer.Parser { return dnp3.New() }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 }
 
