@@ -157,6 +157,8 @@ func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
 		return eve.EventLDAP
 	case bufid.ProtoDNP3:
 		return eve.EventDNP3
+	case bufid.ProtoENIP:
+		return eve.EventENIP
 	}
 	return 0
 }

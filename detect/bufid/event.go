@@ -37,6 +37,9 @@ package bufid
 //	    fragment too short for its application header, an object without
 //	    a decoder, more points or objects than decoded, a fragment over
 //	    63*255 octets.
+//	enip.too_many_transactions, enip.invalid_pdu
+//	    engine/applayer/enip: the transaction cap closed the open
+//	    transactions; a PDU whose payload does not decode.
 
 // HTTPEvent is one bit of the HTTPEvents buffer.
 type HTTPEvent uint32
@@ -74,4 +77,7 @@ var AppEvents = []AppEvent{
 	{Name: "dnp3.too_many_points", Buf: DNP3Events, Bit: 1 << 6},
 	{Name: "dnp3.too_many_objects", Buf: DNP3Events, Bit: 1 << 7},
 	{Name: "dnp3.too_long_reassembly", Buf: DNP3Events, Bit: 1 << 8},
+	// Bits as engine/applayer/enip defines them.
+	{Name: "enip.too_many_transactions", Buf: ENIPEvents, Bit: 1 << 0},
+	{Name: "enip.invalid_pdu", Buf: ENIPEvents, Bit: 1 << 1},
 }

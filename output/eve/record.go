@@ -33,6 +33,7 @@ const (
 	EventFileinfo
 	EventLDAP
 	EventDNP3
+	EventENIP
 )
 
 var eventNames = [...]string{
@@ -57,6 +58,7 @@ var eventNames = [...]string{
 	EventFileinfo: "fileinfo",
 	EventLDAP:     "ldap",
 	EventDNP3:     "dnp3",
+	EventENIP:     "enip",
 }
 
 // String returns the event_type value, or "" for an unknown type.

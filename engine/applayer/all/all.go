@@ -6,6 +6,7 @@ import (
 	"vigil/engine/applayer/dcerpc"
 	"vigil/engine/applayer/dnp3"
 	"vigil/engine/applayer/dns"
+	"vigil/engine/applayer/enip"
 	"vigil/engine/applayer/ftp"
 	"vigil/engine/applayer/http"
 	"vigil/engine/applayer/http2"
@@ -54,6 +55,7 @@ var parsers = []struct {
 	{bufid.ProtoKRB5, func(Config) applayer.Parser { return krb5.New() }},
 	{bufid.ProtoLDAP, func(Config) applayer.Parser { return ldap.New() }},
 	{bufid.ProtoDNP3, func(Config) applayer.Parser { return dnp3.New() }},
+	{bufid.ProtoENIP, func(Config) applayer.Parser { return enip.New() }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 }
 

@@ -194,3 +194,25 @@ func TestCaptured(t *testing.T) {
 		t.Errorf("function codes %v", funcs)
 	}
 }
+
+// TestEventBits keeps the parser's event bits and bufid's event table in
+// step.
+func TestEventBits(t *testing.T) {
+	want := map[string]uint32{
+		"dnp3.flooded": EventFlooded, "dnp3.len_too_small": EventLenTooSmall, "dnp3.bad_link_crc": EventBadLinkCRC,
+		"dnp3.bad_transport_crc": EventBadTransportCRC, "dnp3.malformed": EventMalformed,
+		"dnp3.unknown_object": EventUnknownObject, "dnp3.too_many_points": EventTooManyPoints,
+		"dnp3.too_many_objects": EventTooManyObjects, "dnp3.too_long_reassembly": EventTooLongReassembly,
+	}
+	for _, e := range bufid.AppEvents {
+		if e.Buf == bufid.DNP3Events {
+			if want[e.Name] != e.Bit {
+				t.Errorf("%s: bit %x, parser's %x", e.Name, e.Bit, want[e.Name])
+			}
+			delete(want, e.Name)
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("missing from bufid.AppEvents: %v", want)
+	}
+}
