@@ -52,12 +52,15 @@ func parseUintEnum(s string, max uint64, byName func(string) (uint64, bool)) (ru
 	return ruleparser.UintCmp{Op: op, A: v}, nil
 }
 
+// ldapOpByName and ldapCodeByName look names up case-insensitively, as
+// Suricata's enumeration parsing does.
 func ldapOpByName(s string) (uint64, bool) {
-	v, ok := ldapOps[s]
+	v, ok := ldapOps[strings.ToLower(s)]
 	return v, ok
 }
 
 func ldapCodeByName(s string) (uint64, bool) {
+	s = strings.ToLower(s)
 	for c, n := range bufid.LDAPResultCodes {
 		if n == s {
 			return uint64(c), true

@@ -41,6 +41,7 @@ func TestLDAPKeywords(t *testing.T) {
 	}{
 		{"request op number", `ldap.request.operation:0;`, mapTx{bufid.LDAPRequestOperation: {"\x00"}}, true},
 		{"request op name", `ldap.request.operation:bind_request;`, mapTx{bufid.LDAPRequestOperation: {"\x00"}}, true},
+		{"request op name case", `ldap.request.operation:Bind_Request;`, mapTx{bufid.LDAPRequestOperation: {"\x00"}}, true},
 		{"request op name other", `ldap.request.operation:search_request;`, mapTx{bufid.LDAPRequestOperation: {"\x00"}}, false},
 		{"request op negated name", `ldap.request.operation:!search_request;`, mapTx{bufid.LDAPRequestOperation: {"\x00"}}, true},
 		{"request op range", `ldap.request.operation:2-4;`, mapTx{bufid.LDAPRequestOperation: {"\x03"}}, true},
@@ -65,6 +66,7 @@ func TestLDAPKeywords(t *testing.T) {
 		{"result code index without code", `ldap.responses.result_code:0,0;`, search, false},
 		{"result code last", `ldap.responses.result_code:success,-1;`, search, true},
 		{"result code all skips absent", `ldap.responses.result_code:success,all;`, search, true},
+		{"result code name case", `ldap.responses.result_code:SUCCESS,-1;`, search, true},
 		{"result code all fails", `ldap.responses.result_code:unavailable,all;`, search, false},
 		{"result code name", `ldap.responses.result_code:unavailable,1;`, mapTx{bufid.LDAPResponsesResultCode: {ldapCodesBuf(0, 52)}}, true},
 		{"result code range", `ldap.responses.result_code:48-54;`, mapTx{bufid.LDAPResponsesResultCode: {ldapCodesBuf(49)}}, true},
