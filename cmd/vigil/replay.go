@@ -440,19 +440,24 @@ var replaySettings = []setting{
 }
 
 // checkDefaultPorts accepts a detection-ports setting that names only
-// ports the protocol is already detected on (its probes' ports); other
-// ports would need configurable detection, which Vigil lacks.
+// ports the protocol is already detected on, over every transport it is
+// detected on (Suricata's setting applies to each); other ports would
+// need configurable detection, which Vigil lacks.
 func checkDefaultPorts(proto, k, v string) error {
-	var known []uint16
+	var entries []applayer.Entry
 	for _, e := range applayer.DefaultEntries() {
 		if e.Proto.String() == proto {
-			known = append(known, e.Ports...)
+			entries = append(entries, e)
 		}
 	}
 	for _, f := range strings.Split(strings.Trim(v, "[] "), ",") {
 		n, err := strconv.ParseUint(strings.TrimSpace(f), 10, 16)
-		if err != nil || !slices.Contains(known, uint16(n)) {
-			return fmt.Errorf("%s=%s: detection on other ports than %v is not supported", k, v, known)
+		ok := err == nil && len(entries) > 0
+		for _, e := range entries {
+			ok = ok && slices.Contains(e.Ports, uint16(n))
+		}
+		if !ok {
+			return fmt.Errorf("%s=%s: detection on ports other than the protocol's own is not supported", k, v)
 		}
 	}
 	return nil

@@ -79,6 +79,9 @@ func TestDetectionPortsSetting(t *testing.T) {
 		{"app-layer.protocols.ldap.detection-ports.dp=389, 3268", true},
 		{"app-layer.protocols.dnp3.detection-ports.dp=20001", false},
 		{"app-layer.protocols.dnp3.detection-ports.sp=any", false},
+		// DNS is detected on 5353 over UDP only (mDNS), not over TCP.
+		{"app-layer.protocols.dns.detection-ports.dp=5353", false},
+		{"app-layer.protocols.dns.detection-ports.dp=53", true},
 		{"app-layer.protocols.dnp3.enabled=yes", true},
 		{"app-layer.protocols.ldap.enabled=yes", true},
 		{"app-layer.protocols.enip.enabled=yes", true},
