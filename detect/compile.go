@@ -83,7 +83,7 @@ func compileRule(r *rules.Rule, num int, tbl *KeywordTable) (*Sig, error) {
 var transportOf = [bufid.NumProtos]uint8{
 	bufid.ProtoHTTP: 6, bufid.ProtoHTTP1: 6, bufid.ProtoTLS: 6, bufid.ProtoSSH: 6, bufid.ProtoFTP: 6,
 	bufid.ProtoSMTP: 6, bufid.ProtoSMB: 6, bufid.ProtoHTTP2: 6, bufid.ProtoIMAP: 6, bufid.ProtoPOP3: 6,
-	bufid.ProtoRFB: 6, bufid.ProtoPgSQL: 6, bufid.ProtoTelnet: 6, bufid.ProtoFTPData: 6, bufid.ProtoLDAP: 6,
+	bufid.ProtoRFB: 6, bufid.ProtoPgSQL: 6, bufid.ProtoTelnet: 6, bufid.ProtoFTPData: 6, bufid.ProtoModbus: 6,
 	bufid.ProtoWebSocket: 6,
 	bufid.ProtoDHCP:      17, bufid.ProtoTFTP: 17, bufid.ProtoQUIC: 17, bufid.ProtoNTP: 17, bufid.ProtoSNMP: 17,
 }

@@ -153,6 +153,12 @@ func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
 		return eve.EventRFB
 	case bufid.ProtoSNMP:
 		return eve.EventSNMP
+	case bufid.ProtoLDAP:
+		return eve.EventLDAP
+	case bufid.ProtoDNP3:
+		return eve.EventDNP3
+	case bufid.ProtoENIP:
+		return eve.EventENIP
 	}
 	return 0
 }

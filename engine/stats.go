@@ -73,7 +73,7 @@ func (pl *pipeline) current() []workerCounters {
 // names protocols it parses over both with _tcp or _udp.
 func appLayerName(p applayer.Proto, udp bool) string {
 	switch p {
-	case bufid.ProtoDNS, bufid.ProtoSIP, bufid.ProtoKRB5, bufid.ProtoDCERPC, bufid.ProtoFailed:
+	case bufid.ProtoDNS, bufid.ProtoSIP, bufid.ProtoKRB5, bufid.ProtoDCERPC, bufid.ProtoLDAP, bufid.ProtoENIP, bufid.ProtoFailed:
 		if udp {
 			return p.String() + "_udp"
 		}

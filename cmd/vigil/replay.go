@@ -10,12 +10,14 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"vigil/detect"
 	"vigil/engine"
+	"vigil/engine/applayer"
 	"vigil/engine/applayer/http"
 	"vigil/engine/config"
 	"vigil/engine/decode"
@@ -410,6 +412,9 @@ var replaySettings = []setting{
 			ec.EVE.PayloadPrintable = b
 		case "packet":
 			ec.EVE.Packet = b
+		case "dnp3":
+			// Suricata's legacy switch for the dnp3 object of alerts,
+			// which app-layer metadata (metadata.app-layer) now covers.
 		case "tagged-packets":
 			// Logs the extra packets of the tag keyword, which is
 			// accepted without effect: nothing to log either way.
@@ -425,9 +430,12 @@ var replaySettings = []setting{
 			return applyLibhtp(&ec.AppLayer.HTTP, strings.TrimPrefix(field, "libhtp.default-config."), v)
 		}
 		switch proto {
-		case "http", "http2", "tls", "dns", "ssh", "sip", "mqtt", "smb", "dcerpc", "ftp", "smtp", "snmp", "krb5", "rfb":
+		case "http", "http2", "tls", "dns", "ssh", "sip", "mqtt", "smb", "dcerpc", "ftp", "smtp", "snmp", "krb5", "rfb", "ldap", "dnp3", "enip":
 		default:
 			return fmt.Errorf("app-layer protocol %q is not supported yet", proto)
+		}
+		if field == "detection-ports.dp" || field == "detection-ports.sp" {
+			return checkDefaultPorts(proto, k, v)
 		}
 		if field != "enabled" {
 			return fmt.Errorf("setting %q is not supported", k)
@@ -438,6 +446,30 @@ var replaySettings = []setting{
 		}
 		return fmt.Errorf("%s=%s: disabling a parser is not supported yet", k, v)
 	}},
+}
+
+// checkDefaultPorts accepts a detection-ports setting that names only
+// ports the protocol is already detected on, over every transport it is
+// detected on (Suricata's setting applies to each); other ports would
+// need configurable detection, which Vigil lacks.
+func checkDefaultPorts(proto, k, v string) error {
+	var entries []applayer.Entry
+	for _, e := range applayer.DefaultEntries() {
+		if e.Proto.String() == proto {
+			entries = append(entries, e)
+		}
+	}
+	for _, f := range strings.Split(strings.Trim(v, "[] "), ",") {
+		n, err := strconv.ParseUint(strings.TrimSpace(f), 10, 16)
+		ok := err == nil && len(entries) > 0
+		for _, e := range entries {
+			ok = ok && slices.Contains(e.Ports, uint16(n))
+		}
+		if !ok {
+			return fmt.Errorf("%s=%s: detection on ports other than the protocol's own is not supported", k, v)
+		}
+	}
+	return nil
 }
 
 // applySettings checks every --set key against replaySettings and applies

@@ -114,6 +114,13 @@ func runVerifyReplay(t *verify.Test, logDir string, log io.Writer) error {
 		if why := unsupportedTestConfig(cfg); why != "" {
 			return fmt.Errorf("%w: %s", verify.ErrSkip, why)
 		}
+		if inc := includedConfig(cfg); inc != "" {
+			base, err := baseConfig(inc, logDir)
+			if err != nil {
+				return fmt.Errorf("%w: %v", verify.ErrSkip, err)
+			}
+			args = append(args, "-c", base)
+		}
 		sets, err := alertOutputSets(cfg)
 		if err != nil {
 			return fmt.Errorf("%w: %v", verify.ErrSkip, err)
@@ -176,6 +183,9 @@ func unsupportedTestConfig(path string) string {
 	}
 	var other []string
 	for k := range top {
+		if k == "include" && includedConfig(path) != "" {
+			continue // a base config file of the test's own (includedConfig)
+		}
 		if k != "outputs" && k != "app-layer" { // app-layer: see appLayerSets
 			other = append(other, k)
 		}
@@ -185,6 +195,55 @@ func unsupportedTestConfig(path string) string {
 	}
 	sort.Strings(other)
 	return "test's suricata.yaml sets " + strings.Join(other, ", ") + " (only outputs are honoured)"
+}
+
+// includedConfig returns the path of the file a test's suricata.yaml
+// includes ("include: FILE", a file of the test's directory), or "".
+func includedConfig(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	var top struct {
+		Include any `yaml:"include"`
+	}
+	if yaml.Unmarshal(data, &top) != nil {
+		return ""
+	}
+	name, ok := top.Include.(string)
+	if !ok || name == "" || filepath.IsAbs(name) || strings.Contains(name, "..") {
+		return ""
+	}
+	inc := filepath.Join(filepath.Dir(path), name)
+	if !fileExists(inc) {
+		return ""
+	}
+	return inc
+}
+
+// baseConfig writes the included stock suricata.yaml of a test as the
+// base config of its run, into dir: without its outputs, which the
+// test's own file replaces (its settings are handed over by
+// alertOutputSets), and without its classification and reference files,
+// paths into Suricata's source tree that give way to Vigil's.
+func baseConfig(inc, dir string) (string, error) {
+	data, err := os.ReadFile(inc)
+	if err != nil {
+		return "", err
+	}
+	var top map[string]any
+	if err := yaml.Unmarshal(data, &top); err != nil {
+		return "", fmt.Errorf("included config: %w", err)
+	}
+	for _, k := range []string{"outputs", "classification-file", "reference-config-file", "include"} {
+		delete(top, k)
+	}
+	out, err := yaml.Marshal(top)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "base-suricata.yaml")
+	return path, os.WriteFile(path, append([]byte("%YAML 1.1\n---\n"), out...), 0o644)
 }
 
 // alertOutputSets turns the eve-log types list and alert options of an

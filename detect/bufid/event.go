@@ -21,6 +21,25 @@ package bufid
 //	    engine/applayer/http, request headers complete: an Authorization
 //	    header whose scheme is not Basic, Digest or Bearer (libhtp's
 //	    HTP_AUTH_UNRECOGNIZED).
+//	ldap.too_many_transactions, ldap.invalid_data, ldap.request_not_found,
+//	ldap.incomplete_data, ldap.too_many_responses
+//	    engine/applayer/ldap, as Suricata 8 raises them: on the newest
+//	    transaction when the transaction cap drops one, when a message does
+//	    not decode, when a response (other than an unsolicited extended
+//	    response) has no request, when a datagram ends inside its message,
+//	    and when a transaction has more responses than it keeps.
+//	dnp3.flooded, dnp3.len_too_small, dnp3.bad_link_crc,
+//	dnp3.bad_transport_crc, dnp3.malformed, dnp3.unknown_object,
+//	dnp3.too_many_points, dnp3.too_many_objects, dnp3.too_long_reassembly
+//	    engine/applayer/dnp3, on the newest transaction as Suricata does:
+//	    the transaction cap dropped one, a length field below the headers
+//	    it must hold, a link header or user data block failing its CRC, a
+//	    fragment too short for its application header, an object without
+//	    a decoder, more points or objects than decoded, a fragment over
+//	    63*255 octets.
+//	enip.too_many_transactions, enip.invalid_pdu
+//	    engine/applayer/enip: the transaction cap closed the open
+//	    transactions; a PDU whose payload does not decode.
 
 // HTTPEvent is one bit of the HTTPEvents buffer.
 type HTTPEvent uint32
@@ -42,4 +61,23 @@ type AppEvent struct {
 var AppEvents = []AppEvent{
 	{Name: "http.invalid_transfer_encoding_value_in_request", Buf: HTTPEvents, Bit: uint32(HTTPInvalidTERequest)},
 	{Name: "http.request_auth_unrecognized", Buf: HTTPEvents, Bit: uint32(HTTPAuthUnrecognized)},
+	// Bits as engine/applayer/ldap defines them.
+	{Name: "ldap.too_many_transactions", Buf: LDAPEvents, Bit: 1 << 0},
+	{Name: "ldap.invalid_data", Buf: LDAPEvents, Bit: 1 << 1},
+	{Name: "ldap.request_not_found", Buf: LDAPEvents, Bit: 1 << 2},
+	{Name: "ldap.incomplete_data", Buf: LDAPEvents, Bit: 1 << 3},
+	{Name: "ldap.too_many_responses", Buf: LDAPEvents, Bit: 1 << 4},
+	// Bits as engine/applayer/dnp3 defines them.
+	{Name: "dnp3.flooded", Buf: DNP3Events, Bit: 1 << 0},
+	{Name: "dnp3.len_too_small", Buf: DNP3Events, Bit: 1 << 1},
+	{Name: "dnp3.bad_link_crc", Buf: DNP3Events, Bit: 1 << 2},
+	{Name: "dnp3.bad_transport_crc", Buf: DNP3Events, Bit: 1 << 3},
+	{Name: "dnp3.malformed", Buf: DNP3Events, Bit: 1 << 4},
+	{Name: "dnp3.unknown_object", Buf: DNP3Events, Bit: 1 << 5},
+	{Name: "dnp3.too_many_points", Buf: DNP3Events, Bit: 1 << 6},
+	{Name: "dnp3.too_many_objects", Buf: DNP3Events, Bit: 1 << 7},
+	{Name: "dnp3.too_long_reassembly", Buf: DNP3Events, Bit: 1 << 8},
+	// Bits as engine/applayer/enip defines them.
+	{Name: "enip.too_many_transactions", Buf: ENIPEvents, Bit: 1 << 0},
+	{Name: "enip.invalid_pdu", Buf: ENIPEvents, Bit: 1 << 1},
 }

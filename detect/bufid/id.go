@@ -179,6 +179,48 @@ const (
 	EmailMessageID // Message-Id header
 	EmailXMailer   // X-Mailer header
 	EmailReceived  // each Received header (multi-buffer)
+	// LDAP (ldap.go): the operation, count and result code buffers are
+	// read by their keywords, not sticky buffers.
+	LDAPRequestOperation       // request operation, 1 byte
+	LDAPRequestDN              // request entry name
+	LDAPRequestAttributeType   // each request attribute type (multi-buffer)
+	LDAPResponsesOperation     // per response: 1, operation (2 bytes each)
+	LDAPResponsesCount         // number of responses, 4 bytes big endian
+	LDAPResponsesDN            // each response's DN (multi-buffer)
+	LDAPResponsesResultCode    // per response: 1 and the code (4 bytes big endian), or 5 zero bytes
+	LDAPResponsesMessage       // each response's diagnostic message (multi-buffer)
+	LDAPResponsesAttributeType // each search result entry attribute type (multi-buffer)
+	LDAPEvents                 // app-layer events, 4-byte little-endian bit set
+	// DNP3 (dnp3.go): dnp3_data is a sticky buffer, the others are read
+	// by their keywords. A transaction has them in its own direction.
+	DNP3Data   // application fragment, CRCs and transport headers removed
+	DNP3Func   // application function code, 1 byte
+	DNP3Ind    // response internal indications, 2 bytes (IIN1, IIN2)
+	DNP3Obj    // group and variation of each object, 2 bytes each
+	DNP3Events // app-layer events, 4-byte little-endian bit set
+	// ENIP/CIP (enip.go): enip.product_name and enip.service_name are
+	// sticky buffers, the others are read by their keywords. Integer
+	// lists hold a presence octet and a big-endian value per element.
+	ENIPCommand         // encapsulation command, 2 bytes
+	ENIPStatus          // encapsulation status, 4 bytes
+	ENIPProtocolVersion // RegisterSession, ListServices or ListIdentity protocol version, 2 bytes
+	ENIPCIPService      // per CIP message: service, class and attribute lists (cip_service)
+	ENIPCIPClass        // request path class values (list of 4-byte values)
+	ENIPCIPInstance     // request path instance values (list of 4-byte values)
+	ENIPCIPAttribute    // request path and listed attributes (list of 4-byte values)
+	ENIPCIPStatus       // response general statuses (list of 1-byte values)
+	ENIPCIPExtStatus    // response 2-byte extended statuses (list of 2-byte values)
+	ENIPVendorID        // identity vendor id, 2 bytes
+	ENIPDeviceType      // identity device type, 2 bytes
+	ENIPProductCode     // identity product code, 2 bytes
+	ENIPRevision        // identity revision, major and minor octets
+	ENIPIdentityStatus  // identity status, 2 bytes
+	ENIPSerial          // identity serial number, 4 bytes
+	ENIPState           // identity state, 1 byte
+	ENIPProductName     // identity product name
+	ENIPCapabilities    // ListServices capability flags, 2 bytes
+	ENIPServiceName     // ListServices service name
+	ENIPEvents          // app-layer events, 4-byte little-endian bit set
 
 	NumIDs
 )
@@ -396,6 +438,45 @@ var Specs = [NumIDs]Spec{
 	EmailMessageID: {Name: "email.message_id", Proto: ProtoSMTP, Dir: ToServer},
 	EmailXMailer:   {Name: "email.x_mailer", Proto: ProtoSMTP, Dir: ToServer},
 	EmailReceived:  {Name: "email.received", Proto: ProtoSMTP, Dir: ToServer, Multi: true},
+	// Docs: rules/ldap-keywords.html; directions as Suricata registers them.
+	LDAPRequestOperation:       {Name: "ldap.request.operation", Proto: ProtoLDAP, Dir: ToServer},
+	LDAPRequestDN:              {Name: "ldap.request.dn", Proto: ProtoLDAP, Dir: ToServer},
+	LDAPRequestAttributeType:   {Name: "ldap.request.attribute_type", Proto: ProtoLDAP, Dir: ToServer, Multi: true},
+	LDAPResponsesOperation:     {Name: "ldap.responses.operation", Proto: ProtoLDAP, Dir: ToClient},
+	LDAPResponsesCount:         {Name: "ldap.responses.count", Proto: ProtoLDAP, Dir: ToClient, Value: true},
+	LDAPResponsesDN:            {Name: "ldap.responses.dn", Proto: ProtoLDAP, Dir: ToClient, Multi: true},
+	LDAPResponsesResultCode:    {Name: "ldap.responses.result_code", Proto: ProtoLDAP, Dir: ToClient},
+	LDAPResponsesMessage:       {Name: "ldap.responses.message", Proto: ProtoLDAP, Dir: ToClient, Multi: true},
+	LDAPResponsesAttributeType: {Name: "ldap.responses.attribute_type", Proto: ProtoLDAP, Dir: ToClient, Multi: true},
+	LDAPEvents:                 {Name: "app-layer-event.ldap", Proto: ProtoLDAP, Value: true},
+	// Docs: rules/dnp3-keywords.html.
+	DNP3Data:   {Name: "dnp3_data", Proto: ProtoDNP3},
+	DNP3Func:   {Name: "dnp3_func", Proto: ProtoDNP3},
+	DNP3Ind:    {Name: "dnp3_ind", Proto: ProtoDNP3, Dir: ToClient},
+	DNP3Obj:    {Name: "dnp3_obj", Proto: ProtoDNP3},
+	DNP3Events: {Name: "app-layer-event.dnp3", Proto: ProtoDNP3, Value: true},
+	// Docs: rules/enip-keyword.html. Suricata registers them all in both
+	// directions; the transaction picks the request or the response.
+	ENIPCommand:         {Name: "enip_command", Proto: ProtoENIP},
+	ENIPStatus:          {Name: "enip.status", Proto: ProtoENIP},
+	ENIPProtocolVersion: {Name: "enip.protocol_version", Proto: ProtoENIP},
+	ENIPCIPService:      {Name: "cip_service", Proto: ProtoENIP},
+	ENIPCIPClass:        {Name: "enip.cip_class", Proto: ProtoENIP},
+	ENIPCIPInstance:     {Name: "enip.cip_instance", Proto: ProtoENIP},
+	ENIPCIPAttribute:    {Name: "enip.cip_attribute", Proto: ProtoENIP},
+	ENIPCIPStatus:       {Name: "enip.cip_status", Proto: ProtoENIP},
+	ENIPCIPExtStatus:    {Name: "enip.cip_extendedstatus", Proto: ProtoENIP},
+	ENIPVendorID:        {Name: "enip.vendor_id", Proto: ProtoENIP},
+	ENIPDeviceType:      {Name: "enip.device_type", Proto: ProtoENIP},
+	ENIPProductCode:     {Name: "enip.product_code", Proto: ProtoENIP},
+	ENIPRevision:        {Name: "enip.revision", Proto: ProtoENIP},
+	ENIPIdentityStatus:  {Name: "enip.identity_status", Proto: ProtoENIP},
+	ENIPSerial:          {Name: "enip.serial", Proto: ProtoENIP},
+	ENIPState:           {Name: "enip.state", Proto: ProtoENIP},
+	ENIPProductName:     {Name: "enip.product_name", Proto: ProtoENIP},
+	ENIPCapabilities:    {Name: "enip.capabilities", Proto: ProtoENIP},
+	ENIPServiceName:     {Name: "enip.service_name", Proto: ProtoENIP},
+	ENIPEvents:          {Name: "app-layer-event.enip", Proto: ProtoENIP, Value: true},
 }
 
 // String returns the buffer's canonical keyword.

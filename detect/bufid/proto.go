@@ -30,6 +30,10 @@ const (
 	ProtoSNMP
 	ProtoKRB5
 	ProtoHTTP2
+	ProtoLDAP
+	ProtoDNP3
+	ProtoENIP
+	ProtoModbus
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
@@ -40,9 +44,6 @@ const (
 	ProtoNFS
 	ProtoNTP
 	ProtoIKE
-	ProtoModbus
-	ProtoDNP3
-	ProtoENIP
 	ProtoIMAP
 	ProtoPOP3
 	ProtoTFTP
@@ -50,7 +51,6 @@ const (
 	ProtoQUIC
 	ProtoPgSQL
 	ProtoTelnet
-	ProtoLDAP
 	ProtoWebSocket
 
 	NumProtos

@@ -31,6 +31,9 @@ const (
 	EventSNMP
 	EventMDNS
 	EventFileinfo
+	EventLDAP
+	EventDNP3
+	EventENIP
 )
 
 var eventNames = [...]string{
@@ -53,6 +56,9 @@ var eventNames = [...]string{
 	EventSNMP:     "snmp",
 	EventMDNS:     "mdns",
 	EventFileinfo: "fileinfo",
+	EventLDAP:     "ldap",
+	EventDNP3:     "dnp3",
+	EventENIP:     "enip",
 }
 
 // String returns the event_type value, or "" for an unknown type.

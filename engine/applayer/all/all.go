@@ -4,11 +4,14 @@ import (
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dcerpc"
+	"vigil/engine/applayer/dnp3"
 	"vigil/engine/applayer/dns"
+	"vigil/engine/applayer/enip"
 	"vigil/engine/applayer/ftp"
 	"vigil/engine/applayer/http"
 	"vigil/engine/applayer/http2"
 	"vigil/engine/applayer/krb5"
+	"vigil/engine/applayer/ldap"
 	"vigil/engine/applayer/mqtt"
 	"vigil/engine/applayer/rfb"
 	"vigil/engine/applayer/sip"
@@ -50,6 +53,9 @@ var parsers = []struct {
 	{bufid.ProtoRFB, func(Config) applayer.Parser { return rfb.New() }},
 	{bufid.ProtoSNMP, func(Config) applayer.Parser { return snmp.New() }},
 	{bufid.ProtoKRB5, func(Config) applayer.Parser { return krb5.New() }},
+	{bufid.ProtoLDAP, func(Config) applayer.Parser { return ldap.New() }},
+	{bufid.ProtoDNP3, func(Config) applayer.Parser { return dnp3.New() }},
+	{bufid.ProtoENIP, func(Config) applayer.Parser { return enip.New() }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 }
 

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"vigil/engine"
+)
+
+// TestIncludedConfig checks that a test's suricata.yaml including a
+// stock config of its own directory is honoured: the include is no longer
+// a reason to skip, and the base config written for the run drops the
+// included outputs and the classification and reference files.
+func TestIncludedConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	base := write("base.yaml", "%YAML 1.1\n---\nvars:\n  address-groups:\n    HOME_NET: \"[10.0.0.0/8]\"\n"+
+		"classification-file: ./classification.config\nreference-config-file: ./reference.config\n"+
+		"outputs:\n  - fast:\n      enabled: yes\n")
+	cfg := write("suricata.yaml", "%YAML 1.1\n---\ninclude: base.yaml\noutputs:\n  - eve-log:\n      enabled: yes\n")
+	if why := unsupportedTestConfig(cfg); why != "" {
+		t.Fatalf("include refused: %s", why)
+	}
+	if got := includedConfig(cfg); got != base {
+		t.Fatalf("includedConfig = %q, want %q", got, base)
+	}
+	out, err := baseConfig(base, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var top map[string]any
+	if err := yaml.Unmarshal(data, &top); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"outputs", "classification-file", "reference-config-file"} {
+		if _, ok := top[k]; ok {
+			t.Errorf("base config keeps %s", k)
+		}
+	}
+	if _, ok := top["vars"]; !ok {
+		t.Error("base config lost vars")
+	}
+
+	for name, text := range map[string]string{
+		"missing file":  "include: nothere.yaml\n",
+		"outside dir":   "include: ../base.yaml\n",
+		"other setting": "include: base.yaml\nstream:\n  midstream: true\n",
+	} {
+		p := write("t.yaml", text)
+		if why := unsupportedTestConfig(p); why == "" {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestDetectionPortsSetting checks that detection-ports settings naming
+// the ports a protocol is detected on are accepted and others refused.
+func TestDetectionPortsSetting(t *testing.T) {
+	for _, c := range []struct {
+		set string
+		ok  bool
+	}{
+		{"app-layer.protocols.dnp3.detection-ports.dp=20000", true},
+		{"app-layer.protocols.enip.detection-ports.dp=[44818]", true},
+		{"app-layer.protocols.ldap.detection-ports.dp=389, 3268", true},
+		{"app-layer.protocols.dnp3.detection-ports.dp=20001", false},
+		{"app-layer.protocols.dnp3.detection-ports.sp=any", false},
+		// DNS is detected on 5353 over UDP only (mDNS), not over TCP.
+		{"app-layer.protocols.dns.detection-ports.dp=5353", false},
+		{"app-layer.protocols.dns.detection-ports.dp=53", true},
+		{"app-layer.protocols.dnp3.enabled=yes", true},
+		{"app-layer.protocols.ldap.enabled=yes", true},
+		{"app-layer.protocols.enip.enabled=yes", true},
+		{"app-layer.protocols.enip.enabled=no", false},
+	} {
+		var ec engine.Config
+		err := applySettings(&ec, []string{c.set})
+		if (err == nil) != c.ok {
+			t.Errorf("%s: err %v", c.set, err)
+		}
+		if err != nil && !c.ok && !strings.Contains(err.Error(), "not supported") {
+			t.Errorf("%s: error %q does not say why", c.set, err)
+		}
+	}
+}
