@@ -153,9 +153,17 @@ func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
 		return eve.EventRFB
 	case bufid.ProtoSNMP:
 		return eve.EventSNMP
+	case bufid.ProtoQUIC:
+		return eve.EventQUIC
 	}
 	return 0
 }
+
+// packetDirTx is implemented by the transactions whose records Suricata
+// writes with the tuple of the packet that made them (QUIC, IKE,
+// WebSocket: its JsonGenericDirPacketLogger), not in client-to-server
+// order.
+type packetDirTx interface{ PacketDirRecord() }
 
 // appObject attaches the EVE object of tx (seen in direction dir) to r.
 func appObject(r *eve.Record, tx applayer.Tx, dir applayer.Direction) bool {

@@ -179,6 +179,12 @@ const (
 	EmailMessageID // Message-Id header
 	EmailXMailer   // X-Mailer header
 	EmailReceived  // each Received header (multi-buffer)
+	// QUIC (engine/applayer/quic): one transaction per long-header packet.
+	QUICVersion   // the 4 raw version bytes of a long header
+	QUICSNI       // server name of the ClientHello, or the gQUIC SNI tag
+	QUICUA        // gQUIC UAID tag
+	QUICCyuHash   // each CYU fingerprint's MD5 hex (multi-buffer)
+	QUICCyuString // each CYU fingerprint string (multi-buffer)
 
 	NumIDs
 )
@@ -396,6 +402,14 @@ var Specs = [NumIDs]Spec{
 	EmailMessageID: {Name: "email.message_id", Proto: ProtoSMTP, Dir: ToServer},
 	EmailXMailer:   {Name: "email.x_mailer", Proto: ProtoSMTP, Dir: ToServer},
 	EmailReceived:  {Name: "email.received", Proto: ProtoSMTP, Dir: ToServer, Multi: true},
+	// Docs: rules/quic-keywords.html. Suricata inspects them in both
+	// directions, each packet in its own. The JA3/JA4 buffers (TLS) also
+	// apply to QUIC transactions (detect/quic.go).
+	QUICVersion:   {Name: "quic.version", Proto: ProtoQUIC},
+	QUICSNI:       {Name: "quic.sni", Proto: ProtoQUIC},
+	QUICUA:        {Name: "quic.ua", Proto: ProtoQUIC},
+	QUICCyuHash:   {Name: "quic.cyu.hash", Proto: ProtoQUIC, Multi: true},
+	QUICCyuString: {Name: "quic.cyu.string", Proto: ProtoQUIC, Multi: true},
 }
 
 // String returns the buffer's canonical keyword.

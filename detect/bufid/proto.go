@@ -30,6 +30,7 @@ const (
 	ProtoSNMP
 	ProtoKRB5
 	ProtoHTTP2
+	ProtoQUIC
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
@@ -47,7 +48,6 @@ const (
 	ProtoPOP3
 	ProtoTFTP
 	ProtoFTPData
-	ProtoQUIC
 	ProtoPgSQL
 	ProtoTelnet
 	ProtoLDAP

@@ -31,28 +31,34 @@ const (
 	EventSNMP
 	EventMDNS
 	EventFileinfo
+	EventQUIC
+	EventIKE
+	EventWebSocket
 )
 
 var eventNames = [...]string{
-	EventAlert:    "alert",
-	EventAnomaly:  "anomaly",
-	EventFlow:     "flow",
-	EventHTTP:     "http",
-	EventDNS:      "dns",
-	EventTLS:      "tls",
-	EventSSH:      "ssh",
-	EventSMTP:     "smtp",
-	EventMQTT:     "mqtt",
-	EventSIP:      "sip",
-	EventSMB:      "smb",
-	EventDCERPC:   "dcerpc",
-	EventFTP:      "ftp",
-	EventFTPData:  "ftp_data",
-	EventKRB5:     "krb5",
-	EventRFB:      "rfb",
-	EventSNMP:     "snmp",
-	EventMDNS:     "mdns",
-	EventFileinfo: "fileinfo",
+	EventAlert:     "alert",
+	EventAnomaly:   "anomaly",
+	EventFlow:      "flow",
+	EventHTTP:      "http",
+	EventDNS:       "dns",
+	EventTLS:       "tls",
+	EventSSH:       "ssh",
+	EventSMTP:      "smtp",
+	EventMQTT:      "mqtt",
+	EventSIP:       "sip",
+	EventSMB:       "smb",
+	EventDCERPC:    "dcerpc",
+	EventFTP:       "ftp",
+	EventFTPData:   "ftp_data",
+	EventKRB5:      "krb5",
+	EventRFB:       "rfb",
+	EventSNMP:      "snmp",
+	EventMDNS:      "mdns",
+	EventFileinfo:  "fileinfo",
+	EventQUIC:      "quic",
+	EventIKE:       "ike",
+	EventWebSocket: "websocket",
 }
 
 // String returns the event_type value, or "" for an unknown type.

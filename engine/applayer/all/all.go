@@ -10,6 +10,7 @@ import (
 	"vigil/engine/applayer/http2"
 	"vigil/engine/applayer/krb5"
 	"vigil/engine/applayer/mqtt"
+	"vigil/engine/applayer/quic"
 	"vigil/engine/applayer/rfb"
 	"vigil/engine/applayer/sip"
 	"vigil/engine/applayer/smb"
@@ -51,6 +52,7 @@ var parsers = []struct {
 	{bufid.ProtoSNMP, func(Config) applayer.Parser { return snmp.New() }},
 	{bufid.ProtoKRB5, func(Config) applayer.Parser { return krb5.New() }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
+	{bufid.ProtoQUIC, func(Config) applayer.Parser { return quic.New() }},
 }
 
 // Registry returns the detection table with parsers attached.
