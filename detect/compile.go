@@ -85,7 +85,7 @@ var transportOf = [bufid.NumProtos]uint8{
 	bufid.ProtoSMTP: 6, bufid.ProtoSMB: 6, bufid.ProtoHTTP2: 6, bufid.ProtoIMAP: 6, bufid.ProtoPOP3: 6,
 	bufid.ProtoRFB: 6, bufid.ProtoPgSQL: 6, bufid.ProtoTelnet: 6, bufid.ProtoFTPData: 6, bufid.ProtoLDAP: 6,
 	bufid.ProtoWebSocket: 6,
-	bufid.ProtoDHCP:      17, bufid.ProtoTFTP: 17, bufid.ProtoQUIC: 17, bufid.ProtoNTP: 17, bufid.ProtoSNMP: 17,
+	bufid.ProtoDHCP:      17, bufid.ProtoTFTP: 17, bufid.ProtoQUIC: 17, bufid.ProtoIKE: 17, bufid.ProtoNTP: 17, bufid.ProtoSNMP: 17,
 }
 
 func (b *sigBuilder) header(r *rules.Rule) error {

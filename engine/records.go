@@ -155,6 +155,8 @@ func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
 		return eve.EventSNMP
 	case bufid.ProtoQUIC:
 		return eve.EventQUIC
+	case bufid.ProtoIKE:
+		return eve.EventIKE
 	}
 	return 0
 }

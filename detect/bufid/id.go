@@ -185,6 +185,16 @@ const (
 	QUICUA        // gQUIC UAID tag
 	QUICCyuHash   // each CYU fingerprint's MD5 hex (multi-buffer)
 	QUICCyuString // each CYU fingerprint string (multi-buffer)
+	// IKE (engine/applayer/ike): one transaction per message.
+	IKEInitSPI        // initiator SPI, 16 lower-case hex digits
+	IKERespSPI        // responder SPI, same form
+	IKEExchType       // exchange type, 4-byte big endian
+	IKEKeyExchange    // IKEv1 key exchange data
+	IKENonce          // IKEv1 nonce data
+	IKEKeyExchangeLen // IKEv1 key exchange data length, 4-byte big endian
+	IKENonceLen       // IKEv1 nonce length, 4-byte big endian
+	IKEVendor         // each IKEv1 vendor ID in hex (multi-buffer)
+	IKEChosenSA       // first transform's numeric attributes, 6-byte records (type, value)
 
 	NumIDs
 )
@@ -410,6 +420,17 @@ var Specs = [NumIDs]Spec{
 	QUICUA:        {Name: "quic.ua", Proto: ProtoQUIC},
 	QUICCyuHash:   {Name: "quic.cyu.hash", Proto: ProtoQUIC, Multi: true},
 	QUICCyuString: {Name: "quic.cyu.string", Proto: ProtoQUIC, Multi: true},
+	// Docs: rules/ike-keywords.html. Directions are those Suricata 8.0
+	// registers; a message is inspected in its own direction.
+	IKEInitSPI:        {Name: "ike.init_spi", Proto: ProtoIKE, Dir: ToServer},
+	IKERespSPI:        {Name: "ike.resp_spi", Proto: ProtoIKE, Dir: ToClient},
+	IKEExchType:       {Name: "ike.exchtype", Proto: ProtoIKE},
+	IKEKeyExchange:    {Name: "ike.key_exchange_payload", Proto: ProtoIKE},
+	IKENonce:          {Name: "ike.nonce_payload", Proto: ProtoIKE},
+	IKEKeyExchangeLen: {Name: "ike.key_exchange_payload_length", Proto: ProtoIKE},
+	IKENonceLen:       {Name: "ike.nonce_payload_length", Proto: ProtoIKE},
+	IKEVendor:         {Name: "ike.vendor", Proto: ProtoIKE, Dir: ToServer, Multi: true},
+	IKEChosenSA:       {Name: "ike.chosen_sa_attribute", Proto: ProtoIKE, Dir: ToClient},
 }
 
 // String returns the buffer's canonical keyword.

@@ -31,6 +31,7 @@ const (
 	ProtoKRB5
 	ProtoHTTP2
 	ProtoQUIC
+	ProtoIKE
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
@@ -40,7 +41,6 @@ const (
 	ProtoRDP
 	ProtoNFS
 	ProtoNTP
-	ProtoIKE
 	ProtoModbus
 	ProtoDNP3
 	ProtoENIP

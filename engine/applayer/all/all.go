@@ -8,6 +8,7 @@ import (
 	"vigil/engine/applayer/ftp"
 	"vigil/engine/applayer/http"
 	"vigil/engine/applayer/http2"
+	"vigil/engine/applayer/ike"
 	"vigil/engine/applayer/krb5"
 	"vigil/engine/applayer/mqtt"
 	"vigil/engine/applayer/quic"
@@ -53,6 +54,7 @@ var parsers = []struct {
 	{bufid.ProtoKRB5, func(Config) applayer.Parser { return krb5.New() }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 	{bufid.ProtoQUIC, func(Config) applayer.Parser { return quic.New() }},
+	{bufid.ProtoIKE, func(Config) applayer.Parser { return ike.New() }},
 }
 
 // Registry returns the detection table with parsers attached.

@@ -89,9 +89,13 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 // BufferAt returns the quic.* buffers and the TLS fingerprints of the
 // packet. quic.version is the 4 raw version bytes of a long header;
 // quic.cyu.hash and quic.cyu.string have one instance per fingerprint.
-// JA3 and JA4 belong to the client's transactions, JA3S to the server's,
-// and are inspected in that direction only; the quic.* buffers in both.
+// JA3 and JA4 belong to the client's transactions, JA3S to the server's.
+// A transaction belongs to the direction of its packet (Suricata 8
+// transactions are unidirectional), so nothing is returned for the other.
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
+	if dir != t.dir {
+		return nil, false
+	}
 	switch b {
 	case bufid.QUICCyuHash:
 		if i < len(t.Cyu) {
