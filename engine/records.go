@@ -157,6 +157,8 @@ func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
 		return eve.EventQUIC
 	case bufid.ProtoIKE:
 		return eve.EventIKE
+	case bufid.ProtoWebSocket:
+		return eve.EventWebSocket
 	}
 	return 0
 }

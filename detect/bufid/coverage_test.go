@@ -17,7 +17,7 @@ const parserDir = "../../engine/applayer"
 var parserProtos = map[string]Proto{
 	"http": ProtoHTTP, "http2": ProtoHTTP2, "tls": ProtoTLS, "dns": ProtoDNS, "ssh": ProtoSSH,
 	"sip": ProtoSIP, "smb": ProtoSMB, "dcerpc": ProtoDCERPC, "ftp": ProtoFTP, "rfb": ProtoRFB,
-	"mqtt": ProtoMQTT, "snmp": ProtoSNMP, "krb5": ProtoKRB5, "smtp": ProtoSMTP, "quic": ProtoQUIC, "ike": ProtoIKE,
+	"mqtt": ProtoMQTT, "snmp": ProtoSNMP, "krb5": ProtoKRB5, "smtp": ProtoSMTP, "quic": ProtoQUIC, "ike": ProtoIKE, "websocket": ProtoWebSocket,
 }
 
 // notProduced lists the transaction buffers detection knows that no parser

@@ -195,6 +195,11 @@ const (
 	IKENonceLen       // IKEv1 nonce length, 4-byte big endian
 	IKEVendor         // each IKEv1 vendor ID in hex (multi-buffer)
 	IKEChosenSA       // first transform's numeric attributes, 6-byte records (type, value)
+	// WebSocket (engine/applayer/websocket): one transaction per frame.
+	WebSocketPayload // unmasked (and inflated) payload
+	WebSocketOpcode  // opcode, one byte
+	WebSocketFlags   // the four high bits of the first byte, one byte
+	WebSocketMask    // masking key, 4-byte big endian (masked frames only)
 
 	NumIDs
 )
@@ -431,6 +436,12 @@ var Specs = [NumIDs]Spec{
 	IKENonceLen:       {Name: "ike.nonce_payload_length", Proto: ProtoIKE},
 	IKEVendor:         {Name: "ike.vendor", Proto: ProtoIKE, Dir: ToServer, Multi: true},
 	IKEChosenSA:       {Name: "ike.chosen_sa_attribute", Proto: ProtoIKE, Dir: ToClient},
+	// Docs: rules/websocket-keywords.html. Both directions, each frame in
+	// its own.
+	WebSocketPayload: {Name: "websocket.payload", Proto: ProtoWebSocket},
+	WebSocketOpcode:  {Name: "websocket.opcode", Proto: ProtoWebSocket},
+	WebSocketFlags:   {Name: "websocket.flags", Proto: ProtoWebSocket},
+	WebSocketMask:    {Name: "websocket.mask", Proto: ProtoWebSocket},
 }
 
 // String returns the buffer's canonical keyword.

@@ -32,6 +32,7 @@ const (
 	ProtoHTTP2
 	ProtoQUIC
 	ProtoIKE
+	ProtoWebSocket
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
@@ -51,7 +52,6 @@ const (
 	ProtoPgSQL
 	ProtoTelnet
 	ProtoLDAP
-	ProtoWebSocket
 
 	NumProtos
 )

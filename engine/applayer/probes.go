@@ -294,6 +294,9 @@ func DefaultEntries() []Entry {
 		// IKE: an ISAKMP header Suricata accepts, on port 500 (probes_ike.go).
 		{Proto: bufid.ProtoIKE, Transport: UDP, Ports: []uint16{500}, PortRequired: true, ToServer: ProbeIKE, ToClient: ProbeIKE},
 		{Proto: bufid.ProtoKRB5, Transport: UDP, Ports: []uint16{88}, PortRequired: true, ToServer: ProbeKRB5UDP, ToClient: ProbeKRB5UDP},
+		// WebSocket has no probe: HTTP hands a flow over after a 101
+		// (Handover); the entry carries its parser.
+		{Proto: bufid.ProtoWebSocket, Transport: TCP},
 		{Proto: bufid.ProtoKRB5, Transport: TCP, Ports: []uint16{88}, PortRequired: true, ToServer: ProbeKRB5TCP, ToClient: ProbeKRB5TCP},
 	}
 }

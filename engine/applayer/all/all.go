@@ -19,6 +19,7 @@ import (
 	"vigil/engine/applayer/snmp"
 	"vigil/engine/applayer/ssh"
 	"vigil/engine/applayer/tls"
+	"vigil/engine/applayer/websocket"
 )
 
 // Config holds per-protocol parser settings.
@@ -55,6 +56,8 @@ var parsers = []struct {
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 	{bufid.ProtoQUIC, func(Config) applayer.Parser { return quic.New() }},
 	{bufid.ProtoIKE, func(Config) applayer.Parser { return ike.New() }},
+	// WebSocket is never detected: HTTP hands a flow over after a 101.
+	{bufid.ProtoWebSocket, func(Config) applayer.Parser { return websocket.New() }},
 }
 
 // Registry returns the detection table with parsers attached.
