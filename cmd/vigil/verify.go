@@ -13,6 +13,7 @@ import (
 
 	"vigil/detect"
 	"vigil/detect/mpm"
+	"vigil/engine/config"
 	"vigil/engine/verify"
 	"vigil/ruleparser"
 	"vigil/rules"
@@ -160,8 +161,11 @@ func unsupportedRules(path string) string {
 // unsupportedTestConfig says why a test's own suricata.yaml cannot be
 // honoured ("" when it can). A config that only configures outputs is
 // fine: the checks are about alert events, whose core fields Vigil always
-// writes. App-layer settings are handed to replay (appLayerSets). Anything
-// else (an included full config) changes the engine and is not emulated.
+// writes. App-layer settings are handed to replay (appLayerSets). An
+// include of another file (a full Suricata config the test then adjusts)
+// is resolved as Suricata does (package config) and its outputs are
+// overridden by the test's own; anything else changes the engine and is
+// not emulated.
 func unsupportedTestConfig(path string) string {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -173,7 +177,17 @@ func unsupportedTestConfig(path string) string {
 	}
 	var other []string
 	for k := range top {
-		if k != "outputs" && k != "app-layer" { // app-layer: see appLayerSets
+		switch k {
+		case "outputs", "app-layer": // app-layer: see appLayerSets
+		case "include":
+			if _, ok := top["outputs"]; !ok {
+				other = append(other, k+" without outputs of its own")
+				continue
+			}
+			if _, err := config.Load(path); err != nil {
+				return "test's suricata.yaml: " + err.Error()
+			}
+		default:
 			other = append(other, k)
 		}
 	}
