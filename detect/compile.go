@@ -85,7 +85,7 @@ var transportOf = [bufid.NumProtos]uint8{
 	bufid.ProtoSMTP: 6, bufid.ProtoSMB: 6, bufid.ProtoHTTP2: 6, bufid.ProtoIMAP: 6, bufid.ProtoPOP3: 6,
 	bufid.ProtoRFB: 6, bufid.ProtoPgSQL: 6, bufid.ProtoTelnet: 6, bufid.ProtoFTPData: 6, bufid.ProtoModbus: 6,
 	bufid.ProtoWebSocket: 6,
-	bufid.ProtoDHCP:      17, bufid.ProtoTFTP: 17, bufid.ProtoQUIC: 17, bufid.ProtoNTP: 17, bufid.ProtoSNMP: 17,
+	bufid.ProtoDHCP:      17, bufid.ProtoTFTP: 17, bufid.ProtoQUIC: 17, bufid.ProtoIKE: 17, bufid.ProtoNTP: 17, bufid.ProtoSNMP: 17,
 }
 
 func (b *sigBuilder) header(r *rules.Rule) error {
@@ -148,14 +148,14 @@ func (b *sigBuilder) openList(buf Buf) error {
 	if spec.Tx() {
 		if b.sig.appProto != bufid.ProtoUnknown && b.sig.appProto != spec.Proto && !dceOnSMB(spec.Proto, b.sig.appProto) &&
 			!httpBufOn(spec.Proto, b.sig.appProto) && !httpNarrows(spec.Proto, b.sig.appProto) &&
-			!fileBufOn(spec.Proto, b.sig.appProto) && !fileNarrows(spec.Proto, b.sig.appProto) {
+			!fileBufOn(spec.Proto, b.sig.appProto) && !fileNarrows(spec.Proto, b.sig.appProto) && !tlsOnQUIC(buf, b.sig.appProto) {
 			return fmt.Errorf("buffer %s needs app-layer protocol %s, rule is %s: %w", spec.Name, spec.Proto, b.sig.appProto, ErrUnsupported)
 		}
 		if !dceOnSMB(spec.Proto, b.sig.appProto) && !httpBufOn(spec.Proto, b.sig.appProto) &&
-			!fileBufOn(spec.Proto, b.sig.appProto) {
+			!fileBufOn(spec.Proto, b.sig.appProto) && !tlsOnQUIC(buf, b.sig.appProto) {
 			b.sig.appProto = spec.Proto
 		}
-		if tp := transportOf[spec.Proto]; tp != 0 {
+		if tp := transportOf[spec.Proto]; tp != 0 && !tlsOnQUIC(buf, b.sig.appProto) {
 			if b.sig.proto.ipProto != 0 && b.sig.proto.ipProto != tp {
 				return errBadValue("buffer " + spec.Name + " cannot match this protocol")
 			}

@@ -433,8 +433,10 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 func (w *Worker) txHeader(r *eve.Record, et eve.EventType, p *packet.Packet, e *flow.Entry[flowData], tx applayer.Tx) {
 	w.header(r, et, p)
 	r.FlowID = uint64(e.ID)
-	r.SrcIP, r.SrcPort = e.Client()
-	r.DestIP, r.DestPort = e.Server()
+	if _, ok := tx.(packetDirTx); !ok {
+		r.SrcIP, r.SrcPort = e.Client()
+		r.DestIP, r.DestPort = e.Server()
+	}
 	r.SrcIP, r.DestIP = r.SrcIP.Unmap(), r.DestIP.Unmap()
 	r.HasTxID, r.TxID = true, tx.ID()
 }

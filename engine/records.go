@@ -159,9 +159,21 @@ func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
 		return eve.EventDNP3
 	case bufid.ProtoENIP:
 		return eve.EventENIP
+	case bufid.ProtoQUIC:
+		return eve.EventQUIC
+	case bufid.ProtoIKE:
+		return eve.EventIKE
+	case bufid.ProtoWebSocket:
+		return eve.EventWebSocket
 	}
 	return 0
 }
+
+// packetDirTx is implemented by the transactions whose records Suricata
+// writes with the tuple of the packet that made them (QUIC, IKE,
+// WebSocket: its JsonGenericDirPacketLogger), not in client-to-server
+// order.
+type packetDirTx interface{ PacketDirRecord() }
 
 // appObject attaches the EVE object of tx (seen in direction dir) to r.
 func appObject(r *eve.Record, tx applayer.Tx, dir applayer.Direction) bool {

@@ -79,8 +79,8 @@ func appLayerName(p applayer.Proto, udp bool) string {
 		}
 		return p.String() + "_tcp"
 	}
-	if udp != (p == bufid.ProtoSNMP) {
-		return "" // SNMP is parsed over UDP only, the others over TCP only
+	if udp != (p == bufid.ProtoSNMP || p == bufid.ProtoQUIC || p == bufid.ProtoIKE) {
+		return "" // SNMP, QUIC and IKE are parsed over UDP only, the others over TCP only
 	}
 	return p.String()
 }

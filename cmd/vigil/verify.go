@@ -170,8 +170,11 @@ func unsupportedRules(path string) string {
 // unsupportedTestConfig says why a test's own suricata.yaml cannot be
 // honoured ("" when it can). A config that only configures outputs is
 // fine: the checks are about alert events, whose core fields Vigil always
-// writes. App-layer settings are handed to replay (appLayerSets). Anything
-// else (an included full config) changes the engine and is not emulated.
+// writes. App-layer settings are handed to replay (appLayerSets). An
+// include of another file (a full Suricata config the test then adjusts)
+// is resolved as Suricata does (package config) and its outputs are
+// overridden by the test's own; anything else changes the engine and is
+// not emulated.
 func unsupportedTestConfig(path string) string {
 	data, err := os.ReadFile(path)
 	if err != nil {

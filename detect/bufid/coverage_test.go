@@ -19,6 +19,7 @@ var parserProtos = map[string]Proto{
 	"sip": ProtoSIP, "smb": ProtoSMB, "dcerpc": ProtoDCERPC, "ftp": ProtoFTP, "rfb": ProtoRFB,
 	"mqtt": ProtoMQTT, "snmp": ProtoSNMP, "krb5": ProtoKRB5, "smtp": ProtoSMTP, "ldap": ProtoLDAP,
 	"dnp3": ProtoDNP3, "enip": ProtoENIP,
+	"quic": ProtoQUIC, "ike": ProtoIKE, "websocket": ProtoWebSocket,
 }
 
 // notProduced lists the transaction buffers detection knows that no parser
@@ -136,6 +137,8 @@ func TestParsersAndDetectAgree(t *testing.T) {
 			case s.Proto == ProtoFile && (own == ProtoHTTP || own == ProtoHTTP2 || own == ProtoSMB || own == ProtoSMTP):
 			case s.Proto == ProtoDCERPC && own == ProtoSMB:
 			case s.Proto == ProtoHTTP && own == ProtoHTTP2:
+			case own == ProtoQUIC && (b == JA3Hash || b == JA3String || b == JA3SHash || b == JA3SString || b == JA4Hash):
+				// TLS fingerprints of QUIC's handshake (detect/quic.go).
 			default:
 				t.Errorf("%s offers %s of protocol %v: rules for %v never inspect it", pkg, s.Name, s.Proto, own)
 			}

@@ -221,6 +221,27 @@ const (
 	ENIPCapabilities    // ListServices capability flags, 2 bytes
 	ENIPServiceName     // ListServices service name
 	ENIPEvents          // app-layer events, 4-byte little-endian bit set
+	// QUIC (engine/applayer/quic): one transaction per long-header packet.
+	QUICVersion   // the 4 raw version bytes of a long header
+	QUICSNI       // server name of the ClientHello, or the gQUIC SNI tag
+	QUICUA        // gQUIC UAID tag
+	QUICCyuHash   // each CYU fingerprint's MD5 hex (multi-buffer)
+	QUICCyuString // each CYU fingerprint string (multi-buffer)
+	// IKE (engine/applayer/ike): one transaction per message.
+	IKEInitSPI        // initiator SPI, 16 lower-case hex digits
+	IKERespSPI        // responder SPI, same form
+	IKEExchType       // exchange type, 4-byte big endian
+	IKEKeyExchange    // IKEv1 key exchange data
+	IKENonce          // IKEv1 nonce data
+	IKEKeyExchangeLen // IKEv1 key exchange data length, 4-byte big endian
+	IKENonceLen       // IKEv1 nonce length, 4-byte big endian
+	IKEVendor         // each IKEv1 vendor ID in hex (multi-buffer)
+	IKEChosenSA       // first transform's numeric attributes, 6-byte records (type, value)
+	// WebSocket (engine/applayer/websocket): one transaction per frame.
+	WebSocketPayload // unmasked (and inflated) payload
+	WebSocketOpcode  // opcode, one byte
+	WebSocketFlags   // the four high bits of the first byte, one byte
+	WebSocketMask    // masking key, 4-byte big endian (masked frames only)
 
 	NumIDs
 )
@@ -477,6 +498,31 @@ var Specs = [NumIDs]Spec{
 	ENIPCapabilities:    {Name: "enip.capabilities", Proto: ProtoENIP},
 	ENIPServiceName:     {Name: "enip.service_name", Proto: ProtoENIP},
 	ENIPEvents:          {Name: "app-layer-event.enip", Proto: ProtoENIP, Value: true},
+	// Docs: rules/quic-keywords.html. Suricata inspects them in both
+	// directions, each packet in its own. The JA3/JA4 buffers (TLS) also
+	// apply to QUIC transactions (detect/quic.go).
+	QUICVersion:   {Name: "quic.version", Proto: ProtoQUIC},
+	QUICSNI:       {Name: "quic.sni", Proto: ProtoQUIC},
+	QUICUA:        {Name: "quic.ua", Proto: ProtoQUIC},
+	QUICCyuHash:   {Name: "quic.cyu.hash", Proto: ProtoQUIC, Multi: true},
+	QUICCyuString: {Name: "quic.cyu.string", Proto: ProtoQUIC, Multi: true},
+	// Docs: rules/ike-keywords.html. Directions are those Suricata 8.0
+	// registers; a message is inspected in its own direction.
+	IKEInitSPI:        {Name: "ike.init_spi", Proto: ProtoIKE, Dir: ToServer},
+	IKERespSPI:        {Name: "ike.resp_spi", Proto: ProtoIKE, Dir: ToClient},
+	IKEExchType:       {Name: "ike.exchtype", Proto: ProtoIKE},
+	IKEKeyExchange:    {Name: "ike.key_exchange_payload", Proto: ProtoIKE},
+	IKENonce:          {Name: "ike.nonce_payload", Proto: ProtoIKE},
+	IKEKeyExchangeLen: {Name: "ike.key_exchange_payload_length", Proto: ProtoIKE},
+	IKENonceLen:       {Name: "ike.nonce_payload_length", Proto: ProtoIKE},
+	IKEVendor:         {Name: "ike.vendor", Proto: ProtoIKE, Dir: ToServer, Multi: true},
+	IKEChosenSA:       {Name: "ike.chosen_sa_attribute", Proto: ProtoIKE, Dir: ToClient},
+	// Docs: rules/websocket-keywords.html. Both directions, each frame in
+	// its own.
+	WebSocketPayload: {Name: "websocket.payload", Proto: ProtoWebSocket},
+	WebSocketOpcode:  {Name: "websocket.opcode", Proto: ProtoWebSocket},
+	WebSocketFlags:   {Name: "websocket.flags", Proto: ProtoWebSocket},
+	WebSocketMask:    {Name: "websocket.mask", Proto: ProtoWebSocket},
 }
 
 // String returns the buffer's canonical keyword.

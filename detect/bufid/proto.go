@@ -34,6 +34,9 @@ const (
 	ProtoDNP3
 	ProtoENIP
 	ProtoModbus
+	ProtoQUIC
+	ProtoIKE
+	ProtoWebSocket
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
@@ -43,15 +46,12 @@ const (
 	ProtoRDP
 	ProtoNFS
 	ProtoNTP
-	ProtoIKE
 	ProtoIMAP
 	ProtoPOP3
 	ProtoTFTP
 	ProtoFTPData
-	ProtoQUIC
 	ProtoPgSQL
 	ProtoTelnet
-	ProtoWebSocket
 
 	NumProtos
 )

@@ -288,7 +288,15 @@ func DefaultEntries() []Entry {
 		{Proto: bufid.ProtoMQTT, Transport: TCP, Ports: []uint16{1883}, ToServer: ProbeMQTTConnect},
 		{Proto: bufid.ProtoRFB, Transport: TCP, Ports: []uint16{5900, 5901, 5902, 5903, 5904, 5905, 5906, 5907, 5908, 5909}, ToServer: ProbeRFB, ToClient: ProbeRFB},
 		{Proto: bufid.ProtoSNMP, Transport: UDP, Ports: []uint16{161, 162}, PortRequired: true, ToServer: ProbeSNMP, ToClient: ProbeSNMP},
+		// QUIC: any header that parses, on Suricata's ports 443 and 80
+		// (probes_ike.go).
+		{Proto: bufid.ProtoQUIC, Transport: UDP, Ports: []uint16{443, 80}, PortRequired: true, ToServer: ProbeQUIC, ToClient: ProbeQUIC},
+		// IKE: an ISAKMP header Suricata accepts, on port 500 (probes_ike.go).
+		{Proto: bufid.ProtoIKE, Transport: UDP, Ports: []uint16{500}, PortRequired: true, ToServer: ProbeIKE, ToClient: ProbeIKE},
 		{Proto: bufid.ProtoKRB5, Transport: UDP, Ports: []uint16{88}, PortRequired: true, ToServer: ProbeKRB5UDP, ToClient: ProbeKRB5UDP},
+		// WebSocket has no probe: HTTP hands a flow over after a 101
+		// (Handover); the entry carries its parser.
+		{Proto: bufid.ProtoWebSocket, Transport: TCP},
 		{Proto: bufid.ProtoKRB5, Transport: TCP, Ports: []uint16{88}, PortRequired: true, ToServer: ProbeKRB5TCP, ToClient: ProbeKRB5TCP},
 		{Proto: bufid.ProtoLDAP, Transport: TCP, Ports: []uint16{389, 3268}, PortRequired: true, ToServer: ProbeLDAPTCP, ToClient: ProbeLDAPTCP},
 		{Proto: bufid.ProtoDNP3, Transport: TCP, Ports: []uint16{20000}, PortRequired: true, ToServer: ProbeDNP3, ToClient: ProbeDNP3},

@@ -44,6 +44,9 @@ type Config struct {
 	Outputs Outputs
 
 	root *yaml.Node // a mapping node
+	// origin names the file of nodes read from included files
+	// (include.go); other nodes come from File.
+	origin map[*yaml.Node]string
 }
 
 // Vars are the rule variables of the configuration, by name without '$'.
@@ -127,6 +130,9 @@ func Parse(name string, data []byte) (*Config, error) {
 		n := doc.Content[0]
 		return nil, &Error{Pos{name, n.Line, n.Column}, "top level is not a mapping"}
 	}
+	if err := c.expandIncludes(c.root, name, 0); err != nil {
+		return nil, err
+	}
 	if err := c.decode(); err != nil {
 		return nil, err
 	}
@@ -159,7 +165,7 @@ func (c *Config) pos(n *yaml.Node) Pos {
 	if n.Line == 0 {
 		return Pos{File: n.HeadComment} // overrides record their origin here
 	}
-	return Pos{c.File, n.Line, n.Column}
+	return c.posIn(n, c.File)
 }
 
 // decode fills the typed fields from the raw tree.

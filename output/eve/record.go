@@ -34,31 +34,37 @@ const (
 	EventLDAP
 	EventDNP3
 	EventENIP
+	EventQUIC
+	EventIKE
+	EventWebSocket
 )
 
 var eventNames = [...]string{
-	EventAlert:    "alert",
-	EventAnomaly:  "anomaly",
-	EventFlow:     "flow",
-	EventHTTP:     "http",
-	EventDNS:      "dns",
-	EventTLS:      "tls",
-	EventSSH:      "ssh",
-	EventSMTP:     "smtp",
-	EventMQTT:     "mqtt",
-	EventSIP:      "sip",
-	EventSMB:      "smb",
-	EventDCERPC:   "dcerpc",
-	EventFTP:      "ftp",
-	EventFTPData:  "ftp_data",
-	EventKRB5:     "krb5",
-	EventRFB:      "rfb",
-	EventSNMP:     "snmp",
-	EventMDNS:     "mdns",
-	EventFileinfo: "fileinfo",
-	EventLDAP:     "ldap",
-	EventDNP3:     "dnp3",
-	EventENIP:     "enip",
+	EventAlert:     "alert",
+	EventAnomaly:   "anomaly",
+	EventFlow:      "flow",
+	EventHTTP:      "http",
+	EventDNS:       "dns",
+	EventTLS:       "tls",
+	EventSSH:       "ssh",
+	EventSMTP:      "smtp",
+	EventMQTT:      "mqtt",
+	EventSIP:       "sip",
+	EventSMB:       "smb",
+	EventDCERPC:    "dcerpc",
+	EventFTP:       "ftp",
+	EventFTPData:   "ftp_data",
+	EventKRB5:      "krb5",
+	EventRFB:       "rfb",
+	EventSNMP:      "snmp",
+	EventMDNS:      "mdns",
+	EventFileinfo:  "fileinfo",
+	EventLDAP:      "ldap",
+	EventDNP3:      "dnp3",
+	EventENIP:      "enip",
+	EventQUIC:      "quic",
+	EventIKE:       "ike",
+	EventWebSocket: "websocket",
 }
 
 // String returns the event_type value, or "" for an unknown type.

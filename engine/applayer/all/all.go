@@ -10,9 +10,11 @@ import (
 	"vigil/engine/applayer/ftp"
 	"vigil/engine/applayer/http"
 	"vigil/engine/applayer/http2"
+	"vigil/engine/applayer/ike"
 	"vigil/engine/applayer/krb5"
 	"vigil/engine/applayer/ldap"
 	"vigil/engine/applayer/mqtt"
+	"vigil/engine/applayer/quic"
 	"vigil/engine/applayer/rfb"
 	"vigil/engine/applayer/sip"
 	"vigil/engine/applayer/smb"
@@ -20,6 +22,7 @@ import (
 	"vigil/engine/applayer/snmp"
 	"vigil/engine/applayer/ssh"
 	"vigil/engine/applayer/tls"
+	"vigil/engine/applayer/websocket"
 )
 
 // Config holds per-protocol parser settings.
@@ -57,6 +60,10 @@ var parsers = []struct {
 	{bufid.ProtoDNP3, func(Config) applayer.Parser { return dnp3.New() }},
 	{bufid.ProtoENIP, func(Config) applayer.Parser { return enip.New() }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
+	{bufid.ProtoQUIC, func(Config) applayer.Parser { return quic.New() }},
+	{bufid.ProtoIKE, func(Config) applayer.Parser { return ike.New() }},
+	// WebSocket is never detected: HTTP hands a flow over after a 101.
+	{bufid.ProtoWebSocket, func(Config) applayer.Parser { return websocket.New() }},
 }
 
 // Registry returns the detection table with parsers attached.

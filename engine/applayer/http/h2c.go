@@ -7,6 +7,10 @@ import (
 	"vigil/engine/applayer"
 )
 
+// Protocol upgrades: HTTP/2 over cleartext and WebSocket. The text below
+// describes h2c; "Upgrade: websocket" answered by a 101 with "Upgrade:
+// websocket" hands the flow to package websocket the same way.
+//
 // HTTP/2 upgrade over cleartext (RFC 7540 section 3.2): a request with
 // "Upgrade: h2c" answered by "101 Switching Protocols" with "Upgrade:
 // h2c" turns the connection into HTTP/2 right after the 101 head. The
@@ -30,7 +34,8 @@ type h2cState struct {
 	hold    bool   // request bytes are held
 	held    []byte // held request bytes (owned copy)
 	release bool   // the answer was not a switch: parse held as HTTP/1
-	done    bool   // switched: the flow is HTTP/2 from here
+	done    bool   // switched: the flow is next's from here
+	next    applayer.Proto
 	rest    []byte // response bytes after the 101 head (owned copy)
 }
 
@@ -43,12 +48,12 @@ func (p *Parser) Handover() (applayer.Proto, [2][]byte, bool) {
 	if !p.h2c.done {
 		return bufid.ProtoUnknown, [2][]byte{}, false
 	}
-	return bufid.ProtoHTTP2, [2][]byte{p.h2c.held, p.h2c.rest}, true
+	return p.h2c.next, [2][]byte{p.h2c.held, p.h2c.rest}, true
 }
 
 // askedH2C notes a request whose Upgrade header offers h2c.
 func (p *Parser) askedH2C(t *Tx) {
-	if hasToken(t.Req.Get("Upgrade"), "h2c") && !p.h2c.done {
+	if up := t.Req.Get("Upgrade"); (hasToken(up, "h2c") || hasToken(up, "websocket")) && !p.h2c.done {
 		p.h2c.asked, p.h2c.waitID = true, t.id
 	}
 }
@@ -73,9 +78,15 @@ func (p *Parser) answered(t *Tx) {
 	}
 }
 
-// switched handles a 101 response: to h2c, the flow becomes HTTP/2.
+// switched handles a 101 response: to h2c, the flow becomes HTTP/2; to
+// websocket (RFC 6455 section 4.2.2), WebSocket.
 func (p *Parser) switched(t *Tx) {
-	if !bytes.EqualFold(bytes.TrimSpace(t.Resp.Get("Upgrade")), []byte("h2c")) {
+	switch up := bytes.TrimSpace(t.Resp.Get("Upgrade")); {
+	case bytes.EqualFold(up, []byte("h2c")):
+		p.h2c.next = bufid.ProtoHTTP2
+	case bytes.EqualFold(up, []byte("websocket")):
+		p.h2c.next = bufid.ProtoWebSocket
+	default:
 		p.answered(t)
 		return
 	}

@@ -21,7 +21,7 @@ func TestH2CHandover(t *testing.T) {
 		{"upgrade", "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\n\r\n",
 			"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n\x00\x00\x00\x04\x01\x00\x00\x00\x00", preface, true, preface, 1},
 		{"websocket", "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n",
-			"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", "", false, "", 1},
+			"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x00", "\x81\x80abcd", true, "\x81\x80abcd", 1},
 		{"declined", "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\n\r\n",
 			"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "GET /b HTTP/1.1\r\n\r\n", false, "", 2},
 		// Past maxHeld the requests are parsed as HTTP/1; the 101 still
@@ -40,7 +40,11 @@ func TestH2CHandover(t *testing.T) {
 				t.Fatalf("handover %v, want %v", ok, tc.switched)
 			}
 			if ok {
-				if next != bufid.ProtoHTTP2 || string(rest[0]) != tc.held || len(rest[1]) != len(tc.resp)-strings.Index(tc.resp, "\r\n\r\n")-4 {
+				want := bufid.ProtoHTTP2
+				if tc.name == "websocket" {
+					want = bufid.ProtoWebSocket
+				}
+				if next != want || string(rest[0]) != tc.held || len(rest[1]) != len(tc.resp)-strings.Index(tc.resp, "\r\n\r\n")-4 {
 					t.Errorf("handover to %v with %q / %q", next, rest[0], rest[1])
 				}
 			}

@@ -113,6 +113,13 @@ func parseClientHello(b []byte) (ClientHello, bool) {
 	return ch, true
 }
 
+// ParseClientHello parses the body of a ClientHello handshake message
+// (after the 4-byte handshake header), as QUIC's CRYPTO frames carry it.
+func ParseClientHello(b []byte) (ClientHello, bool) { return parseClientHello(b) }
+
+// ParseServerHello parses the body of a ServerHello handshake message.
+func ParseServerHello(b []byte) (ServerHello, bool) { return parseServerHello(b) }
+
 // parseServerHello parses a ServerHello body.
 func parseServerHello(b []byte) (ServerHello, bool) {
 	var sh ServerHello
