@@ -104,6 +104,17 @@ type EVEOutput struct {
 	Payload, PayloadPrintable, Packet bool
 }
 
+// DNSLog are the eve-log dns options (Suricata 8's version, requests,
+// responses, formats, types). The zero value is Suricata's default:
+// version 3, every message, both formats, every type.
+type DNSLog struct {
+	// Version is 2 or 3 (0 means 3).
+	Version                 uint8
+	NoRequests, NoResponses bool
+	NoDetailed, NoGrouped   bool
+	Types                   eve.DNSTypes
+}
+
 // EVEConfig selects EVE record types and alert extras.
 type EVEConfig struct {
 	Alert, Flow, HTTP, DNS, TLS, SSH, Anomaly, Stats bool
@@ -127,6 +138,9 @@ type EVEConfig struct {
 	StatsInterval time.Duration
 	// FastLog also writes fast.log.
 	FastLog bool
+	// DNSLog are the dns records' options; with several outputs logging
+	// dns, the first one's (the worker builds the records once).
+	DNSLog DNSLog
 	// Listed says an eve-log types list was given: then only the record
 	// types of the other protocols (mqtt, smtp, sip, ..., mdns,
 	// fileinfo) whose bit (1<<EventType) is set in Types are logged;

@@ -419,9 +419,14 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 	}
 	r := &w.rec
 	w.txHeader(r, et, p, e, tx)
-	if appObject(r, tx, dir) {
-		w.out.Emit(r)
+	if !appObject(r, tx, dir) {
+		return
 	}
+	if et == eve.EventDNS {
+		w.emitDNS(r)
+		return
+	}
+	w.out.Emit(r)
 }
 
 // txHeader fills the envelope of a transaction record: the packet that

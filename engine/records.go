@@ -165,3 +165,39 @@ func appObject(r *eve.Record, tx applayer.Tx, dir applayer.Direction) bool {
 	f, ok := tx.(eveFiller)
 	return ok && f.FillEVE(r, dir)
 }
+
+// emitDNS writes the dns record(s) of r as the dns options ask (Suricata
+// 8's output-json-dns): a message of a direction that is not logged, or
+// whose questions have no logged type, writes nothing; version 2 writes a
+// request as one record per question of a logged type, and every record
+// in the flow's direction.
+func (w *Worker) emitDNS(r *eve.Record) {
+	o := &w.cfg.EVE.DNSLog
+	d := r.DNS
+	d.Version, d.Types = o.Version, o.Types
+	d.Detailed, d.Grouped = !o.NoDetailed, !o.NoGrouped
+	if d.Response && o.NoResponses || !d.Response && o.NoRequests || !d.Types.AnyQuery(d.Queries) {
+		return
+	}
+	if d.Version != 2 {
+		// Version 3 logs a message in its own direction: a response from
+		// the server to the client (Suricata: the packet's direction on
+		// UDP, the transaction's on TCP).
+		if d.Response {
+			r.SrcIP, r.DestIP = r.DestIP, r.SrcIP
+			r.SrcPort, r.DestPort = r.DestPort, r.SrcPort
+		}
+		w.out.Emit(r)
+		return
+	}
+	if d.Response {
+		w.out.Emit(r)
+		return
+	}
+	for i := range d.Queries {
+		if d.Types.Has(d.Queries[i].RRType) {
+			d.Query = i
+			w.out.Emit(r)
+		}
+	}
+}

@@ -16,8 +16,13 @@ import (
 
 // eveTypeBits maps eve-log type names to the records Vigil writes for them.
 func eveTypeBits(name string) (output.Types, bool) {
-	if name == "stats" {
+	switch name {
+	case "stats":
 		return output.TypeStats, true
+	case "files": // Suricata's type name for fileinfo records
+		return output.TypeOf(eve.EventFileinfo), true
+	case "http2": // HTTP/2 transactions are http records
+		return output.TypeOf(eve.EventHTTP), true
 	}
 	for t := eve.EventType(1); t < 64; t++ {
 		if t.String() == name {
@@ -74,6 +79,7 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 			Limit: p.Limit, MaxFiles: p.MaxFiles}
 	}
 	ec.Outputs = nil
+	dnsSet := false
 	for _, e := range o.EVE {
 		out := engine.EVEOutput{Name: "eve-log." + strconv.Itoa(e.Index)}
 		if e.CommunityID {
@@ -85,6 +91,8 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 				continue
 			}
 			out.Types |= bits
+			// The workers build what some output lists, no more.
+			u.ListType(t.Name)
 			switch t.Name {
 			case "alert":
 				a := t.Alert
@@ -104,7 +112,9 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 			case "http":
 				u.HTTP = true
 			case "dns":
-				u.DNS = true
+				if !dnsSet {
+					u.DNSLog, dnsSet = dnsLog(t, warn), true
+				}
 			case "tls":
 				u.TLS = true
 			case "ssh":
@@ -184,4 +194,20 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// dnsLog turns an eve-log dns type's options into the workers' (they
+// build dns records once, so the first eve-log with dns decides).
+func dnsLog(t config.EVEType, warn io.Writer) engine.DNSLog {
+	d := t.DNS
+	l := engine.DNSLog{Version: uint8(d.Version), NoRequests: !d.Requests, NoResponses: !d.Responses,
+		NoDetailed: !d.Detailed, NoGrouped: !d.Grouped}
+	if d.Types != nil {
+		var unknown []string
+		l.Types, unknown = eve.ParseDNSTypes(d.Types)
+		for _, n := range unknown {
+			fmt.Fprintf(warn, "warning: %v: dns.types: %s is not a DNS record type (ignored)\n", t.Pos, n)
+		}
+	}
+	return l
 }

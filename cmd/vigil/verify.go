@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 
 	"vigil/detect"
 	"vigil/detect/mpm"
+	"vigil/engine/config"
 	"vigil/engine/verify"
 	"vigil/ruleparser"
 	"vigil/rules"
@@ -111,11 +113,11 @@ func runVerifyReplay(t *verify.Test, logDir string, log io.Writer) error {
 		if why := unsupportedTestConfig(cfg); why != "" {
 			return fmt.Errorf("%w: %s", verify.ErrSkip, why)
 		}
-		sets, err := alertOutputSets(cfg)
+		merged, err := testConfig(cfg, logDir)
 		if err != nil {
 			return fmt.Errorf("%w: %v", verify.ErrSkip, err)
 		}
-		args = append(args, sets...)
+		args = append(args, "-c", merged)
 		// Parser settings go to replay, which refuses (and so skips the
 		// test for) those it does not support.
 		al, err := appLayerSets(cfg)
@@ -157,23 +159,23 @@ func unsupportedRules(path string) string {
 	return "unsupported in rules: " + skippedText(rep.Skipped)
 }
 
+// testSections are the top-level keys of a test's suricata.yaml that
+// replay reads from a configuration file (testConfig); app-layer is
+// handed over as --set keys (appLayerSets).
+var testSections = []string{"outputs", "stats", "logging", "vars"}
+
 // unsupportedTestConfig says why a test's own suricata.yaml cannot be
-// honoured ("" when it can). A config that only configures outputs is
-// fine: the checks are about alert events, whose core fields Vigil always
-// writes. App-layer settings are handed to replay (appLayerSets). Anything
-// else (an included full config) changes the engine and is not emulated.
+// honoured ("" when it can): a section other than testSections and
+// app-layer (an included full config) changes the engine and is not
+// emulated.
 func unsupportedTestConfig(path string) string {
-	data, err := os.ReadFile(path)
+	top, err := readTestConfig(path)
 	if err != nil {
-		return "test's suricata.yaml: " + err.Error()
-	}
-	var top map[string]any
-	if err := yaml.Unmarshal(data, &top); err != nil {
-		return "test's suricata.yaml: " + err.Error()
+		return err.Error()
 	}
 	var other []string
 	for k := range top {
-		if k != "outputs" && k != "app-layer" { // app-layer: see appLayerSets
+		if k != "app-layer" && !slices.Contains(testSections, k) {
 			other = append(other, k)
 		}
 	}
@@ -181,65 +183,64 @@ func unsupportedTestConfig(path string) string {
 		return ""
 	}
 	sort.Strings(other)
-	return "test's suricata.yaml sets " + strings.Join(other, ", ") + " (only outputs are honoured)"
+	return "test's suricata.yaml sets " + strings.Join(other, ", ") + " (only " + strings.Join(testSections, ", ") + " and app-layer are honoured)"
 }
 
-// alertOutputSets turns the eve-log types list and alert options of an
-// outputs-only suricata.yaml into --set arguments for replay.
-func alertOutputSets(path string) ([]string, error) {
+func readTestConfig(path string) (map[string]any, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("test's suricata.yaml: %w", err)
 	}
-	var top struct {
-		Outputs []map[string]struct {
-			Types []any `yaml:"types"`
-		} `yaml:"outputs"`
-	}
+	var top map[string]any
 	if err := yaml.Unmarshal(data, &top); err != nil {
 		return nil, fmt.Errorf("test's suricata.yaml: %w", err)
 	}
-	var sets []string
-	var walk func(prefix string, v any)
-	walk = func(prefix string, v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			keys := make([]string, 0, len(x))
-			for k := range x {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				walk(prefix+"."+k, x[k])
-			}
-		case bool:
-			sets = append(sets, "--set", fmt.Sprintf("%s=%v", prefix, map[bool]string{true: "yes", false: "no"}[x]))
-		case string:
-			sets = append(sets, "--set", prefix+"="+x)
-		}
+	return top, nil
+}
+
+// testConfig writes the configuration replay runs a test with to dir and
+// returns its path: the test's testSections, as Suricata reads them, over
+// Vigil's defaults. The test's vars add to the default variables (a test
+// setting HOME_NET keeps EXTERNAL_NET), which its rules may use.
+func testConfig(path, dir string) (string, error) {
+	top, err := readTestConfig(path)
+	if err != nil {
+		return "", err
 	}
-	for i, o := range top.Outputs {
-		eve, ok := o["eve-log"]
-		if !ok {
-			continue
+	def := config.Default().Vars
+	vars := map[string]any{}
+	for _, g := range []struct {
+		key string
+		m   map[string]string
+	}{{"address-groups", def.AddressGroups}, {"port-groups", def.PortGroups}} {
+		m := map[string]any{}
+		for k, v := range g.m {
+			m[k] = v
 		}
-		for j, t := range eve.Types {
-			// A type is a name or a map of one name to its options. The
-			// list itself says which records are written.
-			switch t := t.(type) {
-			case string:
-				sets = append(sets, "--set", fmt.Sprintf("outputs.%d.eve-log.types.%d=%s", i, j, t))
-			case map[string]any:
-				for name, opts := range t {
-					sets = append(sets, "--set", fmt.Sprintf("outputs.%d.eve-log.types.%d=%s", i, j, name))
-					if name == "alert" {
-						walk(fmt.Sprintf("outputs.%d.eve-log.types.%d.alert", i, j), opts)
-					}
+		if tv, ok := top["vars"].(map[string]any); ok {
+			if tg, ok := tv[g.key].(map[string]any); ok {
+				for k, v := range tg {
+					m[k] = v
 				}
 			}
 		}
+		vars[g.key] = m
 	}
-	return sets, nil
+	out := map[string]any{"vars": vars}
+	for _, k := range testSections {
+		if v, ok := top[k]; ok && k != "vars" {
+			out[k] = v
+		}
+	}
+	data, err := yaml.Marshal(out)
+	if err != nil {
+		return "", fmt.Errorf("test's suricata.yaml: %w", err)
+	}
+	p := filepath.Join(dir, "vigil-test-config.yaml")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return "", err
+	}
+	return p, nil
 }
 
 func fileExists(p string) bool {

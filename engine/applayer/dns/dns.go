@@ -273,7 +273,7 @@ func (t *Tx) FillEVE(r *eve.Record, dir applayer.Direction) bool {
 			return false
 		}
 	}
-	d := &eve.DNS{Response: resp, TxID: t.id, ID: m.ID, Flags: m.Flags, Grouped: true}
+	d := &eve.DNS{Response: resp, TxID: t.id, ID: m.ID, Flags: m.Flags, Detailed: true, Grouped: true}
 	if len(m.Questions) > 0 {
 		d.Queries = make([]eve.DNSQuery, len(m.Questions))
 		for i, q := range m.Questions {
@@ -305,7 +305,15 @@ func eveRRs(rrs []RR) []eve.DNSAnswer {
 		if out == nil {
 			out = make([]eve.DNSAnswer, 0, len(rrs))
 		}
-		out = append(out, eve.DNSAnswer{RRName: rr.Name, RRType: rr.Type, TTL: rr.TTL, RData: rr.RData})
+		a := eve.DNSAnswer{RRName: rr.Name, RRType: rr.Type, TTL: rr.TTL, RData: rr.RData}
+		if s := rr.SOA; s != nil {
+			a.SOA = &eve.DNSSOA{MName: s.MName, RName: s.RName, Serial: s.Serial, Refresh: s.Refresh,
+				Retry: s.Retry, Expire: s.Expire, Minimum: s.Minimum}
+		}
+		if s := rr.SRV; s != nil {
+			a.SRV = &eve.DNSSRV{Priority: s.Priority, Weight: s.Weight, Port: s.Port, Name: s.Name}
+		}
+		out = append(out, a)
 	}
 	return out
 }

@@ -50,7 +50,7 @@ func TestUDPPairing(t *testing.T) {
 		t.Fatal("no response EVE")
 	}
 	// Typed values, not text: address bytes, wire-decoded names, raw TXT.
-	want := &eve.DNS{Response: true, ID: 0x1234, Flags: 0x8180, Grouped: true,
+	want := &eve.DNS{Response: true, ID: 0x1234, Flags: 0x8180, Detailed: true, Grouped: true,
 		Queries: []eve.DNSQuery{{RRName: []byte("www.example.com"), RRType: 1}},
 		Answers: []eve.DNSAnswer{
 			{RRName: []byte("www.example.com"), RRType: 5, TTL: 300, RData: []byte("web.example.com")},
@@ -60,7 +60,8 @@ func TestUDPPairing(t *testing.T) {
 			{RRName: []byte("example.com"), RRType: 15, TTL: 60, RData: []byte("mail.example.com")},
 			{RRName: []byte("example.com"), RRType: 16, TTL: 60, RData: []byte("\x03v=1\x01x")},
 		},
-		Authorities: []eve.DNSAnswer{{RRName: []byte("example.com"), RRType: 6, TTL: 60}},
+		Authorities: []eve.DNSAnswer{{RRName: []byte("example.com"), RRType: 6, TTL: 60,
+			SOA: &eve.DNSSOA{MName: "ns.example.com", RName: "h.example.com", Serial: 1, Refresh: 2, Retry: 3, Expire: 4, Minimum: 5}}},
 	}
 	if d := cmp.Diff(want, r.DNS); d != "" {
 		t.Errorf("EVE diff (-want +got):\n%s", d)
