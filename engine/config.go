@@ -102,7 +102,24 @@ type EVEOutput struct {
 	Types output.Types
 	// Payload, PayloadPrintable and Packet are its alert extras.
 	Payload, PayloadPrintable, Packet bool
+	// StatsNoZeros leaves zero counters out of its stats records
+	// (Suricata's stats null-values: no).
+	StatsNoZeros bool
 }
+
+// CommunityIDMode says which records carry the flow's Community ID.
+type CommunityIDMode uint8
+
+const (
+	// CommunityIDFlows logs it on flow records only: Vigil's default
+	// eve.json (no outputs section).
+	CommunityIDFlows CommunityIDMode = iota
+	// CommunityIDOff logs none: an eve-log without community-id.
+	CommunityIDOff
+	// CommunityIDAll logs it on every record of a flow (alert,
+	// transaction and flow records): community-id: yes.
+	CommunityIDAll
+)
 
 // DNSLog are the eve-log dns options (Suricata 8's version, requests,
 // responses, formats, types). The zero value is Suricata's default:
@@ -138,6 +155,11 @@ type EVEConfig struct {
 	StatsInterval time.Duration
 	// FastLog also writes fast.log.
 	FastLog bool
+	// CommunityID says which records carry community_id, computed with
+	// CommunityIDSeed (Suricata's eve-log community-id and
+	// community-id-seed).
+	CommunityID     CommunityIDMode
+	CommunityIDSeed uint16
 	// DNSLog are the dns records' options; with several outputs logging
 	// dns, the first one's (the worker builds the records once).
 	DNSLog DNSLog

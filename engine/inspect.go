@@ -366,6 +366,9 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 		e.Alerted = true
 		fd := &e.Value
 		r.FlowID = uint64(e.ID)
+		if w.cfg.EVE.CommunityID == CommunityIDAll {
+			r.CommunityID = e.CommunityID(w.cfg.EVE.CommunityIDSeed)
+		}
 		r.Dir = eve.ToServer
 		if dir == flow.ToClient {
 			r.Dir = eve.ToClient
@@ -439,6 +442,9 @@ func (w *Worker) txHeader(r *eve.Record, et eve.EventType, p *packet.Packet, e *
 	r.DestIP, r.DestPort = e.Server()
 	r.SrcIP, r.DestIP = r.SrcIP.Unmap(), r.DestIP.Unmap()
 	r.HasTxID, r.TxID = true, tx.ID()
+	if w.cfg.EVE.CommunityID == CommunityIDAll {
+		r.CommunityID = e.CommunityID(w.cfg.EVE.CommunityIDSeed)
+	}
 }
 
 // dirProto is the protocol direction d of a flow was detected as:

@@ -98,7 +98,9 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 			r.TCP.State = tcpState.String()
 		}
 	}
-	r.CommunityID = e.CommunityID(0)
+	if w.cfg.EVE.CommunityID != CommunityIDOff {
+		r.CommunityID = e.CommunityID(w.cfg.EVE.CommunityIDSeed)
+	}
 	r.Flowints = w.flowints(&fd.det)
 	w.out.EmitKey(w.endKey(now, e), r)
 }

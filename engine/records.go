@@ -29,6 +29,12 @@ func (w *Worker) header(r *eve.Record, t eve.EventType, p *packet.Packet) {
 	r.SrcPort, r.DestPort = p.SrcPort, p.DstPort
 	r.Proto = p.Proto
 	r.Ports = p.Proto == packet.ProtoTCP || p.Proto == packet.ProtoUDP || p.Proto == packet.ProtoSCTP
+	// ip_v: Suricata 8 logs the IP version of every packet record.
+	if r.SrcIP = r.SrcIP.Unmap(); r.SrcIP.Is4() {
+		r.IPVersion = 4
+	} else if r.SrcIP.Is6() {
+		r.IPVersion = 6
+	}
 	if p.Proto == packet.ProtoICMP || p.Proto == packet.ProtoICMPv6 {
 		r.ICMP, r.ICMPType, r.ICMPCode = true, p.ICMP.Type, p.ICMP.Code
 	}

@@ -28,6 +28,8 @@ type flowData struct {
 	parser applayer.Parser
 	proto  applayer.Proto
 	det    detect.FlowState
+	// parserErr is set once the parser's error was counted.
+	parserErr bool
 
 	// protoOrig is the flow's protocol before a protocol change (h2c
 	// upgrade to HTTP/2), ProtoUnknown when it never changed.
@@ -165,6 +167,10 @@ type WorkerStats struct {
 	// AppLayerTx over UDP (stats: dns_udp beside dns_tcp, failed_udp).
 	AppLayerUDP   [bufid.ProtoFailed + 1]uint64
 	AppLayerTxUDP [bufid.ProtoFailed + 1]uint64
+	// AppLayerErr counts flows whose parser reported an error, per
+	// protocol (stats app_layer.error.<proto>.parser); AppLayerErrUDP
+	// is the part over UDP.
+	AppLayerErr, AppLayerErrUDP [bufid.ProtoFailed + 1]uint64
 }
 
 func newWorker(id int, cfg *Config, thr *thresholds, rules *atomic.Pointer[published], out *output.Emitter) (*Worker, error) {
@@ -449,6 +455,7 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 	if fd.parser != nil {
 		fd.parser.Parse(dir, b)
 		fd.txPending = [2]bool{true, true}
+		w.noteParserError(fd, false)
 		return
 	}
 	if fd.proto != bufid.ProtoUnknown {
@@ -562,6 +569,21 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 		dg.ParseDatagram(dir, p.Payload)
 	} else {
 		fd.parser.Parse(dir, p.Payload)
+	}
+	w.noteParserError(fd, true)
+}
+
+// noteParserError counts a flow whose parser entered its error state, once
+// (Suricata counts the parse that fails, after which the flow's parser
+// stops).
+func (w *Worker) noteParserError(fd *flowData, udp bool) {
+	if fd.parserErr || fd.parser.State()&applayer.StateError == 0 {
+		return
+	}
+	fd.parserErr = true
+	w.Stats.AppLayerErr[fd.proto]++
+	if udp {
+		w.Stats.AppLayerErrUDP[fd.proto]++
 	}
 }
 

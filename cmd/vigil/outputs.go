@@ -64,7 +64,7 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 	for _, w := range o.Warnings {
 		fmt.Fprintf(warn, "warning: %v\n", w)
 	}
-	u := engine.EVEConfig{StatsInterval: o.StatsInterval, FastLog: o.Fast != nil}
+	u := engine.EVEConfig{StatsInterval: o.StatsInterval, FastLog: o.Fast != nil, CommunityID: engine.CommunityIDOff}
 	if o.Fast != nil && o.Fast.Filename != "fast.log" {
 		fmt.Fprintf(warn, "warning: %v: fast.filename: fast.log is always written as LOGDIR/fast.log\n", o.Fast.Pos)
 	}
@@ -82,8 +82,10 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 	dnsSet := false
 	for _, e := range o.EVE {
 		out := engine.EVEOutput{Name: "eve-log." + strconv.Itoa(e.Index)}
-		if e.CommunityID {
-			fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log.community-id: not supported yet (ignored)\n", e.Pos, e.Index)
+		// The workers build each record once: community_id is on every
+		// output's records when one asks for it, with the first seed.
+		if e.CommunityID && u.CommunityID != engine.CommunityIDAll {
+			u.CommunityID, u.CommunityIDSeed = engine.CommunityIDAll, e.CommunityIDSeed
 		}
 		for _, t := range e.Types {
 			bits, ok := eveTypeBits(t.Name)
@@ -123,6 +125,7 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 				u.Anomaly = true
 			case "stats":
 				u.Stats = o.StatsEnabled
+				out.StatsNoZeros = !t.Stats.NullValues
 			}
 		}
 		sink, err := openSink(e, ec.LogDir)

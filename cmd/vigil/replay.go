@@ -32,6 +32,8 @@ type replayFlags struct {
 	cpuProfile    string
 	memProfile    string
 	ruleProfile   bool
+	// finalStats is --final-stats-only.
+	finalStats bool
 }
 
 func (f *replayFlags) register(stderr io.Writer) *flag.FlagSet {
@@ -43,6 +45,7 @@ func (f *replayFlags) register(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.runmode, "runmode", "", "Suricata run mode: single (1 worker), autofp or workers (--workers)")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile to FILE")
 	fs.StringVar(&f.memProfile, "memprofile", "", "write a pprof heap profile to FILE at exit")
+	fs.BoolVar(&f.finalStats, "final-stats-only", false, "write only the final stats record, not one every stats.interval of packet time (what Suricata writes when a capture replays faster than its wall-clock interval)")
 	fs.BoolVar(&f.ruleProfile, "rule-profile", false, "print the 20 rules that took the most time (sampled), with checks and matches")
 	return fs
 }
@@ -129,6 +132,9 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 	if err := applyOutputs(&ec, cfg, stderr); err != nil {
 		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
 		return 2
+	}
+	if f.finalStats {
+		ec.EVE.StatsInterval = 0
 	}
 	if cfg.ThresholdFile != "" {
 		tc, err := detect.LoadThresholdConfig(cfg.ThresholdFile)

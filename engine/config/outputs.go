@@ -144,8 +144,9 @@ func DefaultAlertOptions() AlertOptions {
 	return AlertOptions{RuleMetadata: true, AppLayer: true, Flow: true}
 }
 
-// StatsOptions are an eve-log stats type's options.
-type StatsOptions struct{ Totals, Threads, Deltas bool }
+// StatsOptions are an eve-log stats type's options. NullValues (default
+// yes) writes counters that are zero.
+type StatsOptions struct{ Totals, Threads, Deltas, NullValues bool }
 
 // decodeOutputs fills c.Outputs from outputs and stats.
 func (c *Config) decodeOutputs() {
@@ -232,7 +233,7 @@ var DefaultEVETypes = []string{"alert", "anomaly", "http", "dns", "tls", "ssh", 
 func patchDefault(set []EVELog) EVELog {
 	def := EVELog{Filetype: "regular", Filename: "eve.json"}
 	for _, t := range DefaultEVETypes {
-		def.Types = append(def.Types, EVEType{Name: t, Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true}})
+		def.Types = append(def.Types, EVEType{Name: t, Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true, NullValues: true}})
 	}
 	for _, e := range set {
 		for _, t := range e.Types {
@@ -468,7 +469,7 @@ func (c *Config) decodeRedis(o *Outputs, n *yaml.Node, path string) Redis {
 
 // decodeEVEType reads one types entry: a name, or a name with options.
 func (c *Config) decodeEVEType(o *Outputs, n *yaml.Node, path string) (EVEType, bool) {
-	t := EVEType{Pos: c.pos(n), Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true}, DNS: DefaultDNSOptions()}
+	t := EVEType{Pos: c.pos(n), Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true, NullValues: true}, DNS: DefaultDNSOptions()}
 	var opts *yaml.Node
 	switch {
 	case n.Kind == yaml.ScalarNode:
@@ -626,6 +627,8 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 			if t.Stats.Threads = b(false); t.Stats.Threads {
 				c.warn(o, v, "%s: per-thread stats are not supported (totals only)", p)
 			}
+		case "null-values":
+			t.Stats.NullValues = b(true)
 		case "deltas":
 			if t.Stats.Deltas = b(false); t.Stats.Deltas {
 				c.warn(o, v, "%s: stats deltas are not supported (ignored)", p)

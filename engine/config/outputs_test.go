@@ -211,3 +211,19 @@ func TestDNSOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsNullValues checks the eve-log stats null-values option
+// (default yes) and the logging section's warning.
+func TestStatsNullValues(t *testing.T) {
+	cfg, err := Parse("t.yaml", []byte("logging:\n  default-log-level: info\noutputs:\n  - eve-log:\n      types:\n        - stats:\n            null-values: no\n        - stats\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ty := cfg.Outputs.EVE[0].Types
+	if ty[0].Stats.NullValues || !ty[1].Stats.NullValues {
+		t.Errorf("null-values %v, %v; want false, then the default true", ty[0].Stats.NullValues, ty[1].Stats.NullValues)
+	}
+	if w := cfg.Outputs.Warnings; len(w) != 1 || w[0].Pos.Line != 2 || !strings.Contains(w[0].Msg, "logging section is not honoured") {
+		t.Errorf("warnings %v; want one about logging at line 2", w)
+	}
+}

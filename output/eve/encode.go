@@ -213,11 +213,31 @@ func appendTrue(dst []byte, key string, v bool) []byte {
 	return append(appendKey(dst, key), "true"...)
 }
 
+// appendAddr writes an address as Suricata 8.0 does: IPv4 dotted, IPv6
+// as eight groups of four hex digits, never compressed
+// ("2001:0db8:0000:0000:0000:0000:0000:0001"; its later ipv6-compress
+// option is not in 8.0).
 func appendAddr(dst []byte, key string, a netip.Addr) []byte {
 	dst = appendKey(dst, key)
 	dst = append(dst, '"')
-	dst = a.Unmap().AppendTo(dst)
+	dst = AppendIP(dst, a)
 	return append(dst, '"')
+}
+
+// AppendIP appends a unquoted in EVE's form (see appendAddr).
+func AppendIP(dst []byte, a netip.Addr) []byte {
+	a = a.Unmap()
+	if !a.Is6() {
+		return a.AppendTo(dst)
+	}
+	b := a.As16()
+	for i := 0; i < 16; i += 2 {
+		if i > 0 {
+			dst = append(dst, ':')
+		}
+		dst = append(dst, hexDigits[b[i]>>4], hexDigits[b[i]&0xf], hexDigits[b[i+1]>>4], hexDigits[b[i+1]&0xf])
+	}
+	return dst
 }
 
 // protoNames are the protocol names Suricata logs for common IP protocols.
