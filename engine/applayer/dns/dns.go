@@ -15,7 +15,10 @@ type Tx struct {
 	Request, Response *Message
 	id                uint64
 	opcode            [1]byte
-	respNames         [][]byte // dns.response.rrname instances, built once
+	// num holds the dns.rcode or dns.rrtype value last returned (two
+	// bytes, big-endian), valid until the next BufferAt.
+	num       [2]byte
+	respNames [][]byte // dns.response.rrname instances, built once
 }
 
 var _ applayer.Tx = (*Tx)(nil)
@@ -68,11 +71,44 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 			t.opcode[0] = m.Opcode()
 			return t.opcode[:], true
 		}
+	case bufid.DNSRcode, bufid.DNSRRType:
+		return t.number(dir, b, i)
 	case bufid.DNSQueriesRRName, bufid.DNSAnswersRRName, bufid.DNSAuthoritiesRRName,
 		bufid.DNSAdditionalsRRName, bufid.DNSResponseRRName:
 		return t.rrname(dir, b, i)
 	}
 	return nil, false
+}
+
+// number returns dns.rcode (instance 0) or instance i of dns.rrtype for the
+// message of direction dir only: the rcode of its flags; the rrtypes of a
+// request's questions or a response's answers, as Suricata 8 matches them.
+// Docs: rules/dns-keywords.html#dns-rcode, #dns-rrtype
+func (t *Tx) number(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
+	m, resp := t.message(dir)
+	if m == nil || i < 0 {
+		return nil, false
+	}
+	var v uint16
+	switch {
+	case b == bufid.DNSRcode:
+		if i > 0 {
+			return nil, false
+		}
+		v = m.Flags & 0xf
+	case !resp:
+		if i >= len(m.Questions) {
+			return nil, false
+		}
+		v = m.Questions[i].Type
+	default:
+		if i >= len(m.Answers) {
+			return nil, false
+		}
+		v = m.Answers[i].Type
+	}
+	t.num[0], t.num[1] = byte(v>>8), byte(v)
+	return t.num[:], true
 }
 
 // rrname returns instance i of an rrname buffer: names of the message of

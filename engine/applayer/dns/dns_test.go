@@ -1,6 +1,7 @@
 package dns
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -110,5 +111,41 @@ func TestUnmatchedResponse(t *testing.T) {
 	p.ParseDatagram(applayer.ToServer, []byte{1, 2, 3})
 	if p.TxCount() != 1 || p.Tx(0).Request != nil || p.Malformed != 1 {
 		t.Errorf("count %d malformed %d", p.TxCount(), p.Malformed)
+	}
+}
+
+// TestRcodeRRTypeBuffers checks dns.rcode and dns.rrtype: each direction's
+// own message, the rrtypes of a request's questions and of a response's
+// answers.
+func TestRcodeRRTypeBuffers(t *testing.T) {
+	p := New()
+	p.ParseDatagram(applayer.ToServer, query)
+	p.ParseDatagram(applayer.ToClient, response)
+	tx := p.Tx(0)
+	num := func(dir applayer.Direction, b applayer.BufferID, i int) int {
+		v, ok := tx.BufferAt(dir, b, i)
+		if !ok {
+			return -1
+		}
+		return int(v[0])<<8 | int(v[1])
+	}
+	if got := num(applayer.ToServer, bufid.DNSRcode, 0); got != 0 {
+		t.Errorf("request rcode %d, want 0", got)
+	}
+	if got := num(applayer.ToClient, bufid.DNSRcode, 0); got != 0x8180&0xf {
+		t.Errorf("response rcode %d", got)
+	}
+	if got := num(applayer.ToServer, bufid.DNSRRType, 0); got != 1 {
+		t.Errorf("request rrtype[0] %d, want 1 (the question)", got)
+	}
+	if got := num(applayer.ToServer, bufid.DNSRRType, 1); got != -1 {
+		t.Errorf("request rrtype[1] %d, want none", got)
+	}
+	var got []int
+	for i := 0; num(applayer.ToClient, bufid.DNSRRType, i) >= 0; i++ {
+		got = append(got, num(applayer.ToClient, bufid.DNSRRType, i))
+	}
+	if want := []int{5, 1, 28, 15, 16}; !slices.Equal(got, want) {
+		t.Errorf("response rrtypes %v, want the answers' %v", got, want)
 	}
 }
