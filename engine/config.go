@@ -160,6 +160,9 @@ type EVEConfig struct {
 	// community-id-seed).
 	CommunityID     CommunityIDMode
 	CommunityIDSeed uint16
+	// Ethernet logs the "ether" object (MAC addresses) on packet and
+	// flow records (Suricata's eve-log ethernet).
+	Ethernet bool
 	// DNSLog are the dns records' options; with several outputs logging
 	// dns, the first one's (the worker builds the records once).
 	DNSLog DNSLog

@@ -111,3 +111,47 @@ func TestEVEDNSAndFlowOptions(t *testing.T) {
 		})
 	}
 }
+
+// TestEVEEthernet checks the ether object: a flow record lists every MAC
+// address of each side in the order first seen; packet records carry their
+// frame's addresses, transaction records in the flow's direction; nothing
+// without the option.
+func TestEVEEthernet(t *testing.T) {
+	shared := testutil.SharedDir(t)
+	multi := filepath.Join(shared, "verify-eve", "mac-eve-multiple", "multi_mac.pcap")
+	http := filepath.Join(shared, "verify-eve", "bug-5486", "154.pcap")
+	for _, f := range []string{multi, http} {
+		if _, err := os.Stat(f); err != nil {
+			t.Skipf("no capture: %v", err)
+		}
+	}
+	ec := DefaultEVE()
+	ec.StatsInterval = 0
+	ec.Ethernet = true
+	var flows []any
+	for _, r := range eveLines(t, Config{Workers: 1, Deterministic: true, EVE: ec}, multi) {
+		if r["event_type"] == "flow" {
+			flows = append(flows, r["ether"])
+		}
+	}
+	want := `[{"dest_macs":["00:00:0c:01:01:14","00:00:0c:01:01:12"],"src_macs":["00:00:0c:01:01:13","00:00:0c:01:01:11"]}]`
+	if got, _ := json.Marshal(flows); string(got) != want {
+		t.Errorf("flow ether %s, want %s", got, want)
+	}
+	var https []string
+	for _, r := range eveLines(t, Config{Workers: 1, Deterministic: true, EVE: ec}, http) {
+		if r["event_type"] == "http" {
+			b, _ := json.Marshal(r["ether"])
+			https = append(https, string(b))
+		}
+	}
+	if len(https) == 0 || https[0] != `{"dest_mac":"20:e5:2a:b6:93:f1","src_mac":"00:08:02:1c:47:ae"}` {
+		t.Errorf("http records' ether %v, want the client's address as src_mac", https)
+	}
+	ec.Ethernet = false
+	for _, r := range eveLines(t, Config{Workers: 1, Deterministic: true, EVE: ec}, multi) {
+		if _, ok := r["ether"]; ok {
+			t.Errorf("%v record has ether without the option", r["event_type"])
+		}
+	}
+}

@@ -350,6 +350,11 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 	}
 	r := &w.rec
 	w.header(r, eve.EventAlert, p)
+	var fdp *flowData
+	if e != nil {
+		fdp = &e.Value
+	}
+	w.packetEther(r, p, fdp, false)
 	rule := a.Sig.Rule
 	r.Alert = eve.Alert{Action: "allowed", GID: rule.Gid, SignatureID: rule.Sid, Rev: rule.Rev,
 		Signature: rule.Msg, Category: rule.Category, Severity: uint32(rule.Priority)}
@@ -442,6 +447,7 @@ func (w *Worker) txHeader(r *eve.Record, et eve.EventType, p *packet.Packet, e *
 	r.DestIP, r.DestPort = e.Server()
 	r.SrcIP, r.DestIP = r.SrcIP.Unmap(), r.DestIP.Unmap()
 	r.HasTxID, r.TxID = true, tx.ID()
+	w.packetEther(r, p, &e.Value, p.Src.IsValid() && p.Src.Unmap() != r.SrcIP)
 	if w.cfg.EVE.CommunityID == CommunityIDAll {
 		r.CommunityID = e.CommunityID(w.cfg.EVE.CommunityIDSeed)
 	}

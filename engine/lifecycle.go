@@ -98,6 +98,7 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 			r.TCP.State = tcpState.String()
 		}
 	}
+	w.flowEther(r, fd)
 	if w.cfg.EVE.CommunityID != CommunityIDOff {
 		r.CommunityID = e.CommunityID(w.cfg.EVE.CommunityIDSeed)
 	}

@@ -192,6 +192,7 @@ func (w *Worker) emitDNS(r *eve.Record) {
 		if d.Response {
 			r.SrcIP, r.DestIP = r.DestIP, r.SrcIP
 			r.SrcPort, r.DestPort = r.DestPort, r.SrcPort
+			r.SrcMAC, r.DestMAC = r.DestMAC, r.SrcMAC
 		}
 		w.out.Emit(r)
 		return

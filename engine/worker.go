@@ -30,6 +30,9 @@ type flowData struct {
 	det    detect.FlowState
 	// parserErr is set once the parser's error was counted.
 	parserErr bool
+	// macs are the flow's MAC addresses, client side then server side,
+	// in the order first seen (eve-log ethernet; ether.go).
+	macs [2][]mac
 
 	// protoOrig is the flow's protocol before a protocol change (h2c
 	// upgrade to HTTP/2), ProtoUnknown when it never changed.
@@ -303,6 +306,9 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 	if created {
 		fd.reset(w, e)
 	}
+	if w.cfg.EVE.Ethernet {
+		fd.addMACs(p, dir)
+	}
 	if !fd.noPayload && fd.parser != nil && fd.parser.State()&applayer.StateEncrypted != 0 &&
 		(fd.proto == bufid.ProtoTLS || fd.proto == bufid.ProtoSSH) {
 		// Decided when a packet starts, as Suricata flags packets from
@@ -382,6 +388,8 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.score.Reset()
 	fd.rulesSeq = w.cur.seq
 	fd.pcap.reset()
+	fd.parserErr = false
+	fd.macs[0], fd.macs[1] = fd.macs[0][:0], fd.macs[1][:0]
 }
 
 // flowSink is a flow's stream sink: the stream tracker hands it the

@@ -84,6 +84,7 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 		out := engine.EVEOutput{Name: "eve-log." + strconv.Itoa(e.Index)}
 		// The workers build each record once: community_id is on every
 		// output's records when one asks for it, with the first seed.
+		u.Ethernet = u.Ethernet || e.Ethernet
 		if e.CommunityID && u.CommunityID != engine.CommunityIDAll {
 			u.CommunityID, u.CommunityIDSeed = engine.CommunityIDAll, e.CommunityIDSeed
 		}

@@ -78,6 +78,8 @@ type EVELog struct {
 	// Syslog is facility, level and identity (filetype syslog).
 	Facility, Level, Identity string
 	Redis                     Redis
+	// Ethernet logs the "ether" object (MAC addresses).
+	Ethernet bool
 	// CommunityID logs community_id (seed CommunityIDSeed).
 	CommunityID     bool
 	CommunityIDSeed uint16
@@ -396,7 +398,9 @@ func (c *Config) decodeEVE(o *Outputs, idx int, at, body *yaml.Node, path string
 					e.Types = append(e.Types, et)
 				}
 			}
-		case "prefix", "threaded", "ethernet", "metadata", "buffer-size", "sensor-name":
+		case "ethernet":
+			e.Ethernet = c.boolean(o, v, p, false)
+		case "prefix", "threaded", "metadata", "buffer-size", "sensor-name":
 			c.warn(o, v, "%s: not supported (ignored)", p)
 		default:
 			c.warn(o, v, "%s: unknown setting (ignored)", p)

@@ -327,11 +327,54 @@ func (e *Encoder) appendPacketHeader(dst []byte, r *Record, eventType string) []
 	}
 	dst = appendOptStr(dst, "pkt_src", h.PktSrc)
 	dst = appendVarsMetadata(dst, h)
+	dst = appendEther(dst, h)
 	dst = appendOptStr(dst, "community_id", h.CommunityID)
 	if h.HasTxID {
 		dst = appendUint(dst, "tx_id", h.TxID)
 	}
 	return dst
+}
+
+// appendEther writes the "ether" object: a packet's addresses, or a
+// flow's lists.
+func appendEther(dst []byte, h *Header) []byte {
+	if !h.HasMAC && len(h.SrcMACs) == 0 && len(h.DestMACs) == 0 {
+		return dst
+	}
+	dst = append(appendKey(dst, "ether"), '{')
+	if h.HasMAC {
+		dst = appendMAC(appendKey(dst, "src_mac"), h.SrcMAC)
+		dst = appendMAC(appendKey(dst, "dest_mac"), h.DestMAC)
+	}
+	for _, l := range [2]struct {
+		key  string
+		macs [][6]byte
+	}{{"src_macs", h.SrcMACs}, {"dest_macs", h.DestMACs}} {
+		if len(l.macs) == 0 {
+			continue
+		}
+		dst = append(appendKey(dst, l.key), '[')
+		for i, m := range l.macs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendMAC(dst, m)
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, '}')
+}
+
+// appendMAC writes a quoted MAC address, "00:11:22:aa:bb:cc".
+func appendMAC(dst []byte, m [6]byte) []byte {
+	dst = append(dst, '"')
+	for i, b := range m {
+		if i > 0 {
+			dst = append(dst, ':')
+		}
+		dst = append(dst, hexDigits[b>>4], hexDigits[b&0xf])
+	}
+	return append(dst, '"')
 }
 
 // appendVarsMetadata writes the flow variables object ("metadata").
@@ -633,6 +676,7 @@ func (e *Encoder) appendFlowRecord(dst []byte, r *Record) []byte {
 	}
 	dst = append(dst, '}')
 	dst = appendVarsMetadata(dst, h)
+	dst = appendEther(dst, h)
 	dst = appendOptStr(dst, "community_id", h.CommunityID)
 	if h.Proto == 6 {
 		dst = appendTCP(dst, &r.TCP)

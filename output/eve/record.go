@@ -119,8 +119,14 @@ type Header struct {
 	Flowbits []string
 	// Flowints are the flowints set on the flow, logged as
 	// "metadata":{"flowints":{name:value,...}} when non-empty.
-	Flowints    []FlowInt
-	CommunityID string
+	Flowints []FlowInt
+	// HasMAC logs "ether" with SrcMAC and DestMAC (packet records);
+	// SrcMACs and DestMACs, when not empty, log it with the lists
+	// src_macs and dest_macs (flow records).
+	HasMAC            bool
+	SrcMAC, DestMAC   [6]byte
+	SrcMACs, DestMACs [][6]byte
+	CommunityID       string
 	// HasTxID logs TxID ("tx_id"), the app-layer transaction id.
 	HasTxID bool
 	TxID    uint64
