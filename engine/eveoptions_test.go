@@ -81,6 +81,10 @@ func TestEVEDNSAndFlowOptions(t *testing.T) {
 						t.Errorf("dns record community_id %q, want prefix %q", cid, c.community)
 					}
 				case "flow":
+					// One query and its answer per flow.
+					if n := r["flow"].(map[string]any)["tx_cnt"]; n != 1.0 {
+						t.Errorf("flow.tx_cnt %v, want 1", n)
+					}
 					_, has := r["community_id"]
 					if want := ec.CommunityID != CommunityIDOff; has != want {
 						t.Errorf("flow record community_id present %v, want %v", has, want)

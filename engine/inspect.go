@@ -415,6 +415,7 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 // logTx writes the app-layer record of a completed transaction.
 func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, tx applayer.Tx, dir applayer.Direction) {
 	proto := tx.Proto() // the flow's, or the protocol before a change
+	fd.txCnt = max(fd.txCnt, tx.ID()+1)
 	w.Stats.AppLayerTx[proto]++
 	if e.Key.Proto == packet.ProtoUDP {
 		w.Stats.AppLayerTxUDP[proto]++

@@ -39,7 +39,7 @@ func (w *Worker) header(r *eve.Record, t eve.EventType, p *packet.Packet) {
 		r.ICMP, r.ICMPType, r.ICMPCode = true, p.ICMP.Type, p.ICMP.Code
 	}
 	r.VLANCount = p.VLANCount
-	r.VLAN[0], r.VLAN[1] = p.VLAN[0], p.VLAN[1]
+	r.VLAN = p.VLAN
 	// Suricata writes "wire/pcap" for every captured packet, live or
 	// replayed (its other values are for tunnels and reassembly).
 	r.PktSrc = "wire/pcap"

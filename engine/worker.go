@@ -33,6 +33,12 @@ type flowData struct {
 	// macs are the flow's MAC addresses, client side then server side,
 	// in the order first seen (eve-log ethernet; ether.go).
 	macs [2][]mac
+	// txCnt is the number of transactions the flow's parser made, as
+	// far as they were logged (highest id + 1): flow.tx_cnt.
+	txCnt uint64
+	// vlan and vlanN are the VLAN ids of the flow's first packet.
+	vlan  [3]uint16
+	vlanN uint8
 
 	// protoOrig is the flow's protocol before a protocol change (h2c
 	// upgrade to HTTP/2), ProtoUnknown when it never changed.
@@ -306,6 +312,10 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 	if created {
 		fd.reset(w, e)
 	}
+	if created {
+		// The flow record's vlan: its first packet's tags.
+		fd.vlan, fd.vlanN = p.VLAN, min(p.VLANCount, uint8(len(p.VLAN)))
+	}
 	if w.cfg.EVE.Ethernet {
 		fd.addMACs(p, dir)
 	}
@@ -389,6 +399,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.rulesSeq = w.cur.seq
 	fd.pcap.reset()
 	fd.parserErr = false
+	fd.txCnt = 0
 	fd.macs[0], fd.macs[1] = fd.macs[0][:0], fd.macs[1][:0]
 }
 

@@ -379,21 +379,81 @@ func appendMAC(dst []byte, m [6]byte) []byte {
 
 // appendVarsMetadata writes the flow variables object ("metadata").
 func appendVarsMetadata(dst []byte, h *Header) []byte {
-	if len(h.Flowbits) == 0 && len(h.Flowints) == 0 {
-		return dst
+	// Flowbits named traffic/id/X and traffic/label/X are Suricata's
+	// traffic tags: logged as "traffic":{"id":[X],"label":[X]}, not as
+	// flowbits.
+	plain := 0
+	var tagged [2]int
+	for _, b := range h.Flowbits {
+		if k := trafficKind(b); k >= 0 {
+			tagged[k]++
+		} else {
+			plain++
+		}
 	}
-	dst = append(appendKey(dst, "metadata"), '{')
-	if len(h.Flowbits) > 0 {
-		dst = appendStringArray(dst, "flowbits", h.Flowbits)
-	}
-	if len(h.Flowints) > 0 {
-		dst = append(appendKey(dst, "flowints"), '{')
-		for _, v := range h.Flowints {
-			dst = appendUint(dst, v.Name, uint64(v.Value))
+	if plain > 0 || len(h.Flowints) > 0 {
+		dst = append(appendKey(dst, "metadata"), '{')
+		if plain > 0 {
+			dst = append(appendKey(dst, "flowbits"), '[')
+			n := 0
+			for _, b := range h.Flowbits {
+				if trafficKind(b) < 0 {
+					if n > 0 {
+						dst = append(dst, ',')
+					}
+					n++
+					dst = AppendString(dst, b)
+				}
+			}
+			dst = append(dst, ']')
+		}
+		if len(h.Flowints) > 0 {
+			dst = append(appendKey(dst, "flowints"), '{')
+			for _, v := range h.Flowints {
+				dst = appendUint(dst, v.Name, uint64(v.Value))
+			}
+			dst = append(dst, '}')
 		}
 		dst = append(dst, '}')
 	}
+	if tagged[0]+tagged[1] == 0 {
+		return dst
+	}
+	dst = append(appendKey(dst, "traffic"), '{')
+	for k, key := range trafficKeys {
+		if tagged[k] == 0 {
+			continue
+		}
+		dst = append(appendKey(dst, key), '[')
+		n := 0
+		for _, b := range h.Flowbits {
+			if trafficKind(b) == k {
+				if n > 0 {
+					dst = append(dst, ',')
+				}
+				n++
+				dst = AppendString(dst, b[len(trafficPrefixes[k]):])
+			}
+		}
+		dst = append(dst, ']')
+	}
 	return append(dst, '}')
+}
+
+var (
+	trafficPrefixes = [2]string{"traffic/id/", "traffic/label/"}
+	trafficKeys     = [2]string{"id", "label"}
+)
+
+// trafficKind returns 0 for a traffic/id/ flowbit, 1 for traffic/label/,
+// -1 for others.
+func trafficKind(bit string) int {
+	for k, p := range trafficPrefixes {
+		if len(bit) > len(p) && bit[:len(p)] == p {
+			return k
+		}
+	}
+	return -1
 }
 
 // appendTrailer writes the fields Suricata adds last to every record.

@@ -286,12 +286,14 @@ func (p *Parser) frame(dir applayer.Direction, s *stream, msg []byte) {
 	p.message(dir, msg)
 }
 
-// Gap on TCP loses the framing: the direction stops being parsed.
+// Gap on TCP drops the partial message of the direction; parsing goes on
+// with the data after the gap as the start of a message, as Suricata 8's
+// DNS parser does (a message cut by the gap is lost; data that does not
+// frame as DNS then stops the direction as any framing error does).
 func (p *Parser) Gap(dir applayer.Direction, n int) {
 	if n <= 0 {
 		return
 	}
-	p.tcp[dir&1].err = true
 	p.tcp[dir&1].buf = p.tcp[dir&1].buf[:0]
 	p.state |= applayer.StateGap
 }

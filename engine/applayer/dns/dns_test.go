@@ -149,3 +149,20 @@ func TestRcodeRRTypeBuffers(t *testing.T) {
 		t.Errorf("response rrtypes %v, want the answers' %v", got, want)
 	}
 }
+
+// TestTCPGapResumes checks that a gap drops the partial message and that
+// parsing resumes with the next message (Suricata 8's DNS over TCP).
+func TestTCPGapResumes(t *testing.T) {
+	framed := append([]byte{byte(len(query) >> 8), byte(len(query))}, query...)
+	p := New()
+	p.Parse(applayer.ToServer, framed)
+	p.Parse(applayer.ToServer, framed[:7]) // cut by the gap
+	p.Gap(applayer.ToServer, 100)
+	p.Parse(applayer.ToServer, framed)
+	if p.TxCount() != 2 {
+		t.Fatalf("%d transactions, want the messages before and after the gap", p.TxCount())
+	}
+	if p.State()&applayer.StateGap == 0 || p.State()&applayer.StateError != 0 {
+		t.Errorf("state %v, want gap without error", p.State())
+	}
+}
