@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -80,11 +81,15 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 	}
 	ec.Outputs = nil
 	dnsSet := false
+	var firstDNS config.DNSOptions
 	for _, e := range o.EVE {
 		out := engine.EVEOutput{Name: "eve-log." + strconv.Itoa(e.Index)}
 		// The workers build each record once: community_id is on every
 		// output's records when one asks for it, with the first seed.
 		u.Ethernet = u.Ethernet || e.Ethernet
+		if e.CommunityID && u.CommunityID == engine.CommunityIDAll && e.CommunityIDSeed != u.CommunityIDSeed {
+			fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log.community-id-seed: differs from an earlier eve-log's seed, which is used\n", e.Pos, e.Index)
+		}
 		if e.CommunityID && u.CommunityID != engine.CommunityIDAll {
 			u.CommunityID, u.CommunityIDSeed = engine.CommunityIDAll, e.CommunityIDSeed
 		}
@@ -115,8 +120,11 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 			case "http":
 				u.HTTP = true
 			case "dns":
+				if dnsSet && !reflect.DeepEqual(t.DNS, firstDNS) {
+					fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log dns options differ from the first eve-log's, whose are used: dns records are built once for every output\n", t.Pos, e.Index)
+				}
 				if !dnsSet {
-					u.DNSLog, dnsSet = dnsLog(t, warn), true
+					u.DNSLog, dnsSet, firstDNS = dnsLog(t, warn), true, t.DNS
 				}
 			case "tls":
 				u.TLS = true
