@@ -262,6 +262,22 @@ func setupDNSOpcode(b *sigBuilder, c *ruleparser.Compare) error {
 	return b.addItemToBuffer(bufid.DNSOpcode, &valueItem{size: 1, cmp: c.Cmp})
 }
 
+// setupDNSRcode is dns.rcode:[!]N or a range, the rcode (the low four
+// bits of the header flags) of the DNS message of the direction inspected:
+// requests and responses each with their own, never the other's.
+// Docs: rules/dns-keywords.html#dns-rcode
+func setupDNSRcode(b *sigBuilder, c *ruleparser.Compare) error {
+	return b.addItemToBuffer(bufid.DNSRcode, &valueItem{size: 2, cmp: c.Cmp})
+}
+
+// setupDNSRRType is dns.rrtype:[!]N, a multi-integer over the rrtypes of
+// the message of the direction: the questions of a request, the answers of
+// a response; it matches when any of them does.
+// Docs: rules/dns-keywords.html#dns-rrtype
+func setupDNSRRType(b *sigBuilder, c *ruleparser.Compare) error {
+	return b.addItemToBuffer(bufid.DNSRRType, &valueItem{size: 2, cmp: c.Cmp})
+}
+
 // setupCertChainLen is tls.cert_chain_len: the number of certificates the
 // server sent. It matches once the Certificate message was seen (an empty
 // chain is not told apart from a missing one).

@@ -102,6 +102,34 @@ type EVEOutput struct {
 	Types output.Types
 	// Payload, PayloadPrintable and Packet are its alert extras.
 	Payload, PayloadPrintable, Packet bool
+	// StatsNoZeros leaves zero counters out of its stats records
+	// (Suricata's stats null-values: no).
+	StatsNoZeros bool
+}
+
+// CommunityIDMode says which records carry the flow's Community ID.
+type CommunityIDMode uint8
+
+const (
+	// CommunityIDFlows logs it on flow records only: Vigil's default
+	// eve.json (no outputs section).
+	CommunityIDFlows CommunityIDMode = iota
+	// CommunityIDOff logs none: an eve-log without community-id.
+	CommunityIDOff
+	// CommunityIDAll logs it on every record of a flow (alert,
+	// transaction and flow records): community-id: yes.
+	CommunityIDAll
+)
+
+// DNSLog are the eve-log dns options (Suricata 8's version, requests,
+// responses, formats, types). The zero value is Suricata's default:
+// version 3, every message, both formats, every type.
+type DNSLog struct {
+	// Version is 2 or 3 (0 means 3).
+	Version                 uint8
+	NoRequests, NoResponses bool
+	NoDetailed, NoGrouped   bool
+	Types                   eve.DNSTypes
 }
 
 // EVEConfig selects EVE record types and alert extras.
@@ -127,6 +155,17 @@ type EVEConfig struct {
 	StatsInterval time.Duration
 	// FastLog also writes fast.log.
 	FastLog bool
+	// CommunityID says which records carry community_id, computed with
+	// CommunityIDSeed (Suricata's eve-log community-id and
+	// community-id-seed).
+	CommunityID     CommunityIDMode
+	CommunityIDSeed uint16
+	// Ethernet logs the "ether" object (MAC addresses) on packet and
+	// flow records (Suricata's eve-log ethernet).
+	Ethernet bool
+	// DNSLog are the dns records' options; with several outputs logging
+	// dns, the first one's (the worker builds the records once).
+	DNSLog DNSLog
 	// Listed says an eve-log types list was given: then only the record
 	// types of the other protocols (mqtt, smtp, sip, ..., mdns,
 	// fileinfo) whose bit (1<<EventType) is set in Types are logged;

@@ -353,6 +353,11 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 	}
 	r := &w.rec
 	w.header(r, eve.EventAlert, p)
+	var fdp *flowData
+	if e != nil {
+		fdp = &e.Value
+	}
+	w.packetEther(r, p, fdp, false)
 	rule := a.Sig.Rule
 	r.Alert = eve.Alert{Action: "allowed", GID: rule.Gid, SignatureID: rule.Sid, Rev: rule.Rev,
 		Signature: rule.Msg, Category: rule.Category, Severity: uint32(rule.Priority)}
@@ -369,6 +374,9 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 		e.Alerted = true
 		fd := &e.Value
 		r.FlowID = uint64(e.ID)
+		if w.cfg.EVE.CommunityID == CommunityIDAll {
+			r.CommunityID = e.CommunityID(w.cfg.EVE.CommunityIDSeed)
+		}
 		r.Dir = eve.ToServer
 		if dir == flow.ToClient {
 			r.Dir = eve.ToClient
@@ -410,6 +418,7 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 // logTx writes the app-layer record of a completed transaction.
 func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, tx applayer.Tx, dir applayer.Direction) {
 	proto := tx.Proto() // the flow's, or the protocol before a change
+	fd.txCnt = max(fd.txCnt, tx.ID()+1)
 	w.Stats.AppLayerTx[proto]++
 	if e.Key.Proto == packet.ProtoUDP {
 		w.Stats.AppLayerTxUDP[proto]++
@@ -422,9 +431,14 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 	}
 	r := &w.rec
 	w.txHeader(r, et, p, e, tx)
-	if appObject(r, tx, dir) {
-		w.out.Emit(r)
+	if !appObject(r, tx, dir) {
+		return
 	}
+	if et == eve.EventDNS {
+		w.emitDNS(r)
+		return
+	}
+	w.out.Emit(r)
 }
 
 // txHeader fills the envelope of a transaction record: the packet that
@@ -439,6 +453,10 @@ func (w *Worker) txHeader(r *eve.Record, et eve.EventType, p *packet.Packet, e *
 	}
 	r.SrcIP, r.DestIP = r.SrcIP.Unmap(), r.DestIP.Unmap()
 	r.HasTxID, r.TxID = true, tx.ID()
+	w.packetEther(r, p, &e.Value, p.Src.IsValid() && p.Src.Unmap() != r.SrcIP)
+	if w.cfg.EVE.CommunityID == CommunityIDAll {
+		r.CommunityID = e.CommunityID(w.cfg.EVE.CommunityIDSeed)
+	}
 }
 
 // dirProto is the protocol direction d of a flow was detected as:

@@ -75,6 +75,7 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 	}
 	r := &w.rec
 	flowHeader(r, eve.EventFlow, &e.Flow, e.Key.Proto, now)
+	r.VLAN, r.VLANCount = fd.vlan, fd.vlanN
 	r.Flow.Counts = counts(&e.Flow)
 	r.Flow.Start = time.Unix(0, e.StartNs).UTC()
 	r.Flow.End = time.Unix(0, e.LastNs).UTC()
@@ -98,8 +99,19 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 			r.TCP.State = tcpState.String()
 		}
 	}
-	r.CommunityID = e.CommunityID(0)
+	r.Flow.TxCnt = fd.txCnt
+	if fd.det.Passed() {
+		// A pass rule matched: Suricata's flow action pass.
+		r.Flow.Action = "pass"
+	}
+	w.flowEther(r, fd)
+	if w.cfg.EVE.CommunityID != CommunityIDOff {
+		r.CommunityID = e.CommunityID(w.cfg.EVE.CommunityIDSeed)
+	}
 	r.Flowints = w.flowints(&fd.det)
+	if w.cfg.EVE.Metadata {
+		r.Flowbits = fd.det.Bits()
+	}
 	w.out.EmitKey(w.endKey(now, e), r)
 }
 

@@ -14,6 +14,8 @@ type eveOut struct {
 	st    *output.Stage
 	types output.Types
 	enc   eve.Encoder // options only
+	// statsNoZeros leaves zero counters out of stats records.
+	statsNoZeros bool
 }
 
 // openOutputs starts a stage per EVE output: cfg.Outputs, or LogDir/eve.json
@@ -39,7 +41,8 @@ func (pl *pipeline) openOutputs() error {
 			names[o.Name] = true
 			opt.Name = o.Name
 			pl.outs = append(pl.outs, eveOut{name: o.Name, st: output.NewStage(o.Sink, opt), types: o.Types,
-				enc: eve.Encoder{Payload: o.Payload, PayloadPrintable: o.PayloadPrintable, Packet: o.Packet}})
+				enc:          eve.Encoder{Payload: o.Payload, PayloadPrintable: o.PayloadPrintable, Packet: o.Packet},
+				statsNoZeros: o.StatsNoZeros})
 		}
 	}
 	pl.eve = pl.outs[0].st

@@ -273,6 +273,7 @@ func (pl *pipeline) summarize(sum *Summary) {
 func addDecodeStats(dst, src *decode.Stats) {
 	dst.Packets += src.Packets
 	dst.Bytes += src.Bytes
+	dst.MaxPktSize = max(dst.MaxPktSize, src.MaxPktSize)
 	dst.Invalid += src.Invalid
 	dst.Ethernet += src.Ethernet
 	dst.VLAN += src.VLAN

@@ -29,11 +29,17 @@ func (w *Worker) header(r *eve.Record, t eve.EventType, p *packet.Packet) {
 	r.SrcPort, r.DestPort = p.SrcPort, p.DstPort
 	r.Proto = p.Proto
 	r.Ports = p.Proto == packet.ProtoTCP || p.Proto == packet.ProtoUDP || p.Proto == packet.ProtoSCTP
+	// ip_v: Suricata 8 logs the IP version of every packet record.
+	if r.SrcIP = r.SrcIP.Unmap(); r.SrcIP.Is4() {
+		r.IPVersion = 4
+	} else if r.SrcIP.Is6() {
+		r.IPVersion = 6
+	}
 	if p.Proto == packet.ProtoICMP || p.Proto == packet.ProtoICMPv6 {
 		r.ICMP, r.ICMPType, r.ICMPCode = true, p.ICMP.Type, p.ICMP.Code
 	}
 	r.VLANCount = p.VLANCount
-	r.VLAN[0], r.VLAN[1] = p.VLAN[0], p.VLAN[1]
+	r.VLAN = p.VLAN
 	// Suricata writes "wire/pcap" for every captured packet, live or
 	// replayed (its other values are for tunnels and reassembly).
 	r.PktSrc = "wire/pcap"
@@ -182,4 +188,41 @@ func appObject(r *eve.Record, tx applayer.Tx, dir applayer.Direction) bool {
 	}
 	f, ok := tx.(eveFiller)
 	return ok && f.FillEVE(r, dir)
+}
+
+// emitDNS writes the dns record(s) of r as the dns options ask (Suricata
+// 8's output-json-dns): a message of a direction that is not logged, or
+// whose questions have no logged type, writes nothing; version 2 writes a
+// request as one record per question of a logged type, and every record
+// in the flow's direction.
+func (w *Worker) emitDNS(r *eve.Record) {
+	o := &w.cfg.EVE.DNSLog
+	d := r.DNS
+	d.Version, d.Types = o.Version, o.Types
+	d.Detailed, d.Grouped = !o.NoDetailed, !o.NoGrouped
+	if d.Response && o.NoResponses || !d.Response && o.NoRequests || !d.Types.AnyQuery(d.Queries) {
+		return
+	}
+	if d.Version != 2 {
+		// Version 3 logs a message in its own direction: a response from
+		// the server to the client (Suricata: the packet's direction on
+		// UDP, the transaction's on TCP).
+		if d.Response {
+			r.SrcIP, r.DestIP = r.DestIP, r.SrcIP
+			r.SrcPort, r.DestPort = r.DestPort, r.SrcPort
+			r.SrcMAC, r.DestMAC = r.DestMAC, r.SrcMAC
+		}
+		w.out.Emit(r)
+		return
+	}
+	if d.Response {
+		w.out.Emit(r)
+		return
+	}
+	for i := range d.Queries {
+		if d.Types.Has(d.Queries[i].RRType) {
+			d.Query = i
+			w.out.Emit(r)
+		}
+	}
 }

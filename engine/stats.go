@@ -123,13 +123,15 @@ func (pl *pipeline) counters(cs []workerCounters, final bool) []Counter {
 	add("decoder.mpls", ds.MPLS)
 	add("decoder.erspan", ds.ERSPAN)
 	if ds.Packets > 0 {
+		// Suricata's derived counters: the mean and the largest frame.
 		add("decoder.avg_pkt_size", ds.Bytes/ds.Packets)
+		add("decoder.max_pkt_size", ds.MaxPktSize)
 	}
 	var alerts uint64
 	var fc flow.Counters
 	var sc stream.Counters
 	var smem int64
-	var appFlows, appFlowsUDP, appTx, appTxUDP [bufid.ProtoFailed + 1]uint64
+	var appFlows, appFlowsUDP, appTx, appTxUDP, appErr, appErrUDP [bufid.ProtoFailed + 1]uint64
 	for i := range cs {
 		w := &cs[i]
 		alerts += w.stats.Alerts
@@ -153,6 +155,8 @@ func (pl *pipeline) counters(cs []workerCounters, final bool) []Counter {
 			appFlowsUDP[i] += w.stats.AppLayerUDP[i]
 			appTx[i] += w.stats.AppLayerTx[i]
 			appTxUDP[i] += w.stats.AppLayerTxUDP[i]
+			appErr[i] += w.stats.AppLayerErr[i]
+			appErrUDP[i] += w.stats.AppLayerErrUDP[i]
 		}
 	}
 	add("flow.total", fc.Created)
@@ -190,6 +194,14 @@ func (pl *pipeline) counters(cs []workerCounters, final bool) []Counter {
 			add("app_layer.tx."+n, appTxUDP[p])
 		}
 	}
+	for p := bufid.ProtoHTTP; p < bufid.ProtoFailed; p++ {
+		if n := appLayerName(p, false); n != "" {
+			add("app_layer.error."+n+".parser", appErr[p]-appErrUDP[p])
+		}
+		if n := appLayerName(p, true); n != "" {
+			add("app_layer.error."+n+".parser", appErrUDP[p])
+		}
+	}
 	add("app_layer.flow.failed_tcp", appFlows[bufid.ProtoFailed]-appFlowsUDP[bufid.ProtoFailed])
 	add("app_layer.flow.failed_udp", appFlowsUDP[bufid.ProtoFailed])
 	if pl.pcap != nil && final {
@@ -214,19 +226,31 @@ func (pl *pipeline) writeStats(sum *Summary) {
 func (pl *pipeline) emitStats(k output.Key, ts, up int64, cs []Counter) {
 	t := time.Unix(0, ts).UTC()
 	if pl.cfg.EVE.Stats {
-		var st eve.Stats
-		st.Add("uptime", uint64(up/1e9))
-		for _, c := range cs {
-			st.Add(c.Name, c.Value)
-		}
-		var enc eve.Encoder
-		line := enc.AppendStats(nil, t, &st)
+		// One line with every counter, one without the zero ones
+		// (null-values: no), each built when an output wants it.
+		var lines [2][]byte
 		for _, o := range pl.outs {
-			if o.types.Has(output.TypeStats) {
-				b := o.st.Batch()
-				b.Add(k, line)
-				o.st.Submit(b)
+			if !o.types.Has(output.TypeStats) {
+				continue
 			}
+			i := 0
+			if o.statsNoZeros {
+				i = 1
+			}
+			if lines[i] == nil {
+				var st eve.Stats
+				st.Add("uptime", uint64(up/1e9))
+				for _, c := range cs {
+					if c.Value != 0 || i == 0 {
+						st.Add(c.Name, c.Value)
+					}
+				}
+				var enc eve.Encoder
+				lines[i] = enc.AppendStats(nil, t, &st)
+			}
+			b := o.st.Batch()
+			b.Add(k, lines[i])
+			o.st.Submit(b)
 		}
 	}
 	if pl.statsLog != nil {

@@ -28,6 +28,17 @@ type flowData struct {
 	parser applayer.Parser
 	proto  applayer.Proto
 	det    detect.FlowState
+	// parserErr is set once the parser's error was counted.
+	parserErr bool
+	// macs are the flow's MAC addresses, client side then server side,
+	// in the order first seen (eve-log ethernet; ether.go).
+	macs [2][]mac
+	// txCnt is the number of transactions the flow's parser made, as
+	// far as they were logged (highest id + 1): flow.tx_cnt.
+	txCnt uint64
+	// vlan and vlanN are the VLAN ids of the flow's first packet.
+	vlan  [3]uint16
+	vlanN uint8
 
 	// protoOrig is the flow's protocol before a protocol change (h2c
 	// upgrade to HTTP/2), ProtoUnknown when it never changed.
@@ -165,6 +176,10 @@ type WorkerStats struct {
 	// AppLayerTx over UDP (stats: dns_udp beside dns_tcp, failed_udp).
 	AppLayerUDP   [bufid.ProtoFailed + 1]uint64
 	AppLayerTxUDP [bufid.ProtoFailed + 1]uint64
+	// AppLayerErr counts flows whose parser reported an error, per
+	// protocol (stats app_layer.error.<proto>.parser); AppLayerErrUDP
+	// is the part over UDP.
+	AppLayerErr, AppLayerErrUDP [bufid.ProtoFailed + 1]uint64
 }
 
 func newWorker(id int, cfg *Config, thr *thresholds, rules *atomic.Pointer[published], out *output.Emitter) (*Worker, error) {
@@ -297,6 +312,13 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 	if created {
 		fd.reset(w, e)
 	}
+	if created {
+		// The flow record's vlan: its first packet's tags.
+		fd.vlan, fd.vlanN = p.VLAN, min(p.VLANCount, uint8(len(p.VLAN)))
+	}
+	if w.cfg.EVE.Ethernet {
+		fd.addMACs(p, dir)
+	}
 	if !fd.noPayload && fd.parser != nil && fd.parser.State()&applayer.StateEncrypted != 0 &&
 		(fd.proto == bufid.ProtoTLS || fd.proto == bufid.ProtoSSH) {
 		// Decided when a packet starts, as Suricata flags packets from
@@ -376,6 +398,9 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.score.Reset()
 	fd.rulesSeq = w.cur.seq
 	fd.pcap.reset()
+	fd.parserErr = false
+	fd.txCnt = 0
+	fd.macs[0], fd.macs[1] = fd.macs[0][:0], fd.macs[1][:0]
 }
 
 // flowSink is a flow's stream sink: the stream tracker hands it the
@@ -449,6 +474,7 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 	if fd.parser != nil {
 		fd.parser.Parse(dir, b)
 		fd.txPending = [2]bool{true, true}
+		w.noteParserError(fd, false)
 		return
 	}
 	if fd.proto != bufid.ProtoUnknown {
@@ -562,6 +588,21 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 		dg.ParseDatagram(dir, p.Payload)
 	} else {
 		fd.parser.Parse(dir, p.Payload)
+	}
+	w.noteParserError(fd, true)
+}
+
+// noteParserError counts a flow whose parser entered its error state, once
+// (Suricata counts the parse that fails, after which the flow's parser
+// stops).
+func (w *Worker) noteParserError(fd *flowData, udp bool) {
+	if fd.parserErr || fd.parser.State()&applayer.StateError == 0 {
+		return
+	}
+	fd.parserErr = true
+	w.Stats.AppLayerErr[fd.proto]++
+	if udp {
+		w.Stats.AppLayerErrUDP[fd.proto]++
 	}
 }
 

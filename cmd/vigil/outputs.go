@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -16,8 +17,13 @@ import (
 
 // eveTypeBits maps eve-log type names to the records Vigil writes for them.
 func eveTypeBits(name string) (output.Types, bool) {
-	if name == "stats" {
+	switch name {
+	case "stats":
 		return output.TypeStats, true
+	case "files": // Suricata's type name for fileinfo records
+		return output.TypeOf(eve.EventFileinfo), true
+	case "http2": // HTTP/2 transactions are http records
+		return output.TypeOf(eve.EventHTTP), true
 	}
 	for t := eve.EventType(1); t < 64; t++ {
 		if t.String() == name {
@@ -62,7 +68,7 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 	for _, w := range o.Warnings {
 		fmt.Fprintf(warn, "warning: %v\n", w)
 	}
-	u := engine.EVEConfig{StatsInterval: o.StatsInterval, FastLog: o.Fast != nil}
+	u := engine.EVEConfig{StatsInterval: o.StatsInterval, FastLog: o.Fast != nil, CommunityID: engine.CommunityIDOff}
 	if o.Fast != nil && o.Fast.Filename != "fast.log" {
 		fmt.Fprintf(warn, "warning: %v: fast.filename: fast.log is always written as LOGDIR/fast.log\n", o.Fast.Pos)
 	}
@@ -77,10 +83,18 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 			Limit: p.Limit, MaxFiles: p.MaxFiles}
 	}
 	ec.Outputs = nil
+	dnsSet := false
+	var firstDNS config.DNSOptions
 	for _, e := range o.EVE {
 		out := engine.EVEOutput{Name: "eve-log." + strconv.Itoa(e.Index)}
-		if e.CommunityID {
-			fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log.community-id: not supported yet (ignored)\n", e.Pos, e.Index)
+		// The workers build each record once: community_id is on every
+		// output's records when one asks for it, with the first seed.
+		u.Ethernet = u.Ethernet || e.Ethernet
+		if e.CommunityID && u.CommunityID == engine.CommunityIDAll && e.CommunityIDSeed != u.CommunityIDSeed {
+			fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log.community-id-seed: differs from an earlier eve-log's seed, which is used\n", e.Pos, e.Index)
+		}
+		if e.CommunityID && u.CommunityID != engine.CommunityIDAll {
+			u.CommunityID, u.CommunityIDSeed = engine.CommunityIDAll, e.CommunityIDSeed
 		}
 		for _, t := range e.Types {
 			bits, ok := eveTypeBits(t.Name)
@@ -88,6 +102,8 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 				continue
 			}
 			out.Types |= bits
+			// The workers build what some output lists, no more.
+			u.ListType(t.Name)
 			switch t.Name {
 			case "alert":
 				a := t.Alert
@@ -107,7 +123,12 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 			case "http":
 				u.HTTP = true
 			case "dns":
-				u.DNS = true
+				if dnsSet && !reflect.DeepEqual(t.DNS, firstDNS) {
+					fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log dns options differ from the first eve-log's, whose are used: dns records are built once for every output\n", t.Pos, e.Index)
+				}
+				if !dnsSet {
+					u.DNSLog, dnsSet, firstDNS = dnsLog(t, warn), true, t.DNS
+				}
 			case "tls":
 				u.TLS = true
 			case "ssh":
@@ -116,6 +137,7 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 				u.Anomaly = true
 			case "stats":
 				u.Stats = o.StatsEnabled
+				out.StatsNoZeros = !t.Stats.NullValues
 			}
 		}
 		sink, err := openSink(e, ec.LogDir)
@@ -187,4 +209,20 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// dnsLog turns an eve-log dns type's options into the workers' (they
+// build dns records once, so the first eve-log with dns decides).
+func dnsLog(t config.EVEType, warn io.Writer) engine.DNSLog {
+	d := t.DNS
+	l := engine.DNSLog{Version: uint8(d.Version), NoRequests: !d.Requests, NoResponses: !d.Responses,
+		NoDetailed: !d.Detailed, NoGrouped: !d.Grouped}
+	if d.Types != nil {
+		var unknown []string
+		l.Types, unknown = eve.ParseDNSTypes(d.Types)
+		for _, n := range unknown {
+			fmt.Fprintf(warn, "warning: %v: dns.types: %s is not a DNS record type (ignored)\n", t.Pos, n)
+		}
+	}
+	return l
 }

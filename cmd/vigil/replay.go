@@ -36,6 +36,8 @@ type replayFlags struct {
 	ruleProfile   bool
 	// engineAnalysis writes LOGDIR/rules-analysis.json (--engine-analysis).
 	engineAnalysis bool
+	// finalStats is --final-stats-only.
+	finalStats bool
 }
 
 func (f *replayFlags) register(stderr io.Writer) *flag.FlagSet {
@@ -47,6 +49,7 @@ func (f *replayFlags) register(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.runmode, "runmode", "", "Suricata run mode: single (1 worker), autofp or workers (--workers)")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile to FILE")
 	fs.StringVar(&f.memProfile, "memprofile", "", "write a pprof heap profile to FILE at exit")
+	fs.BoolVar(&f.finalStats, "final-stats-only", false, "write only the final stats record, not one every stats.interval of packet time (what Suricata writes when a capture replays faster than its wall-clock interval)")
 	fs.BoolVar(&f.ruleProfile, "rule-profile", false, "print the 20 rules that took the most time (sampled), with checks and matches")
 	fs.BoolVar(&f.engineAnalysis, "engine-analysis", false, "write LOGDIR/rules-analysis.json: per rule, buffers inspected, fast pattern and prefilter group (one JSON line each)")
 	return fs
@@ -134,6 +137,9 @@ func replay(f *replayFlags, stdout, stderr io.Writer) int {
 	if err := applyOutputs(&ec, cfg, stderr); err != nil {
 		fmt.Fprintf(stderr, "vigil replay: %v\n", err)
 		return 2
+	}
+	if f.finalStats {
+		ec.EVE.StatsInterval = 0
 	}
 	if cfg.ThresholdFile != "" {
 		tc, err := detect.LoadThresholdConfig(cfg.ThresholdFile)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,24 +14,25 @@ import (
 
 	"vigil/detect"
 	"vigil/detect/mpm"
+	"vigil/engine/config"
 	"vigil/engine/verify"
 	"vigil/ruleparser"
 	"vigil/rules"
 )
 
 func cmdVerify(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("verify", "vigil verify [-v] [--keep] [-k all|none] DIR...  (suricata-verify layout: test.yaml, rules, pcap)", stderr)
+	fs := newFlagSet("verify", "vigil verify [-v] [--keep] DIR...  (suricata-verify layout: test.yaml, rules, pcap)", stderr)
 	verbose := fs.Bool("v", false, "print the replay output of failing tests")
 	keep := fs.Bool("keep", false, "keep each test's output directory")
-	// -k is checksums, as in replay and run (it once meant --keep here).
-	check := fs.String("k", "", "checksum checks for every test, overriding the test's own args: all or none (as replay's -k)")
+	// -k was verify's name for --keep; everywhere else -k is checksums.
+	oldKeep := fs.Bool("k", false, "deprecated: use --keep")
 	run := fs.String("run", "", "only tests whose name contains this text")
 	if rc := parseFlags(fs, args); rc >= 0 {
 		return rc
 	}
-	if *check != "" && *check != "all" && *check != "none" {
-		fmt.Fprintf(stderr, "vigil verify: -k %q: -k is the checksum mode, all or none, as in replay and run (--keep keeps the outputs)\n", *check)
-		return 2
+	if *oldKeep {
+		fmt.Fprintln(stderr, "vigil verify: warning: -k is deprecated, use --keep (-k means checksums in replay and run)")
+		*keep = true
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "vigil verify: give at least one test directory (or a directory of tests)")
@@ -59,9 +61,6 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 		}
 		var log bytes.Buffer
 		res := verify.Run(t, out, func(t *verify.Test, logDir string) error {
-			if *check != "" {
-				t.Args = append(t.Args, "-k", *check) // after the test's own -k: it wins
-			}
 			return runVerifyReplay(t, logDir, &log)
 		})
 		switch res.Status {
@@ -97,7 +96,10 @@ func runVerifyReplay(t *verify.Test, logDir string, log io.Writer) error {
 	args := []string{"-r", t.Pcap, "-l", logDir, "--deterministic", "--workers", "1", "--allow-no-rules",
 		// Scoring is Vigil's own: its crossing alerts would be extra alerts
 		// to Suricata's tests.
-		"--set", "vigil.scoring.enabled=no"}
+		"--set", "vigil.scoring.enabled=no",
+		// Suricata's stats interval is wall-clock time, which a test's
+		// capture replays in well under: one stats record, at the end.
+		"--final-stats-only"}
 	if t.Rules != "" {
 		args = append(args, "-S", t.Rules)
 	}
@@ -114,18 +116,11 @@ func runVerifyReplay(t *verify.Test, logDir string, log io.Writer) error {
 		if why := unsupportedTestConfig(cfg); why != "" {
 			return fmt.Errorf("%w: %s", verify.ErrSkip, why)
 		}
-		if inc := includedConfig(cfg); inc != "" {
-			base, err := baseConfig(inc, logDir)
-			if err != nil {
-				return fmt.Errorf("%w: %v", verify.ErrSkip, err)
-			}
-			args = append(args, "-c", base)
-		}
-		sets, err := alertOutputSets(cfg)
+		merged, err := testConfig(cfg, logDir)
 		if err != nil {
 			return fmt.Errorf("%w: %v", verify.ErrSkip, err)
 		}
-		args = append(args, sets...)
+		args = append(args, "-c", merged)
 		// Parser settings go to replay, which refuses (and so skips the
 		// test for) those it does not support.
 		al, err := appLayerSets(cfg)
@@ -167,29 +162,26 @@ func unsupportedRules(path string) string {
 	return "unsupported in rules: " + skippedText(rep.Skipped)
 }
 
+// testSections are the top-level keys of a test's suricata.yaml that
+// replay reads from a configuration file (testConfig); app-layer is
+// handed over as --set keys (appLayerSets).
+var testSections = []string{"outputs", "stats", "logging", "vars"}
+
 // unsupportedTestConfig says why a test's own suricata.yaml cannot be
-// honoured ("" when it can). A config that only configures outputs is
-// fine: the checks are about alert events, whose core fields Vigil always
-// writes. App-layer settings are handed to replay (appLayerSets). An
-// include of another file (a full Suricata config the test then adjusts)
-// is resolved as Suricata does (package config) and its outputs are
-// overridden by the test's own; anything else changes the engine and is
-// not emulated.
+// honoured ("" when it can): a section other than testSections and
+// app-layer (an included full config) changes the engine and is not
+// emulated.
 func unsupportedTestConfig(path string) string {
-	data, err := os.ReadFile(path)
+	top, err := readTestConfig(path)
 	if err != nil {
-		return "test's suricata.yaml: " + err.Error()
-	}
-	var top map[string]any
-	if err := yaml.Unmarshal(data, &top); err != nil {
-		return "test's suricata.yaml: " + err.Error()
+		return err.Error()
 	}
 	var other []string
 	for k := range top {
 		if k == "include" && includedConfig(path) != "" {
 			continue // a base config file of the test's own (includedConfig)
 		}
-		if k != "outputs" && k != "app-layer" { // app-layer: see appLayerSets
+		if k != "app-layer" && !slices.Contains(testSections, k) {
 			other = append(other, k)
 		}
 	}
@@ -197,23 +189,92 @@ func unsupportedTestConfig(path string) string {
 		return ""
 	}
 	sort.Strings(other)
-	return "test's suricata.yaml sets " + strings.Join(other, ", ") + " (only outputs are honoured)"
+	return "test's suricata.yaml sets " + strings.Join(other, ", ") + " (only " + strings.Join(testSections, ", ") + " and app-layer are honoured)"
+}
+
+func readTestConfig(path string) (map[string]any, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("test's suricata.yaml: %w", err)
+	}
+	var top map[string]any
+	if err := yaml.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("test's suricata.yaml: %w", err)
+	}
+	return top, nil
+}
+
+// testConfig writes the configuration replay runs a test with to dir and
+// returns its path: the test's testSections, as Suricata reads them, over
+// Vigil's defaults. The test's vars add to the default variables (a test
+// setting HOME_NET keeps EXTERNAL_NET), which its rules may use.
+func testConfig(path, dir string) (string, error) {
+	top, err := readTestConfig(path)
+	if err != nil {
+		return "", err
+	}
+	base := map[string]any{}
+	if inc := includedConfig(path); inc != "" {
+		if base, err = includedBase(inc); err != nil {
+			return "", err
+		}
+	}
+	def := config.Default().Vars
+	vars := map[string]any{}
+	for _, g := range []struct {
+		key string
+		m   map[string]string
+	}{{"address-groups", def.AddressGroups}, {"port-groups", def.PortGroups}} {
+		m := map[string]any{}
+		for k, v := range g.m {
+			m[k] = v
+		}
+		if bv, ok := base["vars"].(map[string]any); ok {
+			if bg, ok := bv[g.key].(map[string]any); ok {
+				for k, v := range bg {
+					m[k] = v
+				}
+			}
+		}
+		if tv, ok := top["vars"].(map[string]any); ok {
+			if tg, ok := tv[g.key].(map[string]any); ok {
+				for k, v := range tg {
+					m[k] = v
+				}
+			}
+		}
+		vars[g.key] = m
+	}
+	out := map[string]any{"vars": vars}
+	for _, k := range testSections {
+		if v, ok := top[k]; ok && k != "vars" {
+			out[k] = v
+		}
+	}
+	for k, v := range base {
+		if _, ok := out[k]; !ok {
+			out[k] = v
+		}
+	}
+	data, err := yaml.Marshal(out)
+	if err != nil {
+		return "", fmt.Errorf("test's suricata.yaml: %w", err)
+	}
+	p := filepath.Join(dir, "vigil-test-config.yaml")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return "", err
+	}
+	return p, nil
 }
 
 // includedConfig returns the path of the file a test's suricata.yaml
 // includes ("include: FILE", a file of the test's directory), or "".
 func includedConfig(path string) string {
-	data, err := os.ReadFile(path)
+	top, err := readTestConfig(path)
 	if err != nil {
 		return ""
 	}
-	var top struct {
-		Include any `yaml:"include"`
-	}
-	if yaml.Unmarshal(data, &top) != nil {
-		return ""
-	}
-	name, ok := top.Include.(string)
+	name, ok := top["include"].(string)
 	if !ok || name == "" || filepath.IsAbs(name) || strings.Contains(name, "..") {
 		return ""
 	}
@@ -224,87 +285,23 @@ func includedConfig(path string) string {
 	return inc
 }
 
-// baseConfig writes the included stock suricata.yaml of a test as the
-// base config of its run, into dir: without its outputs, which the
-// test's own file replaces (its settings are handed over by
-// alertOutputSets), and without its classification and reference files,
-// paths into Suricata's source tree that give way to Vigil's.
-func baseConfig(inc, dir string) (string, error) {
+// includedBase reads the stock suricata.yaml a test includes as the base
+// of its run's config: without its outputs, which the test's own file
+// replaces, and without its classification and reference files, paths
+// into Suricata's source tree that give way to Vigil's.
+func includedBase(inc string) (map[string]any, error) {
 	data, err := os.ReadFile(inc)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var top map[string]any
 	if err := yaml.Unmarshal(data, &top); err != nil {
-		return "", fmt.Errorf("included config: %w", err)
+		return nil, fmt.Errorf("included config %s: %w", inc, err)
 	}
 	for _, k := range []string{"outputs", "classification-file", "reference-config-file", "include"} {
 		delete(top, k)
 	}
-	out, err := yaml.Marshal(top)
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, "base-suricata.yaml")
-	return path, os.WriteFile(path, append([]byte("%YAML 1.1\n---\n"), out...), 0o644)
-}
-
-// alertOutputSets turns the eve-log types list and alert options of an
-// outputs-only suricata.yaml into --set arguments for replay.
-func alertOutputSets(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var top struct {
-		Outputs []map[string]struct {
-			Types []any `yaml:"types"`
-		} `yaml:"outputs"`
-	}
-	if err := yaml.Unmarshal(data, &top); err != nil {
-		return nil, fmt.Errorf("test's suricata.yaml: %w", err)
-	}
-	var sets []string
-	var walk func(prefix string, v any)
-	walk = func(prefix string, v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			keys := make([]string, 0, len(x))
-			for k := range x {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				walk(prefix+"."+k, x[k])
-			}
-		case bool:
-			sets = append(sets, "--set", fmt.Sprintf("%s=%v", prefix, map[bool]string{true: "yes", false: "no"}[x]))
-		case string:
-			sets = append(sets, "--set", prefix+"="+x)
-		}
-	}
-	for i, o := range top.Outputs {
-		eve, ok := o["eve-log"]
-		if !ok {
-			continue
-		}
-		for j, t := range eve.Types {
-			// A type is a name or a map of one name to its options. The
-			// list itself says which records are written.
-			switch t := t.(type) {
-			case string:
-				sets = append(sets, "--set", fmt.Sprintf("outputs.%d.eve-log.types.%d=%s", i, j, t))
-			case map[string]any:
-				for name, opts := range t {
-					sets = append(sets, "--set", fmt.Sprintf("outputs.%d.eve-log.types.%d=%s", i, j, name))
-					if name == "alert" {
-						walk(fmt.Sprintf("outputs.%d.eve-log.types.%d.alert", i, j), opts)
-					}
-				}
-			}
-		}
-	}
-	return sets, nil
+	return top, nil
 }
 
 func fileExists(p string) bool {

@@ -34,7 +34,7 @@ func TestIncludedConfig(t *testing.T) {
 	if got := includedConfig(cfg); got != base {
 		t.Fatalf("includedConfig = %q, want %q", got, base)
 	}
-	out, err := baseConfig(base, t.TempDir())
+	out, err := testConfig(cfg, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,13 +46,18 @@ func TestIncludedConfig(t *testing.T) {
 	if err := yaml.Unmarshal(data, &top); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"outputs", "classification-file", "reference-config-file"} {
+	for _, k := range []string{"classification-file", "reference-config-file", "include"} {
 		if _, ok := top[k]; ok {
-			t.Errorf("base config keeps %s", k)
+			t.Errorf("run config keeps %s", k)
 		}
 	}
-	if _, ok := top["vars"]; !ok {
-		t.Error("base config lost vars")
+	if o, _ := yaml.Marshal(top["outputs"]); !strings.Contains(string(o), "eve-log") || strings.Contains(string(o), "fast") {
+		t.Errorf("run config outputs are not the test's own: %s", o)
+	}
+	vars, _ := top["vars"].(map[string]any)
+	groups, _ := vars["address-groups"].(map[string]any)
+	if groups["HOME_NET"] != "[10.0.0.0/8]" || groups["EXTERNAL_NET"] == nil {
+		t.Errorf("run config vars = %v, want the included HOME_NET over the defaults", vars)
 	}
 
 	for name, text := range map[string]string{

@@ -44,6 +44,8 @@ const (
 	FileData                // file.data: for HTTP the response body (to_client) or request body (to_server)
 	DNSQuery                // each query rrname (multi-buffer)
 	DNSOpcode               // opcode as one byte (for numeric keywords; detection uses Tx accessors too)
+	DNSRcode                // rcode of the message of the direction, two bytes big-endian (dns.rcode)
+	DNSRRType               // each rrtype, two bytes big-endian: questions of a request, answers of a response (dns.rrtype)
 	DNSQueriesRRName        // each question name
 	DNSAnswersRRName        // each answer rrname
 	DNSAuthoritiesRRName    // each authority rrname
@@ -322,6 +324,8 @@ var Specs = [NumIDs]Spec{
 	// Each message's own sections, in both directions; dns.response.rrname
 	// only in responses. Docs: rules/dns-keywords.html
 	DNSOpcode:            {Name: "dns.opcode", Proto: ProtoDNS},
+	DNSRcode:             {Name: "dns.rcode", Proto: ProtoDNS, Value: true},
+	DNSRRType:            {Name: "dns.rrtype", Proto: ProtoDNS, Multi: true, Value: true},
 	DNSQueriesRRName:     {Name: "dns.queries.rrname", Proto: ProtoDNS, Multi: true},
 	DNSAnswersRRName:     {Name: "dns.answers.rrname", Proto: ProtoDNS, Multi: true},
 	DNSAuthoritiesRRName: {Name: "dns.authorities.rrname", Proto: ProtoDNS, Multi: true},

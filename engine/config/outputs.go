@@ -78,6 +78,8 @@ type EVELog struct {
 	// Syslog is facility, level and identity (filetype syslog).
 	Facility, Level, Identity string
 	Redis                     Redis
+	// Ethernet logs the "ether" object (MAC addresses).
+	Ethernet bool
 	// CommunityID logs community_id (seed CommunityIDSeed).
 	CommunityID     bool
 	CommunityIDSeed uint16
@@ -107,6 +109,26 @@ type EVEType struct {
 	Alert AlertOptions
 	// Stats holds the stats type's options.
 	Stats StatsOptions
+	// DNS holds the dns type's options.
+	DNS DNSOptions
+}
+
+// DNSOptions are an eve-log dns type's options, as Suricata 8 reads them.
+type DNSOptions struct {
+	// Version is the record layout, 2 or 3.
+	Version int
+	// Requests and Responses log the messages of each direction.
+	Requests, Responses bool
+	// Detailed and Grouped are the answer formats.
+	Detailed, Grouped bool
+	// Types are the record types whose questions are logged (upper case,
+	// as logged); nil means every type.
+	Types []string
+}
+
+// DefaultDNSOptions are Suricata 8's: version 3, everything logged.
+func DefaultDNSOptions() DNSOptions {
+	return DNSOptions{Version: 3, Requests: true, Responses: true, Detailed: true, Grouped: true}
 }
 
 // AlertOptions are an eve-log alert type's options.
@@ -124,8 +146,9 @@ func DefaultAlertOptions() AlertOptions {
 	return AlertOptions{RuleMetadata: true, AppLayer: true, Flow: true}
 }
 
-// StatsOptions are an eve-log stats type's options.
-type StatsOptions struct{ Totals, Threads, Deltas bool }
+// StatsOptions are an eve-log stats type's options. NullValues (default
+// yes) writes counters that are zero.
+type StatsOptions struct{ Totals, Threads, Deltas, NullValues bool }
 
 // decodeOutputs fills c.Outputs from outputs and stats.
 func (c *Config) decodeOutputs() {
@@ -147,6 +170,10 @@ func (c *Config) decodeOutputs() {
 				c.warn(&o, v, "stats.%s: unknown setting (ignored)", k)
 			}
 		})
+	}
+	if lg := c.node("logging"); lg != nil {
+		// Vigil writes its messages to stderr, one line each.
+		c.warn(&o, lg, "logging: Vigil writes its own messages to stderr; the logging section is not honoured (ignored)")
 	}
 	outs := c.node("outputs")
 	if outs != nil {
@@ -208,7 +235,7 @@ var DefaultEVETypes = []string{"alert", "anomaly", "http", "dns", "tls", "ssh", 
 func patchDefault(set []EVELog) EVELog {
 	def := EVELog{Filetype: "regular", Filename: "eve.json"}
 	for _, t := range DefaultEVETypes {
-		def.Types = append(def.Types, EVEType{Name: t, Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true}})
+		def.Types = append(def.Types, EVEType{Name: t, Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true, NullValues: true}})
 	}
 	for _, e := range set {
 		for _, t := range e.Types {
@@ -371,7 +398,9 @@ func (c *Config) decodeEVE(o *Outputs, idx int, at, body *yaml.Node, path string
 					e.Types = append(e.Types, et)
 				}
 			}
-		case "prefix", "threaded", "ethernet", "metadata", "buffer-size", "sensor-name":
+		case "ethernet":
+			e.Ethernet = c.boolean(o, v, p, false)
+		case "prefix", "threaded", "metadata", "buffer-size", "sensor-name":
 			c.warn(o, v, "%s: not supported (ignored)", p)
 		default:
 			c.warn(o, v, "%s: unknown setting (ignored)", p)
@@ -444,7 +473,7 @@ func (c *Config) decodeRedis(o *Outputs, n *yaml.Node, path string) Redis {
 
 // decodeEVEType reads one types entry: a name, or a name with options.
 func (c *Config) decodeEVEType(o *Outputs, n *yaml.Node, path string) (EVEType, bool) {
-	t := EVEType{Pos: c.pos(n), Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true}}
+	t := EVEType{Pos: c.pos(n), Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true, NullValues: true}, DNS: DefaultDNSOptions()}
 	var opts *yaml.Node
 	switch {
 	case n.Kind == yaml.ScalarNode:
@@ -582,20 +611,7 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 			return false
 		}
 	case "dns":
-		switch k {
-		case "requests", "query":
-			wantDefault(true, "DNS requests are always logged")
-		case "responses", "answer":
-			wantDefault(true, "DNS responses are always logged")
-		case "version":
-			if v.Value != "2" && v.Value != "3" {
-				c.warn(o, v, "%s: DNS log version %s is not supported (version 3 written)", p, v.Value)
-			}
-		case "formats", "types", "custom":
-			c.warn(o, v, "%s: filtering DNS %s is not supported (everything logged)", p, k)
-		default:
-			return false
-		}
+		c.dnsOption(o, &t.DNS, k, v, p)
 	case "files":
 		switch k {
 		case "force-magic":
@@ -615,6 +631,8 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 			if t.Stats.Threads = b(false); t.Stats.Threads {
 				c.warn(o, v, "%s: per-thread stats are not supported (totals only)", p)
 			}
+		case "null-values":
+			t.Stats.NullValues = b(true)
 		case "deltas":
 			if t.Stats.Deltas = b(false); t.Stats.Deltas {
 				c.warn(o, v, "%s: stats deltas are not supported (ignored)", p)
@@ -651,6 +669,51 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 		return false
 	}
 	return true
+}
+
+// dnsOption applies one dns type option. Docs: Suricata 8
+// output/eve/eve-json-output.html (DNS), which also says what a bad value
+// falls back to.
+func (c *Config) dnsOption(o *Outputs, d *DNSOptions, k string, v *yaml.Node, p string) {
+	switch k {
+	case "requests", "query":
+		d.Requests = c.boolean(o, v, p, true)
+	case "responses", "answer":
+		d.Responses = c.boolean(o, v, p, true)
+	case "version":
+		switch v.Value {
+		case "2", "3":
+			d.Version = int(v.Value[0] - '0')
+		case "1":
+			c.warn(o, v, "%s: DNS log version 1 was removed in Suricata 8 (version 3 written)", p)
+		default:
+			c.warn(o, v, "%s: want 2 or 3, got %q (version 3 written)", p, v.Value)
+		}
+	case "formats":
+		var detailed, grouped bool
+		for _, f := range elements(v) {
+			switch strings.ToLower(f.Value) {
+			case "detailed":
+				detailed = true
+			case "grouped":
+				grouped = true
+			default:
+				c.warn(o, f, "%s: unknown DNS format %q (ignored)", p, f.Value)
+			}
+		}
+		if !detailed && !grouped {
+			c.warn(o, v, "%s: no DNS format given (detailed and grouped written)", p)
+			return
+		}
+		d.Detailed, d.Grouped = detailed, grouped
+	case "types":
+		d.Types = []string{}
+		for _, f := range elements(v) {
+			d.Types = append(d.Types, strings.ToUpper(f.Value))
+		}
+	default:
+		c.warn(o, v, "%s: not supported (ignored)", p)
+	}
 }
 
 // parseSize reads a size such as 4kb, 10mb or a number of bytes.

@@ -144,7 +144,6 @@ func TestEVEOutputsOptions(t *testing.T) {
 		"t.yaml:29:9: outputs.1.eve-log.xff: X-Forwarded-For handling is not supported (ignored)",
 		"t.yaml:32:23: outputs.1.eve-log.types.0.http.extended: http records are always extended (ignored)",
 		"t.yaml:33:21: outputs.1.eve-log.types.0.http.custom: custom HTTP header fields are not supported (ignored)",
-		"t.yaml:35:22: outputs.1.eve-log.types.1.dns.formats: filtering DNS formats is not supported (everything logged)",
 		"t.yaml:38:23: outputs.1.eve-log.types.2.anomaly.types.stream: stream anomalies are not logged (ignored)",
 		"t.yaml:43:5: outputs.4.unified2-alert: output not supported (ignored)",
 	}
@@ -172,5 +171,59 @@ func TestOutputsSetOnDefaults(t *testing.T) {
 	}
 	if a := o.EVE[0].Types[0].Alert; !a.Payload || !a.References || !a.RuleMetadata {
 		t.Errorf("alert = %+v; want payload and references on top of the defaults", a)
+	}
+}
+
+// TestDNSOptions pins the eve-log dns options as Suricata 8 reads them:
+// version, requests/responses, formats and types, and the warnings for
+// values it falls back from.
+func TestDNSOptions(t *testing.T) {
+	for _, c := range []struct {
+		yaml string
+		want DNSOptions
+		warn string
+	}{
+		{`{}`, DefaultDNSOptions(), ""},
+		{`{version: 2, requests: no}`, DNSOptions{Version: 2, Responses: true, Detailed: true, Grouped: true}, ""},
+		{`{responses: no, formats: [grouped]}`, DNSOptions{Version: 3, Requests: true, Grouped: true}, ""},
+		{`{formats: [detailed], types: [aaaa, Mx]}`, DNSOptions{Version: 3, Requests: true, Responses: true, Detailed: true, Types: []string{"AAAA", "MX"}}, ""},
+		{`{formats: []}`, DefaultDNSOptions(), "no DNS format given"},
+		{`{version: 1}`, DefaultDNSOptions(), "version 1 was removed"},
+		{`{custom: [a]}`, DefaultDNSOptions(), "custom: not supported"},
+	} {
+		cfg, err := Parse("t.yaml", []byte("outputs:\n  - eve-log:\n      types:\n        - dns: "+c.yaml+"\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", c.yaml, err)
+		}
+		o := cfg.Outputs
+		got := o.EVE[0].Types[0].DNS
+		if got.Version != c.want.Version || got.Requests != c.want.Requests || got.Responses != c.want.Responses ||
+			got.Detailed != c.want.Detailed || got.Grouped != c.want.Grouped || !slices.Equal(got.Types, c.want.Types) ||
+			(got.Types == nil) != (c.want.Types == nil) {
+			t.Errorf("%s: %+v, want %+v", c.yaml, got, c.want)
+		}
+		var ws []string
+		for _, w := range o.Warnings {
+			ws = append(ws, w.Msg)
+		}
+		if all := strings.Join(ws, "; "); c.warn == "" && all != "" || !strings.Contains(all, c.warn) {
+			t.Errorf("%s: warnings %q, want %q", c.yaml, all, c.warn)
+		}
+	}
+}
+
+// TestStatsNullValues checks the eve-log stats null-values option
+// (default yes) and the logging section's warning.
+func TestStatsNullValues(t *testing.T) {
+	cfg, err := Parse("t.yaml", []byte("logging:\n  default-log-level: info\noutputs:\n  - eve-log:\n      types:\n        - stats:\n            null-values: no\n        - stats\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ty := cfg.Outputs.EVE[0].Types
+	if ty[0].Stats.NullValues || !ty[1].Stats.NullValues {
+		t.Errorf("null-values %v, %v; want false, then the default true", ty[0].Stats.NullValues, ty[1].Stats.NullValues)
+	}
+	if w := cfg.Outputs.Warnings; len(w) != 1 || w[0].Pos.Line != 2 || !strings.Contains(w[0].Msg, "logging section is not honoured") {
+		t.Errorf("warnings %v; want one about logging at line 2", w)
 	}
 }

@@ -40,22 +40,24 @@ type Options struct {
 // decoder's worker; read them between packets (or copy the struct).
 type Stats struct {
 	Packets, Bytes, Invalid uint64
-	Ethernet, VLAN, MPLS    uint64
-	PPPoE, SLL, Null, Raw   uint64
-	IPv4, IPv6              uint64
-	TCP, UDP, SCTP          uint64
-	ICMPv4, ICMPv6          uint64
-	GRE, ERSPAN, VXLAN      uint64
-	Geneve, IPIP, Teredo    uint64
-	ESP                     uint64
-	Fragments               uint64 // IPv4 or IPv6 fragments seen
-	Reassembled             uint64 // datagrams decoded via DecodeIP
-	Other                   uint64 // frames with no IP layer (ARP, LLC, ...)
-	UnknownLink             uint64 // unsupported link type
-	IPv4CsumInvalid         uint64
-	TCPCsumInvalid          uint64
-	UDPCsumInvalid          uint64
-	ICMPCsumInvalid         uint64
+	// MaxPktSize is the largest frame seen (bytes).
+	MaxPktSize            uint64
+	Ethernet, VLAN, MPLS  uint64
+	PPPoE, SLL, Null, Raw uint64
+	IPv4, IPv6            uint64
+	TCP, UDP, SCTP        uint64
+	ICMPv4, ICMPv6        uint64
+	GRE, ERSPAN, VXLAN    uint64
+	Geneve, IPIP, Teredo  uint64
+	ESP                   uint64
+	Fragments             uint64 // IPv4 or IPv6 fragments seen
+	Reassembled           uint64 // datagrams decoded via DecodeIP
+	Other                 uint64 // frames with no IP layer (ARP, LLC, ...)
+	UnknownLink           uint64 // unsupported link type
+	IPv4CsumInvalid       uint64
+	TCPCsumInvalid        uint64
+	UDPCsumInvalid        uint64
+	ICMPCsumInvalid       uint64
 	// Events counts each decoder event by packet.Event value.
 	Events [packet.NumEvents]uint64
 }
@@ -110,6 +112,7 @@ func (d *Decoder) Decode(p *packet.Packet, linkType uint32, data []byte) {
 	d.layers = 0
 	d.Stats.Packets++
 	d.Stats.Bytes += uint64(len(data))
+	d.Stats.MaxPktSize = max(d.Stats.MaxPktSize, uint64(len(data)))
 	switch linkType {
 	case packet.LinkEthernet:
 		d.ethernet(p, data, 0)

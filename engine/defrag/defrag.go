@@ -55,7 +55,7 @@ const retainBytes = 16 << 10
 type key struct {
 	src, dst [16]byte
 	id       uint32
-	vlan     [2]uint16
+	vlan     [3]uint16
 	proto    uint8 // IPv4 only; 0 for IPv6
 	version  uint8
 }

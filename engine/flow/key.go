@@ -31,7 +31,7 @@ type Tuple struct {
 	SrcPort, DstPort uint16
 	Proto            uint8
 	Family           uint8     // 4 or 6
-	VLAN             [2]uint16 // outer and inner VLAN id, 0 when absent
+	VLAN             [3]uint16 // VLAN ids, outermost first, 0 when absent
 	Tunnel           uint32    // tunnel id (e.g. VXLAN VNI), 0 when absent
 	// TCPFlags are the TCP header flags (TCPSyn, ...); 0 for other protocols.
 	TCPFlags uint8
@@ -60,7 +60,7 @@ type Key struct {
 	LoPort, HiPort uint16
 	Proto          uint8
 	Family         uint8
-	VLAN           [2]uint16
+	VLAN           [3]uint16
 	Tunnel         uint32
 }
 
@@ -112,7 +112,9 @@ func (k *Key) Hash() uint64 {
 		binary.LittleEndian.Uint64(k.HiAddr[:8]),
 		binary.LittleEndian.Uint64(k.HiAddr[8:]),
 		uint64(k.LoPort) | uint64(k.HiPort)<<16 | uint64(k.Proto)<<32 | uint64(k.Family)<<40,
-		uint64(k.VLAN[0]) | uint64(k.VLAN[1])<<16 | uint64(k.Tunnel)<<32,
+		// A third tag (rare) is folded in without changing the hash
+		// of keys without one.
+		uint64(k.VLAN[0]) | uint64(k.VLAN[1])<<16 | uint64(k.Tunnel)<<32 ^ uint64(k.VLAN[2])<<48,
 	}
 	for _, x := range w {
 		h = mix64((h ^ x) * m)

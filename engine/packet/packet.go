@@ -202,7 +202,7 @@ type Packet struct {
 	// Layer offsets into Data (-1 when absent).
 	L2Off, L3Off, L4Off, PayloadOff int
 
-	VLAN      [2]uint16 // VLAN ids, outermost first
+	VLAN      [3]uint16 // VLAN ids, outermost first
 	VLANCount uint8
 	MPLSCount uint8
 	MPLS      [2]uint32 // first two MPLS labels

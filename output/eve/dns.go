@@ -1,6 +1,9 @@
 package eve
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // RR types whose rdata DNSAnswer carries (numbers from RFC 1035 and later).
 const (
@@ -13,6 +16,8 @@ const (
 	rrMX    = 15
 	rrTXT   = 16
 	rrAAAA  = 28
+	rrSRV   = 33
+	rrSSHFP = 44
 )
 
 // rrTypes is Vigil's only table of DNS record type names, sorted by number:
@@ -36,6 +41,14 @@ var rrTypes = [...]struct {
 // RRTypeName returns the name EVE logs for DNS record type t, and false
 // when t has none (then EVE logs the decimal number).
 func RRTypeName(t uint16) (string, bool) {
+	if i := rrTypeIndex(t); i >= 0 {
+		return rrTypes[i].name, true
+	}
+	return "", false
+}
+
+// rrTypeIndex returns t's index in rrTypes, or -1.
+func rrTypeIndex(t uint16) int {
 	lo, hi := 0, len(rrTypes)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -46,9 +59,9 @@ func RRTypeName(t uint16) (string, bool) {
 		}
 	}
 	if lo < len(rrTypes) && rrTypes[lo].num == t {
-		return rrTypes[lo].name, true
+		return lo
 	}
-	return "", false
+	return -1
 }
 
 // RRTypeNumber returns the record type called name (upper case, as logged),
@@ -61,6 +74,61 @@ func RRTypeNumber(name string) (uint16, bool) {
 	}
 	n, err := strconv.ParseUint(name, 10, 16)
 	return uint16(n), err == nil
+}
+
+// DNSTypes is a set of named DNS record types: Suricata's eve-log dns
+// "types" option, which selects the questions logged (a message none of
+// whose questions is selected is not logged). The zero value selects every
+// type, named or not; a list selects only the named types it lists.
+type DNSTypes struct {
+	only bool
+	bits uint64 // by index in rrTypes
+}
+
+// ParseDNSTypes returns the set of the named types (names in any case,
+// "aaaa" or "AAAA"); unknown lists the names that are not types.
+func ParseDNSTypes(names []string) (s DNSTypes, unknown []string) {
+	s.only = true
+	for _, n := range names {
+		i := rrTypeIndexByName(strings.ToUpper(n))
+		if i < 0 {
+			unknown = append(unknown, n)
+			continue
+		}
+		s.bits |= 1 << uint(i)
+	}
+	return s, unknown
+}
+
+// Has reports whether questions of type t are logged.
+func (s DNSTypes) Has(t uint16) bool {
+	if !s.only {
+		return true
+	}
+	i := rrTypeIndex(t)
+	return i >= 0 && s.bits&(1<<uint(i)) != 0
+}
+
+// Equal reports whether s and o select the same types.
+func (s DNSTypes) Equal(o DNSTypes) bool { return s == o }
+
+// AnyQuery reports whether any of qs has a logged type.
+func (s DNSTypes) AnyQuery(qs []DNSQuery) bool {
+	for i := range qs {
+		if s.Has(qs[i].RRType) {
+			return true
+		}
+	}
+	return false
+}
+
+func rrTypeIndexByName(name string) int {
+	for i, e := range rrTypes {
+		if e.name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // rcodeNames are the response code names Suricata logs.
@@ -131,7 +199,57 @@ func appendRR(dst []byte, a *DNSAnswer, rd []byte) []byte {
 		}
 	case rrCNAME, rrNS, rrPTR, rrMX, rrTXT, rrNULL:
 		dst = AppendBytes(appendKey(dst, "rdata"), rd)
+	case rrSOA:
+		if a.SOA != nil {
+			dst = appendSOA(appendKey(dst, "soa"), a.SOA)
+		}
+	case rrSRV:
+		if a.SRV != nil {
+			dst = appendSRV(appendKey(dst, "srv"), a.SRV)
+		}
+	case rrSSHFP:
+		if len(rd) >= 2 {
+			dst = appendSSHFP(appendKey(dst, "sshfp"), rd)
+		}
 	}
+	return append(dst, '}')
+}
+
+func appendSOA(dst []byte, s *DNSSOA) []byte {
+	dst = append(dst, '{')
+	dst = appendStr(dst, "mname", s.MName)
+	dst = appendStr(dst, "rname", s.RName)
+	dst = appendUint(dst, "serial", uint64(s.Serial))
+	dst = appendUint(dst, "refresh", uint64(s.Refresh))
+	dst = appendUint(dst, "retry", uint64(s.Retry))
+	dst = appendUint(dst, "expire", uint64(s.Expire))
+	dst = appendUint(dst, "minimum", uint64(s.Minimum))
+	return append(dst, '}')
+}
+
+func appendSRV(dst []byte, s *DNSSRV) []byte {
+	dst = append(dst, '{')
+	dst = appendUint(dst, "priority", uint64(s.Priority))
+	dst = appendUint(dst, "weight", uint64(s.Weight))
+	dst = appendUint(dst, "port", uint64(s.Port))
+	dst = appendStr(dst, "name", s.Name)
+	return append(dst, '}')
+}
+
+// appendSSHFP writes SSHFP rdata (algorithm, fingerprint type,
+// fingerprint) as an object, the fingerprint as colon-separated hex.
+func appendSSHFP(dst []byte, rd []byte) []byte {
+	dst = append(dst, '{')
+	dst = append(appendKey(dst, "fingerprint"), '"')
+	for i, b := range rd[2:] {
+		if i > 0 {
+			dst = append(dst, ':')
+		}
+		dst = append(dst, hexDigits[b>>4], hexDigits[b&0xf])
+	}
+	dst = append(dst, '"')
+	dst = appendUint(dst, "algo", uint64(rd[0]))
+	dst = appendUint(dst, "type", uint64(rd[1]))
 	return append(dst, '}')
 }
 
@@ -161,12 +279,18 @@ func appendRRs(dst []byte, key string, rrs []DNSAnswer) []byte {
 	return append(dst, ']')
 }
 
-// groupable reports whether answers of type t are logged in "grouped" as
-// strings.
-func groupable(t uint16) bool {
-	switch t {
+// grouped reports whether answer a is logged in "grouped": its type is
+// logged there and it has the value (SOA, SRV, SSHFP objects need theirs).
+func grouped(a *DNSAnswer) bool {
+	switch a.RRType {
 	case rrA, rrAAAA, rrCNAME, rrMX, rrNS, rrPTR, rrTXT, rrNULL:
 		return true
+	case rrSOA:
+		return a.SOA != nil
+	case rrSRV:
+		return a.SRV != nil
+	case rrSSHFP:
+		return len(a.RData) >= 2
 	}
 	return false
 }
@@ -177,12 +301,12 @@ func appendGrouped(dst []byte, answers []DNSAnswer) []byte {
 	// answers, which is small, and allocation free.
 	for i := range answers {
 		t := answers[i].RRType
-		if !groupable(t) {
+		if !grouped(&answers[i]) {
 			continue
 		}
 		seen := false
 		for j := 0; j < i; j++ {
-			if answers[j].RRType == t {
+			if answers[j].RRType == t && grouped(&answers[j]) {
 				seen = true
 				break
 			}
@@ -195,7 +319,7 @@ func appendGrouped(dst []byte, answers []DNSAnswer) []byte {
 		first := true
 		for j := i; j < len(answers); j++ {
 			a := &answers[j]
-			if a.RRType != t {
+			if a.RRType != t || !grouped(a) {
 				continue
 			}
 			if t == rrTXT {
@@ -212,6 +336,17 @@ func appendGrouped(dst []byte, answers []DNSAnswer) []byte {
 				dst = append(dst, ',')
 			}
 			first = false
+			switch t {
+			case rrSOA:
+				dst = appendSOA(dst, a.SOA)
+				continue
+			case rrSRV:
+				dst = appendSRV(dst, a.SRV)
+				continue
+			case rrSSHFP:
+				dst = appendSSHFP(dst, a.RData)
+				continue
+			}
 			if t == rrA || t == rrAAAA {
 				d, ok := appendDNSAddr(dst, a.RData)
 				if !ok {
@@ -227,9 +362,18 @@ func appendGrouped(dst []byte, answers []DNSAnswer) []byte {
 	return append(dst, '}')
 }
 
-// appendDNS writes Suricata 8's version 3 "dns" object.
+// appendDNS writes the "dns" object in d's layout (version 2 or 3).
 func appendDNS(dst []byte, d *DNS) []byte {
 	dst = append(appendKey(dst, "dns"), '{')
+	if d.Version == 2 {
+		dst = appendUint(dst, "version", 2)
+		if d.Response {
+			dst = appendDNSAnswerV2(dst, d)
+		} else {
+			dst = appendDNSQueryV2(dst, d)
+		}
+		return append(dst, '}')
+	}
 	dst = appendUint(dst, "version", 3)
 	if d.Response {
 		dst = appendStr(dst, "type", "response")
@@ -238,30 +382,20 @@ func appendDNS(dst []byte, d *DNS) []byte {
 	}
 	dst = appendUint(dst, "tx_id", d.TxID)
 	dst = appendUint(dst, "id", uint64(d.ID))
-	dst = append(appendKey(dst, "flags"), '"')
-	dst = append(strconv.AppendUint(dst, uint64(d.Flags), 16), '"')
-	f := d.Flags
-	dst = appendTrue(dst, "qr", f&0x8000 != 0)
-	dst = appendTrue(dst, "aa", f&0x0400 != 0)
-	dst = appendTrue(dst, "tc", f&0x0200 != 0)
-	dst = appendTrue(dst, "rd", f&0x0100 != 0)
-	dst = appendTrue(dst, "ra", f&0x0080 != 0)
-	dst = appendTrue(dst, "z", f&0x0040 != 0)
-	dst = appendUint(dst, "opcode", uint64(f>>11&0xf))
-	dst = append(appendKey(dst, "rcode"), '"')
-	if rc := f & 0xf; int(rc) < len(rcodeNames) {
-		dst = append(dst, rcodeNames[rc]...)
-	} else {
-		dst = strconv.AppendUint(dst, uint64(rc), 10)
-	}
-	dst = append(dst, '"')
+	dst = appendDNSFlags(dst, d.Flags)
+	dst = appendRCode(dst, d.Flags)
 	if len(d.Queries) > 0 {
 		dst = append(appendKey(dst, "queries"), '[')
+		n := 0
 		for i := range d.Queries {
 			q := &d.Queries[i]
-			if i > 0 {
+			if !d.Types.Has(q.RRType) {
+				continue
+			}
+			if n > 0 {
 				dst = append(dst, ',')
 			}
+			n++
 			dst = append(dst, '{')
 			dst = AppendBytes(appendKey(dst, "rrname"), q.RRName)
 			dst = appendRRType(dst, "rrtype", q.RRType)
@@ -270,12 +404,7 @@ func appendDNS(dst []byte, d *DNS) []byte {
 		}
 		dst = append(dst, ']')
 	}
-	if len(d.Answers) > 0 {
-		dst = appendRRs(dst, "answers", d.Answers)
-		if d.Grouped {
-			dst = appendGrouped(dst, d.Answers)
-		}
-	}
+	dst = appendAnswers(dst, d)
 	if len(d.Authorities) > 0 {
 		dst = appendRRs(dst, "authorities", d.Authorities)
 	}
@@ -283,4 +412,81 @@ func appendDNS(dst []byte, d *DNS) []byte {
 		dst = appendRRs(dst, "additionals", d.Additionals)
 	}
 	return append(dst, '}')
+}
+
+// appendDNSFlags writes the header flags, hex and one boolean each, and
+// the opcode.
+func appendDNSFlags(dst []byte, f uint16) []byte {
+	dst = append(appendKey(dst, "flags"), '"')
+	dst = append(strconv.AppendUint(dst, uint64(f), 16), '"')
+	dst = appendTrue(dst, "qr", f&0x8000 != 0)
+	dst = appendTrue(dst, "aa", f&0x0400 != 0)
+	dst = appendTrue(dst, "tc", f&0x0200 != 0)
+	dst = appendTrue(dst, "rd", f&0x0100 != 0)
+	dst = appendTrue(dst, "ra", f&0x0080 != 0)
+	dst = appendTrue(dst, "z", f&0x0040 != 0)
+	return appendUint(dst, "opcode", uint64(f>>11&0xf))
+}
+
+func appendRCode(dst []byte, f uint16) []byte {
+	dst = append(appendKey(dst, "rcode"), '"')
+	if rc := f & 0xf; int(rc) < len(rcodeNames) {
+		dst = append(dst, rcodeNames[rc]...)
+	} else {
+		dst = strconv.AppendUint(dst, uint64(rc), 10)
+	}
+	return append(dst, '"')
+}
+
+// appendAnswers writes the answer section in the formats d asks for.
+func appendAnswers(dst []byte, d *DNS) []byte {
+	if len(d.Answers) == 0 {
+		return dst
+	}
+	if d.Detailed {
+		dst = appendRRs(dst, "answers", d.Answers)
+	}
+	if d.Grouped {
+		dst = appendGrouped(dst, d.Answers)
+	}
+	return dst
+}
+
+// appendDNSQueryV2 writes a version 2 query record: question d.Query of
+// the request, flat.
+func appendDNSQueryV2(dst []byte, d *DNS) []byte {
+	dst = appendStr(dst, "type", "query")
+	dst = appendUint(dst, "id", uint64(d.ID))
+	if d.Query < len(d.Queries) {
+		q := &d.Queries[d.Query]
+		dst = AppendBytes(appendKey(dst, "rrname"), q.RRName)
+		dst = appendTrue(dst, "rrname_truncated", q.Truncated)
+		dst = appendRRType(dst, "rrtype", q.RRType)
+	}
+	dst = appendUint(dst, "tx_id", d.TxID)
+	dst = appendTrue(dst, "z", d.Flags&0x0040 != 0)
+	return appendUint(dst, "opcode", uint64(d.Flags>>11&0xf))
+}
+
+// appendDNSAnswerV2 writes a version 2 answer record: the header, the
+// first question flat, the sections.
+func appendDNSAnswerV2(dst []byte, d *DNS) []byte {
+	dst = appendStr(dst, "type", "answer")
+	dst = appendUint(dst, "id", uint64(d.ID))
+	dst = appendDNSFlags(dst, d.Flags)
+	if len(d.Queries) > 0 {
+		q := &d.Queries[0]
+		dst = AppendBytes(appendKey(dst, "rrname"), q.RRName)
+		dst = appendTrue(dst, "rrname_truncated", q.Truncated)
+		dst = appendRRType(dst, "rrtype", q.RRType)
+	}
+	dst = appendRCode(dst, d.Flags)
+	dst = appendAnswers(dst, d)
+	if len(d.Authorities) > 0 {
+		dst = appendRRs(dst, "authorities", d.Authorities)
+	}
+	if len(d.Additionals) > 0 {
+		dst = appendRRs(dst, "additionals", d.Additionals)
+	}
+	return dst
 }

@@ -213,11 +213,31 @@ func appendTrue(dst []byte, key string, v bool) []byte {
 	return append(appendKey(dst, key), "true"...)
 }
 
+// appendAddr writes an address as Suricata 8.0 does: IPv4 dotted, IPv6
+// as eight groups of four hex digits, never compressed
+// ("2001:0db8:0000:0000:0000:0000:0000:0001"; its later ipv6-compress
+// option is not in 8.0).
 func appendAddr(dst []byte, key string, a netip.Addr) []byte {
 	dst = appendKey(dst, key)
 	dst = append(dst, '"')
-	dst = a.Unmap().AppendTo(dst)
+	dst = AppendIP(dst, a)
 	return append(dst, '"')
+}
+
+// AppendIP appends a unquoted in EVE's form (see appendAddr).
+func AppendIP(dst []byte, a netip.Addr) []byte {
+	a = a.Unmap()
+	if !a.Is6() {
+		return a.AppendTo(dst)
+	}
+	b := a.As16()
+	for i := 0; i < 16; i += 2 {
+		if i > 0 {
+			dst = append(dst, ':')
+		}
+		dst = append(dst, hexDigits[b[i]>>4], hexDigits[b[i]&0xf], hexDigits[b[i+1]>>4], hexDigits[b[i+1]&0xf])
+	}
+	return dst
 }
 
 // protoNames are the protocol names Suricata logs for common IP protocols.
@@ -307,6 +327,7 @@ func (e *Encoder) appendPacketHeader(dst []byte, r *Record, eventType string) []
 	}
 	dst = appendOptStr(dst, "pkt_src", h.PktSrc)
 	dst = appendVarsMetadata(dst, h)
+	dst = appendEther(dst, h)
 	dst = appendOptStr(dst, "community_id", h.CommunityID)
 	if h.HasTxID {
 		dst = appendUint(dst, "tx_id", h.TxID)
@@ -314,23 +335,125 @@ func (e *Encoder) appendPacketHeader(dst []byte, r *Record, eventType string) []
 	return dst
 }
 
-// appendVarsMetadata writes the flow variables object ("metadata").
-func appendVarsMetadata(dst []byte, h *Header) []byte {
-	if len(h.Flowbits) == 0 && len(h.Flowints) == 0 {
+// appendEther writes the "ether" object: a packet's addresses, or a
+// flow's lists.
+func appendEther(dst []byte, h *Header) []byte {
+	if !h.HasMAC && len(h.SrcMACs) == 0 && len(h.DestMACs) == 0 {
 		return dst
 	}
-	dst = append(appendKey(dst, "metadata"), '{')
-	if len(h.Flowbits) > 0 {
-		dst = appendStringArray(dst, "flowbits", h.Flowbits)
+	dst = append(appendKey(dst, "ether"), '{')
+	if h.HasMAC {
+		dst = appendMAC(appendKey(dst, "src_mac"), h.SrcMAC)
+		dst = appendMAC(appendKey(dst, "dest_mac"), h.DestMAC)
 	}
-	if len(h.Flowints) > 0 {
-		dst = append(appendKey(dst, "flowints"), '{')
-		for _, v := range h.Flowints {
-			dst = appendUint(dst, v.Name, uint64(v.Value))
+	for _, l := range [2]struct {
+		key  string
+		macs [][6]byte
+	}{{"src_macs", h.SrcMACs}, {"dest_macs", h.DestMACs}} {
+		if len(l.macs) == 0 {
+			continue
+		}
+		dst = append(appendKey(dst, l.key), '[')
+		for i, m := range l.macs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendMAC(dst, m)
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, '}')
+}
+
+// appendMAC writes a quoted MAC address, "00:11:22:aa:bb:cc".
+func appendMAC(dst []byte, m [6]byte) []byte {
+	dst = append(dst, '"')
+	for i, b := range m {
+		if i > 0 {
+			dst = append(dst, ':')
+		}
+		dst = append(dst, hexDigits[b>>4], hexDigits[b&0xf])
+	}
+	return append(dst, '"')
+}
+
+// appendVarsMetadata writes the flow variables object ("metadata").
+func appendVarsMetadata(dst []byte, h *Header) []byte {
+	// Flowbits named traffic/id/X and traffic/label/X are Suricata's
+	// traffic tags: logged as "traffic":{"id":[X],"label":[X]}, not as
+	// flowbits.
+	plain := 0
+	var tagged [2]int
+	for _, b := range h.Flowbits {
+		if k := trafficKind(b); k >= 0 {
+			tagged[k]++
+		} else {
+			plain++
+		}
+	}
+	if plain > 0 || len(h.Flowints) > 0 {
+		dst = append(appendKey(dst, "metadata"), '{')
+		if plain > 0 {
+			dst = append(appendKey(dst, "flowbits"), '[')
+			n := 0
+			for _, b := range h.Flowbits {
+				if trafficKind(b) < 0 {
+					if n > 0 {
+						dst = append(dst, ',')
+					}
+					n++
+					dst = AppendString(dst, b)
+				}
+			}
+			dst = append(dst, ']')
+		}
+		if len(h.Flowints) > 0 {
+			dst = append(appendKey(dst, "flowints"), '{')
+			for _, v := range h.Flowints {
+				dst = appendUint(dst, v.Name, uint64(v.Value))
+			}
+			dst = append(dst, '}')
 		}
 		dst = append(dst, '}')
 	}
+	if tagged[0]+tagged[1] == 0 {
+		return dst
+	}
+	dst = append(appendKey(dst, "traffic"), '{')
+	for k, key := range trafficKeys {
+		if tagged[k] == 0 {
+			continue
+		}
+		dst = append(appendKey(dst, key), '[')
+		n := 0
+		for _, b := range h.Flowbits {
+			if trafficKind(b) == k {
+				if n > 0 {
+					dst = append(dst, ',')
+				}
+				n++
+				dst = AppendString(dst, b[len(trafficPrefixes[k]):])
+			}
+		}
+		dst = append(dst, ']')
+	}
 	return append(dst, '}')
+}
+
+var (
+	trafficPrefixes = [2]string{"traffic/id/", "traffic/label/"}
+	trafficKeys     = [2]string{"id", "label"}
+)
+
+// trafficKind returns 0 for a traffic/id/ flowbit, 1 for traffic/label/,
+// -1 for others.
+func trafficKind(bit string) int {
+	for k, p := range trafficPrefixes {
+		if len(bit) > len(p) && bit[:len(p)] == p {
+			return k
+		}
+	}
+	return -1
 }
 
 // appendTrailer writes the fields Suricata adds last to every record.
@@ -613,6 +736,7 @@ func (e *Encoder) appendFlowRecord(dst []byte, r *Record) []byte {
 	}
 	dst = append(dst, '}')
 	dst = appendVarsMetadata(dst, h)
+	dst = appendEther(dst, h)
 	dst = appendOptStr(dst, "community_id", h.CommunityID)
 	if h.Proto == 6 {
 		dst = appendTCP(dst, &r.TCP)

@@ -131,8 +131,14 @@ type Header struct {
 	Flowbits []string
 	// Flowints are the flowints set on the flow, logged as
 	// "metadata":{"flowints":{name:value,...}} when non-empty.
-	Flowints    []FlowInt
-	CommunityID string
+	Flowints []FlowInt
+	// HasMAC logs "ether" with SrcMAC and DestMAC (packet records);
+	// SrcMACs and DestMACs, when not empty, log it with the lists
+	// src_macs and dest_macs (flow records).
+	HasMAC            bool
+	SrcMAC, DestMAC   [6]byte
+	SrcMACs, DestMACs [][6]byte
+	CommunityID       string
 	// HasTxID logs TxID ("tx_id"), the app-layer transaction id.
 	HasTxID bool
 	TxID    uint64
@@ -306,29 +312,59 @@ type DNSQuery struct {
 //   - CNAME, NS, PTR, MX: the decompressed name (labels joined by '.');
 //   - TXT: the raw rdata, length-prefixed strings, logged one record per
 //     string as Suricata 8 does;
-//   - NULL: the raw rdata.
+//   - NULL: the raw rdata;
+//   - SSHFP: the raw rdata (algorithm, type, fingerprint), logged as an
+//     "sshfp" object.
 //
-// Other types log no rdata, as in Suricata 8 (its SOA, SRV and SSHFP objects
-// are not encoded here yet).
+// SOA and SRV records carry names that only the parser can decompress:
+// they come as SOA and SRV and are logged as "soa" and "srv" objects.
+// Other types log no rdata, as in Suricata 8.
 type DNSAnswer struct {
 	RRName    []byte
 	Truncated bool
 	RRType    uint16
 	TTL       uint32
 	RData     []byte
+	SOA       *DNSSOA
+	SRV       *DNSSRV
 }
 
-// DNS is the "dns" object in Suricata 8's version 3 format.
+// DNSSOA is the rdata of an SOA record.
+type DNSSOA struct {
+	MName, RName                            string
+	Serial, Refresh, Retry, Expire, Minimum uint32
+}
+
+// DNSSRV is the rdata of an SRV record.
+type DNSSRV struct {
+	Priority, Weight, Port uint16
+	Name                   string
+}
+
+// DNS is the "dns" object of one DNS message. Version selects the layout:
+// 3 (Suricata 8's default; also 0) writes one record per message with
+// "type" request or response; 2 (Suricata 8's deprecated layout) writes a
+// request as one "query" record per question (Query is its index) and a
+// response as one "answer" record.
 type DNS struct {
-	// Response selects "type":"response" (else "request").
+	Version uint8
+	// Response selects "type":"response" (version 2: "answer"); else
+	// "request" ("query").
 	Response bool
-	TxID     uint64 // Suricata's internal transaction id
-	ID       uint16 // on-the-wire id
-	Flags    uint16 // header flags; qr/aa/tc/rd/ra/z, opcode and rcode derive from it
-	Queries  []DNSQuery
-	Answers  []DNSAnswer
-	// Grouped also logs answers grouped by type ("grouped").
-	Grouped     bool
+	// Query is the question a version 2 query record logs.
+	Query   int
+	TxID    uint64 // Suricata's internal transaction id
+	ID      uint16 // on-the-wire id
+	Flags   uint16 // header flags; qr/aa/tc/rd/ra/z, opcode and rcode derive from it
+	Queries []DNSQuery
+	Answers []DNSAnswer
+	// Detailed logs the answers one object each ("answers"); Grouped
+	// also logs them grouped by type ("grouped"). Suricata's formats
+	// option: both by default.
+	Detailed, Grouped bool
+	// Types, when not zero, are the record types whose questions are
+	// logged (Suricata's types option); see DNSTypes.
+	Types       DNSTypes
 	Authorities []DNSAnswer
 	Additionals []DNSAnswer
 }

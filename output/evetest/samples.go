@@ -162,7 +162,7 @@ func Samples() []Sample {
 				{RRName: []byte("example.com"), RRType: 1, TTL: 300, RData: []byte{93, 184, 216, 34}},
 				{RRName: []byte("example.com"), RRType: 1, TTL: 300, RData: []byte{93, 184, 216, 35}},
 			},
-			Grouped: true,
+			Detailed: true, Grouped: true,
 			Authorities: []eve.DNSAnswer{
 				{RRName: []byte("example.com"), RRType: 2, TTL: 3600, RData: []byte("a.iana-servers.net")},
 			},

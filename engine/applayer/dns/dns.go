@@ -15,7 +15,10 @@ type Tx struct {
 	Request, Response *Message
 	id                uint64
 	opcode            [1]byte
-	respNames         [][]byte // dns.response.rrname instances, built once
+	// num holds the dns.rcode or dns.rrtype value last returned (two
+	// bytes, big-endian), valid until the next BufferAt.
+	num       [2]byte
+	respNames [][]byte // dns.response.rrname instances, built once
 }
 
 var _ applayer.Tx = (*Tx)(nil)
@@ -68,11 +71,44 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 			t.opcode[0] = m.Opcode()
 			return t.opcode[:], true
 		}
+	case bufid.DNSRcode, bufid.DNSRRType:
+		return t.number(dir, b, i)
 	case bufid.DNSQueriesRRName, bufid.DNSAnswersRRName, bufid.DNSAuthoritiesRRName,
 		bufid.DNSAdditionalsRRName, bufid.DNSResponseRRName:
 		return t.rrname(dir, b, i)
 	}
 	return nil, false
+}
+
+// number returns dns.rcode (instance 0) or instance i of dns.rrtype for the
+// message of direction dir only: the rcode of its flags; the rrtypes of a
+// request's questions or a response's answers, as Suricata 8 matches them.
+// Docs: rules/dns-keywords.html#dns-rcode, #dns-rrtype
+func (t *Tx) number(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
+	m, resp := t.message(dir)
+	if m == nil || i < 0 {
+		return nil, false
+	}
+	var v uint16
+	switch {
+	case b == bufid.DNSRcode:
+		if i > 0 {
+			return nil, false
+		}
+		v = m.Flags & 0xf
+	case !resp:
+		if i >= len(m.Questions) {
+			return nil, false
+		}
+		v = m.Questions[i].Type
+	default:
+		if i >= len(m.Answers) {
+			return nil, false
+		}
+		v = m.Answers[i].Type
+	}
+	t.num[0], t.num[1] = byte(v>>8), byte(v)
+	return t.num[:], true
 }
 
 // rrname returns instance i of an rrname buffer: names of the message of
@@ -250,12 +286,14 @@ func (p *Parser) frame(dir applayer.Direction, s *stream, msg []byte) {
 	p.message(dir, msg)
 }
 
-// Gap on TCP loses the framing: the direction stops being parsed.
+// Gap on TCP drops the partial message of the direction; parsing goes on
+// with the data after the gap as the start of a message, as Suricata 8's
+// DNS parser does (a message cut by the gap is lost; data that does not
+// frame as DNS then stops the direction as any framing error does).
 func (p *Parser) Gap(dir applayer.Direction, n int) {
 	if n <= 0 {
 		return
 	}
-	p.tcp[dir&1].err = true
 	p.tcp[dir&1].buf = p.tcp[dir&1].buf[:0]
 	p.state |= applayer.StateGap
 }
@@ -273,7 +311,7 @@ func (t *Tx) FillEVE(r *eve.Record, dir applayer.Direction) bool {
 			return false
 		}
 	}
-	d := &eve.DNS{Response: resp, TxID: t.id, ID: m.ID, Flags: m.Flags, Grouped: true}
+	d := &eve.DNS{Response: resp, TxID: t.id, ID: m.ID, Flags: m.Flags, Detailed: true, Grouped: true}
 	if len(m.Questions) > 0 {
 		d.Queries = make([]eve.DNSQuery, len(m.Questions))
 		for i, q := range m.Questions {
@@ -305,7 +343,15 @@ func eveRRs(rrs []RR) []eve.DNSAnswer {
 		if out == nil {
 			out = make([]eve.DNSAnswer, 0, len(rrs))
 		}
-		out = append(out, eve.DNSAnswer{RRName: rr.Name, RRType: rr.Type, TTL: rr.TTL, RData: rr.RData})
+		a := eve.DNSAnswer{RRName: rr.Name, RRType: rr.Type, TTL: rr.TTL, RData: rr.RData}
+		if s := rr.SOA; s != nil {
+			a.SOA = &eve.DNSSOA{MName: s.MName, RName: s.RName, Serial: s.Serial, Refresh: s.Refresh,
+				Retry: s.Retry, Expire: s.Expire, Minimum: s.Minimum}
+		}
+		if s := rr.SRV; s != nil {
+			a.SRV = &eve.DNSSRV{Priority: s.Priority, Weight: s.Weight, Port: s.Port, Name: s.Name}
+		}
+		out = append(out, a)
 	}
 	return out
 }

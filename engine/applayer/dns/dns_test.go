@@ -1,6 +1,7 @@
 package dns
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -50,7 +51,7 @@ func TestUDPPairing(t *testing.T) {
 		t.Fatal("no response EVE")
 	}
 	// Typed values, not text: address bytes, wire-decoded names, raw TXT.
-	want := &eve.DNS{Response: true, ID: 0x1234, Flags: 0x8180, Grouped: true,
+	want := &eve.DNS{Response: true, ID: 0x1234, Flags: 0x8180, Detailed: true, Grouped: true,
 		Queries: []eve.DNSQuery{{RRName: []byte("www.example.com"), RRType: 1}},
 		Answers: []eve.DNSAnswer{
 			{RRName: []byte("www.example.com"), RRType: 5, TTL: 300, RData: []byte("web.example.com")},
@@ -60,7 +61,8 @@ func TestUDPPairing(t *testing.T) {
 			{RRName: []byte("example.com"), RRType: 15, TTL: 60, RData: []byte("mail.example.com")},
 			{RRName: []byte("example.com"), RRType: 16, TTL: 60, RData: []byte("\x03v=1\x01x")},
 		},
-		Authorities: []eve.DNSAnswer{{RRName: []byte("example.com"), RRType: 6, TTL: 60}},
+		Authorities: []eve.DNSAnswer{{RRName: []byte("example.com"), RRType: 6, TTL: 60,
+			SOA: &eve.DNSSOA{MName: "ns.example.com", RName: "h.example.com", Serial: 1, Refresh: 2, Retry: 3, Expire: 4, Minimum: 5}}},
 	}
 	if d := cmp.Diff(want, r.DNS); d != "" {
 		t.Errorf("EVE diff (-want +got):\n%s", d)
@@ -109,5 +111,58 @@ func TestUnmatchedResponse(t *testing.T) {
 	p.ParseDatagram(applayer.ToServer, []byte{1, 2, 3})
 	if p.TxCount() != 1 || p.Tx(0).Request != nil || p.Malformed != 1 {
 		t.Errorf("count %d malformed %d", p.TxCount(), p.Malformed)
+	}
+}
+
+// TestRcodeRRTypeBuffers checks dns.rcode and dns.rrtype: each direction's
+// own message, the rrtypes of a request's questions and of a response's
+// answers.
+func TestRcodeRRTypeBuffers(t *testing.T) {
+	p := New()
+	p.ParseDatagram(applayer.ToServer, query)
+	p.ParseDatagram(applayer.ToClient, response)
+	tx := p.Tx(0)
+	num := func(dir applayer.Direction, b applayer.BufferID, i int) int {
+		v, ok := tx.BufferAt(dir, b, i)
+		if !ok {
+			return -1
+		}
+		return int(v[0])<<8 | int(v[1])
+	}
+	if got := num(applayer.ToServer, bufid.DNSRcode, 0); got != 0 {
+		t.Errorf("request rcode %d, want 0", got)
+	}
+	if got := num(applayer.ToClient, bufid.DNSRcode, 0); got != 0x8180&0xf {
+		t.Errorf("response rcode %d", got)
+	}
+	if got := num(applayer.ToServer, bufid.DNSRRType, 0); got != 1 {
+		t.Errorf("request rrtype[0] %d, want 1 (the question)", got)
+	}
+	if got := num(applayer.ToServer, bufid.DNSRRType, 1); got != -1 {
+		t.Errorf("request rrtype[1] %d, want none", got)
+	}
+	var got []int
+	for i := 0; num(applayer.ToClient, bufid.DNSRRType, i) >= 0; i++ {
+		got = append(got, num(applayer.ToClient, bufid.DNSRRType, i))
+	}
+	if want := []int{5, 1, 28, 15, 16}; !slices.Equal(got, want) {
+		t.Errorf("response rrtypes %v, want the answers' %v", got, want)
+	}
+}
+
+// TestTCPGapResumes checks that a gap drops the partial message and that
+// parsing resumes with the next message (Suricata 8's DNS over TCP).
+func TestTCPGapResumes(t *testing.T) {
+	framed := append([]byte{byte(len(query) >> 8), byte(len(query))}, query...)
+	p := New()
+	p.Parse(applayer.ToServer, framed)
+	p.Parse(applayer.ToServer, framed[:7]) // cut by the gap
+	p.Gap(applayer.ToServer, 100)
+	p.Parse(applayer.ToServer, framed)
+	if p.TxCount() != 2 {
+		t.Fatalf("%d transactions, want the messages before and after the gap", p.TxCount())
+	}
+	if p.State()&applayer.StateGap == 0 || p.State()&applayer.StateError != 0 {
+		t.Errorf("state %v, want gap without error", p.State())
 	}
 }
