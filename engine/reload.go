@@ -48,7 +48,14 @@ type Ruleset struct {
 	Prints version.Prints
 	// Errors are the rules reported and left out while loading.
 	Errors []string
+	// Failed and Skipped count the rules left out: with an error, and
+	// for a keyword detection does not support (stats.detect.engines).
+	// Failed is len(Errors) when 0.
+	Failed, Skipped int
 }
+
+// failed is the count of rules left out with an error.
+func (rs *Ruleset) failed() int { return max(rs.Failed, len(rs.Errors)) }
 
 // ReloadConfig configures rule reloads.
 type ReloadConfig struct {
@@ -56,9 +63,11 @@ type ReloadConfig struct {
 	// startup; nil disables reloads. It runs on the reload goroutine
 	// while the workers go on. An error means nothing could be built.
 	Build func() (*Ruleset, error)
-	// Generation and Prints identify the startup ruleset (Config.Rules).
-	Generation string
-	Prints     version.Prints
+	// Generation and Prints identify the startup ruleset (Config.Rules);
+	// Failed and Skipped are its counts of rules left out (Ruleset).
+	Generation      string
+	Prints          version.Prints
+	Failed, Skipped int
 	// MinRatio refuses a ruleset with fewer enabled rules than this
 	// fraction of the running one's (0 means DefaultMinRatio; negative
 	// turns the gate off).
@@ -97,6 +106,10 @@ type ReloadResult struct {
 	Rules      int     `json:"rules"`
 	// PreviousRules is the rule count of the engine running before.
 	PreviousRules int `json:"previous_rules"`
+	// RulesFailed and RulesSkipped count the rules left out of the new
+	// set: with an error, for an unsupported keyword.
+	RulesFailed  int `json:"rules_failed"`
+	RulesSkipped int `json:"rules_skipped"`
 	version.Changes
 	Errors []string `json:"errors,omitempty"`
 	// SwapMs is the time from publishing to the last worker moving to
@@ -106,8 +119,11 @@ type ReloadResult struct {
 
 // published is a ruleset the workers run or ran.
 type published struct {
-	seq      uint32
-	from     uint64 // first pcap_cnt it applies to (replay); 0 live
+	seq  uint32
+	from uint64 // first pcap_cnt it applies to (replay); 0 live
+	// at is when it was loaded (ns; packet time in replay, 0 for the
+	// startup ruleset of a replay: its first packet's time).
+	at       int64
 	rs       Ruleset
 	matchers []*detect.Matcher // one per worker, made before publishing
 	points   *score.Points
@@ -156,11 +172,15 @@ type reloads struct {
 // worker; newWorker takes its matcher from it.
 func (pl *pipeline) initRules() error {
 	pl.xbits = detect.NewXbitStore(0)
+	rc := &pl.cfg.Reload
 	rs := Ruleset{Engine: pl.cfg.Rules, References: pl.cfg.References, Thresholds: pl.cfg.Thresholds,
-		Generation: pl.cfg.Reload.Generation, Prints: pl.cfg.Reload.Prints}
+		Generation: rc.Generation, Prints: rc.Prints, Failed: rc.Failed, Skipped: rc.Skipped}
 	p, err := pl.prepare(rs, 0, 0, pl.cfg.ScorePoints)
 	if err != nil {
 		return err
+	}
+	if pl.cfg.Live {
+		p.at = time.Now().UnixNano()
 	}
 	pl.rules.Store(p)
 	return nil
@@ -328,6 +348,7 @@ func (pl *pipeline) reloadOnce(from uint64, ts int64, cnt uint64, sync bool) Rel
 		return finish(ReloadFailed, err.Error())
 	}
 	res.Generation, res.Errors = rs.Generation, rs.Errors
+	res.RulesFailed, res.RulesSkipped = rs.failed(), rs.Skipped
 	res.Changes = version.Compare(prev.rs.Prints, rs.Prints)
 	if rs.Engine != nil {
 		res.Rules = len(rs.Engine.Sigs())
@@ -362,6 +383,7 @@ func (pl *pipeline) reloadOnce(from uint64, ts int64, cnt uint64, sync bool) Rel
 	if err != nil {
 		return refuse(ReloadFailed, err.Error())
 	}
+	p.at = ts
 	r.pubMu.Lock()
 	r.mu.Lock()
 	closed := r.closed
@@ -427,9 +449,9 @@ func (pl *pipeline) recordReload(res *ReloadResult, ts int64, cnt uint64) {
 			f.Close()
 		}
 	}
-	msg := fmt.Sprintf("rule reload %s: generation %s (previous %s), %d rules (previous %d), %d added, %d removed, %d changed, %d rule errors",
+	msg := fmt.Sprintf("rule reload %s: generation %s (previous %s), %d rules (previous %d), %d added, %d removed, %d changed, %d rule errors, %d skipped",
 		res.Result, orNone(res.Generation), orNone(res.Previous), res.Rules, res.PreviousRules,
-		len(res.Added), len(res.Removed), len(res.Changed), len(res.Errors))
+		len(res.Added), len(res.Removed), len(res.Changed), res.RulesFailed, res.RulesSkipped)
 	if !pl.cfg.Deterministic {
 		// Deterministic output leaves out wall-clock figures
 		// (rules-reload.json has them).
@@ -448,6 +470,27 @@ func (pl *pipeline) recordReload(res *ReloadResult, ts int64, cnt uint64) {
 	// Before the records of the packet it happened at (replay).
 	b.Add(output.Key{Time: ts, PcapCnt: cnt}, line)
 	pl.eve.Submit(b)
+}
+
+// appendEngines appends stats.detect.engines: the running ruleset's
+// counts and load time (first is the time of the first packet, for a
+// replay's startup ruleset), one engine as Suricata writes it without
+// multi-tenancy.
+func (pl *pipeline) appendEngines(dst []byte, first int64) []byte {
+	p := pl.rules.Load()
+	at := p.at
+	if at == 0 {
+		at = first
+	}
+	dst = append(dst, `[{"id":0,"last_reload":"`...)
+	dst = time.Unix(0, at).UTC().AppendFormat(dst, "2006-01-02T15:04:05.000000-0700")
+	dst = append(dst, `","rules_loaded":`...)
+	dst = strconv.AppendInt(dst, int64(p.rules()), 10)
+	dst = append(dst, `,"rules_failed":`...)
+	dst = strconv.AppendInt(dst, int64(p.rs.failed()), 10)
+	dst = append(dst, `,"rules_skipped":`...)
+	dst = strconv.AppendInt(dst, int64(p.rs.Skipped), 10)
+	return append(dst, "}]"...)
 }
 
 func orNone(s string) string {

@@ -219,6 +219,7 @@ func (pl *pipeline) emitStats(k output.Key, ts, up int64, cs []Counter) {
 		for _, c := range cs {
 			st.Add(c.Name, c.Value)
 		}
+		st.AddJSON("detect.engines", pl.appendEngines(nil, ts-up))
 		var enc eve.Encoder
 		line := enc.AppendStats(nil, t, &st)
 		for _, o := range pl.outs {

@@ -203,7 +203,8 @@ func (s reloadSource) build(given []string) (*engine.Ruleset, error) {
 		}
 		return &engine.Ruleset{Errors: errs}, errors.New(msg)
 	}
-	rs := &engine.Ruleset{Engine: lr.engine, References: lr.refs, Generation: lr.generation, Prints: lr.prints, Errors: errs}
+	rs := &engine.Ruleset{Engine: lr.engine, References: lr.refs, Generation: lr.generation, Prints: lr.prints, Errors: errs,
+		Failed: lr.failed, Skipped: lr.skipped}
 	if cfg.ThresholdFile != "" {
 		tc, err := detect.LoadThresholdConfig(cfg.ThresholdFile)
 		if err != nil {
@@ -237,8 +238,8 @@ func setupReload(ec *engine.Config, cfg *config.Config, lr *loadedRules, src rel
 	if err != nil {
 		return o, err
 	}
-	ec.Reload = engine.ReloadConfig{Generation: lr.generation, Prints: lr.prints, MinRatio: o.minRatio,
-		MaxMemory: o.maxMemory, AtPacket: o.atPacket}
+	ec.Reload = engine.ReloadConfig{Generation: lr.generation, Prints: lr.prints, Failed: lr.failed, Skipped: lr.skipped,
+		MinRatio: o.minRatio, MaxMemory: o.maxMemory, AtPacket: o.atPacket}
 	var given []string
 	if o.rules != "" {
 		given = []string{o.rules}
