@@ -181,11 +181,11 @@ func loadRules(cmd string, cfg *config.Config, given []string, ro ruleOptions, w
 			fmt.Fprintf(w, "warning: %v\n", wn)
 		}
 	}
-	in, err := ruleInputs(cfg, paths)
+	gen, err := ruleGeneration(cfg, paths)
 	if err != nil {
 		return fail(2, "%v", err)
 	}
-	gen, prints := rversion.Generation(in), rversion.PrintsOf(rs)
+	prints := rversion.PrintsOf(rs)
 	t1 := time.Now()
 	refs := rs.References()
 	// rs is not used after Compile, so the parsed ruleset can be freed
