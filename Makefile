@@ -55,7 +55,8 @@ golden: deps
 fuzz: deps
 	@./scripts/fuzz.sh $(FUZZTIME)
 
-# BENCHFLAGS are vigil-bench's flags, e.g. BENCHFLAGS="-size 100 -runs 3".
+# BENCHFLAGS are vigil-bench's flags, e.g. BENCHFLAGS="-size 100 -runs 3"; the live rows
+# (tcpreplay through a veth pair, needs root) alone: BENCHFLAGS="-live-only -size 20".
 bench: deps build
 	$(GO) run ./bench/cmd/vigil-bench $(BENCHFLAGS)
 

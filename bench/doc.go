@@ -48,6 +48,22 @@
 // load" subtracts the engine's own load row from rows with rules (left
 // blank when under a fifth of the row's time remains: use a larger -size).
 //
+// # Live
+//
+// The live rows (live.go, -live-rates, -live-upload, -live-only, -no-live)
+// create two network namespaces joined by a veth pair (MTU 9000), send the
+// input with tcpreplay out of one end at fixed rates (--mbps) and at
+// --topspeed, each run bounded by --duration (-live-limit), and run one
+// engine at a time on the far end with 2 workers: `vigil run` and Suricata
+// --af-packet with cluster_flow. Then the large-upload load of engine's
+// TestLiveLoad (upload.go; both ends are `vigil-bench live-helper`, run
+// inside the namespaces). Each run reports what tcpreplay sent, the kernel
+// packets and drops the engine printed at exit, its CPU time over the
+// traffic window (+1 s, from /proc) and its alerts. The namespaces are
+// removed at the end; without root, ip or tcpreplay the rows are left out
+// with a note. Live alert counts differ from replay's: the input's copies,
+// hours apart in the file, arrive within seconds.
+//
 // # Agreement
 //
 // Each capture of ../shared/pcaps/malicious is replayed with all rules

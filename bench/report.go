@@ -97,16 +97,17 @@ type Machine struct {
 
 // Report is the whole output of one vigil-bench invocation.
 type Report struct {
-	Started   time.Time   `json:"started"`
-	Finished  time.Time   `json:"finished"`
-	Machine   Machine     `json:"machine"`
-	Input     *Input      `json:"input,omitempty"`
-	Rules     []string    `json:"rules"`
-	RuleCount int         `json:"rule_lines,omitempty"`
-	Runs      int         `json:"runs"`
-	Rows      []Row       `json:"rows,omitempty"`
-	Agreement []Agreement `json:"agreement,omitempty"`
-	Notes     []string    `json:"notes,omitempty"`
+	Started   time.Time    `json:"started"`
+	Finished  time.Time    `json:"finished"`
+	Machine   Machine      `json:"machine"`
+	Input     *Input       `json:"input,omitempty"`
+	Rules     []string     `json:"rules"`
+	RuleCount int          `json:"rule_lines,omitempty"`
+	Runs      int          `json:"runs"`
+	Rows      []Row        `json:"rows,omitempty"`
+	Agreement []Agreement  `json:"agreement,omitempty"`
+	Live      []LiveSample `json:"live,omitempty"`
+	Notes     []string     `json:"notes,omitempty"`
 }
 
 // Median returns the median of xs (the mean of the middle two for an even

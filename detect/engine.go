@@ -162,8 +162,23 @@ func (e *Engine) Close() error {
 	for _, db := range e.dbs {
 		errs = append(errs, db.Close())
 	}
-	e.dbs = nil
+	// The signatures and groups go too: a caller may keep the *Engine
+	// (a run keeps its startup engine in its configuration), and once a
+	// reload replaced it its Go memory must be freed with it.
+	*e = Engine{}
 	return errors.Join(errs...)
+}
+
+// ReleaseMemory returns free memory to the operating system: the Go
+// heap's (debug.FreeOSMemory) and the C heap's (malloc_trim), where the
+// prefilter databases of closed engines and the compiler's temporaries
+// were. glibc keeps freed C memory in the arena of the thread that
+// allocated it, and a reload compiles on whatever thread it runs on, so
+// without this a closed engine's databases stay resident beside the next
+// one's. Reloads call it before building and after freeing the old engine.
+func ReleaseMemory() {
+	debug.FreeOSMemory()
+	mpm.ReleaseCompileMemory()
 }
 
 // releaseParsedMin is the ruleset size from which Compile returns the

@@ -189,3 +189,22 @@ alert http any any -> any any (msg:"s"; http.stat_code; content:"200"; sid:2;)
 		}
 	}
 }
+
+// TestEngineCloseFreesAll: Close drops the signatures and groups with the
+// databases, so that an *Engine kept by its owner after a reload replaced
+// it (a run's startup engine) holds no memory; closing again is harmless.
+func TestEngineCloseFreesAll(t *testing.T) {
+	e, _ := compileText(t, mpm.Hyperscan{}, `alert tcp any any -> any any (msg:"x"; content:"abc"; sid:1;)`)
+	if len(e.Sigs()) != 1 || e.pkt[6] == nil {
+		t.Fatalf("compiled engine: %d sigs, tcp group %v", len(e.Sigs()), e.pkt[6])
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if e.Sigs() != nil || e.pkt[6] != nil || e.stream != nil || e.dbs != nil {
+		t.Errorf("closed engine still holds its signatures or groups")
+	}
+	if err := e.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}

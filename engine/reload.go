@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -48,7 +49,14 @@ type Ruleset struct {
 	Prints version.Prints
 	// Errors are the rules reported and left out while loading.
 	Errors []string
+	// Failed and Skipped count the rules left out: with an error, and
+	// for a keyword detection does not support (stats.detect.engines).
+	// Failed is len(Errors) when 0.
+	Failed, Skipped int
 }
+
+// failed is the count of rules left out with an error.
+func (rs *Ruleset) failed() int { return max(rs.Failed, len(rs.Errors)) }
 
 // ReloadConfig configures rule reloads.
 type ReloadConfig struct {
@@ -56,9 +64,11 @@ type ReloadConfig struct {
 	// startup; nil disables reloads. It runs on the reload goroutine
 	// while the workers go on. An error means nothing could be built.
 	Build func() (*Ruleset, error)
-	// Generation and Prints identify the startup ruleset (Config.Rules).
-	Generation string
-	Prints     version.Prints
+	// Generation and Prints identify the startup ruleset (Config.Rules);
+	// Failed and Skipped are its counts of rules left out (Ruleset).
+	Generation      string
+	Prints          version.Prints
+	Failed, Skipped int
 	// MinRatio refuses a ruleset with fewer enabled rules than this
 	// fraction of the running one's (0 means DefaultMinRatio; negative
 	// turns the gate off).
@@ -73,6 +83,9 @@ type ReloadConfig struct {
 	// from 1) the replay reloads once, synchronously, with Build.
 	AtPacket uint64
 }
+
+// reloadGCPercent is the GC target (GOGC) while a reload builds.
+const reloadGCPercent = 50
 
 // DefaultMinRatio is the default ReloadConfig.MinRatio.
 const DefaultMinRatio = 0.9
@@ -97,6 +110,10 @@ type ReloadResult struct {
 	Rules      int     `json:"rules"`
 	// PreviousRules is the rule count of the engine running before.
 	PreviousRules int `json:"previous_rules"`
+	// RulesFailed and RulesSkipped count the rules left out of the new
+	// set: with an error, for an unsupported keyword.
+	RulesFailed  int `json:"rules_failed"`
+	RulesSkipped int `json:"rules_skipped"`
 	version.Changes
 	Errors []string `json:"errors,omitempty"`
 	// SwapMs is the time from publishing to the last worker moving to
@@ -106,8 +123,11 @@ type ReloadResult struct {
 
 // published is a ruleset the workers run or ran.
 type published struct {
-	seq      uint32
-	from     uint64 // first pcap_cnt it applies to (replay); 0 live
+	seq  uint32
+	from uint64 // first pcap_cnt it applies to (replay); 0 live
+	// at is when it was loaded (ns; packet time in replay, 0 for the
+	// startup ruleset of a replay: its first packet's time).
+	at       int64
 	rs       Ruleset
 	matchers []*detect.Matcher // one per worker, made before publishing
 	points   *score.Points
@@ -156,11 +176,15 @@ type reloads struct {
 // worker; newWorker takes its matcher from it.
 func (pl *pipeline) initRules() error {
 	pl.xbits = detect.NewXbitStore(0)
+	rc := &pl.cfg.Reload
 	rs := Ruleset{Engine: pl.cfg.Rules, References: pl.cfg.References, Thresholds: pl.cfg.Thresholds,
-		Generation: pl.cfg.Reload.Generation, Prints: pl.cfg.Reload.Prints}
+		Generation: rc.Generation, Prints: rc.Prints, Failed: rc.Failed, Skipped: rc.Skipped}
 	p, err := pl.prepare(rs, 0, 0, pl.cfg.ScorePoints)
 	if err != nil {
 		return err
+	}
+	if pl.cfg.Live {
+		p.at = time.Now().UnixNano()
 	}
 	pl.rules.Store(p)
 	return nil
@@ -320,7 +344,19 @@ func (pl *pipeline) reloadOnce(from uint64, ts int64, cnt uint64, sync bool) Rel
 				rss0>>20, need>>20, cfg.MaxMemory>>20))
 		}
 	}
+	// Build from a clean heap: the garbage of the last reload (or of the
+	// startup load) returned, so that the new engine's temporaries do not
+	// stack on it (a reload's peak is then about two engines).
+	detect.ReleaseMemory()
+	// And collect the build's garbage (parse trees, printed rules, the
+	// compiler's Go temporaries) at half the usual heap growth: the Go
+	// heap's overshoot stacks on the running engine too.
+	gc := debug.SetGCPercent(reloadGCPercent)
+	if gc >= 0 && gc < reloadGCPercent {
+		debug.SetGCPercent(gc) // GOGC set lower than ours: keep it
+	}
 	rs, err := cfg.Build()
+	debug.SetGCPercent(gc)
 	if err != nil {
 		if rs != nil {
 			res.Errors = rs.Errors
@@ -328,6 +364,7 @@ func (pl *pipeline) reloadOnce(from uint64, ts int64, cnt uint64, sync bool) Rel
 		return finish(ReloadFailed, err.Error())
 	}
 	res.Generation, res.Errors = rs.Generation, rs.Errors
+	res.RulesFailed, res.RulesSkipped = rs.failed(), rs.Skipped
 	res.Changes = version.Compare(prev.rs.Prints, rs.Prints)
 	if rs.Engine != nil {
 		res.Rules = len(rs.Engine.Sigs())
@@ -362,6 +399,7 @@ func (pl *pipeline) reloadOnce(from uint64, ts int64, cnt uint64, sync bool) Rel
 	if err != nil {
 		return refuse(ReloadFailed, err.Error())
 	}
+	p.at = ts
 	r.pubMu.Lock()
 	r.mu.Lock()
 	closed := r.closed
@@ -386,7 +424,12 @@ func (pl *pipeline) reloadOnce(from uint64, ts int64, cnt uint64, sync bool) Rel
 			time.Sleep(time.Millisecond)
 		}
 		prev.close()
-		return time.Since(t)
+		d := time.Since(t)
+		// The old engine's memory back to the system now (its Go heap
+		// not at the scavenger's pace, its databases not left in a C
+		// arena): the resident memory between reloads is one engine's.
+		detect.ReleaseMemory()
+		return d
 	}
 	if sync {
 		res.SwapMs = float64(retire().Microseconds()) / 1000
@@ -427,9 +470,9 @@ func (pl *pipeline) recordReload(res *ReloadResult, ts int64, cnt uint64) {
 			f.Close()
 		}
 	}
-	msg := fmt.Sprintf("rule reload %s: generation %s (previous %s), %d rules (previous %d), %d added, %d removed, %d changed, %d rule errors",
+	msg := fmt.Sprintf("rule reload %s: generation %s (previous %s), %d rules (previous %d), %d added, %d removed, %d changed, %d rule errors, %d skipped",
 		res.Result, orNone(res.Generation), orNone(res.Previous), res.Rules, res.PreviousRules,
-		len(res.Added), len(res.Removed), len(res.Changed), len(res.Errors))
+		len(res.Added), len(res.Removed), len(res.Changed), res.RulesFailed, res.RulesSkipped)
 	if !pl.cfg.Deterministic {
 		// Deterministic output leaves out wall-clock figures
 		// (rules-reload.json has them).
@@ -448,6 +491,27 @@ func (pl *pipeline) recordReload(res *ReloadResult, ts int64, cnt uint64) {
 	// Before the records of the packet it happened at (replay).
 	b.Add(output.Key{Time: ts, PcapCnt: cnt}, line)
 	pl.eve.Submit(b)
+}
+
+// appendEngines appends stats.detect.engines: the running ruleset's
+// counts and load time (first is the time of the first packet, for a
+// replay's startup ruleset), one engine as Suricata writes it without
+// multi-tenancy.
+func (pl *pipeline) appendEngines(dst []byte, first int64) []byte {
+	p := pl.rules.Load()
+	at := p.at
+	if at == 0 {
+		at = first
+	}
+	dst = append(dst, `[{"id":0,"last_reload":"`...)
+	dst = time.Unix(0, at).UTC().AppendFormat(dst, "2006-01-02T15:04:05.000000-0700")
+	dst = append(dst, `","rules_loaded":`...)
+	dst = strconv.AppendInt(dst, int64(p.rules()), 10)
+	dst = append(dst, `,"rules_failed":`...)
+	dst = strconv.AppendInt(dst, int64(p.rs.failed()), 10)
+	dst = append(dst, `,"rules_skipped":`...)
+	dst = strconv.AppendInt(dst, int64(p.rs.Skipped), 10)
+	return append(dst, "}]"...)
 }
 
 func orNone(s string) string {

@@ -38,7 +38,7 @@ func reloadVariant(paths []string) (*engine.Ruleset, error) {
 	if err != nil {
 		return nil, err
 	}
-	in, err := version.ReadFiles(files)
+	gen, err := version.GenerationOfFiles(files)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func reloadVariant(paths []string) (*engine.Ruleset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &engine.Ruleset{Engine: eng, References: refs, Generation: version.Generation(in), Prints: prints}, nil
+	return &engine.Ruleset{Engine: eng, References: refs, Generation: gen, Prints: prints}, nil
 }
 
 func rss() uint64 {
@@ -97,6 +97,7 @@ func TestLiveReloadNoLoss(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { first.Engine.Close() })
+	nrules := len(first.Engine.Sigs()) // Close (after the first reload) empties the engine
 	var next atomic.Int32
 	cfg := engine.Config{Workers: 1, LogDir: t.TempDir(), EVE: engine.DefaultEVE(), Rules: first.Engine, References: first.References}
 	cfg.EVE.Flow = false
@@ -149,14 +150,21 @@ func TestLiveReloadNoLoss(t *testing.T) {
 	}()
 	time.Sleep(300 * time.Millisecond)
 	var durs, swaps []float64
+	var peaks, afters []string
 	for i := 0; i < reloads; i++ {
+		p0 := peak.Load()
+		peak.Store(0)
 		res := lr.run.Reload(true)
 		if res.Result != engine.ReloadPublished {
 			t.Fatalf("reload %d: %+v", i, res)
 		}
 		durs = append(durs, res.DurationMs)
 		swaps = append(swaps, res.SwapMs)
+		peaks = append(peaks, fmt.Sprint(peak.Load()>>20))
+		afters = append(afters, fmt.Sprint(rss()>>20))
+		peak.Store(max(p0, peak.Load()))
 	}
+	t.Logf("per reload: peak RSS MB %s; RSS after MB %s", strings.Join(peaks, " "), strings.Join(afters, " "))
 	time.Sleep(300 * time.Millisecond)
 	close(stop)
 	if err := <-senderDone; err != nil {
@@ -188,7 +196,7 @@ func TestLiveReloadNoLoss(t *testing.T) {
 	}
 	eng := float64(rss1) - float64(rss0)
 	t.Logf("%d reloads of %d rules: mean %.0f ms, max %.0f ms (swap %v ms); %d datagrams, %d alerts, %d kernel drops; RSS before load %d MB, with one engine %d MB, peak %d MB = %.2fx the process with one engine, peak growth %.2fx one engine's RSS",
-		reloads, len(first.Engine.Sigs()), tot/float64(len(durs)), maxd, strings.Trim(fmt.Sprint(swaps), "[]"),
+		reloads, nrules, tot/float64(len(durs)), maxd, strings.Trim(fmt.Sprint(swaps), "[]"),
 		sent.Load(), alerts, drops, rss0>>20, rss1>>20, peak.Load()>>20, float64(peak.Load())/float64(rss1),
 		(float64(peak.Load())-float64(rss0))/max(eng, 1))
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,12 +42,20 @@ func buildRuleset(path string) (*Ruleset, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng, _, err := detect.Compile(rs, detect.Options{})
+	eng, drep, err := detect.Compile(rs, detect.Options{})
 	if err != nil {
 		return nil, err
 	}
+	skipped := 0
+	for _, err := range drep.Errors {
+		if errors.Is(err, detect.ErrUnsupported) {
+			skipped++
+		} else {
+			errs = append(errs, err.Error())
+		}
+	}
 	return &Ruleset{Engine: eng, References: rs.References(), Generation: version.Generation(in),
-		Prints: version.PrintsOf(rs), Errors: errs}, nil
+		Prints: version.PrintsOf(rs), Errors: errs, Skipped: skipped}, nil
 }
 
 type reloadAlert struct {
@@ -202,5 +211,94 @@ func TestReloadRefusedKeepsRules(t *testing.T) {
 	}
 	if v, _ := sum.Counter("vigil.reload.refused"); v != 1 {
 		t.Errorf("vigil.reload.refused = %d, want 1", v)
+	}
+}
+
+// statsEngines is stats.detect.engines of a stats record.
+type statsEngines struct {
+	EventType string `json:"event_type"`
+	Stats     struct {
+		Detect struct {
+			Engines []struct {
+				ID           int    `json:"id"`
+				LastReload   string `json:"last_reload"`
+				RulesLoaded  int    `json:"rules_loaded"`
+				RulesFailed  int    `json:"rules_failed"`
+				RulesSkipped int    `json:"rules_skipped"`
+			} `json:"engines"`
+		} `json:"detect"`
+	} `json:"stats"`
+}
+
+// TestReloadStatsEngines: the stats record's detect.engines carries the
+// running ruleset's counts and load time, the startup ruleset's (loaded at
+// the first packet of a replay) and, after a reload, the new one's (loaded
+// at the packet of the reload: 21), whose rule with an error and rule with
+// an unsupported keyword are counted as failed and skipped; the engine
+// record says the same.
+func TestReloadStatsEngines(t *testing.T) {
+	dir := t.TempDir()
+	pcap := filepath.Join(dir, "reload.pcap")
+	writeScorePcap(t, pcap, reloadPkts())
+	b, err := os.ReadFile(filepath.Join("testdata", "reload", "b.rules"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := filepath.Join(dir, "b-more.rules")
+	b = append(b, `alert udp any any -> any 5000 (msg:"broken"; content:; sid:40; rev:1;)
+alert ip any any -> any any (msg:"unsupported"; fragbits:M; sid:41; rev:1;)
+`...)
+	if err := os.WriteFile(second, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, at, engine string
+		loaded, failed   int
+		skipped          int
+	}{
+		{"startup", "2023-11-14T22:13:20.000000+0000", "", 2, 0, 0},
+		{"reload", "2023-11-14T22:13:20.000020+0000", "1 rule errors, 1 skipped", 3, 1, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := reloadConfig(t, 2, second)
+			cfg.EVE = DefaultEVE()
+			cfg.EVE.Stats = true
+			cfg.Reload.MinRatio = -1
+			if c.name == "startup" {
+				cfg.Reload.AtPacket = 0
+			}
+			_, out := replayTo(t, cfg, pcap)
+			data, err := os.ReadFile(filepath.Join(out, "eve.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			evetest.ValidateFile(t, filepath.Join(out, "eve.json"))
+			var last statsEngines
+			stats, msg := 0, ""
+			for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+				var r statsEngines
+				if err := json.Unmarshal(line, &r); err != nil {
+					t.Fatal(err)
+				}
+				if r.EventType == "stats" {
+					last, stats = r, stats+1
+				}
+				if r.EventType == "engine" {
+					msg = string(line)
+				}
+			}
+			if stats == 0 {
+				t.Fatal("no stats record")
+			}
+			e := last.Stats.Detect.Engines
+			if len(e) != 1 || e[0].ID != 0 || e[0].LastReload != c.at || e[0].RulesLoaded != c.loaded ||
+				e[0].RulesFailed != c.failed || e[0].RulesSkipped != c.skipped {
+				t.Errorf("detect.engines = %+v, want one engine loaded at %s with %d loaded, %d failed, %d skipped",
+					e, c.at, c.loaded, c.failed, c.skipped)
+			}
+			if c.engine != "" && !bytes.Contains([]byte(msg), []byte(c.engine)) {
+				t.Errorf("engine record %s does not say %q", msg, c.engine)
+			}
+		})
 	}
 }

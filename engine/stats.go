@@ -245,6 +245,7 @@ func (pl *pipeline) emitStats(k output.Key, ts, up int64, cs []Counter) {
 						st.Add(c.Name, c.Value)
 					}
 				}
+				st.AddJSON("detect.engines", pl.appendEngines(nil, ts-up))
 				var enc eve.Encoder
 				lines[i] = enc.AppendStats(nil, t, &st)
 			}

@@ -15,6 +15,7 @@ pkgs=(
   procps              # sysctl: IP forwarding in the verdict end-to-end router namespace
   time                # /usr/bin/time -v for benchmarks
   redis-server        # output tests: the redis eve-log sink against a real server on a unix socket
+  tcpreplay           # make bench's live rows: the bench capture sent through a veth pair
 )
 
 missing=()

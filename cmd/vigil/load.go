@@ -126,6 +126,9 @@ type loadedRules struct {
 	// (rules/version).
 	generation string
 	prints     rversion.Prints
+	// failed and skipped count the rules left out: with an error, for an
+	// unsupported keyword (stats.detect.engines).
+	failed, skipped int
 }
 
 // loadRules loads, checks and compiles the rules of cfg (or -S paths) for
@@ -178,11 +181,11 @@ func loadRules(cmd string, cfg *config.Config, given []string, ro ruleOptions, w
 			fmt.Fprintf(w, "warning: %v\n", wn)
 		}
 	}
-	in, err := ruleInputs(cfg, paths)
+	gen, err := ruleGeneration(cfg, paths)
 	if err != nil {
 		return fail(2, "%v", err)
 	}
-	gen, prints := rversion.Generation(in), rversion.PrintsOf(rs)
+	prints := rversion.PrintsOf(rs)
 	t1 := time.Now()
 	refs := rs.References()
 	// rs is not used after Compile, so the parsed ruleset can be freed
@@ -211,7 +214,8 @@ func loadRules(cmd string, cfg *config.Config, given []string, ro ruleOptions, w
 	fmt.Fprintf(w, "rules: %d loaded, %d failed, %d unsupported (%s), %d duplicates; parsed in %s, compiled in %s\n",
 		drep.Loaded, ruleErrs, len(unsupported), skippedText(rep.Skipped), rep.Duplicates,
 		t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond))
-	lr := &loadedRules{engine: eng, refs: refs, report: rep, compiled: true, generation: gen, prints: prints}
+	lr := &loadedRules{engine: eng, refs: refs, report: rep, compiled: true, generation: gen, prints: prints,
+		failed: ruleErrs, skipped: len(unsupported)}
 	if ruleErrs > 0 && (ro.initErrorsFatal || ro.loadOnly) {
 		eng.Close()
 		flag := "--init-errors-fatal"

@@ -123,22 +123,19 @@ func parseBytes(v string) (uint64, error) {
 	return n * mul, nil
 }
 
-// ruleInputs returns everything a ruleset built from cfg and paths
-// depends on, for its generation: the rule files, the rule variables and
-// the classification, reference and threshold files.
-func ruleInputs(cfg *config.Config, paths []string) ([]rversion.Input, error) {
+// ruleGeneration returns the generation of a ruleset built from cfg and
+// paths: a hash of everything it depends on, the rule files, the rule
+// variables and the classification, reference and threshold files (read
+// one at a time, never held together).
+func ruleGeneration(cfg *config.Config, paths []string) (string, error) {
 	files, err := rules.ExpandPaths(paths)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	for _, f := range []string{classificationFile(cfg, paths), referenceFile(cfg, paths), cfg.ThresholdFile} {
 		if f != "" {
 			files = append(files, f)
 		}
-	}
-	in, err := rversion.ReadFiles(files)
-	if err != nil {
-		return nil, err
 	}
 	var vars strings.Builder
 	for _, g := range []struct {
@@ -154,7 +151,7 @@ func ruleInputs(cfg *config.Config, paths []string) ([]rversion.Input, error) {
 			fmt.Fprintf(&vars, "%s %s=%s\n", g.kind, n, g.m[n])
 		}
 	}
-	return append(in, rversion.Input{Name: "vars", Data: []byte(vars.String())}), nil
+	return rversion.GenerationOfFiles(files, rversion.Input{Name: "vars", Data: []byte(vars.String())})
 }
 
 // classificationFile and referenceFile are the files loadOptions reads.
@@ -203,7 +200,8 @@ func (s reloadSource) build(given []string) (*engine.Ruleset, error) {
 		}
 		return &engine.Ruleset{Errors: errs}, errors.New(msg)
 	}
-	rs := &engine.Ruleset{Engine: lr.engine, References: lr.refs, Generation: lr.generation, Prints: lr.prints, Errors: errs}
+	rs := &engine.Ruleset{Engine: lr.engine, References: lr.refs, Generation: lr.generation, Prints: lr.prints, Errors: errs,
+		Failed: lr.failed, Skipped: lr.skipped}
 	if cfg.ThresholdFile != "" {
 		tc, err := detect.LoadThresholdConfig(cfg.ThresholdFile)
 		if err != nil {
@@ -237,8 +235,8 @@ func setupReload(ec *engine.Config, cfg *config.Config, lr *loadedRules, src rel
 	if err != nil {
 		return o, err
 	}
-	ec.Reload = engine.ReloadConfig{Generation: lr.generation, Prints: lr.prints, MinRatio: o.minRatio,
-		MaxMemory: o.maxMemory, AtPacket: o.atPacket}
+	ec.Reload = engine.ReloadConfig{Generation: lr.generation, Prints: lr.prints, Failed: lr.failed, Skipped: lr.skipped,
+		MinRatio: o.minRatio, MaxMemory: o.maxMemory, AtPacket: o.atPacket}
 	var given []string
 	if o.rules != "" {
 		given = []string{o.rules}

@@ -16,6 +16,7 @@ import (
 
 	"vigil/detect"
 	"vigil/rules/update"
+	rversion "vigil/rules/version"
 )
 
 // Defaults of the rules update family, suricata-update's layout with
@@ -82,6 +83,84 @@ func (lf *loadFlags) tester(cmd string, w io.Writer) (func(string) error, error)
 	}, nil
 }
 
+// writeCmd is what `rules update` and `rules rollback` share: the flags
+// saying where and how a ruleset is written, the state lock, the tested
+// atomic write with its report of changes, and the reload of the running
+// sensor.
+type writeCmd struct {
+	name           string // "rules update"
+	stdout, stderr io.Writer
+	stateDir       *string
+	outDir         *string
+	reload         *bool
+	control        *string
+	lf             *loadFlags
+}
+
+// newWriteCmd adds the shared flags to fs; outDefault and outHelp
+// describe -o.
+func newWriteCmd(fs *flag.FlagSet, name, outDefault, outHelp string, stdout, stderr io.Writer) *writeCmd {
+	c := &writeCmd{name: name, stdout: stdout, stderr: stderr}
+	c.outDir = fs.String("o", outDefault, outHelp)
+	c.reload = fs.Bool("reload", false, "after writing, ask the running vigil run to reload (over --control)")
+	c.control = fs.String("control", defaultControl, "control socket of the running vigil run")
+	c.lf = addLoadFlags(fs)
+	return c
+}
+
+// fail reports an error as "vigil NAME: ..." and returns rc.
+func (c *writeCmd) fail(rc int, format string, a ...any) int {
+	fmt.Fprintf(c.stderr, "vigil "+c.name+": "+format+"\n", a...)
+	return rc
+}
+
+// lock takes the state directory's lock; rc >= 0 means stop with it.
+func (c *writeCmd) lock() (update.State, func(), int) {
+	state := update.State{Dir: *c.stateDir}
+	unlock, err := state.Lock()
+	if err != nil {
+		return state, nil, c.fail(1, "%v", err)
+	}
+	return state, unlock, -1
+}
+
+// tester is the test load of the written file (loadFlags.tester); rc >= 0
+// means stop with it.
+func (c *writeCmd) tester() (func(string) error, int) {
+	test, err := c.lf.tester(c.name, c.stdout)
+	if err != nil {
+		return nil, c.fail(2, "%v", err)
+	}
+	return test, -1
+}
+
+// write writes data to out (old is out's current content, nil when
+// absent) atomically once test passes, reports the changes, records the
+// generation gen with record and, with --reload, reloads the sensor.
+func (c *writeCmd) write(out string, old, data []byte, gen string, test func(string) error, record func() error) int {
+	if err := update.WriteFileAtomic(out, data, test); err != nil {
+		return c.fail(1, "%v", err)
+	}
+	writeChanges(c.stdout, update.Diff(old, data, detect.Keywords()), listLimit)
+	if err := record(); err != nil {
+		return c.fail(1, "wrote %s but could not record generation %s: %v", out, gen, err)
+	}
+	fmt.Fprintf(c.stdout, "wrote %s (generation %s)\n", out, gen)
+	if *c.reload {
+		return reloadSensor(c.name, *c.control, c.stdout, c.stderr)
+	}
+	return 0
+}
+
+// readOld reads the file a write replaces (nil when absent).
+func readOld(out string) ([]byte, error) {
+	old, err := os.ReadFile(out)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	return old, nil
+}
+
 // cmdRulesUpdate is `vigil rules update`: fetch sources, apply the conf
 // files, test, write the merged rules atomically, report, and optionally
 // tell a running sensor to reload. Exit codes: 0 written or nothing to
@@ -94,29 +173,23 @@ func cmdRulesUpdate(args []string, stdout, stderr io.Writer) int {
 			"[--modify-conf F] [--drop-conf F] [--force] [--strict] [-c CONFIG] [--set k=v]... [--reload [--control PATH]] "+
 			"[SOURCE...]\n\nSOURCE is a directory, a .tar.gz or .rules file, or an http(s) URL; without one, the sources of "+
 			"the last update are used", stderr)
-	outDir := fs.String("o", filepath.Join(defaultStateDir, "rules"), "directory to write "+mergedName+" to")
-	stateDir := fs.String("state-dir", defaultStateDir, "where downloads are cached and generations kept")
+	wc := newWriteCmd(fs, "rules update", filepath.Join(defaultStateDir, "rules"), "directory to write "+mergedName+" to", stdout, stderr)
+	wc.stateDir = fs.String("state-dir", defaultStateDir, "where downloads are cached and generations kept")
+	stateDir, outDir := wc.stateDir, wc.outDir
 	confDir := fs.String("conf-dir", defaultConfDir, "directory of enable.conf, disable.conf, modify.conf, drop.conf (each used when present)")
 	confs := map[string]*string{}
 	for _, k := range update.ConfKinds {
 		confs[k] = fs.String(k+"-conf", "", k+".conf to use instead of the one in --conf-dir (must exist)")
 	}
 	force := fs.Bool("force", false, "download even when the cached copy is current (no If-None-Match / If-Modified-Since)")
-	reload := fs.Bool("reload", false, "after writing, ask the running vigil run to reload (over --control)")
-	control := fs.String("control", defaultControl, "control socket of the running vigil run")
-	lf := addLoadFlags(fs)
 	sources, rc := parseInterleaved(fs, args)
 	if rc >= 0 {
 		return rc
 	}
-	fail := func(rc int, format string, a ...any) int {
-		fmt.Fprintf(stderr, "vigil rules update: "+format+"\n", a...)
+	fail := wc.fail
+	state, unlock, rc := wc.lock()
+	if rc >= 0 {
 		return rc
-	}
-	state := update.State{Dir: *stateDir}
-	unlock, err := state.Lock()
-	if err != nil {
-		return fail(1, "%v", err)
 	}
 	defer unlock()
 	hist, err := state.History()
@@ -155,9 +228,9 @@ func cmdRulesUpdate(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(2, "%v", err)
 	}
-	test, err := lf.tester("rules update", stdout)
-	if err != nil {
-		return fail(2, "%v", err)
+	test, rc := wc.tester()
+	if rc >= 0 {
+		return rc
 	}
 
 	f := &update.Fetcher{StateDir: *stateDir, Force: *force}
@@ -185,43 +258,32 @@ func cmdRulesUpdate(args []string, stdout, stderr io.Writer) int {
 	}
 
 	out := filepath.Join(*outDir, mergedName)
-	old, err := os.ReadFile(out)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	old, err := readOld(out)
+	if err != nil {
 		return fail(1, "%v", err)
 	}
-	if err == nil && string(old) == string(res.Data) {
+	if old != nil && string(old) == string(res.Data) {
 		fmt.Fprintf(stdout, "no change: %s is up to date (generation %s); nothing written\n", out, res.Gen)
 		return 0
 	}
 	if err := os.MkdirAll(*outDir, 0o755); err != nil {
 		return fail(1, "%v", err)
 	}
-	if err := update.WriteFileAtomic(out, res.Data, test); err != nil {
-		return fail(1, "%v", err)
-	}
-	writeChanges(stdout, update.Diff(old, res.Data, detect.Keywords()), listLimit)
 	g := update.Generation{Gen: res.Gen, Time: time.Now().UTC(), Output: out, Sources: sources}
 	for _, c := range confFiles {
 		g.Confs = append(g.Confs, c.Path)
 	}
-	if err := state.Save(g, res, fetched, confFiles); err != nil {
-		return fail(1, "wrote %s but could not keep generation %s: %v", out, res.Gen, err)
-	}
-	fmt.Fprintf(stdout, "wrote %s (generation %s)\n", out, res.Gen)
-	if *reload {
-		return reloadSensor("rules update", *control, stdout, stderr)
-	}
-	return 0
+	return wc.write(out, old, res.Data, res.Gen, test, func() error { return state.Save(g, res, fetched, confFiles) })
 }
 
 // writeChanges prints a Changes as counts and gid:sid lists, each cut
 // after limit ids when limit > 0 (`vigil rules diff` lists them all).
-func writeChanges(w io.Writer, c update.Changes, limit int) {
-	fmt.Fprintf(w, "changes: %d added, %d removed, %d modified\n", len(c.Added), len(c.Removed), len(c.Modified))
+func writeChanges(w io.Writer, c rversion.Changes, limit int) {
+	fmt.Fprintf(w, "changes: %d added, %d removed, %d modified\n", len(c.Added), len(c.Removed), len(c.Changed))
 	for _, l := range []struct {
 		name string
-		ids  []string
-	}{{"added", c.Added}, {"removed", c.Removed}, {"modified", c.Modified}} {
+		ids  []rversion.RuleID
+	}{{"added", c.Added}, {"removed", c.Removed}, {"modified", c.Changed}} {
 		if len(l.ids) == 0 {
 			continue
 		}
@@ -229,7 +291,11 @@ func writeChanges(w io.Writer, c update.Changes, limit int) {
 		if ids := l.ids; limit > 0 && len(ids) > limit {
 			l.ids, more = ids[:limit], fmt.Sprintf(" ... and %d more (vigil rules diff lists all)", len(ids)-limit)
 		}
-		fmt.Fprintf(w, "  %s: %s%s\n", l.name, strings.Join(l.ids, " "), more)
+		s := make([]string, len(l.ids))
+		for i, id := range l.ids {
+			s[i] = id.String()
+		}
+		fmt.Fprintf(w, "  %s: %s%s\n", l.name, strings.Join(s, " "), more)
 	}
 }
 
@@ -289,23 +355,17 @@ func cmdRulesDiff(args []string, stdout, stderr io.Writer) int {
 func cmdRulesRollback(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("rules rollback",
 		"vigil rules rollback [--state-dir DIR] [-o DIR] [--strict] [-c CONFIG] [--set k=v]... [--reload [--control PATH]] [GEN]", stderr)
-	stateDir := fs.String("state-dir", defaultStateDir, "where generations are kept")
-	outDir := fs.String("o", "", "directory to write "+mergedName+" to (default: where the generation was written)")
-	reload := fs.Bool("reload", false, "after writing, ask the running vigil run to reload (over --control)")
-	control := fs.String("control", defaultControl, "control socket of the running vigil run")
-	lf := addLoadFlags(fs)
+	wc := newWriteCmd(fs, "rules rollback", "", "directory to write "+mergedName+" to (default: where the generation was written)", stdout, stderr)
+	wc.stateDir = fs.String("state-dir", defaultStateDir, "where generations are kept")
+	stateDir, outDir := wc.stateDir, wc.outDir
 	gens, rc := parseInterleaved(fs, args)
 	if rc >= 0 {
 		return rc
 	}
-	fail := func(rc int, format string, a ...any) int {
-		fmt.Fprintf(stderr, "vigil rules rollback: "+format+"\n", a...)
+	fail := wc.fail
+	state, unlock, rc := wc.lock()
+	if rc >= 0 {
 		return rc
-	}
-	state := update.State{Dir: *stateDir}
-	unlock, err := state.Lock()
-	if err != nil {
-		return fail(1, "%v", err)
 	}
 	defer unlock()
 	var g update.Generation
@@ -336,27 +396,16 @@ func cmdRulesRollback(args []string, stdout, stderr io.Writer) int {
 	if *outDir != "" {
 		out = filepath.Join(*outDir, mergedName)
 	}
-	test, err := lf.tester("rules rollback", stdout)
+	test, rc := wc.tester()
+	if rc >= 0 {
+		return rc
+	}
+	old, err := readOld(out)
 	if err != nil {
-		return fail(2, "%v", err)
-	}
-	old, err := os.ReadFile(out)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fail(1, "%v", err)
 	}
-	if err := update.WriteFileAtomic(out, data, test); err != nil {
-		return fail(1, "%v", err)
-	}
-	writeChanges(stdout, update.Diff(old, data, detect.Keywords()), listLimit)
 	g.Output = out
-	if err := state.MakeCurrent(g); err != nil {
-		return fail(1, "wrote %s but could not record generation %s as current: %v", out, g.Gen, err)
-	}
-	fmt.Fprintf(stdout, "wrote %s (generation %s)\n", out, g.Gen)
-	if *reload {
-		return reloadSensor("rules rollback", *control, stdout, stderr)
-	}
-	return 0
+	return wc.write(out, old, data, g.Gen, test, func() error { return state.MakeCurrent(g) })
 }
 
 // reloadRequest is the control-socket command that makes a running

@@ -151,6 +151,31 @@ func TestStats(t *testing.T) {
 	}
 }
 
+// TestStatsJSON checks values given as JSON (detect.engines): written as
+// given, in order, and refused where a counter or object already is.
+func TestStatsJSON(t *testing.T) {
+	var s eve.Stats
+	s.Add("detect.alert", 4)
+	engines := `[{"id":0,"last_reload":"2026-11-21T23:46:43.123456+0000","rules_loaded":3,"rules_failed":1,"rules_skipped":0}]`
+	if !s.AddJSON("detect.engines", []byte(engines)) {
+		t.Fatal("AddJSON failed")
+	}
+	for _, bad := range []string{"detect", "detect.alert", "detect.engines", "detect.engines.x"} {
+		if s.AddJSON(bad, []byte("1")) {
+			t.Errorf("AddJSON(%q) = true; want false", bad)
+		}
+	}
+	if s.Add("detect.engines", 1) || s.Add("detect.engines.x", 1) {
+		t.Error("Add over a JSON value succeeded")
+	}
+	got := fullEncoder().AppendStats(nil, evetest.T0, &s)
+	want := `{"timestamp":"2026-11-21T23:46:43.123456+0000","event_type":"stats","stats":{"detect":{"alert":4,"engines":` + engines + `}}}` + "\n"
+	if string(got) != want {
+		t.Errorf("AppendStats =\n%s\nwant\n%s", got, want)
+	}
+	evetest.Validate(t, got)
+}
+
 // TestEncodeAllocs proves that encoding the frequent records into a reused
 // buffer allocates nothing.
 func TestEncodeAllocs(t *testing.T) {

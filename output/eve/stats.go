@@ -20,6 +20,7 @@ type statsNode struct {
 	keys     []string
 	children map[string]*statsNode
 	values   map[string]uint64
+	raw      map[string][]byte // values given as JSON (AddJSON)
 }
 
 func (n *statsNode) child(name string) *statsNode {
@@ -40,29 +41,10 @@ func (n *statsNode) child(name string) *statsNode {
 // empty segment or clashes with an existing object or counter (e.g. "a"
 // then "a.b").
 func (s *Stats) Add(name string, v uint64) bool {
-	parts := strings.Split(name, ".")
-	// Check first, so a bad name changes nothing.
-	n := &s.root
-	for i, p := range parts {
-		if p == "" {
-			return false
-		}
-		if n == nil {
-			continue // the rest will be created
-		}
-		last := i == len(parts)-1
-		_, isObj := n.children[p]
-		_, isVal := n.values[p]
-		if (last && isObj) || (!last && isVal) {
-			return false
-		}
-		n = n.children[p]
+	n, leaf, ok := s.leaf(name, false)
+	if !ok {
+		return false
 	}
-	n = &s.root
-	for _, p := range parts[:len(parts)-1] {
-		n = n.child(p)
-	}
-	leaf := parts[len(parts)-1]
 	if n.values == nil {
 		n.values = make(map[string]uint64)
 	}
@@ -71,6 +53,54 @@ func (s *Stats) Add(name string, v uint64) bool {
 	}
 	n.values[leaf] += v
 	return true
+}
+
+// AddJSON sets the value at the dotted path name to raw, a JSON value
+// (an array such as detect.engines). It reports false, changing nothing,
+// when name is bad or already used.
+func (s *Stats) AddJSON(name string, raw []byte) bool {
+	n, leaf, ok := s.leaf(name, true)
+	if !ok {
+		return false
+	}
+	if n.raw == nil {
+		n.raw = make(map[string][]byte)
+	}
+	n.raw[leaf] = raw
+	n.keys = append(n.keys, leaf)
+	return true
+}
+
+// leaf returns the object that holds the value at the dotted path name
+// (creating the objects on the way) and the value's key. It changes
+// nothing and reports false when name has an empty segment or clashes
+// with an existing object or value (e.g. "a" then "a.b"); with fresh, an
+// existing value is a clash too.
+func (s *Stats) leaf(name string, fresh bool) (*statsNode, string, bool) {
+	parts := strings.Split(name, ".")
+	// Check first, so a bad name changes nothing.
+	n := &s.root
+	for i, p := range parts {
+		if p == "" {
+			return nil, "", false
+		}
+		if n == nil {
+			continue // the rest will be created
+		}
+		last := i == len(parts)-1
+		_, isObj := n.children[p]
+		_, isVal := n.values[p]
+		_, isRaw := n.raw[p]
+		if (last && (isObj || isRaw || fresh && isVal)) || (!last && (isVal || isRaw)) {
+			return nil, "", false
+		}
+		n = n.children[p]
+	}
+	n = &s.root
+	for _, p := range parts[:len(parts)-1] {
+		n = n.child(p)
+	}
+	return n, parts[len(parts)-1], true
 }
 
 // Get returns the counter at the dotted path name.
@@ -96,6 +126,8 @@ func (n *statsNode) append(dst []byte) []byte {
 		dst = append(dst, ':')
 		if c, ok := n.children[k]; ok {
 			dst = c.append(dst)
+		} else if r, ok := n.raw[k]; ok {
+			dst = append(dst, r...)
 		} else {
 			dst = strconv.AppendUint(dst, n.values[k], 10)
 		}

@@ -1,14 +1,14 @@
 package update
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"vigil/ruleparser"
+	"vigil/rules/version"
 )
 
 // ConfFile is one conf file as read: its kind ("enable", "disable",
@@ -165,83 +165,58 @@ func Merge(srcs []*Fetched, conf *Conf, confFiles []ConfFile) *Result {
 	return res
 }
 
-// generation hashes what a merge reads: every source file (group and
-// bytes, in order) and every conf file (kind and bytes). The sources'
-// names are left out: the same bytes from a mirror are the same ruleset.
+// generation is the rules/version Generation of what a merge reads: every
+// source file (group and bytes, in order) and every conf file (kind and
+// bytes). The sources' names are left out: the same bytes from a mirror
+// are the same ruleset. Inputs are named so that their sorted order is
+// the merge's order (source, then file within it).
 func generation(srcs []*Fetched, confs []ConfFile) string {
-	h := sha256.New()
-	for _, s := range srcs {
-		fmt.Fprintf(h, "source %d\n", len(s.Files))
-		for _, f := range s.Files {
-			fmt.Fprintf(h, "file %q %d\n", f.Group, len(f.Data))
-			h.Write(f.Data)
+	var in []version.Input
+	for i, s := range srcs {
+		for j, f := range s.Files {
+			in = append(in, version.Input{Name: fmt.Sprintf("source %06d file %06d %s", i, j, f.Group), Data: f.Data})
+		}
+		if len(s.Files) == 0 {
+			in = append(in, version.Input{Name: fmt.Sprintf("source %06d empty", i)})
 		}
 	}
 	for _, c := range confs {
-		fmt.Fprintf(h, "conf %s %d\n", c.Kind, len(c.Data))
-		h.Write(c.Data)
+		in = append(in, version.Input{Name: "conf " + c.Kind, Data: c.Data})
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	return version.Generation(in)
 }
 
-// Changes is what differs between two rule files, by gid:sid over enabled
-// rules: a rule disabled by the update counts as removed.
-type Changes struct {
-	Added, Removed, Modified []string
-}
-
-// Empty reports whether nothing changed.
-func (c Changes) Empty() bool { return len(c.Added)+len(c.Removed)+len(c.Modified) == 0 }
-
-// Diff compares two rule files. A rule is modified when its canonical
-// printed form (ruleparser's printer, with kw as the keyword table)
-// differs, so whitespace-only edits do not count.
-func Diff(old, new []byte, kw ruleparser.Keywords) Changes {
-	before := enabledByID(old)
-	after := enabledByID(new)
-	var c Changes
-	for id, r := range after {
-		o, ok := before[id]
-		switch {
-		case !ok:
-			c.Added = append(c.Added, id)
-		case o.Text != r.Text && canonical(o.Text, kw) != canonical(r.Text, kw):
-			c.Modified = append(c.Modified, id)
-		}
-	}
-	for id := range before {
-		if _, ok := after[id]; !ok {
-			c.Removed = append(c.Removed, id)
-		}
-	}
-	for _, l := range [][]string{c.Added, c.Removed, c.Modified} {
-		sortIDs(l)
-	}
+// Diff compares two rule files by gid:sid over enabled rules (a rule the
+// update disabled counts as removed), with rules/version's Compare. A rule
+// is changed when its canonical printed form (ruleparser's printer, with
+// kw as the keyword table) differs, so whitespace-only edits do not count;
+// only rules whose text differs are parsed for it.
+func Diff(old, new []byte, kw ruleparser.Keywords) version.Changes {
+	before, after := enabledByID(old), enabledByID(new)
+	c := version.Compare(textPrints(before), textPrints(after))
+	c.Changed = slices.DeleteFunc(c.Changed, func(id version.RuleID) bool {
+		return canonical(before[id].Text, kw) == canonical(after[id].Text, kw)
+	})
 	return c
 }
 
-func enabledByID(data []byte) map[string]*Rule {
-	m := map[string]*Rule{}
+func enabledByID(data []byte) map[version.RuleID]*Rule {
+	m := map[version.RuleID]*Rule{}
 	for _, r := range parseRules("", data) {
 		if r.Enabled {
-			m[r.ID()] = r
+			m[version.RuleID{Gid: r.Gid, Sid: r.Sid}] = r
 		}
 	}
 	return m
 }
 
-// sortIDs sorts "gid:sid" strings numerically.
-func sortIDs(ids []string) {
-	key := func(s string) (g, n int) {
-		fmt.Sscanf(s, "%d:%d", &g, &n)
-		return g, n
+// textPrints are the rules' prints over their text as written.
+func textPrints(rs map[version.RuleID]*Rule) version.Prints {
+	p := make(version.Prints, len(rs))
+	for id, r := range rs {
+		h := fnv.New64a()
+		h.Write([]byte(r.Text))
+		p[id] = h.Sum64()
 	}
-	sort.Slice(ids, func(i, j int) bool {
-		gi, si := key(ids[i])
-		gj, sj := key(ids[j])
-		if gi != gj {
-			return gi < gj
-		}
-		return si < sj
-	})
+	return p
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"vigil/rules/version"
 )
 
 const srcRules = `# a comment that is not a rule
@@ -121,7 +123,8 @@ func TestDiff(t *testing.T) {
 		"alert tcp any any -> any 80 (msg:\"e\"; content:\"e\"; sid:10; rev:1;)\n" +
 		"alert tcp any any -> any 80 (msg:\"e\"; content:\"e\"; gid:2; sid:9; rev:1;)\n"
 	got := Diff([]byte(old), []byte(new), nil)
-	want := Changes{Added: []string{"1:10", "2:9"}, Removed: []string{"1:3", "1:4"}, Modified: []string{"1:2"}}
+	want := version.Changes{Added: []version.RuleID{{Gid: 1, Sid: 10}, {Gid: 2, Sid: 9}},
+		Removed: []version.RuleID{{Gid: 1, Sid: 3}, {Gid: 1, Sid: 4}}, Changed: []version.RuleID{{Gid: 1, Sid: 2}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("diff %+v; want %+v", got, want)
 	}

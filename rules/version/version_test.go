@@ -64,3 +64,33 @@ func TestGeneration(t *testing.T) {
 		t.Errorf("generation %q: want 16 hex digits", g)
 	}
 }
+
+// TestGenerationOfFiles: reading the files one at a time names the same
+// generation as reading them all first, and a missing file is an error.
+func TestGenerationOfFiles(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for _, n := range []string{"b.rules", "a.rules", "c.config"} {
+		f := filepath.Join(dir, n)
+		if err := os.WriteFile(f, []byte("text of "+n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	vars := Input{"vars", []byte("address HOME_NET=any\n")}
+	in, err := ReadFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Generation(append(in, vars))
+	got, err := GenerationOfFiles(files, vars)
+	if err != nil || got != want {
+		t.Errorf("GenerationOfFiles = %q, %v; want %q", got, err, want)
+	}
+	if g, _ := GenerationOfFiles(files[:2], vars); g == want {
+		t.Error("a file left out keeps the generation")
+	}
+	if _, err := GenerationOfFiles(append(files, filepath.Join(dir, "missing.rules"))); err == nil {
+		t.Error("a missing file is not an error")
+	}
+}

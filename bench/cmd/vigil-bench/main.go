@@ -1,11 +1,14 @@
 // Command vigil-bench measures Vigil beside Suricata on the same captures and
 // rules: rule load and compile time, replay throughput without rules and
-// with all of ET Open on 1 and 2 workers, and alert agreement on the
-// malicious captures. `make bench` runs it from the repository root.
+// with all of ET Open on 1 and 2 workers, live capture of the bench input
+// sent with tcpreplay through a veth pair (and of the large-upload load),
+// and alert agreement on the malicious captures. `make bench` runs it from
+// the repository root.
 //
 // Usage:
 //
 //	vigil-bench [-size MB] [-runs N] [-quick] [-agree-only] [-no-agree] [-supplement] ...
+//	vigil-bench -live-only [-size MB] [-live-rates 200,500,top] [-live-upload 10s]
 //
 // It prints a Markdown table and writes bench/results/<time>.json and
 // bench/results/latest.md.
@@ -52,6 +55,11 @@ type options struct {
 	noAgree     bool
 	agreeMax    int
 	timeout     time.Duration
+	liveRates   string
+	liveUpload  time.Duration
+	liveLimit   time.Duration
+	liveOnly    bool
+	noLive      bool
 }
 
 func main() {
@@ -59,6 +67,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "live-helper" {
+		return liveHelper(args[1:], stdout, stderr)
+	}
 	var o options
 	fs := flag.NewFlagSet("vigil-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -80,6 +91,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.noAgree, "no-agree", false, "skip the alert agreement")
 	fs.IntVar(&o.agreeMax, "agree-max", 0, "compare at most this many malicious captures (0: all)")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "limit per engine process")
+	fs.StringVar(&o.liveRates, "live-rates", "200,500,top", "tcpreplay rates of the live rows, Mbit/s or top (--topspeed); none for no tcpreplay rows")
+	fs.DurationVar(&o.liveUpload, "live-upload", 10*time.Second, "duration of the live upload load (0: none)")
+	fs.DurationVar(&o.liveLimit, "live-limit", time.Minute, "longest tcpreplay run (--duration)")
+	fs.BoolVar(&o.liveOnly, "live-only", false, "run only the live rows")
+	fs.BoolVar(&o.noLive, "no-live", false, "skip the live rows")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -98,6 +114,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if !set["agree-max"] {
 			o.agreeMax = 3
 		}
+		if !set["live-rates"] {
+			o.liveRates = "top"
+		}
+		if !set["live-upload"] {
+			o.liveUpload = 5 * time.Second
+		}
+	}
+	loads, err := bench.ParseLiveRates(o.liveRates)
+	if err != nil {
+		fmt.Fprintf(stderr, "vigil-bench: %v\n", err)
+		return 2
+	}
+	if o.liveUpload > 0 {
+		loads = append(loads, bench.LiveLoad{Upload: o.liveUpload})
+	}
+	if o.liveOnly && o.noLive {
+		fmt.Fprintln(stderr, "vigil-bench: -live-only and -no-live exclude each other")
+		return 2
 	}
 	if o.runs < 1 || o.sizeMB < 1 {
 		fmt.Fprintln(stderr, "vigil-bench: -runs and -size must be at least 1")
@@ -128,14 +162,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := bench1(ctx, o, workers, stdout, stderr); err != nil {
+	if o.noLive {
+		loads = nil
+	}
+	if err := bench1(ctx, o, workers, loads, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "vigil-bench: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-func bench1(ctx context.Context, o options, workers []int, stdout, stderr io.Writer) error {
+func bench1(ctx context.Context, o options, workers []int, loads []bench.LiveLoad, stdout, stderr io.Writer) error {
 	rep := bench.Report{Started: time.Now().UTC(), Machine: bench.DescribeMachine(), Runs: o.runs}
 	note := func(format string, a ...any) {
 		s := fmt.Sprintf(format, a...)
@@ -208,9 +245,10 @@ func bench1(ctx context.Context, o options, workers []int, stdout, stderr io.Wri
 		}
 	}
 
+	var in bench.Input
 	if !o.agreeOnly {
 		fmt.Fprintf(stderr, "input: building %d MiB from %d captures in %s (cached by size and sources)\n", o.sizeMB, len(sources), o.work)
-		in, err := bench.BuildInput(bench.InputOptions{Sources: sources, SizeBytes: o.sizeMB << 20, Dir: o.work})
+		in, err = bench.BuildInput(bench.InputOptions{Sources: sources, SizeBytes: o.sizeMB << 20, Dir: o.work})
 		if err != nil {
 			return err
 		}
@@ -222,7 +260,9 @@ func bench1(ctx context.Context, o options, workers []int, stdout, stderr io.Wri
 		if in.Skipped > 0 {
 			note("%d packets of non-Ethernet link types were left out of the input", in.Skipped)
 		}
-		rep.Rows = r.RunRows(ctx, in)
+		if !o.liveOnly {
+			rep.Rows = r.RunRows(ctx, in)
+		}
 		for _, row := range rep.Rows {
 			for _, res := range []*bench.Result{row.Vigil, row.Suricata} {
 				if res.Note != "" && res.Skipped == "" {
@@ -230,8 +270,15 @@ func bench1(ctx context.Context, o options, workers []int, stdout, stderr io.Wri
 				}
 			}
 		}
+		if len(loads) > 0 && ctx.Err() == nil {
+			live, err := runLive(ctx, o, r, in, loads, stderr)
+			if err != nil {
+				note("%v", err)
+			}
+			rep.Live = live
+		}
 	}
-	if !o.noAgree && ctx.Err() == nil {
+	if !o.noAgree && !o.liveOnly && ctx.Err() == nil {
 		caps, err := bench.ListCaptures(o.malicious)
 		if err != nil {
 			return err
@@ -247,6 +294,69 @@ func bench1(ctx context.Context, o options, workers []int, stdout, stderr io.Wri
 	}
 	rep.Finished = time.Now().UTC()
 	return writeReport(&rep, o.out, stdout)
+}
+
+// runLive runs the live rows: it creates the namespaces, runs every load
+// with each engine and removes the namespaces. It returns an error, and
+// no rows, when the live rows cannot run here.
+func runLive(ctx context.Context, o options, r *bench.Runner, in bench.Input, loads []bench.LiveLoad, stderr io.Writer) ([]bench.LiveSample, error) {
+	if why := bench.LiveCheck(); why != "" {
+		return nil, errors.New(why)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("live rows skipped: %w", err)
+	}
+	n, err := bench.NewLiveNet()
+	if err != nil {
+		return nil, fmt.Errorf("live rows skipped: %w", err)
+	}
+	defer func() {
+		if err := n.Close(); err != nil {
+			fmt.Fprintf(stderr, "vigil-bench: %v\n", err)
+		}
+	}()
+	fmt.Fprintf(stderr, "live: %s -> %s (namespaces %s, %s), %d loads\n", n.IfB, n.IfA, n.NSB, n.NSA, len(loads))
+	l := &bench.Live{Net: n, Input: in.Path, Limit: o.liveLimit, Helper: []string{self, "live-helper"},
+		WorkDir: o.work, Timeout: 5 * time.Minute, Progress: stderr,
+		VigilSkip: r.VigilSkip, SuricataSkip: r.SuricataSkip}
+	if !r.VigilMissing {
+		l.Vigil = r.Vigil
+	}
+	if r.Suricata != nil {
+		l.Suricata = r.Suricata
+	}
+	return l.Run(ctx, loads), nil
+}
+
+// liveHelper is `vigil-bench live-helper sink ADDR` (a TCP discard server,
+// until killed) and `vigil-bench live-helper upload ADDR SECONDS` (prints
+// the bytes sent): both ends of the live upload load, run by the bench
+// inside its namespaces.
+func liveHelper(args []string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 2 && args[0] == "sink":
+		if err := bench.UploadSink(args[1]); err != nil {
+			fmt.Fprintf(stderr, "vigil-bench live-helper: %v\n", err)
+			return 1
+		}
+		return 0
+	case len(args) == 3 && args[0] == "upload":
+		secs, err := strconv.Atoi(args[2])
+		if err != nil || secs < 1 {
+			fmt.Fprintf(stderr, "vigil-bench live-helper: bad seconds %q\n", args[2])
+			return 2
+		}
+		n, err := bench.Upload(args[1], time.Duration(secs)*time.Second)
+		if err != nil {
+			fmt.Fprintf(stderr, "vigil-bench live-helper: %v\n", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, n)
+		return 0
+	}
+	fmt.Fprintln(stderr, "usage: vigil-bench live-helper sink ADDR | upload ADDR SECONDS")
+	return 2
 }
 
 // findSuricata returns the binary and version of Suricata 7 or later,
@@ -296,6 +406,14 @@ func writeReport(rep *bench.Report, outDir string, stdout io.Writer) error {
 		strings.Join(rep.Rules, " + "), rep.RuleCount, rep.Runs)
 	if len(rep.Rows) > 0 {
 		if err := bench.WriteTable(&md, rep.Rows); err != nil {
+			return err
+		}
+		md.WriteString("\n")
+	}
+	if len(rep.Live) > 0 {
+		fmt.Fprintf(&md, "Live: the input sent with tcpreplay through a veth pair between two namespaces (and the upload load of TestLiveLoad), "+
+			"engines in turn on the far end with %d workers (vigil run; suricata --af-packet, cluster_flow); CPU over the traffic window plus 1 s:\n\n", bench.LiveWorkers)
+		if err := bench.WriteLiveTable(&md, rep.Live); err != nil {
 			return err
 		}
 		md.WriteString("\n")

@@ -23,7 +23,9 @@ func TestWriteReport(t *testing.T) {
 			Vigil:    &bench.Result{Engine: bench.EngineVigil, Summary: bench.Summary{Runs: 1, WallSec: 1, Mbps: 100}},
 			Suricata: &bench.Result{Engine: bench.EngineSuricata, Summary: bench.Summary{Runs: 1, WallSec: 2, Mbps: 50}}}},
 		Agreement: []bench.Agreement{{Capture: "a.pcap", Both: 1, Jaccard: 1}},
-		Notes:     []string{"a note"},
+		Live: []bench.LiveSample{{Load: "tcpreplay --topspeed", Engine: bench.EngineVigil, SentMbps: 900,
+			KernelPackets: 100, KernelDrops: 1, CPUSec: 2, Alerts: 3}},
+		Notes: []string{"a note"},
 	}
 	var out strings.Builder
 	if err := writeReport(rep, dir, &out); err != nil {
@@ -33,7 +35,8 @@ func TestWriteReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Test CPU, 2 cores", "| replay | Vigil/Suricata | | 0.50x |", "| a.pcap | 1 | 0 | 0 | 1.000 |", "- a note\n"} {
+	for _, want := range []string{"Test CPU, 2 cores", "| replay | Vigil/Suricata | | 0.50x |", "| a.pcap | 1 | 0 | 0 | 1.000 |", "- a note\n",
+		"| tcpreplay --topspeed | vigil | 900 | 100 | 1 | 1.00 | 2.00 | 3 |"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("latest.md lacks %q:\n%s", want, md)
 		}
@@ -89,6 +92,18 @@ func TestRunBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"-runs", "0"}, {"-workers", "1,x"}, {"-nope"}} {
 		if rc := run(args, io.Discard, io.Discard); rc != 2 {
 			t.Errorf("run(%q) = %d, want 2", args, rc)
+		}
+	}
+}
+
+// TestLiveFlags: bad live flags are usage errors (exit 2) before anything
+// runs, and the live helper checks its arguments.
+func TestLiveFlags(t *testing.T) {
+	for _, args := range [][]string{{"-live-rates", "fast"}, {"-live-only", "-no-live"}, {"live-helper"},
+		{"live-helper", "upload", "10.0.0.1:1", "x"}} {
+		var out, errOut strings.Builder
+		if rc := run(args, &out, &errOut); rc != 2 {
+			t.Errorf("run %q = %d, want 2 (stderr %q)", args, rc, errOut.String())
 		}
 	}
 }
