@@ -567,7 +567,7 @@ func (m *Matcher) sortCands() {
 // MatchPacket evaluates the packet rules against p and appends alerts to
 // out.
 func (m *Matcher) MatchPacket(p *Packet, out []Alert) []Alert {
-	return m.matchPacketStream(p, nil, 0, true, out)
+	return m.matchPacketStream(p, nil, true, out)
 }
 
 // MatchStream evaluates the stream rules (payload rules of TCP) against
@@ -578,25 +578,7 @@ func (m *Matcher) MatchStream(p *Packet, data []byte, out []Alert) []Alert {
 	if len(data) == 0 {
 		return out
 	}
-	return m.matchPacketStream(p, data, 0, false, out)
-}
-
-// MatchStreamWindow is MatchStream (pktRules false) or MatchPacketStream
-// (pktRules true) where data is the new bytes preceded by prev bytes
-// already inspected, the tail of the previous inspection. A stream rule
-// matches when it matches the new bytes alone, or the whole window but not
-// its old part alone: a match that spans the two inspections (Suricata
-// inspects the raw stream in chunks of kilobytes, so a pattern split
-// between two segments is found there), without firing again on what the
-// previous inspection already saw.
-func (m *Matcher) MatchStreamWindow(p *Packet, data []byte, prev int, pktRules bool, out []Alert) []Alert {
-	if prev < 0 || prev > len(data) {
-		prev = 0
-	}
-	if len(data) == prev && !pktRules {
-		return out
-	}
-	return m.matchPacketStream(p, data, prev, pktRules, out)
+	return m.matchPacketStream(p, data, false, out)
 }
 
 // MatchPacketStream is MatchPacket and MatchStream in one pass: packet
@@ -604,10 +586,10 @@ func (m *Matcher) MatchStreamWindow(p *Packet, data []byte, prev int, pktRules b
 // so that a flowbit set by one kind of rule is seen by a later rule of the
 // other kind on the same packet, as in Suricata's single detection pass.
 func (m *Matcher) MatchPacketStream(p *Packet, data []byte, out []Alert) []Alert {
-	return m.matchPacketStream(p, data, 0, true, out)
+	return m.matchPacketStream(p, data, true, out)
 }
 
-func (m *Matcher) matchPacketStream(p *Packet, data []byte, prev int, pktRules bool, out []Alert) []Alert {
+func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out []Alert) []Alert {
 	g := m.e.pkt[p.Proto]
 	if g == nil || flowPassed(p) {
 		return out
@@ -628,7 +610,7 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, prev int, pktRules b
 				m.candidates(m.e.stream, p, p.Payload) // no session: stream rules see the packet
 			}
 		}
-		if len(data) > prev {
+		if len(data) > 0 {
 			m.candidates(m.e.stream, p, data)
 		}
 	}
@@ -644,28 +626,16 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, prev int, pktRules b
 		if p.NoPayload && s.payload {
 			continue
 		}
-		window := false
 		if s.stream && (p.HasStream || !pktRules) || s.onlyStream {
 			// Inspected on the reassembled stream.
-			if !s.stream || len(data) <= prev {
+			if !s.stream || len(data) == 0 {
 				continue
 			}
-			p.Payload = data[prev:]
-			window = prev > 0
+			p.Payload = data
 		} else if !pktRules {
 			continue
 		}
-		ok := m.common(s, p)
-		if ok {
-			ok = m.inspect(s, p, nil)
-			if !ok && window {
-				p.Payload = data
-				if m.inspect(s, p, nil) {
-					p.Payload = data[:prev]
-					ok = !m.inspect(s, p, nil)
-				}
-			}
-		}
+		ok := m.common(s, p) && m.inspect(s, p, nil)
 		p.Payload = saved
 		if ok {
 			out = m.fire(s, p, -1, out)

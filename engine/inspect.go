@@ -131,29 +131,34 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		dp.Flow = &fd.det
 		dp.NoPayload = fd.noPayload
 	}
-	// raw is the stream data inspected with this packet. It stays valid
-	// until the next delivery of this direction, after this function.
-	var raw []byte
+	// raw is the stream data the stream rules inspect with this packet;
+	// fresh is the part of the direction's stream delivered since its
+	// last packet, which a transaction rule's pkt_data sees. Both stay
+	// valid until the next delivery of this direction, after this
+	// function.
+	var raw, fresh []byte
+	if fd != nil {
+		pending := fd.raw[dir]
+		fresh = pending[fd.rawSeen[dir]:]
+		if in.pseudo || !holdRaw(fd, applayer.Direction(dir)) {
+			raw = pending
+			fd.raw[dir] = pending[:0]
+			fd.rawSeen[dir] = 0
+		} else {
+			// Kept for a later inspection of this direction, with the
+			// rest of its transaction side (holdRaw).
+			fd.rawSeen[dir] = len(pending)
+		}
+	}
 	if w.matcher != nil {
 		// Packet rules (not on flow-end pseudo packets) and stream rules
-		// on the bytes reassembled since the last inspection, in one pass
-		// in rule order.
-		win, prev := raw, 0
-		if fd != nil {
-			raw = fd.raw[dir]
-			fd.raw[dir] = fd.raw[dir][:0]
-			win = raw
-			if len(raw) > 0 {
-				// The tail of the last inspection goes in front, so that
-				// a match split between the two is found.
-				if prev = len(fd.rawTail[dir]); prev > 0 {
-					w.rawWin = append(append(w.rawWin[:0], fd.rawTail[dir]...), raw...)
-					win = w.rawWin
-				}
-				fd.rawTail[dir] = append(fd.rawTail[dir][:0], win[max(0, len(win)-rawWindow):]...)
-			}
+		// on the raw stream bytes due for inspection, in one pass in rule
+		// order.
+		if in.pseudo {
+			w.alerts = w.matcher.MatchStream(dp, raw, w.alerts[:0])
+		} else {
+			w.alerts = w.matcher.MatchPacketStream(dp, raw, w.alerts[:0])
 		}
-		w.alerts = w.matcher.MatchStreamWindow(dp, win, prev, !in.pseudo, w.alerts[:0])
 		for _, a := range w.alerts {
 			w.logAlert(p, e, dir, a, nil)
 		}
@@ -165,11 +170,11 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		return
 	}
 	fd.txPending[dir] = false
-	if len(raw) > 0 {
+	if len(fresh) > 0 {
 		// A transaction rule's pkt_data content sees the stream data
-		// inspected with this packet, as in Suricata: on TCP the packet
+		// delivered with this packet, as in Suricata: on TCP the packet
 		// that triggers transaction inspection is often a bare ACK.
-		dp.Payload = raw
+		dp.Payload = fresh
 	}
 	w.restartDetection(fd)
 	adir := applayer.Direction(dir)
@@ -479,4 +484,36 @@ func (w *Worker) hassh() bool {
 	e := w.cur.rs.Engine
 	return e.UsesBuffer(bufid.HASSH) || e.UsesBuffer(bufid.HASSHString) ||
 		e.UsesBuffer(bufid.HASSHServer) || e.UsesBuffer(bufid.HASSHServerString)
+}
+
+// rawChunk is Suricata's default stream.reassembly.to{server,client}-chunk-size:
+// raw stream data this long is inspected even while its transaction side
+// is open.
+const rawChunk = 2560
+
+// holdRaw reports whether the raw stream bytes pending for direction dir
+// wait for a later inspection, as Suricata's raw reassembly waits for its
+// trigger: they do while the app layer's newest transaction has side dir
+// in progress (an HTTP response whose headers are in and whose body is
+// not), less than rawChunk bytes are pending and the session is
+// established. The side's completion, rawChunk bytes or the flow's end
+// then inspect them together, once: stream content that spans segments
+// of one transaction side matches (ET's "\r\n\r\n" + body magic
+// signatures), and no byte is scanned twice. Bytes of a flow without a
+// parser, or between transactions, are inspected as they are delivered.
+//
+// Only HTTP/1 holds: its transaction sides end with each message, as
+// libhtp's request and response completion trigger Suricata's raw
+// inspection. A TLS or SSH transaction completes when the session goes
+// encrypted, after which no raw bytes are kept (noPayload), so holding
+// would lose the handshake; the other parsers' completion is not the end
+// of a message everywhere, and their raw bytes keep the delivery
+// boundaries their depth-anchored rules were measured with.
+func holdRaw(fd *flowData, dir applayer.Direction) bool {
+	if fd.proto != bufid.ProtoHTTP || fd.parser == nil || len(fd.raw[dir&1]) == 0 ||
+		len(fd.raw[dir&1]) >= rawChunk || fd.sess.State() != stream.StateEstablished {
+		return false
+	}
+	n := fd.parser.TxCount()
+	return n > 0 && !fd.parser.TxAt(n-1).Complete(dir)
 }

@@ -85,6 +85,25 @@ func appLayerName(p applayer.Proto, udp bool) string {
 	return p.String()
 }
 
+// appKeys are a protocol's app_layer.flow and app_layer.tx counter names
+// over TCP ([0]) or UDP ([1]), empty when it is not parsed there.
+type appKeys struct{ flow, tx string }
+
+// appLayerKeys returns the app_layer counter names of every protocol,
+// built once: stats records are written per interval of packet time in
+// replay, thousands for a long capture.
+var appLayerKeys = sync.OnceValue(func() *[bufid.ProtoFailed][2]appKeys {
+	var keys [bufid.ProtoFailed][2]appKeys
+	for p := bufid.ProtoHTTP; p < bufid.ProtoFailed; p++ {
+		for i, udp := range [2]bool{false, true} {
+			if n := appLayerName(p, udp); n != "" {
+				keys[p][i] = appKeys{flow: "app_layer.flow." + n, tx: "app_layer.tx." + n}
+			}
+		}
+	}
+	return &keys
+})
+
 // counters names the run's counters as Suricata's stats do, so that the
 // EVE stats record validates against the schema and dashboards built for
 // Suricata read it. cs are the workers' counters (current or snapshots).
@@ -92,13 +111,18 @@ func appLayerName(p applayer.Proto, udp bool) string {
 // (suppressed alerts, pcap-log) depend on scheduling there and are left
 // out.
 func (pl *pipeline) counters(cs []workerCounters, final bool) []Counter {
-	var c []Counter
+	return pl.countersTo(nil, cs, final)
+}
+
+// countersTo is counters appending to c (a periodic record's reused
+// storage).
+func (pl *pipeline) countersTo(c []Counter, cs []workerCounters, final bool) []Counter {
 	add := func(name string, v uint64) { c = append(c, Counter{name, v}) }
-	d := &Summary{}
+	var dec decode.Stats
 	for i := range cs {
-		addDecodeStats(&d.Decoder, &cs[i].dec)
+		addDecodeStats(&dec, &cs[i].dec)
 	}
-	ds := &d.Decoder
+	ds := &dec
 	add("decoder.pkts", ds.Packets)
 	add("decoder.bytes", ds.Bytes)
 	add("decoder.invalid", ds.Invalid)
@@ -184,14 +208,15 @@ func (pl *pipeline) counters(cs []workerCounters, final bool) []Counter {
 	if final {
 		add("detect.alerts_suppressed", pl.thr.suppressed())
 	}
+	keys := appLayerKeys()
 	for p := bufid.ProtoHTTP; p < bufid.ProtoFailed; p++ {
-		if n := appLayerName(p, false); n != "" {
-			add("app_layer.flow."+n, appFlows[p]-appFlowsUDP[p])
-			add("app_layer.tx."+n, appTx[p]-appTxUDP[p])
+		if k := &keys[p][0]; k.flow != "" {
+			add(k.flow, appFlows[p]-appFlowsUDP[p])
+			add(k.tx, appTx[p]-appTxUDP[p])
 		}
-		if n := appLayerName(p, true); n != "" {
-			add("app_layer.flow."+n, appFlowsUDP[p])
-			add("app_layer.tx."+n, appTxUDP[p])
+		if k := &keys[p][1]; k.flow != "" {
+			add(k.flow, appFlowsUDP[p])
+			add(k.tx, appTxUDP[p])
 		}
 	}
 	for p := bufid.ProtoHTTP; p < bufid.ProtoFailed; p++ {
@@ -224,11 +249,20 @@ func (pl *pipeline) writeStats(sum *Summary) {
 // to every EVE output that takes stats (EVE.Stats), and as a stats.log
 // table (StatsLog).
 func (pl *pipeline) emitStats(k output.Key, ts, up int64, cs []Counter) {
+	pl.marks.emitMu.Lock()
+	defer pl.marks.emitMu.Unlock()
+	pl.emitStatsLocked(k, ts, up, cs)
+}
+
+// emitStatsLocked is emitStats with pl.marks.emitMu held.
+func (pl *pipeline) emitStatsLocked(k output.Key, ts, up int64, cs []Counter) {
 	t := time.Unix(0, ts).UTC()
+	m := &pl.marks
 	if pl.cfg.EVE.Stats {
 		// One line with every counter, one without the zero ones
-		// (null-values: no), each built when an output wants it.
-		var lines [2][]byte
+		// (null-values: no), each built when an output wants it, in
+		// storage kept from one record to the next.
+		built := [2]bool{}
 		for _, o := range pl.outs {
 			if !o.types.Has(output.TypeStats) {
 				continue
@@ -237,32 +271,36 @@ func (pl *pipeline) emitStats(k output.Key, ts, up int64, cs []Counter) {
 			if o.statsNoZeros {
 				i = 1
 			}
-			if lines[i] == nil {
-				var st eve.Stats
+			if !built[i] {
+				built[i] = true
+				st := &m.st
+				st.Reset()
 				st.Add("uptime", uint64(up/1e9))
 				for _, c := range cs {
 					if c.Value != 0 || i == 0 {
 						st.Add(c.Name, c.Value)
 					}
 				}
-				st.AddJSON("detect.engines", pl.appendEngines(nil, ts-up))
+				m.engines = pl.appendEngines(m.engines[:0], ts-up)
+				st.AddJSON("detect.engines", m.engines)
 				var enc eve.Encoder
-				lines[i] = enc.AppendStats(nil, t, &st)
+				m.lines[i] = enc.AppendStats(m.lines[i][:0], t, st)
 			}
 			b := o.st.Batch()
-			b.Add(k, lines[i])
+			b.Add(k, m.lines[i])
 			o.st.Submit(b)
 		}
 	}
 	if pl.statsLog != nil {
-		names := make([]string, 0, len(cs)+1)
-		values := make([]uint64, 0, len(cs)+1)
+		names, values := m.names[:0], m.values[:0]
 		for _, c := range cs {
 			names = append(names, c.Name)
 			values = append(values, c.Value)
 		}
+		m.names, m.values = names, values
+		m.line = pl.cfg.StatsLog.Format.Append(m.line[:0], t, time.Duration(up), names, values)
 		b := pl.statsLog.Batch()
-		b.Add(k, pl.cfg.StatsLog.Format.Append(nil, t, time.Duration(up), names, values))
+		b.Add(k, m.line)
 		pl.statsLog.Submit(b)
 	}
 }
@@ -280,6 +318,20 @@ type statsMarks struct {
 	mu      sync.Mutex
 	first   int64
 	pending map[int64][]workerCounters
+	// free holds emptied pending lists for reuse (under mu).
+	free [][]workerCounters
+
+	// emitMu guards the storage emitStats reuses from one record to the
+	// next (batches copy the lines they are given), and cbuf, the
+	// counters of the periodic record being written.
+	emitMu  sync.Mutex
+	st      eve.Stats
+	lines   [2][]byte
+	line    []byte // stats.log
+	engines []byte
+	names   []string
+	values  []uint64
+	cbuf    []Counter
 }
 
 // statsMark takes one worker's counters at the boundary ts.
@@ -289,7 +341,11 @@ func (pl *pipeline) statsMark(ts int64, c workerCounters) {
 	if m.pending == nil {
 		m.pending = map[int64][]workerCounters{}
 	}
-	cs := append(m.pending[ts], c)
+	cs, ok := m.pending[ts]
+	if !ok && len(m.free) > 0 {
+		cs, m.free = m.free[len(m.free)-1], m.free[:len(m.free)-1]
+	}
+	cs = append(cs, c)
 	done := len(cs) == len(pl.workers)
 	if done {
 		delete(m.pending, ts)
@@ -297,9 +353,16 @@ func (pl *pipeline) statsMark(ts int64, c workerCounters) {
 		m.pending[ts] = cs
 	}
 	m.mu.Unlock()
-	if done {
-		pl.emitStats(output.Key{Time: ts}, ts, ts-m.first, pl.counters(cs, false))
+	if !done {
+		return
 	}
+	m.emitMu.Lock()
+	m.cbuf = pl.countersTo(m.cbuf[:0], cs, false)
+	pl.emitStatsLocked(output.Key{Time: ts}, ts, ts-m.first, m.cbuf)
+	m.emitMu.Unlock()
+	m.mu.Lock()
+	m.free = append(m.free, cs[:0])
+	m.mu.Unlock()
 }
 
 // StatsLogConfig is the stats output: stats.log in LogDir.

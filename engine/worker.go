@@ -58,10 +58,9 @@ type flowData struct {
 	// direction (in IDS mode data is delivered when the peer ACKs it), as
 	// Suricata's raw stream inspection does.
 	raw [2][]byte
-	// rawTail keeps the last rawWindow bytes each direction's stream
-	// rules inspected, so that a pattern split between two inspections is
-	// still found (detect.Matcher.MatchStreamWindow).
-	rawTail [2][]byte
+	// rawSeen[d] is how much of raw[d] a packet of direction d already
+	// saw while the bytes were held for a later inspection (holdRaw).
+	rawSeen [2]int
 	// rawSkip counts bytes of each direction that were already inspected
 	// as the payload of a SYN (TCP Fast Open): the stream delivers them to
 	// the app layer, but raw stream inspection must not see them twice.
@@ -135,7 +134,6 @@ type Worker struct {
 	pseudoPkt packet.Packet
 	dp        detect.Packet
 	alerts    []detect.Alert
-	rawWin    []byte // scratch: a direction's rawTail followed by its new stream bytes
 	rec       eve.Record
 	tuple     flow.Tuple
 
@@ -326,6 +324,7 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 		// inspected in full.
 		fd.noPayload = true
 		fd.raw[0], fd.raw[1] = fd.raw[0][:0], fd.raw[1][:0]
+		fd.rawSeen = [2]int{}
 	}
 	// A packet's flow:established: for TCP the flow's state before stream
 	// tracking (below), for other protocols its state now.
@@ -391,7 +390,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.charged = 0
 	fd.txPending = [2]bool{}
 	fd.raw[0], fd.raw[1] = fd.raw[0][:0], fd.raw[1][:0]
-	fd.rawTail[0], fd.rawTail[1] = fd.rawTail[0][:0], fd.rawTail[1][:0]
+	fd.rawSeen = [2]int{}
 	fd.rawSkip = [2]int{}
 	fd.bypassed = false
 	fd.noPayload = false
@@ -449,14 +448,6 @@ func (w *Worker) streamData(e *flow.Entry[flowData], pktDir flow.Direction, dir 
 // maxRaw bounds the stream bytes a flow buffers per direction between two
 // inspections.
 const maxRaw = 64 << 10
-
-// rawWindow is how many already inspected stream bytes are kept per
-// direction and inspected again in front of the next ones. Suricata
-// inspects the raw stream in chunks (2560 bytes by default, more at
-// transaction ends), so its matches cross segment boundaries within a
-// chunk; a window of 1 KB finds every pattern and short multi-content
-// match split across two deliveries at a small fraction of the cost.
-const rawWindow = 1 << 10
 
 // streamAppLayer detects the protocol of TCP flow e and feeds its parser.
 func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction, b []byte) {

@@ -176,6 +176,49 @@ func TestStatsJSON(t *testing.T) {
 	evetest.Validate(t, got)
 }
 
+// TestStatsReset: a record rebuilt after Reset is the one a new Stats
+// would build (counters and objects of the previous record that are not
+// added again are gone, order is the new record's), and rebuilding the
+// same names allocates nothing.
+func TestStatsReset(t *testing.T) {
+	build := func(s *eve.Stats, names ...string) string {
+		for i, n := range names {
+			if !s.Add(n, uint64(i+1)) {
+				t.Fatalf("Add(%q) failed", n)
+			}
+		}
+		return string(fullEncoder().AppendStats(nil, evetest.T0, s))
+	}
+	var reused eve.Stats
+	build(&reused, "uptime", "decoder.pkts", "app_layer.flow.http", "app_layer.tx.dns_udp", "flow.active")
+	for _, names := range [][]string{
+		{"decoder.pkts", "uptime", "app_layer.tx.dns_udp"},
+		{"flow.active", "decoder.bytes"},
+		{"uptime", "decoder.pkts", "app_layer.flow.http", "app_layer.tx.dns_udp", "flow.active"},
+	} {
+		reused.Reset()
+		var fresh eve.Stats
+		if got, want := build(&reused, names...), build(&fresh, names...); got != want {
+			t.Errorf("after Reset:\n%s\nwant\n%s", got, want)
+		}
+	}
+	if _, ok := reused.Get("decoder.bytes"); ok {
+		t.Error("Get finds a counter of an earlier record")
+	}
+	if reused.Add("flow.active.x", 1) {
+		t.Error("Add of a path through a counter succeeded")
+	}
+	names := []string{"uptime", "decoder.pkts", "app_layer.flow.http", "app_layer.tx.dns_udp", "flow.active"}
+	if n := testing.AllocsPerRun(100, func() {
+		reused.Reset()
+		for _, name := range names {
+			reused.Add(name, 1)
+		}
+	}); n != 0 {
+		t.Errorf("rebuilding a record allocates %v times; want 0", n)
+	}
+}
+
 // TestEncodeAllocs proves that encoding the frequent records into a reused
 // buffer allocates nothing.
 func TestEncodeAllocs(t *testing.T) {

@@ -9,31 +9,70 @@ import (
 // Stats builds a "stats" record from counters named by dotted paths, in
 // Suricata's layout: "uptime", "capture.kernel_packets", "decoder.pkts",
 // "app_layer.flow.http", ... Objects and keys keep the order in which they
-// were first added. Stats records are rare (one per interval), so Stats
-// favours flexibility over speed and allocates. The names must be ones the
-// EVE schema knows (its stats objects forbid other properties).
+// were first added. The names must be ones the EVE schema knows (its stats
+// objects forbid other properties).
 type Stats struct {
 	root statsNode
+	// gen counts Resets: a child node of an older generation is absent
+	// from the record (its storage waits to be reused).
+	gen uint32
 }
 
 type statsNode struct {
+	gen      uint32
 	keys     []string
 	children map[string]*statsNode
 	values   map[string]uint64
 	raw      map[string][]byte // values given as JSON (AddJSON)
 }
 
-func (n *statsNode) child(name string) *statsNode {
+// Reset empties s for the next record, keeping its storage: a record
+// built after Reset with the names of the previous one allocates nothing
+// (replay writes one per stats interval of packet time, thousands for a
+// long capture).
+func (s *Stats) Reset() {
+	s.gen++
+	s.root.clear(s.gen)
+}
+
+func (n *statsNode) clear(gen uint32) {
+	n.gen = gen
+	n.keys = n.keys[:0]
+	clear(n.values)
+	clear(n.raw)
+}
+
+// live returns n's child name when it belongs to generation gen.
+func (n *statsNode) live(name string, gen uint32) *statsNode {
+	if c := n.children[name]; c != nil && c.gen == gen {
+		return c
+	}
+	return nil
+}
+
+func (n *statsNode) child(name string, gen uint32) *statsNode {
 	if c, ok := n.children[name]; ok {
+		if c.gen != gen {
+			c.clear(gen)
+			n.keys = append(n.keys, name)
+		}
 		return c
 	}
 	if n.children == nil {
 		n.children = make(map[string]*statsNode)
 	}
-	c := &statsNode{}
+	c := &statsNode{gen: gen}
 	n.children[name] = c
 	n.keys = append(n.keys, name)
 	return c
+}
+
+// cutDot splits a dotted path at its first dot.
+func cutDot(name string) (seg, rest string, last bool) {
+	if i := strings.IndexByte(name, '.'); i >= 0 {
+		return name[:i], name[i+1:], false
+	}
+	return name, "", true
 }
 
 // Add adds v to the counter at the dotted path name (adding lets per-worker
@@ -77,43 +116,50 @@ func (s *Stats) AddJSON(name string, raw []byte) bool {
 // with an existing object or value (e.g. "a" then "a.b"); with fresh, an
 // existing value is a clash too.
 func (s *Stats) leaf(name string, fresh bool) (*statsNode, string, bool) {
-	parts := strings.Split(name, ".")
 	// Check first, so a bad name changes nothing.
 	n := &s.root
-	for i, p := range parts {
+	for rest, last := name, false; !last; {
+		var p string
+		p, rest, last = cutDot(rest)
 		if p == "" {
 			return nil, "", false
 		}
 		if n == nil {
 			continue // the rest will be created
 		}
-		last := i == len(parts)-1
-		_, isObj := n.children[p]
+		obj := n.live(p, s.gen)
 		_, isVal := n.values[p]
 		_, isRaw := n.raw[p]
-		if (last && (isObj || isRaw || fresh && isVal)) || (!last && (isVal || isRaw)) {
+		if (last && (obj != nil || isRaw || fresh && isVal)) || (!last && (isVal || isRaw)) {
 			return nil, "", false
 		}
-		n = n.children[p]
+		n = obj
 	}
 	n = &s.root
-	for _, p := range parts[:len(parts)-1] {
-		n = n.child(p)
+	rest := name
+	for {
+		p, r, last := cutDot(rest)
+		if last {
+			return n, rest, true
+		}
+		n, rest = n.child(p, s.gen), r
 	}
-	return n, parts[len(parts)-1], true
 }
 
 // Get returns the counter at the dotted path name.
 func (s *Stats) Get(name string) (uint64, bool) {
 	n := &s.root
-	parts := strings.Split(name, ".")
-	for _, p := range parts[:len(parts)-1] {
-		if n = n.children[p]; n == nil {
+	for rest := name; ; {
+		p, r, last := cutDot(rest)
+		if last {
+			v, ok := n.values[p]
+			return v, ok
+		}
+		if n = n.live(p, s.gen); n == nil {
 			return 0, false
 		}
+		rest = r
 	}
-	v, ok := n.values[parts[len(parts)-1]]
-	return v, ok
 }
 
 func (n *statsNode) append(dst []byte) []byte {
@@ -124,7 +170,7 @@ func (n *statsNode) append(dst []byte) []byte {
 		}
 		dst = AppendString(dst, k)
 		dst = append(dst, ':')
-		if c, ok := n.children[k]; ok {
+		if c := n.live(k, n.gen); c != nil {
 			dst = c.append(dst)
 		} else if r, ok := n.raw[k]; ok {
 			dst = append(dst, r...)
