@@ -222,6 +222,12 @@ func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.
 		return
 	}
 	ready := tx.Complete(applayer.ToServer) && tx.Complete(applayer.ToClient)
+	if fd.proto == bufid.ProtoSMTP {
+		// Suricata logs an SMTP transaction completed by the end of its
+		// DATA (delivered with the server's ACK) only with the client's
+		// next packet, once both sides were inspected complete.
+		ready = ready && tt.inspected[applayer.ToServer] && tt.inspected[applayer.ToClient]
+	}
 	if fd.proto == bufid.ProtoSSH {
 		ready = tx.Buffer(applayer.ToServer, bufid.SSHSoftware) != nil &&
 			tx.Buffer(applayer.ToClient, bufid.SSHSoftware) != nil
