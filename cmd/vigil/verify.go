@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -184,8 +185,9 @@ func unsupportedTestConfig(path string) string {
 	return "test's suricata.yaml sets " + strings.Join(other, ", ") + " (only outputs are honoured)"
 }
 
-// alertOutputSets turns the eve-log types list and alert options of an
-// outputs-only suricata.yaml into --set arguments for replay.
+// alertOutputSets turns the eve-log types list and the alert and mqtt
+// options of an outputs-only suricata.yaml into --set arguments for
+// replay.
 func alertOutputSets(path string) ([]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -216,6 +218,8 @@ func alertOutputSets(path string) ([]string, error) {
 			sets = append(sets, "--set", fmt.Sprintf("%s=%v", prefix, map[bool]string{true: "yes", false: "no"}[x]))
 		case string:
 			sets = append(sets, "--set", prefix+"="+x)
+		case int:
+			sets = append(sets, "--set", prefix+"="+strconv.Itoa(x))
 		}
 	}
 	for i, o := range top.Outputs {
@@ -232,8 +236,8 @@ func alertOutputSets(path string) ([]string, error) {
 			case map[string]any:
 				for name, opts := range t {
 					sets = append(sets, "--set", fmt.Sprintf("outputs.%d.eve-log.types.%d=%s", i, j, name))
-					if name == "alert" {
-						walk(fmt.Sprintf("outputs.%d.eve-log.types.%d.alert", i, j), opts)
+					if name == "alert" || name == "mqtt" {
+						walk(fmt.Sprintf("outputs.%d.eve-log.types.%d.%s", i, j, name), opts)
 					}
 				}
 			}

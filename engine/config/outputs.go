@@ -107,6 +107,9 @@ type EVEType struct {
 	Alert AlertOptions
 	// Stats holds the stats type's options.
 	Stats StatsOptions
+	// MQTTStringLogLimit is the mqtt type's string-log-limit in bytes
+	// (0: none).
+	MQTTStringLogLimit int
 }
 
 // AlertOptions are an eve-log alert type's options.
@@ -619,6 +622,20 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 			if t.Stats.Deltas = b(false); t.Stats.Deltas {
 				c.warn(o, v, "%s: stats deltas are not supported (ignored)", p)
 			}
+		default:
+			return false
+		}
+	case "mqtt":
+		switch k {
+		case "string-log-limit":
+			n, err := parseSize(v.Value)
+			if err != nil || n < 0 || n > 1<<30 {
+				c.warn(o, v, "%s: want a size such as 1kb, got %q (no limit)", p, v.Value)
+				return true
+			}
+			t.MQTTStringLogLimit = int(n)
+		case "passwords":
+			wantDefault(true, "MQTT passwords are always logged")
 		default:
 			return false
 		}
