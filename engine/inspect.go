@@ -200,9 +200,37 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		if tx.Complete(adir) {
 			tt.inspected[adir] = true
 		}
+		w.logTxEvents(p, e, tx, tt)
 		w.maybeLogTx(p, e, dir, fd, tx, tt)
 	}
 	w.prune(fd)
+}
+
+// logTxEvents writes an applayer anomaly record for each app-layer event
+// raised on tx since the last call, with the packet that brought it, as
+// Suricata's anomaly logger does (layer proto_parser).
+func (w *Worker) logTxEvents(p *packet.Packet, e *flow.Entry[flowData], tx applayer.Tx, tt *txTrack) {
+	et, ok := tx.(applayer.EventTx)
+	if !ok {
+		return
+	}
+	n := et.EventCount()
+	if tt.events >= n {
+		return
+	}
+	if !w.cfg.EVE.Logs(eve.EventAnomaly) {
+		tt.events = n
+		return
+	}
+	r := &w.rec
+	for ; tt.events < n; tt.events++ {
+		w.header(r, eve.EventAnomaly, p)
+		r.FlowID = uint64(e.ID)
+		r.HasTxID, r.TxID = true, tx.ID()
+		r.Anomaly = eve.Anomaly{Type: "applayer", Event: et.EventName(tt.events), Layer: "proto_parser",
+			AppProto: tx.Proto().String()}
+		w.out.Emit(r)
+	}
 }
 
 // maybeLogTx writes the transaction's EVE record(s) once the transaction

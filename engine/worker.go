@@ -88,6 +88,9 @@ type txTrack struct {
 	// inspected[d] says detection ran on side d after it was complete:
 	// the transaction is not pruned before both sides were.
 	inspected [2]bool
+	// events counts the transaction's app-layer events already written
+	// as anomaly records (applayer.EventTx).
+	events int
 }
 
 func (t *txTrack) done() bool {

@@ -649,7 +649,11 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 					if !c.boolean(o, v2, p2, true) {
 						c.warn(o, v2, "%s: decoder anomalies cannot be turned off alone (ignored)", p2)
 					}
-				case "stream", "applayer":
+				case "applayer":
+					if !c.boolean(o, v2, p2, true) {
+						c.warn(o, v2, "%s: app-layer anomalies cannot be turned off alone (ignored)", p2)
+					}
+				case "stream":
 					if c.boolean(o, v2, p2, false) {
 						c.warn(o, v2, "%s: %s anomalies are not logged (ignored)", p2, k2)
 					}
