@@ -247,6 +247,7 @@ func probeCommands(data []byte, cmds []string) ProbeResult {
 }
 
 var ftpCommands = []string{"USER ", "PASS ", "AUTH TLS", "AUTH SSL", "FEAT", "PORT ", "PASV", "SYST"}
+
 // smtpCommands are Suricata's SMTP to-server patterns: the command word
 // alone, ignoring case, whatever follows it ("EHLO\n" too).
 var smtpCommands = []string{"EHLO", "HELO", "QUIT"}
