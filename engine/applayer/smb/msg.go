@@ -4,13 +4,17 @@ import "vigil/engine/applayer"
 
 // SMB2 commands (MS-SMB2 2.2.1).
 const (
-	smb2Negotiate   = 0
-	smb2TreeConnect = 3
-	smb2Create      = 5
-	smb2Close       = 6
-	smb2Read        = 8
-	smb2Write       = 9
-	smb2Ioctl       = 11
+	smb2Negotiate    = 0
+	smb2TreeConnect  = 3
+	smb2Create       = 5
+	smb2Close        = 6
+	smb2Read         = 8
+	smb2Write        = 9
+	smb2Ioctl        = 11
+	smb2SessionSetup = 1
+	smb2GetInfo      = 16
+	smb2SetInfo      = 17
+	smb2OplockBreak  = 18
 
 	smb2HeaderLen       = 64
 	fsctlPipeTransceive = 0x0011c017
@@ -33,6 +37,21 @@ func (p *Parser) smb2(dir applayer.Direction, r []byte) {
 		}
 		r = r[next:]
 	}
+}
+
+// genericSMB2 reports the SMB2 commands that get a generic transaction,
+// as in Suricata: all but those with transactions of their own (tree
+// connect, create, a pipe's IOCTL as a DCERPC call) and the data and
+// metadata commands Suricata makes none for (READ, WRITE, GET_INFO,
+// SET_INFO). NEGOTIATE and SESSION_SETUP are left out too: Suricata's
+// records of them carry fields Vigil does not parse.
+func genericSMB2(cmd uint16) bool {
+	switch cmd {
+	case smb2Negotiate, smb2SessionSetup, smb2TreeConnect, smb2Create, smb2Read, smb2Write,
+		smb2Ioctl, smb2GetInfo, smb2SetInfo:
+		return false
+	}
+	return cmd <= smb2OplockBreak
 }
 
 func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
@@ -59,6 +78,19 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 	}
 	if resp {
 		p.cur.Status, p.cur.HasStatus = status, true
+	}
+	if genericSMB2(cmd) {
+		// Suricata's generic transaction: one per request of a command
+		// without a transaction of its own, completed by its response.
+		if !resp {
+			p.newTx(kindGeneric, key)
+		} else if t := p.find(kindGeneric, key); t != nil {
+			t.respDone = true
+			t.Hdr.Status, t.Hdr.HasStatus = status, true
+			if tok {
+				t.Hdr.Tree = uint32(tid)
+			}
+		}
 	}
 	switch cmd {
 	case smb2Negotiate:

@@ -22,7 +22,8 @@ const (
 	kindTree = iota + 1
 	kindCreate
 	kindDCERPC
-	kindFile // a file read or written (file.go)
+	kindFile    // a file read or written (file.go)
+	kindGeneric // any other SMB2 command with a request and a response
 )
 
 // Tx is one SMB transaction: a tree connect, a create (open), one
