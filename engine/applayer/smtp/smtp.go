@@ -351,6 +351,11 @@ func (p *Parser) command(line []byte) {
 }
 
 func (p *Parser) pushCmd(c command, t *Tx) {
+	if n := len(p.cmds); n > 0 && (p.cmds[n-1].cmd == cmdSTARTTLS || p.cmds[n-1].cmd == cmdDATA) && p.cur != nil {
+		// A command (or the end of the mail) sent before the reply to
+		// STARTTLS or DATA: those must end a pipelined group.
+		p.cur.raise(EventInvalidPipelinedSequence)
+	}
 	if len(p.cmds) < MaxCommands {
 		p.cmds = append(p.cmds, pending{c, t})
 	}
@@ -424,10 +429,11 @@ func (p *Parser) dataSegment(seg []byte, start, eol bool) {
 	}
 }
 
-// knownReplies are the reply codes of Suricata's SMTP reply table; a
-// reply with another code raises INVALID_REPLY.
+// knownReplies are the reply codes of Suricata's SMTP reply table, with
+// RFC 7504's 521 (a server that accepts no mail, as Postfix answers a
+// malformed BDAT); a reply with another code raises INVALID_REPLY.
 var knownReplies = [...]string{"211", "214", "220", "221", "235", "250", "251", "252", "334", "354",
-	"421", "450", "451", "452", "455", "500", "501", "502", "503", "504", "550", "551", "552", "553", "554", "555"}
+	"421", "450", "451", "452", "455", "500", "501", "502", "503", "504", "521", "550", "551", "552", "553", "554", "555"}
 
 func knownReply(code []byte) bool {
 	for _, k := range knownReplies {

@@ -645,7 +645,7 @@ func TestBDATSyntaxAndReplyEvents(t *testing.T) {
 	p := run(t, Config{}, 0,
 		s("220 mx\r\n"), c("EHLO a\r\n"), s("250 CHUNKING\r\n"),
 		c("MAIL FROM:<alice@x>\r\n"), s("472 no DNS record\r\n"),
-		c("BDAT 5 X\r\n"), s("521 syntax\r\n"),
+		c("BDAT 5 X\r\n"), s("521 syntax\r\n"), c("NOOP\r\n"), s("400 bad\r\n"),
 		c("BDAT 3 LAST\r\nabc"), s("250 OK\r\n"),
 		c("MAIL FROM:<bob@x>\r\n"), s("250 OK\r\n"))
 	if p.TxCount() != 2 {
@@ -670,5 +670,19 @@ func TestBDATSyntaxAndReplyEvents(t *testing.T) {
 		if n != tc.n || last != tc.last || ok != tc.ok {
 			t.Errorf("parseBDAT(%q) = %d, %v, %v; want %d, %v, %v", tc.line, n, last, ok, tc.n, tc.last, tc.ok)
 		}
+	}
+}
+
+// TestInvalidPipelinedSequence checks the event for a command (here the
+// end of the mail) queued behind a DATA still waiting for its 354.
+func TestInvalidPipelinedSequence(t *testing.T) {
+	p := run(t, Config{}, 0,
+		s("220 mx\r\n"), c("EHLO a\r\n"), s("250-mx\r\n250 PIPELINING\r\n"),
+		c("RSET\r\nDATA\r\n.\r\n"), s("250 reset\r\n354 go\r\n250 queued\r\n"))
+	if p.TxCount() != 1 {
+		t.Fatalf("%d transactions; want 1", p.TxCount())
+	}
+	if got := events(p.Tx(0)); !reflect.DeepEqual(got, []string{EventInvalidPipelinedSequence}) {
+		t.Errorf("events %v; want [INVALID_PIPELINED_SEQUENCE]", got)
 	}
 }

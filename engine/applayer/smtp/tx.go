@@ -76,6 +76,9 @@ const (
 	// EventDuplicateFields: a second HELO/EHLO in the session, or a
 	// second MAIL FROM in one transaction (the first is kept).
 	EventDuplicateFields = "DUPLICATE_FIELDS"
+	// EventInvalidPipelinedSequence: a command, or the end of the mail
+	// data, sent while the reply to a STARTTLS or DATA is still due.
+	EventInvalidPipelinedSequence = "INVALID_PIPELINED_SEQUENCE"
 )
 
 // EventCount returns the number of app-layer events raised on t.
