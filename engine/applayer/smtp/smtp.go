@@ -172,8 +172,13 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 				p.dataSegment(seg, !r.mid, false)
 				r.mid = true
 			} else {
+				// As Suricata: the command is its first MaxLine bytes
+				// (a CR among them kept), the rest up to the end of
+				// the line is discarded, and TRUNCATED_LINE raised.
 				p.Dropped++
 				r.skip = true
+				p.command(seg)
+				p.cur.raise(EventTruncatedLine)
 			}
 			continue
 		}
@@ -212,9 +217,15 @@ func (p *Parser) parseReplies(data []byte) {
 		if end < 0 {
 			end = len(data)
 		}
-		if end >= MaxLine-len(r.buf) {
+		if room := MaxLine - len(r.buf); end >= room {
+			// Like a command line: the reply is its first MaxLine
+			// bytes, the rest of the line is discarded.
+			line := append(r.buf, data[:room]...)
+			data = data[room:]
 			p.Dropped++
-			r.buf, r.skip = r.buf[:0], true
+			r.skip = true
+			p.reply(line)
+			r.buf = line[:0]
 			continue
 		}
 		if nl < 0 {

@@ -473,7 +473,7 @@ func TestLongLines(t *testing.T) {
 		long + "\r\n.." + long + "\r\n"
 	p := run(t, Config{}, 0,
 		s("220 mx\r\n"),
-		c("EHLO "+long+"\r\n"), // dropped, as Suricata does
+		c("EHLO "+long+"\r\n"), // cut at MaxLine, as Suricata does
 		c("EHLO me\r\nMAIL FROM:<a@x>\r\nDATA\r\n"),
 		s("250 "+long+"\r\n"),
 		s("250 hi\r\n250 ok\r\n354 go\r\n"),
@@ -481,8 +481,11 @@ func TestLongLines(t *testing.T) {
 		s("250 queued\r\n"),
 	)
 	tx := p.Tx(0)
-	if got := buf(tx, bufid.SMTPHelo, 0); got != "me" {
-		t.Errorf("helo %q", got)
+	if got := buf(tx, bufid.SMTPHelo, 0); got != long[:MaxLine-5] {
+		t.Errorf("helo of %d bytes, want the first %d of the long one", len(got), MaxLine-5)
+	}
+	if got := events(tx); !reflect.DeepEqual(got, []string{EventTruncatedLine, EventDuplicateFields}) {
+		t.Errorf("events %v; want TRUNCATED_LINE, DUPLICATE_FIELDS", got)
 	}
 	if got := buf(tx, bufid.EmailSubject, 0); len(got) > MaxLine {
 		t.Errorf("subject of %d bytes", len(got))

@@ -79,6 +79,8 @@ const (
 	// EventInvalidPipelinedSequence: a command, or the end of the mail
 	// data, sent while the reply to a STARTTLS or DATA is still due.
 	EventInvalidPipelinedSequence = "INVALID_PIPELINED_SEQUENCE"
+	// EventTruncatedLine: a command line longer than MaxLine, cut there.
+	EventTruncatedLine = "TRUNCATED_LINE"
 )
 
 // EventCount returns the number of app-layer events raised on t.
