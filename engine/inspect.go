@@ -423,6 +423,7 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 		r.HasTxID, r.TxID = true, tx.ID()
 		if w.cfg.EVE.AlertAppLayer {
 			appObject(r, tx, applayer.Direction(dir))
+			w.alertFiles(r, tx)
 		}
 	}
 	if w.cfg.EVE.Payload {

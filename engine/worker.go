@@ -129,6 +129,7 @@ type Worker struct {
 	alerts    []detect.Alert
 	rawWin    []byte // scratch: a direction's rawTail followed by its new stream bytes
 	rec       eve.Record
+	fileRec   eve.Record // scratch for the files of an alert (alertFiles)
 	tuple     flow.Tuple
 
 	// clock is the latest packet time seen (ns).
