@@ -193,6 +193,13 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 			return
 		}
 		p.handleData(dir, r.id, r.tree, r.tok, r.off, data)
+	case smb2SetInfo:
+		if !resp {
+			p.setInfo(key, m, body)
+		} else if t := p.find(kindRename, key); t != nil {
+			t.respDone = true
+			t.Hdr.Status, t.Hdr.HasStatus = status, true
+		}
 	case smb2Ioctl:
 		if len(body) < 40 || le.Uint32(body[4:]) != fsctlPipeTransceive {
 			return
@@ -423,4 +430,30 @@ func (p *Parser) smb1String(b []byte, abs int, unicode bool) []byte {
 		b = b[1:]
 	}
 	return utf16Name(b)
+}
+
+// SET_INFO request (MS-SMB2 2.2.39) of a FileRenameInformation (MS-FSCC
+// 2.4.37, FILE_RENAME_INFORMATION_TYPE_2): Suricata makes a transaction of
+// it that records the file's name before (from its CREATE, "<unknown>"
+// when that was not seen) and after.
+const (
+	infoFile       = 1  // SMB2_0_INFO_FILE
+	fileRenameInfo = 10 // FileRenameInformation
+)
+
+func (p *Parser) setInfo(key uint64, m, body []byte) {
+	if len(body) < 32 || body[2] != infoFile || body[3] != fileRenameInfo {
+		return
+	}
+	buf := slice(m, int(le.Uint16(body[8:])), int(le.Uint32(body[4:])))
+	if len(buf) < 20 {
+		return
+	}
+	id := fileID{le.Uint64(body[16:]), le.Uint64(body[24:])}
+	t := p.newTx(kindRename, key)
+	t.RenameTo = utf16Name(slice(buf, 20, int(le.Uint32(buf[16:]))))
+	t.RenameFrom = []byte("<unknown>")
+	if h := p.findHandle(id); h != nil && h.name != nil {
+		t.RenameFrom = h.name
+	}
 }
