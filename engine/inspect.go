@@ -129,6 +129,9 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		}
 		dp.AppProtoOrig = fd.protoOrig
 		dp.Flow = &fd.det
+		if fd.pdEvent != "" {
+			w.logDetectAnomaly(p, e, fd)
+		}
 		dp.NoPayload = fd.noPayload
 	}
 	// raw is the stream data inspected with this packet. It stays valid
@@ -204,6 +207,22 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		w.maybeLogTx(p, e, dir, fd, tx, tt)
 	}
 	w.prune(fd)
+}
+
+// logDetectAnomaly writes the flow's pending protocol detection event as
+// an applayer anomaly record (layer proto_detect), as Suricata's anomaly
+// logger does.
+func (w *Worker) logDetectAnomaly(p *packet.Packet, e *flow.Entry[flowData], fd *flowData) {
+	ev := fd.pdEvent
+	fd.pdEvent = ""
+	if !w.cfg.EVE.Logs(eve.EventAnomaly) {
+		return
+	}
+	r := &w.rec
+	w.header(r, eve.EventAnomaly, p)
+	r.FlowID = uint64(e.ID)
+	r.Anomaly = eve.Anomaly{Type: "applayer", Event: ev, Layer: "proto_detect", AppProto: fd.proto.String()}
+	w.out.Emit(r)
 }
 
 // logTxEvents writes an applayer anomaly record for each app-layer event
