@@ -129,6 +129,9 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		}
 		dp.AppProtoOrig = fd.protoOrig
 		dp.Flow = &fd.det
+		if fd.pdEvent != "" {
+			w.logDetectAnomaly(p, e, fd)
+		}
 		dp.NoPayload = fd.noPayload
 	}
 	// raw is the stream data the stream rules inspect with this packet;
@@ -205,9 +208,53 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		if tx.Complete(adir) {
 			tt.inspected[adir] = true
 		}
+		w.logTxEvents(p, e, tx, tt)
 		w.maybeLogTx(p, e, dir, fd, tx, tt)
 	}
 	w.prune(fd)
+}
+
+// logDetectAnomaly writes the flow's pending protocol detection event as
+// an applayer anomaly record (layer proto_detect), as Suricata's anomaly
+// logger does.
+func (w *Worker) logDetectAnomaly(p *packet.Packet, e *flow.Entry[flowData], fd *flowData) {
+	ev := fd.pdEvent
+	fd.pdEvent = ""
+	if !w.cfg.EVE.Logs(eve.EventAnomaly) {
+		return
+	}
+	r := &w.rec
+	w.header(r, eve.EventAnomaly, p)
+	r.FlowID = uint64(e.ID)
+	r.Anomaly = eve.Anomaly{Type: "applayer", Event: ev, Layer: "proto_detect", AppProto: fd.proto.String()}
+	w.out.Emit(r)
+}
+
+// logTxEvents writes an applayer anomaly record for each app-layer event
+// raised on tx since the last call, with the packet that brought it, as
+// Suricata's anomaly logger does (layer proto_parser).
+func (w *Worker) logTxEvents(p *packet.Packet, e *flow.Entry[flowData], tx applayer.Tx, tt *txTrack) {
+	et, ok := tx.(applayer.EventTx)
+	if !ok {
+		return
+	}
+	n := et.EventCount()
+	if tt.events >= n {
+		return
+	}
+	if !w.cfg.EVE.Logs(eve.EventAnomaly) {
+		tt.events = n
+		return
+	}
+	r := &w.rec
+	for ; tt.events < n; tt.events++ {
+		w.header(r, eve.EventAnomaly, p)
+		r.FlowID = uint64(e.ID)
+		r.HasTxID, r.TxID = true, tx.ID()
+		r.Anomaly = eve.Anomaly{Type: "applayer", Event: et.EventName(tt.events), Layer: "proto_parser",
+			AppProto: tx.Proto().String()}
+		w.out.Emit(r)
+	}
 }
 
 // maybeLogTx writes the transaction's EVE record(s) once the transaction
@@ -228,6 +275,12 @@ func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.
 		return
 	}
 	ready := tx.Complete(applayer.ToServer) && tx.Complete(applayer.ToClient)
+	if fd.proto == bufid.ProtoSMTP {
+		// Suricata logs an SMTP transaction completed by the end of its
+		// DATA (delivered with the server's ACK) only with the client's
+		// next packet, once both sides were inspected complete.
+		ready = ready && tt.inspected[applayer.ToServer] && tt.inspected[applayer.ToClient]
+	}
 	if fd.proto == bufid.ProtoSSH && !w.hassh() {
 		// With hassh on, an ssh record waits for both sides' NEWKEYS
 		// (Complete), so that it carries both fingerprints.
@@ -405,6 +458,7 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 		r.HasTxID, r.TxID = true, tx.ID()
 		if w.cfg.EVE.AlertAppLayer {
 			appObject(r, tx, applayer.Direction(dir))
+			w.alertFiles(r, tx)
 		}
 	}
 	if w.cfg.EVE.Payload {

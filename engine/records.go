@@ -117,6 +117,31 @@ func (w *Worker) logFiles(p *packet.Packet, e *flow.Entry[flowData], tx applayer
 	}
 }
 
+// alertFiles adds the "files" array of an alert on a transaction that
+// carries files: each file's fileinfo object, as Suricata writes it.
+func (w *Worker) alertFiles(r *eve.Record, tx applayer.Tx) {
+	ft, ok := tx.(fileTx)
+	if !ok || ft.FileCount() == 0 {
+		return
+	}
+	files := r.AddObject("files")
+	files.Array = true
+	for i := 0; i < ft.FileCount(); i++ {
+		w.fileRec.Reset()
+		if !ft.FillFileEVE(&w.fileRec, i) {
+			continue
+		}
+		for j := range w.fileRec.Objs {
+			if o := &w.fileRec.Objs[j]; o.Name == "fileinfo" {
+				files.Embed("", o)
+			}
+		}
+	}
+	if files.Empty() {
+		r.Objs = r.Objs[:len(r.Objs)-1] // the schema wants at least one
+	}
+}
+
 // mdnsPort is the UDP port of multicast DNS (RFC 6762).
 const mdnsPort = 5353
 

@@ -72,6 +72,9 @@ type flowData struct {
 	// pdDone[d] is set when protocol detection of direction d ended and
 	// no packet of direction d was inspected since (ProtoDetectDone).
 	pdDone [2]bool
+	// pdEvent is a protocol detection event to write as an applayer
+	// anomaly with the next inspected packet ("" when none).
+	pdEvent string
 	// score is the flow's scoring state (the score itself is the
 	// flowint vigil.score in det).
 	score score.Flow
@@ -98,6 +101,9 @@ type txTrack struct {
 	// inspected[d] says detection ran on side d after it was complete:
 	// the transaction is not pruned before both sides were.
 	inspected [2]bool
+	// events counts the transaction's app-layer events already written
+	// as anomaly records (applayer.EventTx).
+	events int
 }
 
 func (t *txTrack) done() bool {
@@ -135,6 +141,7 @@ type Worker struct {
 	dp        detect.Packet
 	alerts    []detect.Alert
 	rec       eve.Record
+	fileRec   eve.Record // scratch for the files of an alert (alertFiles)
 	tuple     flow.Tuple
 
 	// clock is the latest packet time seen (ns).
@@ -394,6 +401,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.rawSkip = [2]int{}
 	fd.bypassed = false
 	fd.noPayload = false
+	fd.pdEvent = ""
 	fd.score.Reset()
 	fd.rulesSeq = w.cur.seq
 	fd.pcap.reset()
@@ -460,7 +468,12 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 	if fd.proto != bufid.ProtoUnknown && fd.alp.DirPending(dir) {
 		// The other direction decided the flow; learn this one's own
 		// protocol too (app-layer-protocol to_server/to_client).
-		w.reg.DetectDir(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)
+		p := w.reg.DetectDir(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)
+		if p != fd.proto && p != bufid.ProtoUnknown && p != bufid.ProtoFailed && fd.protoOrig == bufid.ProtoUnknown {
+			// Each direction is another protocol (an HTTP request
+			// answered by an SSH banner): Suricata's event.
+			fd.pdEvent = "APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS"
+		}
 	}
 	if fd.parser != nil {
 		fd.parser.Parse(dir, b)

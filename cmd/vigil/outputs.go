@@ -135,6 +135,15 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 				u.SSH = true
 			case "anomaly":
 				u.Anomaly = true
+			case "mqtt":
+				// The mqtt object is built once for all outputs: the
+				// first limit set applies to each.
+				lim := &ec.AppLayer.MQTT.StringLogLimit
+				if n := t.MQTTStringLogLimit; n > 0 && *lim == 0 {
+					*lim = n
+				} else if n != *lim {
+					fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log.types.mqtt.string-log-limit: one limit applies to every output (using %d)\n", t.Pos, e.Index, *lim)
+				}
 			case "stats":
 				u.Stats = o.StatsEnabled
 				out.StatsNoZeros = !t.Stats.NullValues

@@ -379,6 +379,14 @@ var replaySettings = []setting{
 			}
 			return nil
 		}
+		if strings.Contains(k, ".eve-log.types.") && strings.HasSuffix(k, ".mqtt.string-log-limit") {
+			n, err := parseSize(v)
+			if err != nil || n < 0 || n > 1<<30 {
+				return fmt.Errorf("%s: want a size such as 1kb, got %q", k, v)
+			}
+			ec.AppLayer.MQTT.StringLogLimit = int(n)
+			return nil
+		}
 		i := strings.Index(k, ".alert.")
 		if !strings.Contains(k, ".eve-log.types.") || i < 0 {
 			return fmt.Errorf("output setting %q is not supported", k)

@@ -134,10 +134,22 @@ func runVerifyReplay(t *verify.Test, logDir string, log io.Writer) error {
 	switch rc {
 	case 0:
 		return nil
+	case 1:
+		if inputErrorsOnly(stderr.String()) {
+			// A corrupt record ends the capture, as in Suricata, which
+			// logs the error and writes what it read: the checks run.
+			return nil
+		}
 	case 2:
 		return fmt.Errorf("%w: %s", verify.ErrSkip, firstLine(stderr.String()))
 	}
 	return fmt.Errorf("replay exited %d: %s", rc, firstLine(stderr.String()))
+}
+
+// inputErrorsOnly reports whether replay's stderr shows input errors (a
+// truncated or corrupt capture) and no fatal error.
+func inputErrorsOnly(stderr string) bool {
+	return strings.Contains(stderr, "input error: ") && !strings.Contains(stderr, "vigil replay: ")
 }
 
 // unsupportedRules says which keywords of the test's rules Vigil cannot

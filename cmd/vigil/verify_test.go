@@ -41,7 +41,7 @@ func TestVerifyCorpus(t *testing.T) {
 // minVerifyEVEPass is the number of Suricata's EVE record tests
 // (../shared/verify-eve) Vigil passes; it only goes up. The whole corpus
 // runs in about 15 seconds on 2 cores.
-const minVerifyEVEPass = 424
+const minVerifyEVEPass = 460
 
 // TestVerifyEVECorpus runs `vigil verify` over Suricata's EVE record tests.
 func TestVerifyEVECorpus(t *testing.T) {
@@ -105,5 +105,24 @@ func TestTestConfig(t *testing.T) {
 	}
 	if why := unsupportedTestConfig(src); !strings.Contains(why, "detect") {
 		t.Errorf("unsupportedTestConfig = %q, want a reason naming detect", why)
+	}
+}
+
+// TestInputErrorsOnly checks when vigil verify runs a test's checks after
+// replay reported errors: input errors alone (a corrupt record ends the
+// capture, as in Suricata), not a fatal replay error.
+func TestInputErrorsOnly(t *testing.T) {
+	for _, tc := range []struct {
+		stderr string
+		want   bool
+	}{
+		{"input error: x.pcap: offset 3695: record length 3925868813 exceeds the maximum 262144\nreplayed 18 packets\n", true},
+		{"input error: x.pcap: bad\nvigil replay: open eve.json: permission denied\n", false},
+		{"vigil replay: no rules\n", false},
+		{"replayed 18 packets\n", false},
+	} {
+		if got := inputErrorsOnly(tc.stderr); got != tc.want {
+			t.Errorf("%q: %v; want %v", tc.stderr, got, tc.want)
+		}
 	}
 }

@@ -36,6 +36,8 @@ func TestDetect(t *testing.T) {
 		{"banner elsewhere undecided", TCP, 5000, 2121, []step{{ToClient, "220 ProFTPD\r\n"}}, bufid.ProtoUnknown},
 		{"ftp commands on any port", TCP, 36296, 8884, []step{{ToClient, "220 NzmxFtpd 0wns j0\r\n"}, {ToServer, "USER 1\r\n"}}, bufid.ProtoFTP},
 		{"ftp command first on any port", TCP, 5000, 2121, []step{{ToServer, "PASS x\r\n"}}, bufid.ProtoFTP},
+		{"smtp bare ehlo on 25", TCP, 5000, 25, []step{{ToServer, "EHLO\n"}}, bufid.ProtoSMTP},
+		{"smtp quit on 25", TCP, 5000, 25, []step{{ToServer, "quit\r\n"}}, bufid.ProtoSMTP},
 		{"smtp greeting and ehlo elsewhere", TCP, 5000, 2525, []step{{ToClient, "220 mx\r\n"}, {ToServer, "EHLO a\r\n"}}, bufid.ProtoFailed},
 		{"garbage both ways fails", TCP, 1, 2, []step{{ToServer, "\x00\x01garbage"}, {ToClient, "zzzz"}}, bufid.ProtoFailed},
 		{"one side garbage waits", TCP, 1, 2, []step{{ToServer, "\x00\x01garbage"}}, bufid.ProtoUnknown},

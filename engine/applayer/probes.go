@@ -247,7 +247,10 @@ func probeCommands(data []byte, cmds []string) ProbeResult {
 }
 
 var ftpCommands = []string{"USER ", "PASS ", "AUTH TLS", "AUTH SSL", "FEAT", "PORT ", "PASV", "SYST"}
-var smtpCommands = []string{"EHLO ", "HELO ", "EHLO\r", "HELO\r"}
+
+// smtpCommands are Suricata's SMTP to-server patterns: the command word
+// alone, ignoring case, whatever follows it ("EHLO\n" too).
+var smtpCommands = []string{"EHLO", "HELO", "QUIT"}
 
 // ProbeFTPRequest matches common first FTP commands.
 func ProbeFTPRequest(data []byte) ProbeResult { return probeCommands(data, ftpCommands) }
@@ -256,7 +259,7 @@ func ProbeFTPRequest(data []byte) ProbeResult { return probeCommands(data, ftpCo
 // ports because SMTP greets the same way.
 func ProbeFTPBanner(data []byte) ProbeResult { return probeReply(data) }
 
-// ProbeSMTPRequest matches EHLO/HELO.
+// ProbeSMTPRequest matches EHLO, HELO and QUIT.
 func ProbeSMTPRequest(data []byte) ProbeResult { return probeCommands(data, smtpCommands) }
 
 // ProbeSMTPBanner matches the "220" greeting (port-required entry).

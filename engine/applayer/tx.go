@@ -35,6 +35,15 @@ type TxLen interface {
 	BufferLenAt(dir Direction, b BufferID, i int) (int, bool)
 }
 
+// EventTx is optionally implemented by a Tx whose parser raises
+// app-layer events on it (anomalies such as SMTP's INVALID_REPLY), named as
+// Suricata names them in its anomaly records. Events only accumulate:
+// event i keeps its name once raised.
+type EventTx interface {
+	EventCount() int
+	EventName(i int) string
+}
+
 // State is a bit set a parser reports about its flow.
 type State uint8
 

@@ -109,6 +109,9 @@ type EVEType struct {
 	Alert AlertOptions
 	// Stats holds the stats type's options.
 	Stats StatsOptions
+	// MQTTStringLogLimit is the mqtt type's string-log-limit in bytes
+	// (0: none).
+	MQTTStringLogLimit int
 	// DNS holds the dns type's options.
 	DNS DNSOptions
 }
@@ -640,6 +643,20 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 		default:
 			return false
 		}
+	case "mqtt":
+		switch k {
+		case "string-log-limit":
+			n, err := parseSize(v.Value)
+			if err != nil || n < 0 || n > 1<<30 {
+				c.warn(o, v, "%s: want a size such as 1kb, got %q (no limit)", p, v.Value)
+				return true
+			}
+			t.MQTTStringLogLimit = int(n)
+		case "passwords":
+			wantDefault(true, "MQTT passwords are always logged")
+		default:
+			return false
+		}
 	case "anomaly":
 		switch k {
 		case "types":
@@ -650,7 +667,11 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 					if !c.boolean(o, v2, p2, true) {
 						c.warn(o, v2, "%s: decoder anomalies cannot be turned off alone (ignored)", p2)
 					}
-				case "stream", "applayer":
+				case "applayer":
+					if !c.boolean(o, v2, p2, true) {
+						c.warn(o, v2, "%s: app-layer anomalies cannot be turned off alone (ignored)", p2)
+					}
+				case "stream":
 					if c.boolean(o, v2, p2, false) {
 						c.warn(o, v2, "%s: %s anomalies are not logged (ignored)", p2, k2)
 					}

@@ -227,3 +227,35 @@ func TestStatsNullValues(t *testing.T) {
 		t.Errorf("warnings %v; want one about logging at line 2", w)
 	}
 }
+
+// TestEVEMQTTOptions checks the mqtt type's string-log-limit (a size) and
+// the warning for a value that is not one.
+func TestEVEMQTTOptions(t *testing.T) {
+	yaml := `outputs:
+  - eve-log:
+      types:
+        - mqtt:
+            string-log-limit: 1kb
+  - eve-log:
+      types:
+        - mqtt:
+            string-log-limit: lots
+`
+	c, err := Parse("t.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &c.Outputs
+	if len(o.EVE) != 2 {
+		t.Fatalf("%d eve-logs; want 2", len(o.EVE))
+	}
+	if got := o.EVE[0].Types[0].MQTTStringLogLimit; got != 1024 {
+		t.Errorf("string-log-limit = %d; want 1024", got)
+	}
+	if got := o.EVE[1].Types[0].MQTTStringLogLimit; got != 0 {
+		t.Errorf("bad string-log-limit = %d; want 0", got)
+	}
+	if len(o.Warnings) != 1 || !strings.Contains(o.Warnings[0].Error(), "string-log-limit: want a size") {
+		t.Errorf("warnings = %v; want one about string-log-limit", o.Warnings)
+	}
+}

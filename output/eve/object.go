@@ -13,7 +13,10 @@ import "strconv"
 type Object struct {
 	// Name is the object's key in the record ("mqtt", "smtp", ...).
 	Name string
-	toks []token
+	// Array makes the value an array (its elements added with key "", as
+	// in OpenArray): the "files" array of an alert.
+	Array bool
+	toks  []token
 }
 
 type tokKind uint8
@@ -41,8 +44,17 @@ type token struct {
 
 // Reset empties o for reuse under a new name.
 func (o *Object) Reset(name string) {
-	o.Name = name
+	o.Name, o.Array = name, false
 	o.toks = o.toks[:0]
+}
+
+// Embed adds the members of src as the nested object key (key "" for an
+// element of an array): a fileinfo object as an element of an alert's
+// "files" array. Byte values are shared, not copied.
+func (o *Object) Embed(key string, src *Object) {
+	o.Open(key)
+	o.toks = append(o.toks, src.toks...)
+	o.Close()
 }
 
 // Empty reports whether o holds no value.
@@ -117,9 +129,13 @@ func b2u(v bool) uint64 {
 // appendObject writes `"name":{...}`. Unclosed objects and arrays are
 // closed at the end.
 func appendObject(dst []byte, o *Object) []byte {
-	dst = append(appendKey(dst, o.Name), '{')
+	open, end := byte('{'), byte('}')
+	if o.Array {
+		open, end = '[', ']'
+	}
+	dst = append(appendKey(dst, o.Name), open)
 	stack := make([]byte, 1, 8)
-	stack[0] = '}'
+	stack[0] = end
 	for i := range o.toks {
 		t := &o.toks[i]
 		if t.kind == tokClose {

@@ -57,6 +57,17 @@ func TestObjectRecords(t *testing.T) {
 			o.Uint("tx_id", 0)
 			r.AppProto.Proto = "http"
 		}, `"http":{"hostname":"x","url":"/f","length":0},"fileinfo":{"filename":"/f","gaps":false,"state":"CLOSED","stored":false,"size":3,"tx_id":0},"app_proto":"http"`},
+		{"alert", eve.EventAlert, func(r *eve.Record) {
+			r.Alert = eve.Alert{Action: "allowed", GID: 1, SignatureID: 1, Signature: "x"}
+			var f eve.Object
+			f.Reset("fileinfo")
+			f.Bytes("filename", []byte(`\eicar`))
+			f.Uint("size", 68)
+			files := r.AddObject("files")
+			files.Array = true
+			files.Embed("", &f)
+			files.Embed("", &f)
+		}, `"files":[{"filename":"\\eicar","size":68},{"filename":"\\eicar","size":68}]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var r eve.Record

@@ -30,6 +30,8 @@ type Config struct {
 	HTTP http.Config
 	// SMTP bounds the decoded mail attachments kept per transaction.
 	SMTP smtp.Config
+	// MQTT holds eve-log's mqtt string-log-limit.
+	MQTT mqtt.Config
 	// MaxProbeBytes bounds protocol detection per direction (0: default).
 	MaxProbeBytes int
 }
@@ -52,7 +54,7 @@ var parsers = []struct {
 	{bufid.ProtoSMB, func(Config) applayer.Parser { return smb.New() }},
 	{bufid.ProtoDCERPC, func(Config) applayer.Parser { return dcerpc.New() }},
 	{bufid.ProtoFTP, func(Config) applayer.Parser { return ftp.New() }},
-	{bufid.ProtoMQTT, func(Config) applayer.Parser { return mqtt.New() }},
+	{bufid.ProtoMQTT, func(c Config) applayer.Parser { return mqtt.NewConfig(c.MQTT) }},
 	{bufid.ProtoRFB, func(Config) applayer.Parser { return rfb.New() }},
 	{bufid.ProtoSNMP, func(Config) applayer.Parser { return snmp.New() }},
 	{bufid.ProtoKRB5, func(Config) applayer.Parser { return krb5.New() }},

@@ -22,8 +22,12 @@
 // accepted (234) the rest of the flow is encrypted and no longer parsed;
 // after a gap the parser stops, as Suricata's does.
 //
+// FillEVE (eve.go) writes Suricata 8's "ftp" object for the ftp record
+// and for alerts: command, command_data, the reply lines' codes and texts,
+// dynamic_port, mode, reply_received and the truncation flags.
+//
 // The data channel (ftp-data flows) is not tracked: ftpdata_command is not
-// supported.
+// supported and no ftp_data record is written.
 //
 // Buffer ownership: request and reply lines are copied; input slices are
 // never kept. A Parser belongs to one flow (one worker) and is not safe

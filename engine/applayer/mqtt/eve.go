@@ -1,6 +1,8 @@
 package mqtt
 
 import (
+	"strconv"
+
 	"vigil/engine/applayer"
 	"vigil/output/eve"
 )
@@ -64,11 +66,11 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 			o.Bool("session_present", m.SessionPresent)
 			o.Uint("return_code", uint64(m.Reason))
 		case TypePublish:
-			o.Bytes("topic", m.Topic)
+			o.Bytes("topic", t.limited(m.Topic, nil))
 			if m.HasPacketID {
 				o.Uint("message_id", uint64(m.PacketID))
 			}
-			o.Bytes("message", m.Payload)
+			o.Bytes("message", t.limited(m.Payload, nil))
 		case TypePuback, TypePubrec, TypePubrel, TypePubcomp:
 			o.Uint("message_id", uint64(m.PacketID))
 			if m.HasReason {
@@ -77,9 +79,13 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 		case TypeSubscribe:
 			o.Uint("message_id", uint64(m.PacketID))
 			o.OpenArray("topics")
+			budget := t.flow.logLimit
 			for i, tp := range m.Topics {
+				if t.flow.logLimit > 0 && budget == 0 {
+					break // the limit is spent: later topics are left out
+				}
 				o.Open("")
-				o.Bytes("topic", tp)
+				o.Bytes("topic", t.limited(tp, &budget))
 				var qos uint64
 				if i < len(m.TopicQoS) {
 					qos = uint64(m.TopicQoS[i])
@@ -98,8 +104,12 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 		case TypeUnsubscribe:
 			o.Uint("message_id", uint64(m.PacketID))
 			o.OpenArray("topics")
+			budget := t.flow.logLimit
 			for _, tp := range m.Topics {
-				o.Bytes("", tp)
+				if t.flow.logLimit > 0 && budget == 0 {
+					break
+				}
+				o.Bytes("", t.limited(tp, &budget))
 			}
 			o.Close()
 		case TypeUnsuback:
@@ -126,6 +136,28 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 		o.Close()
 	}
 	return true
+}
+
+// limited returns v cut to the string-log-limit, with Suricata's
+// "[truncated N additional bytes]" note after a cut. budget, when not nil,
+// is the limit left for a list of strings logged together: v takes what
+// it uses of it. v itself is returned when no limit applies.
+func (t *Tx) limited(v []byte, budget *int) []byte {
+	limit := t.flow.logLimit
+	if limit <= 0 {
+		return v
+	}
+	if budget != nil {
+		limit = *budget
+		*budget = max(limit-len(v), 0)
+	}
+	if len(v) <= limit {
+		return v
+	}
+	out := append(make([]byte, 0, limit+40), v[:limit]...)
+	out = append(out, "[truncated "...)
+	out = strconv.AppendInt(out, int64(len(v)-limit), 10)
+	return append(out, " additional bytes]"...)
 }
 
 // Property value kinds (MQTT 5.0 section 2.2.2.2).

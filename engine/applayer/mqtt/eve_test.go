@@ -1,6 +1,7 @@
 package mqtt
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -42,5 +43,44 @@ func TestFillEVE(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got.MQTT, want) {
 		t.Errorf("mqtt =\n%v\nwant\n%v", got.MQTT, want)
+	}
+}
+
+// TestStringLogLimit checks eve-log's mqtt string-log-limit: a publish
+// message is cut with Suricata's note, and the topics of a SUBSCRIBE share
+// one limit, the ones past it left out.
+func TestStringLogLimit(t *testing.T) {
+	S := applayer.ToServer
+	p := NewConfig(Config{StringLogLimit: 10})
+	p.Parse(S, connect5)
+	p.Parse(applayer.ToClient, connack134)
+	p.Parse(S, pkt(0x30, str("foo"), []byte{0}, bytes.Repeat([]byte("Z"), 100)))
+	p.Parse(S, pkt(0x82, u16(1), []byte{0}, str("topicX"), []byte{0}, str("topicY"), []byte{0}, str("topicZ"), []byte{0}))
+	enc := func(tx *Tx) map[string]any {
+		var r eve.Record
+		r.Type, r.Time = eve.EventMQTT, evetest.T0
+		tx.FillEVE(&r, S)
+		line := (&eve.Encoder{}).Encode(&r)
+		evetest.Validate(t, line)
+		var got struct {
+			MQTT map[string]any `json:"mqtt"`
+		}
+		if err := json.Unmarshal(line, &got); err != nil {
+			t.Fatal(err)
+		}
+		return got.MQTT
+	}
+	pub := enc(p.Tx(1))["publish"].(map[string]any)
+	if got, want := pub["message"], "ZZZZZZZZZZ[truncated 90 additional bytes]"; got != want {
+		t.Errorf("publish message %q; want %q", got, want)
+	}
+	if got := pub["topic"]; got != "foo" {
+		t.Errorf("publish topic %q; want foo", got)
+	}
+	sub := enc(p.Tx(2))["subscribe"].(map[string]any)
+	want := []any{map[string]any{"topic": "topicX", "qos": 0.0},
+		map[string]any{"topic": "topi[truncated 2 additional bytes]", "qos": 0.0}}
+	if !reflect.DeepEqual(sub["topics"], want) {
+		t.Errorf("subscribe topics %v; want %v", sub["topics"], want)
 	}
 }

@@ -326,6 +326,12 @@ func decode(h byte, body []byte, ver uint8) (m *Message, ok bool) {
 		if len(body) > 0 {
 			m.Reason = r.u8()
 		}
+		if m.Type == TypeDisconnect && len(body) == 1 {
+			// Suricata 8 reads a DISCONNECT of one byte (a reason code
+			// without properties) as reason 0 whatever the byte says;
+			// mqtt.reason_code and the record follow it.
+			m.Reason = 0
+		}
 		if len(body) > 1 {
 			m.Props = r.props()
 		}

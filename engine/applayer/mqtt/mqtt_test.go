@@ -231,7 +231,7 @@ func TestV5ReasonCodes(t *testing.T) {
 	p.Parse(C, pkt(0x90, u16(2), []byte{0}, []byte{1, 0x87}))
 	p.Parse(S, pkt(0xa2, u16(3), []byte{0}, str("a/#"), str("c")))
 	p.Parse(C, pkt(0xb0, u16(3), []byte{0}, []byte{0, 17}))
-	p.Parse(S, pkt(0xe0, []byte{4}))                // DISCONNECT with will message
+	p.Parse(S, pkt(0xe0, []byte{4, 0}))             // DISCONNECT with will message
 	p.Parse(C, pkt(0x40, u16(1)))                   // unpaired PUBACK, reason left out (0)
 	p.Parse(S, pkt(0xf0, []byte{0x18, 2, 0x15, 0})) // AUTH: continue authentication
 	if p.TxCount() != 7 || p.State() != 0 {
@@ -388,5 +388,21 @@ func TestOpenTxHidden(t *testing.T) {
 	p.Parse(applayer.ToClient, pkt(0x40, u16(7)))
 	if got := get(t, tx, S, bufid.MQTTPublishTopic, 0); got != "q1" || !tx.Complete(S) {
 		t.Errorf("after PUBACK: topic %q, complete %v; want q1, true", got, tx.Complete(S))
+	}
+}
+
+// TestDisconnectOneByte checks Suricata 8's reading of a 5.0 DISCONNECT
+// whose only byte is a reason code: reason 0, whatever the byte.
+func TestDisconnectOneByte(t *testing.T) {
+	S := applayer.ToServer
+	p := New()
+	p.Parse(S, connect5)
+	p.Parse(applayer.ToClient, connack134)
+	p.Parse(S, pkt(0xe0, []byte{4}))
+	if p.TxCount() != 2 {
+		t.Fatalf("%d txs; want 2", p.TxCount())
+	}
+	if got := all(p.Tx(1), S, bufid.MQTTReasonCode); !bytes.Equal(got, []byte{0}) {
+		t.Errorf("reason codes %v; want [0]", got)
 	}
 }

@@ -54,10 +54,25 @@ type flowState struct {
 	// version is the protocol version of the last CONNECT, for
 	// mqtt.protocol_version.
 	version [1]byte
+	// logLimit is Config.StringLogLimit.
+	logLimit int
 }
 
-// New returns a parser for one flow.
-func New() *Parser { return &Parser{flow: &flowState{}} }
+// Config holds the mqtt settings of Suricata's configuration.
+type Config struct {
+	// StringLogLimit is eve-log's mqtt string-log-limit: the most bytes
+	// of a publish topic or message, or of a subscribe or unsubscribe
+	// message's topics together, written to EVE (0: no limit).
+	StringLogLimit int
+}
+
+// New returns a parser for one flow with the default settings.
+func New() *Parser { return NewConfig(Config{}) }
+
+// NewConfig returns a parser for one flow with settings c.
+func NewConfig(c Config) *Parser {
+	return &Parser{flow: &flowState{logLimit: max(c.StringLogLimit, 0)}}
+}
 
 // State reports StateError after a malformed message and StateGap after a
 // gap.

@@ -183,6 +183,11 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 		o.Uint("changed", unixTime(t.Times[3]))
 		o.Uint("size", t.Size)
 		o.String("fuid", t.fuid())
+	case t.kind == kindRename:
+		o.Open("rename")
+		o.Bytes("from", t.RenameFrom)
+		o.Bytes("to", t.RenameTo)
+		o.Close()
 	case t.DCE != nil:
 		o.Open("dcerpc")
 		t.DCE.AppendSMB(o)

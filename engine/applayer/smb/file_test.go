@@ -158,6 +158,8 @@ func TestSMB2FileWrite(t *testing.T) {
 		if p.chunkCount != 0 || p.chunkBytes != 0 {
 			t.Errorf("step %d: %d chunks of %d bytes left", step, p.chunkCount, p.chunkBytes)
 		}
+		// The CLOSE's generic transaction ends with its response.
+		feed(p, applayer.ToClient, nbss(smb2T(6, true, 20, 5, make([]byte, 60))), step)
 		p.Prune(^uint64(0))
 		if p.TxCount() != 0 || p.keptBytes != 0 {
 			t.Errorf("step %d: %d txs, %d file bytes after prune", step, p.TxCount(), p.keptBytes)
@@ -365,5 +367,52 @@ func TestSMB1FileWrite(t *testing.T) {
 	}
 	if tx.File.Disposition != 5 {
 		t.Errorf("disposition %d", tx.File.Disposition)
+	}
+}
+
+// rename2 builds an SMB2 SET_INFO request body renaming handle id to name
+// (FileRenameInformation).
+func rename2(id [16]byte, name string) []byte {
+	n := u16(name)
+	buf := make([]byte, 20)
+	binary.LittleEndian.PutUint32(buf[16:], uint32(len(n)))
+	buf = append(buf, n...)
+	b := make([]byte, 32)
+	binary.LittleEndian.PutUint16(b, 33)
+	b[2], b[3] = 1, 10
+	binary.LittleEndian.PutUint32(b[4:], uint32(len(buf)))
+	binary.LittleEndian.PutUint16(b[8:], 64+32)
+	copy(b[16:], id[:])
+	return append(b, buf...)
+}
+
+// TestSMB2Rename checks the rename transaction of a SET_INFO
+// FileRenameInformation: the name from the handle's CREATE and the new
+// one, completed by the response; a rename of an unknown handle is from
+// "<unknown>".
+func TestSMB2Rename(t *testing.T) {
+	p := New()
+	diskSession2(p, `dir\old.txt`, 1<<20)
+	feed(p, applayer.ToServer, nbss(smb2T(17, false, 3, 5, rename2(fid(1), `dir\new.txt`))), 1<<20)
+	feed(p, applayer.ToServer, nbss(smb2T(17, false, 4, 5, rename2(fid(9), `x`))), 1<<20)
+	var renames []*Tx
+	for _, tx := range p.txs {
+		if tx.kind == kindRename {
+			renames = append(renames, tx)
+		}
+	}
+	if len(renames) != 2 {
+		t.Fatalf("%d rename txs, want 2", len(renames))
+	}
+	r := renames[0]
+	if string(r.RenameFrom) != `dir\old.txt` || string(r.RenameTo) != `dir\new.txt` {
+		t.Errorf("rename from %q to %q", r.RenameFrom, r.RenameTo)
+	}
+	if string(renames[1].RenameFrom) != "<unknown>" {
+		t.Errorf("unknown handle renamed from %q", renames[1].RenameFrom)
+	}
+	feed(p, applayer.ToClient, nbss(smb2T(17, true, 3, 5, make([]byte, 2))), 1<<20)
+	if !r.Complete(applayer.ToClient) {
+		t.Error("rename not complete after its response")
 	}
 }

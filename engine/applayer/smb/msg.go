@@ -4,13 +4,17 @@ import "vigil/engine/applayer"
 
 // SMB2 commands (MS-SMB2 2.2.1).
 const (
-	smb2Negotiate   = 0
-	smb2TreeConnect = 3
-	smb2Create      = 5
-	smb2Close       = 6
-	smb2Read        = 8
-	smb2Write       = 9
-	smb2Ioctl       = 11
+	smb2Negotiate    = 0
+	smb2TreeConnect  = 3
+	smb2Create       = 5
+	smb2Close        = 6
+	smb2Read         = 8
+	smb2Write        = 9
+	smb2Ioctl        = 11
+	smb2SessionSetup = 1
+	smb2GetInfo      = 16
+	smb2SetInfo      = 17
+	smb2OplockBreak  = 18
 
 	smb2HeaderLen       = 64
 	fsctlPipeTransceive = 0x0011c017
@@ -33,6 +37,21 @@ func (p *Parser) smb2(dir applayer.Direction, r []byte) {
 		}
 		r = r[next:]
 	}
+}
+
+// genericSMB2 reports the SMB2 commands that get a generic transaction,
+// as in Suricata: all but those with transactions of their own (tree
+// connect, create, a pipe's IOCTL as a DCERPC call) and the data and
+// metadata commands Suricata makes none for (READ, WRITE, GET_INFO,
+// SET_INFO). NEGOTIATE and SESSION_SETUP are left out too: Suricata's
+// records of them carry fields Vigil does not parse.
+func genericSMB2(cmd uint16) bool {
+	switch cmd {
+	case smb2Negotiate, smb2SessionSetup, smb2TreeConnect, smb2Create, smb2Read, smb2Write,
+		smb2Ioctl, smb2GetInfo, smb2SetInfo:
+		return false
+	}
+	return cmd <= smb2OplockBreak
 }
 
 func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
@@ -59,6 +78,19 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 	}
 	if resp {
 		p.cur.Status, p.cur.HasStatus = status, true
+	}
+	if genericSMB2(cmd) {
+		// Suricata's generic transaction: one per request of a command
+		// without a transaction of its own, completed by its response.
+		if !resp {
+			p.newTx(kindGeneric, key)
+		} else if t := p.find(kindGeneric, key); t != nil {
+			t.respDone = true
+			t.Hdr.Status, t.Hdr.HasStatus = status, true
+			if tok {
+				t.Hdr.Tree = uint32(tid)
+			}
+		}
 	}
 	switch cmd {
 	case smb2Negotiate:
@@ -161,6 +193,13 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 			return
 		}
 		p.handleData(dir, r.id, r.tree, r.tok, r.off, data)
+	case smb2SetInfo:
+		if !resp {
+			p.setInfo(key, m, body)
+		} else if t := p.find(kindRename, key); t != nil {
+			t.respDone = true
+			t.Hdr.Status, t.Hdr.HasStatus = status, true
+		}
 	case smb2Ioctl:
 		if len(body) < 40 || le.Uint32(body[4:]) != fsctlPipeTransceive {
 			return
@@ -391,4 +430,30 @@ func (p *Parser) smb1String(b []byte, abs int, unicode bool) []byte {
 		b = b[1:]
 	}
 	return utf16Name(b)
+}
+
+// SET_INFO request (MS-SMB2 2.2.39) of a FileRenameInformation (MS-FSCC
+// 2.4.37, FILE_RENAME_INFORMATION_TYPE_2): Suricata makes a transaction of
+// it that records the file's name before (from its CREATE, "<unknown>"
+// when that was not seen) and after.
+const (
+	infoFile       = 1  // SMB2_0_INFO_FILE
+	fileRenameInfo = 10 // FileRenameInformation
+)
+
+func (p *Parser) setInfo(key uint64, m, body []byte) {
+	if len(body) < 32 || body[2] != infoFile || body[3] != fileRenameInfo {
+		return
+	}
+	buf := slice(m, int(le.Uint16(body[8:])), int(le.Uint32(body[4:])))
+	if len(buf) < 20 {
+		return
+	}
+	id := fileID{le.Uint64(body[16:]), le.Uint64(body[24:])}
+	t := p.newTx(kindRename, key)
+	t.RenameTo = utf16Name(slice(buf, 20, int(le.Uint32(buf[16:]))))
+	t.RenameFrom = []byte("<unknown>")
+	if h := p.findHandle(id); h != nil && h.name != nil {
+		t.RenameFrom = h.name
+	}
 }

@@ -22,7 +22,9 @@ const (
 	kindTree = iota + 1
 	kindCreate
 	kindDCERPC
-	kindFile // a file read or written (file.go)
+	kindFile    // a file read or written (file.go)
+	kindGeneric // any other SMB2 command with a request and a response
+	kindRename  // a SET_INFO renaming a file
 )
 
 // Tx is one SMB transaction: a tree connect, a create (open), one
@@ -36,7 +38,9 @@ type Tx struct {
 	ShareType   uint8  // tree connect: SMB2 ShareType of the response (0: not seen)
 	Name        []byte // create: the file or pipe name (UTF-8)
 	Disposition uint32 // create: CreateDisposition
-	Directory   bool   // create: the request asked for a directory
+	// RenameFrom and RenameTo are a rename's old and new names (UTF-8).
+	RenameFrom, RenameTo []byte
+	Directory            bool // create: the request asked for a directory
 	// Times are the create response's creation, last access, last
 	// write and change times (FILETIME); Size its end of file.
 	Times     [4]uint64

@@ -261,16 +261,41 @@ func TestProbeSMB(t *testing.T) {
 
 func TestParseAllocs(t *testing.T) {
 	p := New()
-	echo := nbss(smb2(13, false, 1, []byte{4, 0, 0, 0}))
+	// A GET_INFO request: parsed, but Suricata makes no transaction of it
+	// (an ECHO gets a generic one, which allocates).
+	echo := nbss(smb2(16, false, 1, make([]byte, 40)))
 	p.Parse(applayer.ToServer, echo)
 	if n := testing.AllocsPerRun(100, func() { p.Parse(applayer.ToServer, echo) }); n != 0 {
-		t.Errorf("%v allocations per SMB2 echo, want 0", n)
+		t.Errorf("%v allocations per SMB2 GET_INFO, want 0", n)
 	}
 	// Split records are buffered in a reused buffer.
 	if n := testing.AllocsPerRun(100, func() {
 		p.Parse(applayer.ToServer, echo[:10])
 		p.Parse(applayer.ToServer, echo[10:])
 	}); n != 0 {
-		t.Errorf("%v allocations per split SMB2 echo, want 0", n)
+		t.Errorf("%v allocations per split SMB2 GET_INFO, want 0", n)
+	}
+}
+
+// TestGenericTx checks Suricata's generic SMB2 transaction: an ECHO request
+// makes one, its response completes it with its status; a GET_INFO makes
+// none.
+func TestGenericTx(t *testing.T) {
+	p := New()
+	p.Parse(applayer.ToServer, nbss(smb2(16, false, 1, make([]byte, 40))))
+	if p.TxCount() != 0 {
+		t.Fatalf("%d txs after GET_INFO, want 0", p.TxCount())
+	}
+	p.Parse(applayer.ToServer, nbss(smb2(13, false, 2, []byte{4, 0, 0, 0})))
+	if p.TxCount() != 1 {
+		t.Fatalf("%d txs after ECHO, want 1", p.TxCount())
+	}
+	tx := p.TxAt(0).(*Tx)
+	if tx.Complete(applayer.ToClient) {
+		t.Error("complete before the response")
+	}
+	p.Parse(applayer.ToClient, nbss(smb2(13, true, 2, []byte{4, 0, 0, 0})))
+	if !tx.Complete(applayer.ToClient) || !tx.Hdr.HasStatus || tx.Hdr.Command != 13 {
+		t.Errorf("after the response: complete %v, status %v, command %d", tx.Complete(applayer.ToClient), tx.Hdr.HasStatus, tx.Hdr.Command)
 	}
 }

@@ -45,13 +45,22 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 		if !ok {
 			continue
 		}
-		e.OpenArray(name)
-		for _, a := range bytes.Split(v, []byte{','}) {
-			if a = bytes.TrimSpace(a); len(a) > 0 {
-				e.Bytes("", a)
+		opened := false
+		for len(v) > 0 {
+			var a []byte
+			a, v = nextAddress(v)
+			if a = bytes.TrimSpace(a); len(a) == 0 {
+				continue // empty fields are not logged
 			}
+			if !opened {
+				e.OpenArray(name)
+				opened = true
+			}
+			e.Bytes("", a)
 		}
-		e.Close()
+		if opened {
+			e.Close()
+		}
 	}
 	var named bool
 	for _, f := range t.Files {
@@ -68,6 +77,29 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 		e.Close()
 	}
 	return true
+}
+
+// nextAddress splits the first address off an address list (To, Cc): up
+// to the first comma outside a quoted string, so that a display name such
+// as "jam,abrakadabra.ch" stays whole (Suricata issue 3487). rest is what
+// follows that comma.
+func nextAddress(v []byte) (addr, rest []byte) {
+	quoted := false
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '\\':
+			if quoted {
+				i++ // a quoted pair: the next byte is literal
+			}
+		case '"':
+			quoted = !quoted
+		case ',':
+			if !quoted {
+				return v[:i], v[i+1:]
+			}
+		}
+	}
+	return v, nil
 }
 
 // FileCount returns the number of MIME attachments of the message.

@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -54,4 +55,31 @@ func TestFillEVE(t *testing.T) {
 		t.Fatal("file 0 not filled")
 	}
 	evetest.Validate(t, (&eve.Encoder{}).Encode(&f))
+}
+
+// TestNextAddress checks the address list split of email.to and email.cc:
+// commas inside a quoted display name (with a quoted pair) do not split,
+// and empty fields are left out.
+func TestNextAddress(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{`"jam,abrakadabra.ch" <mirjam@abrakadabra.ch>`, []string{`"jam,abrakadabra.ch" <mirjam@abrakadabra.ch>`}},
+		{`a@x, "B \", b" <b@x>,c@x`, []string{`a@x`, `"B \", b" <b@x>`, `c@x`}},
+		{` , a@x,`, []string{`a@x`}},
+		{` `, nil},
+	} {
+		var got []string
+		for v := []byte(tc.in); len(v) > 0; {
+			var a []byte
+			a, v = nextAddress(v)
+			if a = bytes.TrimSpace(a); len(a) > 0 {
+				got = append(got, string(a))
+			}
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%q: %q; want %q", tc.in, got, tc.want)
+		}
+	}
 }

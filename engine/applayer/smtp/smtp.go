@@ -43,6 +43,14 @@ const (
 	cmdRSET
 )
 
+// pending is a command waiting for its reply, with the transaction a
+// RSET (or a HELO/EHLO, which resets like one) applies to: nil when it
+// has none (the transaction it followed was complete already).
+type pending struct {
+	cmd command
+	tx  *Tx
+}
+
 // lineReader splits one direction's stream into lines.
 type lineReader struct {
 	buf  []byte // start of a line not ended yet (< MaxLine bytes)
@@ -63,7 +71,7 @@ type Parser struct {
 	heloSeen bool
 
 	lines [2]lineReader
-	cmds  []command // commands waiting for replies, oldest first
+	cmds  []pending // commands waiting for replies, oldest first
 
 	data       bool   // in mail data mode (after DATA)
 	bdatLeft   uint64 // bytes of the current BDAT chunk still to skip
@@ -164,8 +172,13 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 				p.dataSegment(seg, !r.mid, false)
 				r.mid = true
 			} else {
+				// As Suricata: the command is its first MaxLine bytes
+				// (a CR among them kept), the rest up to the end of
+				// the line is discarded, and TRUNCATED_LINE raised.
 				p.Dropped++
 				r.skip = true
+				p.command(seg)
+				p.cur.raise(EventTruncatedLine)
 			}
 			continue
 		}
@@ -204,9 +217,15 @@ func (p *Parser) parseReplies(data []byte) {
 		if end < 0 {
 			end = len(data)
 		}
-		if end >= MaxLine-len(r.buf) {
+		if room := MaxLine - len(r.buf); end >= room {
+			// Like a command line: the reply is its first MaxLine
+			// bytes, the rest of the line is discarded.
+			line := append(r.buf, data[:room]...)
+			data = data[room:]
 			p.Dropped++
-			r.buf, r.skip = r.buf[:0], true
+			r.skip = true
+			p.reply(line)
+			r.buf = line[:0]
 			continue
 		}
 		if nl < 0 {
@@ -284,6 +303,7 @@ func (p *Parser) command(line []byte) {
 		t = p.newTx()
 	}
 	cmd := cmdOther
+	var target *Tx
 	switch {
 	case hasPrefixFold(line, "starttls"):
 		cmd = cmdSTARTTLS
@@ -302,6 +322,7 @@ func (p *Parser) command(line []byte) {
 	case hasPrefixFold(line, "bdat"):
 		n, last, ok := parseBDAT(line)
 		if !ok {
+			t.raise(EventInvalidBDAT)
 			break
 		}
 		cmd = cmdBDAT
@@ -312,10 +333,20 @@ func (p *Parser) command(line []byte) {
 	case hasPrefixFold(line, "helo"), hasPrefixFold(line, "ehlo"):
 		if !p.heloSeen {
 			p.helo, p.heloSeen = param(line, 4), true
+		} else {
+			t.raise(EventDuplicateFields)
+		}
+		if !t.done && (t.hasMailFrom || len(t.RcptTo) > 0 || t.mime != nil) {
+			// A HELO/EHLO in the middle of a mail transaction resets it
+			// like a RSET (RFC 5321 section 4.1.4): the envelope so far
+			// is a transaction of its own, the next MAIL starts another.
+			cmd, target = cmdRSET, t
 		}
 	case hasPrefixFold(line, "mail from"):
 		if !t.hasMailFrom {
 			t.MailFrom, t.hasMailFrom = param(line, 9), true
+		} else {
+			t.raise(EventDuplicateFields)
 		}
 	case hasPrefixFold(line, "rcpt to"):
 		if len(t.RcptTo) < MaxRcpt {
@@ -323,13 +354,21 @@ func (p *Parser) command(line []byte) {
 		}
 	case hasPrefixFold(line, "rset"):
 		cmd = cmdRSET
+		if !t.done {
+			target = t
+		}
 	}
-	p.pushCmd(cmd)
+	p.pushCmd(cmd, target)
 }
 
-func (p *Parser) pushCmd(c command) {
+func (p *Parser) pushCmd(c command, t *Tx) {
+	if n := len(p.cmds); n > 0 && (p.cmds[n-1].cmd == cmdSTARTTLS || p.cmds[n-1].cmd == cmdDATA) && p.cur != nil {
+		// A command (or the end of the mail) sent before the reply to
+		// STARTTLS or DATA: those must end a pipelined group.
+		p.cur.raise(EventInvalidPipelinedSequence)
+	}
 	if len(p.cmds) < MaxCommands {
-		p.cmds = append(p.cmds, c)
+		p.cmds = append(p.cmds, pending{c, t})
 	}
 }
 
@@ -354,7 +393,15 @@ func parseBDAT(line []byte) (n uint64, last, ok bool) {
 		return 0, false, false
 	}
 	rest := bytes.TrimSpace(line[j:])
-	return n, len(rest) == 4 && hasPrefixFold(rest, "last"), true
+	switch {
+	case len(rest) == 0:
+		return n, false, true
+	case len(rest) == 4 && hasPrefixFold(rest, "last"):
+		return n, true, true
+	}
+	// Anything else after the size is a syntax error (RFC 3030 bdat-cmd):
+	// no chunk follows it.
+	return 0, false, false
 }
 
 // endBDAT ends a BDAT chunk; the last one ends the mail.
@@ -376,7 +423,7 @@ func (p *Parser) dataSegment(seg []byte, start, eol bool) {
 	if start && eol && len(seg) == 1 && seg[0] == '.' {
 		// End of the mail.
 		p.data = false
-		p.pushCmd(cmdDataEnd)
+		p.pushCmd(cmdDataEnd, nil)
 		if t != nil {
 			if t.mime != nil {
 				t.mime.finish(true)
@@ -393,6 +440,30 @@ func (p *Parser) dataSegment(seg []byte, start, eol bool) {
 	}
 }
 
+// knownReplies are the reply codes of Suricata's SMTP reply table, with
+// RFC 7504's 521 (a server that accepts no mail, as Postfix answers a
+// malformed BDAT); a reply with another code raises INVALID_REPLY.
+var knownReplies = [...]string{"211", "214", "220", "221", "235", "250", "251", "252", "334", "354",
+	"421", "450", "451", "452", "455", "500", "501", "502", "503", "504", "521", "550", "551", "552", "553", "554", "555"}
+
+func knownReply(code []byte) bool {
+	for _, k := range knownReplies {
+		if string(code) == k {
+			return true
+		}
+	}
+	return false
+}
+
+// raiseOnCurrent raises an event on the transaction in progress; with none
+// (none yet, or the last one is complete) the event is not kept, as in
+// Suricata.
+func (p *Parser) raiseOnCurrent(name string) {
+	if p.cur != nil && !p.cur.done {
+		p.cur.raise(name)
+	}
+}
+
 // isDigit reports an ASCII digit.
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
@@ -403,7 +474,11 @@ func (p *Parser) reply(line []byte) {
 	}
 	if len(line) < 3 || !isDigit(line[0]) || !isDigit(line[1]) || !isDigit(line[2]) {
 		p.InvalidReplies++
+		p.raiseOnCurrent(EventInvalidReply)
 		return
+	}
+	if !knownReply(line[:3]) {
+		p.raiseOnCurrent(EventInvalidReply)
 	}
 	// A multi-line reply continues while its lines have '-' after the
 	// code (RFC 5321 section 4.2.1).
@@ -419,7 +494,7 @@ func (p *Parser) reply(line []byte) {
 		}
 		return
 	}
-	switch p.cmds[0] {
+	switch p.cmds[0].cmd {
 	case cmdSTARTTLS:
 		if code == "220" {
 			// The rest of the flow is TLS.
@@ -431,7 +506,7 @@ func (p *Parser) reply(line []byte) {
 			return
 		}
 	case cmdDATA:
-		ended := slices.Contains(p.cmds, cmdDataEnd) // the mail went by already (pipelining)
+		ended := slices.ContainsFunc(p.cmds, func(c pending) bool { return c.cmd == cmdDataEnd }) // the mail went by already (pipelining)
 		if code == "354" {
 			p.data = p.data || !ended
 		} else if !p.multi && !ended {
@@ -446,8 +521,8 @@ func (p *Parser) reply(line []byte) {
 			}
 		}
 	case cmdRSET:
-		if code == "250" && !p.multi && p.cur != nil {
-			p.cur.done = true
+		if t := p.cmds[0].tx; code == "250" && !p.multi && t != nil {
+			t.done = true
 		}
 	}
 	if !p.multi {

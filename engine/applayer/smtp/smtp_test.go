@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/binary"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -472,7 +473,7 @@ func TestLongLines(t *testing.T) {
 		long + "\r\n.." + long + "\r\n"
 	p := run(t, Config{}, 0,
 		s("220 mx\r\n"),
-		c("EHLO "+long+"\r\n"), // dropped, as Suricata does
+		c("EHLO "+long+"\r\n"), // cut at MaxLine, as Suricata does
 		c("EHLO me\r\nMAIL FROM:<a@x>\r\nDATA\r\n"),
 		s("250 "+long+"\r\n"),
 		s("250 hi\r\n250 ok\r\n354 go\r\n"),
@@ -480,8 +481,11 @@ func TestLongLines(t *testing.T) {
 		s("250 queued\r\n"),
 	)
 	tx := p.Tx(0)
-	if got := buf(tx, bufid.SMTPHelo, 0); got != "me" {
-		t.Errorf("helo %q", got)
+	if got := buf(tx, bufid.SMTPHelo, 0); got != long[:MaxLine-5] {
+		t.Errorf("helo of %d bytes, want the first %d of the long one", len(got), MaxLine-5)
+	}
+	if got := events(tx); !reflect.DeepEqual(got, []string{EventTruncatedLine, EventDuplicateFields}) {
+		t.Errorf("events %v; want TRUNCATED_LINE, DUPLICATE_FIELDS", got)
 	}
 	if got := buf(tx, bufid.EmailSubject, 0); len(got) > MaxLine {
 		t.Errorf("subject of %d bytes", len(got))
@@ -576,5 +580,112 @@ func TestDecodeQPPieces(t *testing.T) {
 	out = decodeQP(out, &p, []byte("1c="), true)
 	if string(out) != "a=bAc" {
 		t.Errorf("got %q", out)
+	}
+}
+
+// events returns the names of tx's app-layer events.
+func events(tx *Tx) []string {
+	var out []string
+	for i := 0; i < tx.EventCount(); i++ {
+		out = append(out, tx.EventName(i))
+	}
+	return out
+}
+
+// TestEHLOResetsEnvelope checks that a HELO/EHLO inside a mail
+// transaction ends it like a RSET once answered (RFC 5321 4.1.4), and
+// raises DUPLICATE_FIELDS there; the first EHLO of a session resets
+// nothing.
+func TestEHLOResetsEnvelope(t *testing.T) {
+	p := run(t, Config{}, 0,
+		s("220 mx\r\n"), c("EHLO a\r\n"), s("250 mx\r\n"),
+		c("MAIL FROM:<alice@x>\r\n"), s("250 OK\r\n"),
+		c("EHLO b\r\n"), s("250-mx\r\n250 PIPELINING\r\n"),
+		c("MAIL FROM:<bob@x>\r\n"), s("250 OK\r\n"),
+		c("RCPT TO:<alice@x>\r\n"), s("250 OK\r\n"),
+		c("DATA\r\n"), s("354 go\r\n"), c("From: bob@x\r\n\r\nhi\r\n.\r\n"), s("250 queued\r\n"))
+	if p.TxCount() != 2 {
+		t.Fatalf("%d transactions; want 2", p.TxCount())
+	}
+	a, b := p.Tx(0), p.Tx(1)
+	if string(a.MailFrom) != "<alice@x>" || len(a.RcptTo) != 0 || !a.Done() {
+		t.Errorf("tx 0: mail from %q, rcpt %q, done %v; want alice's envelope, done", a.MailFrom, a.RcptTo, a.Done())
+	}
+	if string(b.MailFrom) != "<bob@x>" || len(b.RcptTo) != 1 || !b.Done() {
+		t.Errorf("tx 1: mail from %q, rcpt %q, done %v; want bob's mail, done", b.MailFrom, b.RcptTo, b.Done())
+	}
+	if got := events(a); !reflect.DeepEqual(got, []string{EventDuplicateFields}) {
+		t.Errorf("tx 0 events %v; want [DUPLICATE_FIELDS]", got)
+	}
+	if got := events(b); got != nil {
+		t.Errorf("tx 1 events %v; want none", got)
+	}
+}
+
+// TestRSETAfterCompleteMail checks that a RSET pipelined after a complete
+// mail, with the next MAIL FROM, does not end the new transaction when its
+// 250 arrives: the RSET belongs to no transaction.
+func TestRSETAfterCompleteMail(t *testing.T) {
+	p := run(t, Config{}, 0,
+		s("220 mx\r\n"), c("EHLO a\r\n"), s("250-mx\r\n250 PIPELINING\r\n"),
+		c("MAIL FROM:<alice@x>\r\nRCPT TO:<bob@x>\r\nDATA\r\n"), s("250 OK\r\n250 OK\r\n354 go\r\n"),
+		c("From: alice@x\r\n\r\nhi\r\n.\r\n"), s("250 queued\r\n"),
+		c("RSET\r\nMAIL FROM:<bob@x>\r\n"), s("250 reset\r\n250 OK\r\n"),
+		c("RCPT TO:<alice@x>\r\nDATA\r\n"), s("250 OK\r\n354 go\r\n"),
+		c("From: bob@x\r\n\r\nhi\r\n.\r\n"), s("250 queued\r\n"))
+	if p.TxCount() != 2 {
+		t.Fatalf("%d transactions; want 2", p.TxCount())
+	}
+	if b := p.Tx(1); string(b.MailFrom) != "<bob@x>" || len(b.RcptTo) != 1 || b.Header("from") == nil {
+		t.Errorf("tx 1: mail from %q, rcpt %q, from %q; want bob's whole mail", b.MailFrom, b.RcptTo, b.Header("from"))
+	}
+}
+
+// TestBDATSyntaxAndReplyEvents checks that a BDAT with a bad tail is no
+// chunk (INVALID_BDAT; the next command is read as one), and that reply
+// codes outside Suricata's table raise INVALID_REPLY.
+func TestBDATSyntaxAndReplyEvents(t *testing.T) {
+	p := run(t, Config{}, 0,
+		s("220 mx\r\n"), c("EHLO a\r\n"), s("250 CHUNKING\r\n"),
+		c("MAIL FROM:<alice@x>\r\n"), s("472 no DNS record\r\n"),
+		c("BDAT 5 X\r\n"), s("521 syntax\r\n"), c("NOOP\r\n"), s("400 bad\r\n"),
+		c("BDAT 3 LAST\r\nabc"), s("250 OK\r\n"),
+		c("MAIL FROM:<bob@x>\r\n"), s("250 OK\r\n"))
+	if p.TxCount() != 2 {
+		t.Fatalf("%d transactions; want 2", p.TxCount())
+	}
+	want := []string{EventInvalidReply, EventInvalidBDAT, EventInvalidReply}
+	if got := events(p.Tx(0)); !reflect.DeepEqual(got, want) {
+		t.Errorf("events %v; want %v", got, want)
+	}
+	if !p.Tx(0).Done() || string(p.Tx(1).MailFrom) != "<bob@x>" {
+		t.Errorf("the BDAT LAST chunk did not end the first mail")
+	}
+	for _, tc := range []struct {
+		line     string
+		n        uint64
+		last, ok bool
+	}{
+		{"BDAT 5", 5, false, true}, {"BDAT 5 last", 5, true, true}, {"BDAT 5 X", 0, false, false},
+		{"BDAT x", 0, false, false}, {"BDAT 5 LASTX", 0, false, false},
+	} {
+		n, last, ok := parseBDAT([]byte(tc.line))
+		if n != tc.n || last != tc.last || ok != tc.ok {
+			t.Errorf("parseBDAT(%q) = %d, %v, %v; want %d, %v, %v", tc.line, n, last, ok, tc.n, tc.last, tc.ok)
+		}
+	}
+}
+
+// TestInvalidPipelinedSequence checks the event for a command (here the
+// end of the mail) queued behind a DATA still waiting for its 354.
+func TestInvalidPipelinedSequence(t *testing.T) {
+	p := run(t, Config{}, 0,
+		s("220 mx\r\n"), c("EHLO a\r\n"), s("250-mx\r\n250 PIPELINING\r\n"),
+		c("RSET\r\nDATA\r\n.\r\n"), s("250 reset\r\n354 go\r\n250 queued\r\n"))
+	if p.TxCount() != 1 {
+		t.Fatalf("%d transactions; want 1", p.TxCount())
+	}
+	if got := events(p.Tx(0)); !reflect.DeepEqual(got, []string{EventInvalidPipelinedSequence}) {
+		t.Errorf("events %v; want [INVALID_PIPELINED_SEQUENCE]", got)
 	}
 }

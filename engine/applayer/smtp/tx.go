@@ -52,11 +52,49 @@ type Tx struct {
 	Files []*File
 
 	done      bool
+	events    []string   // app-layer events raised on it (MaxEvents)
 	mime      *mimeState // nil until DATA
 	fileBytes int        // bytes kept in Files (Config.FileLimit)
 }
 
-var _ applayer.Tx = (*Tx)(nil)
+var (
+	_ applayer.Tx      = (*Tx)(nil)
+	_ applayer.EventTx = (*Tx)(nil)
+)
+
+// MaxEvents caps the app-layer events kept per transaction.
+const MaxEvents = 32
+
+// Suricata's names of the SMTP events Vigil raises.
+const (
+	// EventInvalidReply: a reply line without a reply code, or with one
+	// outside Suricata's table of SMTP reply codes.
+	EventInvalidReply = "INVALID_REPLY"
+	// EventInvalidBDAT: a BDAT command whose arguments are not
+	// "size [LAST]" (RFC 3030).
+	EventInvalidBDAT = "INVALID_BDAT"
+	// EventDuplicateFields: a second HELO/EHLO in the session, or a
+	// second MAIL FROM in one transaction (the first is kept).
+	EventDuplicateFields = "DUPLICATE_FIELDS"
+	// EventInvalidPipelinedSequence: a command, or the end of the mail
+	// data, sent while the reply to a STARTTLS or DATA is still due.
+	EventInvalidPipelinedSequence = "INVALID_PIPELINED_SEQUENCE"
+	// EventTruncatedLine: a command line longer than MaxLine, cut there.
+	EventTruncatedLine = "TRUNCATED_LINE"
+)
+
+// EventCount returns the number of app-layer events raised on t.
+func (t *Tx) EventCount() int { return len(t.events) }
+
+// EventName returns the name of event i.
+func (t *Tx) EventName(i int) string { return t.events[i] }
+
+// raise adds event name to t.
+func (t *Tx) raise(name string) {
+	if len(t.events) < MaxEvents {
+		t.events = append(t.events, name)
+	}
+}
 
 // emptyBuf is returned for instances that exist but have no content
 // (an empty file, a file whose MD5 is unknown): detection stops iterating
