@@ -102,6 +102,8 @@ type EVEOutput struct {
 	Types output.Types
 	// Payload, PayloadPrintable and Packet are its alert extras.
 	Payload, PayloadPrintable, Packet bool
+	// TLSFields are the fields of its tls records (0: extended).
+	TLSFields eve.TLSFields
 }
 
 // EVEConfig selects EVE record types and alert extras.
@@ -127,6 +129,13 @@ type EVEConfig struct {
 	StatsInterval time.Duration
 	// FastLog also writes fast.log.
 	FastLog bool
+	// TLSFields are the fields of tls records when there are no Outputs
+	// (0: Suricata's extended set, see eve.TLSFieldsOf), made from the tls
+	// type's options TLSNotExtended (extended: no), TLSCustom (custom,
+	// with TLSCustomSet when given) and TLSNoResumption
+	// (session-resumption: no).
+	TLSFields, TLSCustom                          eve.TLSFields
+	TLSNotExtended, TLSNoResumption, TLSCustomSet bool
 	// Listed says an eve-log types list was given: then only the record
 	// types of the other protocols (mqtt, smtp, sip, ..., mdns,
 	// fileinfo) whose bit (1<<EventType) is set in Types are logged;

@@ -222,6 +222,9 @@ func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.
 		return
 	}
 	ready := tx.Complete(applayer.ToServer) && tx.Complete(applayer.ToClient)
+	if lr, ok := tx.(applayer.TxLogReady); ok {
+		ready = ready || lr.LogReady()
+	}
 	if fd.proto == bufid.ProtoSSH {
 		ready = tx.Buffer(applayer.ToServer, bufid.SSHSoftware) != nil &&
 			tx.Buffer(applayer.ToClient, bufid.SSHSoftware) != nil

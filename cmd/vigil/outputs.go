@@ -107,6 +107,21 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 				u.DNS = true
 			case "tls":
 				u.TLS = true
+				var custom []eve.TLSFields
+				if t.TLS.Custom != nil {
+					custom = []eve.TLSFields{}
+					for _, n := range t.TLS.Custom {
+						f, ok := eve.LookupTLSField(n)
+						if !ok {
+							fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log.types.tls.custom: unknown field %q (ignored)\n", t.Pos, e.Index, n)
+						}
+						if f&(eve.TLSFieldCertificate|eve.TLSFieldChain|eve.TLSFieldClientCert|eve.TLSFieldClientChain) != 0 {
+							fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log.types.tls.custom: %s (base64 certificates) is not supported (ignored)\n", t.Pos, e.Index, n)
+						}
+						custom = append(custom, f)
+					}
+				}
+				out.TLSFields = eve.TLSFieldsOf(t.TLS.Extended, custom, t.TLS.SessionResumption)
 			case "ssh":
 				u.SSH = true
 			case "anomaly":

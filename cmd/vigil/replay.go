@@ -20,6 +20,7 @@ import (
 	"vigil/engine/config"
 	"vigil/engine/decode"
 	"vigil/engine/pcapfile"
+	"vigil/output/eve"
 )
 
 // replayFlags are the flags of `vigil replay`.
@@ -313,6 +314,43 @@ type setting struct {
 // typesEntry matches the key of one entry of an eve-log types list.
 var typesEntry = regexp.MustCompile(`^outputs\.\d+\.eve-log\.types\.\d+$`)
 
+// tlsOption matches an option of the eve-log tls type.
+var tlsOption = regexp.MustCompile(`^outputs\.\d+\.eve-log\.types\.\d+\.tls\.(.+)$`)
+
+// setTLSOption applies one option of the eve-log tls type (extended,
+// custom.N, session-resumption) to c.TLSFields.
+func setTLSOption(c *engine.EVEConfig, opt, v string) error {
+	switch {
+	case opt == "enabled":
+		return nil
+	case opt == "extended" || opt == "session-resumption":
+		b, err := yesNo(v)
+		if err != nil {
+			return err
+		}
+		if opt == "extended" {
+			c.TLSNotExtended = !b
+		} else {
+			c.TLSNoResumption = !b
+		}
+	case strings.HasPrefix(opt, "custom."):
+		f, ok := eve.LookupTLSField(v)
+		if !ok || f&(eve.TLSFieldCertificate|eve.TLSFieldChain|eve.TLSFieldClientCert|eve.TLSFieldClientChain) != 0 {
+			return fmt.Errorf("tls custom field %q is not supported", v)
+		}
+		c.TLSCustom |= f
+		c.TLSCustomSet = true
+	default:
+		return fmt.Errorf("tls output option %q is not supported", opt)
+	}
+	var custom []eve.TLSFields
+	if c.TLSCustomSet {
+		custom = []eve.TLSFields{c.TLSCustom}
+	}
+	c.TLSFields = eve.TLSFieldsOf(!c.TLSNotExtended, custom, !c.TLSNoResumption)
+	return nil
+}
+
 var replaySettings = []setting{
 	{"vars.address-groups.", nil},
 	{"vars.port-groups.", nil},
@@ -361,6 +399,9 @@ var replaySettings = []setting{
 				return fmt.Errorf("eve-log type %q is not supported", v)
 			}
 			return nil
+		}
+		if m := tlsOption.FindStringSubmatch(k); m != nil {
+			return setTLSOption(&ec.EVE, m[1], v)
 		}
 		i := strings.Index(k, ".alert.")
 		if !strings.Contains(k, ".eve-log.types.") || i < 0 {

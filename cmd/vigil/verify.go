@@ -184,8 +184,9 @@ func unsupportedTestConfig(path string) string {
 	return "test's suricata.yaml sets " + strings.Join(other, ", ") + " (only outputs are honoured)"
 }
 
-// alertOutputSets turns the eve-log types list and alert options of an
-// outputs-only suricata.yaml into --set arguments for replay.
+// alertOutputSets turns the eve-log types list and the alert, tls, http
+// and files options of an outputs-only suricata.yaml into --set
+// arguments for replay (a list becomes one --set per element).
 func alertOutputSets(path string) ([]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -216,6 +217,10 @@ func alertOutputSets(path string) ([]string, error) {
 			sets = append(sets, "--set", fmt.Sprintf("%s=%v", prefix, map[bool]string{true: "yes", false: "no"}[x]))
 		case string:
 			sets = append(sets, "--set", prefix+"="+x)
+		case []any:
+			for i, e := range x {
+				walk(fmt.Sprintf("%s.%d", prefix, i), e)
+			}
 		}
 	}
 	for i, o := range top.Outputs {
@@ -232,8 +237,9 @@ func alertOutputSets(path string) ([]string, error) {
 			case map[string]any:
 				for name, opts := range t {
 					sets = append(sets, "--set", fmt.Sprintf("outputs.%d.eve-log.types.%d=%s", i, j, name))
-					if name == "alert" {
-						walk(fmt.Sprintf("outputs.%d.eve-log.types.%d.alert", i, j), opts)
+					switch name {
+					case "alert", "tls", "http", "files":
+						walk(fmt.Sprintf("outputs.%d.eve-log.types.%d.%s", i, j, name), opts)
 					}
 				}
 			}

@@ -37,6 +37,9 @@ type Encoder struct {
 	PayloadLength bool
 	// Packet logs the raw packet ("packet") and "packet_info".
 	Packet bool
+	// TLSFields selects the fields of tls records (eve-log tls
+	// "extended"/"custom"); zero means TLSExtended.
+	TLSFields TLSFields
 
 	buf []byte
 }
@@ -44,7 +47,7 @@ type Encoder struct {
 // SameOptions reports whether e and o encode every record alike.
 func (e *Encoder) SameOptions(o *Encoder) bool {
 	return e.Location == o.Location && e.Payload == o.Payload && e.PayloadPrintable == o.PayloadPrintable &&
-		e.PayloadLength == o.PayloadLength && e.Packet == o.Packet
+		e.PayloadLength == o.PayloadLength && e.Packet == o.Packet && e.TLSFields.orDefault() == o.TLSFields.orDefault()
 }
 
 // Encode encodes r as one line ending in '\n'. The result is the Encoder's
@@ -77,7 +80,7 @@ func (e *Encoder) Append(dst []byte, r *Record) []byte {
 	case EventTLS:
 		dst = e.appendPacketHeader(dst, r, "tls")
 		if r.TLS != nil {
-			dst = e.appendTLS(dst, r.TLS)
+			dst = appendTLS(dst, r.TLS, e.TLSFields.orDefault())
 		}
 	case EventSSH:
 		dst = e.appendPacketHeader(dst, r, "ssh")
@@ -699,35 +702,6 @@ func appendHTTP(dst []byte, h *HTTP) []byte {
 	return append(dst, '}')
 }
 
-func (e *Encoder) appendTLS(dst []byte, t *TLS) []byte {
-	dst = append(appendKey(dst, "tls"), '{')
-	dst = appendOptBytes(dst, "subject", t.Subject)
-	dst = appendOptBytes(dst, "issuerdn", t.IssuerDN)
-	dst = appendTrue(dst, "session_resumed", t.SessionResumed)
-	dst = appendOptBytes(dst, "serial", t.Serial)
-	dst = appendOptBytes(dst, "fingerprint", t.Fingerprint)
-	dst = appendOptBytes(dst, "sni", t.SNI)
-	dst = appendOptStr(dst, "version", t.Version)
-	// Certificate dates are logged in UTC without a zone, for years 1000 to
-	// 2999 only: the schema's pattern admits no others, so RFC 5280's
-	// 99991231235959Z ("no well-defined expiration") is left out rather
-	// than written as a record Elasticsearch's pipeline would reject.
-	if tlsDateLoggable(t.NotBefore) {
-		dst = append(appendKey(dst, "notbefore"), '"')
-		dst = append(t.NotBefore.UTC().AppendFormat(dst, tlsDateLayout), '"')
-	}
-	if tlsDateLoggable(t.NotAfter) {
-		dst = append(appendKey(dst, "notafter"), '"')
-		dst = append(t.NotAfter.UTC().AppendFormat(dst, tlsDateLayout), '"')
-	}
-	dst = appendHash(dst, "ja3", &t.JA3)
-	dst = appendHash(dst, "ja3s", &t.JA3S)
-	dst = appendOptBytes(dst, "ja4", t.JA4)
-	dst = appendStrings(dst, "client_alpns", t.ClientALPNs)
-	dst = appendStrings(dst, "server_alpns", t.ServerALPNs)
-	return append(dst, '}')
-}
-
 // appendStrings writes a non-empty array of strings.
 func appendStrings(dst []byte, key string, v [][]byte) []byte {
 	if len(v) == 0 {
@@ -777,7 +751,8 @@ func (e *Encoder) appendAppObjects(dst []byte, r *Record) []byte {
 	case r.DNS != nil:
 		dst = appendDNS(dst, r.DNS)
 	case r.TLS != nil:
-		dst = e.appendTLS(dst, r.TLS)
+		// An alert's tls object is always Suricata's extended one.
+		dst = appendTLS(dst, r.TLS, TLSExtended)
 	case r.SSH != nil:
 		dst = appendSSH(dst, r.SSH)
 	}
