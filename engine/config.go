@@ -104,6 +104,9 @@ type EVEOutput struct {
 	Payload, PayloadPrintable, Packet bool
 	// TLSFields are the fields of its tls records (0: extended).
 	TLSFields eve.TLSFields
+	// HTTPHeaders dumps request and/or response headers in its http
+	// records (dump-all-headers).
+	HTTPHeaders eve.HTTPHeaderDump
 }
 
 // EVEConfig selects EVE record types and alert extras.
@@ -136,6 +139,11 @@ type EVEConfig struct {
 	// (session-resumption: no).
 	TLSFields, TLSCustom                          eve.TLSFields
 	TLSNotExtended, TLSNoResumption, TLSCustomSet bool
+	// HTTPHeaders is dump-all-headers when there are no Outputs.
+	HTTPHeaders eve.HTTPHeaderDump
+	// FileHashes are the hashes fileinfo records carry (files
+	// force-hash; the union over all outputs).
+	FileHashes eve.FileHashes
 	// Listed says an eve-log types list was given: then only the record
 	// types of the other protocols (mqtt, smtp, sip, ..., mdns,
 	// fileinfo) whose bit (1<<EventType) is set in Types are logged;

@@ -30,7 +30,7 @@ func (pl *pipeline) openOutputs() error {
 		opt.Name = "eve"
 		pl.outs = []eveOut{{name: "eve", st: output.NewStage(sink, opt), types: output.AllTypes,
 			enc: eve.Encoder{Payload: cfg.EVE.Payload, PayloadPrintable: cfg.EVE.PayloadPrintable, Packet: cfg.EVE.Packet,
-				TLSFields: cfg.EVE.TLSFields}}}
+				TLSFields: cfg.EVE.TLSFields, HTTPHeaders: cfg.EVE.HTTPHeaders}}}
 	} else {
 		names := map[string]bool{}
 		for _, o := range cfg.Outputs {
@@ -40,7 +40,8 @@ func (pl *pipeline) openOutputs() error {
 			names[o.Name] = true
 			opt.Name = o.Name
 			pl.outs = append(pl.outs, eveOut{name: o.Name, st: output.NewStage(o.Sink, opt), types: o.Types,
-				enc: eve.Encoder{Payload: o.Payload, PayloadPrintable: o.PayloadPrintable, Packet: o.Packet, TLSFields: o.TLSFields}})
+				enc: eve.Encoder{Payload: o.Payload, PayloadPrintable: o.PayloadPrintable, Packet: o.Packet, TLSFields: o.TLSFields,
+					HTTPHeaders: o.HTTPHeaders}})
 		}
 	}
 	pl.eve = pl.outs[0].st

@@ -103,6 +103,7 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 				u.Flow = true
 			case "http":
 				u.HTTP = true
+				out.HTTPHeaders, _ = eve.ParseHeaderDump(t.DumpHeaders)
 			case "dns":
 				u.DNS = true
 			case "tls":
@@ -124,6 +125,11 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 				out.TLSFields = eve.TLSFieldsOf(t.TLS.Extended, custom, t.TLS.SessionResumption)
 			case "ssh":
 				u.SSH = true
+			case "files":
+				for _, n := range t.ForceHash {
+					h, _ := eve.LookupFileHash(n)
+					u.FileHashes |= h
+				}
 			case "anomaly":
 				u.Anomaly = true
 			case "stats":

@@ -317,6 +317,46 @@ var typesEntry = regexp.MustCompile(`^outputs\.\d+\.eve-log\.types\.\d+$`)
 // tlsOption matches an option of the eve-log tls type.
 var tlsOption = regexp.MustCompile(`^outputs\.\d+\.eve-log\.types\.\d+\.tls\.(.+)$`)
 
+// typeOption matches an option of the eve-log http or files type.
+var typeOption = regexp.MustCompile(`^outputs\.\d+\.eve-log\.types\.\d+\.(http|files)\.(.+)$`)
+
+// setTypeOption applies one option of the eve-log http type (extended,
+// custom, dump-all-headers) or files type (force-magic, force-hash.N).
+func setTypeOption(c *engine.EVEConfig, typ, opt, v string) error {
+	switch {
+	case opt == "enabled", typ == "files" && opt == "force-magic":
+		// libmagic is not used: no magic field either way.
+	case typ == "http" && opt == "extended":
+		// http records are always extended.
+	case typ == "http" && strings.HasPrefix(opt, "custom."):
+		// Extra header fields are not logged (ignored, as -c does).
+	case typ == "http" && opt == "dump-all-headers":
+		d, ok := eve.ParseHeaderDump(v)
+		if !ok {
+			return fmt.Errorf("dump-all-headers %q: want none, request, response or both", v)
+		}
+		c.HTTPHeaders = d
+	case typ == "files" && opt == "force-md5":
+		b, err := yesNo(v)
+		if err != nil {
+			return err
+		}
+		if b {
+			c.FileHashes |= eve.HashMD5
+		}
+	case typ == "files" && strings.HasPrefix(opt, "force-hash."):
+		h, ok := eve.LookupFileHash(v)
+		if !ok {
+			return fmt.Errorf("force-hash %q: want md5, sha1 or sha256", v)
+		}
+		c.FileHashes |= h
+	default:
+		// Suricata ignores keys its type does not know; say so.
+		fmt.Fprintf(os.Stderr, "warning: %s output option %q is not known (ignored)\n", typ, opt)
+	}
+	return nil
+}
+
 // setTLSOption applies one option of the eve-log tls type (extended,
 // custom.N, session-resumption) to c.TLSFields.
 func setTLSOption(c *engine.EVEConfig, opt, v string) error {
@@ -341,7 +381,9 @@ func setTLSOption(c *engine.EVEConfig, opt, v string) error {
 		c.TLSCustom |= f
 		c.TLSCustomSet = true
 	default:
-		return fmt.Errorf("tls output option %q is not supported", opt)
+		// Suricata ignores keys the tls type does not know ("ja4: off").
+		fmt.Fprintf(os.Stderr, "warning: tls output option %q is not known (ignored)\n", opt)
+		return nil
 	}
 	var custom []eve.TLSFields
 	if c.TLSCustomSet {
@@ -402,6 +444,9 @@ var replaySettings = []setting{
 		}
 		if m := tlsOption.FindStringSubmatch(k); m != nil {
 			return setTLSOption(&ec.EVE, m[1], v)
+		}
+		if m := typeOption.FindStringSubmatch(k); m != nil {
+			return setTypeOption(&ec.EVE, m[1], m[2], v)
 		}
 		i := strings.Index(k, ".alert.")
 		if !strings.Contains(k, ".eve-log.types.") || i < 0 {

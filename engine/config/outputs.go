@@ -109,6 +109,11 @@ type EVEType struct {
 	Stats StatsOptions
 	// TLS holds the tls type's options.
 	TLS TLSOptions
+	// DumpHeaders is the http type's dump-all-headers: "", "request",
+	// "response" or "both".
+	DumpHeaders string
+	// ForceHash is the files type's force-hash list (md5, sha1, sha256).
+	ForceHash []string
 }
 
 // TLSOptions are an eve-log tls type's options (Suricata's
@@ -583,8 +588,11 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 		case "custom":
 			c.warn(o, v, "%s: custom HTTP header fields are not supported (ignored)", p)
 		case "dump-all-headers":
-			if v.Value != "none" && v.Value != "" {
-				c.warn(o, v, "%s: dumping all headers is not supported (ignored)", p)
+			switch v.Value {
+			case "", "none", "request", "response", "both":
+				t.DumpHeaders = v.Value
+			default:
+				c.warn(o, v, "%s: want none, request, response or both (ignored)", p)
 			}
 		default:
 			return false
@@ -624,8 +632,19 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 			if b(false) {
 				c.warn(o, v, "%s: libmagic file types are not supported (ignored)", p)
 			}
-		case "force-hash", "force-md5":
-			c.warn(o, v, "%s: file hashes are not supported yet (ignored)", p)
+		case "force-hash":
+			for _, e := range elements(v) {
+				switch e.Value {
+				case "md5", "sha1", "sha256":
+					t.ForceHash = append(t.ForceHash, e.Value)
+				default:
+					c.warn(o, e, "%s: unknown hash %q (ignored)", p, e.Value)
+				}
+			}
+		case "force-md5":
+			if b(false) {
+				t.ForceHash = append(t.ForceHash, "md5")
+			}
 		default:
 			return false
 		}

@@ -37,6 +37,9 @@ type Encoder struct {
 	PayloadLength bool
 	// Packet logs the raw packet ("packet") and "packet_info".
 	Packet bool
+	// HTTPHeaders adds every request and/or response header to http
+	// records (eve-log http dump-all-headers).
+	HTTPHeaders HTTPHeaderDump
 	// TLSFields selects the fields of tls records (eve-log tls
 	// "extended"/"custom"); zero means TLSExtended.
 	TLSFields TLSFields
@@ -47,7 +50,8 @@ type Encoder struct {
 // SameOptions reports whether e and o encode every record alike.
 func (e *Encoder) SameOptions(o *Encoder) bool {
 	return e.Location == o.Location && e.Payload == o.Payload && e.PayloadPrintable == o.PayloadPrintable &&
-		e.PayloadLength == o.PayloadLength && e.Packet == o.Packet && e.TLSFields.orDefault() == o.TLSFields.orDefault()
+		e.PayloadLength == o.PayloadLength && e.Packet == o.Packet && e.TLSFields.orDefault() == o.TLSFields.orDefault() &&
+		e.HTTPHeaders == o.HTTPHeaders
 }
 
 // Encode encodes r as one line ending in '\n'. The result is the Encoder's
@@ -70,7 +74,7 @@ func (e *Encoder) Append(dst []byte, r *Record) []byte {
 	case EventHTTP:
 		dst = e.appendPacketHeader(dst, r, "http")
 		if r.HTTP != nil {
-			dst = appendHTTP(dst, r.HTTP)
+			dst = appendHTTP(dst, r.HTTP, e.HTTPHeaders)
 		}
 	case EventDNS:
 		dst = e.appendPacketHeader(dst, r, "dns")
@@ -681,7 +685,7 @@ func appendAnomaly(dst []byte, a *Anomaly) []byte {
 }
 
 // appendHTTP follows Suricata's basic then extended HTTP fields.
-func appendHTTP(dst []byte, h *HTTP) []byte {
+func appendHTTP(dst []byte, h *HTTP, dump HTTPHeaderDump) []byte {
 	dst = append(appendKey(dst, "http"), '{')
 	dst = appendOptBytes(dst, "hostname", h.Hostname)
 	if h.Port != 0 {
@@ -699,6 +703,12 @@ func appendHTTP(dst []byte, h *HTTP) []byte {
 	}
 	dst = appendOptBytes(dst, "redirect", h.Redirect)
 	dst = appendUint(dst, "length", h.Length)
+	if dump&DumpRequestHeaders != 0 {
+		dst = appendHeaders(dst, "request_headers", h.RequestHeaders)
+	}
+	if dump&DumpResponseHeaders != 0 {
+		dst = appendHeaders(dst, "response_headers", h.ResponseHeaders)
+	}
 	return append(dst, '}')
 }
 
@@ -747,7 +757,7 @@ func appendSSH(dst []byte, s *SSH) []byte {
 func (e *Encoder) appendAppObjects(dst []byte, r *Record) []byte {
 	switch {
 	case r.HTTP != nil:
-		dst = appendHTTP(dst, r.HTTP)
+		dst = appendHTTP(dst, r.HTTP, 0)
 	case r.DNS != nil:
 		dst = appendDNS(dst, r.DNS)
 	case r.TLS != nil:

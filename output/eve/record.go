@@ -279,6 +279,15 @@ type HTTP struct {
 	Redirect    []byte
 	// Length is the response body length; always logged.
 	Length uint64
+	// RequestHeaders and ResponseHeaders are every header in order,
+	// written as request_headers and response_headers only when the
+	// output dumps them (Encoder.HTTPHeaders).
+	RequestHeaders, ResponseHeaders []HTTPHeader
+}
+
+// HTTPHeader is one header line of an HTTP message.
+type HTTPHeader struct {
+	Name, Value []byte
 }
 
 // DNSQuery is one question of a DNS message.

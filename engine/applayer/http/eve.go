@@ -25,6 +25,9 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 		Protocol:  t.Req.Protocol,
 		Redirect:  t.Resp.Get("Location"),
 		Length:    uint64(max(t.Resp.WireLen, 0)),
+		// Written only when the output dumps them (dump-all-headers).
+		RequestHeaders:  t.Req.Headers,
+		ResponseHeaders: t.Resp.Headers,
 	}
 	if raw := t.Req.Get("Host"); raw != nil {
 		h.Port = uint16(hostPort(raw))
@@ -51,6 +54,18 @@ func nilIfEmpty(b []byte) []byte {
 		return nil
 	}
 	return b
+}
+
+// FileContent returns the content of file i (0: request body, 1:
+// response body) and whether it is whole (not cut by the body limit, no
+// gap, decompressed completely).
+func (t *Tx) FileContent(i int) ([]byte, bool) {
+	dir := applayer.ToServer
+	if i == 1 {
+		dir = applayer.ToClient
+	}
+	body, whole, ok := t.fileBody(dir)
+	return body, ok && whole
 }
 
 // FileCount returns 2: a transaction has at most a request file (POST or

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
 // Config bounds what a Parser keeps. Zero fields select the defaults.
@@ -57,9 +58,7 @@ func (c Config) withDefaults() Config {
 // Header is one header field; Name keeps its original case. Value has
 // leading and trailing whitespace removed and folded lines joined by a
 // space.
-type Header struct {
-	Name, Value []byte
-}
+type Header = eve.HTTPHeader
 
 // Message is one side of a transaction: a request or a response.
 type Message struct {
