@@ -695,6 +695,19 @@ func appendHTTP(dst []byte, h *HTTP, dump HTTPHeaderDump) []byte {
 	dst = appendOptBytes(dst, "http_user_agent", h.UserAgent)
 	dst = appendOptBytes(dst, "xff", h.XFF)
 	dst = appendOptBytes(dst, "http_content_type", h.ContentType)
+	if len(h.ContentRange) > 0 {
+		dst = append(appendKey(dst, "content_range"), '{')
+		dst = AppendBytes(appendKey(dst, "raw"), h.ContentRange)
+		for _, f := range [3]struct {
+			k string
+			v int64
+		}{{"start", h.RangeStart}, {"end", h.RangeEnd}, {"size", h.RangeSize}} {
+			if f.v >= 0 {
+				dst = appendUint(dst, f.k, uint64(f.v))
+			}
+		}
+		dst = append(dst, '}')
+	}
 	dst = appendOptBytes(dst, "http_refer", h.Referer)
 	dst = appendOptBytes(dst, "http_method", h.Method)
 	dst = appendOptBytes(dst, "protocol", h.Protocol)

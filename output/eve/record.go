@@ -272,11 +272,16 @@ type HTTP struct {
 	UserAgent   []byte
 	XFF         []byte
 	ContentType []byte // response content type up to ';'
-	Referer     []byte
-	Method      []byte
-	Protocol    []byte
-	Status      uint16 // 0 omits status
-	Redirect    []byte
+	// ContentRange is the response's Content-Range value, written as the
+	// content_range object with the parsed RangeStart, RangeEnd and
+	// RangeSize (each omitted when negative); empty omits the object.
+	ContentRange                    []byte
+	RangeStart, RangeEnd, RangeSize int64
+	Referer                         []byte
+	Method                          []byte
+	Protocol                        []byte
+	Status                          uint16 // 0 omits status
+	Redirect                        []byte
 	// Length is the response body length; always logged.
 	Length uint64
 	// RequestHeaders and ResponseHeaders are every header in order,

@@ -162,3 +162,40 @@ func TestEVEHeaders(t *testing.T) {
 		evetest.Validate(t, []byte(line))
 	}
 }
+
+// TestContentRange: Suricata's Content-Range forms, and the http
+// content_range object and fileinfo start/end they give.
+func TestContentRange(t *testing.T) {
+	for _, c := range []struct {
+		v    string
+		want contentRange
+		ok   bool
+	}{
+		{"bytes 500-1000/146515", contentRange{500, 1000, 146515}, true},
+		{"bytes 0-9/*", contentRange{0, 9, -1}, true},
+		{"bytes */146515", contentRange{-1, -1, 146515}, true},
+		{"  bytes   5-6/7", contentRange{5, 6, 7}, true},
+		{"bytes", contentRange{}, false},
+		{"bytes x-1/2", contentRange{}, false},
+	} {
+		got, ok := parseContentRange([]byte(c.v))
+		if ok != c.ok || ok && got != c.want {
+			t.Errorf("%q: %+v %v; want %+v %v", c.v, got, ok, c.want, c.ok)
+		}
+	}
+	p := New(Config{})
+	feed(p, up, "GET /f HTTP/1.1\r\nRange: bytes=500-503\r\n\r\n", 0)
+	feed(p, down, "HTTP/1.1 206 Partial\r\nContent-Range: bytes 500-503/9000\r\nContent-Length: 4\r\n\r\nabcd", 0)
+	r := eve.Record{Type: eve.EventFileinfo}
+	p.Tx(0).FillEVE(&r, down)
+	if !p.Tx(0).FillFileEVE(&r, 1) {
+		t.Fatal("no response file")
+	}
+	line := string(new(eve.Encoder).Encode(&r))
+	for _, w := range []string{`"content_range":{"raw":"bytes 500-503/9000","start":500,"end":503,"size":9000}`, `"start":500,"end":503,"tx_id":0`} {
+		if !strings.Contains(line, w) {
+			t.Errorf("no %s in %s", w, line)
+		}
+	}
+	evetest.Validate(t, []byte(line))
+}
