@@ -105,6 +105,11 @@ type EVEOutput struct {
 	// StatsNoZeros leaves zero counters out of its stats records
 	// (Suricata's stats null-values: no).
 	StatsNoZeros bool
+	// TLSFields are the fields of its tls records (0: extended).
+	TLSFields eve.TLSFields
+	// HTTPHeaders dumps request and/or response headers in its http
+	// records (dump-all-headers).
+	HTTPHeaders eve.HTTPHeaderDump
 }
 
 // CommunityIDMode says which records carry the flow's Community ID.
@@ -166,6 +171,18 @@ type EVEConfig struct {
 	// DNSLog are the dns records' options; with several outputs logging
 	// dns, the first one's (the worker builds the records once).
 	DNSLog DNSLog
+	// TLSFields are the fields of tls records when there are no Outputs
+	// (0: Suricata's extended set, see eve.TLSFieldsOf), made from the tls
+	// type's options TLSNotExtended (extended: no), TLSCustom (custom,
+	// with TLSCustomSet when given) and TLSNoResumption
+	// (session-resumption: no).
+	TLSFields, TLSCustom                          eve.TLSFields
+	TLSNotExtended, TLSNoResumption, TLSCustomSet bool
+	// HTTPHeaders is dump-all-headers when there are no Outputs.
+	HTTPHeaders eve.HTTPHeaderDump
+	// FileHashes are the hashes fileinfo records carry (files
+	// force-hash; the union over all outputs).
+	FileHashes eve.FileHashes
 	// Listed says an eve-log types list was given: then only the record
 	// types of the other protocols (mqtt, smtp, sip, ..., mdns,
 	// fileinfo) whose bit (1<<EventType) is set in Types are logged;

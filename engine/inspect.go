@@ -281,6 +281,9 @@ func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.
 		// next packet, once both sides were inspected complete.
 		ready = ready && tt.inspected[applayer.ToServer] && tt.inspected[applayer.ToClient]
 	}
+	if lr, ok := tx.(applayer.TxLogReady); ok {
+		ready = ready || lr.LogReady()
+	}
 	if fd.proto == bufid.ProtoSSH && !w.hassh() {
 		// With hassh on, an ssh record waits for both sides' NEWKEYS
 		// (Complete), so that it carries both fingerprints.

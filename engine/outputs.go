@@ -31,7 +31,8 @@ func (pl *pipeline) openOutputs() error {
 		pl.eveSink = sink
 		opt.Name = "eve"
 		pl.outs = []eveOut{{name: "eve", st: output.NewStage(sink, opt), types: output.AllTypes,
-			enc: eve.Encoder{Payload: cfg.EVE.Payload, PayloadPrintable: cfg.EVE.PayloadPrintable, Packet: cfg.EVE.Packet}}}
+			enc: eve.Encoder{Payload: cfg.EVE.Payload, PayloadPrintable: cfg.EVE.PayloadPrintable, Packet: cfg.EVE.Packet,
+				TLSFields: cfg.EVE.TLSFields, HTTPHeaders: cfg.EVE.HTTPHeaders}}}
 	} else {
 		names := map[string]bool{}
 		for _, o := range cfg.Outputs {
@@ -41,7 +42,8 @@ func (pl *pipeline) openOutputs() error {
 			names[o.Name] = true
 			opt.Name = o.Name
 			pl.outs = append(pl.outs, eveOut{name: o.Name, st: output.NewStage(o.Sink, opt), types: o.Types,
-				enc:          eve.Encoder{Payload: o.Payload, PayloadPrintable: o.PayloadPrintable, Packet: o.Packet},
+				enc: eve.Encoder{Payload: o.Payload, PayloadPrintable: o.PayloadPrintable, Packet: o.Packet, TLSFields: o.TLSFields,
+					HTTPHeaders: o.HTTPHeaders},
 				statsNoZeros: o.StatsNoZeros})
 		}
 	}

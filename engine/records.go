@@ -1,6 +1,10 @@
 package engine
 
 import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	"vigil/detect/bufid"
@@ -112,6 +116,13 @@ func (w *Worker) logFiles(p *packet.Packet, e *flow.Entry[flowData], tx applayer
 		if !ft.FillFileEVE(r, i) {
 			continue
 		}
+		if h := w.cfg.EVE.FileHashes; h != 0 && len(r.Objs) > 0 {
+			if fc, ok := tx.(fileContent); ok {
+				if body, whole := fc.FileContent(i); whole {
+					addFileHashes(&r.Objs[len(r.Objs)-1], body, h)
+				}
+			}
+		}
 		r.AppProto.Proto = tx.Proto().String()
 		w.out.Emit(r)
 	}
@@ -139,6 +150,33 @@ func (w *Worker) alertFiles(r *eve.Record, tx applayer.Tx) {
 	}
 	if files.Empty() {
 		r.Objs = r.Objs[:len(r.Objs)-1] // the schema wants at least one
+	}
+}
+
+// fileContent is a fileTx that can give a file's content: whole is false
+// when some of it was not kept (body limit, gap), and then no hash is
+// logged.
+type fileContent interface {
+	FileContent(i int) (body []byte, whole bool)
+}
+
+var _ fileContent = (*http.Tx)(nil)
+
+// addFileHashes adds the md5, sha1 and sha256 fields that hashes asks
+// for to a fileinfo object (eve-log files force-hash). Output path: hashes
+// the whole file.
+func addFileHashes(o *eve.Object, body []byte, hashes eve.FileHashes) {
+	if hashes&eve.HashMD5 != 0 {
+		s := md5.Sum(body)
+		o.String("md5", hex.EncodeToString(s[:]))
+	}
+	if hashes&eve.HashSHA1 != 0 {
+		s := sha1.Sum(body)
+		o.String("sha1", hex.EncodeToString(s[:]))
+	}
+	if hashes&eve.HashSHA256 != 0 {
+		s := sha256.Sum256(body)
+		o.String("sha256", hex.EncodeToString(s[:]))
 	}
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"testing"
 
 	"vigil/engine/applayer"
@@ -26,6 +27,32 @@ func TestTxEventType(t *testing.T) {
 	} {
 		if got := txEventType(c.tx, c.port); got != c.want {
 			t.Errorf("%T to port %d: %v, want %v", c.tx, c.port, got, c.want)
+		}
+	}
+}
+
+// TestAddFileHashes: force-hash adds exactly the hashes it lists, as
+// lower-case hex of the whole file.
+func TestAddFileHashes(t *testing.T) {
+	for _, c := range []struct {
+		h    eve.FileHashes
+		want []string
+	}{
+		{eve.HashMD5, []string{`"md5":"5d41402abc4b2a76b9719d911017c592"`}},
+		{eve.HashSHA1 | eve.HashSHA256, []string{`"sha1":"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"`,
+			`"sha256":"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"`}},
+	} {
+		r := eve.Record{Type: eve.EventFileinfo}
+		o := r.AddObject("fileinfo")
+		addFileHashes(o, []byte("hello"), c.h)
+		line := string(new(eve.Encoder).Encode(&r))
+		for _, w := range c.want {
+			if !strings.Contains(line, w) {
+				t.Errorf("hashes %d: no %s in %s", c.h, w, line)
+			}
+		}
+		if n := strings.Count(line, `":"`) - strings.Count(line, `"event_type":"`) - strings.Count(line, `"timestamp":"`); n != len(c.want) {
+			t.Errorf("hashes %d: %d string fields in %s", c.h, n, line)
 		}
 	}
 }

@@ -122,6 +122,7 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 				u.Flow = true
 			case "http":
 				u.HTTP = true
+				out.HTTPHeaders, _ = eve.ParseHeaderDump(t.DumpHeaders)
 			case "dns":
 				if dnsSet && !reflect.DeepEqual(t.DNS, firstDNS) {
 					fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log dns options differ from the first eve-log's, whose are used: dns records are built once for every output\n", t.Pos, e.Index)
@@ -131,8 +132,28 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 				}
 			case "tls":
 				u.TLS = true
+				var custom []eve.TLSFields
+				if t.TLS.Custom != nil {
+					custom = []eve.TLSFields{}
+					for _, n := range t.TLS.Custom {
+						f, ok := eve.LookupTLSField(n)
+						if !ok {
+							fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log.types.tls.custom: unknown field %q (ignored)\n", t.Pos, e.Index, n)
+						}
+						if f&(eve.TLSFieldCertificate|eve.TLSFieldChain|eve.TLSFieldClientCert|eve.TLSFieldClientChain) != 0 {
+							fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log.types.tls.custom: %s (base64 certificates) is not supported (ignored)\n", t.Pos, e.Index, n)
+						}
+						custom = append(custom, f)
+					}
+				}
+				out.TLSFields = eve.TLSFieldsOf(t.TLS.Extended, custom, t.TLS.SessionResumption)
 			case "ssh":
 				u.SSH = true
+			case "files":
+				for _, n := range t.ForceHash {
+					h, _ := eve.LookupFileHash(n)
+					u.FileHashes |= h
+				}
 			case "anomaly":
 				u.Anomaly = true
 			case "mqtt":

@@ -22,6 +22,7 @@ import (
 	"vigil/engine/config"
 	"vigil/engine/decode"
 	"vigil/engine/pcapfile"
+	"vigil/output/eve"
 )
 
 // replayFlags are the flags of `vigil replay`.
@@ -330,6 +331,85 @@ type setting struct {
 // typesEntry matches the key of one entry of an eve-log types list.
 var typesEntry = regexp.MustCompile(`^outputs\.\d+\.eve-log\.types\.\d+$`)
 
+// tlsOption matches an option of the eve-log tls type.
+var tlsOption = regexp.MustCompile(`^outputs\.\d+\.eve-log\.types\.\d+\.tls\.(.+)$`)
+
+// typeOption matches an option of the eve-log http or files type.
+var typeOption = regexp.MustCompile(`^outputs\.\d+\.eve-log\.types\.\d+\.(http|files)\.(.+)$`)
+
+// setTypeOption applies one option of the eve-log http type (extended,
+// custom, dump-all-headers) or files type (force-magic, force-hash.N).
+func setTypeOption(c *engine.EVEConfig, typ, opt, v string) error {
+	switch {
+	case opt == "enabled", typ == "files" && opt == "force-magic":
+		// libmagic is not used: no magic field either way.
+	case typ == "http" && opt == "extended":
+		// http records are always extended.
+	case typ == "http" && strings.HasPrefix(opt, "custom."):
+		// Extra header fields are not logged (ignored, as -c does).
+	case typ == "http" && opt == "dump-all-headers":
+		d, ok := eve.ParseHeaderDump(v)
+		if !ok {
+			return fmt.Errorf("dump-all-headers %q: want none, request, response or both", v)
+		}
+		c.HTTPHeaders = d
+	case typ == "files" && opt == "force-md5":
+		b, err := yesNo(v)
+		if err != nil {
+			return err
+		}
+		if b {
+			c.FileHashes |= eve.HashMD5
+		}
+	case typ == "files" && strings.HasPrefix(opt, "force-hash."):
+		h, ok := eve.LookupFileHash(v)
+		if !ok {
+			return fmt.Errorf("force-hash %q: want md5, sha1 or sha256", v)
+		}
+		c.FileHashes |= h
+	default:
+		// Suricata ignores keys its type does not know; say so.
+		fmt.Fprintf(os.Stderr, "warning: %s output option %q is not known (ignored)\n", typ, opt)
+	}
+	return nil
+}
+
+// setTLSOption applies one option of the eve-log tls type (extended,
+// custom.N, session-resumption) to c.TLSFields.
+func setTLSOption(c *engine.EVEConfig, opt, v string) error {
+	switch {
+	case opt == "enabled":
+		return nil
+	case opt == "extended" || opt == "session-resumption":
+		b, err := yesNo(v)
+		if err != nil {
+			return err
+		}
+		if opt == "extended" {
+			c.TLSNotExtended = !b
+		} else {
+			c.TLSNoResumption = !b
+		}
+	case strings.HasPrefix(opt, "custom."):
+		f, ok := eve.LookupTLSField(v)
+		if !ok || f&(eve.TLSFieldCertificate|eve.TLSFieldChain|eve.TLSFieldClientCert|eve.TLSFieldClientChain) != 0 {
+			return fmt.Errorf("tls custom field %q is not supported", v)
+		}
+		c.TLSCustom |= f
+		c.TLSCustomSet = true
+	default:
+		// Suricata ignores keys the tls type does not know ("ja4: off").
+		fmt.Fprintf(os.Stderr, "warning: tls output option %q is not known (ignored)\n", opt)
+		return nil
+	}
+	var custom []eve.TLSFields
+	if c.TLSCustomSet {
+		custom = []eve.TLSFields{c.TLSCustom}
+	}
+	c.TLSFields = eve.TLSFieldsOf(!c.TLSNotExtended, custom, !c.TLSNoResumption)
+	return nil
+}
+
 var replaySettings = []setting{
 	{"vars.address-groups.", nil},
 	{"vars.port-groups.", nil},
@@ -386,6 +466,12 @@ var replaySettings = []setting{
 			}
 			ec.AppLayer.MQTT.StringLogLimit = int(n)
 			return nil
+		}
+		if m := tlsOption.FindStringSubmatch(k); m != nil {
+			return setTLSOption(&ec.EVE, m[1], v)
+		}
+		if m := typeOption.FindStringSubmatch(k); m != nil {
+			return setTypeOption(&ec.EVE, m[1], m[2], v)
 		}
 		i := strings.Index(k, ".alert.")
 		if !strings.Contains(k, ".eve-log.types.") || i < 0 {

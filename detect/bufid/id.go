@@ -57,6 +57,8 @@ const (
 	TLSCertIssuer           // leaf certificate issuer, same format
 	TLSCertSerial           // leaf serial, "00:A1:..." upper-case colon hex
 	TLSCertFingerprint      // leaf SHA-1, lower-case colon hex
+	TLSSubjectAltName       // each subjectAltName entry of the server's leaf certificate (multi-buffer)
+	TLSALPN                 // each ALPN protocol the ClientHello offers (to_server) or the ServerHello chose (to_client) (multi-buffer)
 	JA3Hash                 // md5 hex of JA3String
 	JA3String               // JA3 string of the ClientHello
 	JA3SHash                // md5 hex of JA3SString
@@ -337,6 +339,8 @@ var Specs = [NumIDs]Spec{
 	TLSCertIssuer:        {Name: "tls.cert_issuer", Proto: ProtoTLS, Dir: ToClient},
 	TLSCertSerial:        {Name: "tls.cert_serial", Proto: ProtoTLS, Dir: ToClient},
 	TLSCertFingerprint:   {Name: "tls.cert_fingerprint", Proto: ProtoTLS, Dir: ToClient},
+	TLSSubjectAltName:    {Name: "tls.subjectaltname", Proto: ProtoTLS, Dir: ToClient, Multi: true}, // Docs: rules/tls-keywords.html#tls-subjectaltname
+	TLSALPN:              {Name: "tls.alpn", Proto: ProtoTLS, Multi: true},                          // Docs: rules/tls-keywords.html#tls-alpn
 	JA3Hash:              {Name: "ja3.hash", Proto: ProtoTLS, Dir: ToServer},
 	JA3String:            {Name: "ja3.string", Proto: ProtoTLS, Dir: ToServer},
 	JA3SHash:             {Name: "ja3s.hash", Proto: ProtoTLS, Dir: ToClient},

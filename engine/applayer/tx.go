@@ -44,6 +44,14 @@ type EventTx interface {
 	EventName(i int) string
 }
 
+// TxLogReady is optionally implemented by a Tx whose record is written at
+// a point of its own rather than when both sides are Complete (TLS:
+// Suricata's logger waits for its handshake-done progress, which comes
+// before the handshake is encrypted).
+type TxLogReady interface {
+	LogReady() bool
+}
+
 // State is a bit set a parser reports about its flow.
 type State uint8
 

@@ -114,6 +114,13 @@ type EVEType struct {
 	MQTTStringLogLimit int
 	// DNS holds the dns type's options.
 	DNS DNSOptions
+	// TLS holds the tls type's options.
+	TLS TLSOptions
+	// DumpHeaders is the http type's dump-all-headers: "", "request",
+	// "response" or "both".
+	DumpHeaders string
+	// ForceHash is the files type's force-hash list (md5, sha1, sha256).
+	ForceHash []string
 }
 
 // DNSOptions are an eve-log dns type's options, as Suricata 8 reads them.
@@ -132,6 +139,16 @@ type DNSOptions struct {
 // DefaultDNSOptions are Suricata 8's: version 3, everything logged.
 func DefaultDNSOptions() DNSOptions {
 	return DNSOptions{Version: 3, Requests: true, Responses: true, Detailed: true, Grouped: true}
+}
+
+// TLSOptions are an eve-log tls type's options (Suricata's
+// output-json-tls.c): extended (Vigil's default is yes, Suricata's
+// shipped suricata.yaml's too), custom (field names; non-nil replaces
+// the extended set), session-resumption.
+type TLSOptions struct {
+	Extended          bool
+	Custom            []string
+	SessionResumption bool
 }
 
 // AlertOptions are an eve-log alert type's options.
@@ -233,21 +250,29 @@ func (c *Config) decodeOutputs() {
 // DefaultEVETypes are the record types of Vigil's default eve-log.
 var DefaultEVETypes = []string{"alert", "anomaly", "http", "dns", "tls", "ssh", "stats", "flow"}
 
-// patchDefault applies the alert options of --set-only eve-logs to an
-// eve-log with every default type.
+// patchDefault applies the type options of --set-only eve-logs (alert,
+// tls) to an eve-log with every default type.
 func patchDefault(set []EVELog) EVELog {
 	def := EVELog{Filetype: "regular", Filename: "eve.json"}
 	for _, t := range DefaultEVETypes {
-		def.Types = append(def.Types, EVEType{Name: t, Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true, NullValues: true}})
+		def.Types = append(def.Types, defaultEVEType(t))
 	}
 	for _, e := range set {
 		for _, t := range e.Types {
-			if t.Name == "alert" {
-				def.Types[0] = t
+			for i := range def.Types {
+				if def.Types[i].Name == t.Name && (t.Name == "alert" || t.Name == "tls") {
+					def.Types[i] = t
+				}
 			}
 		}
 	}
 	return def
+}
+
+// defaultEVEType is type name with Suricata's default options.
+func defaultEVEType(name string) EVEType {
+	return EVEType{Name: name, Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true, NullValues: true},
+		DNS: DefaultDNSOptions(), TLS: TLSOptions{Extended: true, SessionResumption: true}}
 }
 
 // elements returns a list's items: a sequence's, or those of a mapping
@@ -476,7 +501,8 @@ func (c *Config) decodeRedis(o *Outputs, n *yaml.Node, path string) Redis {
 
 // decodeEVEType reads one types entry: a name, or a name with options.
 func (c *Config) decodeEVEType(o *Outputs, n *yaml.Node, path string) (EVEType, bool) {
-	t := EVEType{Pos: c.pos(n), Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true, NullValues: true}, DNS: DefaultDNSOptions()}
+	t := defaultEVEType("")
+	t.Pos = c.pos(n)
 	var opts *yaml.Node
 	switch {
 	case n.Kind == yaml.ScalarNode:
@@ -594,8 +620,11 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 		case "custom":
 			c.warn(o, v, "%s: custom HTTP header fields are not supported (ignored)", p)
 		case "dump-all-headers":
-			if v.Value != "none" && v.Value != "" {
-				c.warn(o, v, "%s: dumping all headers is not supported (ignored)", p)
+			switch v.Value {
+			case "", "none", "request", "response", "both":
+				t.DumpHeaders = v.Value
+			default:
+				c.warn(o, v, "%s: want none, request, response or both (ignored)", p)
 			}
 		default:
 			return false
@@ -603,13 +632,14 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 	case "tls":
 		switch k {
 		case "extended":
-			wantDefault(true, "tls records are always extended")
+			t.TLS.Extended = b(true)
 		case "custom":
-			c.warn(o, v, "%s: custom TLS fields are not supported (ignored)", p)
-		case "session-resumption":
-			if !b(true) {
-				c.warn(o, v, "%s: resumed sessions are always logged, as Suricata 8 does by default (ignored)", p)
+			t.TLS.Custom = []string{}
+			for _, e := range elements(v) {
+				t.TLS.Custom = append(t.TLS.Custom, e.Value)
 			}
+		case "session-resumption":
+			t.TLS.SessionResumption = b(true)
 		default:
 			return false
 		}
@@ -621,8 +651,19 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 			if b(false) {
 				c.warn(o, v, "%s: libmagic file types are not supported (ignored)", p)
 			}
-		case "force-hash", "force-md5":
-			c.warn(o, v, "%s: file hashes are not supported yet (ignored)", p)
+		case "force-hash":
+			for _, e := range elements(v) {
+				switch e.Value {
+				case "md5", "sha1", "sha256":
+					t.ForceHash = append(t.ForceHash, e.Value)
+				default:
+					c.warn(o, e, "%s: unknown hash %q (ignored)", p, e.Value)
+				}
+			}
+		case "force-md5":
+			if b(false) {
+				t.ForceHash = append(t.ForceHash, "md5")
+			}
 		default:
 			return false
 		}

@@ -259,3 +259,39 @@ func TestEVEMQTTOptions(t *testing.T) {
 		t.Errorf("warnings = %v; want one about string-log-limit", o.Warnings)
 	}
 }
+
+// TestEVETypeOptions: the tls (extended, custom, session-resumption), http
+// (dump-all-headers) and files (force-hash) options Vigil honours.
+func TestEVETypeOptions(t *testing.T) {
+	c, err := Parse("t.yaml", []byte(`outputs:
+  - eve-log:
+      types:
+        - tls:
+            extended: no
+            custom: [client_handshake, sni]
+            session-resumption: no
+        - http:
+            dump-all-headers: request
+        - files:
+            force-hash: [md5, sha256, crc]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ty := c.Outputs.EVE[0].Types
+	if tl := ty[0].TLS; tl.Extended || tl.SessionResumption || strings.Join(tl.Custom, ",") != "client_handshake,sni" {
+		t.Errorf("tls options %+v", tl)
+	}
+	if ty[1].DumpHeaders != "request" {
+		t.Errorf("dump-all-headers %q", ty[1].DumpHeaders)
+	}
+	if strings.Join(ty[2].ForceHash, ",") != "md5,sha256" {
+		t.Errorf("force-hash %q", ty[2].ForceHash)
+	}
+	if len(c.Outputs.Warnings) != 1 || !strings.Contains(c.Outputs.Warnings[0].Error(), `unknown hash "crc"`) {
+		t.Errorf("warnings %v", c.Outputs.Warnings)
+	}
+	if d := defaultEVEType("tls").TLS; !d.Extended || !d.SessionResumption || d.Custom != nil {
+		t.Errorf("default tls options %+v", d)
+	}
+}

@@ -37,6 +37,12 @@ type Encoder struct {
 	PayloadLength bool
 	// Packet logs the raw packet ("packet") and "packet_info".
 	Packet bool
+	// HTTPHeaders adds every request and/or response header to http
+	// records (eve-log http dump-all-headers).
+	HTTPHeaders HTTPHeaderDump
+	// TLSFields selects the fields of tls records (eve-log tls
+	// "extended"/"custom"); zero means TLSExtended.
+	TLSFields TLSFields
 
 	buf []byte
 }
@@ -44,7 +50,8 @@ type Encoder struct {
 // SameOptions reports whether e and o encode every record alike.
 func (e *Encoder) SameOptions(o *Encoder) bool {
 	return e.Location == o.Location && e.Payload == o.Payload && e.PayloadPrintable == o.PayloadPrintable &&
-		e.PayloadLength == o.PayloadLength && e.Packet == o.Packet
+		e.PayloadLength == o.PayloadLength && e.Packet == o.Packet && e.TLSFields.orDefault() == o.TLSFields.orDefault() &&
+		e.HTTPHeaders == o.HTTPHeaders
 }
 
 // Encode encodes r as one line ending in '\n'. The result is the Encoder's
@@ -67,7 +74,7 @@ func (e *Encoder) Append(dst []byte, r *Record) []byte {
 	case EventHTTP:
 		dst = e.appendPacketHeader(dst, r, "http")
 		if r.HTTP != nil {
-			dst = appendHTTP(dst, r.HTTP)
+			dst = appendHTTP(dst, r.HTTP, e.HTTPHeaders)
 		}
 	case EventDNS:
 		dst = e.appendPacketHeader(dst, r, "dns")
@@ -77,7 +84,7 @@ func (e *Encoder) Append(dst []byte, r *Record) []byte {
 	case EventTLS:
 		dst = e.appendPacketHeader(dst, r, "tls")
 		if r.TLS != nil {
-			dst = e.appendTLS(dst, r.TLS)
+			dst = appendTLS(dst, r.TLS, e.TLSFields.orDefault())
 		}
 	case EventSSH:
 		dst = e.appendPacketHeader(dst, r, "ssh")
@@ -802,7 +809,7 @@ func appendAnomaly(dst []byte, a *Anomaly) []byte {
 }
 
 // appendHTTP follows Suricata's basic then extended HTTP fields.
-func appendHTTP(dst []byte, h *HTTP) []byte {
+func appendHTTP(dst []byte, h *HTTP, dump HTTPHeaderDump) []byte {
 	dst = append(appendKey(dst, "http"), '{')
 	dst = appendOptBytes(dst, "hostname", h.Hostname)
 	if h.Port != 0 {
@@ -812,6 +819,19 @@ func appendHTTP(dst []byte, h *HTTP) []byte {
 	dst = appendOptBytes(dst, "http_user_agent", h.UserAgent)
 	dst = appendOptBytes(dst, "xff", h.XFF)
 	dst = appendOptBytes(dst, "http_content_type", h.ContentType)
+	if len(h.ContentRange) > 0 {
+		dst = append(appendKey(dst, "content_range"), '{')
+		dst = AppendBytes(appendKey(dst, "raw"), h.ContentRange)
+		for _, f := range [3]struct {
+			k string
+			v int64
+		}{{"start", h.RangeStart}, {"end", h.RangeEnd}, {"size", h.RangeSize}} {
+			if f.v >= 0 {
+				dst = appendUint(dst, f.k, uint64(f.v))
+			}
+		}
+		dst = append(dst, '}')
+	}
 	dst = appendOptBytes(dst, "http_refer", h.Referer)
 	dst = appendOptBytes(dst, "http_method", h.Method)
 	dst = appendOptBytes(dst, "protocol", h.Protocol)
@@ -820,35 +840,12 @@ func appendHTTP(dst []byte, h *HTTP) []byte {
 	}
 	dst = appendOptBytes(dst, "redirect", h.Redirect)
 	dst = appendUint(dst, "length", h.Length)
-	return append(dst, '}')
-}
-
-func (e *Encoder) appendTLS(dst []byte, t *TLS) []byte {
-	dst = append(appendKey(dst, "tls"), '{')
-	dst = appendOptBytes(dst, "subject", t.Subject)
-	dst = appendOptBytes(dst, "issuerdn", t.IssuerDN)
-	dst = appendTrue(dst, "session_resumed", t.SessionResumed)
-	dst = appendOptBytes(dst, "serial", t.Serial)
-	dst = appendOptBytes(dst, "fingerprint", t.Fingerprint)
-	dst = appendOptBytes(dst, "sni", t.SNI)
-	dst = appendOptStr(dst, "version", t.Version)
-	// Certificate dates are logged in UTC without a zone, for years 1000 to
-	// 2999 only: the schema's pattern admits no others, so RFC 5280's
-	// 99991231235959Z ("no well-defined expiration") is left out rather
-	// than written as a record Elasticsearch's pipeline would reject.
-	if tlsDateLoggable(t.NotBefore) {
-		dst = append(appendKey(dst, "notbefore"), '"')
-		dst = append(t.NotBefore.UTC().AppendFormat(dst, tlsDateLayout), '"')
+	if dump&DumpRequestHeaders != 0 {
+		dst = appendHeaders(dst, "request_headers", h.RequestHeaders)
 	}
-	if tlsDateLoggable(t.NotAfter) {
-		dst = append(appendKey(dst, "notafter"), '"')
-		dst = append(t.NotAfter.UTC().AppendFormat(dst, tlsDateLayout), '"')
+	if dump&DumpResponseHeaders != 0 {
+		dst = appendHeaders(dst, "response_headers", h.ResponseHeaders)
 	}
-	dst = appendHash(dst, "ja3", &t.JA3)
-	dst = appendHash(dst, "ja3s", &t.JA3S)
-	dst = appendOptBytes(dst, "ja4", t.JA4)
-	dst = appendStrings(dst, "client_alpns", t.ClientALPNs)
-	dst = appendStrings(dst, "server_alpns", t.ServerALPNs)
 	return append(dst, '}')
 }
 
@@ -897,11 +894,12 @@ func appendSSH(dst []byte, s *SSH) []byte {
 func (e *Encoder) appendAppObjects(dst []byte, r *Record) []byte {
 	switch {
 	case r.HTTP != nil:
-		dst = appendHTTP(dst, r.HTTP)
+		dst = appendHTTP(dst, r.HTTP, 0)
 	case r.DNS != nil:
 		dst = appendDNS(dst, r.DNS)
 	case r.TLS != nil:
-		dst = e.appendTLS(dst, r.TLS)
+		// An alert's tls object is always Suricata's extended one.
+		dst = appendTLS(dst, r.TLS, TLSExtended)
 	case r.SSH != nil:
 		dst = appendSSH(dst, r.SSH)
 	}

@@ -290,13 +290,27 @@ type HTTP struct {
 	UserAgent   []byte
 	XFF         []byte
 	ContentType []byte // response content type up to ';'
-	Referer     []byte
-	Method      []byte
-	Protocol    []byte
-	Status      uint16 // 0 omits status
-	Redirect    []byte
+	// ContentRange is the response's Content-Range value, written as the
+	// content_range object with the parsed RangeStart, RangeEnd and
+	// RangeSize (each omitted when negative); empty omits the object.
+	ContentRange                    []byte
+	RangeStart, RangeEnd, RangeSize int64
+	Referer                         []byte
+	Method                          []byte
+	Protocol                        []byte
+	Status                          uint16 // 0 omits status
+	Redirect                        []byte
 	// Length is the response body length; always logged.
 	Length uint64
+	// RequestHeaders and ResponseHeaders are every header in order,
+	// written as request_headers and response_headers only when the
+	// output dumps them (Encoder.HTTPHeaders).
+	RequestHeaders, ResponseHeaders []HTTPHeader
+}
+
+// HTTPHeader is one header line of an HTTP message.
+type HTTPHeader struct {
+	Name, Value []byte
 }
 
 // DNSQuery is one question of a DNS message.
@@ -396,6 +410,32 @@ type TLS struct {
 	// default); empty omits them.
 	ClientALPNs [][]byte
 	ServerALPNs [][]byte
+	// SubjectAltName lists the server certificate's subjectAltName
+	// entries ("subjectaltname").
+	SubjectAltName [][]byte
+	// ClientHandshake and ServerHandshake are the hello parameters
+	// ("client_handshake", "server_handshake"), written only when the
+	// eve-log tls custom list names them; nil omits them.
+	ClientHandshake *TLSHandshake
+	ServerHandshake *TLSHandshake
+	// Client is the client's certificate ("client"), nil when the client
+	// sent none.
+	Client *TLSCert
+}
+
+// TLSHandshake holds the parameters of one hello, GREASE values left out
+// (Suricata 8's client_handshake and server_handshake objects).
+type TLSHandshake struct {
+	Version string   // highest version offered (client) or chosen (server)
+	Ciphers []uint16 // every offered cipher (client) or the chosen one (server)
+	Exts    []uint16
+	SigAlgs []uint16 // client only
+}
+
+// TLSCert is the leaf certificate of a chain ("client" object).
+type TLSCert struct {
+	Subject, IssuerDN, Serial, Fingerprint []byte
+	NotBefore, NotAfter                    time.Time // zero omits
 }
 
 // SSHHost is one side of an SSH connection.

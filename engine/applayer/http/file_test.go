@@ -9,6 +9,8 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/output/eve"
+	"vigil/output/evetest"
 )
 
 func fileBuf(tx *Tx, d applayer.Direction, b applayer.BufferID) string {
@@ -112,4 +114,88 @@ func TestDispositionName(t *testing.T) {
 			t.Errorf("dispositionName(%q) = %q; want %q", in, got, want)
 		}
 	}
+}
+
+// TestFileContent: the content hashed for force-hash is the whole file
+// only (the decompressed response); a body cut by the limit has none.
+func TestFileContent(t *testing.T) {
+	p := New(Config{ResponseBodyLimit: 64})
+	feed(p, up, "GET /a HTTP/1.1\r\n\r\nGET /big HTTP/1.1\r\n\r\n", 0)
+	big := strings.Repeat("b", 100)
+	feed(p, down, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"+
+		fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(big), big), 7)
+	if b, whole := p.Tx(0).FileContent(1); !whole || string(b) != "hello" {
+		t.Errorf("tx 0 response: %q whole %v", b, whole)
+	}
+	if _, whole := p.Tx(0).FileContent(0); whole {
+		t.Error("tx 0 request (GET) has a file")
+	}
+	if _, whole := p.Tx(1).FileContent(1); whole {
+		t.Error("tx 1 response cut by the limit is whole")
+	}
+}
+
+// TestEVEHeaders: every header in order, in http records that dump them.
+func TestEVEHeaders(t *testing.T) {
+	p := New(Config{})
+	feed(p, up, "GET / HTTP/1.1\r\nHost: h.example\r\nX-A: 1\r\n\r\n", 0)
+	feed(p, down, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0)
+	r := eve.Record{Type: eve.EventHTTP}
+	p.Tx(0).FillEVE(&r, down)
+	for _, c := range []struct {
+		dump eve.HTTPHeaderDump
+		want []string
+	}{
+		{0, nil},
+		{eve.DumpRequestHeaders, []string{`"request_headers":[{"name":"Host","value":"h.example"},{"name":"X-A","value":"1"}]`}},
+		{eve.DumpRequestHeaders | eve.DumpResponseHeaders, []string{`"request_headers":[`, `"response_headers":[{"name":"Content-Length","value":"0"}]`}},
+	} {
+		line := string((&eve.Encoder{HTTPHeaders: c.dump}).Encode(&r))
+		if c.want == nil && strings.Contains(line, "_headers") {
+			t.Errorf("dump %d: headers in %s", c.dump, line)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(line, w) {
+				t.Errorf("dump %d: no %s in %s", c.dump, w, line)
+			}
+		}
+		evetest.Validate(t, []byte(line))
+	}
+}
+
+// TestContentRange: Suricata's Content-Range forms, and the http
+// content_range object and fileinfo start/end they give.
+func TestContentRange(t *testing.T) {
+	for _, c := range []struct {
+		v    string
+		want contentRange
+		ok   bool
+	}{
+		{"bytes 500-1000/146515", contentRange{500, 1000, 146515}, true},
+		{"bytes 0-9/*", contentRange{0, 9, -1}, true},
+		{"bytes */146515", contentRange{-1, -1, 146515}, true},
+		{"  bytes   5-6/7", contentRange{5, 6, 7}, true},
+		{"bytes", contentRange{}, false},
+		{"bytes x-1/2", contentRange{}, false},
+	} {
+		got, ok := parseContentRange([]byte(c.v))
+		if ok != c.ok || ok && got != c.want {
+			t.Errorf("%q: %+v %v; want %+v %v", c.v, got, ok, c.want, c.ok)
+		}
+	}
+	p := New(Config{})
+	feed(p, up, "GET /f HTTP/1.1\r\nRange: bytes=500-503\r\n\r\n", 0)
+	feed(p, down, "HTTP/1.1 206 Partial\r\nContent-Range: bytes 500-503/9000\r\nContent-Length: 4\r\n\r\nabcd", 0)
+	r := eve.Record{Type: eve.EventFileinfo}
+	p.Tx(0).FillEVE(&r, down)
+	if !p.Tx(0).FillFileEVE(&r, 1) {
+		t.Fatal("no response file")
+	}
+	line := string(new(eve.Encoder).Encode(&r))
+	for _, w := range []string{`"content_range":{"raw":"bytes 500-503/9000","start":500,"end":503,"size":9000}`, `"start":500,"end":503,"tx_id":0`} {
+		if !strings.Contains(line, w) {
+			t.Errorf("no %s in %s", w, line)
+		}
+	}
+	evetest.Validate(t, []byte(line))
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"vigil/engine/applayer"
+	"vigil/output/eve"
 )
 
 // Config bounds what a Parser keeps. Zero fields select the defaults.
@@ -57,9 +58,7 @@ func (c Config) withDefaults() Config {
 // Header is one header field; Name keeps its original case. Value has
 // leading and trailing whitespace removed and folded lines joined by a
 // space.
-type Header struct {
-	Name, Value []byte
-}
+type Header = eve.HTTPHeader
 
 // Message is one side of a transaction: a request or a response.
 type Message struct {
@@ -818,8 +817,20 @@ func (p *Parser) finish(dir applayer.Direction, s *side) {
 
 // EOF tells the parser that direction dir was closed: a response body
 // delimited by the connection end is complete.
+// A request line the connection end cut before its line ending is taken
+// as complete, as libhtp does when the stream closes (bug 4702: "GET /"
+// then a reset still logs the request).
 func (p *Parser) EOF(dir applayer.Direction) {
 	s := &p.sides[dir&1]
+	if dir == applayer.ToServer && s.st == stHead && s.cur != nil {
+		if m := &s.cur.Req; len(m.head) > 0 && bytes.IndexByte(m.head, '\n') < 0 && startLike(dir, m.head) {
+			m.head = append(m.head, "\r\n"...)
+			p.headerDone(dir, s)
+			if s.cur != nil && s.st != stStart {
+				p.finish(dir, s)
+			}
+		}
+	}
 	if s.st == stBodyEOF {
 		p.finish(dir, s)
 	}

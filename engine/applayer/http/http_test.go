@@ -105,7 +105,13 @@ func TestRequestResponseBuffers(t *testing.T) {
 			tx.FillEVE(&r, down)
 			we := &eve.HTTP{Hostname: []byte("www.example.com"), Port: 8080, URL: []byte("/a/./b/../c%41%2e%zz//d?x=%41"),
 				UserAgent: []byte("UA/1.0"), ContentType: []byte("text/html"), Method: []byte("GET"),
-				Protocol: []byte("HTTP/1.1"), Status: 200, Length: 30}
+				Protocol: []byte("HTTP/1.1"), Status: 200, Length: 30,
+				// Every header, for outputs that dump them.
+				RequestHeaders:  tx.Req.Headers,
+				ResponseHeaders: tx.Resp.Headers}
+			if len(tx.Req.Headers) != 5 || len(tx.Resp.Headers) != 3 {
+				t.Errorf("headers: %d request, %d response", len(tx.Req.Headers), len(tx.Resp.Headers))
+			}
 			if d := cmp.Diff(we, r.HTTP); d != "" {
 				t.Errorf("EVE diff (-want +got):\n%s", d)
 			}

@@ -116,3 +116,31 @@ func TestHeaderLines(t *testing.T) {
 		t.Errorf("first response header = %q, %v", b, ok)
 	}
 }
+
+// TestEOFCutRequestLine: a request line without its line ending is
+// complete once the connection ends (libhtp, Suricata bug 4702), not
+// before.
+func TestEOFCutRequestLine(t *testing.T) {
+	p := New(Config{})
+	feed(p, up, "GET /", 0)
+	feed(p, down, "<html>hi</html>", 0)
+	if p.TxCount() > 0 && len(p.Tx(0).Req.URI) > 0 {
+		t.Fatalf("URI %q before the end", p.Tx(0).Req.URI)
+	}
+	p.EOF(up)
+	p.EOF(down)
+	if p.TxCount() != 1 {
+		t.Fatalf("%d transactions", p.TxCount())
+	}
+	tx := p.Tx(0)
+	if string(tx.Req.Method) != "GET" || string(tx.Req.URI) != "/" || !tx.Req.done {
+		t.Errorf("request %q %q done %v", tx.Req.Method, tx.Req.URI, tx.Req.done)
+	}
+	// Not a request line: left alone.
+	q := New(Config{})
+	feed(q, up, "\x16\x03\x01", 0)
+	q.EOF(up)
+	if q.TxCount() > 0 && len(q.Tx(0).Req.URI) > 0 {
+		t.Errorf("garbage became a request: %q", q.Tx(0).Req.URI)
+	}
+}

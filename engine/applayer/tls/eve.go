@@ -20,6 +20,20 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 		if !c.NotBefore.IsZero() {
 			x.NotBefore, x.NotAfter = c.NotBefore, c.NotAfter
 		}
+		x.SubjectAltName = c.SANs
+	}
+	if len(t.ClientCerts) > 0 {
+		c := &t.ClientCerts[0]
+		if c.Subject != "" || c.Issuer != "" {
+			x.Client = &eve.TLSCert{Subject: bytesOf(c.Subject), IssuerDN: bytesOf(c.Issuer),
+				Serial: bytesOf(c.Serial), Fingerprint: bytesOf(c.Fingerprint), NotBefore: c.NotBefore, NotAfter: c.NotAfter}
+		}
+	}
+	if t.HasClientHello {
+		x.ClientHandshake = clientHandshake(&t.Client)
+	}
+	if t.HasServerHello {
+		x.ServerHandshake = serverHandshake(&t.Server)
 	}
 	if t.ja3 != nil {
 		x.JA3 = eve.Hash{Hash: t.ja3Hash, String: t.ja3}
@@ -35,6 +49,52 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	x.SessionResumed = t.resumed()
 	r.TLS = x
 	return true
+}
+
+// clientHandshake is Suricata 8's client_handshake object: the highest
+// version of the legacy version and supported_versions, the ciphers,
+// extensions and signature algorithms, GREASE values left out. nil when
+// all are empty.
+func clientHandshake(h *ClientHello) *eve.TLSHandshake {
+	v := h.Version
+	for _, sv := range h.SupportedVersions {
+		if !isGREASE(sv) && sv > v {
+			v = sv
+		}
+	}
+	x := &eve.TLSHandshake{Ciphers: noGREASE(h.Ciphers), Exts: noGREASE(h.Extensions), SigAlgs: noGREASE(h.SigAlgs)}
+	if v != 0 {
+		x.Version = VersionString(v)
+	}
+	if x.Version == "" && x.Ciphers == nil && x.Exts == nil && x.SigAlgs == nil {
+		return nil
+	}
+	return x
+}
+
+// serverHandshake is Suricata 8's server_handshake object: the highest of
+// the legacy and the selected version, the chosen cipher and the
+// extensions.
+func serverHandshake(h *ServerHello) *eve.TLSHandshake {
+	v := max(h.Version, h.SelectedVersion)
+	x := &eve.TLSHandshake{Exts: noGREASE(h.Extensions)}
+	if !isGREASE(h.Cipher) {
+		x.Ciphers = []uint16{h.Cipher}
+	}
+	if v != 0 {
+		x.Version = VersionString(v)
+	}
+	return x
+}
+
+func noGREASE(v []uint16) []uint16 {
+	var out []uint16
+	for _, x := range v {
+		if !isGREASE(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // EventType is eve.EventTLS, or 0 when the handshake gets no tls record:

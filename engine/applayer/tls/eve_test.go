@@ -31,19 +31,20 @@ func TestEVETable(t *testing.T) {
 		return ok && len(m) == 2 && str("[0-9a-f]{32}")(m["hash"]) && str("[0-9,-]+")(m["string"])
 	}
 	tls12 := map[string]func(any) bool{
-		"subject":      is(`"C=US, O=Vigil Test, CN=test.example"`),
-		"issuerdn":     is(`"C=US, O=Vigil Test, CN=test.example"`),
-		"serial":       is(`"00:A1:B2:C3"`),
-		"fingerprint":  str("([0-9a-f]{2}:){19}[0-9a-f]{2}"),
-		"sni":          is(`"test.example"`),
-		"version":      is(`"TLS 1.2"`),
-		"notbefore":    is(`"2024-01-02T03:04:05"`),
-		"notafter":     is(`"2034-01-02T03:04:05"`),
-		"ja3":          hash,
-		"ja3s":         hash,
-		"ja4":          str("t12d[0-9a-z_]+"),
-		"client_alpns": is(`["h2","http/1.1"]`),
-		"server_alpns": is(`["h2"]`),
+		"subject":        is(`"C=US, O=Vigil Test, CN=test.example"`),
+		"issuerdn":       is(`"C=US, O=Vigil Test, CN=test.example"`),
+		"subjectaltname": is(`["test.example"]`),
+		"serial":         is(`"00:A1:B2:C3"`),
+		"fingerprint":    str("([0-9a-f]{2}:){19}[0-9a-f]{2}"),
+		"sni":            is(`"test.example"`),
+		"version":        is(`"TLS 1.2"`),
+		"notbefore":      is(`"2024-01-02T03:04:05"`),
+		"notafter":       is(`"2034-01-02T03:04:05"`),
+		"ja3":            hash,
+		"ja3s":           hash,
+		"ja4":            str("t12d[0-9a-z_]+"),
+		"client_alpns":   is(`["h2","http/1.1"]`),
+		"server_alpns":   is(`["h2"]`),
 	}
 	// TLS 1.3 encrypts the certificate and the server's ALPN (in
 	// EncryptedExtensions): no certificate fields, no server_alpns.
@@ -58,7 +59,7 @@ func TestEVETable(t *testing.T) {
 		order  string // keys in Suricata's order
 	}{
 		{"TLS 1.2", gotls.VersionTLS12, tls12,
-			"subject issuerdn serial fingerprint sni version notbefore notafter ja3 ja3s ja4 client_alpns server_alpns"},
+			"subject issuerdn subjectaltname serial fingerprint sni version notbefore notafter ja3 ja3s ja4 client_alpns server_alpns"},
 		{"TLS 1.3", gotls.VersionTLS13, tls13, "sni version ja3 ja3s ja4 client_alpns"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -143,5 +144,63 @@ func TestEventType(t *testing.T) {
 		if got := c.tx.EventType(); got != c.want {
 			t.Errorf("%s: EventType() = %v, want %v (client version %#x)", c.name, got, c.want, c.tx.ClientVersion)
 		}
+	}
+}
+
+// TestEVEHandshakeObjects checks Suricata 8's client_handshake and
+// server_handshake objects, written only when the tls custom list names
+// them: the hello's highest version, ciphers (the server's one as
+// "cipher"), extensions and signature algorithms without GREASE values.
+func TestEVEHandshakeObjects(t *testing.T) {
+	p := New()
+	for _, ch := range handshake(t, gotls.VersionTLS12) {
+		p.Parse(ch.dir, ch.data)
+	}
+	tx := p.Tx()
+	r := eve.Record{Type: eve.EventTLS}
+	tx.FillEVE(&r, applayer.ToClient)
+	for _, c := range []struct {
+		fields eve.TLSFields
+		want   []string // keys of the tls object
+	}{
+		{0, []string{"subject", "issuerdn", "subjectaltname", "serial", "fingerprint", "sni", "version", "notbefore",
+			"notafter", "ja3", "ja3s", "ja4", "client_alpns", "server_alpns"}},
+		{eve.TLSFieldsOf(true, []eve.TLSFields{eve.TLSFieldClientHandshake}, false), []string{"client_handshake"}},
+		{eve.TLSFieldsOf(true, []eve.TLSFields{eve.TLSFieldServerHandshake, eve.TLSFieldSNI}, false), []string{"sni", "server_handshake"}},
+		{eve.TLSFieldsOf(false, nil, false), []string{"subject", "issuerdn", "subjectaltname"}},
+	} {
+		line := (&eve.Encoder{TLSFields: c.fields}).Encode(&r)
+		var rec struct {
+			TLS map[string]json.RawMessage
+		}
+		if err := json.Unmarshal(line, &rec); err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for k := range rec.TLS {
+			keys = append(keys, k)
+		}
+		if len(keys) != len(c.want) {
+			t.Errorf("fields %#x: keys %v, want %v", c.fields, keys, c.want)
+		}
+		for _, k := range c.want {
+			if _, ok := rec.TLS[k]; !ok {
+				t.Errorf("fields %#x: no tls.%s in %s", c.fields, k, line)
+			}
+		}
+		evetest.Validate(t, line)
+	}
+	ch := clientHandshake(&tx.Client)
+	if ch.Version != "TLS 1.2" || len(ch.Ciphers) == 0 || len(ch.Exts) == 0 || len(ch.SigAlgs) == 0 {
+		t.Errorf("client_handshake %+v", ch)
+	}
+	sh := serverHandshake(&tx.Server)
+	if sh.Version != "TLS 1.2" || len(sh.Ciphers) != 1 || sh.Ciphers[0] != tx.Server.Cipher {
+		t.Errorf("server_handshake %+v", sh)
+	}
+	grease := &ClientHello{Version: VersionTLS12, Ciphers: []uint16{0x0a0a, 0x1301}, Extensions: []uint16{0x1a1a, 0},
+		SigAlgs: []uint16{0x2a2a, 0x0403}, SupportedVersions: []uint16{0x3a3a, VersionTLS13, VersionTLS12}}
+	if g := clientHandshake(grease); g.Version != "TLS 1.3" || len(g.Ciphers) != 1 || len(g.Exts) != 1 || len(g.SigAlgs) != 1 {
+		t.Errorf("GREASE kept or version wrong: %+v", g)
 	}
 }

@@ -3,6 +3,7 @@ package tls
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"slices"
 	"strconv"
 
 	"vigil/engine/applayer"
@@ -19,6 +20,8 @@ const (
 	hsClientHello = 1
 	hsServerHello = 2
 	hsCertificate = 11
+
+	extEarlyData = 42
 )
 
 // Limits.
@@ -153,6 +156,7 @@ func (p *Parser) Gap(dir applayer.Direction, n int) {
 // Parse consumes the next in-order bytes of direction dir.
 func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 	s := &p.sides[dir&1]
+	defer p.tx.noteCertDone()
 	if !s.err {
 		p.tx.beginParse(dir, len(s.rec) == 0 && s.skip == 0) // ssl_state (state.go)
 	}
@@ -235,8 +239,18 @@ func (p *Parser) record(dir applayer.Direction, s *side, typ byte, body []byte) 
 	case recChangeCipherSpec:
 		s.ccs = true
 		s.hs = s.hs[:0]
+		if dir == applayer.ToServer {
+			p.tx.clientDone = true
+		}
 	case recApplicationData:
 		s.appData = true
+		// Encrypted data ends that side's handshake, except TLS 1.3
+		// early data sent before the ServerHello.
+		if dir == applayer.ToClient {
+			p.tx.serverDone = true
+		} else if p.tx.HasServerHello || !slices.Contains(p.tx.Client.Extensions, extEarlyData) {
+			p.tx.clientDone = true
+		}
 		if p.tx.HasServerHello || p.sides[0].appData && p.sides[1].appData {
 			p.state |= applayer.StateEncrypted
 			p.tx.Encrypted = true
@@ -303,6 +317,10 @@ func (p *Parser) handshake(dir applayer.Direction, typ byte, msg []byte) {
 			t.ja3sHash = []byte(hex.EncodeToString(sum[:]))
 		}
 	case typ == hsCertificate && dir == applayer.ToClient && t.Certs == nil:
-		t.parseCertificates(msg)
+		t.Certs = parseCertificates(msg)
+	case typ == hsCertificate && dir == applayer.ToServer && t.ClientCerts == nil:
+		t.ClientCerts = parseCertificates(msg)
+	case typ == hsCertificateRequest && dir == applayer.ToClient:
+		t.needClientCert = true
 	}
 }

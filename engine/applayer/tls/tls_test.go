@@ -232,3 +232,105 @@ func TestSteadyStateAllocs(t *testing.T) {
 		t.Errorf("application data allocates %v per record", n)
 	}
 }
+
+// TestLogReady checks Suricata 8's handshake-done progress, which the tls
+// record waits for: on TLS 1.2 both sides are done once the server's
+// certificate is parsed (before the key exchange); on TLS 1.3, whose
+// certificate is encrypted, each side at its first encrypted record
+// (the client's ChangeCipherSpec counts).
+func TestLogReady(t *testing.T) {
+	for _, c := range []struct {
+		ver     uint16
+		readyAt func(p *Parser) bool // state the first ready chunk must show
+	}{
+		{gotls.VersionTLS12, func(p *Parser) bool { return len(p.tx.Certs) > 0 && !p.sides[0].ccs }},
+		{gotls.VersionTLS13, func(p *Parser) bool { return p.sides[1].appData }},
+	} {
+		p := New()
+		ready := false
+		for _, ch := range handshake(t, c.ver) {
+			p.Parse(ch.dir, ch.data)
+			if p.Tx().LogReady() && !ready {
+				ready = true
+				if !c.readyAt(p) {
+					t.Errorf("version %#x: ready too early or late (certs %d, client ccs %v)", c.ver, len(p.tx.Certs), p.sides[0].ccs)
+				}
+			}
+		}
+		if !ready {
+			t.Errorf("version %#x: never ready", c.ver)
+		}
+	}
+	// A server asking for a client certificate: done only with the
+	// client's certificate.
+	var tx Tx
+	tx.Certs = []Cert{{Subject: "CN=s", Issuer: "CN=ca"}}
+	tx.needClientCert = true
+	tx.noteCertDone()
+	if tx.LogReady() {
+		t.Error("ready before the client certificate")
+	}
+	tx.ClientCerts = []Cert{{Subject: "CN=c", Issuer: "CN=ca"}}
+	tx.noteCertDone()
+	if !tx.LogReady() {
+		t.Error("not ready after the client certificate")
+	}
+}
+
+// TestVersionFallback: with only a ClientHello the record's version is the
+// client's (Suricata 8.0.3, ticket 5713).
+func TestVersionFallback(t *testing.T) {
+	log := handshake(t, gotls.VersionTLS12)
+	p := New()
+	p.Parse(log[0].dir, log[0].data)
+	if v := VersionString(p.Tx().Version()); v != "TLS 1.2" {
+		t.Errorf("version %q with a ClientHello only", v)
+	}
+	if v := VersionString(New().Tx().Version()); v != "UNDETERMINED" {
+		t.Errorf("version %q with nothing", v)
+	}
+}
+
+// TestALPNBuffer: tls.alpn is the client's list to the server, the
+// server's choice to the client.
+func TestALPNBuffer(t *testing.T) {
+	p := New()
+	for _, ch := range handshake(t, gotls.VersionTLS12) {
+		p.Parse(ch.dir, ch.data)
+	}
+	tx := p.Tx()
+	var got []string
+	for i := 0; ; i++ {
+		v, ok := tx.BufferAt(applayer.ToServer, bufid.TLSALPN, i)
+		if !ok {
+			break
+		}
+		got = append(got, string(v))
+	}
+	if strings.Join(got, ",") != "h2,http/1.1" {
+		t.Errorf("to_server tls.alpn %q", got)
+	}
+	if v, ok := tx.BufferAt(applayer.ToClient, bufid.TLSALPN, 0); !ok || string(v) != "h2" {
+		t.Errorf("to_client tls.alpn %q", v)
+	}
+	if _, ok := tx.BufferAt(applayer.ToClient, bufid.TLSALPN, 1); ok {
+		t.Error("to_client tls.alpn has a second instance")
+	}
+	if v, ok := tx.BufferAt(applayer.ToClient, bufid.TLSSubjectAltName, 0); !ok || string(v) != "test.example" {
+		t.Errorf("tls.subjectaltname %q", v)
+	}
+}
+
+// TestSubjectAltNames formats each general name as Suricata 8 does.
+func TestSubjectAltNames(t *testing.T) {
+	// SEQUENCE { [2] "a.example", [7] 10.0.0.1, [6] "http://u", [1] "m@x" }
+	der := []byte{0x30, 0x20, 0x82, 0x09, 'a', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0x87, 0x04, 10, 0, 0, 1,
+		0x86, 0x08, 'h', 't', 't', 'p', ':', '/', '/', 'u', 0x81, 0x03, 'm', '@', 'x'}
+	var got []string
+	for _, s := range subjectAltNames(der) {
+		got = append(got, string(s))
+	}
+	if want := "a.example|[10, 0, 0, 1]|http://u"; strings.Join(got, "|") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, "|"), want)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -23,7 +24,10 @@ type Cert struct {
 	Fingerprint string // SHA-1 of DER, lower-case colon hex
 	NotBefore   time.Time
 	NotAfter    time.Time
-	SANs        []string
+	// SANs are the subjectAltName entries in certificate order, as
+	// Suricata 8 writes them: DNS names and URIs as they are, IP
+	// addresses as a list of their bytes ("[10, 0, 0, 1]").
+	SANs [][]byte
 }
 
 // Tx is the single transaction of a TLS flow.
@@ -33,7 +37,8 @@ type Tx struct {
 	Client         ClientHello
 	Server         ServerHello
 	ClientVersion  uint16
-	Certs          []Cert
+	Certs          []Cert // the server's chain, leaf first
+	ClientCerts    []Cert // the client's chain (client authentication)
 	Encrypted      bool
 	Gap            bool
 
@@ -44,6 +49,13 @@ type Tx struct {
 	state                             byte       // ssl_state flags (state.go)
 	snortState, stateBuf              [2]byte    // ssl_state flags (state.go)
 	subj, iss, serial, fp             []byte
+
+	// Suricata 8's handshake progress (app-layer-ssl.c): each side is
+	// done on its ChangeCipherSpec (client) or its first application
+	// data record, and both are done once the certificate that ends the
+	// clear-text handshake was parsed: the server's, or the client's when
+	// the server asked for one (CertificateRequest).
+	clientDone, serverDone, needClientCert bool
 }
 
 var _ applayer.Tx = (*Tx)(nil)
@@ -56,6 +68,26 @@ func (t *Tx) ID() uint64 { return 0 }
 
 // Complete reports whether the clear-text handshake of dir is over.
 func (t *Tx) Complete(dir applayer.Direction) bool { return t.Encrypted }
+
+// LogReady reports whether the tls record can be written: both sides of
+// the handshake are done in Suricata 8's sense (its tls logger waits for
+// client_handshake_done and server_handshake_done), which is as soon as
+// the server's certificate was parsed on a full TLS <= 1.2 handshake, at
+// the first encrypted records otherwise.
+func (t *Tx) LogReady() bool { return t.clientDone && t.serverDone }
+
+// noteCertDone ends the handshake of both sides once the certificate it
+// waits for carries a subject and an issuer, as Suricata does after each
+// parsed chunk of data.
+func (t *Tx) noteCertDone() {
+	certs := t.Certs
+	if t.needClientCert {
+		certs = t.ClientCerts
+	}
+	if len(certs) > 0 && certs[0].Subject != "" && certs[0].Issuer != "" {
+		t.clientDone, t.serverDone = true, true
+	}
+}
 
 // HelloVersion is the version the ssl_version keyword compares in
 // direction dir: the client's hello version, or TLS 1.3 when the client
@@ -79,8 +111,9 @@ func (t *Tx) HelloVersion(dir applayer.Direction) uint16 {
 
 // Version returns the negotiated version as Suricata reports it: the
 // ServerHello's supported_versions, else its legacy version, else the
-// record-layer version of the server's first record; 0 (printed
-// "UNDETERMINED") when the server sent no TLS record.
+// record-layer version of the server's first record, else (Suricata
+// 8.0.3, ticket 5713) the version of the ClientHello; 0 (printed
+// "UNDETERMINED") when neither side sent a TLS hello or record.
 func (t *Tx) Version() uint16 {
 	if t.Server.SelectedVersion != 0 {
 		return t.Server.SelectedVersion
@@ -88,7 +121,10 @@ func (t *Tx) Version() uint16 {
 	if t.HasServerHello {
 		return t.Server.Version
 	}
-	return t.serverRecordVersion
+	if t.serverRecordVersion != 0 {
+		return t.serverRecordVersion
+	}
+	return t.ClientVersion
 }
 
 // JA3 returns the JA3 string and its MD5 hex, nil without a ClientHello.
@@ -121,6 +157,24 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 	if b == bufid.TLSCerts {
 		if i < len(t.Certs) {
 			return t.Certs[i].DER, true
+		}
+		return nil, false
+	}
+	if b == bufid.TLSALPN {
+		// Suricata 8's tls.alpn: the client's list to the server, the
+		// server's choice to the client.
+		if dir == applayer.ToServer {
+			if i < len(t.Client.ALPN) {
+				return t.Client.ALPN[i], true
+			}
+		} else if i == 0 && t.Server.ALPN != nil {
+			return t.Server.ALPN, true
+		}
+		return nil, false
+	}
+	if b == bufid.TLSSubjectAltName {
+		if len(t.Certs) > 0 && i < len(t.Certs[0].SANs) {
+			return t.Certs[0].SANs[i], true
 		}
 		return nil, false
 	}
@@ -190,24 +244,25 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 }
 
 // parseCertificates parses a TLS <= 1.2 Certificate message body.
-func (t *Tx) parseCertificates(msg []byte) {
+func parseCertificates(msg []byte) []Cert {
+	certs := []Cert{}
 	if len(msg) < 3 {
-		return
+		return certs
 	}
 	l := int(msg[0])<<16 | int(msg[1])<<8 | int(msg[2])
 	b := msg[3:]
 	if l < len(b) {
 		b = b[:l]
 	}
-	t.Certs = []Cert{}
-	for len(b) >= 3 && len(t.Certs) < 16 {
+	for len(b) >= 3 && len(certs) < 16 {
 		n := int(b[0])<<16 | int(b[1])<<8 | int(b[2])
 		if 3+n > len(b) {
 			break
 		}
-		t.Certs = append(t.Certs, parseCert(clone(b[3:3+n])))
+		certs = append(certs, parseCert(clone(b[3:3+n])))
 		b = b[3+n:]
 	}
+	return certs
 }
 
 func colonHex(b []byte, upper bool) string {
@@ -246,8 +301,52 @@ func parseCert(der []byte) Cert {
 	c.Issuer = DNString(x.RawIssuer)
 	c.Serial = colonHex(rawSerial(x.RawTBSCertificate), true)
 	c.NotBefore, c.NotAfter = x.NotBefore.UTC(), x.NotAfter.UTC()
-	c.SANs = x.DNSNames
+	for _, e := range x.Extensions {
+		if e.Id.Equal(oidSubjectAltName) {
+			c.SANs = subjectAltNames(e.Value)
+		}
+	}
 	return c
+}
+
+var oidSubjectAltName = asn1.ObjectIdentifier{2, 5, 29, 17}
+
+// subjectAltNames returns the entries of a DER SubjectAltName extension
+// value in order, formatted as Suricata 8 logs them (tls.subjectaltname):
+// dNSName and uniformResourceIdentifier as they are, iPAddress as a list
+// of its bytes ("[10, 0, 0, 1]"); other name forms are skipped.
+func subjectAltNames(der []byte) [][]byte {
+	var seq asn1.RawValue
+	if _, err := asn1.Unmarshal(der, &seq); err != nil || seq.Tag != asn1.TagSequence {
+		return nil
+	}
+	var out [][]byte
+	for rest := seq.Bytes; len(rest) > 0; {
+		var v asn1.RawValue
+		var err error
+		if rest, err = asn1.Unmarshal(rest, &v); err != nil {
+			break
+		}
+		if v.Class != asn1.ClassContextSpecific {
+			continue
+		}
+		switch v.Tag {
+		case 2, 6: // dNSName, uniformResourceIdentifier
+			out = append(out, clone(v.Bytes))
+		case 7: // iPAddress
+			var sb strings.Builder
+			sb.WriteByte('[')
+			for i, b := range v.Bytes {
+				if i > 0 {
+					sb.WriteString(", ")
+				}
+				sb.WriteString(strconv.Itoa(int(b)))
+			}
+			sb.WriteByte(']')
+			out = append(out, []byte(sb.String()))
+		}
+	}
+	return out
 }
 
 // tbsOf returns the DER TBSCertificate of a certificate.
