@@ -21,18 +21,18 @@ import (
 )
 
 func cmdVerify(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("verify", "vigil verify [-v] [--keep] DIR...  (suricata-verify layout: test.yaml, rules, pcap)", stderr)
+	fs := newFlagSet("verify", "vigil verify [-v] [--keep] [-k all|none] DIR...  (suricata-verify layout: test.yaml, rules, pcap)", stderr)
 	verbose := fs.Bool("v", false, "print the replay output of failing tests")
 	keep := fs.Bool("keep", false, "keep each test's output directory")
-	// -k was verify's name for --keep; everywhere else -k is checksums.
-	oldKeep := fs.Bool("k", false, "deprecated: use --keep")
+	// -k is checksums, as in replay and run (it once meant --keep here).
+	check := fs.String("k", "", "checksum checks for every test, overriding the test's own args: all or none (as replay's -k)")
 	run := fs.String("run", "", "only tests whose name contains this text")
 	if rc := parseFlags(fs, args); rc >= 0 {
 		return rc
 	}
-	if *oldKeep {
-		fmt.Fprintln(stderr, "vigil verify: warning: -k is deprecated, use --keep (-k means checksums in replay and run)")
-		*keep = true
+	if *check != "" && *check != "all" && *check != "none" {
+		fmt.Fprintf(stderr, "vigil verify: -k %q: -k is the checksum mode, all or none, as in replay and run (--keep keeps the outputs)\n", *check)
+		return 2
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "vigil verify: give at least one test directory (or a directory of tests)")
@@ -61,6 +61,9 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 		}
 		var log bytes.Buffer
 		res := verify.Run(t, out, func(t *verify.Test, logDir string) error {
+			if *check != "" {
+				t.Args = append(t.Args, "-k", *check) // after the test's own -k: it wins
+			}
 			return runVerifyReplay(t, logDir, &log)
 		})
 		switch res.Status {
