@@ -23,7 +23,7 @@ func TestFlowFloodMemory(t *testing.T) {
 	const (
 		flows    = 1_000_000
 		memcap   = 64 << 20
-		heapCap  = 160 << 20
+		heapCap  = 96 << 20 // the 64 MiB memcap plus half for what the table does not charge
 		frameLen = 14 + 20 + 8 + 4
 	)
 	cfg := Config{Workers: 1, LogDir: t.TempDir()}
@@ -50,8 +50,13 @@ func TestFlowFloodMemory(t *testing.T) {
 	binary.BigEndian.PutUint16(udp[4:], 8+4)
 	copy(udp[8:], "test")
 
+	// The bound is on what the flood adds: other tests of the package
+	// (compiled rulesets kept for reuse) may hold heap of their own.
 	var peak uint64
 	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse
 	ts := int64(1_700_000_000e9)
 	for i := 0; i < flows; i++ {
 		ip[12], ip[13], ip[14], ip[15] = 10, byte(i>>16), byte(i>>8), byte(i)
@@ -65,8 +70,9 @@ func TestFlowFloodMemory(t *testing.T) {
 	}
 	runtime.ReadMemStats(&ms)
 	peak = max(peak, ms.HeapInuse)
+	peak -= min(peak, base)
 	c := w.flows.Counters()
-	t.Logf("flows created %d, evicted %d, active %d, table memuse %d MiB, peak heap in use %d MiB, RSS %s",
+	t.Logf("flows created %d, evicted %d, active %d, table memuse %d MiB, peak heap in use above the start %d MiB, RSS %s",
 		c.Created, c.Evicted, c.Active, c.Memuse>>20, peak>>20, rss())
 	if c.Created != flows {
 		t.Errorf("created %d flows, want %d", c.Created, flows)
@@ -78,7 +84,7 @@ func TestFlowFloodMemory(t *testing.T) {
 		t.Errorf("table memuse %d exceeds the %d cap", c.Memuse, memcap)
 	}
 	if peak > heapCap {
-		t.Errorf("peak heap in use %d MiB, above the %d MiB bound", peak>>20, heapCap>>20)
+		t.Errorf("peak heap in use %d MiB above the start, over the %d MiB bound", peak>>20, heapCap>>20)
 	}
 }
 
