@@ -44,10 +44,10 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	o.OptBytes("url", c.path)
 	o.OptBytes("http_user_agent", c.ua)
 	o.OptBytes("http_method", c.method)
-	if n, err := strconv.ParseUint(string(c.status), 10, 64); err == nil {
+	if n, ok := decimal(c.status); ok {
 		o.Uint("status", n)
 	}
-	if n, err := strconv.ParseUint(string(c.length), 10, 64); err == nil {
+	if n, ok := decimal(c.length); ok {
 		o.Uint("length", n)
 	}
 	o.Open("http2")
@@ -64,6 +64,21 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	}
 	o.Close()
 	return true
+}
+
+// decimal parses b as an unsigned decimal number that fits 64 bits.
+func decimal(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 19 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, true
 }
 
 // common holds the header values the http object repeats as its own

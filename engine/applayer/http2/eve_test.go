@@ -159,3 +159,33 @@ func upgraded(t *testing.T) *Parser {
 	p.Parse(down, frame(FrameHeaders, flagEndHeaders|flagEndStream, 1, block(t, se, &b, ":status", "200")))
 	return p
 }
+
+func TestDecimal(t *testing.T) {
+	for _, c := range []struct {
+		in string
+		n  uint64
+		ok bool
+	}{{"200", 200, true}, {"0", 0, true}, {"", 0, false}, {"12a", 0, false}, {"-1", 0, false},
+		{"9999999999999999999", 9999999999999999999, true}, {"99999999999999999999", 0, false}} {
+		if n, ok := decimal([]byte(c.in)); n != c.n || ok != c.ok {
+			t.Errorf("decimal(%q) = %d, %v; want %d, %v", c.in, n, ok, c.n, c.ok)
+		}
+	}
+}
+
+// TestFillEVEAllocs: filling a reused record allocates nothing.
+func TestFillEVEAllocs(t *testing.T) {
+	p := upgraded(t)
+	var r eve.Record
+	n := testing.AllocsPerRun(100, func() {
+		for i := 0; i < p.TxCount(); i++ {
+			if tx, ok := p.TxAt(i).(*Tx); ok {
+				r.Reset()
+				tx.FillEVE(&r, up)
+			}
+		}
+	})
+	if n != 0 {
+		t.Errorf("%v allocations per fill", n)
+	}
+}
