@@ -226,7 +226,7 @@ func (c *EVEConfig) ListType(name string) bool {
 		c.Alert = true
 	case "flow":
 		c.Flow = true
-	case "http", "http2": // HTTP/2 transactions are http records
+	case "http", "http2", "doh2": // HTTP/2 transactions (DNS over HTTP/2 too) are http records
 		c.HTTP = true
 	case "drop":
 		// Drop records (IPS): Vigil writes none; listing them is no

@@ -22,7 +22,7 @@ func eveTypeBits(name string) (output.Types, bool) {
 		return output.TypeStats, true
 	case "files": // Suricata's type name for fileinfo records
 		return output.TypeOf(eve.EventFileinfo), true
-	case "http2": // HTTP/2 transactions are http records
+	case "http2", "doh2": // HTTP/2 transactions (DNS over HTTP/2 too) are http records
 		return output.TypeOf(eve.EventHTTP), true
 	}
 	for t := eve.EventType(1); t < 64; t++ {

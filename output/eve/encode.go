@@ -75,6 +75,9 @@ func (e *Encoder) Append(dst []byte, r *Record) []byte {
 		dst = e.appendPacketHeader(dst, r, "http")
 		if r.HTTP != nil {
 			dst = appendHTTP(dst, r.HTTP, e.HTTPHeaders)
+		} else {
+			// An HTTP/2 transaction's "http" object is an Object.
+			dst = e.appendAppObjects(dst, r)
 		}
 	case EventDNS:
 		dst = e.appendPacketHeader(dst, r, "dns")

@@ -28,6 +28,10 @@
 // upgrading request into stream 1 as RFC 7540 section 3.2 says (Host
 // becomes :authority, HTTP2-Settings a SETTINGS transaction).
 //
+// FillEVE (eve.go) writes the "http" object Suricata 8's http2 logger
+// writes for a transaction (event type http): version "2", the decoded
+// header fields, the common http fields and the "http2" object.
+//
 // Memory is bounded by Config: live transactions, decoded header bytes
 // per direction of a transaction, body bytes, and the largest non-DATA
 // frame kept (64 KiB, longer ones are skipped). Buffer ownership: Parse
