@@ -110,6 +110,17 @@ type EVEOutput struct {
 	// HTTPHeaders dumps request and/or response headers in its http
 	// records (dump-all-headers).
 	HTTPHeaders eve.HTTPHeaderDump
+	// XFFAlert and XFFHTTP are its xff modes for alert and http records.
+	XFFAlert, XFFHTTP eve.XFFMode
+}
+
+// XFFConfig says where the X-Forwarded-For client address is read:
+// Header ("" reads none; Suricata's default is X-Forwarded-For), and
+// Forward for a forward-proxy deployment (first address of the chain;
+// otherwise the last, a reverse proxy's).
+type XFFConfig struct {
+	Header  string
+	Forward bool
 }
 
 // CommunityIDMode says which records carry the flow's Community ID.
@@ -180,6 +191,12 @@ type EVEConfig struct {
 	TLSNotExtended, TLSNoResumption, TLSCustomSet bool
 	// HTTPHeaders is dump-all-headers when there are no Outputs.
 	HTTPHeaders eve.HTTPHeaderDump
+	// XFF is which header of an HTTP transaction gives the client
+	// address alert and http records carry (Record.XFF) and how it is
+	// read; XFFAlert and XFFHTTP are the xff modes when there are no
+	// Outputs.
+	XFF               XFFConfig
+	XFFAlert, XFFHTTP eve.XFFMode
 	// FileHashes are the hashes fileinfo records carry (files
 	// force-hash; the union over all outputs).
 	FileHashes eve.FileHashes

@@ -459,6 +459,7 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 	}
 	if tx != nil {
 		r.HasTxID, r.TxID = true, tx.ID()
+		w.xff(r, tx, dir == flow.ToClient)
 		if w.cfg.EVE.AlertAppLayer {
 			appObject(r, tx, applayer.Direction(dir))
 			w.alertFiles(r, tx)
@@ -495,6 +496,9 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 	w.txHeader(r, et, p, e, tx)
 	if !appObject(r, tx, dir) {
 		return
+	}
+	if et == eve.EventHTTP {
+		w.xff(r, tx, dir == applayer.ToClient)
 	}
 	if et == eve.EventDNS {
 		w.emitDNS(r)

@@ -32,7 +32,8 @@ func (pl *pipeline) openOutputs() error {
 		opt.Name = "eve"
 		pl.outs = []eveOut{{name: "eve", st: output.NewStage(sink, opt), types: output.AllTypes,
 			enc: eve.Encoder{Payload: cfg.EVE.Payload, PayloadPrintable: cfg.EVE.PayloadPrintable, Packet: cfg.EVE.Packet,
-				TLSFields: cfg.EVE.TLSFields, HTTPHeaders: cfg.EVE.HTTPHeaders}}}
+				TLSFields: cfg.EVE.TLSFields, HTTPHeaders: cfg.EVE.HTTPHeaders,
+				XFFAlert: cfg.EVE.XFFAlert, XFFHTTP: cfg.EVE.XFFHTTP}}}
 	} else {
 		names := map[string]bool{}
 		for _, o := range cfg.Outputs {
@@ -43,7 +44,7 @@ func (pl *pipeline) openOutputs() error {
 			opt.Name = o.Name
 			pl.outs = append(pl.outs, eveOut{name: o.Name, st: output.NewStage(o.Sink, opt), types: o.Types,
 				enc: eve.Encoder{Payload: o.Payload, PayloadPrintable: o.PayloadPrintable, Packet: o.Packet, TLSFields: o.TLSFields,
-					HTTPHeaders: o.HTTPHeaders},
+					HTTPHeaders: o.HTTPHeaders, XFFAlert: o.XFFAlert, XFFHTTP: o.XFFHTTP},
 				statsNoZeros: o.StatsNoZeros})
 		}
 	}

@@ -289,3 +289,17 @@ func (w *Worker) emitDNS(r *eve.Record) {
 		}
 	}
 }
+
+// xff sets the client address an HTTP transaction's X-Forwarded-For
+// header gives, when an output logs it; toClient is the direction of the
+// record's packet (an overwrite replaces dest_ip then, src_ip otherwise).
+func (w *Worker) xff(r *eve.Record, tx applayer.Tx, toClient bool) {
+	c := &w.cfg.EVE.XFF
+	if c.Header == "" {
+		return
+	}
+	if ht, ok := tx.(*http.Tx); ok {
+		r.XFF, _ = ht.XFF(c.Header, c.Forward)
+		r.XFFToClient = toClient
+	}
+}

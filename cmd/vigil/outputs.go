@@ -83,6 +83,7 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 			Limit: p.Limit, MaxFiles: p.MaxFiles}
 	}
 	ec.Outputs = nil
+	xffSet := false
 	dnsSet := false
 	var firstDNS config.DNSOptions
 	for _, e := range o.EVE {
@@ -108,6 +109,7 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 			case "alert":
 				a := t.Alert
 				u.Alert = true
+				out.XFFAlert = xffMode(&u, &xffSet, t.XFF, e.XFF, t.Pos, e.Index, warn)
 				out.Payload, out.PayloadPrintable, out.Packet = a.Payload, a.PayloadPrintable, a.Packet
 				u.Payload = u.Payload || a.Payload
 				u.PayloadPrintable = u.PayloadPrintable || a.PayloadPrintable
@@ -123,6 +125,7 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 			case "http":
 				u.HTTP = true
 				out.HTTPHeaders, _ = eve.ParseHeaderDump(t.DumpHeaders)
+				out.XFFHTTP = xffMode(&u, &xffSet, t.XFF, e.XFF, t.Pos, e.Index, warn)
 			case "dns":
 				if dnsSet && !reflect.DeepEqual(t.DNS, firstDNS) {
 					fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log dns options differ from the first eve-log's, whose are used: dns records are built once for every output\n", t.Pos, e.Index)
@@ -185,6 +188,30 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 	}
 	ec.EVE = u
 	return nil
+}
+
+// xffMode is the xff mode of an alert or http type: its own xff section,
+// else its eve-log's. The workers read one header one way for every
+// output: the first enabled section's (set tells whether one was seen);
+// a later one asking otherwise is warned about.
+func xffMode(u *engine.EVEConfig, set *bool, own, parent *config.XFF, pos config.Pos, idx int, warn io.Writer) eve.XFFMode {
+	x := own
+	if x == nil {
+		x = parent
+	}
+	if x == nil || !x.Enabled {
+		return eve.XFFOff
+	}
+	want := engine.XFFConfig{Header: x.Header, Forward: x.Forward}
+	if !*set {
+		u.XFF, *set = want, true
+	} else if want != u.XFF {
+		fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log xff header or deployment differs from the first enabled xff section's, which is used\n", pos, idx)
+	}
+	if x.Mode == "overwrite" {
+		return eve.XFFOverwrite
+	}
+	return eve.XFFExtraData
 }
 
 // openSink opens an eve-log's sink. Network sinks connect at their first

@@ -62,8 +62,7 @@ outputs:
           batch-size: 3
       types:
         - alert:
-            xff:
-              enabled: yes
+            http-body: yes
 `
 		cpath := filepath.Join(dir, mode+".yaml")
 		if err := os.WriteFile(cpath, []byte(cfg), 0o644); err != nil {
@@ -76,8 +75,8 @@ outputs:
 		if rc != 0 {
 			t.Fatalf("%s: exit %d: %s", mode, rc, stderr.String())
 		}
-		if !strings.Contains(stderr.String(), cpath+":") || !strings.Contains(stderr.String(), "outputs.1.eve-log.types.0.alert.xff: X-Forwarded-For handling is not supported") {
-			t.Errorf("%s: no positioned xff warning in:\n%s", mode, stderr.String())
+		if !strings.Contains(stderr.String(), cpath+":") || !strings.Contains(stderr.String(), "outputs.1.eve-log.types.0.alert.http-body: not supported") {
+			t.Errorf("%s: no positioned http-body warning in:\n%s", mode, stderr.String())
 		}
 		data, err := os.ReadFile(filepath.Join(logDir, "all.json"))
 		if err != nil {

@@ -337,6 +337,54 @@ var tlsOption = regexp.MustCompile(`^outputs\.\d+\.eve-log\.types\.\d+\.tls\.(.+
 // typeOption matches an option of the eve-log http or files type.
 var typeOption = regexp.MustCompile(`^outputs\.\d+\.eve-log\.types\.\d+\.(http|files)\.(.+)$`)
 
+// setXFF applies one key of an alert or http type's xff section to the
+// default eve-log: enabled turns the type's mode on (extra-data unless
+// mode says overwrite), deployment and header say how the workers read
+// the address (one setting for both types). A mode set without enabled
+// has no effect, the workers reading no header then.
+func setXFF(c *engine.EVEConfig, mode *eve.XFFMode, key, v string) error {
+	switch key {
+	case "enabled":
+		b, err := yesNo(v)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !b:
+			*mode = eve.XFFOff
+		case *mode == eve.XFFOff:
+			*mode = eve.XFFExtraData
+		}
+		if b && c.XFF.Header == "" {
+			c.XFF.Header = "X-Forwarded-For"
+		}
+	case "mode":
+		switch strings.ToLower(v) {
+		case "extra-data":
+			*mode = eve.XFFExtraData
+		case "overwrite":
+			*mode = eve.XFFOverwrite
+		default:
+			return fmt.Errorf("xff mode %q: want extra-data or overwrite", v)
+		}
+	case "deployment":
+		switch strings.ToLower(v) {
+		case "reverse", "forward":
+			c.XFF.Forward = strings.EqualFold(v, "forward")
+		default:
+			return fmt.Errorf("xff deployment %q: want reverse or forward", v)
+		}
+	case "header":
+		if v == "" {
+			return fmt.Errorf("xff header: empty")
+		}
+		c.XFF.Header = v
+	default:
+		return fmt.Errorf("xff option %q is not supported", key)
+	}
+	return nil
+}
+
 // setTypeOption applies one option of the eve-log http type (extended,
 // custom, dump-all-headers) or files type (force-magic, force-hash.N).
 func setTypeOption(c *engine.EVEConfig, typ, opt, v string) error {
@@ -347,6 +395,8 @@ func setTypeOption(c *engine.EVEConfig, typ, opt, v string) error {
 		// http records are always extended.
 	case typ == "http" && strings.HasPrefix(opt, "custom."):
 		// Extra header fields are not logged (ignored, as -c does).
+	case typ == "http" && strings.HasPrefix(opt, "xff."):
+		return setXFF(c, &c.XFFHTTP, strings.TrimPrefix(opt, "xff."), v)
 	case typ == "http" && opt == "dump-all-headers":
 		d, ok := eve.ParseHeaderDump(v)
 		if !ok {
@@ -478,6 +528,9 @@ var replaySettings = []setting{
 			return fmt.Errorf("output setting %q is not supported", k)
 		}
 		opt := k[i+len(".alert."):]
+		if x, ok := strings.CutPrefix(opt, "xff."); ok {
+			return setXFF(&ec.EVE, &ec.EVE.XFFAlert, x, v)
+		}
 		if opt == "payload-buffer-size" {
 			n, err := parseSize(v)
 			if err != nil {

@@ -83,6 +83,9 @@ type EVELog struct {
 	// CommunityID logs community_id (seed CommunityIDSeed).
 	CommunityID     bool
 	CommunityIDSeed uint16
+	// XFF is the eve-log's xff section (nil when absent): the default of
+	// its alert and http types.
+	XFF *XFF
 	// Types are the record types, in file order.
 	Types []EVEType
 }
@@ -121,6 +124,61 @@ type EVEType struct {
 	DumpHeaders string
 	// ForceHash is the files type's force-hash list (md5, sha1, sha256).
 	ForceHash []string
+	// XFF is the alert or http type's xff section (nil when absent:
+	// the eve-log's applies).
+	XFF *XFF
+}
+
+// XFF is an xff section, as Suricata reads it: off unless enabled is
+// true; Mode "extra-data" (the default) or "overwrite"; Forward for
+// deployment: forward (default reverse); Header, default
+// X-Forwarded-For.
+type XFF struct {
+	Enabled bool
+	Mode    string
+	Forward bool
+	Header  string
+}
+
+// decodeXFF reads an xff section; values Suricata falls back from are
+// warned about with the fallback.
+func (c *Config) decodeXFF(o *Outputs, n *yaml.Node, path string) *XFF {
+	x := &XFF{Mode: "extra-data", Header: "X-Forwarded-For"}
+	for n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind != yaml.MappingNode {
+		c.warn(o, n, "%s: want a mapping with enabled, mode, deployment and header (xff off)", path)
+		return x
+	}
+	c.eachKey(o, n, path, func(k string, v *yaml.Node) {
+		p := path + "." + k
+		switch k {
+		case "enabled":
+			x.Enabled = c.boolean(o, v, p, false)
+		case "mode":
+			switch m := strings.ToLower(v.Value); m {
+			case "extra-data", "overwrite":
+				x.Mode = m
+			default:
+				c.warn(o, v, "%s: want extra-data or overwrite, got %q (using extra-data)", p, v.Value)
+			}
+		case "deployment":
+			switch d := strings.ToLower(v.Value); d {
+			case "reverse", "forward":
+				x.Forward = d == "forward"
+			default:
+				c.warn(o, v, "%s: want reverse or forward, got %q (using reverse)", p, v.Value)
+			}
+		case "header":
+			if v.Value != "" {
+				x.Header = v.Value
+			}
+		default:
+			c.warn(o, v, "%s: unknown setting (ignored)", p)
+		}
+	})
+	return x
 }
 
 // DNSOptions are an eve-log dns type's options, as Suricata 8 reads them.
@@ -411,9 +469,7 @@ func (c *Config) decodeEVE(o *Outputs, idx int, at, body *yaml.Node, path string
 			}
 			e.CommunityIDSeed = uint16(n)
 		case "xff":
-			if c.enabled(o, v, p) {
-				c.warn(o, v, "%s: X-Forwarded-For handling is not supported (ignored)", p)
-			}
+			e.XFF = c.decodeXFF(o, v, p)
 		case "pcap-file":
 			if c.boolean(o, v, p, false) {
 				c.warn(o, v, "%s: not supported (ignored)", p)
@@ -570,9 +626,7 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 				c.warn(o, v, "%s: not supported (ignored)", p)
 			}
 		case "xff":
-			if c.enabled(o, v, p) {
-				c.warn(o, v, "%s: X-Forwarded-For handling is not supported (ignored)", p)
-			}
+			t.XFF = c.decodeXFF(o, v, p)
 		case "http", "tls", "ssh", "smtp", "dnp3":
 			// Suricata 4's per-protocol alert switches: the app-layer
 			// object is metadata.app-layer now.
@@ -615,6 +669,8 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 		}
 	case "http":
 		switch k {
+		case "xff":
+			t.XFF = c.decodeXFF(o, v, p)
 		case "extended":
 			wantDefault(true, "http records are always extended")
 		case "custom":

@@ -135,13 +135,15 @@ func TestEVEOutputsOptions(t *testing.T) {
 	if s.Filetype != "syslog" || s.Facility != "local3" || s.Level != "Notice" {
 		t.Errorf("syslog eve-log = %+v", s)
 	}
+	if s.XFF == nil || *s.XFF != (XFF{Enabled: true, Mode: "extra-data", Header: "X-Forwarded-For"}) {
+		t.Errorf("syslog eve-log xff = %+v, want enabled with Suricata's defaults", s.XFF)
+	}
 	var got []string
 	for _, w := range o.Warnings {
 		got = append(got, w.Error())
 	}
 	want := []string{
 		"t.yaml:23:22: outputs.0.eve-log.types.1.stats.threads: per-thread stats are not supported (totals only)",
-		"t.yaml:29:9: outputs.1.eve-log.xff: X-Forwarded-For handling is not supported (ignored)",
 		"t.yaml:32:23: outputs.1.eve-log.types.0.http.extended: http records are always extended (ignored)",
 		"t.yaml:33:21: outputs.1.eve-log.types.0.http.custom: custom HTTP header fields are not supported (ignored)",
 		"t.yaml:38:23: outputs.1.eve-log.types.2.anomaly.types.stream: stream anomalies are not logged (ignored)",
@@ -293,5 +295,73 @@ func TestEVETypeOptions(t *testing.T) {
 	}
 	if d := defaultEVEType("tls").TLS; !d.Extended || !d.SessionResumption || d.Custom != nil {
 		t.Errorf("default tls options %+v", d)
+	}
+}
+
+// TestOutputsXFF reads xff sections at the eve-log and type levels, each
+// form of mode and deployment, and warns about values Suricata falls
+// back from.
+func TestOutputsXFF(t *testing.T) {
+	const yaml = `outputs:
+  - eve-log:
+      xff:
+        enabled: yes
+        mode: overwrite
+        deployment: forward
+        header: X-Real-IP
+      types:
+        - alert:
+            xff:
+              enabled: yes
+              mode: extra-data
+              deployment: reverse
+        - http:
+            xff:
+              enabled: no
+        - dns
+  - eve-log:
+      types:
+        - alert:
+            xff:
+              enabled: yes
+              mode: sideways
+              deployment: backward
+`
+	c, err := Parse("t.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &c.Outputs
+	if len(o.EVE) != 2 {
+		t.Fatalf("%d eve-logs, want 2", len(o.EVE))
+	}
+	e := o.EVE[0]
+	for _, c := range []struct {
+		what string
+		got  *XFF
+		want XFF
+	}{
+		{"eve-log", e.XFF, XFF{Enabled: true, Mode: "overwrite", Forward: true, Header: "X-Real-IP"}},
+		{"alert", e.Types[0].XFF, XFF{Enabled: true, Mode: "extra-data", Header: "X-Forwarded-For"}},
+		{"http", e.Types[1].XFF, XFF{Mode: "extra-data", Header: "X-Forwarded-For"}},
+		{"fallback alert", o.EVE[1].Types[0].XFF, XFF{Enabled: true, Mode: "extra-data", Header: "X-Forwarded-For"}},
+	} {
+		if c.got == nil || *c.got != c.want {
+			t.Errorf("%s xff = %+v, want %+v", c.what, c.got, c.want)
+		}
+	}
+	if e.Types[2].XFF != nil {
+		t.Errorf("dns type has xff %+v", e.Types[2].XFF)
+	}
+	var got []string
+	for _, w := range o.Warnings {
+		got = append(got, w.Error())
+	}
+	want := []string{
+		`t.yaml:23:21: outputs.1.eve-log.types.0.alert.xff.mode: want extra-data or overwrite, got "sideways" (using extra-data)`,
+		`t.yaml:24:27: outputs.1.eve-log.types.0.alert.xff.deployment: want reverse or forward, got "backward" (using reverse)`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -43,6 +43,8 @@ type Encoder struct {
 	// TLSFields selects the fields of tls records (eve-log tls
 	// "extended"/"custom"); zero means TLSExtended.
 	TLSFields TLSFields
+	// XFFAlert and XFFHTTP are the xff modes of alert and http records.
+	XFFAlert, XFFHTTP XFFMode
 
 	buf []byte
 }
@@ -51,7 +53,7 @@ type Encoder struct {
 func (e *Encoder) SameOptions(o *Encoder) bool {
 	return e.Location == o.Location && e.Payload == o.Payload && e.PayloadPrintable == o.PayloadPrintable &&
 		e.PayloadLength == o.PayloadLength && e.Packet == o.Packet && e.TLSFields.orDefault() == o.TLSFields.orDefault() &&
-		e.HTTPHeaders == o.HTTPHeaders
+		e.HTTPHeaders == o.HTTPHeaders && e.XFFAlert == o.XFFAlert && e.XFFHTTP == o.XFFHTTP
 }
 
 // Encode encodes r as one line ending in '\n'. The result is the Encoder's
@@ -313,13 +315,20 @@ func (e *Encoder) appendPacketHeader(dst []byte, r *Record, eventType string) []
 	}
 	dst = appendStr(dst, "event_type", eventType)
 	dst = appendVLAN(dst, h)
-	if h.SrcIP.IsValid() {
+	// An xff overwrite logs the header's address as written, as
+	// Suricata does.
+	overwrite := e.xffMode(r) == XFFOverwrite
+	if overwrite && !r.XFFToClient {
+		dst = AppendBytes(appendKey(dst, "src_ip"), r.XFF)
+	} else if h.SrcIP.IsValid() {
 		dst = appendAddr(dst, "src_ip", h.SrcIP)
 	}
 	if h.Ports {
 		dst = appendUint(dst, "src_port", uint64(h.SrcPort))
 	}
-	if h.DestIP.IsValid() {
+	if overwrite && r.XFFToClient {
+		dst = AppendBytes(appendKey(dst, "dest_ip"), r.XFF)
+	} else if h.DestIP.IsValid() {
 		dst = appendAddr(dst, "dest_ip", h.DestIP)
 	}
 	if h.Ports {
@@ -536,7 +545,7 @@ func appendStringArray(dst []byte, key string, vs []string) []byte {
 	return append(dst, ']')
 }
 
-func appendAlertObject(dst []byte, a *Alert) []byte {
+func appendAlertObject(dst []byte, a *Alert, xff []byte) []byte {
 	dst = append(appendKey(dst, "alert"), '{')
 	dst = appendStr(dst, "action", a.Action)
 	dst = appendUint(dst, "gid", uint64(a.GID))
@@ -576,6 +585,9 @@ func appendAlertObject(dst []byte, a *Alert) []byte {
 		dst = append(appendKey(dst, "context"), '{')
 		dst = appendScore(dst, a.Score)
 		dst = append(dst, '}')
+	}
+	if len(xff) > 0 {
+		dst = AppendBytes(appendKey(dst, "xff"), xff)
 	}
 	return append(dst, '}')
 }
@@ -629,7 +641,11 @@ func appendScoreNum(dst []byte, key string, v float64) []byte {
 func (e *Encoder) appendAlert(dst []byte, r *Record) []byte {
 	dst = e.appendPacketHeader(dst, r, "alert")
 	dst = appendTrue(dst, "tx_guessed", r.Alert.TxGuessed)
-	dst = appendAlertObject(dst, &r.Alert)
+	var xff []byte
+	if e.xffMode(r) == XFFExtraData {
+		xff = r.XFF
+	}
+	dst = appendAlertObject(dst, &r.Alert, xff)
 	dst = e.appendAppObjects(dst, r)
 	dst = appendAppProto(dst, &r.AppProto)
 	if d := r.Dir.String(); d != "" {

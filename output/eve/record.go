@@ -487,11 +487,17 @@ type Record struct {
 	LogFlow bool
 	Flow    Flow
 	// TCP is the flow record's "tcp" object, logged for TCP flows.
-	TCP  TCPInfo
-	HTTP *HTTP
-	DNS  *DNS
-	TLS  *TLS
-	SSH  *SSH
+	TCP TCPInfo
+	// XFF is the client address, as written, the X-Forwarded-For header
+	// of an HTTP transaction gives (alert and http records), nil when none;
+	// XFFToClient says the record's packet goes to the client. The
+	// Encoder's XFFAlert/XFFHTTP say how it is logged.
+	XFF         []byte
+	XFFToClient bool
+	HTTP        *HTTP
+	DNS         *DNS
+	TLS         *TLS
+	SSH         *SSH
 	// Objs are the objects of the other protocols, in order: a record of
 	// type smtp holds "smtp" and "email", a fileinfo record the
 	// transaction's object and "fileinfo", an alert the app-layer objects
