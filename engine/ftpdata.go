@@ -22,8 +22,11 @@ func (w *Worker) ftpExpect(e *flow.Entry[flowData]) {
 	if !ok {
 		return
 	}
-	cmd := ftpdata.CmdRETR
-	if x.Command == ftp.CmdSTOR {
+	cmd := ftpdata.CmdNone
+	switch x.Command {
+	case ftp.CmdRETR:
+		cmd = ftpdata.CmdRETR
+	case ftp.CmdSTOR:
 		cmd = ftpdata.CmdSTOR
 	}
 	a, _ := e.Client()

@@ -160,11 +160,20 @@ func (p *Parser) request(line []byte, trunc bool) {
 	p.txs.Push(t, MaxTx)
 }
 
+// negotiated notes a data port: the data connection is expected from
+// now on, without a command until a RETR or STOR names one (Suricata 8
+// makes every announced data connection ftp-data).
+func (p *Parser) negotiated(port uint16) {
+	p.dynPort = port
+	p.expect = Expectation{Port: port}
+	p.expects = true
+}
+
 // Expectation is a data connection the control channel announced: a
-// RETR or STOR after a data port was negotiated.
+// negotiated data port, then a RETR or STOR on it.
 type Expectation struct {
 	Port    uint16
-	Command Command // CmdRETR or CmdSTOR
+	Command Command // CmdRETR, CmdSTOR or CmdUnknown (none yet)
 	// FileName is the command's argument, owned by the transaction.
 	FileName []byte
 }
@@ -229,19 +238,19 @@ func (p *Parser) reply(raw []byte, trunc bool) {
 		}
 		if port != 0 {
 			t.DynPort, t.Active = port, true
-			p.dynPort = port
+			p.negotiated(port)
 		}
 	}
 	switch t.Command {
 	case CmdPASV:
 		if port := passivePort(line); port != 0 {
 			t.DynPort, t.Active = port, false
-			p.dynPort = port
+			p.negotiated(port)
 		}
 	case CmdEPSV:
 		if port := extPassivePort(line); port != 0 {
 			t.DynPort, t.Active = port, false
-			p.dynPort = port
+			p.negotiated(port)
 		}
 	}
 	if len(line) > 0 {

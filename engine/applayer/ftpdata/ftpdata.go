@@ -74,9 +74,9 @@ var empty = []byte{}
 
 // BufferAt returns the ftp-data buffers, one instance each:
 //   - ftpdata_command: 1 byte, 1 RETR or 2 STOR, in both directions;
-//   - file.name: the file name, in both directions;
-//   - file.data: the file content so far, only in the direction it flows
-//     (to_client for a passive download, to_server for an active one).
+//   - file.name, file.data: the file name and content so far, only in
+//     the direction the file flows (to_client for a passive download,
+//     to_server for an active one).
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
 	if i != 0 {
 		return nil, false
@@ -88,15 +88,19 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		}
 		t.cmdBuf[0] = byte(t.Command)
 		return t.cmdBuf[:], true
+	}
+	// The file is of the direction its bytes flow, as Suricata keeps a
+	// file per direction.
+	if !t.hasDir || dir != t.dir {
+		return nil, false
+	}
+	switch b {
 	case bufid.FileName:
 		if t.FileName == nil {
 			return empty, true
 		}
 		return t.FileName, true
 	case bufid.FileData:
-		if !t.hasDir || dir != t.dir {
-			return nil, false
-		}
 		if t.Data == nil {
 			return empty, true
 		}
