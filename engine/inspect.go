@@ -496,6 +496,9 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 	if !appObject(r, tx, dir) {
 		return
 	}
+	if et == eve.EventFTPData {
+		r.AppProto.Proto = tx.Proto().String() // ftp_data logs app_proto
+	}
 	if et == eve.EventDNS {
 		w.emitDNS(r)
 		return

@@ -90,8 +90,8 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		return t.cmdBuf[:], true
 	}
 	// The file is of the direction its bytes flow, as Suricata keeps a
-	// file per direction.
-	if !t.hasDir || dir != t.dir {
+	// file per direction; a connection no RETR/STOR named has none.
+	if !t.hasFile() || dir != t.dir {
 		return nil, false
 	}
 	switch b {
@@ -121,9 +121,13 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	return true
 }
 
-// FileCount is 1 once file bytes arrived.
+// hasFile reports whether the connection carries a file: a RETR or
+// STOR named it and its bytes arrived.
+func (t *Tx) hasFile() bool { return t.hasDir && t.Command != CmdNone }
+
+// FileCount is 1 once the file's bytes arrived.
 func (t *Tx) FileCount() int {
-	if t.hasDir {
+	if t.hasFile() {
 		return 1
 	}
 	return 0
@@ -132,7 +136,7 @@ func (t *Tx) FileCount() int {
 // FillFileEVE adds the "fileinfo" object of the transferred file. Logged
 // at the connection's end, the file is CLOSED, or TRUNCATED after a gap.
 func (t *Tx) FillFileEVE(r *eve.Record, i int) bool {
-	if i != 0 || !t.hasDir {
+	if i != 0 || !t.hasFile() {
 		return false
 	}
 	o := r.AddObject("fileinfo")
