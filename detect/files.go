@@ -20,9 +20,10 @@ import (
 
 // fileProtos lists the app-layer protocols whose transactions expose file
 // buffers: HTTP/1 (request and response bodies), HTTP/2 (file.data), SMB
-// (files read and written) and SMTP (MIME attachments). Add a protocol
-// here when its parser exposes the file buffers.
-var fileProtos = []bufid.Proto{bufid.ProtoHTTP, bufid.ProtoHTTP2, bufid.ProtoSMB, bufid.ProtoSMTP}
+// (files read and written), SMTP (MIME attachments) and FTP data
+// connections (the file transferred). Add a protocol here when its parser
+// exposes the file buffers.
+var fileProtos = []bufid.Proto{bufid.ProtoHTTP, bufid.ProtoHTTP2, bufid.ProtoSMB, bufid.ProtoSMTP, bufid.ProtoFTPData}
 
 // isFileProto reports whether rules of app-layer protocol ap may use file
 // buffers (ProtoHTTP1 is a rule-only protocol, HTTP/1).

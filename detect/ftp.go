@@ -48,6 +48,23 @@ func setupFTPMode(b *sigBuilder, o *ruleparser.Text) error {
 	return b.addItemToBuffer(bufid.FTPMode, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: want}})
 }
 
+// setupFTPDataCommand is ftpdata_command:retr|stor: the control command
+// that opened an ftp-data flow, read from bufid.FTPDataCommand (1 RETR, 2
+// STOR; layout in engine/applayer/ftpdata). It makes the rule an ftp-data
+// rule. Docs: rules/ftp-keywords.html#ftpdata-command
+func setupFTPDataCommand(b *sigBuilder, o *ruleparser.Text) error {
+	var want uint64
+	switch strings.ToLower(strings.TrimSpace(o.Value)) {
+	case "retr":
+		want = 1
+	case "stor":
+		want = 2
+	default:
+		return errBadValue("ftpdata_command must be retr or stor")
+	}
+	return b.addItemToBuffer(bufid.FTPDataCommand, &valueItem{size: 1, cmp: ruleparser.UintCmp{Op: ruleparser.CmpEq, A: want}})
+}
+
 // ftpStateItem holds the argument of ftp.reply_received (and marks the
 // list of ftpbounce); matchFTPList evaluates it, never the list walker.
 type ftpStateItem struct{ want bool }

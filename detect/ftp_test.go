@@ -194,3 +194,45 @@ alert ftp any any -> any any (ftp.command; content:"RETR"; ftp.completion_code; 
 		t.Errorf("again: %v", sids(got))
 	}
 }
+
+// TestFTPDataCommand: ftpdata_command reads the 1-byte command of an
+// ftp-data transaction (1 RETR, 2 STOR) in either direction; file buffers
+// work on ftp-data rules.
+func TestFTPDataCommand(t *testing.T) {
+	retr := mapTx{bufid.FTPDataCommand: {"\x01"}, bufid.FileName: {"temp.txt"}}
+	stor := mapTx{bufid.FTPDataCommand: {"\x02"}, bufid.FileName: {"up.bin"}}
+	none := mapTx{bufid.FileName: {"list"}}
+	for _, tc := range []struct {
+		name, rule string
+		toServer   bool
+		tx         mapTx
+		want       bool
+	}{
+		{"retr", `alert ftp-data any any -> any any (ftpdata_command:retr; sid:1;)`, false, retr, true},
+		{"retr to_server", `alert ftp-data any any -> any any (ftpdata_command:retr; sid:1;)`, true, retr, true},
+		{"retr on stor", `alert ftp-data any any -> any any (ftpdata_command:retr; sid:1;)`, true, stor, false},
+		{"stor", `alert ftp-data any any -> any any (ftpdata_command:stor; sid:1;)`, true, stor, true},
+		{"no command", `alert ftp-data any any -> any any (ftpdata_command:stor; sid:1;)`, true, none, false},
+		{"tcp rule", `alert tcp any any -> any any (ftpdata_command:stor; sid:1;)`, true, stor, true},
+		{"file.name", `alert ftp-data any any -> any any (file.name; content:"temp.txt"; sid:1;)`, false, retr, true},
+		{"fileext", `alert ftp-data any any -> any any (fileext:"bin"; sid:1;)`, false, stor, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, rep := compileText(t, mpm.Reference{}, tc.rule)
+			if rep.Loaded != 1 {
+				t.Fatalf("not loaded: %v %v", rep.Skipped, rep.Errors)
+			}
+			m, err := e.NewMatcher()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			p := tcpPacket("", tc.toServer)
+			p.AppProto = bufid.ProtoFTPData
+			got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
+			if got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -218,7 +218,7 @@ var table = []keyword{
 	sticky(kw("ftp.reply", surDoc+"ftp-keywords.html#ftp-reply")),
 	spec(kw("ftp.reply_received", surDoc+"ftp-keywords.html#ftp-reply-received"), ruleparser.TextWith(ruleparser.WordSet("yes", "no", "on", "off", "true", "false", "1", "0")), setupFTPReplyReceived),
 	spec(kw("ftpbounce", surDoc+"ftp-keywords.html#ftpbounce"), ruleparser.ParseFlag, setupFTPBounce),
-	spec(kw("ftpdata_command", surDoc+"ftp-keywords.html#ftpdata-command"), ruleparser.TextWith(ruleparser.WordSet("retr", "stor")), nil),
+	spec(kw("ftpdata_command", surDoc+"ftp-keywords.html#ftpdata-command"), ruleparser.TextWith(ruleparser.WordSet("retr", "stor")), setupFTPDataCommand),
 	spec(kw("gid", surDoc+"meta.html#gid"), ruleparser.ParseUint, nop),
 	spec(kw("header_lowercase", surDoc+"transforms.html#header-lowercase"), ruleparser.ParseTransform, transformSetup(headerLowercase{})),
 	sticky(kw("http.accept", surDoc+"http-keywords.html#http-accept", "http_accept")),

@@ -6,6 +6,7 @@ import (
 
 	"vigil/detect"
 	"vigil/engine/applayer/all"
+	"vigil/engine/applayer/ftpdata"
 	"vigil/engine/decode"
 	"vigil/engine/defrag"
 	"vigil/engine/flow"
@@ -22,6 +23,9 @@ import (
 type Config struct {
 	// Workers is the number of worker goroutines (0: number of CPUs).
 	Workers int
+	// expect is the FTP data connections the pipeline's workers expect
+	// (ftpdata.go); set by the pipeline.
+	expect *ftpdata.Expectations
 	// Deterministic orders EVE records by packet time so that output is
 	// byte-identical for any number of workers.
 	Deterministic bool
@@ -260,6 +264,9 @@ func (c *EVEConfig) ListType(name string) bool {
 		c.Stats = true
 	case "files":
 		c.Types |= 1 << eve.EventFileinfo
+	case "ftp":
+		// Suricata's ftp logger writes the ftp_data records too.
+		c.Types |= 1<<eve.EventFTP | 1<<eve.EventFTPData
 	default:
 		for t := eve.EventSMTP; t.String() != ""; t++ {
 			if t.String() == name {

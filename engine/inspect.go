@@ -500,6 +500,9 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 	if et == eve.EventHTTP {
 		w.xff(r, tx, dir == applayer.ToClient)
 	}
+	if et == eve.EventFTPData {
+		r.AppProto.Proto = tx.Proto().String() // ftp_data logs app_proto
+	}
 	if et == eve.EventDNS {
 		w.emitDNS(r)
 		return

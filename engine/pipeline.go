@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vigil/detect"
+	"vigil/engine/applayer/ftpdata"
 	"vigil/engine/decode"
 	"vigil/engine/score"
 	"vigil/output"
@@ -137,6 +138,7 @@ func newPipeline(cfg Config) (*pipeline, error) {
 		}
 	}
 	pl.thr = &thresholds{t: detect.NewThresholder(cfg.Thresholds)}
+	pl.cfg.expect = ftpdata.NewExpectations()
 	if err := pl.initRules(); err != nil {
 		pl.close()
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dns"
+	"vigil/engine/applayer/ftpdata"
 	"vigil/engine/applayer/http"
 	"vigil/engine/applayer/smb"
 	"vigil/engine/applayer/smtp"
@@ -100,6 +101,7 @@ var (
 	_ fileTx = (*http.Tx)(nil)
 	_ fileTx = (*smtp.Tx)(nil)
 	_ fileTx = (*smb.Tx)(nil)
+	_ fileTx = (*ftpdata.Tx)(nil)
 )
 
 // logFiles writes the fileinfo records of tx's files.

@@ -6,6 +6,7 @@ import (
 	"vigil/detect"
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/engine/applayer/ftpdata"
 	"vigil/engine/decode"
 	"vigil/engine/defrag"
 	"vigil/engine/flow"
@@ -124,6 +125,7 @@ type Worker struct {
 	flows   *flow.Table[flowData]
 	tracker *stream.Tracker
 	reg     *applayer.Registry
+	expect  *ftpdata.Expectations // shared by the pipeline's workers (ftpdata.go)
 	matcher *detect.Matcher
 	thr     *thresholds
 	// published is the pipeline's ruleset pointer, cur the ruleset this
@@ -195,6 +197,9 @@ func newWorker(id int, cfg *Config, thr *thresholds, rules *atomic.Pointer[publi
 	w.flows = flow.New[flowData](fo)
 	w.tracker = stream.NewTracker(cfg.Stream)
 	w.reg = appRegistry(cfg)
+	if w.expect = cfg.expect; w.expect == nil {
+		w.expect = ftpdata.NewExpectations()
+	}
 	w.refresh(0) // the startup ruleset; its matchers are the pipeline's
 	return w, nil
 }
@@ -450,6 +455,9 @@ func (w *Worker) streamData(e *flow.Entry[flowData], pktDir flow.Direction, dir 
 	w.streamAppLayer(e, applayer.Direction(dir), b)
 	if fd.parser != nil {
 		w.handover(fd, pktDir)
+		if fd.proto == bufid.ProtoFTP {
+			w.ftpExpect(e)
+		}
 	}
 }
 
@@ -483,6 +491,11 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 	}
 	if fd.proto != bufid.ProtoUnknown {
 		return // failed, or a protocol Vigil detects but does not parse
+	}
+	if w.ftpDataFlow(e) {
+		fd.txPending = [2]bool{true, true}
+		fd.parser.Parse(dir, b)
+		return
 	}
 	before := len(fd.alp.Buffered(dir))
 	proto := w.reg.Detect(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)

@@ -24,6 +24,8 @@ func eveTypeBits(name string) (output.Types, bool) {
 		return output.TypeOf(eve.EventFileinfo), true
 	case "http2", "doh2": // HTTP/2 transactions (DNS over HTTP/2 too) are http records
 		return output.TypeOf(eve.EventHTTP), true
+	case "ftp": // Suricata's ftp logger writes the ftp_data records too
+		return output.TypeOf(eve.EventFTP) | output.TypeOf(eve.EventFTPData), true
 	}
 	for t := eve.EventType(1); t < 64; t++ {
 		if t.String() == name {

@@ -16,7 +16,7 @@ const parserDir = "../../engine/applayer"
 // parserProtos names the protocol of each parser package.
 var parserProtos = map[string]Proto{
 	"http": ProtoHTTP, "http2": ProtoHTTP2, "tls": ProtoTLS, "dns": ProtoDNS, "ssh": ProtoSSH,
-	"sip": ProtoSIP, "smb": ProtoSMB, "dcerpc": ProtoDCERPC, "ftp": ProtoFTP, "rfb": ProtoRFB,
+	"sip": ProtoSIP, "smb": ProtoSMB, "dcerpc": ProtoDCERPC, "ftp": ProtoFTP, "ftpdata": ProtoFTPData, "rfb": ProtoRFB,
 	"mqtt": ProtoMQTT, "snmp": ProtoSNMP, "krb5": ProtoKRB5, "smtp": ProtoSMTP, "ldap": ProtoLDAP,
 	"dnp3": ProtoDNP3, "enip": ProtoENIP,
 	"quic": ProtoQUIC, "ike": ProtoIKE, "websocket": ProtoWebSocket,
@@ -134,7 +134,7 @@ func TestParsersAndDetectAgree(t *testing.T) {
 			case !s.Tx():
 				t.Errorf("%s offers %s, which is not a transaction buffer", pkg, s.Name)
 			case s.Proto == own:
-			case s.Proto == ProtoFile && (own == ProtoHTTP || own == ProtoHTTP2 || own == ProtoSMB || own == ProtoSMTP):
+			case s.Proto == ProtoFile && (own == ProtoHTTP || own == ProtoHTTP2 || own == ProtoSMB || own == ProtoSMTP || own == ProtoFTPData):
 			case s.Proto == ProtoDCERPC && own == ProtoSMB:
 			case s.Proto == ProtoHTTP && own == ProtoHTTP2:
 			case own == ProtoQUIC && (b == JA3Hash || b == JA3String || b == JA3SHash || b == JA3SString || b == JA4Hash):

@@ -126,6 +126,7 @@ const (
 	FTPMode           // 1 byte: 1 active (PORT/EPRT), 0 passive (PASV/EPSV)
 	FTPReplyReceived  // 2 bytes: final reply seen, any reply line seen
 	FTPBounce         // a PORT command's 4 address bytes
+	FTPDataCommand    // ftp-data: 1 byte, the command that opened the data connection (1 RETR, 2 STOR)
 	// RFB (rfb.go): rfb.sectype and rfb.secresult are read by keywords,
 	// not sticky buffers.
 	RFBName      // ServerInit desktop name
@@ -408,6 +409,7 @@ var Specs = [NumIDs]Spec{
 	FTPMode:           {Name: "ftp.mode", Proto: ProtoFTP},
 	FTPReplyReceived:  {Name: "ftp.reply_received", Proto: ProtoFTP, Dir: ToClient},
 	FTPBounce:         {Name: "ftpbounce", Proto: ProtoFTP, Dir: ToServer},
+	FTPDataCommand:    {Name: "ftpdata_command", Proto: ProtoFTPData},
 	// Docs: rules/rfb-keywords.html. Suricata inspects the security type
 	// with the client's side of the handshake, the rest with the server's.
 	RFBName:      {Name: "rfb.name", Proto: ProtoRFB, Dir: ToClient},

@@ -37,6 +37,9 @@ const (
 	ProtoQUIC
 	ProtoIKE
 	ProtoWebSocket
+	// ProtoFTPData is a data connection an FTP control flow announced
+	// (engine/applayer/ftpdata): never detected from its bytes.
+	ProtoFTPData
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
@@ -49,7 +52,6 @@ const (
 	ProtoIMAP
 	ProtoPOP3
 	ProtoTFTP
-	ProtoFTPData
 	ProtoPgSQL
 	ProtoTelnet
 

@@ -26,8 +26,9 @@
 // and for alerts: command, command_data, the reply lines' codes and texts,
 // dynamic_port, mode, reply_received and the truncation flags.
 //
-// The data channel (ftp-data flows) is not tracked: ftpdata_command is not
-// supported and no ftp_data record is written.
+// The data channel: a RETR or STOR after a negotiated data port announces
+// a data connection (TakeExpectation), which the engine files with
+// engine/applayer/ftpdata so that the data flow becomes ftp-data.
 //
 // Buffer ownership: request and reply lines are copied; input slices are
 // never kept. A Parser belongs to one flow (one worker) and is not safe

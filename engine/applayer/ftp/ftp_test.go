@@ -348,3 +348,43 @@ func TestBufferAllocs(t *testing.T) {
 		t.Errorf("BufferAt allocates %v times", n)
 	}
 }
+
+// TestExpectation: a negotiated data port announces a data connection
+// without a command; a RETR or STOR then announces it with the command
+// and its argument; each is taken once.
+func TestExpectation(t *testing.T) {
+	p := New()
+	feed := func(dir applayer.Direction, s string) { p.Parse(dir, []byte(s)) }
+	feed(C, "220 ready\r\n")
+	if _, ok := p.TakeExpectation(); ok {
+		t.Fatal("expectation before any port")
+	}
+	feed(S, "RETR early.txt\r\n")
+	feed(C, "425 Use PORT or PASV first.\r\n")
+	if _, ok := p.TakeExpectation(); ok {
+		t.Fatal("RETR without a port")
+	}
+	feed(S, "PASV\r\n")
+	feed(C, "227 Entering Passive Mode (192,168,0,10,195,80).\r\n")
+	if x, ok := p.TakeExpectation(); !ok || x.Port != 50000 || x.Command != CmdUnknown {
+		t.Errorf("PASV: %+v %v", x, ok)
+	}
+	feed(S, "RETR temp.txt\r\n")
+	x, ok := p.TakeExpectation()
+	if !ok || x.Port != 50000 || x.Command != CmdRETR || string(x.FileName) != "temp.txt" {
+		t.Errorf("RETR: %+v %v", x, ok)
+	}
+	if _, ok := p.TakeExpectation(); ok {
+		t.Error("taken twice")
+	}
+	feed(C, "150 Opening BINARY mode data connection.\r\n226 Transfer complete.\r\n")
+	feed(S, "PORT 192,168,0,13,234,10\r\n")
+	if _, ok := p.TakeExpectation(); ok {
+		t.Error("PORT before its reply")
+	}
+	feed(C, "200 PORT command successful.\r\n")
+	feed(S, "STOR up.bin\r\n")
+	if x, ok := p.TakeExpectation(); !ok || x.Port != 59914 || x.Command != CmdSTOR || string(x.FileName) != "up.bin" {
+		t.Errorf("STOR: %+v %v", x, ok)
+	}
+}

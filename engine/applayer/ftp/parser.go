@@ -24,6 +24,12 @@ type Parser struct {
 	authAsked bool // the last request was AUTH TLS/SSL
 	stopped   bool
 	state     applayer.State
+	// dynPort is the data port the last PORT/EPRT/PASV/EPSV negotiated;
+	// expect the data connection a RETR/STOR then announced, until
+	// TakeExpectation.
+	dynPort uint16
+	expect  Expectation
+	expects bool
 	// Truncated counts lines cut at MaxLine.
 	Truncated int
 }
@@ -140,7 +146,46 @@ func (p *Parser) request(line []byte, trunc bool) {
 	if cmd == CmdPORT {
 		t.bounce, t.hasBounce = bounceAddr(t.Request)
 	}
+	if (cmd == CmdRETR || cmd == CmdSTOR) && p.dynPort != 0 {
+		// As Suricata: the transfer command files the expectation of
+		// its data connection on the negotiated port, named by the
+		// command's argument.
+		var arg []byte
+		if n := len(commandBytes[cmd-1]) + 1; len(t.Request) > n {
+			arg = t.Request[n:]
+		}
+		p.expect = Expectation{Port: p.dynPort, Command: cmd, FileName: arg}
+		p.expects = true
+	}
 	p.txs.Push(t, MaxTx)
+}
+
+// negotiated notes a data port: the data connection is expected from
+// now on, without a command until a RETR or STOR names one (Suricata 8
+// makes every announced data connection ftp-data).
+func (p *Parser) negotiated(port uint16) {
+	p.dynPort = port
+	p.expect = Expectation{Port: port}
+	p.expects = true
+}
+
+// Expectation is a data connection the control channel announced: a
+// negotiated data port, then a RETR or STOR on it.
+type Expectation struct {
+	Port    uint16
+	Command Command // CmdRETR, CmdSTOR or CmdUnknown (none yet)
+	// FileName is the command's argument, owned by the transaction.
+	FileName []byte
+}
+
+// TakeExpectation returns the data connection announced since the last
+// call, if any.
+func (p *Parser) TakeExpectation() (Expectation, bool) {
+	if !p.expects {
+		return Expectation{}, false
+	}
+	p.expects = false
+	return p.expect, true
 }
 
 // replyTx returns the transaction a reply line belongs to: the oldest one
@@ -193,16 +238,19 @@ func (p *Parser) reply(raw []byte, trunc bool) {
 		}
 		if port != 0 {
 			t.DynPort, t.Active = port, true
+			p.negotiated(port)
 		}
 	}
 	switch t.Command {
 	case CmdPASV:
 		if port := passivePort(line); port != 0 {
 			t.DynPort, t.Active = port, false
+			p.negotiated(port)
 		}
 	case CmdEPSV:
 		if port := extPassivePort(line); port != 0 {
 			t.DynPort, t.Active = port, false
+			p.negotiated(port)
 		}
 	}
 	if len(line) > 0 {
