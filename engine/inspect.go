@@ -488,7 +488,7 @@ func (w *Worker) logTx(p *packet.Packet, e *flow.Entry[flowData], fd *flowData, 
 	}
 	w.logFiles(p, e, tx, dir)
 	_, sport := e.Server()
-	et := txEventType(tx, sport)
+	et := txEventType(tx, sport, e.Key.Proto == packet.ProtoUDP)
 	if et == 0 || !w.cfg.EVE.Logs(et) {
 		return
 	}

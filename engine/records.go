@@ -186,9 +186,10 @@ func addFileHashes(o *eve.Object, body []byte, hashes eve.FileHashes) {
 const mdnsPort = 5353
 
 // txEventType is the event type of tx's record (0: none) in a flow whose
-// server port is serverPort. A DNS transaction to port 5353 is mdns, as
-// Suricata 8 logs it (its mdns parser takes that port).
-func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
+// server port is serverPort, over UDP when udp is set. A DNS transaction
+// over UDP to port 5353 is mdns, as Suricata 8 logs it (its mdns parser
+// takes that UDP port; DNS over TCP on it stays dns).
+func txEventType(tx applayer.Tx, serverPort uint16, udp bool) eve.EventType {
 	if t, ok := tx.(interface{ EventType() eve.EventType }); ok {
 		return t.EventType()
 	}
@@ -196,7 +197,7 @@ func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
 	case bufid.ProtoHTTP, bufid.ProtoHTTP2:
 		return eve.EventHTTP
 	case bufid.ProtoDNS:
-		if serverPort == mdnsPort {
+		if serverPort == mdnsPort && udp {
 			return eve.EventMDNS
 		}
 		return eve.EventDNS

@@ -18,15 +18,17 @@ func TestTxEventType(t *testing.T) {
 	for _, c := range []struct {
 		tx   applayer.Tx
 		port uint16
+		udp  bool
 		want eve.EventType
 	}{
-		{d, 53, eve.EventDNS},
-		{d, 5353, eve.EventMDNS},
-		{&tls.Tx{}, 443, eve.EventTLS},
-		{&tls.Tx{ClientVersion: tls.VersionSSL3}, 443, 0},
+		{d, 53, true, eve.EventDNS},
+		{d, 5353, true, eve.EventMDNS},
+		{d, 5353, false, eve.EventDNS},
+		{&tls.Tx{}, 443, false, eve.EventTLS},
+		{&tls.Tx{ClientVersion: tls.VersionSSL3}, 443, false, 0},
 	} {
-		if got := txEventType(c.tx, c.port); got != c.want {
-			t.Errorf("%T to port %d: %v, want %v", c.tx, c.port, got, c.want)
+		if got := txEventType(c.tx, c.port, c.udp); got != c.want {
+			t.Errorf("%T to port %d (udp %v): %v, want %v", c.tx, c.port, c.udp, got, c.want)
 		}
 	}
 }

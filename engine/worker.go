@@ -370,7 +370,7 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 			fd.charged = b
 		}
 	case packet.ProtoUDP:
-		w.udpAppLayer(e, applayer.Direction(dir), p)
+		dir = flow.Direction(w.udpAppLayer(e, applayer.Direction(dir), p))
 		est = established(e)
 	default:
 		est = established(e)
@@ -567,13 +567,31 @@ type datagramParser interface {
 	ParseDatagram(dir applayer.Direction, data []byte)
 }
 
-func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p *packet.Packet) {
+// udpAppLayer detects the protocol of UDP flow e and feeds its parser the
+// datagram of packet p. It returns the packet's direction, which is
+// to_client when detection found the flow's first datagram to be a
+// response and reversed the flow.
+func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p *packet.Packet) applayer.Direction {
 	fd := &e.Value
 	if len(p.Payload) == 0 || fd.proto == bufid.ProtoFailed {
-		return
+		return dir
 	}
 	_, sp := e.Client()
 	_, dp := e.Server()
+	if dir == applayer.ToServer && e.PktsToServer == 1 && e.PktsToClient == 0 &&
+		w.reg.DetectReversed(&fd.alp, applayer.UDP, p.Payload, sp, dp) != bufid.ProtoUnknown {
+		// The first datagram is a response (a DNS answer from port
+		// 53): its receiver is the client.
+		e.Reverse()
+		fd.macs[0], fd.macs[1] = fd.macs[1], fd.macs[0]
+		dir, sp, dp = applayer.ToClient, dp, sp
+		w.Stats.AppLayerUDP[fd.alp.Proto()]++
+		w.startParser(fd, fd.alp.Proto())
+		noteDetectDone(fd, dir)
+		if fd.parser == nil {
+			return dir
+		}
+	}
 	if fd.alp.DirPending(dir) {
 		defer noteDetectDone(fd, dir)
 	}
@@ -582,7 +600,7 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 	}
 	if fd.parser == nil {
 		if fd.proto != bufid.ProtoUnknown {
-			return
+			return dir
 		}
 		proto := w.reg.Detect(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
 		if proto != bufid.ProtoUnknown {
@@ -593,11 +611,11 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 				w.Stats.AppLayer[proto]++ // app_layer.flow.failed_udp
 			}
 			fd.proto = proto
-			return
+			return dir
 		}
 		w.startParser(fd, proto)
 		if fd.parser == nil {
-			return
+			return dir
 		}
 	}
 	fd.txPending = [2]bool{true, true}
@@ -607,6 +625,7 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 		fd.parser.Parse(dir, p.Payload)
 	}
 	w.noteParserError(fd, true)
+	return dir
 }
 
 // noteParserError counts a flow whose parser entered its error state, once

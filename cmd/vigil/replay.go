@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/pprof"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"vigil/detect"
 	"vigil/engine"
 	"vigil/engine/applayer"
+	"vigil/engine/applayer/all"
 	"vigil/engine/applayer/http"
 	"vigil/engine/config"
 	"vigil/engine/decode"
@@ -588,7 +588,7 @@ var replaySettings = []setting{
 			return fmt.Errorf("app-layer protocol %q is not supported yet", proto)
 		}
 		if field == "detection-ports.dp" || field == "detection-ports.sp" {
-			return checkDefaultPorts(proto, k, v)
+			return setDetectionPorts(&ec.AppLayer, proto, k, v)
 		}
 		if field != "enabled" {
 			return fmt.Errorf("setting %q is not supported", k)
@@ -601,27 +601,32 @@ var replaySettings = []setting{
 	}},
 }
 
-// checkDefaultPorts accepts a detection-ports setting that names only
-// ports the protocol is already detected on, over every transport it is
-// detected on (Suricata's setting applies to each); other ports would
-// need configurable detection, which Vigil lacks.
-func checkDefaultPorts(proto, k, v string) error {
-	var entries []applayer.Entry
+// setDetectionPorts applies a detection-ports setting: its ports become
+// the ones protocol detection hints and requires for proto, on every
+// transport proto is detected on (the sp and dp settings add up).
+func setDetectionPorts(c *all.Config, proto, k, v string) error {
+	var p applayer.Proto
+	found := false
 	for _, e := range applayer.DefaultEntries() {
 		if e.Proto.String() == proto {
-			entries = append(entries, e)
+			p, found = e.Proto, true
 		}
 	}
+	if !found {
+		return fmt.Errorf("%s=%s: %s has no protocol detection", k, v, proto)
+	}
+	var ports []uint16
 	for _, f := range strings.Split(strings.Trim(v, "[] "), ",") {
 		n, err := strconv.ParseUint(strings.TrimSpace(f), 10, 16)
-		ok := err == nil && len(entries) > 0
-		for _, e := range entries {
-			ok = ok && slices.Contains(e.Ports, uint16(n))
+		if err != nil {
+			return fmt.Errorf("%s=%s: bad port %q (port ranges and names are not supported)", k, v, f)
 		}
-		if !ok {
-			return fmt.Errorf("%s=%s: detection on ports other than the protocol's own is not supported", k, v)
-		}
+		ports = append(ports, uint16(n))
 	}
+	if c.DetectionPorts == nil {
+		c.DetectionPorts = map[applayer.Proto][]uint16{}
+	}
+	c.DetectionPorts[p] = append(c.DetectionPorts[p], ports...)
 	return nil
 }
 

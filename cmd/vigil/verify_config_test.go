@@ -3,12 +3,15 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
 
+	"vigil/detect/bufid"
 	"vigil/engine"
+	"vigil/engine/applayer"
 )
 
 // TestIncludedConfig checks that a test's suricata.yaml including a
@@ -72,30 +75,34 @@ func TestIncludedConfig(t *testing.T) {
 	}
 }
 
-// TestDetectionPortsSetting checks that detection-ports settings naming
-// the ports a protocol is detected on are accepted and others refused.
+// TestDetectionPortsSetting checks that detection-ports settings replace
+// the ports a protocol is detected on and that bad ones are refused.
 func TestDetectionPortsSetting(t *testing.T) {
 	for _, c := range []struct {
-		set string
-		ok  bool
+		set   string
+		ok    bool
+		proto applayer.Proto
+		ports []uint16
 	}{
-		{"app-layer.protocols.dnp3.detection-ports.dp=20000", true},
-		{"app-layer.protocols.enip.detection-ports.dp=[44818]", true},
-		{"app-layer.protocols.ldap.detection-ports.dp=389, 3268", true},
-		{"app-layer.protocols.dnp3.detection-ports.dp=20001", false},
-		{"app-layer.protocols.dnp3.detection-ports.sp=any", false},
-		// DNS is detected on 5353 over UDP only (mDNS), not over TCP.
-		{"app-layer.protocols.dns.detection-ports.dp=5353", false},
-		{"app-layer.protocols.dns.detection-ports.dp=53", true},
-		{"app-layer.protocols.dnp3.enabled=yes", true},
-		{"app-layer.protocols.ldap.enabled=yes", true},
-		{"app-layer.protocols.enip.enabled=yes", true},
-		{"app-layer.protocols.enip.enabled=no", false},
+		{"app-layer.protocols.dnp3.detection-ports.dp=20000", true, bufid.ProtoDNP3, []uint16{20000}},
+		{"app-layer.protocols.enip.detection-ports.dp=[44818]", true, bufid.ProtoENIP, []uint16{44818}},
+		{"app-layer.protocols.ldap.detection-ports.dp=389, 3268", true, bufid.ProtoLDAP, []uint16{389, 3268}},
+		{"app-layer.protocols.dnp3.detection-ports.dp=20001", true, bufid.ProtoDNP3, []uint16{20001}},
+		{"app-layer.protocols.dnp3.detection-ports.sp=any", false, 0, nil},
+		{"app-layer.protocols.dns.detection-ports.dp=5353", true, bufid.ProtoDNS, []uint16{5353}},
+		{"app-layer.protocols.dns.detection-ports.dp=53", true, bufid.ProtoDNS, []uint16{53}},
+		{"app-layer.protocols.dnp3.enabled=yes", true, 0, nil},
+		{"app-layer.protocols.ldap.enabled=yes", true, 0, nil},
+		{"app-layer.protocols.enip.enabled=yes", true, 0, nil},
+		{"app-layer.protocols.enip.enabled=no", false, 0, nil},
 	} {
 		var ec engine.Config
 		err := applySettings(&ec, []string{c.set})
 		if (err == nil) != c.ok {
 			t.Errorf("%s: err %v", c.set, err)
+		}
+		if c.ports != nil && !slices.Equal(ec.AppLayer.DetectionPorts[c.proto], c.ports) {
+			t.Errorf("%s: ports %v; want %v", c.set, ec.AppLayer.DetectionPorts[c.proto], c.ports)
 		}
 		if err != nil && !c.ok && !strings.Contains(err.Error(), "not supported") {
 			t.Errorf("%s: error %q does not say why", c.set, err)

@@ -222,3 +222,35 @@ func (r *Registry) probe(d *Detection, t Transport, dir Direction, data []byte, 
 	}
 	return d.proto
 }
+
+// DetectReversed probes the first bytes of a flow as a response, for a
+// flow whose first packet may have been sent by the server: sp is that
+// packet's source port and dp its destination port. Only entries whose
+// ports hold sp or dp are tried, and one matches when its to_client probe
+// accepts the bytes and its to_server probe does not (a DNS answer seen
+// before its query, or without one). On a match the bytes are recorded
+// as the to_client direction's, the flow's protocol is decided and the
+// caller must reverse the flow; otherwise d is unchanged and
+// bufid.ProtoUnknown is returned. For UDP only (a datagram is probed on
+// its own).
+func (r *Registry) DetectReversed(d *Detection, t Transport, data []byte, sp, dp uint16) Proto {
+	if d.proto != bufid.ProtoUnknown || len(data) == 0 || d.dir != [2]Proto{} {
+		return bufid.ProtoUnknown
+	}
+	probe := data
+	if len(probe) > r.maxBytes {
+		probe = probe[:r.maxBytes]
+	}
+	for i := range r.entries {
+		e := &r.entries[i]
+		if e.Transport&t == 0 || e.ToClient == nil || !hasPort(e.Ports, sp, dp) {
+			continue
+		}
+		if e.ToClient(probe) == ProbeMatch && (e.ToServer == nil || e.ToServer(probe) != ProbeMatch) {
+			d.dir[ToClient] = e.Proto
+			d.proto = e.Proto
+			return e.Proto
+		}
+	}
+	return bufid.ProtoUnknown
+}

@@ -84,3 +84,37 @@ func TestDetectAllocs(t *testing.T) {
 		t.Errorf("Detect allocates %v", n)
 	}
 }
+
+func TestDetectReversed(t *testing.T) {
+	reg := NewRegistry(0, DefaultEntries()...)
+	query := "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x03www\x07example\x03com\x00\x00\x01\x00\x01"
+	answer := "\x12\x34\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00\x03www\x07example\x03com\x00\x00\x01\x00\x01" +
+		"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x01\x02\x03\x04"
+	tests := []struct {
+		name   string
+		data   string
+		sp, dp uint16
+		want   Proto
+	}{
+		{"answer from 53", answer, 53, 40000, bufid.ProtoDNS},
+		{"query from 53 is no response", query, 53, 40000, bufid.ProtoUnknown},
+		{"answer to 53", answer, 40000, 53, bufid.ProtoDNS},
+		{"answer on other ports", answer, 6000, 40000, bufid.ProtoUnknown},
+		{"junk from 53", "\x30\x40\x02\x01\x03", 53, 40000, bufid.ProtoUnknown},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var d Detection
+			got := reg.DetectReversed(&d, UDP, []byte(tc.data), tc.sp, tc.dp)
+			if got != tc.want {
+				t.Fatalf("DetectReversed = %v; want %v", got, tc.want)
+			}
+			if got != bufid.ProtoUnknown && (d.Proto() != got || d.DirProto(ToClient) != got || d.DirProto(ToServer) != bufid.ProtoUnknown) {
+				t.Errorf("state proto=%v tc=%v ts=%v", d.Proto(), d.DirProto(ToClient), d.DirProto(ToServer))
+			}
+			if got == bufid.ProtoUnknown && d.Proto() != bufid.ProtoUnknown {
+				t.Errorf("no match changed the flow's protocol to %v", d.Proto())
+			}
+		})
+	}
+}

@@ -179,3 +179,17 @@ func (c *TimeoutConfig) row(pc uint8) *Timeouts {
 	}
 	return &c.Default
 }
+
+// Reverse swaps the flow's client and server, and the counters and ICMP
+// fields of the two directions with them: protocol detection found the
+// flow's first packets were a response (a DNS answer seen first), so the
+// receiver of the first packet is the client, as in Suricata, which
+// reverses such a flow.
+func (f *Flow) Reverse() {
+	f.clientIsLo = !f.clientIsLo
+	f.PktsToServer, f.PktsToClient = f.PktsToClient, f.PktsToServer
+	f.BytesToServer, f.BytesToClient = f.BytesToClient, f.BytesToServer
+	f.ICMPType, f.RespICMPType = f.RespICMPType, f.ICMPType
+	f.ICMPCode, f.RespICMPCode = f.RespICMPCode, f.ICMPCode
+	f.RespSeen = f.PktsToClient > 0
+}

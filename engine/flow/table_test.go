@@ -381,3 +381,24 @@ func TestEvictOldestIdle(t *testing.T) {
 		t.Errorf("counters %+v", c)
 	}
 }
+
+func TestReverse(t *testing.T) {
+	tb := New[struct{}](Options{})
+	e, _, _ := tb.Lookup(tup("10.0.0.53", "10.0.0.9", 53, 40000, ProtoUDP, 0), 1*sec, 100)
+	e.Reverse()
+	ca, cp := e.Client()
+	sa, sp := e.Server()
+	if ca.String() != "10.0.0.9" || cp != 40000 || sa.String() != "10.0.0.53" || sp != 53 {
+		t.Fatalf("after Reverse client %v:%d server %v:%d", ca, cp, sa, sp)
+	}
+	if e.PktsToServer != 0 || e.PktsToClient != 1 || e.BytesToClient != 100 || !e.RespSeen {
+		t.Errorf("counters not swapped: %+v", e.Flow)
+	}
+	// The next datagram from the old server now counts to_client.
+	if _, dir, _ := tb.Lookup(tup("10.0.0.53", "10.0.0.9", 53, 40000, ProtoUDP, 0), 2*sec, 50); dir != ToClient {
+		t.Errorf("second answer dir %v; want to_client", dir)
+	}
+	if _, dir, _ := tb.Lookup(tup("10.0.0.9", "10.0.0.53", 40000, 53, ProtoUDP, 0), 3*sec, 50); dir != ToServer {
+		t.Errorf("query dir %v; want to_server", dir)
+	}
+}

@@ -34,6 +34,10 @@ type Config struct {
 	MQTT mqtt.Config
 	// MaxProbeBytes bounds protocol detection per direction (0: default).
 	MaxProbeBytes int
+	// DetectionPorts replaces the ports detection hints and requires for
+	// a protocol (app-layer.protocols.X.detection-ports), on every
+	// transport the protocol is detected on.
+	DetectionPorts map[applayer.Proto][]uint16
 }
 
 // parsers is the table of parser constructors by protocol.
@@ -72,6 +76,9 @@ var parsers = []struct {
 func Registry(cfg Config) *applayer.Registry {
 	entries := applayer.DefaultEntries()
 	for i := range entries {
+		if ports, ok := cfg.DetectionPorts[entries[i].Proto]; ok {
+			entries[i].Ports = ports
+		}
 		for _, p := range parsers {
 			if p.proto == entries[i].Proto {
 				newf := p.new

@@ -63,6 +63,12 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 	}
 	switch b {
 	case bufid.DNSQuery:
+		// The request's questions only: a response without its
+		// request (a DNS answer seen alone) has no to_server buffer,
+		// as in Suricata.
+		if m != t.Request {
+			return nil, false
+		}
 		if i < len(m.Questions) {
 			return m.Questions[i].Name, true
 		}

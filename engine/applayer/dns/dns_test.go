@@ -166,3 +166,22 @@ func TestTCPGapResumes(t *testing.T) {
 		t.Errorf("state %v, want gap without error", p.State())
 	}
 }
+
+// TestQueryBufferRequestOnly: dns.query is the request's questions; a
+// response seen without its request gives none, and a paired response
+// does not add to them.
+func TestQueryBufferRequestOnly(t *testing.T) {
+	p := New()
+	p.ParseDatagram(applayer.ToClient, response)
+	tx := p.Tx(0)
+	if v, ok := tx.BufferAt(applayer.ToServer, bufid.DNSQuery, 0); ok {
+		t.Errorf("response-only tx: dns.query %q", v)
+	}
+	p = New()
+	p.ParseDatagram(applayer.ToServer, query)
+	p.ParseDatagram(applayer.ToClient, response)
+	tx = p.Tx(0)
+	if v, ok := tx.BufferAt(applayer.ToServer, bufid.DNSQuery, 0); !ok || string(v) != "www.example.com" {
+		t.Errorf("paired tx: dns.query %q %v; want www.example.com", v, ok)
+	}
+}
