@@ -463,3 +463,58 @@ alert http any any -> any any (http.request_body; content:"zzzz"; sid:2;)`)
 		t.Errorf("changed start: %v, want [2]", got)
 	}
 }
+
+// TestMSSFragoffsetFlowAge: tcp.mss reads the MSS option, fragoffset the
+// IPv4 offset field or the IPv6 Fragment header, flow.age the seconds
+// since the flow's first packet; each in its uint forms.
+func TestMSSFragoffsetFlowAge(t *testing.T) {
+	syn := tcpPacket("", true)
+	// TCP header with options: NOP, NOP, MSS 1460, end; data offset 6 words.
+	syn.L4Hdr = []byte{0x0b, 0x58, 0, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x60, 0x02, 0xff, 0xff, 0, 0, 0, 0,
+		2, 4, 0x05, 0xb4}
+	nomss := tcpPacket("", true)
+	nomss.L4Hdr = []byte{0x0b, 0x58, 0, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x60, 0x02, 0xff, 0xff, 0, 0, 0, 0,
+		1, 1, 1, 0}
+	frag4 := tcpPacket("", true)
+	frag4.IPVer = 4
+	frag4.IPHdr = []byte{0x45, 0, 0, 40, 0, 1, 0x20, 0xb9, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2} // MF, offset 185
+	first4 := tcpPacket("", true)
+	first4.IPVer = 4
+	first4.IPHdr = []byte{0x45, 0, 0, 40, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2} // DF, offset 0
+	frag6 := &Packet{IPVer: 6, Proto: 17, Src: netip.MustParseAddr("::1"), Dst: netip.MustParseAddr("::2")}
+	frag6.IPHdr = append(make([]byte, 40), 17, 0, 0x05, 0xc9, 0, 0, 0, 1) // Fragment, offset 1480 bytes, M
+	frag6.IPHdr[0], frag6.IPHdr[6] = 0x60, 44
+	old := tcpPacket("", true)
+	old.FlowStartNs, old.Ts = 1_000_500_000_000, 1_010_100_000_000 // 1000.5 s and 1010.1 s: age 10
+	for _, tc := range []struct {
+		name, rule string
+		p          *Packet
+		want       bool
+	}{
+		{"tcp.mss exact", `alert tcp any any -> any any (tcp.mss:1460; sid:1;)`, syn, true},
+		{"tcp.mss <", `alert tcp any any -> any any (tcp.mss:<536; sid:1;)`, syn, false},
+		{"tcp.mss >", `alert tcp any any -> any any (tcp.mss:>536; sid:1;)`, syn, true},
+		{"tcp.mss range", `alert tcp any any -> any any (tcp.mss:1000-1500; sid:1;)`, syn, true},
+		{"tcp.mss !", `alert tcp any any -> any any (tcp.mss:!1460; sid:1;)`, syn, false},
+		{"tcp.mss <=", `alert tcp any any -> any any (tcp.mss:<=1460; sid:1;)`, syn, true},
+		{"tcp.mss without option", `alert tcp any any -> any any (tcp.mss:>0; sid:1;)`, nomss, false},
+		{"fragoffset", `alert ip any any -> any any (fragoffset:185; sid:1;)`, frag4, true},
+		{"fragoffset 0", `alert ip any any -> any any (fragoffset:0; sid:1;)`, first4, true},
+		{"fragoffset !0", `alert ip any any -> any any (fragoffset:!0; sid:1;)`, frag4, true},
+		{"fragoffset !0 first", `alert ip any any -> any any (fragoffset:!0; sid:1;)`, first4, false},
+		{"fragoffset <", `alert ip any any -> any any (fragoffset:<100; sid:1;)`, frag4, false},
+		{"fragoffset >", `alert ip any any -> any any (fragoffset:>100; sid:1;)`, frag4, true},
+		{"fragoffset ipv6", `alert ip any any -> any any (fragoffset:1480; sid:1;)`, frag6, true},
+		{"flow.age exact", `alert tcp any any -> any any (flow.age:10; sid:1;)`, old, true},
+		{"flow.age <", `alert tcp any any -> any any (flow.age:<10; sid:1;)`, old, false},
+		{"flow.age >=", `alert tcp any any -> any any (flow.age:>=10; sid:1;)`, old, true},
+		{"flow.age range", `alert tcp any any -> any any (flow.age:5-20; sid:1;)`, old, true},
+		{"flow.age !", `alert tcp any any -> any any (flow.age:!10; sid:1;)`, old, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := firesOn(t, tc.rule, tc.p); got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -77,6 +77,9 @@ type Packet struct {
 	// of the flow per direction, this packet included: [0] to server,
 	// [1] to client (flow.pkts, flow.bytes).
 	FlowPkts, FlowBytes [2]uint64
+	// FlowStartNs is the time of the flow's first packet, nanoseconds
+	// since the Unix epoch (flow.age).
+	FlowStartNs int64
 	// Flow is the flow's detection state (flowbits, ...); nil without a
 	// flow.
 	Flow *FlowState

@@ -35,8 +35,6 @@ var unsupported = map[string]string{
 	// In the table, parsed but not evaluated.
 	"decode-event": whyNoEvents, "stream-event": whyNoEvents,
 	"filemagic": whyNoFiles, "filesha1": whyNoFiles, "filesha256": whyNoFiles, "filestore": whyNoFiles,
-	"flow.age":   "flow age in seconds is not passed to detection yet",
-	"fragoffset": whyNoHeader, "tcp.mss": whyNoHeader,
 	"ftpdata_command": "FTP data connections are not linked to their command",
 	"http.cookie.raw": whySnortOnly, "http_param": whySnortOnly, "js_data": whySnortOnly, "rem": "Snort 3 comment: Vigil keeps it unevaluated",
 	"replace":          whyNoRewrite,

@@ -109,6 +109,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		dp.Established = in.established
 		dp.FlowPkts = [2]uint64{e.PktsToServer, e.PktsToClient}
 		dp.FlowBytes = [2]uint64{e.BytesToServer, e.BytesToClient}
+		dp.FlowStartNs = e.StartNs
 		// Payload rules of a tracked session are inspected on the stream;
 		// a SYN's payload (TCP Fast Open) is inspected as a packet: the
 		// stream gives those bytes to the app layer, not to raw stream
