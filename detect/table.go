@@ -338,7 +338,7 @@ var table = []keyword{
 	spec(kw("reference", surDoc+"meta.html#reference"), ruleparser.ParseReference, nop),
 	only(snort3Only, spec(kw("rem", snortDoc+"rem/"), ruleparser.ParseText, nil)),
 	spec(kw("replace", surDoc+"payload-keywords.html#replace"), ruleparser.ParseText, nil),
-	spec(kw("requires", surDoc+"meta.html#requires"), ruleparser.ParseText, nil),
+	withSupported(spec(kw("requires", surDoc+"meta.html#requires"), ruleparser.ParseText, setupRequires), supportedRequires),
 	spec(kw("rev", surDoc+"meta.html#rev"), ruleparser.ParseUint, nop),
 	sticky(kw("rfb.name", surDoc+"rfb-keywords.html")),
 	spec(kw("rfb.secresult", surDoc+"rfb-keywords.html"), ruleparser.ParseText, setupRFBSecResult),

@@ -275,7 +275,7 @@ var keywordSamples = map[string]string{
 	"reference":                       `reference:url,example.com;`,
 	"rem":                             `rem:"x";`,
 	"replace":                         `content:"a"; replace:"b";`,
-	"requires":                        `requires:feature foo;`,
+	"requires":                        `requires:version >= 7.0.3;`,
 	"rev":                             `rev:1;`,
 	"rfb.name":                        `rfb.name; content:"a";`,
 	"rfb.secresult":                   `rfb.secresult:ok;`,

@@ -15,7 +15,6 @@ const (
 	whyNoEvents   = "decoder and stream events are not raised"
 	whyNoRewrite  = "Vigil is IDS-only here: payload rewriting is not implemented"
 	whyNoHeader   = "the packet field is not decoded into detection yet"
-	whyLoadCheck  = "load-time requirement checks are not implemented"
 	whyFrames     = "app-layer frames are not exposed to detection"
 	whySnortOnly  = "Snort buffer Vigil does not fill"
 	whyTransform  = "transform not implemented"
@@ -38,7 +37,6 @@ var unsupported = map[string]string{
 	"ftpdata_command": "FTP data connections are not linked to their command",
 	"http.cookie.raw": whySnortOnly, "http_param": whySnortOnly, "js_data": whySnortOnly, "rem": "Snort 3 comment: Vigil keeps it unevaluated",
 	"replace":          whyNoRewrite,
-	"requires":         whyLoadCheck,
 	"ssh.protoversion": whyNoField, "ssh.softwareversion": whyNoField,
 	"strip_pseudo_headers": whyTransform,
 	"tls.cert_expired":     whyNoField, "tls.cert_valid": whyNoField, "tls.fingerprint": whyNoField,
