@@ -518,3 +518,33 @@ func TestMSSFragoffsetFlowAge(t *testing.T) {
 		})
 	}
 }
+
+// TestDNSNameBuffers: Suricata 8's dns.query.name and dns.answer.name
+// inspect each question and answer name, in both directions.
+func TestDNSNameBuffers(t *testing.T) {
+	e, rep := compileText(t, mpm.Reference{}, `
+alert dns any any -> any any (dns.query.name; content:"suricata.io"; sid:1;)
+alert dns any any -> any any (dns.answer.name; content:"suricata.io"; sid:2;)
+alert dns any any -> any any (dns.query.name; content:"nic.io"; sid:3;)
+`)
+	if rep.Loaded != 3 {
+		t.Fatalf("loaded %d: %v", rep.Loaded, rep.Errors)
+	}
+	m, err := e.NewMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	var st TxState
+	up := &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: bufid.ProtoDNS, Flow: &FlowState{}}
+	down := *up
+	down.ToServer = false
+	req := mapTx{bufid.DNSQueriesRRName: {"suricata.io"}}
+	resp := mapTx{bufid.DNSQueriesRRName: {"suricata.io"}, bufid.DNSAnswersRRName: {"suricata.io"}}
+	if got := sids(m.MatchTx(up, req, 0, true, &st, nil)); !equal(got, 1) {
+		t.Errorf("request: %v, want [1]", got)
+	}
+	if got := sids(m.MatchTx(&down, resp, 0, true, &st, nil)); !equal(got, 1, 2) {
+		t.Errorf("response: %v, want [1 2]", got)
+	}
+}

@@ -151,10 +151,12 @@ var table = []keyword{
 	spec(kw("dnp3_ind", surDoc+"dnp3-keywords.html#dnp3-ind", "dnp3.ind"), ruleparser.ParseText, setupDNP3Ind),
 	spec(kw("dnp3_obj", surDoc+"dnp3-keywords.html#dnp3-obj", "dnp3.obj"), ruleparser.ParseText, setupDNP3Obj),
 	sticky(kw("dns.additionals.rrname", surDoc+"dns-keywords.html")),
-	sticky(kw("dns.answers.rrname", surDoc+"dns-keywords.html")),
+	// dns.answer.name and dns.query.name (Suricata 8) inspect the same
+	// names, in requests and responses alike.
+	sticky(kw("dns.answers.rrname", surDoc+"dns-keywords.html", "dns.answer.name")),
 	sticky(kw("dns.authorities.rrname", surDoc+"dns-keywords.html")),
 	spec(kw("dns.opcode", surDoc+"dns-keywords.html#dns-opcode"), ruleparser.ParseCompare, setupDNSOpcode),
-	sticky(kw("dns.queries.rrname", surDoc+"dns-keywords.html")),
+	sticky(kw("dns.queries.rrname", surDoc+"dns-keywords.html", "dns.query.name")),
 	sticky(kw("dns.query", surDoc+"dns-keywords.html#dns-query", "dns_query")),
 	spec(kw("dns.rcode", surDoc+"dns-keywords.html#dns-rcode"), ruleparser.ParseCompare, setupDNSRcode),
 	sticky(kw("dns.response.rrname", surDoc+"dns-keywords.html")),
