@@ -548,3 +548,40 @@ alert dns any any -> any any (dns.query.name; content:"nic.io"; sid:3;)
 		t.Errorf("response: %v, want [1 2]", got)
 	}
 }
+
+// TestVLANID: vlan.id in its uint forms, on any layer or on one layer
+// counted from the outermost (0, 1, 2) or the innermost (-1, -2, -3).
+func TestVLANID(t *testing.T) {
+	p := tcpPacket("x", true)
+	p.VLANLayers, p.VLANIDs = 2, [3]uint16{100, 200}
+	untagged := tcpPacket("x", true)
+	for _, tc := range []struct {
+		name, opts string
+		p          *Packet
+		want       bool
+	}{
+		{"any layer", `vlan.id:200;`, p, true},
+		{"any layer none", `vlan.id:300;`, p, false},
+		{"untagged", `vlan.id:>0;`, untagged, false},
+		{"layer 0", `vlan.id:100,0;`, p, true},
+		{"layer 1", `vlan.id:100,1;`, p, false},
+		{"layer 2 absent", `vlan.id:>0,2;`, p, false},
+		{"layer -1", `vlan.id:200,-1;`, p, true},
+		{"layer -2", `vlan.id:100,-2;`, p, true},
+		{"layer -3 absent", `vlan.id:>0,-3;`, p, false},
+		{"greater", `vlan.id:>150,0;`, p, false},
+		{"less", `vlan.id:<150;`, p, true},
+		{"range", `vlan.id:150-250;`, p, true},
+		{"not", `vlan.id:!100,0;`, p, false},
+		{"ge", `vlan.id:>=200,1;`, p, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := firesOn(t, "alert ip any any -> any any ("+tc.opts+" sid:1;)", tc.p); got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	if _, rep := compileText(t, mpm.Reference{}, `alert ip any any -> any any (vlan.id:1,3; sid:1;)`); rep.Loaded != 0 {
+		t.Error("layer 3 accepted")
+	}
+}

@@ -27,6 +27,9 @@ type Packet struct {
 
 	IPOpts     uint16 // IPOpt* bits of the IPv4 options present
 	VLANLayers uint8  // number of VLAN headers
+	// VLANIDs are the VLAN ids, outermost first (the first
+	// min(VLANLayers, 3) are set; vlan.id).
+	VLANIDs [3]uint16
 
 	TCPFlags uint8
 	Seq, Ack uint32

@@ -320,3 +320,32 @@ func fragOffset(p *Packet) (uint16, bool) {
 	}
 	return 0, false
 }
+
+// vlanIDTest is vlan.id: a uint comparison on the id of one VLAN layer
+// (0 outermost, -1 innermost) or, without a layer, on any of them.
+// Docs: rules/vlan-keywords.html#vlan-id
+type vlanIDTest struct {
+	cmp      ruleparser.UintCmp
+	layer    int
+	anyLayer bool
+}
+
+func (t *vlanIDTest) match(p *Packet) bool {
+	n := int(p.VLANLayers)
+	if n > len(p.VLANIDs) {
+		n = len(p.VLANIDs)
+	}
+	if t.anyLayer {
+		for _, id := range p.VLANIDs[:n] {
+			if t.cmp.Match(uint64(id)) {
+				return true
+			}
+		}
+		return false
+	}
+	i := t.layer
+	if i < 0 {
+		i += n
+	}
+	return i >= 0 && i < n && t.cmp.Match(uint64(p.VLANIDs[i]))
+}

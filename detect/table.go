@@ -424,6 +424,7 @@ var table = []keyword{
 	sticky(kw("udp.hdr", surDoc+"header-keywords.html#udp-hdr")),
 	spec(kw("urilen", surDoc+"http-keywords.html#urilen"), ruleparser.CompareWith("norm", "raw"), setupUrilen),
 	spec(kw("url_decode", surDoc+"transforms.html#url-decode"), ruleparser.ParseTransform, transformSetup(urlDecode{})),
+	spec(kw("vlan.id", surDoc+"vlan-keywords.html#vlan-id"), ruleparser.ParseText, setupVLANID),
 	spec(kw("vlan.layers", surDoc+"header-keywords.html#vlan-layers"), ruleparser.ParseCompare, cmpSetup(fieldVLANLayers)),
 	spec(kw("websocket.flags", surDoc+"websocket-keywords.html#websocket-flags"), ruleparser.ParseText, setupWSFlags),
 	spec(kw("websocket.mask", surDoc+"websocket-keywords.html#websocket-mask"), ruleparser.ParseCompare, u32BufSetup(bufid.WebSocketMask)),

@@ -359,6 +359,7 @@ var keywordSamples = map[string]string{
 	"udp.hdr":                         `udp.hdr; content:"a";`,
 	"urilen":                          `urilen:>10,norm;`,
 	"url_decode":                      `http.uri; url_decode; content:"a";`,
+	"vlan.id":                         `vlan.id:>1,0;`,
 	"vlan.layers":                     `vlan.layers:>1;`,
 	"websocket.flags":                 `websocket.flags:fin,!comp;`,
 	"websocket.mask":                  `websocket.mask:>0;`,

@@ -57,7 +57,7 @@ var unsupported = map[string]string{
 	"modbus": whyNoParser, "nfs_procedure": whyNoParser, "nfs.version": whyNoParser,
 	"pgsql.query": whyNoParser, "pop3.args": whyNoParser, "pop3.command": whyNoParser,
 	"smb.ntlmssp_domain": whyNoField, "smb.ntlmssp_user": whyNoField, "smb.version": whyNoField,
-	"tls.cert_notafter": whyNoField, "tls.cert_notbefore": whyNoField, "vlan.id": whyNoHeader,
+	"tls.cert_notafter": whyNoField, "tls.cert_notbefore": whyNoField,
 }
 
 // UnsupportedReason returns why Vigil does not evaluate keyword name

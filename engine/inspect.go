@@ -80,7 +80,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 	dp := &w.dp
 	*dp = detect.Packet{Ts: p.Ts, IPVer: p.IPVersion, Src: p.Src, Dst: p.Dst, Proto: p.Proto, SrcPort: p.SrcPort,
 		DstPort: p.DstPort, TTL: p.TTL, TOS: p.TOS, IPID: uint16(p.IPID), FragBits: p.FragFlags,
-		Payload: p.Payload, IPOpts: p.IPOpts, VLANLayers: p.VLANCount}
+		Payload: p.Payload, IPOpts: p.IPOpts, VLANLayers: p.VLANCount, VLANIDs: p.VLAN}
 	if p.L3Off >= 0 {
 		end := p.L4Off
 		if end < p.L3Off {
