@@ -574,6 +574,12 @@ func TestVLANID(t *testing.T) {
 		{"range", `vlan.id:150-250;`, p, true},
 		{"not", `vlan.id:!100,0;`, p, false},
 		{"ge", `vlan.id:>=200,1;`, p, true},
+		{"hex", `vlan.id:0xC8,1;`, p, true},
+		{"any", `vlan.id:200,any;`, p, true},
+		{"all", `vlan.id:>100,all;`, p, false},
+		{"all match", `vlan.id:>=100,all;`, p, true},
+		{"all not", `vlan.id:!500,all;`, p, true},
+		{"all untagged", `vlan.id:!500,all;`, untagged, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := firesOn(t, "alert ip any any -> any any ("+tc.opts+" sid:1;)", tc.p); got != tc.want {

@@ -330,7 +330,8 @@ func compileSameip(b *sigBuilder, _ *ruleparser.Flag) error {
 }
 
 // setupVLANID is vlan.id:[op]ID[,LAYER], LAYER from -3 (innermost of
-// three) to 2; without it any layer may match.
+// three) to 2, "all" (every layer must match) or "any" (the default:
+// one layer must match).
 // Docs: rules/vlan-keywords.html#vlan-id
 func setupVLANID(b *sigBuilder, t *ruleparser.Text) error {
 	v, layer, hasLayer := strings.Cut(t.Value, ",")
@@ -338,8 +339,9 @@ func setupVLANID(b *sigBuilder, t *ruleparser.Text) error {
 	if err != nil {
 		return fmt.Errorf("vlan.id: %w", err)
 	}
-	vt := &vlanIDTest{cmp: cmp, anyLayer: !hasLayer}
-	if hasLayer {
+	layer = strings.TrimSpace(layer)
+	vt := &vlanIDTest{cmp: cmp, anyLayer: !hasLayer || layer == "any", allLayers: layer == "all"}
+	if hasLayer && !vt.anyLayer && !vt.allLayers {
 		n, err := strconv.Atoi(strings.TrimSpace(layer))
 		if err != nil || n < -3 || n > 2 {
 			return fmt.Errorf("vlan.id: bad layer %q (want -3..2)", strings.TrimSpace(layer))

@@ -325,15 +325,24 @@ func fragOffset(p *Packet) (uint16, bool) {
 // (0 outermost, -1 innermost) or, without a layer, on any of them.
 // Docs: rules/vlan-keywords.html#vlan-id
 type vlanIDTest struct {
-	cmp      ruleparser.UintCmp
-	layer    int
-	anyLayer bool
+	cmp       ruleparser.UintCmp
+	layer     int
+	anyLayer  bool
+	allLayers bool // every layer matches (and there is one)
 }
 
 func (t *vlanIDTest) match(p *Packet) bool {
 	n := int(p.VLANLayers)
 	if n > len(p.VLANIDs) {
 		n = len(p.VLANIDs)
+	}
+	if t.allLayers {
+		for _, id := range p.VLANIDs[:n] {
+			if !t.cmp.Match(uint64(id)) {
+				return false
+			}
+		}
+		return n > 0
 	}
 	if t.anyLayer {
 		for _, id := range p.VLANIDs[:n] {
