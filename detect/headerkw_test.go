@@ -463,3 +463,131 @@ alert http any any -> any any (http.request_body; content:"zzzz"; sid:2;)`)
 		t.Errorf("changed start: %v, want [2]", got)
 	}
 }
+
+// TestMSSFragoffsetFlowAge: tcp.mss reads the MSS option, fragoffset the
+// IPv4 offset field or the IPv6 Fragment header, flow.age the seconds
+// since the flow's first packet; each in its uint forms.
+func TestMSSFragoffsetFlowAge(t *testing.T) {
+	syn := tcpPacket("", true)
+	// TCP header with options: NOP, NOP, MSS 1460, end; data offset 6 words.
+	syn.L4Hdr = []byte{0x0b, 0x58, 0, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x60, 0x02, 0xff, 0xff, 0, 0, 0, 0,
+		2, 4, 0x05, 0xb4}
+	nomss := tcpPacket("", true)
+	nomss.L4Hdr = []byte{0x0b, 0x58, 0, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x60, 0x02, 0xff, 0xff, 0, 0, 0, 0,
+		1, 1, 1, 0}
+	frag4 := tcpPacket("", true)
+	frag4.IPVer = 4
+	frag4.IPHdr = []byte{0x45, 0, 0, 40, 0, 1, 0x20, 0xb9, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2} // MF, offset 185
+	first4 := tcpPacket("", true)
+	first4.IPVer = 4
+	first4.IPHdr = []byte{0x45, 0, 0, 40, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2} // DF, offset 0
+	frag6 := &Packet{IPVer: 6, Proto: 17, Src: netip.MustParseAddr("::1"), Dst: netip.MustParseAddr("::2")}
+	frag6.IPHdr = append(make([]byte, 40), 17, 0, 0x05, 0xc9, 0, 0, 0, 1) // Fragment, offset 1480 bytes, M
+	frag6.IPHdr[0], frag6.IPHdr[6] = 0x60, 44
+	old := tcpPacket("", true)
+	old.FlowStartNs, old.Ts = 1_000_500_000_000, 1_010_100_000_000 // 1000.5 s and 1010.1 s: age 10
+	for _, tc := range []struct {
+		name, rule string
+		p          *Packet
+		want       bool
+	}{
+		{"tcp.mss exact", `alert tcp any any -> any any (tcp.mss:1460; sid:1;)`, syn, true},
+		{"tcp.mss <", `alert tcp any any -> any any (tcp.mss:<536; sid:1;)`, syn, false},
+		{"tcp.mss >", `alert tcp any any -> any any (tcp.mss:>536; sid:1;)`, syn, true},
+		{"tcp.mss range", `alert tcp any any -> any any (tcp.mss:1000-1500; sid:1;)`, syn, true},
+		{"tcp.mss !", `alert tcp any any -> any any (tcp.mss:!1460; sid:1;)`, syn, false},
+		{"tcp.mss <=", `alert tcp any any -> any any (tcp.mss:<=1460; sid:1;)`, syn, true},
+		{"tcp.mss without option", `alert tcp any any -> any any (tcp.mss:>0; sid:1;)`, nomss, false},
+		{"fragoffset", `alert ip any any -> any any (fragoffset:185; sid:1;)`, frag4, true},
+		{"fragoffset 0", `alert ip any any -> any any (fragoffset:0; sid:1;)`, first4, true},
+		{"fragoffset !0", `alert ip any any -> any any (fragoffset:!0; sid:1;)`, frag4, true},
+		{"fragoffset !0 first", `alert ip any any -> any any (fragoffset:!0; sid:1;)`, first4, false},
+		{"fragoffset <", `alert ip any any -> any any (fragoffset:<100; sid:1;)`, frag4, false},
+		{"fragoffset >", `alert ip any any -> any any (fragoffset:>100; sid:1;)`, frag4, true},
+		{"fragoffset ipv6", `alert ip any any -> any any (fragoffset:1480; sid:1;)`, frag6, true},
+		{"flow.age exact", `alert tcp any any -> any any (flow.age:10; sid:1;)`, old, true},
+		{"flow.age <", `alert tcp any any -> any any (flow.age:<10; sid:1;)`, old, false},
+		{"flow.age >=", `alert tcp any any -> any any (flow.age:>=10; sid:1;)`, old, true},
+		{"flow.age range", `alert tcp any any -> any any (flow.age:5-20; sid:1;)`, old, true},
+		{"flow.age !", `alert tcp any any -> any any (flow.age:!10; sid:1;)`, old, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := firesOn(t, tc.rule, tc.p); got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestDNSNameBuffers: Suricata 8's dns.query.name and dns.answer.name
+// inspect each question and answer name, in both directions.
+func TestDNSNameBuffers(t *testing.T) {
+	e, rep := compileText(t, mpm.Reference{}, `
+alert dns any any -> any any (dns.query.name; content:"suricata.io"; sid:1;)
+alert dns any any -> any any (dns.answer.name; content:"suricata.io"; sid:2;)
+alert dns any any -> any any (dns.query.name; content:"nic.io"; sid:3;)
+`)
+	if rep.Loaded != 3 {
+		t.Fatalf("loaded %d: %v", rep.Loaded, rep.Errors)
+	}
+	m, err := e.NewMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	var st TxState
+	up := &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: bufid.ProtoDNS, Flow: &FlowState{}}
+	down := *up
+	down.ToServer = false
+	req := mapTx{bufid.DNSQueriesRRName: {"suricata.io"}}
+	resp := mapTx{bufid.DNSQueriesRRName: {"suricata.io"}, bufid.DNSAnswersRRName: {"suricata.io"}}
+	if got := sids(m.MatchTx(up, req, 0, true, &st, nil)); !equal(got, 1) {
+		t.Errorf("request: %v, want [1]", got)
+	}
+	if got := sids(m.MatchTx(&down, resp, 0, true, &st, nil)); !equal(got, 1, 2) {
+		t.Errorf("response: %v, want [1 2]", got)
+	}
+}
+
+// TestVLANID: vlan.id in its uint forms, on any layer or on one layer
+// counted from the outermost (0, 1, 2) or the innermost (-1, -2, -3).
+func TestVLANID(t *testing.T) {
+	p := tcpPacket("x", true)
+	p.VLANLayers, p.VLANIDs = 2, [3]uint16{100, 200}
+	untagged := tcpPacket("x", true)
+	for _, tc := range []struct {
+		name, opts string
+		p          *Packet
+		want       bool
+	}{
+		{"any layer", `vlan.id:200;`, p, true},
+		{"any layer none", `vlan.id:300;`, p, false},
+		{"untagged", `vlan.id:>0;`, untagged, false},
+		{"layer 0", `vlan.id:100,0;`, p, true},
+		{"layer 1", `vlan.id:100,1;`, p, false},
+		{"layer 2 absent", `vlan.id:>0,2;`, p, false},
+		{"layer -1", `vlan.id:200,-1;`, p, true},
+		{"layer -2", `vlan.id:100,-2;`, p, true},
+		{"layer -3 absent", `vlan.id:>0,-3;`, p, false},
+		{"greater", `vlan.id:>150,0;`, p, false},
+		{"less", `vlan.id:<150;`, p, true},
+		{"range", `vlan.id:150-250;`, p, true},
+		{"not", `vlan.id:!100,0;`, p, false},
+		{"ge", `vlan.id:>=200,1;`, p, true},
+		{"hex", `vlan.id:0xC8,1;`, p, true},
+		{"any", `vlan.id:200,any;`, p, true},
+		{"all", `vlan.id:>100,all;`, p, false},
+		{"all match", `vlan.id:>=100,all;`, p, true},
+		{"all not", `vlan.id:!500,all;`, p, true},
+		{"all untagged", `vlan.id:!500,all;`, untagged, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := firesOn(t, "alert ip any any -> any any ("+tc.opts+" sid:1;)", tc.p); got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	if _, rep := compileText(t, mpm.Reference{}, `alert ip any any -> any any (vlan.id:1,3; sid:1;)`); rep.Loaded != 0 {
+		t.Error("layer 3 accepted")
+	}
+}

@@ -3,6 +3,8 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"vigil/detect/bufid"
 	"vigil/ruleparser"
@@ -324,5 +326,28 @@ func checkAbsent(a []string) error {
 // compileSameip is sameip: source and destination address are equal.
 func compileSameip(b *sigBuilder, _ *ruleparser.Flag) error {
 	b.sig.pkt = append(b.sig.pkt, sameipTest{})
+	return nil
+}
+
+// setupVLANID is vlan.id:[op]ID[,LAYER], LAYER from -3 (innermost of
+// three) to 2, "all" (every layer must match) or "any" (the default:
+// one layer must match).
+// Docs: rules/vlan-keywords.html#vlan-id
+func setupVLANID(b *sigBuilder, t *ruleparser.Text) error {
+	v, layer, hasLayer := strings.Cut(t.Value, ",")
+	cmp, err := ruleparser.ParseUintCmp(v)
+	if err != nil {
+		return fmt.Errorf("vlan.id: %w", err)
+	}
+	layer = strings.TrimSpace(layer)
+	vt := &vlanIDTest{cmp: cmp, anyLayer: !hasLayer || layer == "any", allLayers: layer == "all"}
+	if hasLayer && !vt.anyLayer && !vt.allLayers {
+		n, err := strconv.Atoi(strings.TrimSpace(layer))
+		if err != nil || n < -3 || n > 2 {
+			return fmt.Errorf("vlan.id: bad layer %q (want -3..2)", strings.TrimSpace(layer))
+		}
+		vt.layer = n
+	}
+	b.sig.pkt = append(b.sig.pkt, vt)
 	return nil
 }

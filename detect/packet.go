@@ -27,6 +27,9 @@ type Packet struct {
 
 	IPOpts     uint16 // IPOpt* bits of the IPv4 options present
 	VLANLayers uint8  // number of VLAN headers
+	// VLANIDs are the VLAN ids, outermost first (the first
+	// min(VLANLayers, 3) are set; vlan.id).
+	VLANIDs [3]uint16
 
 	TCPFlags uint8
 	Seq, Ack uint32
@@ -77,6 +80,9 @@ type Packet struct {
 	// of the flow per direction, this packet included: [0] to server,
 	// [1] to client (flow.pkts, flow.bytes).
 	FlowPkts, FlowBytes [2]uint64
+	// FlowStartNs is the time of the flow's first packet, nanoseconds
+	// since the Unix epoch (flow.age).
+	FlowStartNs int64
 	// Flow is the flow's detection state (flowbits, ...); nil without a
 	// flow.
 	Flow *FlowState

@@ -26,6 +26,9 @@ const (
 	fieldAck
 	fieldVLANLayers // vlan.layers. Docs: rules/header-keywords.html#vlan-layers
 	fieldICMPv6MTU  // icmpv6.mtu. Docs: rules/header-keywords.html#icmpv6-mtu
+	fieldTCPMSS     // tcp.mss. Docs: rules/header-keywords.html#tcp-mss
+	fieldFragOffset // fragoffset. Docs: rules/header-keywords.html#fragoffset
+	fieldFlowAge    // flow.age. Docs: rules/flow-keywords.html#flow-age
 )
 
 // cmpTest is dsize, ttl, tos, id, itype, icode, icmp_id, icmp_seq, window,
@@ -73,6 +76,25 @@ func (c *cmpTest) match(p *Packet) bool {
 		}
 		h := p.L4Hdr
 		v = uint64(h[4])<<24 | uint64(h[5])<<16 | uint64(h[6])<<8 | uint64(h[7])
+	case fieldTCPMSS:
+		mss, ok := tcpMSS(p)
+		if !ok {
+			return false
+		}
+		v = uint64(mss)
+	case fieldFragOffset:
+		off, ok := fragOffset(p)
+		if !ok {
+			return false
+		}
+		v = uint64(off)
+	case fieldFlowAge:
+		// Whole seconds between the flow's first packet and this one,
+		// each time truncated to the second as Suricata's timestamps are.
+		if !p.HasFlow {
+			return false
+		}
+		v = uint64(p.Ts/1e9 - p.FlowStartNs/1e9)
 	case fieldWindow, fieldSeq, fieldAck:
 		if p.Proto != 6 {
 			return false
@@ -231,3 +253,108 @@ var ipoptNames = map[string]uint16{
 type ipoptsTest struct{ bit uint16 }
 
 func (t ipoptsTest) match(p *Packet) bool { return p.IPVer == 4 && p.IPOpts&t.bit != 0 }
+
+// tcpMSS returns the value of the TCP MSS option (kind 2, length 4) of a
+// TCP packet; false when the packet is not TCP or has no valid MSS
+// option.
+func tcpMSS(p *Packet) (uint16, bool) {
+	h := p.L4Hdr
+	if p.Proto != 6 || len(h) < 20 {
+		return 0, false
+	}
+	end := int(h[12]>>4) * 4
+	if end > len(h) {
+		end = len(h)
+	}
+	for i := 20; i < end; {
+		switch h[i] {
+		case 0: // end of option list
+			return 0, false
+		case 1: // no-op
+			i++
+			continue
+		}
+		if i+1 >= end || h[i+1] < 2 || i+int(h[i+1]) > end {
+			return 0, false
+		}
+		if h[i] == 2 {
+			if h[i+1] != 4 {
+				return 0, false
+			}
+			return uint16(h[i+2])<<8 | uint16(h[i+3]), true
+		}
+		i += int(h[i+1])
+	}
+	return 0, false
+}
+
+// fragOffset returns the fragment offset of the packet as Suricata's
+// fragoffset compares it: for IPv4 the 13-bit header field (units of 8
+// bytes), for IPv6 the offset of the Fragment extension header in bytes.
+// False for an IPv6 packet without a Fragment header.
+func fragOffset(p *Packet) (uint16, bool) {
+	h := p.IPHdr
+	switch p.IPVer {
+	case 4:
+		if len(h) < 20 {
+			return 0, false
+		}
+		return (uint16(h[6])<<8 | uint16(h[7])) & 0x1fff, true
+	case 6:
+		if len(h) < 40 {
+			return 0, false
+		}
+		next, i := h[6], 40
+		for i+8 <= len(h) {
+			switch next {
+			case 44: // Fragment
+				return (uint16(h[i+2])<<8 | uint16(h[i+3])) & 0xfff8, true
+			case 0, 43, 60: // hop-by-hop, routing, destination options
+				next, i = h[i], i+8+int(h[i+1])*8
+			case 51: // AH: length in 4-byte units minus 2
+				next, i = h[i], i+(int(h[i+1])+2)*4
+			default:
+				return 0, false
+			}
+		}
+	}
+	return 0, false
+}
+
+// vlanIDTest is vlan.id: a uint comparison on the id of one VLAN layer
+// (0 outermost, -1 innermost) or, without a layer, on any of them.
+// Docs: rules/vlan-keywords.html#vlan-id
+type vlanIDTest struct {
+	cmp       ruleparser.UintCmp
+	layer     int
+	anyLayer  bool
+	allLayers bool // every layer matches (and there is one)
+}
+
+func (t *vlanIDTest) match(p *Packet) bool {
+	n := int(p.VLANLayers)
+	if n > len(p.VLANIDs) {
+		n = len(p.VLANIDs)
+	}
+	if t.allLayers {
+		for _, id := range p.VLANIDs[:n] {
+			if !t.cmp.Match(uint64(id)) {
+				return false
+			}
+		}
+		return n > 0
+	}
+	if t.anyLayer {
+		for _, id := range p.VLANIDs[:n] {
+			if t.cmp.Match(uint64(id)) {
+				return true
+			}
+		}
+		return false
+	}
+	i := t.layer
+	if i < 0 {
+		i += n
+	}
+	return i >= 0 && i < n && t.cmp.Match(uint64(p.VLANIDs[i]))
+}

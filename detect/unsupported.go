@@ -15,7 +15,6 @@ const (
 	whyNoEvents   = "decoder and stream events are not raised"
 	whyNoRewrite  = "Vigil is IDS-only here: payload rewriting is not implemented"
 	whyNoHeader   = "the packet field is not decoded into detection yet"
-	whyLoadCheck  = "load-time requirement checks are not implemented"
 	whyFrames     = "app-layer frames are not exposed to detection"
 	whySnortOnly  = "Snort buffer Vigil does not fill"
 	whyTransform  = "transform not implemented"
@@ -35,11 +34,8 @@ var unsupported = map[string]string{
 	// In the table, parsed but not evaluated.
 	"decode-event": whyNoEvents, "stream-event": whyNoEvents,
 	"filemagic": whyNoFiles, "filesha1": whyNoFiles, "filesha256": whyNoFiles, "filestore": whyNoFiles,
-	"flow.age":   "flow age in seconds is not passed to detection yet",
-	"fragoffset": whyNoHeader, "tcp.mss": whyNoHeader,
 	"http.cookie.raw": whySnortOnly, "http_param": whySnortOnly, "js_data": whySnortOnly, "rem": "Snort 3 comment: Vigil keeps it unevaluated",
 	"replace":          whyNoRewrite,
-	"requires":         whyLoadCheck,
 	"ssh.protoversion": whyNoField, "ssh.softwareversion": whyNoField,
 	"strip_pseudo_headers": whyTransform,
 	"tls.cert_expired":     whyNoField, "tls.cert_valid": whyNoField, "tls.fingerprint": whyNoField,
@@ -53,7 +49,6 @@ var unsupported = map[string]string{
 	"entropy": "not implemented", "rpc": "ONC RPC header matching is not implemented",
 	"frame": whyFrames, "gunzip": whyTransform,
 	"dhcp.leasetime": whyNoParser, "dhcp.rebinding_time": whyNoParser, "dhcp.renewal_time": whyNoParser,
-	"dns.answer.name": whyNoField, "dns.query.name": whyNoField,
 	"email.url":               whyNoField,
 	"http2.header":            whyNoField,
 	"mdns.additionals.rrname": whyNoParser, "mdns.answers.rrname": whyNoParser, "mdns.authorities.rrname": whyNoParser,
@@ -61,7 +56,7 @@ var unsupported = map[string]string{
 	"modbus": whyNoParser, "nfs_procedure": whyNoParser, "nfs.version": whyNoParser,
 	"pgsql.query": whyNoParser, "pop3.args": whyNoParser, "pop3.command": whyNoParser,
 	"smb.ntlmssp_domain": whyNoField, "smb.ntlmssp_user": whyNoField, "smb.version": whyNoField,
-	"tls.cert_notafter": whyNoField, "tls.cert_notbefore": whyNoField, "vlan.id": whyNoHeader,
+	"tls.cert_notafter": whyNoField, "tls.cert_notbefore": whyNoField,
 }
 
 // UnsupportedReason returns why Vigil does not evaluate keyword name

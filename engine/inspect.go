@@ -80,7 +80,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 	dp := &w.dp
 	*dp = detect.Packet{Ts: p.Ts, IPVer: p.IPVersion, Src: p.Src, Dst: p.Dst, Proto: p.Proto, SrcPort: p.SrcPort,
 		DstPort: p.DstPort, TTL: p.TTL, TOS: p.TOS, IPID: uint16(p.IPID), FragBits: p.FragFlags,
-		Payload: p.Payload, IPOpts: p.IPOpts, VLANLayers: p.VLANCount}
+		Payload: p.Payload, IPOpts: p.IPOpts, VLANLayers: p.VLANCount, VLANIDs: p.VLAN}
 	if p.L3Off >= 0 {
 		end := p.L4Off
 		if end < p.L3Off {
@@ -109,6 +109,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		dp.Established = in.established
 		dp.FlowPkts = [2]uint64{e.PktsToServer, e.PktsToClient}
 		dp.FlowBytes = [2]uint64{e.BytesToServer, e.BytesToClient}
+		dp.FlowStartNs = e.StartNs
 		// Payload rules of a tracked session are inspected on the stream;
 		// a SYN's payload (TCP Fast Open) is inspected as a packet: the
 		// stream gives those bytes to the app layer, not to raw stream

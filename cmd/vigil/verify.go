@@ -171,6 +171,8 @@ func unsupportedRules(path string) string {
 		return ""
 	}
 	_, rep, err := detect.Compile(rs, detect.Options{Prefilter: mpm.Reference{}})
+	// A rule skipped for an unmet requires is what Suricata does too.
+	delete(rep.Skipped, "requires")
 	if err != nil || len(rep.Skipped) == 0 {
 		return ""
 	}
