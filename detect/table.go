@@ -302,6 +302,7 @@ var table = []keyword{
 	spec(kw("ldap.responses.operation", surDoc+"ldap-keywords.html#ldap-responses-operation"), ruleparser.ParseText, setupLDAPResponsesOperation),
 	spec(kw("ldap.responses.result_code", surDoc+"ldap-keywords.html#ldap-responses-result-code"), ruleparser.ParseText, setupLDAPResponsesResultCode),
 	spec(kw("metadata", surDoc+"meta.html#metadata"), ruleparser.ParseMetadata, nop),
+	spec(kw("modbus", surDoc+"modbus-keyword.html"), ruleparser.ParseText, setupModbus),
 	spec(kw("mqtt.connack.session_present", surDoc+"mqtt-keywords.html#mqtt-connack-session-present"), ruleparser.TextWith(ruleparser.WordSet("yes", "true", "no", "false")), setupMQTTSessionPresent),
 	sticky(kw("mqtt.connect.clientid", surDoc+"mqtt-keywords.html#mqtt-connect-clientid")),
 	spec(kw("mqtt.connect.flags", surDoc+"mqtt-keywords.html#mqtt-connect-flags"), ruleparser.ParseCompareOrText, setupMQTTConnectFlags),

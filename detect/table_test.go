@@ -87,6 +87,7 @@ var keywordSamples = map[string]string{
 	"dnp3_func":                       `dnp3_func:read;`,
 	"dnp3_ind":                        `dnp3_ind:device_restart;`,
 	"dnp3_obj":                        `dnp3_obj:1,2;`,
+	"modbus":                          `modbus: function 1;`,
 	"dns.additionals.rrname":          `dns.additionals.rrname; content:"a";`,
 	"dns.answers.rrname":              `dns.answers.rrname; content:"a";`,
 	"dns.authorities.rrname":          `dns.authorities.rrname; content:"a";`,

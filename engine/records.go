@@ -228,6 +228,8 @@ func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
 		return eve.EventDNP3
 	case bufid.ProtoENIP:
 		return eve.EventENIP
+	case bufid.ProtoModbus:
+		return eve.EventModbus
 	case bufid.ProtoQUIC:
 		return eve.EventQUIC
 	case bufid.ProtoIKE:

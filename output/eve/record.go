@@ -34,6 +34,7 @@ const (
 	EventLDAP
 	EventDNP3
 	EventENIP
+	EventModbus
 	EventQUIC
 	EventIKE
 	EventWebSocket
@@ -62,6 +63,7 @@ var eventNames = [...]string{
 	EventLDAP:      "ldap",
 	EventDNP3:      "dnp3",
 	EventENIP:      "enip",
+	EventModbus:    "modbus",
 	EventQUIC:      "quic",
 	EventIKE:       "ike",
 	EventWebSocket: "websocket",

@@ -13,6 +13,7 @@ import (
 	"vigil/engine/applayer/ike"
 	"vigil/engine/applayer/krb5"
 	"vigil/engine/applayer/ldap"
+	"vigil/engine/applayer/modbus"
 	"vigil/engine/applayer/mqtt"
 	"vigil/engine/applayer/quic"
 	"vigil/engine/applayer/rfb"
@@ -61,6 +62,7 @@ var parsers = []struct {
 	{bufid.ProtoLDAP, func(Config) applayer.Parser { return ldap.New() }},
 	{bufid.ProtoDNP3, func(Config) applayer.Parser { return dnp3.New() }},
 	{bufid.ProtoENIP, func(Config) applayer.Parser { return enip.New() }},
+	{bufid.ProtoModbus, func(Config) applayer.Parser { return modbus.New() }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 	{bufid.ProtoQUIC, func(Config) applayer.Parser { return quic.New() }},
 	{bufid.ProtoIKE, func(Config) applayer.Parser { return ike.New() }},
