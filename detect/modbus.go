@@ -27,7 +27,7 @@ import (
 var modbusCategories = map[string]uint8{
 	"assigned": 1 << bufid.ModbusCatPublicAssigned, "unassigned": 1 << bufid.ModbusCatPublicUnassigned,
 	"public": 1<<bufid.ModbusCatPublicAssigned | 1<<bufid.ModbusCatPublicUnassigned,
-	"user": 1 << bufid.ModbusCatUserDefined, "reserved": 1 << bufid.ModbusCatReserved,
+	"user":   1 << bufid.ModbusCatUserDefined, "reserved": 1 << bufid.ModbusCatReserved,
 	"all": 1<<bufid.ModbusCatPublicAssigned | 1<<bufid.ModbusCatPublicUnassigned | 1<<bufid.ModbusCatUserDefined | 1<<bufid.ModbusCatReserved,
 }
 
