@@ -53,7 +53,6 @@ var unsupported = map[string]string{
 	"lua": whyNoScript, "luajit": whyNoScript, "luaxform": whyNoScript,
 	"entropy": "not implemented", "rpc": "ONC RPC header matching is not implemented",
 	"frame": whyFrames, "gunzip": whyTransform,
-	"dhcp.leasetime": whyNoParser, "dhcp.rebinding_time": whyNoParser, "dhcp.renewal_time": whyNoParser,
 	"dns.answer.name": whyNoField, "dns.query.name": whyNoField,
 	"email.url":               whyNoField,
 	"http2.header":            whyNoField,

@@ -230,6 +230,8 @@ func txEventType(tx applayer.Tx, serverPort uint16) eve.EventType {
 		return eve.EventENIP
 	case bufid.ProtoModbus:
 		return eve.EventModbus
+	case bufid.ProtoDHCP:
+		return eve.EventDHCP
 	case bufid.ProtoQUIC:
 		return eve.EventQUIC
 	case bufid.ProtoIKE:

@@ -52,6 +52,9 @@ package bufid
 //	    other than 0 and 0xff00, an unknown exception code, a response
 //	    whose function or write echo differs from its request, and the
 //	    transaction cap dropping one.
+//	dhcp.truncated_options, dhcp.malformed_options
+//	    engine/applayer/dhcp: a datagram shorter than the BOOTP header
+//	    and magic cookie; an option running past the datagram.
 
 // HTTPEvent is one bit of the HTTPEvents buffer.
 type HTTPEvent uint32
@@ -102,4 +105,7 @@ var AppEvents = []AppEvent{
 	{Name: "modbus.invalid_exception_code", Buf: ModbusEvents, Bit: 1 << 6},
 	{Name: "modbus.value_mismatch", Buf: ModbusEvents, Bit: 1 << 7},
 	{Name: "modbus.flooded", Buf: ModbusEvents, Bit: 1 << 8},
+	// Bits as engine/applayer/dhcp defines them.
+	{Name: "dhcp.truncated_options", Buf: DHCPEvents, Bit: 1 << 0},
+	{Name: "dhcp.malformed_options", Buf: DHCPEvents, Bit: 1 << 1},
 }

@@ -37,12 +37,12 @@ const (
 	ProtoQUIC
 	ProtoIKE
 	ProtoWebSocket
+	ProtoDHCP
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
 	ProtoHTTP1
 	ProtoFile
-	ProtoDHCP
 	ProtoRDP
 	ProtoNFS
 	ProtoNTP

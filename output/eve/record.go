@@ -35,6 +35,7 @@ const (
 	EventDNP3
 	EventENIP
 	EventModbus
+	EventDHCP
 	EventQUIC
 	EventIKE
 	EventWebSocket
@@ -64,6 +65,7 @@ var eventNames = [...]string{
 	EventDNP3:      "dnp3",
 	EventENIP:      "enip",
 	EventModbus:    "modbus",
+	EventDHCP:      "dhcp",
 	EventQUIC:      "quic",
 	EventIKE:       "ike",
 	EventWebSocket: "websocket",

@@ -4,6 +4,7 @@ import (
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dcerpc"
+	"vigil/engine/applayer/dhcp"
 	"vigil/engine/applayer/dnp3"
 	"vigil/engine/applayer/dns"
 	"vigil/engine/applayer/enip"
@@ -63,6 +64,7 @@ var parsers = []struct {
 	{bufid.ProtoDNP3, func(Config) applayer.Parser { return dnp3.New() }},
 	{bufid.ProtoENIP, func(Config) applayer.Parser { return enip.New() }},
 	{bufid.ProtoModbus, func(Config) applayer.Parser { return modbus.New() }},
+	{bufid.ProtoDHCP, func(Config) applayer.Parser { return dhcp.New(false) }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 	{bufid.ProtoQUIC, func(Config) applayer.Parser { return quic.New() }},
 	{bufid.ProtoIKE, func(Config) applayer.Parser { return ike.New() }},
