@@ -231,6 +231,10 @@ func txEventType(tx applayer.Tx, serverPort uint16, udp bool) eve.EventType {
 		return eve.EventDNP3
 	case bufid.ProtoENIP:
 		return eve.EventENIP
+	case bufid.ProtoModbus:
+		return eve.EventModbus
+	case bufid.ProtoDHCP:
+		return eve.EventDHCP
 	case bufid.ProtoQUIC:
 		return eve.EventQUIC
 	case bufid.ProtoIKE:

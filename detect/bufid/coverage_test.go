@@ -18,7 +18,7 @@ var parserProtos = map[string]Proto{
 	"http": ProtoHTTP, "http2": ProtoHTTP2, "tls": ProtoTLS, "dns": ProtoDNS, "ssh": ProtoSSH,
 	"sip": ProtoSIP, "smb": ProtoSMB, "dcerpc": ProtoDCERPC, "ftp": ProtoFTP, "ftpdata": ProtoFTPData, "rfb": ProtoRFB,
 	"mqtt": ProtoMQTT, "snmp": ProtoSNMP, "krb5": ProtoKRB5, "smtp": ProtoSMTP, "ldap": ProtoLDAP,
-	"dnp3": ProtoDNP3, "enip": ProtoENIP,
+	"dnp3": ProtoDNP3, "enip": ProtoENIP, "modbus": ProtoModbus, "dhcp": ProtoDHCP,
 	"quic": ProtoQUIC, "ike": ProtoIKE, "websocket": ProtoWebSocket,
 }
 

@@ -40,6 +40,21 @@ package bufid
 //	enip.too_many_transactions, enip.invalid_pdu
 //	    engine/applayer/enip: the transaction cap closed the open
 //	    transactions; a PDU whose payload does not decode.
+//	modbus.invalid_protocol_id, modbus.unsolicited_response,
+//	modbus.invalid_length, modbus.invalid_function_code,
+//	modbus.invalid_value, modbus.invalid_exception_code,
+//	modbus.value_mismatch, modbus.flooded
+//	    engine/applayer/modbus, on the message's transaction: a protocol
+//	    id other than 0, a response without a request of its transaction
+//	    id, a length field outside 2-254 or a PDU shorter or longer than
+//	    its function's layout, function code 0 or with bit 7 set in a
+//	    request, a quantity or byte count out of range or a coil value
+//	    other than 0 and 0xff00, an unknown exception code, a response
+//	    whose function or write echo differs from its request, and the
+//	    transaction cap dropping one.
+//	dhcp.truncated_options, dhcp.malformed_options
+//	    engine/applayer/dhcp: a datagram shorter than the BOOTP header
+//	    and magic cookie; an option running past the datagram.
 
 // HTTPEvent is one bit of the HTTPEvents buffer.
 type HTTPEvent uint32
@@ -80,4 +95,17 @@ var AppEvents = []AppEvent{
 	// Bits as engine/applayer/enip defines them.
 	{Name: "enip.too_many_transactions", Buf: ENIPEvents, Bit: 1 << 0},
 	{Name: "enip.invalid_pdu", Buf: ENIPEvents, Bit: 1 << 1},
+	// Bits as engine/applayer/modbus defines them.
+	{Name: "modbus.invalid_protocol_id", Buf: ModbusEvents, Bit: 1 << 0},
+	{Name: "modbus.unsolicited_response", Buf: ModbusEvents, Bit: 1 << 1},
+	{Name: "modbus.invalid_length", Buf: ModbusEvents, Bit: 1 << 2},
+	{Name: "modbus.invalid_unit_identifier", Buf: ModbusEvents, Bit: 1 << 3},
+	{Name: "modbus.invalid_function_code", Buf: ModbusEvents, Bit: 1 << 4},
+	{Name: "modbus.invalid_value", Buf: ModbusEvents, Bit: 1 << 5},
+	{Name: "modbus.invalid_exception_code", Buf: ModbusEvents, Bit: 1 << 6},
+	{Name: "modbus.value_mismatch", Buf: ModbusEvents, Bit: 1 << 7},
+	{Name: "modbus.flooded", Buf: ModbusEvents, Bit: 1 << 8},
+	// Bits as engine/applayer/dhcp defines them.
+	{Name: "dhcp.truncated_options", Buf: DHCPEvents, Bit: 1 << 0},
+	{Name: "dhcp.malformed_options", Buf: DHCPEvents, Bit: 1 << 1},
 }

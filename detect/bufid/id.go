@@ -226,6 +226,16 @@ const (
 	ENIPCapabilities    // ListServices capability flags, 2 bytes
 	ENIPServiceName     // ListServices service name
 	ENIPEvents          // app-layer events, 4-byte little-endian bit set
+	// Modbus (modbus.go): the request's decoded fields, read by the
+	// modbus keyword (layout: engine/applayer/modbus RequestBuffer).
+	ModbusRequest
+	ModbusEvents // app-layer events, 4-byte little-endian bit set
+	// DHCP (dhcp.go): option values, 4 bytes big-endian, present when
+	// the message carries the option.
+	DHCPLeaseTime     // option 51
+	DHCPRenewalTime   // option 58
+	DHCPRebindingTime // option 59
+	DHCPEvents        // app-layer events, 4-byte little-endian bit set
 	// QUIC (engine/applayer/quic): one transaction per long-header packet.
 	QUICVersion   // the 4 raw version bytes of a long header
 	QUICSNI       // server name of the ClientHello, or the gQUIC SNI tag
@@ -508,6 +518,14 @@ var Specs = [NumIDs]Spec{
 	ENIPCapabilities:    {Name: "enip.capabilities", Proto: ProtoENIP},
 	ENIPServiceName:     {Name: "enip.service_name", Proto: ProtoENIP},
 	ENIPEvents:          {Name: "app-layer-event.enip", Proto: ProtoENIP, Value: true},
+	// Docs: rules/modbus-keyword.html.
+	ModbusRequest: {Name: "modbus", Proto: ProtoModbus, Dir: ToServer, Value: true},
+	ModbusEvents:  {Name: "app-layer-event.modbus", Proto: ProtoModbus, Value: true},
+	// Docs: rules/dhcp-keywords.html.
+	DHCPLeaseTime:     {Name: "dhcp.leasetime", Proto: ProtoDHCP, Value: true},
+	DHCPRenewalTime:   {Name: "dhcp.renewal_time", Proto: ProtoDHCP, Value: true},
+	DHCPRebindingTime: {Name: "dhcp.rebinding_time", Proto: ProtoDHCP, Value: true},
+	DHCPEvents:        {Name: "app-layer-event.dhcp", Proto: ProtoDHCP, Value: true},
 	// Docs: rules/quic-keywords.html. Suricata inspects them in both
 	// directions, each packet in its own. The JA3/JA4 buffers (TLS) also
 	// apply to QUIC transactions (detect/quic.go).

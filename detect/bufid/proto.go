@@ -40,12 +40,12 @@ const (
 	// ProtoFTPData is a data connection an FTP control flow announced
 	// (engine/applayer/ftpdata): never detected from its bytes.
 	ProtoFTPData
+	ProtoDHCP
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
 	ProtoHTTP1
 	ProtoFile
-	ProtoDHCP
 	ProtoRDP
 	ProtoNFS
 	ProtoNTP

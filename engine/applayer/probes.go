@@ -303,6 +303,8 @@ func DefaultEntries() []Entry {
 		{Proto: bufid.ProtoKRB5, Transport: TCP, Ports: []uint16{88}, PortRequired: true, ToServer: ProbeKRB5TCP, ToClient: ProbeKRB5TCP},
 		{Proto: bufid.ProtoLDAP, Transport: TCP, Ports: []uint16{389, 3268}, PortRequired: true, ToServer: ProbeLDAPTCP, ToClient: ProbeLDAPTCP},
 		{Proto: bufid.ProtoDNP3, Transport: TCP, Ports: []uint16{20000}, PortRequired: true, ToServer: ProbeDNP3, ToClient: ProbeDNP3},
+		{Proto: bufid.ProtoDHCP, Transport: UDP, Ports: []uint16{67, 68}, PortRequired: true, ToServer: ProbeDHCP, ToClient: ProbeDHCP},
+		{Proto: bufid.ProtoModbus, Transport: TCP, Ports: []uint16{502}, PortRequired: true, ToServer: ProbeModbus, ToClient: ProbeModbus},
 		{Proto: bufid.ProtoENIP, Transport: TCP, Ports: []uint16{44818}, PortRequired: true, ToServer: ProbeENIPTCP, ToClient: ProbeENIPTCP},
 		{Proto: bufid.ProtoENIP, Transport: UDP, Ports: []uint16{44818}, PortRequired: true, ToServer: ProbeENIPUDP, ToClient: ProbeENIPUDP},
 		{Proto: bufid.ProtoLDAP, Transport: UDP, Ports: []uint16{389, 3268}, PortRequired: true, ToServer: ProbeLDAPUDP, ToClient: ProbeLDAPUDP},

@@ -34,6 +34,8 @@ const (
 	EventLDAP
 	EventDNP3
 	EventENIP
+	EventModbus
+	EventDHCP
 	EventQUIC
 	EventIKE
 	EventWebSocket
@@ -62,6 +64,8 @@ var eventNames = [...]string{
 	EventLDAP:      "ldap",
 	EventDNP3:      "dnp3",
 	EventENIP:      "enip",
+	EventModbus:    "modbus",
+	EventDHCP:      "dhcp",
 	EventQUIC:      "quic",
 	EventIKE:       "ike",
 	EventWebSocket: "websocket",

@@ -4,6 +4,7 @@ import (
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dcerpc"
+	"vigil/engine/applayer/dhcp"
 	"vigil/engine/applayer/dnp3"
 	"vigil/engine/applayer/dns"
 	"vigil/engine/applayer/enip"
@@ -13,6 +14,7 @@ import (
 	"vigil/engine/applayer/ike"
 	"vigil/engine/applayer/krb5"
 	"vigil/engine/applayer/ldap"
+	"vigil/engine/applayer/modbus"
 	"vigil/engine/applayer/mqtt"
 	"vigil/engine/applayer/quic"
 	"vigil/engine/applayer/rfb"
@@ -65,6 +67,8 @@ var parsers = []struct {
 	{bufid.ProtoLDAP, func(Config) applayer.Parser { return ldap.New() }},
 	{bufid.ProtoDNP3, func(Config) applayer.Parser { return dnp3.New() }},
 	{bufid.ProtoENIP, func(Config) applayer.Parser { return enip.New() }},
+	{bufid.ProtoModbus, func(Config) applayer.Parser { return modbus.New() }},
+	{bufid.ProtoDHCP, func(Config) applayer.Parser { return dhcp.New(false) }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 	{bufid.ProtoQUIC, func(Config) applayer.Parser { return quic.New() }},
 	{bufid.ProtoIKE, func(Config) applayer.Parser { return ike.New() }},
