@@ -126,6 +126,9 @@ type Worker struct {
 	tracker *stream.Tracker
 	reg     *applayer.Registry
 	expect  *ftpdata.Expectations // shared by the pipeline's workers (ftpdata.go)
+	// spare holds finished flows' parsers per protocol for reuse
+	// (applayer.Recycler), bounded by maxSpare.
+	spare   [bufid.NumProtos][]applayer.Parser
 	matcher *detect.Matcher
 	thr     *thresholds
 	// published is the pipeline's ruleset pointer, cur the ruleset this
@@ -272,6 +275,9 @@ func (w *Worker) tick(ts int64) {
 func (w *Worker) endFlows() {
 	for _, e := range w.flows.Ended() {
 		w.flowEnd(e)
+		// Its records are out: the parser is free for the next flow.
+		w.recycle(&e.Value)
+		e.Value.parser = nil
 	}
 	w.flows.Release()
 }
@@ -645,9 +651,32 @@ func (w *Worker) noteParserError(fd *flowData, udp bool) {
 func (w *Worker) startParser(fd *flowData, proto applayer.Proto) {
 	fd.proto = proto
 	w.Stats.AppLayer[proto]++
+	if proto < bufid.NumProtos {
+		if s := w.spare[proto]; len(s) > 0 {
+			fd.parser, s[len(s)-1] = s[len(s)-1], nil
+			w.spare[proto] = s[:len(s)-1]
+			return
+		}
+	}
 	if ent, ok := w.reg.Lookup(proto); ok && ent.New != nil {
 		fd.parser = ent.New()
 	}
+}
+
+// maxSpare bounds the parsers a worker keeps per protocol for reuse.
+const maxSpare = 64
+
+// recycle keeps the parser of fd's finished flow for the next flow of its
+// protocol when it can be reset (applayer.Recycler). A parser that took
+// over from another (handover) is not kept: fd.proto names it, and only
+// parsers started by startParser for fd.proto are reset and reused.
+func (w *Worker) recycle(fd *flowData) {
+	r, ok := fd.parser.(applayer.Recycler)
+	if !ok || fd.protoOrig != bufid.ProtoUnknown || fd.proto >= bufid.NumProtos || len(w.spare[fd.proto]) >= maxSpare {
+		return
+	}
+	r.Reset()
+	w.spare[fd.proto] = append(w.spare[fd.proto], fd.parser)
 }
 
 // noteDetectDone flags the end of protocol detection of direction dir for

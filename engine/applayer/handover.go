@@ -23,3 +23,11 @@ type Handover interface {
 type Successor interface {
 	Adopt(prev Parser)
 }
+
+// Recycler is a parser that can be reused for another connection: Reset
+// returns it to the state its constructor left it in, keeping the memory
+// it grew (transaction buffers) so that the engine, which keeps finished
+// flows' parsers per worker, does not reallocate it flow after flow.
+type Recycler interface {
+	Reset()
+}

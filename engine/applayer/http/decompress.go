@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"io"
+	"slices"
 	"sync"
 )
 
@@ -142,12 +143,24 @@ func inflateRaw(src []byte, limit int) []byte {
 	} else if err := d.fl.(flate.Resetter).Reset(&d.src, nil); err != nil {
 		return nil
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, min(limit, 4*len(src)+512)))
-	_, _ = io.Copy(buf, io.LimitReader(d.fl, int64(limit)))
-	if buf.Len() == 0 {
+	// Read straight into one slice, grown by doubling only when full:
+	// bytes.Buffer's ReadFrom regrows whenever less than 512 bytes are
+	// free, which allocated about as much again as the output.
+	out := make([]byte, 0, min(limit, 4*len(src)+512))
+	for len(out) < limit {
+		if len(out) == cap(out) {
+			out = slices.Grow(out, min(limit, 2*cap(out))-len(out))
+		}
+		n, err := d.fl.Read(out[len(out):min(cap(out), limit)])
+		out = out[:len(out)+n]
+		if err != nil {
+			break
+		}
+	}
+	if len(out) == 0 {
 		return nil
 	}
-	return buf.Bytes()
+	return out
 }
 
 // decoder keeps a raw deflate reader for reuse: its window is most of what

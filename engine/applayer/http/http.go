@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"vigil/engine/applayer"
@@ -184,6 +185,29 @@ var _ applayer.Parser = (*Parser)(nil)
 // New returns a parser for one connection.
 func New(cfg Config) *Parser {
 	return &Parser{cfg: cfg.withDefaults()}
+}
+
+// Reset returns p to the state New left it in for another connection,
+// keeping its transactions' buffers (bodies, arenas) for reuse so that a
+// worker recycling parsers across flows does not reallocate them.
+func (p *Parser) Reset() {
+	for _, t := range p.txs {
+		t.reset()
+		if len(p.free) < p.cfg.MaxTx {
+			p.free = append(p.free, t)
+		}
+	}
+	for _, sd := range p.sides {
+		if t := sd.cur; t != nil && !slices.Contains(p.txs, t) && len(p.free) < p.cfg.MaxTx {
+			t.reset()
+			p.free = append(p.free, t)
+		}
+	}
+	clear(p.txs)
+	p.txs = p.txs[:0]
+	p.next, p.resp, p.state = 0, 0, 0
+	p.sides = [2]side{{line: p.sides[0].line[:0]}, {line: p.sides[1].line[:0]}}
+	p.h2c = h2cState{}
 }
 
 // State reports parser flags (StateError when a direction gave up, StateGap

@@ -160,6 +160,32 @@ func TestPipelinedAndBodies(t *testing.T) {
 	}
 }
 
+// TestResetReuse checks that a parser Reset in the middle of a connection
+// (a request without its response, a half-read body, a partial line) parses
+// the next connection as a new one would.
+func TestResetReuse(t *testing.T) {
+	conn := func(p *Parser) []string {
+		feed(p, up, "POST /p HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcdGET /g HTTP/1.1\r\n\r\n", 3)
+		feed(p, down, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nxyz", 2)
+		var got []string
+		for i := 0; i < p.TxCount(); i++ {
+			tx := p.Tx(i)
+			got = append(got, fmt.Sprintf("%d %s %s req=%q resp=%q done=%v/%v", tx.ID(), tx.Buffer(up, bufid.HTTPMethod),
+				tx.Buffer(up, bufid.HTTPURI), tx.Buffer(up, bufid.HTTPRequestBody), tx.Buffer(down, bufid.FileData),
+				tx.Complete(up), tx.Complete(down)))
+		}
+		return append(got, fmt.Sprint(p.State()))
+	}
+	want := conn(New(Config{}))
+	p := New(Config{})
+	feed(p, up, "PUT /x HTTP/1.1\r\nContent-Length: 100\r\n\r\nhalf", 0)
+	feed(p, down, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10", 0)
+	p.Reset()
+	if d := cmp.Diff(want, conn(p)); d != "" {
+		t.Errorf("after Reset (-fresh +reused):\n%s", d)
+	}
+}
+
 func gz(s string) string {
 	var b bytes.Buffer
 	w := gzip.NewWriter(&b)

@@ -181,6 +181,12 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 			}
 			need := 5 + (int(s.rec[3])<<8 | int(s.rec[4]))
 			n := min(need-len(s.rec), len(data))
+			if n > 0 && cap(s.rec) < need {
+				// Sized once to the record (at most 64 KiB) instead of
+				// doubling up to it: half the garbage per reassembled
+				// record.
+				s.rec = slices.Grow(s.rec, need-len(s.rec))
+			}
 			s.rec = append(s.rec, data[:n]...)
 			data = data[n:]
 			if len(s.rec) == need {
