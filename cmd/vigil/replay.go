@@ -590,6 +590,15 @@ var replaySettings = []setting{
 		if field == "detection-ports.dp" || field == "detection-ports.sp" {
 			return setDetectionPorts(&ec.AppLayer, proto, k, v)
 		}
+		if (proto == "tls" || proto == "quic") && (field == "ja3-fingerprints" || field == "ja4-fingerprints") {
+			// Vigil always computes both fingerprints (Suricata: yes, or
+			// auto when a rule or an output asks for them).
+			switch v {
+			case "yes", "true", "auto":
+				return nil
+			}
+			return fmt.Errorf("%s=%s: Vigil always computes %s; turning it off is not supported yet", k, v, strings.TrimSuffix(field, "-fingerprints"))
+		}
 		if field != "enabled" {
 			return fmt.Errorf("setting %q is not supported", k)
 		}

@@ -109,3 +109,28 @@ func TestDetectionPortsSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestFingerprintSettings checks the tls and quic ja3/ja4-fingerprints
+// settings: on (yes, auto) is what Vigil always does; off is refused with
+// the reason, since the fingerprints would still be logged.
+func TestFingerprintSettings(t *testing.T) {
+	for _, c := range []struct {
+		set string
+		ok  bool
+	}{
+		{"app-layer.protocols.tls.ja4-fingerprints=yes", true},
+		{"app-layer.protocols.tls.ja3-fingerprints=auto", true},
+		{"app-layer.protocols.quic.ja4-fingerprints=true", true},
+		{"app-layer.protocols.tls.ja4-fingerprints=no", false},
+		{"app-layer.protocols.tls.ja5-fingerprints=yes", false},
+	} {
+		var ec engine.Config
+		err := applySettings(&ec, []string{c.set})
+		if (err == nil) != c.ok {
+			t.Errorf("%s: err %v", c.set, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "not supported") {
+			t.Errorf("%s: error %q does not say why", c.set, err)
+		}
+	}
+}
