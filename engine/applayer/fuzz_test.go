@@ -1,26 +1,17 @@
 package applayer
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"vigil/detect/bufid"
+	"vigil/internal/testutil"
 )
 
 // FuzzDetect feeds arbitrary bytes in pieces to detection over both
 // transports. Invariants: no panic; once decided, the protocol never
 // changes; the per-direction copy never exceeds the limit.
 func FuzzDetect(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.seed")
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata")
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testutil.Seeds(f, "testdata/*.seed") {
 		f.Add(b, uint8(0), uint16(1234), uint16(53))
 		f.Add(b, uint8(3), uint16(80), uint16(40000))
 	}

@@ -7,6 +7,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/internal/testutil"
 )
 
 // TestWriteSeeds regenerates testdata/*.bin with VIGIL_WRITE_SEEDS=1.
@@ -25,15 +26,7 @@ func TestWriteSeeds(t *testing.T) {
 // FuzzDCERPC feeds the input to both directions in chunks of step bytes
 // and reads every buffer of every transaction.
 func FuzzDCERPC(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.bin")
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata")
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testutil.Seeds(f, "testdata/*.bin") {
 		f.Add(b, uint8(0))
 		f.Add(b, uint8(5))
 	}

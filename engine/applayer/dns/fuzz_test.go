@@ -8,6 +8,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/internal/testutil"
 	"vigil/output/eve"
 )
 
@@ -26,15 +27,7 @@ func TestWriteSeeds(t *testing.T) {
 // FuzzDNS decodes a message as a UDP datagram and as a TCP stream split at
 // step, and checks that nothing panics and EVE records are consistent.
 func FuzzDNS(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.bin")
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata")
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testutil.Seeds(f, "testdata/*.bin") {
 		f.Add(b, uint8(0))
 		f.Add(b, uint8(5))
 	}

@@ -1,12 +1,11 @@
 package enip
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/internal/testutil"
 	"vigil/output/eve"
 )
 
@@ -14,15 +13,7 @@ import (
 // split every step bytes, and checks that nothing panics, buffers are
 // bounded and the EVE record encodes.
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.tcp")
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata")
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testutil.Seeds(f, "testdata/*.tcp") {
 		f.Add(b, uint8(0))
 	}
 	for _, m := range [][]byte{register, registerResp, getAttrs, getAttrsResp, multiReq, multiResp, listIdentity,

@@ -1,27 +1,18 @@
 package krb5
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/internal/testutil"
 )
 
 // FuzzKRB5 parses the input as a datagram and as a TCP stream split
 // every step bytes, and checks that nothing panics and every buffer lies
 // within the input.
 func FuzzKRB5(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.tcp")
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata")
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testutil.Seeds(f, "testdata/*.tcp") {
 		f.Add(b, uint8(0))
 		f.Add(b[4:], uint8(9))
 	}

@@ -1,12 +1,11 @@
 package ldap
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/internal/testutil"
 	"vigil/output/eve"
 )
 
@@ -14,15 +13,7 @@ import (
 // TCP stream split every step bytes, and checks that nothing panics,
 // every buffer lies within the input and the EVE record encodes.
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.tcp")
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata")
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testutil.Seeds(f, "testdata/*.tcp") {
 		f.Add(b, uint8(0))
 	}
 	for _, m := range [][]byte{bindReq, bindSASL, bindResp, bindRespErr, searchReq, entry1, entry2, searchDone,

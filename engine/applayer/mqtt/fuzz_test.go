@@ -8,6 +8,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/internal/testutil"
 )
 
 // seeds are the fuzz seeds TestWriteSeeds writes to testdata.
@@ -35,15 +36,7 @@ func TestWriteSeeds(t *testing.T) {
 // that nothing panics, that the caps hold and that every buffer lies in
 // bounds.
 func FuzzMQTT(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.bin")
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata")
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testutil.Seeds(f, "testdata/*.bin") {
 		f.Add(b, uint8(0))
 		f.Add(b, uint8(5))
 	}

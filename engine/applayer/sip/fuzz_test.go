@@ -7,6 +7,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/internal/testutil"
 )
 
 // TestWriteSeeds regenerates testdata/*.txt with VIGIL_WRITE_SEEDS=1.
@@ -24,15 +25,7 @@ func TestWriteSeeds(t *testing.T) {
 // FuzzSIP parses the input as a datagram and as a TCP stream split at
 // step and checks that nothing panics and every buffer lies in bounds.
 func FuzzSIP(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.txt")
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata")
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testutil.Seeds(f, "testdata/*.txt") {
 		f.Add(b, uint8(0))
 		f.Add(b, uint8(7))
 	}

@@ -9,6 +9,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/internal/testutil"
 )
 
 // TestWriteSeeds regenerates testdata/*.txt with VIGIL_WRITE_SEEDS=1. A
@@ -55,15 +56,7 @@ func splitSession(b []byte) (client, server []byte) {
 // directions, and the whole input as client bytes, and checks that nothing
 // panics and every limit holds.
 func FuzzSMTP(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.txt")
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata")
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testutil.Seeds(f, "testdata/*.txt") {
 		f.Add(b, uint8(0))
 		f.Add(b, uint8(5))
 	}

@@ -1,27 +1,18 @@
 package snmp
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
+	"vigil/internal/testutil"
 )
 
 // FuzzSNMP parses the input as a datagram in both directions and checks
 // that nothing panics, every buffer lies within the input and the
 // integer buffers are 4 bytes.
 func FuzzSNMP(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.bin")
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata")
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testutil.Seeds(f, "testdata/*.bin") {
 		f.Add(b)
 	}
 	for _, b := range [][]byte{v1Get, v2Resp, v1Trap, v3Plain, v3Encrypted} {
