@@ -170,6 +170,15 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 				} else if n != *lim {
 					fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log.types.mqtt.string-log-limit: one limit applies to every output (using %d)\n", t.Pos, e.Index, *lim)
 				}
+			case "dhcp":
+				// Like mqtt: the dhcp object is built once for every
+				// output, so one output asking for extended gets it for all.
+				if t.DHCPExtended && !ec.AppLayer.DHCPExtended {
+					ec.AppLayer.DHCPExtended = true
+					if len(o.EVE) > 1 {
+						fmt.Fprintf(warn, "warning: %v: outputs.%d.eve-log.types.dhcp.extended: applies to every eve-log output\n", t.Pos, e.Index)
+					}
+				}
 			case "stats":
 				u.Stats = o.StatsEnabled
 				out.StatsNoZeros = !t.Stats.NullValues

@@ -146,3 +146,52 @@ func TestConfigAlertReferences(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigDHCPExtended: eve-log's dhcp extended, from `-c` and from
+// --set. The default form logs requests and acks without option details;
+// extended logs every message with lease times and parameters.
+func TestConfigDHCPExtended(t *testing.T) {
+	pcap := testutil.SharedPath(t, "pcaps", "bench", "malcolm__DHCP.pcap")
+	dir := t.TempDir()
+	cfg := func(ext string) string {
+		return writeFile(t, dir, "dhcp-"+ext+".yaml", "vars:\n  address-groups:\n    HOME_NET: any\n    EXTERNAL_NET: any\n"+`outputs:
+  - eve-log:
+      filename: eve.json
+      types:
+        - dhcp:
+            extended: `+ext+"\n")
+	}
+	count := func(args ...string) (records, leases int) {
+		out := t.TempDir()
+		args = append([]string{"replay", "-r", pcap, "--allow-no-rules", "-k", "none", "-l", out}, args...)
+		if rc, _, stderr := vigilRun(t, args...); rc != 0 {
+			t.Fatalf("%v: exit %d: %s", args, rc, stderr)
+		}
+		data, err := os.ReadFile(filepath.Join(out, "eve.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.Contains(l, `"event_type":"dhcp"`) {
+				records++
+				if strings.Contains(l, `"lease_time":`) {
+					leases++
+				}
+			}
+		}
+		return records, leases
+	}
+	plain, plainLeases := count("-c", cfg("no"))
+	ext, extLeases := count("-c", cfg("yes"))
+	set, setLeases := count("--set", "outputs.0.eve-log.types.dhcp.extended=yes")
+	t.Logf("dhcp records: default %d (%d with lease_time), extended %d (%d), --set %d (%d)", plain, plainLeases, ext, extLeases, set, setLeases)
+	if plain == 0 || plainLeases != 0 {
+		t.Errorf("extended: no gave %d dhcp records, %d with lease_time; want some, none with option details", plain, plainLeases)
+	}
+	if ext <= plain || extLeases == 0 {
+		t.Errorf("extended: yes gave %d dhcp records (%d with lease_time); want more than the default's %d, with lease times", ext, extLeases, plain)
+	}
+	if set != ext || setLeases != extLeases {
+		t.Errorf("--set ...dhcp.extended=yes gave %d/%d; want what -c gives, %d/%d", set, setLeases, ext, extLeases)
+	}
+}

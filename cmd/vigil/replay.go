@@ -517,6 +517,14 @@ var replaySettings = []setting{
 			ec.AppLayer.MQTT.StringLogLimit = int(n)
 			return nil
 		}
+		if strings.Contains(k, ".eve-log.types.") && strings.HasSuffix(k, ".dhcp.extended") {
+			b, err := yesNo(v)
+			if err != nil {
+				return fmt.Errorf("%s: %w", k, err)
+			}
+			ec.AppLayer.DHCPExtended = b
+			return nil
+		}
 		if m := tlsOption.FindStringSubmatch(k); m != nil {
 			return setTLSOption(&ec.EVE, m[1], v)
 		}

@@ -115,6 +115,9 @@ type EVEType struct {
 	// MQTTStringLogLimit is the mqtt type's string-log-limit in bytes
 	// (0: none).
 	MQTTStringLogLimit int
+	// DHCPExtended is the dhcp type's extended: every message with its
+	// lease times, addresses and options, not only requests and acks.
+	DHCPExtended bool
 	// DNS holds the dns type's options.
 	DNS DNSOptions
 	// TLS holds the tls type's options.
@@ -751,6 +754,13 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 			t.MQTTStringLogLimit = int(n)
 		case "passwords":
 			wantDefault(true, "MQTT passwords are always logged")
+		default:
+			return false
+		}
+	case "dhcp":
+		switch k {
+		case "extended":
+			t.DHCPExtended = b(false)
 		default:
 			return false
 		}

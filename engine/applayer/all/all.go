@@ -34,6 +34,9 @@ type Config struct {
 	SMTP smtp.Config
 	// MQTT holds eve-log's mqtt string-log-limit.
 	MQTT mqtt.Config
+	// DHCPExtended is eve-log's dhcp extended: every DHCP message is
+	// logged with its options.
+	DHCPExtended bool
 	// MaxProbeBytes bounds protocol detection per direction (0: default).
 	MaxProbeBytes int
 	// DetectionPorts replaces the ports detection hints and requires for
@@ -68,7 +71,7 @@ var parsers = []struct {
 	{bufid.ProtoDNP3, func(Config) applayer.Parser { return dnp3.New() }},
 	{bufid.ProtoENIP, func(Config) applayer.Parser { return enip.New() }},
 	{bufid.ProtoModbus, func(Config) applayer.Parser { return modbus.New() }},
-	{bufid.ProtoDHCP, func(Config) applayer.Parser { return dhcp.New(false) }},
+	{bufid.ProtoDHCP, func(c Config) applayer.Parser { return dhcp.New(c.DHCPExtended) }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 	{bufid.ProtoQUIC, func(Config) applayer.Parser { return quic.New() }},
 	{bufid.ProtoIKE, func(Config) applayer.Parser { return ike.New() }},

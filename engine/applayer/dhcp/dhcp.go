@@ -180,7 +180,11 @@ func (t *Tx) option(code byte, v []byte) {
 	case OptVendorClass:
 		t.VendorClass = append([]byte(nil), v...)
 	case OptClientID:
-		t.ClientID = append([]byte(nil), v...)
+		// The first octet is the identifier's hardware type; the record
+		// logs what follows it.
+		if len(v) > 1 {
+			t.ClientID = append([]byte(nil), v[1:]...)
+		}
 	case OptSubnetMask:
 		if len(v) == 4 {
 			t.SubnetMask = netip.AddrFrom4([4]byte(v))

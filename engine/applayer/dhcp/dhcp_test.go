@@ -75,9 +75,10 @@ func TestFillEVE(t *testing.T) {
 				{"type": "request", "id": 0xdeadbeef, "client_mac": "00:11:22:33:44:55", "assigned_ip": "0.0.0.0", "client_ip": "0.0.0.0", "dhcp_type": "discover"},
 			}
 		} else {
+			// Suricata 8's default form: acks only, renewal time kept.
 			want = []map[string]any{
-				{"type": "request", "id": 0xdeadbeef, "client_mac": "00:11:22:33:44:55", "assigned_ip": "0.0.0.0", "hostname": "host", "dhcp_type": "request"},
-				{"type": "reply", "id": 0xdeadbeef, "client_mac": "00:11:22:33:44:55", "assigned_ip": "10.0.0.5", "dhcp_type": "ack"},
+				nil,
+				{"type": "reply", "id": 0xdeadbeef, "client_mac": "00:11:22:33:44:55", "assigned_ip": "10.0.0.5", "dhcp_type": "ack", "renewal_time": 1800},
 				nil,
 			}
 		}
@@ -92,6 +93,27 @@ func TestFillEVE(t *testing.T) {
 			}
 			got := evetest.FillObject(t, eve.EventDHCP, "dhcp", func(r *eve.Record) bool { return p.Tx(i).FillEVE(r, applayer.ToServer) })
 			evetest.Diff(t, "tx "+string(rune('0'+i)), got, w)
+		}
+		// An alert carries the extended object whatever the dhcp type's
+		// setting, as in Suricata 8.
+		got := evetest.FillObject(t, eve.EventAlert, "dhcp", func(r *eve.Record) bool { return p.Tx(0).FillEVE(r, applayer.ToServer) })
+		if got["requested_ip"] != "10.0.0.5" || got["params"] == nil {
+			t.Errorf("extended=%v: alert dhcp object %v; want the extended form", extended, got)
+		}
+	}
+}
+
+// TestClientID: option 61's first octet is the hardware type; the record
+// logs the identifier after it, and a one-octet option logs nothing.
+func TestClientID(t *testing.T) {
+	for _, tc := range []struct {
+		opt  []byte
+		want string
+	}{{[]byte{1, 0xaa, 0xbb, 0xcc}, "aa:bb:cc"}, {[]byte{0, 'r', '0'}, "72:30"}, {[]byte{1}, ""}} {
+		var tx Tx
+		tx.option(OptClientID, tc.opt)
+		if got := mac(tx.ClientID); got != tc.want {
+			t.Errorf("client id option % x: logged %q, want %q", tc.opt, got, tc.want)
 		}
 	}
 }

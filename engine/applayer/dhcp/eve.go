@@ -9,12 +9,10 @@ import (
 var typeNames = [...]string{1: "discover", 2: "offer", 3: "request", 4: "decline", 5: "ack", 6: "nak", 7: "release", 8: "inform"}
 
 // paramNames name the parameter request list entries of the extended
-// record; codes without a name are left out.
+// record: Suricata 8 names these eight and leaves other codes out.
 var paramNames = map[byte]string{
-	1: "subnet_mask", 2: "time_offset", 3: "router", 4: "time_server", 6: "dns_server", 12: "hostname",
-	15: "domain", 26: "mtu", 28: "broadcast_address", 31: "router_discovery", 33: "static_route",
-	42: "ntp_server", 44: "netbios_name_server", 46: "netbios_node_type", 47: "netbios_scope",
-	119: "domain_search", 121: "classless_static_route", 249: "private_classless_static_route", 252: "proxy_autodiscovery",
+	1: "subnet_mask", 3: "router", 6: "dns_server", 15: "domain", 35: "arp_timeout",
+	42: "ntp_server", 66: "tftp_server_name", 150: "tftp_server_ip",
 }
 
 func typeName(t uint8) string {
@@ -24,14 +22,18 @@ func typeName(t uint8) string {
 	return "unknown"
 }
 
-// FillEVE adds Suricata's "dhcp" object. In the default form only
-// requests and acks are logged, without option details; the extended
-// form logs every message with its lease times, addresses and options.
+// FillEVE adds Suricata's "dhcp" object. In the default form only acks
+// are logged, with just enough to map a MAC address to an IP address
+// (plus client id and renewal time, as Suricata 8 writes them); the
+// extended form (eve-log dhcp extended: yes) logs every message with its
+// lease times, addresses and options. Alerts always carry the extended
+// object, as in Suricata 8.
 func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	if t.ClientMAC == nil && t.Op == 0 {
 		return false // not a BOOTP message
 	}
-	if !t.extendedLog && r.Type != eve.EventAlert && t.Type != 3 && t.Type != 5 {
+	ext := t.extendedLog || r.Type == eve.EventAlert
+	if !ext && t.Type != 5 {
 		return false
 	}
 	o := r.AddObject("dhcp")
@@ -43,26 +45,26 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	o.Uint("id", uint64(t.XID))
 	o.String("client_mac", mac(t.ClientMAC))
 	o.String("assigned_ip", t.AssignedIP.String())
-	if t.extendedLog {
+	if ext {
 		o.String("client_ip", t.ClientIP.String())
 		if t.Op != bootRequest {
 			o.String("relay_ip", t.RelayIP.String())
 			o.String("next_server_ip", t.NextIP.String())
 		}
 	}
-	if len(t.ClientID) > 0 && t.extendedLog {
+	if len(t.ClientID) > 0 {
 		o.String("client_id", mac(t.ClientID))
 	}
-	if t.HasLease && t.extendedLog {
+	if t.HasLease && ext {
 		o.Uint("lease_time", uint64(t.Lease))
 	}
-	if t.HasRebind && t.extendedLog {
+	if t.HasRebind && ext {
 		o.Uint("rebinding_time", uint64(t.Rebind))
 	}
-	if t.HasRenewal && t.extendedLog {
+	if t.HasRenewal {
 		o.Uint("renewal_time", uint64(t.Renewal))
 	}
-	if t.SubnetMask.IsValid() && t.extendedLog {
+	if t.SubnetMask.IsValid() && ext {
 		o.String("subnet_mask", t.SubnetMask.String())
 	}
 	if len(t.Hostname) > 0 {
@@ -71,10 +73,10 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	if t.Type != 0 {
 		o.String("dhcp_type", typeName(t.Type))
 	}
-	if t.RequestedIP.IsValid() && t.extendedLog {
+	if t.RequestedIP.IsValid() && ext {
 		o.String("requested_ip", t.RequestedIP.String())
 	}
-	if t.extendedLog && len(t.Params) > 0 {
+	if ext && len(t.Params) > 0 {
 		o.OpenArray("params")
 		for _, c := range t.Params {
 			if n, ok := paramNames[c]; ok {
@@ -83,21 +85,21 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 		}
 		o.Close()
 	}
-	if t.extendedLog && len(t.Routers) > 0 {
+	if ext && len(t.Routers) > 0 {
 		o.OpenArray("routers")
 		for _, a := range t.Routers {
 			o.String("", a.String())
 		}
 		o.Close()
 	}
-	if t.extendedLog && len(t.DNS) > 0 {
+	if ext && len(t.DNS) > 0 {
 		o.OpenArray("dns_servers")
 		for _, a := range t.DNS {
 			o.String("", a.String())
 		}
 		o.Close()
 	}
-	if t.extendedLog && len(t.VendorClass) > 0 {
+	if ext && len(t.VendorClass) > 0 {
 		o.Bytes("vendor_class_identifier", t.VendorClass)
 	}
 	return true
