@@ -33,6 +33,16 @@ func (f *flowCountTest) match(p *Packet) bool {
 	return f.cmp.Match(c[0]) || f.cmp.Match(c[1])
 }
 
+// flowCountDirSetup is flow.pkts_toserver, flow.pkts_toclient,
+// flow.bytes_toserver and flow.bytes_toclient: the direction is in the
+// keyword's name and the value is the comparison alone.
+func flowCountDirSetup(bytes bool, d dir) func(*sigBuilder, *ruleparser.Compare) error {
+	return func(b *sigBuilder, c *ruleparser.Compare) error {
+		b.sig.pkt = append(b.sig.pkt, &flowCountTest{bytes: bytes, dir: d, cmp: c.Cmp})
+		return nil
+	}
+}
+
 func flowCountSetup(bytes bool) func(*sigBuilder, *ruleparser.Args) error {
 	return func(b *sigBuilder, a *ruleparser.Args) error {
 		if len(a.Args) != 2 {

@@ -31,6 +31,10 @@ type Packet struct {
 	// min(VLANLayers, 3) are set; vlan.id).
 	VLANIDs [3]uint16
 
+	// IPCsum and L4Csum are the decoder's checksum verdicts (the
+	// *-csum keywords).
+	IPCsum, L4Csum Csum
+
 	TCPFlags uint8
 	Seq, Ack uint32
 	Window   uint16

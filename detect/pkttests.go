@@ -29,6 +29,7 @@ const (
 	fieldTCPMSS     // tcp.mss. Docs: rules/header-keywords.html#tcp-mss
 	fieldFragOffset // fragoffset. Docs: rules/header-keywords.html#fragoffset
 	fieldFlowAge    // flow.age. Docs: rules/flow-keywords.html#flow-age
+	fieldTCPWscale  // tcp.wscale. Docs: rules/header-keywords.html#tcp-wscale
 )
 
 // cmpTest is dsize, ttl, tos, id, itype, icode, icmp_id, icmp_seq, window,
@@ -82,6 +83,17 @@ func (c *cmpTest) match(p *Packet) bool {
 			return false
 		}
 		v = uint64(mss)
+	case fieldTCPWscale:
+		// The window scale option's shift; Suricata reads a shift above
+		// the maximum of 14 as 0.
+		o, ok := tcpOption(p, 3)
+		if !ok || len(o) != 1 {
+			return false
+		}
+		v = uint64(o[0])
+		if v > 14 {
+			v = 0
+		}
 	case fieldFragOffset:
 		off, ok := fragOffset(p)
 		if !ok {
@@ -258,9 +270,20 @@ func (t ipoptsTest) match(p *Packet) bool { return p.IPVer == 4 && p.IPOpts&t.bi
 // TCP packet; false when the packet is not TCP or has no valid MSS
 // option.
 func tcpMSS(p *Packet) (uint16, bool) {
+	o, ok := tcpOption(p, 2)
+	if !ok || len(o) != 2 {
+		return 0, false
+	}
+	return uint16(o[0])<<8 | uint16(o[1]), true
+}
+
+// tcpOption returns the data of the first TCP option of kind in p's
+// header; false when there is none or the option list is malformed
+// before it.
+func tcpOption(p *Packet, kind byte) ([]byte, bool) {
 	h := p.L4Hdr
 	if p.Proto != 6 || len(h) < 20 {
-		return 0, false
+		return nil, false
 	}
 	end := int(h[12]>>4) * 4
 	if end > len(h) {
@@ -269,23 +292,20 @@ func tcpMSS(p *Packet) (uint16, bool) {
 	for i := 20; i < end; {
 		switch h[i] {
 		case 0: // end of option list
-			return 0, false
+			return nil, false
 		case 1: // no-op
 			i++
 			continue
 		}
 		if i+1 >= end || h[i+1] < 2 || i+int(h[i+1]) > end {
-			return 0, false
+			return nil, false
 		}
-		if h[i] == 2 {
-			if h[i+1] != 4 {
-				return 0, false
-			}
-			return uint16(h[i+2])<<8 | uint16(h[i+3]), true
+		if h[i] == kind {
+			return h[i+2 : i+int(h[i+1])], true
 		}
 		i += int(h[i+1])
 	}
-	return 0, false
+	return nil, false
 }
 
 // fragOffset returns the fragment offset of the packet as Suricata's

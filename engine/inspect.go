@@ -80,7 +80,8 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 	dp := &w.dp
 	*dp = detect.Packet{Ts: p.Ts, IPVer: p.IPVersion, Src: p.Src, Dst: p.Dst, Proto: p.Proto, SrcPort: p.SrcPort,
 		DstPort: p.DstPort, TTL: p.TTL, TOS: p.TOS, IPID: uint16(p.IPID), FragBits: p.FragFlags,
-		Payload: p.Payload, IPOpts: p.IPOpts, VLANLayers: p.VLANCount, VLANIDs: p.VLAN}
+		Payload: p.Payload, IPOpts: p.IPOpts, VLANLayers: p.VLANCount, VLANIDs: p.VLAN,
+		IPCsum: detectCsum(p.IPCsum), L4Csum: detectCsum(p.L4Csum)}
 	if p.L3Off >= 0 {
 		end := p.L4Off
 		if end < p.L3Off {
@@ -581,4 +582,15 @@ func holdRaw(fd *flowData, dir applayer.Direction) bool {
 	}
 	n := fd.parser.TxCount()
 	return n > 0 && !fd.parser.TxAt(n-1).Complete(dir)
+}
+
+// detectCsum carries a decoder checksum verdict to detection.
+func detectCsum(c packet.Csum) detect.Csum {
+	switch c {
+	case packet.CsumValid:
+		return detect.CsumValid
+	case packet.CsumInvalid:
+		return detect.CsumInvalid
+	}
+	return detect.CsumNotChecked
 }
