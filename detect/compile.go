@@ -258,6 +258,9 @@ func (b *sigBuilder) newVar(name string) (int8, error) {
 func (b *sigBuilder) finish() error {
 	s := b.sig
 	s.pdOnly = isPDOnly(s)
+	if r := s.Rule; r != nil {
+		s.ipOnly = !r.Header.HeaderLess && isIPOnly(s, r.Header.SrcNegated, r.Header.DstNegated)
+	}
 	for i := range s.lists {
 		if s.lists[i].buf == bufid.Packet || s.lists[i].buf == bufBase64 {
 			s.payload = true

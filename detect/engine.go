@@ -649,7 +649,7 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out [
 
 // common runs the header, packet, flow and flowbits tests.
 func (m *Matcher) common(s *Sig, p *Packet) bool {
-	if s.pdOnly && !p.ProtoDetectDone {
+	if s.pdOnly && !p.ProtoDetectDone || s.ipOnly && !p.firstInDir() {
 		return false
 	}
 	if !s.headerMatch(p) || !s.flow.match(p) {

@@ -78,6 +78,9 @@ type Sig struct {
 	// (Packet.ProtoDetectDone), so they alert once per direction rather
 	// than on every packet of the flow.
 	pdOnly bool
+	// ipOnly marks IP-only rules (iponly.go): evaluated on the first
+	// packet of each direction of a flow only.
+	ipOnly bool
 	// payload marks rules that inspect the packet payload or the stream
 	// (a list on bufid.Packet or base64_data): skipped on packets with
 	// NoPayload.

@@ -79,9 +79,13 @@ type Rule struct {
 type Header struct {
 	HeaderLess bool
 	Src, Dst   *AddrSet
-	SrcPorts   *PortSet
-	DstPorts   *PortSet
-	Dir        ruleparser.Direction
+	// SrcNegated and DstNegated are set when the address, variables
+	// expanded, contains a negation (!$HOME_NET, [any,!10.0.0.0/8]).
+	// Like Suricata, such a rule is never IP-only (detect).
+	SrcNegated, DstNegated bool
+	SrcPorts               *PortSet
+	DstPorts               *PortSet
+	Dir                    ruleparser.Direction
 }
 
 // ID returns "gid:sid".
@@ -388,7 +392,7 @@ func (l *loader) build(ar *ruleparser.Rule) (*Rule, []*Error) {
 	}
 	h := Header{HeaderLess: ar.HeaderLess, Dir: ar.Dir}
 	if !ar.HeaderLess {
-		addr := func(e ruleparser.Expr, dst **AddrSet) {
+		addr := func(e ruleparser.Expr, dst **AddrSet, negated *bool) {
 			if e == nil {
 				fail(ar.Pos, "", ErrBadAddress, "missing address")
 				return
@@ -399,6 +403,7 @@ func (l *loader) build(ar *ruleparser.Rule) (*Rule, []*Error) {
 				return
 			}
 			*dst = s
+			*negated = l.res.AddrNegated(e)
 		}
 		port := func(e ruleparser.Expr, dst **PortSet) {
 			if e == nil {
@@ -412,9 +417,9 @@ func (l *loader) build(ar *ruleparser.Rule) (*Rule, []*Error) {
 			}
 			*dst = s
 		}
-		addr(ar.Src, &h.Src)
+		addr(ar.Src, &h.Src, &h.SrcNegated)
 		port(ar.SrcPorts, &h.SrcPorts)
-		addr(ar.Dst, &h.Dst)
+		addr(ar.Dst, &h.Dst, &h.DstNegated)
 		port(ar.DstPorts, &h.DstPorts)
 	}
 	r.Header = h

@@ -70,6 +70,7 @@ type resolver struct {
 	addrVars map[string]*addrVar
 	portVars map[string]*portVar
 	addrMemo map[string]*AddrSet // canonical rule expression text -> set
+	negMemo  map[string]bool     // canonical rule expression text -> AddrNegated
 	portMemo map[string]*PortSet
 }
 
@@ -93,6 +94,7 @@ func newResolver(v Vars) *resolver {
 		addrVars: map[string]*addrVar{},
 		portVars: map[string]*portVar{},
 		addrMemo: map[string]*AddrSet{},
+		negMemo:  map[string]bool{},
 		portMemo: map[string]*PortSet{},
 	}
 }
@@ -113,6 +115,41 @@ func (r *resolver) Addr(e ruleparser.Expr) (*AddrSet, *exprError) {
 	s := sp.set()
 	r.addrMemo[key] = s
 	return s, nil
+}
+
+// AddrNegated reports whether an address expression that Addr resolved
+// contains a negated part once its variables are expanded: a negation
+// under an odd number of "!" ($EXTERNAL_NET when it is !$HOME_NET, but
+// not !!x).
+func (r *resolver) AddrNegated(e ruleparser.Expr) bool {
+	key := e.String()
+	if v, ok := r.negMemo[key]; ok {
+		return v
+	}
+	v := r.negates(e, false, 0)
+	r.negMemo[key] = v
+	return v
+}
+
+func (r *resolver) negates(e ruleparser.Expr, neg bool, depth int) bool {
+	if depth > 64 {
+		return false // a cycle; Addr has reported it
+	}
+	switch e := e.(type) {
+	case *ruleparser.Negated:
+		return r.negates(e.X, !neg, depth+1)
+	case *ruleparser.Group:
+		for _, it := range e.Items {
+			if r.negates(it, neg, depth+1) {
+				return true
+			}
+		}
+		return false
+	case *ruleparser.Var:
+		val, err := r.expand(addrKind, e.Name, e.Position())
+		return err == nil && r.negates(val, neg, depth+1)
+	}
+	return neg
 }
 
 // Port returns the port set of a rule's port expression.
