@@ -333,7 +333,11 @@ func (r *Runner) RunAgreement(ctx context.Context, captures []string) ([]Agreeme
 		}
 		vctx, cancel := context.WithTimeout(ctx, r.Timeout)
 		u, err := Measure(vctx, vdirs[i], r.Vigil.Bin,
-			append([]string{"replay", "-r", c, "-S", r.Vigil.RuleFile, "-l", vdirs[i], "-k", "none", "--workers", "1"}, r.Vigil.sets()...)...)
+			// Scoring alerts are Vigil's own (Suricata has no such
+			// rules): they are left out of the comparison by turning
+			// scoring off, as `vigil verify` does.
+			append([]string{"replay", "-r", c, "-S", r.Vigil.RuleFile, "-l", vdirs[i], "-k", "none", "--workers", "1",
+				"--set", "vigil.scoring.enabled=no"}, r.Vigil.sets()...)...)
 		cancel()
 		if err == nil && u.ExitCode != 0 {
 			err = fmt.Errorf("vigil exit %d: %s", u.ExitCode, lastLine(u.Output))
