@@ -56,6 +56,17 @@ var unsupported = map[string]string{
 	"pgsql.query": whyNoParser, "pop3.args": whyNoParser, "pop3.command": whyNoParser,
 	"smb.ntlmssp_domain": whyNoField, "smb.ntlmssp_user": whyNoField, "smb.version": whyNoField,
 	"tls.cert_notafter": whyNoField, "tls.cert_notbefore": whyNoField,
+
+	// Registered by Suricata 8.0.6 (src/detect-*.c sigmatch names, rust
+	// keyword tables) and found missing by comparing that list with this
+	// table.
+	"alert":           "the firewall-mode alert keyword is not implemented (Vigil has no firewall rule tables)",
+	"app-layer-state": "app-layer state hooks are not implemented",
+	"engine-event":    whyNoEvents,
+	"file.magic":      whyNoFiles,
+	"nfq_set_mark":    "NFQUEUE marking: Vigil does not run inline on NFQUEUE",
+	"snmp.trap_type":  whyNoField,
+	"tls_store":       whyNoFiles,
 }
 
 // UnsupportedReason returns why Vigil does not evaluate keyword name
