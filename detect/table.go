@@ -331,6 +331,7 @@ var table = []keyword{
 	mod("offset", surDoc+"payload-keywords.html#offset", ruleparser.ModOffset),
 	spec(kw("pcre", surDoc+"pcre.html"), ruleparser.ParsePCRE, setupPCRE),
 	spec(kw("pcrexform", surDoc+"transforms.html#pcrexform"), ruleparser.TransformArg(false), setupPcrexform),
+	sticky(kw("pgsql.query", surDoc+"pgsql-keywords.html#pgsql-query")),
 	spec(kw("pkt_data", surDoc+"payload-keywords.html#pkt-data"), ruleparser.ParseSticky, compileOpen(bufid.Packet)),
 	spec(kw("prefilter", surDoc+"prefilter-keywords.html#prefilter"), ruleparser.ParseFlag, nop),
 	spec(kw("priority", surDoc+"meta.html#priority"), ruleparser.ParseUint, nop),

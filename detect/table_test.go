@@ -270,6 +270,7 @@ var keywordSamples = map[string]string{
 	"nocase":                          `content:"a"; nocase;`,
 	"offset":                          `content:"a"; offset:1;`,
 	"pcre":                            `pcre:"/a+/i";`,
+	"pgsql.query":                     `pgsql.query; content:"SELECT";`,
 	"pcrexform":                       `http.uri; pcrexform:"a(b)";`,
 	"pkt_data":                        `pkt_data; content:"a";`,
 	"prefilter":                       `prefilter;`,

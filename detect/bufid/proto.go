@@ -41,6 +41,8 @@ const (
 	// (engine/applayer/ftpdata): never detected from its bytes.
 	ProtoFTPData
 	ProtoDHCP
+	ProtoPgSQL
+	ProtoPOP3
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
@@ -50,9 +52,7 @@ const (
 	ProtoNFS
 	ProtoNTP
 	ProtoIMAP
-	ProtoPOP3
 	ProtoTFTP
-	ProtoPgSQL
 	ProtoTelnet
 
 	NumProtos

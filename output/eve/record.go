@@ -39,6 +39,8 @@ const (
 	EventQUIC
 	EventIKE
 	EventWebSocket
+	EventPgSQL
+	EventPOP3
 )
 
 var eventNames = [...]string{
@@ -69,6 +71,8 @@ var eventNames = [...]string{
 	EventQUIC:      "quic",
 	EventIKE:       "ike",
 	EventWebSocket: "websocket",
+	EventPgSQL:     "pgsql",
+	EventPOP3:      "pop3",
 }
 
 // String returns the event_type value, or "" for an unknown type.

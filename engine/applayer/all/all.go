@@ -16,6 +16,8 @@ import (
 	"vigil/engine/applayer/ldap"
 	"vigil/engine/applayer/modbus"
 	"vigil/engine/applayer/mqtt"
+	"vigil/engine/applayer/pgsql"
+	"vigil/engine/applayer/pop3"
 	"vigil/engine/applayer/quic"
 	"vigil/engine/applayer/rfb"
 	"vigil/engine/applayer/sip"
@@ -69,6 +71,8 @@ var parsers = []struct {
 	{bufid.ProtoENIP, func(Config) applayer.Parser { return enip.New() }},
 	{bufid.ProtoModbus, func(Config) applayer.Parser { return modbus.New() }},
 	{bufid.ProtoDHCP, func(Config) applayer.Parser { return dhcp.New(false) }},
+	{bufid.ProtoPgSQL, func(Config) applayer.Parser { return pgsql.New() }},
+	{bufid.ProtoPOP3, func(Config) applayer.Parser { return pop3.New() }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 	{bufid.ProtoQUIC, func(Config) applayer.Parser { return quic.New() }},
 	{bufid.ProtoIKE, func(Config) applayer.Parser { return ike.New() }},
