@@ -43,6 +43,8 @@ const (
 	ProtoDHCP
 	ProtoPgSQL
 	ProtoPOP3
+	// ProtoIMAP is detected but not parsed (as in Suricata 8).
+	ProtoIMAP
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
@@ -51,7 +53,6 @@ const (
 	ProtoRDP
 	ProtoNFS
 	ProtoNTP
-	ProtoIMAP
 	ProtoTFTP
 	ProtoTelnet
 
