@@ -239,6 +239,8 @@ func txEventType(tx applayer.Tx, serverPort uint16, udp bool) eve.EventType {
 		return eve.EventPgSQL
 	case bufid.ProtoPOP3:
 		return eve.EventPOP3
+	case bufid.ProtoTFTP:
+		return eve.EventTFTP
 	case bufid.ProtoQUIC:
 		return eve.EventQUIC
 	case bufid.ProtoIKE:

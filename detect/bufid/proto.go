@@ -45,6 +45,7 @@ const (
 	ProtoPOP3
 	// ProtoIMAP is detected but not parsed (as in Suricata 8).
 	ProtoIMAP
+	ProtoTFTP
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
@@ -53,7 +54,6 @@ const (
 	ProtoRDP
 	ProtoNFS
 	ProtoNTP
-	ProtoTFTP
 	ProtoTelnet
 
 	NumProtos

@@ -41,6 +41,7 @@ const (
 	EventWebSocket
 	EventPgSQL
 	EventPOP3
+	EventTFTP
 )
 
 var eventNames = [...]string{
@@ -73,6 +74,7 @@ var eventNames = [...]string{
 	EventWebSocket: "websocket",
 	EventPgSQL:     "pgsql",
 	EventPOP3:      "pop3",
+	EventTFTP:      "tftp",
 }
 
 // String returns the event_type value, or "" for an unknown type.

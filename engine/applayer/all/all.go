@@ -25,6 +25,7 @@ import (
 	"vigil/engine/applayer/smtp"
 	"vigil/engine/applayer/snmp"
 	"vigil/engine/applayer/ssh"
+	"vigil/engine/applayer/tftp"
 	"vigil/engine/applayer/tls"
 	"vigil/engine/applayer/websocket"
 )
@@ -73,6 +74,7 @@ var parsers = []struct {
 	{bufid.ProtoDHCP, func(Config) applayer.Parser { return dhcp.New(false) }},
 	{bufid.ProtoPgSQL, func(Config) applayer.Parser { return pgsql.New() }},
 	{bufid.ProtoPOP3, func(Config) applayer.Parser { return pop3.New() }},
+	{bufid.ProtoTFTP, func(Config) applayer.Parser { return tftp.New() }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 	{bufid.ProtoQUIC, func(Config) applayer.Parser { return quic.New() }},
 	{bufid.ProtoIKE, func(Config) applayer.Parser { return ike.New() }},
