@@ -241,6 +241,8 @@ func txEventType(tx applayer.Tx, serverPort uint16, udp bool) eve.EventType {
 		return eve.EventPOP3
 	case bufid.ProtoTFTP:
 		return eve.EventTFTP
+	case bufid.ProtoNTP:
+		return eve.EventNTP
 	case bufid.ProtoQUIC:
 		return eve.EventQUIC
 	case bufid.ProtoIKE:

@@ -70,6 +70,10 @@ package bufid
 //	    over 256 octets, a known command with the wrong number of
 //	    arguments, an unknown alphanumeric command, a status line over 512
 //	    octets.
+//	ntp.malformed_data
+//	    engine/applayer/ntp: a datagram that does not decode, on the
+//	    newest transaction when there is one (as Suricata 8, which never
+//	    raises ntp.unsolicited_response).
 
 // HTTPEvent is one bit of the HTTPEvents buffer.
 type HTTPEvent uint32
@@ -134,4 +138,6 @@ var AppEvents = []AppEvent{
 	{Name: "pop3.incorrect_argument_count", Buf: POP3Events, Bit: 1 << 2},
 	{Name: "pop3.unknown_command", Buf: POP3Events, Bit: 1 << 3},
 	{Name: "pop3.response_too_long", Buf: POP3Events, Bit: 1 << 4},
+	// Bits as engine/applayer/ntp defines them.
+	{Name: "ntp.malformed_data", Buf: NTPEvents, Bit: 1 << 0},
 }

@@ -46,6 +46,7 @@ const (
 	// ProtoIMAP is detected but not parsed (as in Suricata 8).
 	ProtoIMAP
 	ProtoTFTP
+	ProtoNTP
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
@@ -53,7 +54,6 @@ const (
 	ProtoFile
 	ProtoRDP
 	ProtoNFS
-	ProtoNTP
 	ProtoTelnet
 
 	NumProtos

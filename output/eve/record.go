@@ -42,6 +42,7 @@ const (
 	EventPgSQL
 	EventPOP3
 	EventTFTP
+	EventNTP
 )
 
 var eventNames = [...]string{
@@ -75,6 +76,7 @@ var eventNames = [...]string{
 	EventPgSQL:     "pgsql",
 	EventPOP3:      "pop3",
 	EventTFTP:      "tftp",
+	EventNTP:       "ntp",
 }
 
 // String returns the event_type value, or "" for an unknown type.

@@ -16,6 +16,7 @@ import (
 	"vigil/engine/applayer/ldap"
 	"vigil/engine/applayer/modbus"
 	"vigil/engine/applayer/mqtt"
+	"vigil/engine/applayer/ntp"
 	"vigil/engine/applayer/pgsql"
 	"vigil/engine/applayer/pop3"
 	"vigil/engine/applayer/quic"
@@ -75,6 +76,7 @@ var parsers = []struct {
 	{bufid.ProtoPgSQL, func(Config) applayer.Parser { return pgsql.New() }},
 	{bufid.ProtoPOP3, func(Config) applayer.Parser { return pop3.New() }},
 	{bufid.ProtoTFTP, func(Config) applayer.Parser { return tftp.New() }},
+	{bufid.ProtoNTP, func(Config) applayer.Parser { return ntp.New() }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 	{bufid.ProtoQUIC, func(Config) applayer.Parser { return quic.New() }},
 	{bufid.ProtoIKE, func(Config) applayer.Parser { return ike.New() }},
