@@ -53,7 +53,7 @@ var unsupported = map[string]string{
 	"mdns.additionals.rrname": whyNoParser, "mdns.answers.rrname": whyNoParser, "mdns.authorities.rrname": whyNoParser,
 	"mdns.queries.rrname": whyNoParser, "mdns.response.rrname": whyNoParser,
 	"nfs_procedure": whyNoParser, "nfs.version": whyNoParser,
-	"pgsql.query": whyNoParser, "pop3.args": whyNoParser, "pop3.command": whyNoParser,
+
 	"smb.ntlmssp_domain": whyNoField, "smb.ntlmssp_user": whyNoField, "smb.version": whyNoField,
 	"tls.cert_notafter": whyNoField, "tls.cert_notbefore": whyNoField,
 

@@ -235,6 +235,14 @@ func txEventType(tx applayer.Tx, serverPort uint16, udp bool) eve.EventType {
 		return eve.EventModbus
 	case bufid.ProtoDHCP:
 		return eve.EventDHCP
+	case bufid.ProtoPgSQL:
+		return eve.EventPgSQL
+	case bufid.ProtoPOP3:
+		return eve.EventPOP3
+	case bufid.ProtoTFTP:
+		return eve.EventTFTP
+	case bufid.ProtoNTP:
+		return eve.EventNTP
 	case bufid.ProtoQUIC:
 		return eve.EventQUIC
 	case bufid.ProtoIKE:

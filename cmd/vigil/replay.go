@@ -591,7 +591,7 @@ var replaySettings = []setting{
 			return applyLibhtp(&ec.AppLayer.HTTP, strings.TrimPrefix(field, "libhtp.default-config."), v)
 		}
 		switch proto {
-		case "http", "http2", "tls", "dns", "ssh", "sip", "mqtt", "smb", "dcerpc", "ftp", "smtp", "snmp", "krb5", "rfb", "ldap", "dnp3", "enip", "modbus", "dhcp", "quic", "ike", "websocket":
+		case "http", "http2", "tls", "dns", "ssh", "sip", "mqtt", "smb", "dcerpc", "ftp", "smtp", "snmp", "krb5", "rfb", "ldap", "dnp3", "enip", "modbus", "dhcp", "quic", "ike", "websocket", "pgsql", "pop3", "imap", "tftp", "ntp":
 		default:
 			return fmt.Errorf("app-layer protocol %q is not supported yet", proto)
 		}

@@ -19,7 +19,7 @@ var parserProtos = map[string]Proto{
 	"sip": ProtoSIP, "smb": ProtoSMB, "dcerpc": ProtoDCERPC, "ftp": ProtoFTP, "ftpdata": ProtoFTPData, "rfb": ProtoRFB,
 	"mqtt": ProtoMQTT, "snmp": ProtoSNMP, "krb5": ProtoKRB5, "smtp": ProtoSMTP, "ldap": ProtoLDAP,
 	"dnp3": ProtoDNP3, "enip": ProtoENIP, "modbus": ProtoModbus, "dhcp": ProtoDHCP,
-	"quic": ProtoQUIC, "ike": ProtoIKE, "websocket": ProtoWebSocket,
+	"quic": ProtoQUIC, "ike": ProtoIKE, "websocket": ProtoWebSocket, "pgsql": ProtoPgSQL, "pop3": ProtoPOP3, "tftp": ProtoTFTP, "ntp": ProtoNTP,
 }
 
 // notProduced lists the transaction buffers detection knows that no parser

@@ -55,6 +55,25 @@ package bufid
 //	dhcp.truncated_options, dhcp.malformed_options
 //	    engine/applayer/dhcp: a datagram shorter than the BOOTP header
 //	    and magic cookie; an option running past the datagram.
+//	pgsql.too_many_transactions, pgsql.malformed_request,
+//	pgsql.malformed_response, pgsql.invalid_length
+//	    engine/applayer/pgsql, as Suricata 8 raises them: on the newest
+//	    transaction when the transaction cap drops one; on a new
+//	    transaction for a startup packet of an unknown protocol (request)
+//	    or an unknown authentication code (response), and for a length
+//	    field below its message's minimum (the direction stops there).
+//	pop3.too_many_transactions, pop3.request_too_long,
+//	pop3.incorrect_argument_count, pop3.unknown_command,
+//	pop3.response_too_long
+//	    engine/applayer/pop3, as Suricata 8 (sawp-pop3) raises them: on
+//	    the newest transaction when the cap drops one; on a command line
+//	    over 256 octets, a known command with the wrong number of
+//	    arguments, an unknown alphanumeric command, a status line over 512
+//	    octets.
+//	ntp.malformed_data
+//	    engine/applayer/ntp: a datagram that does not decode, on the
+//	    newest transaction when there is one (as Suricata 8, which never
+//	    raises ntp.unsolicited_response).
 
 // HTTPEvent is one bit of the HTTPEvents buffer.
 type HTTPEvent uint32
@@ -108,4 +127,17 @@ var AppEvents = []AppEvent{
 	// Bits as engine/applayer/dhcp defines them.
 	{Name: "dhcp.truncated_options", Buf: DHCPEvents, Bit: 1 << 0},
 	{Name: "dhcp.malformed_options", Buf: DHCPEvents, Bit: 1 << 1},
+	// Bits as engine/applayer/pgsql defines them.
+	{Name: "pgsql.too_many_transactions", Buf: PgSQLEvents, Bit: 1 << 0},
+	{Name: "pgsql.malformed_request", Buf: PgSQLEvents, Bit: 1 << 1},
+	{Name: "pgsql.malformed_response", Buf: PgSQLEvents, Bit: 1 << 2},
+	{Name: "pgsql.invalid_length", Buf: PgSQLEvents, Bit: 1 << 3},
+	// Bits as engine/applayer/pop3 defines them.
+	{Name: "pop3.too_many_transactions", Buf: POP3Events, Bit: 1 << 0},
+	{Name: "pop3.request_too_long", Buf: POP3Events, Bit: 1 << 1},
+	{Name: "pop3.incorrect_argument_count", Buf: POP3Events, Bit: 1 << 2},
+	{Name: "pop3.unknown_command", Buf: POP3Events, Bit: 1 << 3},
+	{Name: "pop3.response_too_long", Buf: POP3Events, Bit: 1 << 4},
+	// Bits as engine/applayer/ntp defines them.
+	{Name: "ntp.malformed_data", Buf: NTPEvents, Bit: 1 << 0},
 }

@@ -236,6 +236,17 @@ const (
 	DHCPRenewalTime   // option 58
 	DHCPRebindingTime // option 59
 	DHCPEvents        // app-layer events, 4-byte little-endian bit set
+	// PostgreSQL (engine/applayer/pgsql).
+	PgSQLQuery  // the first simple query of a transaction
+	PgSQLEvents // app-layer events, 4-byte little-endian bit set
+	// POP3 (engine/applayer/pop3): Suricata 8 has no pop3 keywords.
+	POP3Events // app-layer events, 4-byte little-endian bit set
+	// NTP (engine/applayer/ntp): one octet each, and the reference id.
+	NTPVersion
+	NTPMode
+	NTPStratum
+	NTPReferenceID // the four reference id octets
+	NTPEvents      // app-layer events, 4-byte little-endian bit set
 	// QUIC (engine/applayer/quic): one transaction per long-header packet.
 	QUICVersion   // the 4 raw version bytes of a long header
 	QUICSNI       // server name of the ClientHello, or the gQUIC SNI tag
@@ -526,6 +537,16 @@ var Specs = [NumIDs]Spec{
 	DHCPRenewalTime:   {Name: "dhcp.renewal_time", Proto: ProtoDHCP, Value: true},
 	DHCPRebindingTime: {Name: "dhcp.rebinding_time", Proto: ProtoDHCP, Value: true},
 	DHCPEvents:        {Name: "app-layer-event.dhcp", Proto: ProtoDHCP, Value: true},
+	// Docs: rules/pgsql-keywords.html.
+	PgSQLQuery:  {Name: "pgsql.query", Proto: ProtoPgSQL, Dir: ToServer},
+	PgSQLEvents: {Name: "app-layer-event.pgsql", Proto: ProtoPgSQL, Value: true},
+	POP3Events:  {Name: "app-layer-event.pop3", Proto: ProtoPOP3, Value: true},
+	// Docs: rules/ntp-keywords.html; both directions.
+	NTPVersion:     {Name: "ntp.version", Proto: ProtoNTP, Value: true},
+	NTPMode:        {Name: "ntp.mode", Proto: ProtoNTP, Value: true},
+	NTPStratum:     {Name: "ntp.stratum", Proto: ProtoNTP, Value: true},
+	NTPReferenceID: {Name: "ntp.reference_id", Proto: ProtoNTP},
+	NTPEvents:      {Name: "app-layer-event.ntp", Proto: ProtoNTP, Value: true},
 	// Docs: rules/quic-keywords.html. Suricata inspects them in both
 	// directions, each packet in its own. The JA3/JA4 buffers (TLS) also
 	// apply to QUIC transactions (detect/quic.go).

@@ -41,6 +41,12 @@ const (
 	// (engine/applayer/ftpdata): never detected from its bytes.
 	ProtoFTPData
 	ProtoDHCP
+	ProtoPgSQL
+	ProtoPOP3
+	// ProtoIMAP is detected but not parsed (as in Suricata 8).
+	ProtoIMAP
+	ProtoTFTP
+	ProtoNTP
 	ProtoFailed
 
 	// Rule-only protocols (from NumFlowProtos on).
@@ -48,11 +54,6 @@ const (
 	ProtoFile
 	ProtoRDP
 	ProtoNFS
-	ProtoNTP
-	ProtoIMAP
-	ProtoPOP3
-	ProtoTFTP
-	ProtoPgSQL
 	ProtoTelnet
 
 	NumProtos

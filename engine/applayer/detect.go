@@ -60,13 +60,13 @@ type Registry struct {
 const DefaultMaxProbeBytes = 2048
 
 // NewRegistry returns a registry over entries (copied), tried in order.
-// maxBytes <= 0 selects DefaultMaxProbeBytes. At most 32 entries.
+// maxBytes <= 0 selects DefaultMaxProbeBytes. At most 64 entries.
 func NewRegistry(maxBytes int, entries ...Entry) *Registry {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxProbeBytes
 	}
-	if len(entries) > 32 {
-		entries = entries[:32]
+	if len(entries) > 64 {
+		entries = entries[:64]
 	}
 	return &Registry{entries: append([]Entry(nil), entries...), maxBytes: maxBytes}
 }
@@ -88,7 +88,7 @@ func (r *Registry) Lookup(p Proto) (Entry, bool) {
 // keeps a copy of at most the registry's max probe bytes per direction.
 type Detection struct {
 	buf      [2][]byte
-	excluded [2]uint32 // entries that said no for a direction
+	excluded [2]uint64 // entries that said no for a direction
 	failed   [2]bool
 	proto    Proto
 	// dir is the protocol each direction's own bytes matched (Suricata's
@@ -114,7 +114,7 @@ func (d *Detection) DirPending(dir Direction) bool {
 // Reset clears d for reuse by another flow, keeping its buffers.
 func (d *Detection) Reset() {
 	d.buf[0], d.buf[1] = d.buf[0][:0], d.buf[1][:0]
-	d.excluded = [2]uint32{}
+	d.excluded = [2]uint64{}
 	d.failed = [2]bool{}
 	d.proto = bufid.ProtoUnknown
 	d.dir = [2]Proto{}

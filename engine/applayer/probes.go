@@ -308,5 +308,11 @@ func DefaultEntries() []Entry {
 		{Proto: bufid.ProtoENIP, Transport: TCP, Ports: []uint16{44818}, PortRequired: true, ToServer: ProbeENIPTCP, ToClient: ProbeENIPTCP},
 		{Proto: bufid.ProtoENIP, Transport: UDP, Ports: []uint16{44818}, PortRequired: true, ToServer: ProbeENIPUDP, ToClient: ProbeENIPUDP},
 		{Proto: bufid.ProtoLDAP, Transport: UDP, Ports: []uint16{389, 3268}, PortRequired: true, ToServer: ProbeLDAPUDP, ToClient: ProbeLDAPUDP},
+		{Proto: bufid.ProtoNTP, Transport: UDP, Ports: []uint16{123}, PortRequired: true, ToServer: ProbeNTP, ToClient: ProbeNTP},
+		{Proto: bufid.ProtoTFTP, Transport: UDP, Ports: []uint16{69}, PortRequired: true, ToServer: ProbeTFTP},
+		// IMAP: Suricata's patterns on any port, detection only.
+		{Proto: bufid.ProtoIMAP, Transport: TCP, Ports: []uint16{143}, ToServer: ProbeIMAPRequest, ToClient: ProbeIMAPResponse},
+		{Proto: bufid.ProtoPOP3, Transport: TCP, Ports: []uint16{110}, PortRequired: true, ToServer: ProbePOP3Request, ToClient: ProbePOP3Response},
+		{Proto: bufid.ProtoPgSQL, Transport: TCP, Ports: []uint16{5432}, PortRequired: true, ToServer: ProbePgSQLRequest, ToClient: ProbePgSQLResponse},
 	}
 }

@@ -39,6 +39,10 @@ const (
 	EventQUIC
 	EventIKE
 	EventWebSocket
+	EventPgSQL
+	EventPOP3
+	EventTFTP
+	EventNTP
 )
 
 var eventNames = [...]string{
@@ -69,6 +73,10 @@ var eventNames = [...]string{
 	EventQUIC:      "quic",
 	EventIKE:       "ike",
 	EventWebSocket: "websocket",
+	EventPgSQL:     "pgsql",
+	EventPOP3:      "pop3",
+	EventTFTP:      "tftp",
+	EventNTP:       "ntp",
 }
 
 // String returns the event_type value, or "" for an unknown type.

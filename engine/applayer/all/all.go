@@ -16,6 +16,9 @@ import (
 	"vigil/engine/applayer/ldap"
 	"vigil/engine/applayer/modbus"
 	"vigil/engine/applayer/mqtt"
+	"vigil/engine/applayer/ntp"
+	"vigil/engine/applayer/pgsql"
+	"vigil/engine/applayer/pop3"
 	"vigil/engine/applayer/quic"
 	"vigil/engine/applayer/rfb"
 	"vigil/engine/applayer/sip"
@@ -23,6 +26,7 @@ import (
 	"vigil/engine/applayer/smtp"
 	"vigil/engine/applayer/snmp"
 	"vigil/engine/applayer/ssh"
+	"vigil/engine/applayer/tftp"
 	"vigil/engine/applayer/tls"
 	"vigil/engine/applayer/websocket"
 )
@@ -72,6 +76,10 @@ var parsers = []struct {
 	{bufid.ProtoENIP, func(Config) applayer.Parser { return enip.New() }},
 	{bufid.ProtoModbus, func(Config) applayer.Parser { return modbus.New() }},
 	{bufid.ProtoDHCP, func(c Config) applayer.Parser { return dhcp.New(c.DHCPExtended) }},
+	{bufid.ProtoPgSQL, func(Config) applayer.Parser { return pgsql.New() }},
+	{bufid.ProtoPOP3, func(Config) applayer.Parser { return pop3.New() }},
+	{bufid.ProtoTFTP, func(Config) applayer.Parser { return tftp.New() }},
+	{bufid.ProtoNTP, func(Config) applayer.Parser { return ntp.New() }},
 	{bufid.ProtoSMTP, func(c Config) applayer.Parser { return smtp.New(c.SMTP) }},
 	{bufid.ProtoQUIC, func(Config) applayer.Parser { return quic.New() }},
 	{bufid.ProtoIKE, func(Config) applayer.Parser { return ike.New() }},
