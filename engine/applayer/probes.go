@@ -262,6 +262,10 @@ func ProbeFTPBanner(data []byte) ProbeResult { return probeReply(data) }
 // ProbeSMTPRequest matches EHLO, HELO and QUIT.
 func ProbeSMTPRequest(data []byte) ProbeResult { return probeCommands(data, smtpCommands) }
 
+// ProbeSMTPHello matches EHLO and HELO, which Suricata 8 detects SMTP by
+// on any port (QUIT, which FTP shares, only on SMTP's ports).
+func ProbeSMTPHello(data []byte) ProbeResult { return probeCommands(data, smtpCommands[:2]) }
+
 // ProbeSMTPBanner matches the "220" greeting (port-required entry).
 func ProbeSMTPBanner(data []byte) ProbeResult { return probeReply(data) }
 
@@ -286,6 +290,7 @@ func DefaultEntries() []Entry {
 		{Proto: bufid.ProtoFTP, Transport: TCP, Ports: []uint16{21}, ToServer: ProbeFTPRequest},
 		{Proto: bufid.ProtoFTP, Transport: TCP, Ports: []uint16{21}, PortRequired: true, ToClient: ProbeFTPBanner},
 		{Proto: bufid.ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, PortRequired: true, ToServer: ProbeSMTPRequest, ToClient: ProbeSMTPBanner},
+		{Proto: bufid.ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, ToServer: ProbeSMTPHello},
 		{Proto: bufid.ProtoSMB, Transport: TCP, Ports: []uint16{139, 445}, ToServer: ProbeSMB, ToClient: ProbeSMB},
 		{Proto: bufid.ProtoDCERPC, Transport: TCP, Ports: []uint16{135}, ToServer: ProbeDCERPC, ToClient: ProbeDCERPC},
 		{Proto: bufid.ProtoMQTT, Transport: TCP, Ports: []uint16{1883}, ToServer: ProbeMQTTConnect},

@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"bytes"
+	"encoding/hex"
 
 	"vigil/engine/applayer"
 	"vigil/output/eve"
@@ -75,6 +76,17 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	}
 	if named {
 		e.Close()
+	}
+	if len(t.URLs) > 0 {
+		// Suricata logs the URLs last found first.
+		e.OpenArray("url")
+		for i := len(t.URLs) - 1; i >= 0; i-- {
+			e.Bytes("", t.URLs[i])
+		}
+		e.Close()
+	}
+	if len(t.bodyMD5) > 0 {
+		e.String("body_md5", hex.EncodeToString(t.bodyMD5))
 	}
 	return true
 }

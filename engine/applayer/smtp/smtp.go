@@ -29,6 +29,31 @@ type Config struct {
 	// all files together (DefaultFileLimit when <= 0). Like HTTP's body
 	// limit it bounds what file.data inspects.
 	FileLimit int
+	// MIME holds app-layer.protocols.smtp.mime.
+	MIME MIMEConfig
+}
+
+// MIMEConfig holds the settings of app-layer.protocols.smtp.mime, as
+// Suricata 8 defines them. The zero value is Suricata's shipped
+// configuration: base64 and quoted-printable decoded, http:// URLs
+// extracted without their scheme, no body MD5.
+type MIMEConfig struct {
+	// NoBase64 (decode-base64: no) leaves base64 parts undecoded: their
+	// files get no data and their URLs are not extracted.
+	NoBase64 bool
+	// NoQuotedPrintable (decode-quoted-printable: no) does the same for
+	// quoted-printable attachments.
+	NoQuotedPrintable bool
+	// NoURLs (extract-urls: no) turns URL extraction off.
+	NoURLs bool
+	// URLSchemes are the schemes extracted, each ending in "://"
+	// (extract-urls-schemes; nil means http://).
+	URLSchemes []string
+	// LogURLScheme (log-url-scheme) keeps the scheme in logged URLs.
+	LogURLScheme bool
+	// BodyMD5 (body-md5: yes) computes the MD5 of the message body,
+	// logged as email.body_md5.
+	BodyMD5 bool
 }
 
 // command is a client command waiting for its reply.

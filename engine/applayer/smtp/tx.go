@@ -50,6 +50,12 @@ type Tx struct {
 	headersDone bool
 	// Files are the mail's attachments, in order.
 	Files []*File
+	// URLs are the URLs found in the mail's text and attachments, in the
+	// order found (at most MaxURLs; see url.go).
+	URLs [][]byte
+	// bodyMD5 is the MD5 of the message body (Config.MIME.BodyMD5), set
+	// at the end of the mail.
+	bodyMD5 []byte
 
 	done      bool
 	events    []string   // app-layer events raised on it (MaxEvents)
