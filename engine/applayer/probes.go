@@ -289,7 +289,10 @@ func DefaultEntries() []Entry {
 		// banner, which SMTP shares, only on port 21.
 		{Proto: bufid.ProtoFTP, Transport: TCP, Ports: []uint16{21}, ToServer: ProbeFTPRequest},
 		{Proto: bufid.ProtoFTP, Transport: TCP, Ports: []uint16{21}, PortRequired: true, ToClient: ProbeFTPBanner},
-		{Proto: bufid.ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, PortRequired: true, ToServer: ProbeSMTPRequest, ToClient: ProbeSMTPBanner},
+		// SMTP: the "220" banner (and QUIT) only on Suricata 8's server
+		// ports 25 and 465 (smtps clients send their TLS hello first, so a
+		// banner there is SMTP); EHLO and HELO on any port.
+		{Proto: bufid.ProtoSMTP, Transport: TCP, Ports: []uint16{25, 465}, PortRequired: true, ToServer: ProbeSMTPRequest, ToClient: ProbeSMTPBanner},
 		{Proto: bufid.ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, ToServer: ProbeSMTPHello},
 		{Proto: bufid.ProtoSMB, Transport: TCP, Ports: []uint16{139, 445}, ToServer: ProbeSMB, ToClient: ProbeSMB},
 		{Proto: bufid.ProtoDCERPC, Transport: TCP, Ports: []uint16{135}, ToServer: ProbeDCERPC, ToClient: ProbeDCERPC},

@@ -69,8 +69,9 @@ const (
 )
 
 // pending is a command waiting for its reply, with the transaction a
-// RSET (or a HELO/EHLO, which resets like one) applies to: nil when it
-// has none (the transaction it followed was complete already).
+// RSET (or a HELO/EHLO, which resets like one) applies to, or the end of
+// the mail completes: nil when it has none (the transaction it followed
+// was complete already).
 type pending struct {
 	cmd command
 	tx  *Tx
@@ -324,7 +325,7 @@ func param(line []byte, n int) []byte {
 // line.
 func (p *Parser) command(line []byte) {
 	t := p.cur
-	if t == nil || t.done && !hasPrefixFold(line, "rset") && !hasPrefixFold(line, "quit") {
+	if t == nil || t.ended() && !hasPrefixFold(line, "rset") && !hasPrefixFold(line, "quit") {
 		t = p.newTx()
 	}
 	cmd := cmdOther
@@ -361,7 +362,7 @@ func (p *Parser) command(line []byte) {
 		} else {
 			t.raise(EventDuplicateFields)
 		}
-		if !t.done && (t.hasMailFrom || len(t.RcptTo) > 0 || t.mime != nil) {
+		if !t.ended() && (t.hasMailFrom || len(t.RcptTo) > 0 || t.mime != nil) {
 			// A HELO/EHLO in the middle of a mail transaction resets it
 			// like a RSET (RFC 5321 section 4.1.4): the envelope so far
 			// is a transaction of its own, the next MAIL starts another.
@@ -379,7 +380,7 @@ func (p *Parser) command(line []byte) {
 		}
 	case hasPrefixFold(line, "rset"):
 		cmd = cmdRSET
-		if !t.done {
+		if !t.ended() {
 			target = t
 		}
 	}
@@ -448,12 +449,12 @@ func (p *Parser) dataSegment(seg []byte, start, eol bool) {
 	if start && eol && len(seg) == 1 && seg[0] == '.' {
 		// End of the mail.
 		p.data = false
-		p.pushCmd(cmdDataEnd, nil)
+		p.pushCmd(cmdDataEnd, t)
 		if t != nil {
 			if t.mime != nil {
 				t.mime.finish(true)
 			}
-			t.done = true
+			t.reqDone = true
 		}
 		return
 	}
@@ -465,11 +466,11 @@ func (p *Parser) dataSegment(seg []byte, start, eol bool) {
 	}
 }
 
-// knownReplies are the reply codes of Suricata's SMTP reply table, with
-// RFC 7504's 521 (a server that accepts no mail, as Postfix answers a
-// malformed BDAT); a reply with another code raises INVALID_REPLY.
+// knownReplies are the reply codes of Suricata 8's SMTP reply table; a
+// reply with another code raises INVALID_REPLY and is a parse error.
 var knownReplies = [...]string{"211", "214", "220", "221", "235", "250", "251", "252", "334", "354",
-	"421", "450", "451", "452", "455", "500", "501", "502", "503", "504", "521", "550", "551", "552", "553", "554", "555"}
+	"401", "402", "421", "435", "450", "451", "452", "454", "455", "500", "501", "502", "503", "504",
+	"511", "521", "522", "525", "530", "534", "535", "541", "543", "550", "551", "552", "553", "554", "555"}
 
 func knownReply(code []byte) bool {
 	for _, k := range knownReplies {
@@ -497,13 +498,14 @@ func (p *Parser) reply(line []byte) {
 	if len(line) == 0 {
 		return
 	}
-	if len(line) < 3 || !isDigit(line[0]) || !isDigit(line[1]) || !isDigit(line[2]) {
+	if len(line) < 3 || !isDigit(line[0]) || !isDigit(line[1]) || !isDigit(line[2]) || !knownReply(line[:3]) {
+		// As in Suricata, a reply without a known code is a parse
+		// error: the event is raised and the flow's parsing stops.
 		p.InvalidReplies++
 		p.raiseOnCurrent(EventInvalidReply)
+		p.stop()
+		p.state |= applayer.StateError
 		return
-	}
-	if !knownReply(line[:3]) {
-		p.raiseOnCurrent(EventInvalidReply)
 	}
 	// A multi-line reply continues while its lines have '-' after the
 	// code (RFC 5321 section 4.2.1).
@@ -547,6 +549,11 @@ func (p *Parser) reply(line []byte) {
 		}
 	case cmdRSET:
 		if t := p.cmds[0].tx; code == "250" && !p.multi && t != nil {
+			t.done = true
+		}
+	case cmdDataEnd:
+		// The server's reply to the end of the mail completes it.
+		if t := p.cmds[0].tx; !p.multi && t != nil {
 			t.done = true
 		}
 	}

@@ -642,24 +642,36 @@ func TestRSETAfterCompleteMail(t *testing.T) {
 }
 
 // TestBDATSyntaxAndReplyEvents checks that a BDAT with a bad tail is no
-// chunk (INVALID_BDAT; the next command is read as one), and that reply
-// codes outside Suricata's table raise INVALID_REPLY.
+// chunk (INVALID_BDAT; the next command is read as one), and that a reply
+// code outside Suricata 8's table raises INVALID_REPLY and, as there, is a
+// parse error that stops the flow's parsing.
 func TestBDATSyntaxAndReplyEvents(t *testing.T) {
 	p := run(t, Config{}, 0,
 		s("220 mx\r\n"), c("EHLO a\r\n"), s("250 CHUNKING\r\n"),
-		c("MAIL FROM:<alice@x>\r\n"), s("472 no DNS record\r\n"),
-		c("BDAT 5 X\r\n"), s("521 syntax\r\n"), c("NOOP\r\n"), s("400 bad\r\n"),
+		c("MAIL FROM:<alice@x>\r\n"), s("250 OK\r\n"),
+		c("BDAT 5 X\r\n"), s("521 syntax\r\n"), c("NOOP\r\n"), s("402 not now\r\n"),
 		c("BDAT 3 LAST\r\nabc"), s("250 OK\r\n"),
 		c("MAIL FROM:<bob@x>\r\n"), s("250 OK\r\n"))
 	if p.TxCount() != 2 {
 		t.Fatalf("%d transactions; want 2", p.TxCount())
 	}
-	want := []string{EventInvalidReply, EventInvalidBDAT, EventInvalidReply}
-	if got := events(p.Tx(0)); !reflect.DeepEqual(got, want) {
+	if got, want := events(p.Tx(0)), []string{EventInvalidBDAT}; !reflect.DeepEqual(got, want) {
 		t.Errorf("events %v; want %v", got, want)
 	}
 	if !p.Tx(0).Done() || string(p.Tx(1).MailFrom) != "<bob@x>" {
 		t.Errorf("the BDAT LAST chunk did not end the first mail")
+	}
+	for _, bad := range []string{"472 no DNS record", "4.7.0 deferred", "40"} {
+		p = run(t, Config{}, 0,
+			s("220 mx\r\n"), c("EHLO a\r\n"), s("250 OK\r\n"),
+			c("MAIL FROM:<alice@x>\r\n"), s(bad+"\r\n"),
+			c("RCPT TO:<bob@x>\r\n"), s("250 OK\r\n"))
+		if got, want := events(p.Tx(0)), []string{EventInvalidReply}; !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: events %v; want %v", bad, got, want)
+		}
+		if p.State()&applayer.StateError == 0 || len(p.Tx(0).RcptTo) != 0 {
+			t.Errorf("%q: parsing went on after the invalid reply", bad)
+		}
 	}
 	for _, tc := range []struct {
 		line     string
@@ -687,5 +699,22 @@ func TestInvalidPipelinedSequence(t *testing.T) {
 	}
 	if got := events(p.Tx(0)); !reflect.DeepEqual(got, []string{EventInvalidPipelinedSequence}) {
 		t.Errorf("events %v; want [INVALID_PIPELINED_SEQUENCE]", got)
+	}
+}
+
+// TestDataEndReplyCompletes checks Suricata 8.0.7's SMTP progress: the
+// end of the mail completes the request; the transaction is complete
+// once the server replied to it.
+func TestDataEndReplyCompletes(t *testing.T) {
+	steps := session("Subject: x\r\n\r\nbody\r\n")
+	i := len(steps) - 3 // the reply to the end of the mail
+	p := run(t, Config{}, 0, steps[:i]...)
+	tx := p.Tx(0)
+	if !tx.Complete(up) || tx.Complete(down) || tx.Done() {
+		t.Errorf("before the reply: request %v, response %v; want true, false", tx.Complete(up), tx.Complete(down))
+	}
+	p.Parse(down, []byte(steps[i].data))
+	if !tx.Complete(down) || !tx.Done() {
+		t.Error("the reply to the end of the mail did not complete the transaction")
 	}
 }

@@ -57,6 +57,10 @@ type Tx struct {
 	// at the end of the mail.
 	bodyMD5 []byte
 
+	// reqDone is set when the client ended the mail data: the request
+	// is complete, the transaction is done once the server replied to
+	// it (Suricata 8.0.7's SMTP progress states).
+	reqDone   bool
 	done      bool
 	events    []string   // app-layer events raised on it (MaxEvents)
 	mime      *mimeState // nil until DATA
@@ -116,9 +120,18 @@ func (t *Tx) ID() uint64 { return t.id }
 // Done reports whether the mail is over.
 func (t *Tx) Done() bool { return t.done }
 
-// Complete reports whether the transaction is over: SMTP transactions
-// complete both directions at once, as in Suricata.
-func (t *Tx) Complete(applayer.Direction) bool { return t.done }
+// Complete reports whether direction dir of the transaction is over: the
+// request once the client ended the mail data, the response (and the
+// transaction) once the server replied to that, as in Suricata 8.0.7.
+func (t *Tx) Complete(dir applayer.Direction) bool {
+	if dir == applayer.ToServer {
+		return t.done || t.reqDone
+	}
+	return t.done
+}
+
+// ended reports whether the client is done with the transaction.
+func (t *Tx) ended() bool { return t.done || t.reqDone }
 
 // Buffer returns the first instance of buffer b (see BufferAt).
 func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
