@@ -63,18 +63,11 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 			e.Close()
 		}
 	}
-	var named bool
-	for _, f := range t.Files {
-		if len(f.Name) == 0 {
-			continue
+	if len(t.Attachments) > 0 {
+		e.OpenArray("attachment")
+		for _, n := range t.Attachments {
+			e.Bytes("", n)
 		}
-		if !named {
-			e.OpenArray("attachment")
-			named = true
-		}
-		e.Bytes("", f.Name)
-	}
-	if named {
 		e.Close()
 	}
 	if len(t.URLs) > 0 {

@@ -207,10 +207,12 @@ func (m *mimeState) headersDone() {
 	if len(name) == 0 {
 		name = headerParam(ctype, "name")
 	}
+	encap := false
 	if len(ctype) > 0 {
 		// Suricata compares the type before any parameter as sent.
 		ct, _, _ := bytes.Cut(ctype, []byte{';'})
-		m.part.text = string(ct) == "text/plain" || string(ct) == "text/html" || bytes.HasPrefix(ct, []byte("message/"))
+		encap = bytes.HasPrefix(ct, []byte("message/"))
+		m.part.text = encap || string(ct) == "text/plain" || string(ct) == "text/html"
 	}
 	if b := headerParam(ctype, "boundary"); len(b) > 0 && len(b) <= MaxBoundary {
 		// A multipart: its parts follow its boundaries.
@@ -220,11 +222,23 @@ func (m *mimeState) headersDone() {
 		return
 	}
 	t := m.t
-	if len(name) == 0 || len(t.Files) >= MaxFiles {
-		return
-	}
 	if len(name) > MaxFileName {
 		name = name[:MaxFileName]
+	}
+	if len(name) > 0 && len(t.Attachments) < MaxFiles {
+		t.Attachments = append(t.Attachments, append([]byte{}, name...))
+	}
+	if encap {
+		// An encapsulated message (message/rfc822): as in Suricata, its
+		// own header block follows and the encoding, file name and
+		// content type of this block are dropped (the name stays an
+		// attachment name), so the inner message is parsed as sent.
+		m.inHeader, m.hdrs, m.hdrBytes = true, m.hdrs[:0], 0
+		m.part = part{text: true}
+		return
+	}
+	if len(name) == 0 || len(t.Files) >= MaxFiles {
+		return
 	}
 	f := &File{Name: append([]byte{}, name...)}
 	t.Files = append(t.Files, f)

@@ -50,6 +50,9 @@ type Tx struct {
 	headersDone bool
 	// Files are the mail's attachments, in order.
 	Files []*File
+	// Attachments are the file names of the mail's parts, in order: the
+	// names of Files and those of encapsulated messages (email.attachment).
+	Attachments [][]byte
 	// URLs are the URLs found in the mail's text and attachments, in the
 	// order found (at most MaxURLs; see url.go).
 	URLs [][]byte

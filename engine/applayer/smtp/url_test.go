@@ -113,3 +113,33 @@ func TestBodyMD5(t *testing.T) {
 		t.Error("body md5 computed while off")
 	}
 }
+
+// TestEncapsulatedMessage checks a message/rfc822 body: its own headers
+// follow, the outer encoding and file name are dropped (the name stays an
+// attachment name, with no file), and the inner part is a file of its own.
+func TestEncapsulatedMessage(t *testing.T) {
+	mail := "Subject: outer\r\n" +
+		"Content-Type: message/rfc822\r\n" +
+		"Content-Transfer-Encoding: base64\r\n" +
+		"Content-Disposition: attachment; filename=\"innocent.txt\"\r\n" +
+		"\r\n" +
+		"Subject: inner\r\n" +
+		"Content-Disposition: attachment; filename=\"inner.exe\"\r\n" +
+		"\r\n" +
+		"PAYLOAD\r\n"
+	p := run(t, Config{}, 0, session(mail)...)
+	tx := p.Tx(0)
+	var names []string
+	for _, n := range tx.Attachments {
+		names = append(names, string(n))
+	}
+	if want := []string{"innocent.txt", "inner.exe"}; !slices.Equal(names, want) {
+		t.Errorf("attachments %q; want %q", names, want)
+	}
+	if len(tx.Files) != 1 || string(tx.Files[0].Name) != "inner.exe" || string(tx.Files[0].Data) != "PAYLOAD" {
+		t.Fatalf("files %d; want inner.exe with PAYLOAD", len(tx.Files))
+	}
+	if got := string(tx.Header("subject")); got != "outer" {
+		t.Errorf("subject %q; want the outer one", got)
+	}
+}
