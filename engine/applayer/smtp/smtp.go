@@ -212,9 +212,13 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 			r.buf = append(r.buf, data...)
 			return
 		}
+		// line may be the caller's bytes: r.buf keeps its own array
+		// (reusing line's would let the next partial line overwrite
+		// the caller's input).
 		line := data[:nl]
 		if len(r.buf) > 0 {
 			line = append(r.buf, line...)
+			r.buf = line[:0]
 		}
 		data = data[nl+1:]
 		if p.data {
@@ -222,7 +226,7 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 		} else {
 			p.command(trimCR(line))
 		}
-		r.buf, r.mid = line[:0], false
+		r.mid = false
 	}
 }
 
@@ -258,13 +262,13 @@ func (p *Parser) parseReplies(data []byte) {
 			r.buf = append(r.buf, data...)
 			return
 		}
-		line := data[:nl]
+		line := data[:nl] // as for commands, r.buf never takes data's array
 		if len(r.buf) > 0 {
 			line = append(r.buf, line...)
+			r.buf = line[:0]
 		}
 		data = data[nl+1:]
 		p.reply(trimCR(line))
-		r.buf = line[:0]
 	}
 }
 

@@ -718,3 +718,30 @@ func TestDataEndReplyCompletes(t *testing.T) {
 		t.Error("the reply to the end of the mail did not complete the transaction")
 	}
 }
+
+// TestInputNotModified checks that parsing never writes into the caller's
+// bytes: a partial line after a complete one in the same delivery once
+// went into the array of the caller's input (the kept line buffer took
+// the complete line's array), corrupting the stream and a long
+// attachment line split over deliveries.
+func TestInputNotModified(t *testing.T) {
+	long := strings.Repeat("0123456789", 1000) // one 10000-byte line
+	mail := "Content-Type: text/plain; name=a.txt\r\n\r\n" + long + "\r\n"
+	for _, n := range []int{1460, 5000, 1 << 20} {
+		p := New(Config{})
+		for _, st := range session(mail) {
+			b := []byte(st.data)
+			for i := 0; i < len(b); i += n {
+				chunk := b[i:min(i+n, len(b))]
+				want := string(chunk)
+				p.Parse(st.dir, chunk)
+				if string(chunk) != want {
+					t.Fatalf("pieces of %d: input modified", n)
+				}
+			}
+		}
+		if f := p.Tx(0).Files; len(f) != 1 || string(f[0].Data) != long {
+			t.Errorf("pieces of %d: file data wrong (%d files)", n, len(f))
+		}
+	}
+}
