@@ -21,6 +21,10 @@ const (
 	MaxRcpt = 256
 	// DefaultFileLimit is the default Config.FileLimit.
 	DefaultFileLimit = 1 << 20
+	// InspectMinSize is Suricata's SMTP content-inspect-min-size: file.data
+	// of an attachment still open is empty until it holds this many bytes
+	// (a smaller attachment is inspected once complete).
+	InspectMinSize = 32768
 )
 
 // Config holds the parser settings.

@@ -424,13 +424,25 @@ func TestFileLimit(t *testing.T) {
 }
 
 func TestIncompleteFile(t *testing.T) {
-	// Before the end of the mail the file grows and has no size or MD5.
+	// Before the end of the mail the file grows and has no size or MD5;
+	// file.data stays empty until InspectMinSize bytes or the end.
 	steps := session(multipartMail)
 	p := run(t, Config{}, 0, steps[:11]...) // up to the 354
 	p.Parse(up, []byte(multipartMail[:strings.Index(multipartMail, "bGQh")]))
 	tx := p.Tx(0)
-	if got := buf(tx, bufid.FileData, 0); got != "hello wor" {
-		t.Errorf("file.data so far %q", got)
+	if got := string(tx.Files[0].Data); got != "hello wor" {
+		t.Errorf("file so far %q", got)
+	}
+	if got := buf(tx, bufid.FileData, 0); got != "" {
+		t.Errorf("file.data of a small open file %q; want empty", got)
+	}
+	big := New(Config{})
+	for _, st := range steps[:11] {
+		big.Parse(st.dir, []byte(st.data))
+	}
+	big.Parse(up, []byte("Content-Type: text/plain; name=a.txt\r\n\r\n"+strings.Repeat("x", InspectMinSize)+"\r\n"))
+	if got := buf(big.Tx(0), bufid.FileData, 0); len(got) != InspectMinSize {
+		t.Errorf("file.data of an open file of InspectMinSize bytes: %d bytes", len(got))
 	}
 	if got := buf(tx, bufid.FileSize, 0); got != "" {
 		t.Errorf("size of an open file: %x", got)

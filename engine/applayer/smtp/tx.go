@@ -248,6 +248,11 @@ func (t *Tx) fileBuffer(b applayer.BufferID, i int) ([]byte, bool) {
 	f := t.Files[i]
 	switch b {
 	case bufid.FileData:
+		if !f.Done && f.Size < InspectMinSize {
+			// As Suricata's SMTP file inspection: an open attachment
+			// is inspected once it holds content-inspect-min-size bytes.
+			return emptyBuf, true
+		}
 		return nonNil(f.Data), true
 	case bufid.FileName:
 		return nonNil(f.Name), true
