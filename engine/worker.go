@@ -586,7 +586,7 @@ type datagramParser interface {
 // response and reversed the flow.
 func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p *packet.Packet) applayer.Direction {
 	fd := &e.Value
-	if len(p.Payload) == 0 || fd.proto == bufid.ProtoFailed {
+	if len(p.Payload) == 0 || fd.proto == bufid.ProtoFailed && !fd.alp.DirPending(dir) {
 		return dir
 	}
 	_, sp := e.Client()
@@ -612,10 +612,14 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 		w.reg.DetectDir(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
 	}
 	if fd.parser == nil {
-		if fd.proto != bufid.ProtoUnknown {
+		wasFailed := fd.proto == bufid.ProtoFailed // the other direction's datagram may decide yet
+		if fd.proto != bufid.ProtoUnknown && !wasFailed {
 			return dir
 		}
 		proto := w.reg.Detect(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
+		if wasFailed && proto == bufid.ProtoFailed {
+			return dir // counted already
+		}
 		if proto != bufid.ProtoUnknown {
 			w.Stats.AppLayerUDP[proto]++
 		}

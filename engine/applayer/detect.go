@@ -135,8 +135,16 @@ func hasPort(ports []uint16, sp, dp uint16) bool {
 // data is needed, or bufid.ProtoFailed. For UDP each datagram is probed on its
 // own; for TCP the bytes of a direction accumulate up to the limit. data is
 // copied when it must be kept.
+//
+// On UDP a flow whose first direction failed is failed, but as in
+// Suricata the other direction's first datagram is still probed, and a
+// match there decides the flow's protocol (a client's junk datagram
+// answered by a DNS server).
 func (r *Registry) Detect(d *Detection, t Transport, dir Direction, data []byte, sp, dp uint16) Proto {
-	if d.proto != bufid.ProtoUnknown || len(data) == 0 {
+	if len(data) == 0 {
+		return d.proto
+	}
+	if d.proto != bufid.ProtoUnknown && !(t == UDP && d.proto == bufid.ProtoFailed && d.DirPending(dir)) {
 		return d.proto
 	}
 	return r.probe(d, t, dir, data, sp, dp)
@@ -202,7 +210,7 @@ func (r *Registry) probe(d *Detection, t Transport, dir Direction, data []byte, 
 			switch res {
 			case ProbeMatch:
 				d.dir[di] = e.Proto
-				if d.proto == bufid.ProtoUnknown {
+				if d.proto == bufid.ProtoUnknown || d.proto == bufid.ProtoFailed {
 					d.proto = e.Proto
 				}
 				return d.proto

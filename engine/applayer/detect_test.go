@@ -13,6 +13,7 @@ type step struct {
 
 func TestDetect(t *testing.T) {
 	reg := NewRegistry(64, DefaultEntries()...)
+	dnsAnswer := "\x12\x34\x81\x80\x00\x01\x00\x00\x00\x00\x00\x00\x03www\x07example\x03com\x00\x00\x01\x00\x01"
 	dnsQuery := "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x03www\x07example\x03com\x00\x00\x01\x00\x01"
 	tests := []struct {
 		name   string
@@ -30,6 +31,10 @@ func TestDetect(t *testing.T) {
 		{"ssh", TCP, 1, 2222, []step{{ToClient, "SSH-2.0-OpenSSH_9\r\n"}}, bufid.ProtoSSH},
 		{"dns udp", UDP, 5000, 53, []step{{ToServer, dnsQuery}}, bufid.ProtoDNS},
 		{"dns udp needs port", UDP, 5000, 5001, []step{{ToServer, dnsQuery}}, bufid.ProtoFailed},
+		// Suricata: a UDP flow whose first datagram fails is decided by
+		// the other direction's first one (a DNS answer to junk).
+		{"dns udp junk then answer", UDP, 5000, 53, []step{{ToServer, "\x30\x29junk"}, {ToClient, dnsAnswer}}, bufid.ProtoDNS},
+		{"udp junk both ways", UDP, 5000, 53, []step{{ToServer, "\x30\x29junk"}, {ToClient, "junk"}}, bufid.ProtoFailed},
 		{"dns tcp", TCP, 5000, 53, []step{{ToServer, "\x00\x21" + dnsQuery}}, bufid.ProtoDNS},
 		{"smtp banner on 25", TCP, 5000, 25, []step{{ToClient, "220 mail ESMTP\r\n"}}, bufid.ProtoSMTP},
 		{"ftp banner on 21", TCP, 5000, 21, []step{{ToClient, "220 ProFTPD\r\n"}}, bufid.ProtoFTP},
