@@ -277,15 +277,12 @@ func (w *Worker) maybeLogTx(p *packet.Packet, e *flow.Entry[flowData], dir flow.
 		return
 	}
 	ready := tx.Complete(applayer.ToServer) && tx.Complete(applayer.ToClient)
-	if fd.proto == bufid.ProtoSMTP {
-		// Suricata logs an SMTP transaction completed by the end of its
-		// DATA (delivered with the server's ACK) only with the client's
-		// next packet, once both sides were inspected complete.
-		ready = ready && tt.inspected[applayer.ToServer] && tt.inspected[applayer.ToClient]
-	}
 	if lr, ok := tx.(applayer.TxLogReady); ok {
 		ready = ready || lr.LogReady()
 	}
+	// Once the session closed both sides are at EOF: Suricata's tx
+	// logger then logs a transaction whatever its progress.
+	ready = ready || fd.eof
 	if fd.proto == bufid.ProtoSSH && !w.hassh() {
 		// With hassh on, an ssh record waits for both sides' NEWKEYS
 		// (Complete), so that it carries both fingerprints.

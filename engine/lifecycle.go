@@ -86,6 +86,14 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 		r.AppProto.Proto = "failed"
 	} else if fd.proto != bufid.ProtoUnknown {
 		r.AppProto.Proto = fd.proto.String()
+		// A direction whose own bytes matched another protocol than
+		// the flow's (a TLS hello answered by an SMTP banner) is logged
+		// as app_proto_ts or app_proto_tc, as Suricata does.
+		for d, f := range [2]*string{&r.AppProto.TS, &r.AppProto.TC} {
+			if dp := fd.alp.DirProto(applayer.Direction(d)); dp != bufid.ProtoUnknown && dp != bufid.ProtoFailed && dp != fd.proto {
+				*f = dp.String()
+			}
+		}
 	}
 	if e.RespSeen && (e.Key.Proto == packet.ProtoICMP || e.Key.Proto == packet.ProtoICMPv6) {
 		r.Flow.ResponseICMP = true
@@ -113,6 +121,22 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 		r.Flowbits = fd.det.Bits()
 	}
 	w.out.EmitKey(w.endKey(now, e), r)
+}
+
+// sessionClosed notes that the TCP session of fd closed (both FINs
+// acknowledged): as Suricata does at that packet, both directions of the
+// app layer are at EOF, so a message delimited by the close is complete
+// and the transactions left are logged with the packet, not at flow end.
+func (w *Worker) sessionClosed(fd *flowData) {
+	fd.eof = true
+	if fd.parser == nil {
+		return
+	}
+	if eof, ok := fd.parser.(interface{ EOF(applayer.Direction) }); ok {
+		eof.EOF(applayer.ToServer)
+		eof.EOF(applayer.ToClient)
+	}
+	fd.txPending = [2]bool{true, true}
 }
 
 // pseudoDetect runs transaction detection for flow e as if a packet of

@@ -54,6 +54,9 @@ type flowData struct {
 	// be inspected again with the next packet of direction d. Buffers only
 	// change when the parser is fed, so other packets skip the work.
 	txPending [2]bool
+	// eof is set once the TCP session closed: both sides are at their
+	// end, so every transaction is logged as it is (sessionClosed).
+	eof bool
 	// raw holds each direction's reassembled bytes not yet inspected by
 	// the stream rules; they are inspected with the next packet of that
 	// direction (in IDS mode data is delivered when the peer ACKs it), as
@@ -367,6 +370,9 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 		w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, &fd.sink)
 		switch st := fd.sess.State(); {
 		case st == stream.StateClosed:
+			if e.State != flow.StateClosed {
+				w.sessionClosed(fd)
+			}
 			w.flows.SetState(e, flow.StateClosed)
 		case st >= stream.StateEstablished:
 			w.flows.SetState(e, flow.StateEstablished)
@@ -407,6 +413,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.tcpFlags = [2]uint8{}
 	fd.charged = 0
 	fd.txPending = [2]bool{}
+	fd.eof = false
 	fd.raw[0], fd.raw[1] = fd.raw[0][:0], fd.raw[1][:0]
 	fd.rawSeen = [2]int{}
 	fd.rawSkip = [2]int{}
@@ -579,7 +586,7 @@ type datagramParser interface {
 // response and reversed the flow.
 func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p *packet.Packet) applayer.Direction {
 	fd := &e.Value
-	if len(p.Payload) == 0 || fd.proto == bufid.ProtoFailed {
+	if len(p.Payload) == 0 || fd.proto == bufid.ProtoFailed && !fd.alp.DirPending(dir) {
 		return dir
 	}
 	_, sp := e.Client()
@@ -605,10 +612,14 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 		w.reg.DetectDir(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
 	}
 	if fd.parser == nil {
-		if fd.proto != bufid.ProtoUnknown {
+		wasFailed := fd.proto == bufid.ProtoFailed // the other direction's datagram may decide yet
+		if fd.proto != bufid.ProtoUnknown && !wasFailed {
 			return dir
 		}
 		proto := w.reg.Detect(&fd.alp, applayer.UDP, dir, p.Payload, sp, dp)
+		if wasFailed && proto == bufid.ProtoFailed {
+			return dir // counted already
+		}
 		if proto != bufid.ProtoUnknown {
 			w.Stats.AppLayerUDP[proto]++
 		}

@@ -15,10 +15,12 @@ import (
 	"strings"
 
 	"vigil/detect"
+	"vigil/detect/bufid"
 	"vigil/engine"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/all"
 	"vigil/engine/applayer/http"
+	"vigil/engine/applayer/smtp"
 	"vigil/engine/config"
 	"vigil/engine/decode"
 	"vigil/engine/pcapfile"
@@ -595,6 +597,9 @@ var replaySettings = []setting{
 		default:
 			return fmt.Errorf("app-layer protocol %q is not supported yet", proto)
 		}
+		if proto == "smtp" && strings.HasPrefix(field, "mime.") {
+			return setSMTPMIME(&ec.AppLayer.SMTP.MIME, strings.TrimPrefix(field, "mime."), v)
+		}
 		if field == "detection-ports.dp" || field == "detection-ports.sp" {
 			return setDetectionPorts(&ec.AppLayer, proto, k, v)
 		}
@@ -610,12 +615,83 @@ var replaySettings = []setting{
 		if field != "enabled" {
 			return fmt.Errorf("setting %q is not supported", k)
 		}
-		switch v {
-		case "yes", "true", "detection-only":
+		return setParserMode(&ec.AppLayer, proto, v)
+	}},
+}
+
+// setParserMode applies app-layer.protocols.NAME.enabled (yes, no or
+// detection-only) to the protocol proto names.
+func setParserMode(c *all.Config, proto, v string) error {
+	m, err := all.ParseMode(v)
+	if err != nil {
+		return err
+	}
+	p, ok := bufid.LookupRuleProto(proto)
+	if !ok {
+		return fmt.Errorf("unknown app-layer protocol %q", proto)
+	}
+	if c.Modes == nil {
+		c.Modes = map[applayer.Proto]all.Mode{}
+	}
+	c.Modes[p] = m
+	return nil
+}
+
+// setSMTPMIME applies one app-layer.protocols.smtp.mime setting (key is
+// what follows "mime."), as Suricata 8 reads them.
+func setSMTPMIME(c *smtp.MIMEConfig, key, v string) error {
+	if key == "extract-urls-schemes" || strings.HasPrefix(key, "extract-urls-schemes.") {
+		// A list ([http, https]) or one entry per setting; "http"
+		// becomes "http://" unless it ends in a slash.
+		for _, f := range strings.FieldsFunc(strings.Trim(v, "[] "), func(r rune) bool { return r == ',' || r == ' ' }) {
+			if len(f) > 250 {
+				return fmt.Errorf("extract-urls-schemes entry %q is too long", f)
+			}
+			if !strings.HasSuffix(f, "/") {
+				f += "://"
+			}
+			c.URLSchemes = append(c.URLSchemes, f)
+		}
+		return nil
+	}
+	switch key {
+	case "header-value-depth":
+		// Suricata 8 reads it and keeps it without using it.
+		if _, err := strconv.ParseUint(v, 10, 32); err != nil {
+			return fmt.Errorf("header-value-depth: want a number, got %q", v)
+		}
+		return nil
+	case "body-md5":
+		if v == "auto" {
+			// Suricata computes it when a logger asks for body_md5
+			// (extended email logging, which Vigil does not have).
+			c.BodyMD5 = false
 			return nil
 		}
-		return fmt.Errorf("%s=%s: disabling a parser is not supported yet", k, v)
-	}},
+	}
+	b, err := yesNo(v)
+	if err != nil {
+		return err
+	}
+	switch key {
+	case "decode-mime":
+		if !b {
+			return errors.New("decode-mime=no (no MIME parsing) is not supported")
+		}
+	case "decode-base64":
+		c.NoBase64 = !b
+	case "decode-quoted-printable":
+		c.NoQuotedPrintable = !b
+	case "extract-urls":
+		c.NoURLs = !b
+	case "log-url-scheme":
+		c.LogURLScheme = b
+	case "body-md5":
+		c.BodyMD5 = b
+	default:
+		return fmt.Errorf("smtp mime setting %q is not supported", key)
+	}
+	return nil
 }
 
 // setDetectionPorts applies a detection-ports setting: its ports become

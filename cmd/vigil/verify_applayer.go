@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -36,6 +37,13 @@ func appLayerSets(path string) ([]string, error) {
 			for _, k := range keys {
 				walk(prefix+"."+k, x[k])
 			}
+		case []any:
+			// A list (extract-urls-schemes: [http, https]) is one value.
+			items := make([]string, len(x))
+			for i, e := range x {
+				items[i] = fmt.Sprint(e)
+			}
+			sets = append(sets, "--set", fmt.Sprintf("%s=[%s]", prefix, strings.Join(items, ", ")))
 		case bool:
 			sets = append(sets, "--set", fmt.Sprintf("%s=%v", prefix, map[bool]string{true: "yes", false: "no"}[x]))
 		case nil:

@@ -12,6 +12,7 @@ import (
 	"vigil/detect/bufid"
 	"vigil/engine"
 	"vigil/engine/applayer"
+	"vigil/engine/applayer/all"
 )
 
 // TestIncludedConfig checks that a test's suricata.yaml including a
@@ -94,7 +95,7 @@ func TestDetectionPortsSetting(t *testing.T) {
 		{"app-layer.protocols.dnp3.enabled=yes", true, 0, nil},
 		{"app-layer.protocols.ldap.enabled=yes", true, 0, nil},
 		{"app-layer.protocols.enip.enabled=yes", true, 0, nil},
-		{"app-layer.protocols.enip.enabled=no", false, 0, nil},
+		{"app-layer.protocols.enip.enabled=maybe", false, 0, nil},
 	} {
 		var ec engine.Config
 		err := applySettings(&ec, []string{c.set})
@@ -104,8 +105,36 @@ func TestDetectionPortsSetting(t *testing.T) {
 		if c.ports != nil && !slices.Equal(ec.AppLayer.DetectionPorts[c.proto], c.ports) {
 			t.Errorf("%s: ports %v; want %v", c.set, ec.AppLayer.DetectionPorts[c.proto], c.ports)
 		}
-		if err != nil && !c.ok && !strings.Contains(err.Error(), "not supported") {
+		if err != nil && !c.ok && !strings.Contains(err.Error(), "not supported") && !strings.Contains(err.Error(), "want yes, no or detection-only") {
 			t.Errorf("%s: error %q does not say why", c.set, err)
+		}
+	}
+}
+
+// TestParserModeSetting checks app-layer.protocols.NAME.enabled: yes, no
+// and detection-only land in the app-layer configuration of the protocol
+// named; other values are refused.
+func TestParserModeSetting(t *testing.T) {
+	for _, c := range []struct {
+		set   string
+		proto applayer.Proto
+		want  all.Mode
+		ok    bool
+	}{
+		{"app-layer.protocols.snmp.enabled=no", bufid.ProtoSNMP, all.Disabled, true},
+		{"app-layer.protocols.snmp.enabled=detection-only", bufid.ProtoSNMP, all.DetectionOnly, true},
+		{"app-layer.protocols.http.enabled=yes", bufid.ProtoHTTP, all.Enabled, true},
+		{"app-layer.protocols.dcerpc.enabled=false", bufid.ProtoDCERPC, all.Disabled, true},
+		{"app-layer.protocols.tls.enabled=sometimes", bufid.ProtoTLS, all.Enabled, false},
+	} {
+		var ec engine.Config
+		err := applySettings(&ec, []string{c.set})
+		if (err == nil) != c.ok {
+			t.Errorf("%s: err %v", c.set, err)
+			continue
+		}
+		if got := ec.AppLayer.Modes[c.proto]; c.ok && got != c.want {
+			t.Errorf("%s: mode %v; want %v", c.set, got, c.want)
 		}
 	}
 }
@@ -131,6 +160,41 @@ func TestFingerprintSettings(t *testing.T) {
 		}
 		if err != nil && !strings.Contains(err.Error(), "not supported") {
 			t.Errorf("%s: error %q does not say why", c.set, err)
+		}
+	}
+}
+
+// TestSMTPMIMESettings checks app-layer.protocols.smtp.mime: each key
+// lands in the SMTP parser's MIME settings; schemes gain "://".
+func TestSMTPMIMESettings(t *testing.T) {
+	var ec engine.Config
+	err := applySettings(&ec, []string{
+		"app-layer.protocols.smtp.mime.decode-mime=yes",
+		"app-layer.protocols.smtp.mime.decode-base64=no",
+		"app-layer.protocols.smtp.mime.decode-quoted-printable=no",
+		"app-layer.protocols.smtp.mime.extract-urls=no",
+		"app-layer.protocols.smtp.mime.extract-urls-schemes=[http, https, ftp://]",
+		"app-layer.protocols.smtp.mime.log-url-scheme=yes",
+		"app-layer.protocols.smtp.mime.body-md5=yes",
+		"app-layer.protocols.smtp.mime.header-value-depth=2000",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ec.AppLayer.SMTP.MIME
+	if !m.NoBase64 || !m.NoQuotedPrintable || !m.NoURLs || !m.LogURLScheme || !m.BodyMD5 {
+		t.Errorf("settings not applied: %+v", m)
+	}
+	if want := []string{"http://", "https://", "ftp://"}; !slices.Equal(m.URLSchemes, want) {
+		t.Errorf("schemes %q; want %q", m.URLSchemes, want)
+	}
+	for _, bad := range []string{
+		"app-layer.protocols.smtp.mime.decode-mime=no",
+		"app-layer.protocols.smtp.mime.header-value-depth=-1",
+		"app-layer.protocols.smtp.mime.unknown=yes",
+	} {
+		if err := applySettings(&engine.Config{}, []string{bad}); err == nil {
+			t.Errorf("%s accepted", bad)
 		}
 	}
 }

@@ -43,6 +43,10 @@ type Entry struct {
 	// ToServer and ToClient probe the first bytes of each direction; a
 	// nil probe never matches that direction.
 	ToServer, ToClient ProbeFunc
+	// Pattern marks an entry whose to-server probe is one of Suricata's
+	// patterns (its pattern matcher, tried before any port-based probing
+	// parser): it is tried before every other entry, on any port.
+	Pattern bool
 	// New returns a fresh parser for a flow of this protocol; nil for
 	// detection-only protocols.
 	New func() Parser
@@ -135,8 +139,16 @@ func hasPort(ports []uint16, sp, dp uint16) bool {
 // data is needed, or bufid.ProtoFailed. For UDP each datagram is probed on its
 // own; for TCP the bytes of a direction accumulate up to the limit. data is
 // copied when it must be kept.
+//
+// On UDP a flow whose first direction failed is failed, but as in
+// Suricata the other direction's first datagram is still probed, and a
+// match there decides the flow's protocol (a client's junk datagram
+// answered by a DNS server).
 func (r *Registry) Detect(d *Detection, t Transport, dir Direction, data []byte, sp, dp uint16) Proto {
-	if d.proto != bufid.ProtoUnknown || len(data) == 0 {
+	if len(data) == 0 {
+		return d.proto
+	}
+	if d.proto != bufid.ProtoUnknown && !(t == UDP && d.proto == bufid.ProtoFailed && d.DirPending(dir)) {
 		return d.proto
 	}
 	return r.probe(d, t, dir, data, sp, dp)
@@ -176,15 +188,16 @@ func (r *Registry) probe(d *Detection, t Transport, dir Direction, data []byte, 
 		probe = probe[:r.maxBytes]
 	}
 	pending := false
-	// Two passes: port-hinted entries first, then the rest.
-	for pass := 0; pass < 2; pass++ {
+	// Three passes: pattern entries (Suricata's pattern matcher runs
+	// before its probing parsers), then port-hinted entries, then the rest.
+	for pass := 0; pass < 3; pass++ {
 		for i := range r.entries {
 			e := &r.entries[i]
 			if e.Transport&t == 0 || d.excluded[di]&(1<<uint(i)) != 0 {
 				continue
 			}
 			hinted := hasPort(e.Ports, sp, dp)
-			if (pass == 0) != hinted {
+			if (pass == 0) != e.Pattern || pass > 0 && (pass == 1) != hinted {
 				continue
 			}
 			if e.PortRequired && !hinted {
@@ -202,7 +215,7 @@ func (r *Registry) probe(d *Detection, t Transport, dir Direction, data []byte, 
 			switch res {
 			case ProbeMatch:
 				d.dir[di] = e.Proto
-				if d.proto == bufid.ProtoUnknown {
+				if d.proto == bufid.ProtoUnknown || d.proto == bufid.ProtoFailed {
 					d.proto = e.Proto
 				}
 				return d.proto

@@ -1,6 +1,7 @@
 package applayer
 
 import (
+	"strings"
 	"testing"
 
 	"vigil/detect/bufid"
@@ -13,6 +14,7 @@ type step struct {
 
 func TestDetect(t *testing.T) {
 	reg := NewRegistry(64, DefaultEntries()...)
+	dnsAnswer := "\x12\x34\x81\x80\x00\x01\x00\x00\x00\x00\x00\x00\x03www\x07example\x03com\x00\x00\x01\x00\x01"
 	dnsQuery := "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x03www\x07example\x03com\x00\x00\x01\x00\x01"
 	tests := []struct {
 		name   string
@@ -30,6 +32,10 @@ func TestDetect(t *testing.T) {
 		{"ssh", TCP, 1, 2222, []step{{ToClient, "SSH-2.0-OpenSSH_9\r\n"}}, bufid.ProtoSSH},
 		{"dns udp", UDP, 5000, 53, []step{{ToServer, dnsQuery}}, bufid.ProtoDNS},
 		{"dns udp needs port", UDP, 5000, 5001, []step{{ToServer, dnsQuery}}, bufid.ProtoFailed},
+		// Suricata: a UDP flow whose first datagram fails is decided by
+		// the other direction's first one (a DNS answer to junk).
+		{"dns udp junk then answer", UDP, 5000, 53, []step{{ToServer, "\x30\x29junk"}, {ToClient, dnsAnswer}}, bufid.ProtoDNS},
+		{"udp junk both ways", UDP, 5000, 53, []step{{ToServer, "\x30\x29junk"}, {ToClient, "junk"}}, bufid.ProtoFailed},
 		{"dns tcp", TCP, 5000, 53, []step{{ToServer, "\x00\x21" + dnsQuery}}, bufid.ProtoDNS},
 		{"smtp banner on 25", TCP, 5000, 25, []step{{ToClient, "220 mail ESMTP\r\n"}}, bufid.ProtoSMTP},
 		{"ftp banner on 21", TCP, 5000, 21, []step{{ToClient, "220 ProFTPD\r\n"}}, bufid.ProtoFTP},
@@ -38,7 +44,8 @@ func TestDetect(t *testing.T) {
 		{"ftp command first on any port", TCP, 5000, 2121, []step{{ToServer, "PASS x\r\n"}}, bufid.ProtoFTP},
 		{"smtp bare ehlo on 25", TCP, 5000, 25, []step{{ToServer, "EHLO\n"}}, bufid.ProtoSMTP},
 		{"smtp quit on 25", TCP, 5000, 25, []step{{ToServer, "quit\r\n"}}, bufid.ProtoSMTP},
-		{"smtp greeting and ehlo elsewhere", TCP, 5000, 2525, []step{{ToClient, "220 mx\r\n"}, {ToServer, "EHLO a\r\n"}}, bufid.ProtoFailed},
+		// Suricata 8 detects SMTP by EHLO and HELO on any port.
+		{"smtp greeting and ehlo elsewhere", TCP, 5000, 2525, []step{{ToClient, "220 mx\r\n"}, {ToServer, "EHLO a\r\n"}}, bufid.ProtoSMTP},
 		{"garbage both ways fails", TCP, 1, 2, []step{{ToServer, "\x00\x01garbage"}, {ToClient, "zzzz"}}, bufid.ProtoFailed},
 		{"one side garbage waits", TCP, 1, 2, []step{{ToServer, "\x00\x01garbage"}}, bufid.ProtoUnknown},
 		{"prefix over limit fails", TCP, 1, 2, []step{{ToServer, "GE"}, {ToClient, string(make([]byte, 100))}}, bufid.ProtoUnknown},
@@ -116,5 +123,29 @@ func TestDetectReversed(t *testing.T) {
 				t.Errorf("no match changed the flow's protocol to %v", d.Proto())
 			}
 		})
+	}
+}
+
+// TestDetectDCERPCUDP checks connectionless DCERPC detection: Suricata's
+// "04 00" pattern with its header probe, matched before port-based probes
+// (QUIC on 80).
+func TestDetectDCERPCUDP(t *testing.T) {
+	reg := NewRegistry(0, DefaultEntries()...)
+	hdr := "\x04\x00\x01\x00\x00\x00\x00\x00" + strings.Repeat("\x00", 72)
+	bad := "\x04\x00\x01\x00\xff\x00\x00\x00" + strings.Repeat("\x00", 72) // drep out of range
+	for _, tc := range []struct {
+		name   string
+		sp, dp uint16
+		data   string
+		want   Proto
+	}{
+		{"on 80", 80, 8000, hdr, bufid.ProtoDCERPC},
+		{"bad drep", 5000, 8000, bad, bufid.ProtoFailed},
+		{"short", 5000, 8000, hdr[:40], bufid.ProtoFailed},
+	} {
+		var d Detection
+		if got := reg.Detect(&d, UDP, ToServer, []byte(tc.data), tc.sp, tc.dp); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -262,6 +262,10 @@ func ProbeFTPBanner(data []byte) ProbeResult { return probeReply(data) }
 // ProbeSMTPRequest matches EHLO, HELO and QUIT.
 func ProbeSMTPRequest(data []byte) ProbeResult { return probeCommands(data, smtpCommands) }
 
+// ProbeSMTPHello matches EHLO and HELO, which Suricata 8 detects SMTP by
+// on any port (QUIT, which FTP shares, only on SMTP's ports).
+func ProbeSMTPHello(data []byte) ProbeResult { return probeCommands(data, smtpCommands[:2]) }
+
 // ProbeSMTPBanner matches the "220" greeting (port-required entry).
 func ProbeSMTPBanner(data []byte) ProbeResult { return probeReply(data) }
 
@@ -285,9 +289,16 @@ func DefaultEntries() []Entry {
 		// banner, which SMTP shares, only on port 21.
 		{Proto: bufid.ProtoFTP, Transport: TCP, Ports: []uint16{21}, ToServer: ProbeFTPRequest},
 		{Proto: bufid.ProtoFTP, Transport: TCP, Ports: []uint16{21}, PortRequired: true, ToClient: ProbeFTPBanner},
-		{Proto: bufid.ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, PortRequired: true, ToServer: ProbeSMTPRequest, ToClient: ProbeSMTPBanner},
+		// SMTP: the "220" banner (and QUIT) only on Suricata 8's server
+		// ports 25 and 465 (smtps clients send their TLS hello first, so a
+		// banner there is SMTP); EHLO and HELO on any port.
+		{Proto: bufid.ProtoSMTP, Transport: TCP, Ports: []uint16{25, 465}, PortRequired: true, ToServer: ProbeSMTPRequest, ToClient: ProbeSMTPBanner},
+		{Proto: bufid.ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, ToServer: ProbeSMTPHello},
 		{Proto: bufid.ProtoSMB, Transport: TCP, Ports: []uint16{139, 445}, ToServer: ProbeSMB, ToClient: ProbeSMB},
 		{Proto: bufid.ProtoDCERPC, Transport: TCP, Ports: []uint16{135}, ToServer: ProbeDCERPC, ToClient: ProbeDCERPC},
+		// DCERPC over UDP: a connectionless header on any port, as
+		// Suricata's "04 00" pattern and probe (probes_dcerpc.go).
+		{Proto: bufid.ProtoDCERPC, Transport: UDP, Ports: []uint16{135}, Pattern: true, ToServer: ProbeDCERPCUDP},
 		{Proto: bufid.ProtoMQTT, Transport: TCP, Ports: []uint16{1883}, ToServer: ProbeMQTTConnect},
 		{Proto: bufid.ProtoRFB, Transport: TCP, Ports: []uint16{5900, 5901, 5902, 5903, 5904, 5905, 5906, 5907, 5908, 5909}, ToServer: ProbeRFB, ToClient: ProbeRFB},
 		{Proto: bufid.ProtoSNMP, Transport: UDP, Ports: []uint16{161, 162}, PortRequired: true, ToServer: ProbeSNMP, ToClient: ProbeSNMP},

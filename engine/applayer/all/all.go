@@ -1,6 +1,9 @@
 package all
 
 import (
+	"fmt"
+	"strings"
+
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dcerpc"
@@ -47,6 +50,38 @@ type Config struct {
 	// a protocol (app-layer.protocols.X.detection-ports), on every
 	// transport the protocol is detected on.
 	DetectionPorts map[applayer.Proto][]uint16
+	// Modes holds app-layer.protocols.X.enabled for the protocols it
+	// names; the others are enabled.
+	Modes map[applayer.Proto]Mode
+}
+
+// Mode is a protocol's app-layer.protocols.X.enabled setting, as
+// Suricata 8 defines it.
+type Mode uint8
+
+// Modes.
+const (
+	// Enabled (yes): the protocol is detected and parsed.
+	Enabled Mode = iota
+	// DetectionOnly (detection-only): the protocol is detected, so the
+	// flow's app_proto names it, but not parsed: no transactions, no
+	// records, and rules on its app-layer keywords never match.
+	DetectionOnly
+	// Disabled (no): neither detected nor parsed.
+	Disabled
+)
+
+// ParseMode parses an enabled setting: yes, no or detection-only.
+func ParseMode(v string) (Mode, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "yes", "true", "on", "1":
+		return Enabled, nil
+	case "no", "false", "off", "0":
+		return Disabled, nil
+	case "detection-only":
+		return DetectionOnly, nil
+	}
+	return Enabled, fmt.Errorf("want yes, no or detection-only, got %q", v)
 }
 
 // parsers is the table of parser constructors by protocol.
@@ -89,10 +124,19 @@ var parsers = []struct {
 
 // Registry returns the detection table with parsers attached.
 func Registry(cfg Config) *applayer.Registry {
-	entries := applayer.DefaultEntries()
+	def := applayer.DefaultEntries()
+	entries := def[:0]
+	for _, e := range def {
+		if cfg.Modes[e.Proto] != Disabled {
+			entries = append(entries, e)
+		}
+	}
 	for i := range entries {
 		if ports, ok := cfg.DetectionPorts[entries[i].Proto]; ok {
 			entries[i].Ports = ports
+		}
+		if cfg.Modes[entries[i].Proto] == DetectionOnly {
+			continue
 		}
 		for _, p := range parsers {
 			if p.proto == entries[i].Proto {

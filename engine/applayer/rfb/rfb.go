@@ -210,6 +210,7 @@ func (p *Parser) advance(b []byte) int {
 		case SecVNCAuth:
 			p.step = stChallenge
 		default:
+			t.unimplemented = true
 			p.finish()
 		}
 		return 4
@@ -239,6 +240,7 @@ func (p *Parser) advance(b []byte) int {
 		case st == SecVNCAuth:
 			p.step = stChallenge
 		default:
+			t.unimplemented = true
 			p.finish()
 		}
 		return 1
@@ -434,9 +436,31 @@ type Tx struct {
 
 	done                     bool
 	secTypeBuf, secResultBuf [4]byte // big-endian SecType and SecResult
+	// unimplemented is set when the security type in use is one the
+	// parser does not follow (EventUnimplementedSecurityType).
+	unimplemented bool
 }
 
-var _ applayer.Tx = (*Tx)(nil)
+var (
+	_ applayer.Tx      = (*Tx)(nil)
+	_ applayer.EventTx = (*Tx)(nil)
+)
+
+// EventUnimplementedSecurityType is Suricata's rfb event for a security
+// type other than None and VNC authentication (Tight, VeNCrypt, Apple,
+// ...): the handshake is not followed further.
+const EventUnimplementedSecurityType = "unimplemented_security_type"
+
+// EventCount returns the number of app-layer events raised on t.
+func (t *Tx) EventCount() int {
+	if t.unimplemented {
+		return 1
+	}
+	return 0
+}
+
+// EventName returns the name of event i.
+func (t *Tx) EventName(int) string { return EventUnimplementedSecurityType }
 
 // Proto returns bufid.ProtoRFB.
 func (t *Tx) Proto() applayer.Proto { return bufid.ProtoRFB }

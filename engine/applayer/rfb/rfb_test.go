@@ -271,3 +271,32 @@ func TestAfterHandshake(t *testing.T) {
 		t.Errorf("Parse after the handshake allocates %v times", n)
 	}
 }
+
+// TestUnimplementedSecurityType checks Suricata's
+// unimplemented_security_type event: raised when the client chooses (or a
+// 3.3 server imposes) a security type other than None and VNC auth, and
+// not for those two.
+func TestUnimplementedSecurityType(t *testing.T) {
+	S, C := applayer.ToServer, applayer.ToClient
+	for _, tc := range []struct {
+		name string
+		msgs []msg
+		want int
+	}{
+		{"apple chosen", []msg{{C, []byte("RFB 003.889\n")}, {S, []byte("RFB 003.889\n")}, {C, []byte{2, 30, 2}}, {S, []byte{30}}}, 1},
+		{"imposed by 3.3 server", []msg{{C, []byte("RFB 003.003\n")}, {S, []byte("RFB 003.003\n")}, {C, u32(16)}}, 1},
+		{"vnc auth", vnc37(), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := New()
+			feed(p, tc.msgs, 0)
+			tx := p.TxAt(0).(*Tx)
+			if got := tx.EventCount(); got != tc.want {
+				t.Fatalf("%d events; want %d", got, tc.want)
+			}
+			if tc.want > 0 && tx.EventName(0) != "unimplemented_security_type" {
+				t.Errorf("event %q", tx.EventName(0))
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/binary"
+	"strings"
 	"testing"
 
 	"vigil/detect/bufid"
@@ -414,5 +415,31 @@ func TestSMB2Rename(t *testing.T) {
 	feed(p, applayer.ToClient, nbss(smb2T(17, true, 3, 5, make([]byte, 2))), 1<<20)
 	if !r.Complete(applayer.ToClient) {
 		t.Error("rename not complete after its response")
+	}
+}
+
+// TestSMB2ReadCutByEOF checks a READ response whose record the stream
+// ends inside (the reassembly depth): at EOF the bytes that arrived make
+// the file, as Suricata's streaming of file data does.
+func TestSMB2ReadCutByEOF(t *testing.T) {
+	p := New()
+	diskSession2(p, `big.bin`, 1<<20)
+	p.Parse(applayer.ToServer, nbss(smb2T(8, false, 30, 5, read2Req(fid(1), 0, 100000))))
+	rec := nbss(smb2T(8, true, 30, 5, read2(bytes.Repeat([]byte("x"), 100000))))
+	p.Parse(applayer.ToClient, rec[:5000])
+	if len(fileTxs(p)) != 0 {
+		t.Fatal("file before the record ended")
+	}
+	p.EOF(applayer.ToClient)
+	files := fileTxs(p)
+	if len(files) != 1 {
+		t.Fatalf("%d file txs after EOF, want 1", len(files))
+	}
+	if got := files[0].Buffer(applayer.ToClient, bufid.FileData); len(got) == 0 || len(got) >= 5000 || strings.Trim(string(got), "x") != "" {
+		t.Errorf("file.data of %d bytes; want the part that arrived", len(got))
+	}
+	p.EOF(applayer.ToClient) // again: nothing left
+	if len(fileTxs(p)) != 1 {
+		t.Error("second EOF made another file")
 	}
 }

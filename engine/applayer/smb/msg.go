@@ -166,7 +166,7 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 	case smb2Write:
 		// WRITE request (MS-SMB2 2.2.21): DataOffset, Length, Offset, FileId.
 		if !resp && len(body) >= 32 {
-			data := slice(m, int(le.Uint16(body[2:])), int(le.Uint32(body[4:])))
+			data := p.fileData(m, int(le.Uint16(body[2:])), int(le.Uint32(body[4:])))
 			id := fileID{le.Uint64(body[16:]), le.Uint64(body[24:])}
 			p.handleData(dir, id, tid, tok, le.Uint64(body[8:]), data)
 		}
@@ -184,7 +184,7 @@ func (p *Parser) smb2One(dir applayer.Direction, m []byte) {
 		if len(body) < 8 {
 			return
 		}
-		data := slice(m, int(body[2]), int(le.Uint32(body[4:])))
+		data := p.fileData(m, int(body[2]), int(le.Uint32(body[4:])))
 		if !ok {
 			p.feedDCE(dir, data)
 			return

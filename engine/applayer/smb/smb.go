@@ -145,6 +145,7 @@ type Parser struct {
 
 	cur     Header // the message being parsed, for the transactions it makes
 	dialect uint16 // SMB2 dialect of the NEGOTIATE response, 0 until seen
+	cut     bool   // the record being handled was cut by the end of the stream (EOF)
 }
 
 var _ applayer.Parser = (*Parser)(nil)
@@ -280,6 +281,31 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 			p.buf[d] = b[:0]
 		}
 	}
+}
+
+// EOF handles the end of direction dir's stream: a record cut by it (a
+// large READ response or WRITE request beyond the reassembly depth) is
+// handled with the bytes that arrived, so that its file exists, incomplete,
+// as Suricata's file data streaming makes it.
+func (p *Parser) EOF(dir applayer.Direction) {
+	d := dir & 1
+	b := p.buf[d]
+	if len(b) <= 4 || p.state&applayer.StateError != 0 {
+		return
+	}
+	p.buf[d] = b[:0]
+	p.cut = true
+	p.record(dir, b[0], b[4:])
+	p.cut = false
+}
+
+// fileData returns the n bytes of message m at off, the data of a READ or
+// WRITE; in a record cut by the end of the stream (EOF) the bytes present.
+func (p *Parser) fileData(m []byte, off, n int) []byte {
+	if p.cut && off >= 0 && off <= len(m) && n > len(m)-off {
+		n = len(m) - off
+	}
+	return slice(m, off, n)
 }
 
 func recLen(h []byte) int { return int(h[1])<<16 | int(h[2])<<8 | int(h[3]) }

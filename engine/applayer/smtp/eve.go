@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"bytes"
+	"encoding/hex"
 
 	"vigil/engine/applayer"
 	"vigil/output/eve"
@@ -62,19 +63,23 @@ func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 			e.Close()
 		}
 	}
-	var named bool
-	for _, f := range t.Files {
-		if len(f.Name) == 0 {
-			continue
+	if len(t.Attachments) > 0 {
+		e.OpenArray("attachment")
+		for _, n := range t.Attachments {
+			e.Bytes("", n)
 		}
-		if !named {
-			e.OpenArray("attachment")
-			named = true
-		}
-		e.Bytes("", f.Name)
-	}
-	if named {
 		e.Close()
+	}
+	if len(t.URLs) > 0 {
+		// Suricata logs the URLs last found first.
+		e.OpenArray("url")
+		for i := len(t.URLs) - 1; i >= 0; i-- {
+			e.Bytes("", t.URLs[i])
+		}
+		e.Close()
+	}
+	if len(t.bodyMD5) > 0 {
+		e.String("body_md5", hex.EncodeToString(t.bodyMD5))
 	}
 	return true
 }

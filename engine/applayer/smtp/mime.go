@@ -1,6 +1,10 @@
 package smtp
 
-import "bytes"
+import (
+	"bytes"
+	"crypto/md5"
+	"hash"
+)
 
 // MIME limits.
 const (
@@ -33,6 +37,9 @@ const (
 type part struct {
 	enc  uint8
 	file *File // nil when the part is not a file
+	// text marks a part whose text is searched for URLs although it is
+	// not a file: text/plain, text/html or a message (the default).
+	text bool
 	// held is the end of line of the last plain line, written only when
 	// another line follows (the one before a boundary belongs to it).
 	held []byte
@@ -58,6 +65,11 @@ type mimeState struct {
 	part  part
 	out   []byte // decode scratch
 	ended bool
+	// urlLine holds decoded text not yet searched for URLs (url.go).
+	urlLine []byte
+	// md5 hashes the message body when Config.MIME.BodyMD5 is set, from
+	// the first line after the message headers to the end of the mail.
+	md5 hash.Hash
 }
 
 func newMIME(t *Tx) *mimeState {
@@ -70,6 +82,12 @@ func newMIME(t *Tx) *mimeState {
 func (m *mimeState) segment(seg []byte, start, eol, crlf bool) {
 	if m.ended {
 		return
+	}
+	if m.md5 != nil {
+		m.md5.Write(seg)
+		if eol {
+			m.md5.Write(eolBytes(crlf))
+		}
 	}
 	if start {
 		m.skip = false
@@ -155,8 +173,11 @@ func (m *mimeState) headersDone() {
 		m.main = false
 		m.t.Headers, m.t.headersDone = hdrs, true
 		m.hdrs = nil
+		if m.t.p.cfg.MIME.BodyMD5 {
+			m.md5 = md5.New()
+		}
 	}
-	m.part = part{}
+	m.part = part{text: true}
 	for i := range hdrs {
 		if len(hdrs[i].Name) == 25 && hasPrefixFold(hdrs[i].Name, "content-transfer-encoding") {
 			v := bytes.TrimSpace(hdrs[i].Value)
@@ -186,6 +207,13 @@ func (m *mimeState) headersDone() {
 	if len(name) == 0 {
 		name = headerParam(ctype, "name")
 	}
+	encap := false
+	if len(ctype) > 0 {
+		// Suricata compares the type before any parameter as sent.
+		ct, _, _ := bytes.Cut(ctype, []byte{';'})
+		encap = bytes.HasPrefix(ct, []byte("message/"))
+		m.part.text = encap || string(ct) == "text/plain" || string(ct) == "text/html"
+	}
 	if b := headerParam(ctype, "boundary"); len(b) > 0 && len(b) <= MaxBoundary {
 		// A multipart: its parts follow its boundaries.
 		if len(m.stack) < MaxDepth {
@@ -194,11 +222,23 @@ func (m *mimeState) headersDone() {
 		return
 	}
 	t := m.t
-	if len(name) == 0 || len(t.Files) >= MaxFiles {
-		return
-	}
 	if len(name) > MaxFileName {
 		name = name[:MaxFileName]
+	}
+	if len(name) > 0 && len(t.Attachments) < MaxFiles {
+		t.Attachments = append(t.Attachments, append([]byte{}, name...))
+	}
+	if encap {
+		// An encapsulated message (message/rfc822): as in Suricata, its
+		// own header block follows and the encoding, file name and
+		// content type of this block are dropped (the name stays an
+		// attachment name), so the inner message is parsed as sent.
+		m.inHeader, m.hdrs, m.hdrBytes = true, m.hdrs[:0], 0
+		m.part = part{text: true}
+		return
+	}
+	if len(name) == 0 || len(t.Files) >= MaxFiles {
+		return
 	}
 	f := &File{Name: append([]byte{}, name...)}
 	t.Files = append(t.Files, f)
@@ -207,6 +247,7 @@ func (m *mimeState) headersDone() {
 
 // closePart ends the current part: its file is complete.
 func (m *mimeState) closePart() {
+	m.urlLine = m.urlLine[:0] // a part's unfinished line is not searched
 	f := m.part.file
 	if f == nil {
 		m.part = part{}
@@ -233,14 +274,20 @@ func (m *mimeState) finish(complete bool) {
 	}
 	m.ended = true
 	if complete {
+		// The unfinished last line is searched for URLs too.
+		m.urlText(nil, lf)
 		m.closePart()
+	}
+	if m.md5 != nil {
+		m.t.bodyMD5 = m.md5.Sum(m.t.bodyMD5[:0])
+		m.md5 = nil
 	}
 	if m.main {
 		// The mail had no blank line after its headers.
 		m.main = false
 		m.t.Headers, m.t.headersDone = m.hdrs, true
 	}
-	m.hdrs, m.stack, m.out = nil, nil, nil
+	m.hdrs, m.stack, m.out, m.urlLine = nil, nil, nil, nil
 }
 
 // write appends decoded bytes to the current file.
@@ -261,33 +308,56 @@ func (m *mimeState) write(b []byte) {
 }
 
 // body handles a line (or piece) of part content.
+// Like Suricata, a part that is not a file but text has its URLs
+// extracted from the raw text (plain and quoted-printable) or the decoded
+// text (base64); a file has them extracted from its decoded content.
+// decode-base64 and decode-quoted-printable off leave such parts
+// undecoded: no file data, no URLs.
 func (m *mimeState) body(seg []byte, eol, crlf bool) {
 	p := &m.part
-	if p.file == nil {
+	if p.file == nil && !p.text {
 		return
 	}
+	cfg := &m.t.p.cfg.MIME
 	var nl []byte
 	if eol {
-		nl = lf
-		if crlf {
-			nl = crlfBytes
-		}
+		nl = eolBytes(crlf)
 	}
 	switch p.enc {
 	case encPlain:
 		m.write(p.held)
 		m.write(seg)
 		p.held = nl
+		m.urlText(seg, nl)
 	case encBase64:
+		if cfg.NoBase64 {
+			return
+		}
 		m.out = decodeB64(m.out[:0], p, seg)
 		m.write(m.out)
+		m.urlText(m.out, nil)
 	case encQP:
+		if p.file == nil {
+			m.urlText(seg, nl)
+			return
+		}
+		if cfg.NoQuotedPrintable {
+			return
+		}
 		m.out = decodeQP(m.out[:0], p, seg, eol)
 		if eol && !softBreak(seg) {
 			m.out = append(m.out, nl...)
 		}
 		m.write(m.out)
+		m.urlText(m.out, nil)
 	}
+}
+
+func eolBytes(crlf bool) []byte {
+	if crlf {
+		return crlfBytes
+	}
+	return lf
 }
 
 var (

@@ -21,6 +21,10 @@ const (
 	MaxRcpt = 256
 	// DefaultFileLimit is the default Config.FileLimit.
 	DefaultFileLimit = 1 << 20
+	// InspectMinSize is Suricata's SMTP content-inspect-min-size: file.data
+	// of an attachment still open is empty until it holds this many bytes
+	// (a smaller attachment is inspected once complete).
+	InspectMinSize = 32768
 )
 
 // Config holds the parser settings.
@@ -29,6 +33,31 @@ type Config struct {
 	// all files together (DefaultFileLimit when <= 0). Like HTTP's body
 	// limit it bounds what file.data inspects.
 	FileLimit int
+	// MIME holds app-layer.protocols.smtp.mime.
+	MIME MIMEConfig
+}
+
+// MIMEConfig holds the settings of app-layer.protocols.smtp.mime, as
+// Suricata 8 defines them. The zero value is Suricata's shipped
+// configuration: base64 and quoted-printable decoded, http:// URLs
+// extracted without their scheme, no body MD5.
+type MIMEConfig struct {
+	// NoBase64 (decode-base64: no) leaves base64 parts undecoded: their
+	// files get no data and their URLs are not extracted.
+	NoBase64 bool
+	// NoQuotedPrintable (decode-quoted-printable: no) does the same for
+	// quoted-printable attachments.
+	NoQuotedPrintable bool
+	// NoURLs (extract-urls: no) turns URL extraction off.
+	NoURLs bool
+	// URLSchemes are the schemes extracted, each ending in "://"
+	// (extract-urls-schemes; nil means http://).
+	URLSchemes []string
+	// LogURLScheme (log-url-scheme) keeps the scheme in logged URLs.
+	LogURLScheme bool
+	// BodyMD5 (body-md5: yes) computes the MD5 of the message body,
+	// logged as email.body_md5.
+	BodyMD5 bool
 }
 
 // command is a client command waiting for its reply.
@@ -44,8 +73,9 @@ const (
 )
 
 // pending is a command waiting for its reply, with the transaction a
-// RSET (or a HELO/EHLO, which resets like one) applies to: nil when it
-// has none (the transaction it followed was complete already).
+// RSET (or a HELO/EHLO, which resets like one) applies to, or the end of
+// the mail completes: nil when it has none (the transaction it followed
+// was complete already).
 type pending struct {
 	cmd command
 	tx  *Tx
@@ -186,9 +216,13 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 			r.buf = append(r.buf, data...)
 			return
 		}
+		// line may be the caller's bytes: r.buf keeps its own array
+		// (reusing line's would let the next partial line overwrite
+		// the caller's input).
 		line := data[:nl]
 		if len(r.buf) > 0 {
 			line = append(r.buf, line...)
+			r.buf = line[:0]
 		}
 		data = data[nl+1:]
 		if p.data {
@@ -196,7 +230,7 @@ func (p *Parser) Parse(dir applayer.Direction, data []byte) {
 		} else {
 			p.command(trimCR(line))
 		}
-		r.buf, r.mid = line[:0], false
+		r.mid = false
 	}
 }
 
@@ -232,13 +266,13 @@ func (p *Parser) parseReplies(data []byte) {
 			r.buf = append(r.buf, data...)
 			return
 		}
-		line := data[:nl]
+		line := data[:nl] // as for commands, r.buf never takes data's array
 		if len(r.buf) > 0 {
 			line = append(r.buf, line...)
+			r.buf = line[:0]
 		}
 		data = data[nl+1:]
 		p.reply(trimCR(line))
-		r.buf = line[:0]
 	}
 }
 
@@ -299,7 +333,7 @@ func param(line []byte, n int) []byte {
 // line.
 func (p *Parser) command(line []byte) {
 	t := p.cur
-	if t == nil || t.done && !hasPrefixFold(line, "rset") && !hasPrefixFold(line, "quit") {
+	if t == nil || t.ended() && !hasPrefixFold(line, "rset") && !hasPrefixFold(line, "quit") {
 		t = p.newTx()
 	}
 	cmd := cmdOther
@@ -336,7 +370,7 @@ func (p *Parser) command(line []byte) {
 		} else {
 			t.raise(EventDuplicateFields)
 		}
-		if !t.done && (t.hasMailFrom || len(t.RcptTo) > 0 || t.mime != nil) {
+		if !t.ended() && (t.hasMailFrom || len(t.RcptTo) > 0 || t.mime != nil) {
 			// A HELO/EHLO in the middle of a mail transaction resets it
 			// like a RSET (RFC 5321 section 4.1.4): the envelope so far
 			// is a transaction of its own, the next MAIL starts another.
@@ -354,7 +388,7 @@ func (p *Parser) command(line []byte) {
 		}
 	case hasPrefixFold(line, "rset"):
 		cmd = cmdRSET
-		if !t.done {
+		if !t.ended() {
 			target = t
 		}
 	}
@@ -423,12 +457,12 @@ func (p *Parser) dataSegment(seg []byte, start, eol bool) {
 	if start && eol && len(seg) == 1 && seg[0] == '.' {
 		// End of the mail.
 		p.data = false
-		p.pushCmd(cmdDataEnd, nil)
+		p.pushCmd(cmdDataEnd, t)
 		if t != nil {
 			if t.mime != nil {
 				t.mime.finish(true)
 			}
-			t.done = true
+			t.reqDone = true
 		}
 		return
 	}
@@ -440,11 +474,11 @@ func (p *Parser) dataSegment(seg []byte, start, eol bool) {
 	}
 }
 
-// knownReplies are the reply codes of Suricata's SMTP reply table, with
-// RFC 7504's 521 (a server that accepts no mail, as Postfix answers a
-// malformed BDAT); a reply with another code raises INVALID_REPLY.
+// knownReplies are the reply codes of Suricata 8's SMTP reply table; a
+// reply with another code raises INVALID_REPLY and is a parse error.
 var knownReplies = [...]string{"211", "214", "220", "221", "235", "250", "251", "252", "334", "354",
-	"421", "450", "451", "452", "455", "500", "501", "502", "503", "504", "521", "550", "551", "552", "553", "554", "555"}
+	"401", "402", "421", "435", "450", "451", "452", "454", "455", "500", "501", "502", "503", "504",
+	"511", "521", "522", "525", "530", "534", "535", "541", "543", "550", "551", "552", "553", "554", "555"}
 
 func knownReply(code []byte) bool {
 	for _, k := range knownReplies {
@@ -472,13 +506,14 @@ func (p *Parser) reply(line []byte) {
 	if len(line) == 0 {
 		return
 	}
-	if len(line) < 3 || !isDigit(line[0]) || !isDigit(line[1]) || !isDigit(line[2]) {
+	if len(line) < 3 || !isDigit(line[0]) || !isDigit(line[1]) || !isDigit(line[2]) || !knownReply(line[:3]) {
+		// As in Suricata, a reply without a known code is a parse
+		// error: the event is raised and the flow's parsing stops.
 		p.InvalidReplies++
 		p.raiseOnCurrent(EventInvalidReply)
+		p.stop()
+		p.state |= applayer.StateError
 		return
-	}
-	if !knownReply(line[:3]) {
-		p.raiseOnCurrent(EventInvalidReply)
 	}
 	// A multi-line reply continues while its lines have '-' after the
 	// code (RFC 5321 section 4.2.1).
@@ -522,6 +557,11 @@ func (p *Parser) reply(line []byte) {
 		}
 	case cmdRSET:
 		if t := p.cmds[0].tx; code == "250" && !p.multi && t != nil {
+			t.done = true
+		}
+	case cmdDataEnd:
+		// The server's reply to the end of the mail completes it.
+		if t := p.cmds[0].tx; !p.multi && t != nil {
 			t.done = true
 		}
 	}

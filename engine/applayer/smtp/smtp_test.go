@@ -424,13 +424,25 @@ func TestFileLimit(t *testing.T) {
 }
 
 func TestIncompleteFile(t *testing.T) {
-	// Before the end of the mail the file grows and has no size or MD5.
+	// Before the end of the mail the file grows and has no size or MD5;
+	// file.data stays empty until InspectMinSize bytes or the end.
 	steps := session(multipartMail)
 	p := run(t, Config{}, 0, steps[:11]...) // up to the 354
 	p.Parse(up, []byte(multipartMail[:strings.Index(multipartMail, "bGQh")]))
 	tx := p.Tx(0)
-	if got := buf(tx, bufid.FileData, 0); got != "hello wor" {
-		t.Errorf("file.data so far %q", got)
+	if got := string(tx.Files[0].Data); got != "hello wor" {
+		t.Errorf("file so far %q", got)
+	}
+	if got := buf(tx, bufid.FileData, 0); got != "" {
+		t.Errorf("file.data of a small open file %q; want empty", got)
+	}
+	big := New(Config{})
+	for _, st := range steps[:11] {
+		big.Parse(st.dir, []byte(st.data))
+	}
+	big.Parse(up, []byte("Content-Type: text/plain; name=a.txt\r\n\r\n"+strings.Repeat("x", InspectMinSize)+"\r\n"))
+	if got := buf(big.Tx(0), bufid.FileData, 0); len(got) != InspectMinSize {
+		t.Errorf("file.data of an open file of InspectMinSize bytes: %d bytes", len(got))
 	}
 	if got := buf(tx, bufid.FileSize, 0); got != "" {
 		t.Errorf("size of an open file: %x", got)
@@ -642,24 +654,36 @@ func TestRSETAfterCompleteMail(t *testing.T) {
 }
 
 // TestBDATSyntaxAndReplyEvents checks that a BDAT with a bad tail is no
-// chunk (INVALID_BDAT; the next command is read as one), and that reply
-// codes outside Suricata's table raise INVALID_REPLY.
+// chunk (INVALID_BDAT; the next command is read as one), and that a reply
+// code outside Suricata 8's table raises INVALID_REPLY and, as there, is a
+// parse error that stops the flow's parsing.
 func TestBDATSyntaxAndReplyEvents(t *testing.T) {
 	p := run(t, Config{}, 0,
 		s("220 mx\r\n"), c("EHLO a\r\n"), s("250 CHUNKING\r\n"),
-		c("MAIL FROM:<alice@x>\r\n"), s("472 no DNS record\r\n"),
-		c("BDAT 5 X\r\n"), s("521 syntax\r\n"), c("NOOP\r\n"), s("400 bad\r\n"),
+		c("MAIL FROM:<alice@x>\r\n"), s("250 OK\r\n"),
+		c("BDAT 5 X\r\n"), s("521 syntax\r\n"), c("NOOP\r\n"), s("402 not now\r\n"),
 		c("BDAT 3 LAST\r\nabc"), s("250 OK\r\n"),
 		c("MAIL FROM:<bob@x>\r\n"), s("250 OK\r\n"))
 	if p.TxCount() != 2 {
 		t.Fatalf("%d transactions; want 2", p.TxCount())
 	}
-	want := []string{EventInvalidReply, EventInvalidBDAT, EventInvalidReply}
-	if got := events(p.Tx(0)); !reflect.DeepEqual(got, want) {
+	if got, want := events(p.Tx(0)), []string{EventInvalidBDAT}; !reflect.DeepEqual(got, want) {
 		t.Errorf("events %v; want %v", got, want)
 	}
 	if !p.Tx(0).Done() || string(p.Tx(1).MailFrom) != "<bob@x>" {
 		t.Errorf("the BDAT LAST chunk did not end the first mail")
+	}
+	for _, bad := range []string{"472 no DNS record", "4.7.0 deferred", "40"} {
+		p = run(t, Config{}, 0,
+			s("220 mx\r\n"), c("EHLO a\r\n"), s("250 OK\r\n"),
+			c("MAIL FROM:<alice@x>\r\n"), s(bad+"\r\n"),
+			c("RCPT TO:<bob@x>\r\n"), s("250 OK\r\n"))
+		if got, want := events(p.Tx(0)), []string{EventInvalidReply}; !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: events %v; want %v", bad, got, want)
+		}
+		if p.State()&applayer.StateError == 0 || len(p.Tx(0).RcptTo) != 0 {
+			t.Errorf("%q: parsing went on after the invalid reply", bad)
+		}
 	}
 	for _, tc := range []struct {
 		line     string
@@ -687,5 +711,49 @@ func TestInvalidPipelinedSequence(t *testing.T) {
 	}
 	if got := events(p.Tx(0)); !reflect.DeepEqual(got, []string{EventInvalidPipelinedSequence}) {
 		t.Errorf("events %v; want [INVALID_PIPELINED_SEQUENCE]", got)
+	}
+}
+
+// TestDataEndReplyCompletes checks Suricata 8.0.7's SMTP progress: the
+// end of the mail completes the request; the transaction is complete
+// once the server replied to it.
+func TestDataEndReplyCompletes(t *testing.T) {
+	steps := session("Subject: x\r\n\r\nbody\r\n")
+	i := len(steps) - 3 // the reply to the end of the mail
+	p := run(t, Config{}, 0, steps[:i]...)
+	tx := p.Tx(0)
+	if !tx.Complete(up) || tx.Complete(down) || tx.Done() {
+		t.Errorf("before the reply: request %v, response %v; want true, false", tx.Complete(up), tx.Complete(down))
+	}
+	p.Parse(down, []byte(steps[i].data))
+	if !tx.Complete(down) || !tx.Done() {
+		t.Error("the reply to the end of the mail did not complete the transaction")
+	}
+}
+
+// TestInputNotModified checks that parsing never writes into the caller's
+// bytes: a partial line after a complete one in the same delivery once
+// went into the array of the caller's input (the kept line buffer took
+// the complete line's array), corrupting the stream and a long
+// attachment line split over deliveries.
+func TestInputNotModified(t *testing.T) {
+	long := strings.Repeat("0123456789", 1000) // one 10000-byte line
+	mail := "Content-Type: text/plain; name=a.txt\r\n\r\n" + long + "\r\n"
+	for _, n := range []int{1460, 5000, 1 << 20} {
+		p := New(Config{})
+		for _, st := range session(mail) {
+			b := []byte(st.data)
+			for i := 0; i < len(b); i += n {
+				chunk := b[i:min(i+n, len(b))]
+				want := string(chunk)
+				p.Parse(st.dir, chunk)
+				if string(chunk) != want {
+					t.Fatalf("pieces of %d: input modified", n)
+				}
+			}
+		}
+		if f := p.Tx(0).Files; len(f) != 1 || string(f[0].Data) != long {
+			t.Errorf("pieces of %d: file data wrong (%d files)", n, len(f))
+		}
 	}
 }

@@ -50,7 +50,20 @@ type Tx struct {
 	headersDone bool
 	// Files are the mail's attachments, in order.
 	Files []*File
+	// Attachments are the file names of the mail's parts, in order: the
+	// names of Files and those of encapsulated messages (email.attachment).
+	Attachments [][]byte
+	// URLs are the URLs found in the mail's text and attachments, in the
+	// order found (at most MaxURLs; see url.go).
+	URLs [][]byte
+	// bodyMD5 is the MD5 of the message body (Config.MIME.BodyMD5), set
+	// at the end of the mail.
+	bodyMD5 []byte
 
+	// reqDone is set when the client ended the mail data: the request
+	// is complete, the transaction is done once the server replied to
+	// it (Suricata 8.0.7's SMTP progress states).
+	reqDone   bool
 	done      bool
 	events    []string   // app-layer events raised on it (MaxEvents)
 	mime      *mimeState // nil until DATA
@@ -110,9 +123,18 @@ func (t *Tx) ID() uint64 { return t.id }
 // Done reports whether the mail is over.
 func (t *Tx) Done() bool { return t.done }
 
-// Complete reports whether the transaction is over: SMTP transactions
-// complete both directions at once, as in Suricata.
-func (t *Tx) Complete(applayer.Direction) bool { return t.done }
+// Complete reports whether direction dir of the transaction is over: the
+// request once the client ended the mail data, the response (and the
+// transaction) once the server replied to that, as in Suricata 8.0.7.
+func (t *Tx) Complete(dir applayer.Direction) bool {
+	if dir == applayer.ToServer {
+		return t.done || t.reqDone
+	}
+	return t.done
+}
+
+// ended reports whether the client is done with the transaction.
+func (t *Tx) ended() bool { return t.done || t.reqDone }
 
 // Buffer returns the first instance of buffer b (see BufferAt).
 func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
@@ -226,6 +248,11 @@ func (t *Tx) fileBuffer(b applayer.BufferID, i int) ([]byte, bool) {
 	f := t.Files[i]
 	switch b {
 	case bufid.FileData:
+		if !f.Done && f.Size < InspectMinSize {
+			// As Suricata's SMTP file inspection: an open attachment
+			// is inspected once it holds content-inspect-min-size bytes.
+			return emptyBuf, true
+		}
 		return nonNil(f.Data), true
 	case bufid.FileName:
 		return nonNil(f.Name), true
