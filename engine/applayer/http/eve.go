@@ -96,7 +96,9 @@ func (t *Tx) FillFileEVE(r *eve.Record, i int) bool {
 	o.Bytes("filename", name)
 	o.Bool("gaps", m.Gap)
 	state := "CLOSED"
-	if !m.done {
+	if !m.done || m.Gap {
+		// A file with a gap is truncated (Suricata's FILE_HAS_GAPS
+		// closes it as FILE_STATE_TRUNCATED).
 		state = "TRUNCATED"
 	}
 	o.String("state", state)

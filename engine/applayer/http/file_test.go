@@ -199,3 +199,45 @@ func TestContentRange(t *testing.T) {
 	}
 	evetest.Validate(t, []byte(line))
 }
+
+// TestFileGaps: a gap in a response body counts in the file's size and
+// truncates it (Suricata closes a file with gaps as TRUNCATED); a gap
+// that runs past the body ends it at its length and the parser picks up
+// the next response; a blank line after a complete body, in the same
+// data, is more of that body (libhtp's finalize).
+func TestFileGaps(t *testing.T) {
+	fileinfo := func(tx *Tx) string {
+		r := eve.Record{Type: eve.EventFileinfo}
+		tx.FillEVE(&r, down)
+		if !tx.FillFileEVE(&r, 1) {
+			return "no file"
+		}
+		line := string(new(eve.Encoder).Encode(&r))
+		i := strings.Index(line, `"fileinfo":`)
+		return strings.TrimSpace(line[i:])
+	}
+	p := New(Config{})
+	feed(p, up, "GET /1 HTTP/1.0\r\n\r\nGET /2 HTTP/1.0\r\n\r\nGET /3 HTTP/1.0\r\n\r\n", 0)
+	feed(p, down, "HTTP/1.0 200 OK\r\nContent-Length: 12\r\n\r\n", 0)
+	feed(p, down, "Hello World!\r\n", 0)
+	feed(p, down, "HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nabc", 0)
+	p.Gap(down, 4)
+	feed(p, down, "def", 0)
+	feed(p, down, "HTTP/1.0 200 OK\r\nContent-Length: 4\r\n\r\nab", 0)
+	p.Gap(down, 30)
+	if p.TxCount() != 3 {
+		t.Fatalf("TxCount = %d, want 3", p.TxCount())
+	}
+	for i, want := range []string{
+		`"fileinfo":{"filename":"/1","gaps":false,"state":"CLOSED","stored":false,"size":14,"tx_id":0}}`,
+		`"fileinfo":{"filename":"/2","gaps":true,"state":"TRUNCATED","stored":false,"size":10,"tx_id":1}}`,
+		`"fileinfo":{"filename":"/3","gaps":true,"state":"TRUNCATED","stored":false,"size":4,"tx_id":2}}`,
+	} {
+		if got := fileinfo(p.Tx(i)); got != want {
+			t.Errorf("tx %d: %s\nwant %s", i, got, want)
+		}
+	}
+	if !p.Tx(2).Resp.done {
+		t.Error("a gap past the body did not end the response")
+	}
+}

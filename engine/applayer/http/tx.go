@@ -30,6 +30,10 @@ type Tx struct {
 	multi                  map[applayer.BufferID][]byte // joined repeated headers
 	lines                  [2][][]byte                  // "Name: value" per header: [0] request, [1] response
 	files                  [2]fileInfo                  // file buffers per direction (file.go)
+	// evs holds the bit numbers of the events raised on the
+	// transaction, in order (events.go); nev counts them.
+	evs [maxTxEvents]uint8
+	nev uint8
 	// eve is the "http" object FillEVE points a record to.
 	eve eve.HTTP
 }
@@ -62,6 +66,7 @@ func (t *Tx) reset() {
 	t.arena = t.arena[:0]
 	t.eve = eve.HTTP{}
 	t.files = [2]fileInfo{}
+	t.nev = 0
 	t.parser = nil
 }
 
