@@ -44,6 +44,12 @@ type flowData struct {
 	// protoOrig is the flow's protocol before a protocol change (h2c
 	// upgrade to HTTP/2), ProtoUnknown when it never changed.
 	protoOrig applayer.Proto
+	// tunnel is set while protocol detection runs again on a tunnel
+	// (applayer.Tunneler: after an HTTP CONNECT); parser is still the
+	// old protocol's, whose transactions are inspected and logged.
+	// tunnelPort is the destination port detection uses (0: the flow's).
+	tunnel     bool
+	tunnelPort uint16
 
 	// txs tracks the live transactions of parser: detection state and
 	// whether the EVE record was written.
@@ -402,6 +408,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.parser = nil
 	fd.proto = bufid.ProtoUnknown
 	fd.protoOrig = bufid.ProtoUnknown
+	fd.tunnel, fd.tunnelPort = false, 0
 	fd.det.Reset()
 	fd.txs = fd.txs[:0]
 	fd.tcpFlags = [2]uint8{}
@@ -459,8 +466,8 @@ func (w *Worker) streamData(e *flow.Entry[flowData], pktDir flow.Direction, dir 
 		fd.raw[dir&1] = append(fd.raw[dir&1], raw[:min(len(raw), maxRaw-len(fd.raw[dir&1]))]...)
 	}
 	w.streamAppLayer(e, applayer.Direction(dir), b)
-	if fd.parser != nil {
-		w.handover(fd, pktDir)
+	if fd.parser != nil && !fd.tunnel {
+		w.handover(e, pktDir)
 		if fd.proto == bufid.ProtoFTP {
 			w.ftpExpect(e)
 		}
@@ -474,6 +481,10 @@ const maxRaw = 64 << 10
 // streamAppLayer detects the protocol of TCP flow e and feeds its parser.
 func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction, b []byte) {
 	fd := &e.Value
+	if fd.tunnel {
+		w.tunnelData(e, dir, b)
+		return
+	}
 	_, spPort := e.Client()
 	_, dpPort := e.Server()
 	if fd.alp.DirPending(dir) {
@@ -539,13 +550,21 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 // direction than the bytes that carried the switch); detection ends still
 // pending from before the change are superseded by it. pktDir is the
 // direction of that packet.
-func (w *Worker) handover(fd *flowData, pktDir flow.Direction) {
+func (w *Worker) handover(e *flow.Entry[flowData], pktDir flow.Direction) {
+	fd := &e.Value
 	h, ok := fd.parser.(applayer.Handover)
 	if !ok {
 		return
 	}
 	next, rest, ok := h.Handover()
 	if !ok {
+		return
+	}
+	if next == bufid.ProtoUnknown {
+		if fd.protoOrig == bufid.ProtoUnknown {
+			// Once: after a failed detection the old parser stays.
+			w.openTunnel(e, rest)
+		}
 		return
 	}
 	ent, found := w.reg.Lookup(next)
@@ -564,6 +583,70 @@ func (w *Worker) handover(fd *flowData, pktDir flow.Direction) {
 		if len(rest[d]) > 0 {
 			np.Parse(d, rest[d])
 		}
+	}
+}
+
+// openTunnel restarts protocol detection on flow e after its parser
+// handed it over to ProtoUnknown (applayer.Tunneler: a CONNECT answered
+// 2xx), as Suricata's protocol change request does, and runs it on the
+// bytes that followed the switch. Until detection decides, the old parser
+// stays, so that its transactions are still inspected and logged.
+func (w *Worker) openTunnel(e *flow.Entry[flowData], rest [2][]byte) {
+	fd := &e.Value
+	fd.tunnel, fd.tunnelPort = true, 0
+	if t, ok := fd.parser.(applayer.Tunneler); ok {
+		fd.tunnelPort = t.TunnelPort()
+	}
+	fd.protoOrig = fd.proto
+	fd.alp.Reset()
+	for d := applayer.ToServer; d <= applayer.ToClient && fd.tunnel; d++ {
+		if len(rest[d]) > 0 {
+			w.tunnelData(e, d, rest[d])
+		}
+	}
+}
+
+// tunnelData runs protocol detection on bytes b of direction dir of a
+// tunnel (openTunnel). When it decides, the tunnel's protocol takes the
+// flow over with a parser of its own, whose transactions are numbered
+// from 0 again (Suricata frees the old state); the detected bytes are
+// replayed to it. When detection fails, the flow's protocol is failed
+// and the rest of the tunnel is not parsed.
+func (w *Worker) tunnelData(e *flow.Entry[flowData], dir applayer.Direction, b []byte) {
+	fd := &e.Value
+	_, sp := e.Client()
+	_, dp := e.Server()
+	if fd.tunnelPort != 0 {
+		dp = fd.tunnelPort
+	}
+	before := len(fd.alp.Buffered(dir))
+	proto := w.reg.Detect(&fd.alp, applayer.TCP, dir, b, sp, dp)
+	switch proto {
+	case bufid.ProtoUnknown:
+		return
+	case bufid.ProtoFailed:
+		fd.tunnel = false
+		fd.proto = proto
+		w.Stats.AppLayer[proto]++ // app_layer.flow.failed_tcp
+		return
+	}
+	fd.tunnel = false
+	fd.parser = nil
+	// The old protocol's transactions end with it: the new parser's
+	// transaction 0 is a new one.
+	fd.txs = fd.txs[:0]
+	w.startParser(fd, proto)
+	if fd.parser == nil {
+		return
+	}
+	fd.txPending = [2]bool{true, true}
+	if other := fd.alp.Buffered(dir.Reverse()); len(other) > 0 {
+		fd.parser.Parse(dir.Reverse(), other)
+	}
+	kept := fd.alp.Buffered(dir)
+	fd.parser.Parse(dir, kept)
+	if used := len(kept) - before; used < len(b) {
+		fd.parser.Parse(dir, b[used:])
 	}
 }
 

@@ -650,6 +650,12 @@ func (p *Parser) headerDone(dir applayer.Direction, s *side) {
 		return
 	}
 	t.headerRepetitions(dir)
+	if connected(t) {
+		// A tunnel from here (h2c.go): no body, and no more HTTP.
+		p.finish(dir, s)
+		p.tunnel(t)
+		return
+	}
 	p.answered(t)
 	switch {
 	case bytes.Equal(t.Req.Method, []byte("HEAD")):
