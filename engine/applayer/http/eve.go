@@ -104,7 +104,9 @@ func (t *Tx) FillFileEVE(r *eve.Record, i int) bool {
 	o.String("state", state)
 	o.Bool("stored", false)
 	size := uint64(m.BodyLen)
-	if whole {
+	if whole || i == 0 && len(body) != len(m.Body) {
+		// The file is the body (decoded), or one part of a multipart
+		// request body.
 		size = uint64(len(body))
 	}
 	o.Uint("size", size)
