@@ -20,7 +20,7 @@
 // over to protocol detection (a tunnel, applayer.Tunneler). libhtp's
 // anomalies that Vigil detects are raised as app-layer events on the
 // transaction, for app-layer-event rules and anomaly records (events.go). Not done: %u decoding, backslash
-// conversion, UTF-8 best-fit, multipart file extraction, request body
+// conversion, UTF-8 best-fit, multipart files past the first, request body
 // decompression.
 //
 // Buffer ownership: Parse copies what it keeps. Slices returned by Tx

@@ -83,6 +83,9 @@ func TestAnomalyEvents(t *testing.T) {
 			[2]bufid.HTTPEvent{bufid.HTTPRequestHeaderRepetition, bufid.HTTPResponseHeaderRepetition}},
 		{"data after the body", []in{{up, "GET / HTTP/1.1\r\n\r\n"}, {down, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok\r\n"}},
 			[]ev{{0, "RESPONSE_BODY_UNEXPECTED"}}, [2]bufid.HTTPEvent{0, bufid.HTTPResponseBodyUnexpected}},
+		{"204 announcing a body", []in{{up, "GET / HTTP/1.1\r\n\r\n"}, {down, "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"}},
+			[]ev{{0, "RESPONSE_BODY_UNEXPECTED"}}, [2]bufid.HTTPEvent{0, bufid.HTTPResponseBodyUnexpected}},
+		{"304 without body", []in{{up, "GET / HTTP/1.1\r\n\r\n"}, {down, "HTTP/1.1 304 Not Modified\r\n\r\n"}}, nil, [2]bufid.HTTPEvent{}},
 		{"next response after the body", []in{{up, "GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n"},
 			{down, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 204 No\r\n\r\n"}}, nil, [2]bufid.HTTPEvent{}},
 	} {

@@ -657,6 +657,12 @@ func (p *Parser) headerDone(dir applayer.Direction, s *side) {
 		return
 	}
 	p.answered(t)
+	if noBodyStatus(m.Status) && (te != nil || cl != nil) {
+		// A status that has no body, announcing one (libhtp's
+		// RESPONSE_BODY_UNEXPECTED; the body is parsed, as browsers
+		// render it).
+		t.raise(dir, bufid.HTTPResponseBodyUnexpected)
+	}
 	switch {
 	case bytes.Equal(t.Req.Method, []byte("HEAD")):
 		p.finish(dir, s)
@@ -684,6 +690,15 @@ func (p *Parser) headerDone(dir applayer.Direction, s *side) {
 	default:
 		s.st = stBodyEOF
 	}
+}
+
+// noBodyStatus reports the statuses whose responses have no body: 1xx
+// (101 aside, a protocol switch), 204 and 304.
+func noBodyStatus(st []byte) bool {
+	if len(st) != 3 {
+		return false
+	}
+	return st[0] == '1' && string(st) != "101" || string(st) == "204" || string(st) == "304"
 }
 
 // requestFraming decides how a request body is framed.
