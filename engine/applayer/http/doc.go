@@ -19,7 +19,9 @@
 // flow over to package http2 (h2c.go), a 2xx answer to a CONNECT hands it
 // over to protocol detection (a tunnel, applayer.Tunneler). libhtp's
 // anomalies that Vigil detects are raised as app-layer events on the
-// transaction, for app-layer-event rules and anomaly records (events.go). Not done: %u decoding, backslash
+// transaction, for app-layer-event rules and anomaly records (events.go).
+// Pieces of a file fetched with Range requests are put together within
+// the connection, and the whole file is logged once complete (ranges.go). Not done: %u decoding, backslash
 // conversion, UTF-8 best-fit, multipart files past the first, request body
 // decompression.
 //

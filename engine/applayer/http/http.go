@@ -178,6 +178,8 @@ type Parser struct {
 	free  []*Tx
 	// h2c is the state of an HTTP/2 upgrade (h2c.go).
 	h2c h2cState
+	// ranges are the files fetched in pieces (ranges.go).
+	ranges []*rangeFile
 }
 
 var _ applayer.Parser = (*Parser)(nil)
@@ -208,6 +210,7 @@ func (p *Parser) Reset() {
 	p.next, p.resp, p.state = 0, 0, 0
 	p.sides = [2]side{{line: p.sides[0].line[:0]}, {line: p.sides[1].line[:0]}}
 	p.h2c = h2cState{}
+	p.ranges = nil
 }
 
 // State reports parser flags (StateError when a direction gave up, StateGap
@@ -867,6 +870,7 @@ func (p *Parser) finish(dir applayer.Direction, s *side) {
 		}
 		if dir == applayer.ToClient {
 			p.resp = s.cur.id + 1
+			p.rangeDone(s.cur)
 		}
 	}
 	s.cur = nil

@@ -34,6 +34,9 @@ type Tx struct {
 	// transaction, in order (events.go); nev counts them.
 	evs [maxTxEvents]uint8
 	nev uint8
+	// rangeSize is the size of the file whose last missing piece this
+	// transaction's response brought (ranges.go), 0 if none.
+	rangeSize int64
 	// eve is the "http" object FillEVE points a record to.
 	eve eve.HTTP
 }
@@ -66,7 +69,7 @@ func (t *Tx) reset() {
 	t.arena = t.arena[:0]
 	t.eve = eve.HTTP{}
 	t.files = [2]fileInfo{}
-	t.nev = 0
+	t.nev, t.rangeSize = 0, 0
 	t.parser = nil
 }
 
