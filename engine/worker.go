@@ -50,6 +50,10 @@ type flowData struct {
 	// tunnelPort is the destination port detection uses (0: the flow's).
 	tunnel     bool
 	tunnelPort uint16
+	// swap is set when protocol detection found that a flow picked up
+	// midstream has its client and server the other way round; the
+	// worker reverses the flow after stream tracking (swapFlow).
+	swap bool
 
 	// txs tracks the live transactions of parser: detection state and
 	// whether the EVE record was written.
@@ -371,6 +375,10 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 		}
 		fd.sink.pktDir = dir
 		w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, &fd.sink)
+		if fd.swap {
+			w.swapFlow(e)
+			dir ^= 1
+		}
 		switch st := fd.sess.State(); {
 		case st == stream.StateClosed:
 			w.flows.SetState(e, flow.StateClosed)
@@ -408,7 +416,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.parser = nil
 	fd.proto = bufid.ProtoUnknown
 	fd.protoOrig = bufid.ProtoUnknown
-	fd.tunnel, fd.tunnelPort = false, 0
+	fd.tunnel, fd.tunnelPort, fd.swap = false, 0, false
 	fd.det.Reset()
 	fd.txs = fd.txs[:0]
 	fd.tcpFlags = [2]uint8{}
@@ -514,6 +522,20 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 		fd.parser.Parse(dir, b)
 		return
 	}
+	if dir == applayer.ToServer && fd.sess.Midstream() && len(fd.alp.Buffered(dir)) == 0 &&
+		w.reg.DetectReversed(&fd.alp, applayer.TCP, b, spPort, dpPort) != bufid.ProtoUnknown {
+		// Picked up midstream, the first data of the "client" is a
+		// server's (an HTTP response): like Suricata, reverse the flow
+		// (after stream tracking, swapFlow) and parse the data as the
+		// server's.
+		fd.swap = true
+		w.startParser(fd, fd.alp.Proto())
+		if fd.parser != nil {
+			fd.txPending = [2]bool{true, true}
+			fd.parser.Parse(applayer.ToClient, b)
+		}
+		return
+	}
 	before := len(fd.alp.Buffered(dir))
 	proto := w.reg.Detect(&fd.alp, applayer.TCP, dir, b, spPort, dpPort)
 	if proto == bufid.ProtoUnknown || proto == bufid.ProtoFailed {
@@ -584,6 +606,23 @@ func (w *Worker) handover(e *flow.Entry[flowData], pktDir flow.Direction) {
 			np.Parse(d, rest[d])
 		}
 	}
+}
+
+// swapFlow reverses TCP flow e after protocol detection found its client
+// and server the other way round (fd.swap): the flow's tuple and
+// counters, the stream session's directions and what the worker keeps
+// per direction.
+func (w *Worker) swapFlow(e *flow.Entry[flowData]) {
+	fd := &e.Value
+	fd.swap = false
+	e.Reverse()
+	fd.sess.Swap()
+	fd.tcpFlags[0], fd.tcpFlags[1] = fd.tcpFlags[1], fd.tcpFlags[0]
+	fd.macs[0], fd.macs[1] = fd.macs[1], fd.macs[0]
+	fd.raw[0], fd.raw[1] = fd.raw[1], fd.raw[0]
+	fd.rawSeen[0], fd.rawSeen[1] = fd.rawSeen[1], fd.rawSeen[0]
+	fd.rawSkip[0], fd.rawSkip[1] = fd.rawSkip[1], fd.rawSkip[0]
+	fd.pdDone[0], fd.pdDone[1] = fd.pdDone[1], fd.pdDone[0]
 }
 
 // openTunnel restarts protocol detection on flow e after its parser

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,5 +68,41 @@ func TestConnectTunnel(t *testing.T) {
 				t.Errorf("http records with tx_id %v, want %v", ids, tc.httpTxIDs)
 			}
 		})
+	}
+}
+
+// TestMidstreamSwap replays Suricata's alert-testmyids-midstream capture
+// with stream.midstream on: the session is picked up on the server's
+// HTTP response, so the first packet's sender looks like the client.
+// Protocol detection sees a response in the "to server" data and the
+// flow is reversed, as in Suricata: the http record and the flow record
+// name port 80 as the server's.
+func TestMidstreamSwap(t *testing.T) {
+	pcap := filepath.Join(testutil.SharedDir(t), "verify-eve", "alert-testmyids-midstream", "input.pcap")
+	if _, err := os.Stat(pcap); err != nil {
+		t.Skipf("capture not available: %v", err)
+	}
+	cfg := Config{Workers: 1}
+	cfg.Stream.Midstream = true
+	_, dir := replayTo(t, cfg, pcap)
+	data, err := os.ReadFile(filepath.Join(dir, "eve.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		evetest.Validate(t, []byte(line))
+		var r map[string]any
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		if et := r["event_type"]; et == "http" || et == "flow" {
+			got = append(got, fmt.Sprintf("%v %v->%v %v", et, r["src_port"], r["dest_port"], r["app_proto"]))
+		}
+	}
+	want := []string{"flow 54186->80 http", "http 54186->80 <nil>"}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("records %q, want %q", got, want)
 	}
 }
