@@ -30,6 +30,12 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 		w.tracker.Flush(&fd.sess, &fd.sink)
 		tcpState = fd.sess.State()
 		w.tracker.Release(&fd.sess)
+		if fd.tunnel && (len(fd.alp.Buffered(applayer.ToServer)) > 0 || len(fd.alp.Buffered(applayer.ToClient)) > 0) {
+			// The tunnel ended before detection could tell its
+			// protocol: at the end of both directions it failed.
+			fd.tunnel, fd.proto = false, bufid.ProtoFailed
+			w.Stats.AppLayer[bufid.ProtoFailed]++
+		}
 		// The connection is over: a message delimited by the close (an
 		// HTTP response without a length) is complete now.
 		if eof, ok := fd.parser.(interface{ EOF(applayer.Direction) }); ok {
@@ -94,6 +100,10 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 				*f = dp.String()
 			}
 		}
+	}
+	if fd.protoOrig != bufid.ProtoUnknown && fd.protoOrig != fd.proto {
+		// The protocol before a change (h2c, CONNECT tunnel).
+		r.AppProto.Orig = fd.protoOrig.String()
 	}
 	if e.RespSeen && (e.Key.Proto == packet.ProtoICMP || e.Key.Proto == packet.ProtoICMPv6) {
 		r.Flow.ResponseICMP = true
@@ -162,6 +172,9 @@ func (w *Worker) logTxAtEnd(e *flow.Entry[flowData], fd *flowData, tx applayer.T
 	var p packet.Packet
 	p.Ts = now
 	p.Proto = e.Key.Proto
+	// The record carries the flow's VLAN ids, as Suricata's records
+	// logged at flow end do.
+	p.VLAN, p.VLANCount = fd.vlan, fd.vlanN
 	w.logTx(&p, e, fd, tx, d)
 }
 

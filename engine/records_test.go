@@ -1,12 +1,16 @@
 package engine
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"vigil/engine/applayer"
 	"vigil/engine/applayer/dns"
 	"vigil/engine/applayer/tls"
+	"vigil/engine/decode"
+	"vigil/internal/testutil"
 	"vigil/output/eve"
 )
 
@@ -56,5 +60,34 @@ func TestAddFileHashes(t *testing.T) {
 		if n := strings.Count(line, `":"`) - strings.Count(line, `"event_type":"`) - strings.Count(line, `"timestamp":"`); n != len(c.want) {
 			t.Errorf("hashes %d: %d string fields in %s", c.h, n, line)
 		}
+	}
+}
+
+// TestTxAtFlowEndVLAN replays Suricata's bug-814 capture (an HTTP request
+// on VLAN 1111 whose response never completes): the http record written
+// at flow end carries the flow's VLAN id, as Suricata's does.
+func TestTxAtFlowEndVLAN(t *testing.T) {
+	pcap := filepath.Join(testutil.SharedDir(t), "verify-eve", "bug-814", "input.pcap")
+	if _, err := os.Stat(pcap); err != nil {
+		t.Skipf("capture not available: %v", err)
+	}
+	cfg := Config{Workers: 1}
+	cfg.Decode.Checksum = decode.ChecksumNone
+	_, dir := replayTo(t, cfg, pcap)
+	data, err := os.ReadFile(filepath.Join(dir, "eve.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if strings.Contains(line, `"event_type":"http"`) {
+			n++
+			if !strings.Contains(line, `"vlan":[1111]`) {
+				t.Errorf("http record without the flow's VLAN: %s", line)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d http records, want 1", n)
 	}
 }

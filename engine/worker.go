@@ -44,6 +44,16 @@ type flowData struct {
 	// protoOrig is the flow's protocol before a protocol change (h2c
 	// upgrade to HTTP/2), ProtoUnknown when it never changed.
 	protoOrig applayer.Proto
+	// tunnel is set while protocol detection runs again on a tunnel
+	// (applayer.Tunneler: after an HTTP CONNECT); parser is still the
+	// old protocol's, whose transactions are inspected and logged.
+	// tunnelPort is the destination port detection uses (0: the flow's).
+	tunnel     bool
+	tunnelPort uint16
+	// swap is set when protocol detection found that a flow picked up
+	// midstream has its client and server the other way round; the
+	// worker reverses the flow after stream tracking (swapFlow).
+	swap bool
 
 	// txs tracks the live transactions of parser: detection state and
 	// whether the EVE record was written.
@@ -368,6 +378,10 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 		}
 		fd.sink.pktDir = dir
 		w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, &fd.sink)
+		if fd.swap {
+			w.swapFlow(e)
+			dir ^= 1
+		}
 		switch st := fd.sess.State(); {
 		case st == stream.StateClosed:
 			if e.State != flow.StateClosed {
@@ -408,6 +422,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.parser = nil
 	fd.proto = bufid.ProtoUnknown
 	fd.protoOrig = bufid.ProtoUnknown
+	fd.tunnel, fd.tunnelPort, fd.swap = false, 0, false
 	fd.det.Reset()
 	fd.txs = fd.txs[:0]
 	fd.tcpFlags = [2]uint8{}
@@ -466,8 +481,8 @@ func (w *Worker) streamData(e *flow.Entry[flowData], pktDir flow.Direction, dir 
 		fd.raw[dir&1] = append(fd.raw[dir&1], raw[:min(len(raw), maxRaw-len(fd.raw[dir&1]))]...)
 	}
 	w.streamAppLayer(e, applayer.Direction(dir), b)
-	if fd.parser != nil {
-		w.handover(fd, pktDir)
+	if fd.parser != nil && !fd.tunnel {
+		w.handover(e, pktDir)
 		if fd.proto == bufid.ProtoFTP {
 			w.ftpExpect(e)
 		}
@@ -481,6 +496,10 @@ const maxRaw = 64 << 10
 // streamAppLayer detects the protocol of TCP flow e and feeds its parser.
 func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction, b []byte) {
 	fd := &e.Value
+	if fd.tunnel {
+		w.tunnelData(e, dir, b)
+		return
+	}
 	_, spPort := e.Client()
 	_, dpPort := e.Server()
 	if fd.alp.DirPending(dir) {
@@ -508,6 +527,20 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 	if w.ftpDataFlow(e) {
 		fd.txPending = [2]bool{true, true}
 		fd.parser.Parse(dir, b)
+		return
+	}
+	if dir == applayer.ToServer && fd.sess.Midstream() && len(fd.alp.Buffered(dir)) == 0 &&
+		w.reg.DetectReversed(&fd.alp, applayer.TCP, b, spPort, dpPort) != bufid.ProtoUnknown {
+		// Picked up midstream, the first data of the "client" is a
+		// server's (an HTTP response): like Suricata, reverse the flow
+		// (after stream tracking, swapFlow) and parse the data as the
+		// server's.
+		fd.swap = true
+		w.startParser(fd, fd.alp.Proto())
+		if fd.parser != nil {
+			fd.txPending = [2]bool{true, true}
+			fd.parser.Parse(applayer.ToClient, b)
+		}
 		return
 	}
 	before := len(fd.alp.Buffered(dir))
@@ -546,13 +579,21 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 // direction than the bytes that carried the switch); detection ends still
 // pending from before the change are superseded by it. pktDir is the
 // direction of that packet.
-func (w *Worker) handover(fd *flowData, pktDir flow.Direction) {
+func (w *Worker) handover(e *flow.Entry[flowData], pktDir flow.Direction) {
+	fd := &e.Value
 	h, ok := fd.parser.(applayer.Handover)
 	if !ok {
 		return
 	}
 	next, rest, ok := h.Handover()
 	if !ok {
+		return
+	}
+	if next == bufid.ProtoUnknown {
+		if fd.protoOrig == bufid.ProtoUnknown {
+			// Once: after a failed detection the old parser stays.
+			w.openTunnel(e, rest)
+		}
 		return
 	}
 	ent, found := w.reg.Lookup(next)
@@ -571,6 +612,87 @@ func (w *Worker) handover(fd *flowData, pktDir flow.Direction) {
 		if len(rest[d]) > 0 {
 			np.Parse(d, rest[d])
 		}
+	}
+}
+
+// swapFlow reverses TCP flow e after protocol detection found its client
+// and server the other way round (fd.swap): the flow's tuple and
+// counters, the stream session's directions and what the worker keeps
+// per direction.
+func (w *Worker) swapFlow(e *flow.Entry[flowData]) {
+	fd := &e.Value
+	fd.swap = false
+	e.Reverse()
+	fd.sess.Swap()
+	fd.tcpFlags[0], fd.tcpFlags[1] = fd.tcpFlags[1], fd.tcpFlags[0]
+	fd.macs[0], fd.macs[1] = fd.macs[1], fd.macs[0]
+	fd.raw[0], fd.raw[1] = fd.raw[1], fd.raw[0]
+	fd.rawSeen[0], fd.rawSeen[1] = fd.rawSeen[1], fd.rawSeen[0]
+	fd.rawSkip[0], fd.rawSkip[1] = fd.rawSkip[1], fd.rawSkip[0]
+	fd.pdDone[0], fd.pdDone[1] = fd.pdDone[1], fd.pdDone[0]
+}
+
+// openTunnel restarts protocol detection on flow e after its parser
+// handed it over to ProtoUnknown (applayer.Tunneler: a CONNECT answered
+// 2xx), as Suricata's protocol change request does, and runs it on the
+// bytes that followed the switch. Until detection decides, the old parser
+// stays, so that its transactions are still inspected and logged.
+func (w *Worker) openTunnel(e *flow.Entry[flowData], rest [2][]byte) {
+	fd := &e.Value
+	fd.tunnel, fd.tunnelPort = true, 0
+	if t, ok := fd.parser.(applayer.Tunneler); ok {
+		fd.tunnelPort = t.TunnelPort()
+	}
+	fd.protoOrig = fd.proto
+	fd.alp.Reset()
+	for d := applayer.ToServer; d <= applayer.ToClient && fd.tunnel; d++ {
+		if len(rest[d]) > 0 {
+			w.tunnelData(e, d, rest[d])
+		}
+	}
+}
+
+// tunnelData runs protocol detection on bytes b of direction dir of a
+// tunnel (openTunnel). When it decides, the tunnel's protocol takes the
+// flow over with a parser of its own, whose transactions are numbered
+// from 0 again (Suricata frees the old state); the detected bytes are
+// replayed to it. When detection fails, the flow's protocol is failed
+// and the rest of the tunnel is not parsed.
+func (w *Worker) tunnelData(e *flow.Entry[flowData], dir applayer.Direction, b []byte) {
+	fd := &e.Value
+	_, sp := e.Client()
+	_, dp := e.Server()
+	if fd.tunnelPort != 0 {
+		dp = fd.tunnelPort
+	}
+	before := len(fd.alp.Buffered(dir))
+	proto := w.reg.Detect(&fd.alp, applayer.TCP, dir, b, sp, dp)
+	switch proto {
+	case bufid.ProtoUnknown:
+		return
+	case bufid.ProtoFailed:
+		fd.tunnel = false
+		fd.proto = proto
+		w.Stats.AppLayer[proto]++ // app_layer.flow.failed_tcp
+		return
+	}
+	fd.tunnel = false
+	fd.parser = nil
+	// The old protocol's transactions end with it: the new parser's
+	// transaction 0 is a new one.
+	fd.txs = fd.txs[:0]
+	w.startParser(fd, proto)
+	if fd.parser == nil {
+		return
+	}
+	fd.txPending = [2]bool{true, true}
+	if other := fd.alp.Buffered(dir.Reverse()); len(other) > 0 {
+		fd.parser.Parse(dir.Reverse(), other)
+	}
+	kept := fd.alp.Buffered(dir)
+	fd.parser.Parse(dir, kept)
+	if used := len(kept) - before; used < len(b) {
+		fd.parser.Parse(dir, b[used:])
 	}
 }
 

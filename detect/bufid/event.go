@@ -21,6 +21,17 @@ package bufid
 //	    engine/applayer/http, request headers complete: an Authorization
 //	    header whose scheme is not Basic, Digest or Bearer (libhtp's
 //	    HTP_AUTH_UNRECOGNIZED).
+//	http.request_line_missing_protocol
+//	    engine/applayer/http: a request line without protocol that more
+//	    than white space follows, parsed as HTTP/1.x rather than 0.9.
+//	http.unable_to_match_response_to_request
+//	    engine/applayer/http: a response with no request left to answer.
+//	http.request_header_repetition, http.response_header_repetition
+//	    engine/applayer/http: a header name seen a second time in one
+//	    message (once per name).
+//	http.response_body_unexpected
+//	    engine/applayer/http: bytes after a complete response, in the
+//	    same data, that do not start a status line: taken as more body.
 //	ldap.too_many_transactions, ldap.invalid_data, ldap.request_not_found,
 //	ldap.incomplete_data, ldap.too_many_responses
 //	    engine/applayer/ldap, as Suricata 8 raises them: on the newest
@@ -82,6 +93,11 @@ type HTTPEvent uint32
 const (
 	HTTPInvalidTERequest HTTPEvent = 1 << iota
 	HTTPAuthUnrecognized
+	HTTPRequestLineMissingProtocol
+	HTTPUnableToMatchResponse
+	HTTPRequestHeaderRepetition
+	HTTPResponseHeaderRepetition
+	HTTPResponseBodyUnexpected
 )
 
 // AppEvent is one entry of the event table.
@@ -95,6 +111,11 @@ type AppEvent struct {
 var AppEvents = []AppEvent{
 	{Name: "http.invalid_transfer_encoding_value_in_request", Buf: HTTPEvents, Bit: uint32(HTTPInvalidTERequest)},
 	{Name: "http.request_auth_unrecognized", Buf: HTTPEvents, Bit: uint32(HTTPAuthUnrecognized)},
+	{Name: "http.request_line_missing_protocol", Buf: HTTPEvents, Bit: uint32(HTTPRequestLineMissingProtocol)},
+	{Name: "http.unable_to_match_response_to_request", Buf: HTTPEvents, Bit: uint32(HTTPUnableToMatchResponse)},
+	{Name: "http.request_header_repetition", Buf: HTTPEvents, Bit: uint32(HTTPRequestHeaderRepetition)},
+	{Name: "http.response_header_repetition", Buf: HTTPEvents, Bit: uint32(HTTPResponseHeaderRepetition)},
+	{Name: "http.response_body_unexpected", Buf: HTTPEvents, Bit: uint32(HTTPResponseBodyUnexpected)},
 	// Bits as engine/applayer/ldap defines them.
 	{Name: "ldap.too_many_transactions", Buf: LDAPEvents, Bit: 1 << 0},
 	{Name: "ldap.invalid_data", Buf: LDAPEvents, Bit: 1 << 1},

@@ -29,6 +29,9 @@ func TestDetect(t *testing.T) {
 		{"http response first", TCP, 1, 2, []step{{ToClient, "HTTP/1.1 200 OK\r\n"}}, bufid.ProtoHTTP},
 		{"tls client hello on 80", TCP, 1, 80, []step{{ToServer, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"}}, bufid.ProtoTLS},
 		{"tls header split", TCP, 1, 443, []step{{ToServer, "\x16\x03"}, {ToServer, "\x01\x02\x00\x01"}}, bufid.ProtoTLS},
+		// Suricata's TLS patterns are the record header: an SSLv3
+		// handshake record whose length is 0 is TLS too.
+		{"ssl3 record header", TCP, 1, 8001, []step{{ToServer, "\x16\x03\x00\x00\x00\x00"}}, bufid.ProtoTLS},
 		{"ssh", TCP, 1, 2222, []step{{ToClient, "SSH-2.0-OpenSSH_9\r\n"}}, bufid.ProtoSSH},
 		{"dns udp", UDP, 5000, 53, []step{{ToServer, dnsQuery}}, bufid.ProtoDNS},
 		{"dns udp needs port", UDP, 5000, 5001, []step{{ToServer, dnsQuery}}, bufid.ProtoFailed},

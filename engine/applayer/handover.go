@@ -14,6 +14,16 @@ type Handover interface {
 	Handover() (next Proto, rest [2][]byte, ok bool)
 }
 
+// Tunneler is implemented by a parser that can hand its flow over to
+// ProtoUnknown: the flow became a tunnel (an HTTP CONNECT answered 2xx)
+// and the engine restarts protocol detection on the bytes that follow, as
+// Suricata does after a protocol change request. TunnelPort is the
+// destination port detection uses for them (the CONNECT target's), 0 for
+// the flow's own.
+type Tunneler interface {
+	TunnelPort() uint16
+}
+
 // Successor is implemented by parsers that can take a flow over from
 // another parser after a Handover. Adopt is called once, before any
 // Parse: the successor keeps prev's live transactions (with their IDs, so

@@ -67,10 +67,15 @@ func ProbeHTTPRequest(data []byte) ProbeResult {
 func ProbeHTTPResponse(data []byte) ProbeResult { return prefixFold(data, "HTTP/1.") }
 
 // ProbeTLS matches a TLS record carrying a handshake (0x16 0x03 0x00-0x04,
-// then a ClientHello or ServerHello), or an SSLv2-framed ClientHello.
+// then a ClientHello or ServerHello), or an SSLv2-framed ClientHello. A
+// handshake record header of SSLv3 to TLS 1.2 (0x16 0x03 0x00-0x03) is
+// enough, as Suricata's detection patterns for TLS are those three bytes.
 func ProbeTLS(data []byte) ProbeResult {
 	if len(data) == 0 {
 		return ProbeNeedMore
+	}
+	if len(data) >= 3 && data[0] == 0x16 && data[1] == 3 && data[2] <= 3 {
+		return ProbeMatch
 	}
 	if data[0] == 0x16 {
 		if len(data) < 6 {

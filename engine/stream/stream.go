@@ -266,6 +266,12 @@ func (s *Session) State() State { return s.state }
 // Midstream reports whether the session was picked up without a SYN.
 func (s *Session) Midstream() bool { return s.midstream }
 
+// Swap exchanges the two directions of a session picked up midstream,
+// whose first packet the engine took for the client's but whose data
+// showed it to be the server's (Suricata reverses such a flow after
+// protocol detection). It must not be called during Process.
+func (s *Session) Swap() { s.half[0], s.half[1] = s.half[1], s.half[0] }
+
 // DepthReached reports whether dir reached the reassembly depth; no more
 // data is delivered in that direction.
 func (s *Session) DepthReached(dir Dir) bool { return s.half[dir&1].depthDone }

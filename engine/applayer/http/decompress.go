@@ -6,6 +6,8 @@ import (
 	"io"
 	"slices"
 	"sync"
+
+	"github.com/andybalholm/brotli"
 )
 
 // Content decoding, as tolerant as libhtp (and the browsers it models):
@@ -25,6 +27,9 @@ import (
 //   - a layer that decodes nothing passes its input through unchanged and
 //     ends decoding; a stream damaged midway keeps what decoded before.
 //
+//   - "br" is brotli (RFC 7932), one layer, decoded as libhtp decodes it
+//     (with the brotli crate; Vigil with github.com/andybalholm/brotli).
+//
 // Not done: lzma (libhtp decodes it with a memory limit; announced lzma is
 // passed through raw).
 
@@ -32,6 +37,7 @@ const (
 	codingNone = iota
 	codingGzip
 	codingDeflate
+	codingBrotli
 )
 
 // contentCodings lists the decoding layers of a Content-Encoding value, in
@@ -42,6 +48,8 @@ func contentCodings(v []byte, max int) []int {
 		return []int{codingGzip}
 	case equalFoldNoZero(v, "deflate") || equalFoldNoZero(v, "x-deflate"):
 		return []int{codingDeflate}
+	case equalFoldNoZero(v, "br"):
+		return []int{codingBrotli}
 	}
 	var out []int
 	n := 0
@@ -56,6 +64,8 @@ func contentCodings(v []byte, max int) []int {
 			out = append(out, codingGzip)
 		case bytes.Contains(lt, []byte("deflate")):
 			out = append(out, codingDeflate)
+		case bytes.Equal(lt, []byte("br")):
+			out = append(out, codingBrotli)
 		default:
 			out = append(out, codingNone)
 		}
@@ -71,7 +81,12 @@ func decodeBody(body, enc []byte, limit, layers int) []byte {
 		if c == codingNone {
 			continue
 		}
-		dec := inflateAny(out, limit)
+		var dec []byte
+		if c == codingBrotli {
+			dec = unbrotli(out, limit)
+		} else {
+			dec = inflateAny(out, limit)
+		}
 		if dec == nil {
 			break // passed through as is
 		}
@@ -154,6 +169,27 @@ func inflateRaw(src []byte, limit int) []byte {
 		n, err := d.fl.Read(out[len(out):min(cap(out), limit)])
 		out = out[:len(out)+n]
 		if err != nil {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// unbrotli decodes brotli data up to limit output bytes; nil when no byte
+// could be decoded, and a damaged stream keeps what decoded.
+func unbrotli(src []byte, limit int) []byte {
+	r := brotli.NewReader(bytes.NewReader(src))
+	out := make([]byte, 0, min(limit, 4*len(src)+512))
+	for len(out) < limit {
+		if len(out) == cap(out) {
+			out = slices.Grow(out, min(limit, 2*cap(out))-len(out))
+		}
+		n, err := r.Read(out[len(out):min(cap(out), limit)])
+		out = out[:len(out)+n]
+		if err != nil || n == 0 {
 			break
 		}
 	}

@@ -16,8 +16,13 @@
 // decompress.go), http.host is lowercased without port, http.uri is the path
 // percent-decoded with dot segments removed and repeated slashes compressed,
 // followed by the raw query. A 101 response switching to h2c hands the
-// flow over to package http2 (h2c.go). Not done: %u decoding, backslash
-// conversion, UTF-8 best-fit, multipart file extraction, request body
+// flow over to package http2 (h2c.go), a 2xx answer to a CONNECT hands it
+// over to protocol detection (a tunnel, applayer.Tunneler). libhtp's
+// anomalies that Vigil detects are raised as app-layer events on the
+// transaction, for app-layer-event rules and anomaly records (events.go).
+// Pieces of a file fetched with Range requests are put together within
+// the connection, and the whole file is logged once complete (ranges.go). Not done: %u decoding, backslash
+// conversion, UTF-8 best-fit, multipart files past the first, request body
 // decompression.
 //
 // Buffer ownership: Parse copies what it keeps. Slices returned by Tx

@@ -76,13 +76,23 @@ func (t *Tx) FileContent(i int) ([]byte, bool) {
 }
 
 // FileCount returns 2: a transaction has at most a request file (POST or
-// PUT body) and a response file; FillFileEVE reports which exist.
-func (t *Tx) FileCount() int { return 2 }
+// PUT body) and a response file; FillFileEVE reports which exist. It is
+// 3 when the response completed a file fetched in pieces (ranges.go):
+// file 2 is that whole file.
+func (t *Tx) FileCount() int {
+	if t.rangeSize > 0 {
+		return 3
+	}
+	return 2
+}
 
 // FillFileEVE adds the "fileinfo" object of file i (0: request body, 1:
 // response body) and reports whether that file exists. Hashes are not
 // logged (Suricata logs them only when force-hash or a rule asks).
 func (t *Tx) FillFileEVE(r *eve.Record, i int) bool {
+	if i == 2 {
+		return t.fillRangeFileEVE(r)
+	}
 	dir, m := applayer.ToServer, &t.Req
 	if i == 1 {
 		dir, m = applayer.ToClient, &t.Resp
@@ -96,13 +106,17 @@ func (t *Tx) FillFileEVE(r *eve.Record, i int) bool {
 	o.Bytes("filename", name)
 	o.Bool("gaps", m.Gap)
 	state := "CLOSED"
-	if !m.done {
+	if !m.done || m.Gap {
+		// A file with a gap is truncated (Suricata's FILE_HAS_GAPS
+		// closes it as FILE_STATE_TRUNCATED).
 		state = "TRUNCATED"
 	}
 	o.String("state", state)
 	o.Bool("stored", false)
 	size := uint64(m.BodyLen)
-	if whole {
+	if whole || i == 0 && len(body) != len(m.Body) {
+		// The file is the body (decoded), or one part of a multipart
+		// request body.
 		size = uint64(len(body))
 	}
 	o.Uint("size", size)

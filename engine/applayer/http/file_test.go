@@ -68,7 +68,7 @@ func TestFileBuffers(t *testing.T) {
 		{3, down, bufid.FileSize, "<none>"},
 		{4, up, bufid.FileName, "/up/f.txt"},
 		{4, up, bufid.FileMD5, md5s("abc")},
-		{5, up, bufid.FileName, "<none>"}, // multipart not split into files
+		{5, up, bufid.FileName, "<none>"}, // multipart body without a file part
 	} {
 		if got := fileBuf(p.Tx(c.tx), c.d, c.b); got != c.want {
 			t.Errorf("tx %d %v %v = %q; want %q", c.tx, c.d, c.b, got, c.want)
@@ -198,4 +198,95 @@ func TestContentRange(t *testing.T) {
 		}
 	}
 	evetest.Validate(t, []byte(line))
+}
+
+// TestFileGaps: a gap in a response body counts in the file's size and
+// truncates it (Suricata closes a file with gaps as TRUNCATED); a gap
+// that runs past the body ends it at its length and the parser picks up
+// the next response; a blank line after a complete body, in the same
+// data, is more of that body (libhtp's finalize).
+func TestFileGaps(t *testing.T) {
+	fileinfo := func(tx *Tx) string {
+		r := eve.Record{Type: eve.EventFileinfo}
+		tx.FillEVE(&r, down)
+		if !tx.FillFileEVE(&r, 1) {
+			return "no file"
+		}
+		line := string(new(eve.Encoder).Encode(&r))
+		i := strings.Index(line, `"fileinfo":`)
+		return strings.TrimSpace(line[i:])
+	}
+	p := New(Config{})
+	feed(p, up, "GET /1 HTTP/1.0\r\n\r\nGET /2 HTTP/1.0\r\n\r\nGET /3 HTTP/1.0\r\n\r\n", 0)
+	feed(p, down, "HTTP/1.0 200 OK\r\nContent-Length: 12\r\n\r\n", 0)
+	feed(p, down, "Hello World!\r\n", 0)
+	feed(p, down, "HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nabc", 0)
+	p.Gap(down, 4)
+	feed(p, down, "def", 0)
+	feed(p, down, "HTTP/1.0 200 OK\r\nContent-Length: 4\r\n\r\nab", 0)
+	p.Gap(down, 30)
+	if p.TxCount() != 3 {
+		t.Fatalf("TxCount = %d, want 3", p.TxCount())
+	}
+	for i, want := range []string{
+		`"fileinfo":{"filename":"/1","gaps":false,"state":"CLOSED","stored":false,"size":14,"tx_id":0}}`,
+		`"fileinfo":{"filename":"/2","gaps":true,"state":"TRUNCATED","stored":false,"size":10,"tx_id":1}}`,
+		`"fileinfo":{"filename":"/3","gaps":true,"state":"TRUNCATED","stored":false,"size":4,"tx_id":2}}`,
+	} {
+		if got := fileinfo(p.Tx(i)); got != want {
+			t.Errorf("tx %d: %s\nwant %s", i, got, want)
+		}
+	}
+	if !p.Tx(2).Resp.done {
+		t.Error("a gap past the body did not end the response")
+	}
+}
+
+// TestMultipartFile: the first part of a multipart request body that
+// names a filename is the request's file: its name, content and size
+// (Suricata's multipart file tracking); parts without a filename are not
+// files, and a part cut short has no MD5 and is truncated.
+func TestMultipartFile(t *testing.T) {
+	const head = "POST /upload HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=\"--b1\"\r\nContent-Length: %d\r\n\r\n"
+	body := "----b1\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nfield\r\n" +
+		"----b1\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n" +
+		"hello\r\n--world\r\n" +
+		"----b1--\r\n"
+	p := New(Config{})
+	feed(p, up, fmt.Sprintf(head, len(body))+body, 0)
+	tx := p.Tx(0)
+	if got := fileBuf(tx, up, bufid.FileName); got != "x.bin" {
+		t.Errorf("filename %q", got)
+	}
+	if got, want := fileBuf(tx, up, bufid.FileMD5), md5s("hello\r\n--world"); got != want {
+		t.Errorf("md5 %x, want %x", got, want)
+	}
+	if got := fileBuf(tx, up, bufid.FileSize); got != sizeBE(14) {
+		t.Errorf("size %x", got)
+	}
+	r := eve.Record{Type: eve.EventFileinfo}
+	if !tx.FillFileEVE(&r, 0) {
+		t.Fatal("no request file")
+	}
+	if line, want := string(new(eve.Encoder).Encode(&r)), `"fileinfo":{"filename":"x.bin","gaps":false,"state":"CLOSED","stored":false,"size":14,"tx_id":0}`; !strings.Contains(line, want) {
+		t.Errorf("%s\nwant %s", line, want)
+	}
+
+	// Cut short: the file is what arrived, without MD5.
+	p = New(Config{})
+	cut := body[:strings.Index(body, "--world")]
+	feed(p, up, fmt.Sprintf(head, len(body))+cut, 0)
+	p.EOF(up)
+	tx = p.Tx(0)
+	if got, ok := tx.FileContent(0); string(got) != "hello\r\n" || ok {
+		t.Errorf("cut part %q whole=%v", got, ok)
+	}
+
+	// No file part.
+	p = New(Config{})
+	form := "----b1\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nfield\r\n----b1--\r\n"
+	feed(p, up, fmt.Sprintf(head, len(form))+form, 0)
+	if tx := p.Tx(0); tx.FillFileEVE(&eve.Record{}, 0) {
+		t.Error("a form without file parts has a file")
+	}
 }

@@ -79,6 +79,19 @@ func FuzzHTTP(f *testing.F) {
 			if line := new(eve.Encoder).Encode(&r); !json.Valid(line) {
 				t.Fatalf("invalid EVE line %s", line)
 			}
+			for f := 0; f < tx.FileCount(); f++ {
+				r := eve.Record{Type: eve.EventFileinfo}
+				if tx.FillFileEVE(&r, f) {
+					if line := new(eve.Encoder).Encode(&r); !json.Valid(line) {
+						t.Fatalf("invalid fileinfo line %s", line)
+					}
+				}
+			}
+			for k := 0; k < tx.EventCount(); k++ {
+				if tx.EventName(k) == "" {
+					t.Fatalf("event %d has no name", k)
+				}
+			}
 		}
 		if p.TxCount() > 8 {
 			t.Fatalf("TxCount %d over MaxTx", p.TxCount())

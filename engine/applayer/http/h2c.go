@@ -25,6 +25,18 @@ import (
 // (up to maxHeld) until its response: a 101 hands them to HTTP/2, any
 // other answer parses them as HTTP/1.
 
+// HTTP CONNECT (RFC 9110 section 9.3.6): a 2xx answer to a CONNECT
+// makes the connection a tunnel right after the response head. libhtp
+// stops parsing it, and Suricata, when the CONNECT is the connection's
+// first transaction, restarts protocol detection on the tunnelled bytes
+// (the flow becomes TLS, or HTTP again with new transactions; its
+// app_proto_orig is http). The parser hands the flow over to
+// bufid.ProtoUnknown for that, with the tunnel's first bytes as rest, and
+// tells the port of the CONNECT target (TunnelPort), which detection uses
+// as the destination port. Like libhtp, request bytes after a CONNECT
+// wait for its answer (held as for an upgrade): any other answer parses
+// them as HTTP.
+
 // maxHeld bounds the request bytes held while an h2c upgrade is pending.
 const maxHeld = 64 << 10
 
@@ -37,6 +49,7 @@ type h2cState struct {
 	done    bool   // switched: the flow is next's from here
 	next    applayer.Proto
 	rest    []byte // response bytes after the 101 head (owned copy)
+	port    uint16 // the CONNECT target's port (TunnelPort)
 }
 
 var _ applayer.Handover = (*Parser)(nil)
@@ -48,14 +61,65 @@ func (p *Parser) Handover() (applayer.Proto, [2][]byte, bool) {
 	if !p.h2c.done {
 		return bufid.ProtoUnknown, [2][]byte{}, false
 	}
+	if p.h2c.next == bufid.ProtoUnknown {
+		// A CONNECT tunnel: the bytes delivered with the switch, and
+		// request bytes that waited for the answer, are consumed by
+		// HTTP (Suricata's parser takes all it is given); detection
+		// starts with the next ones.
+		return p.h2c.next, [2][]byte{}, true
+	}
 	return p.h2c.next, [2][]byte{p.h2c.held, p.h2c.rest}, true
 }
 
-// askedH2C notes a request whose Upgrade header offers h2c.
+var _ applayer.Tunneler = (*Parser)(nil)
+
+// TunnelPort returns the port of the CONNECT target whose 2xx answer
+// opened a tunnel, 0 when it named none (applayer.Tunneler).
+func (p *Parser) TunnelPort() uint16 { return p.h2c.port }
+
+// askedH2C notes a request whose Upgrade header offers h2c, or a CONNECT.
 func (p *Parser) askedH2C(t *Tx) {
-	if up := t.Req.Get("Upgrade"); (hasToken(up, "h2c") || hasToken(up, "websocket")) && !p.h2c.done {
+	if up := t.Req.Get("Upgrade"); (hasToken(up, "h2c") || hasToken(up, "websocket") || isConnect(t)) && !p.h2c.done {
 		p.h2c.asked, p.h2c.waitID = true, t.id
 	}
+}
+
+// isConnect reports whether t's request is a CONNECT.
+func isConnect(t *Tx) bool { return equalFold(t.Req.Method, "CONNECT") }
+
+// connected reports whether t's response, whose head is parsed, opens a
+// CONNECT tunnel: a 2xx answer to a CONNECT.
+func connected(t *Tx) bool {
+	return isConnect(t) && len(t.Resp.Status) == 3 && t.Resp.Status[0] == '2'
+}
+
+// tunnel stops parsing after the 2xx answer to a CONNECT; when the CONNECT
+// is the connection's first transaction, the flow is handed over to
+// protocol detection (Suricata requests a protocol change only then).
+func (p *Parser) tunnel(t *Tx) {
+	p.sides[applayer.ToServer].st = stError
+	p.sides[applayer.ToClient].st = stError
+	if t.id != 0 || p.next != 1 {
+		p.h2c = h2cState{}
+		return
+	}
+	p.h2c.next = bufid.ProtoUnknown
+	p.h2c.done, p.h2c.asked, p.h2c.hold = true, false, false
+	p.h2c.port = uriPort(t.Req.URI)
+	p.h2c.held = nil
+}
+
+// uriPort returns the port of a CONNECT target ("host:port"), 0 if none.
+func uriPort(uri []byte) uint16 {
+	i := bytes.LastIndexByte(uri, ':')
+	if i < 0 {
+		return 0
+	}
+	n, ok := parseUint(uri[i+1:])
+	if !ok || n == 0 || n > 65535 {
+		return 0
+	}
+	return uint16(n)
 }
 
 // requestDone starts holding request bytes after an upgrading request
@@ -121,7 +185,7 @@ func (p *Parser) releaseHeld() {
 // until the engine hands them to the HTTP/2 parser, and held request
 // bytes too (bounded).
 func (p *Parser) afterSwitch(dir applayer.Direction, data []byte) {
-	if !p.h2c.done {
+	if !p.h2c.done || p.h2c.next == bufid.ProtoUnknown {
 		return
 	}
 	if dir == applayer.ToClient {

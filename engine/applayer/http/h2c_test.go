@@ -54,3 +54,55 @@ func TestH2CHandover(t *testing.T) {
 		})
 	}
 }
+
+// TestConnectTunnel: a 2xx answer to a CONNECT that is the connection's
+// first transaction hands the flow over to protocol detection
+// (ProtoUnknown), with the target's port and no bytes (those delivered
+// with the switch are HTTP's, as in Suricata); HTTP parsing stops. Any
+// other answer goes on with HTTP, including the request bytes that waited
+// for it.
+func TestConnectTunnel(t *testing.T) {
+	const connect = "CONNECT abc:443 HTTP/1.1\r\nUser-Agent: V\r\n\r\n"
+	for _, tc := range []struct {
+		name        string
+		req, resp   string
+		tunnel      bool
+		port        uint16
+		txs         int
+		respDone    bool
+		secondReqOK bool
+	}{
+		{"established", connect + "\x16\x03\x01", "HTTP/1.1 200 Connection established\r\n\r\n\n\x16\x03\x03", true, 443, 1, true, false},
+		{"no port", "CONNECT abc HTTP/1.1\r\n\r\n", "HTTP/1.1 204 OK\r\n\r\n", true, 0, 1, true, false},
+		{"refused", connect + "GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 407 Auth\r\nContent-Length: 0\r\n\r\n", false, 0, 2, false, true},
+		{"not first", "GET / HTTP/1.1\r\n\r\n" + connect, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\n\r\nxx", false, 0, 2, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := New(Config{})
+			p.Parse(applayer.ToServer, []byte(tc.req))
+			p.Parse(applayer.ToClient, []byte(tc.resp))
+			next, rest, ok := p.Handover()
+			if ok != tc.tunnel {
+				t.Fatalf("handover %v, want %v", ok, tc.tunnel)
+			}
+			if ok && (next != bufid.ProtoUnknown || len(rest[0])+len(rest[1]) != 0 || p.TunnelPort() != tc.port) {
+				t.Errorf("handover to %v with %q, port %d; want unknown, nothing, port %d", next, rest, p.TunnelPort(), tc.port)
+			}
+			if p.TxCount() != tc.txs {
+				t.Fatalf("%d transactions, want %d", p.TxCount(), tc.txs)
+			}
+			last := p.Tx(tc.txs - 1)
+			if last.Resp.done != tc.respDone || len(last.Resp.Body) != 0 {
+				t.Errorf("last response done %v body %q", last.Resp.done, last.Resp.Body)
+			}
+			if tc.secondReqOK && string(p.Tx(1).Req.Method) != "GET" {
+				t.Errorf("request after a refused CONNECT: %q", p.Tx(1).Req.Line)
+			}
+			// Nothing more is parsed as HTTP in a tunnel.
+			p.Parse(applayer.ToServer, []byte("GET /x HTTP/1.1\r\n\r\n"))
+			if n := p.TxCount(); tc.tunnel && n != tc.txs {
+				t.Errorf("%d transactions after tunnel data", n)
+			}
+		})
+	}
+}

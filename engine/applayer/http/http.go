@@ -3,8 +3,8 @@ package http
 import (
 	"bytes"
 	"slices"
-	"strings"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 	"vigil/output/eve"
 )
@@ -178,6 +178,8 @@ type Parser struct {
 	free  []*Tx
 	// h2c is the state of an HTTP/2 upgrade (h2c.go).
 	h2c h2cState
+	// ranges are the files fetched in pieces (ranges.go).
+	ranges []*rangeFile
 }
 
 var _ applayer.Parser = (*Parser)(nil)
@@ -208,6 +210,7 @@ func (p *Parser) Reset() {
 	p.next, p.resp, p.state = 0, 0, 0
 	p.sides = [2]side{{line: p.sides[0].line[:0]}, {line: p.sides[1].line[:0]}}
 	p.h2c = h2cState{}
+	p.ranges = nil
 }
 
 // State reports parser flags (StateError when a direction gave up, StateGap
@@ -352,17 +355,21 @@ func (p *Parser) Gap(dir applayer.Direction, n int) {
 	}
 	switch s.st {
 	case stBodyCL, stChunkData:
-		if int64(n) <= s.rem {
-			s.cur.msg(dir).BodyLen += int64(n)
-			s.cur.msg(dir).WireLen += int64(n)
-			s.rem -= int64(n)
-			if s.rem == 0 {
-				if s.st == stBodyCL {
-					p.finish(dir, s)
-				} else {
-					s.st = stChunkEnd
-				}
+		// The body's share of the gap counts as body (libhtp hands
+		// it to the body hooks as a gap); what is beyond the body
+		// ends the message.
+		k := min(int64(n), s.rem)
+		s.cur.msg(dir).BodyLen += k
+		s.cur.msg(dir).WireLen += k
+		s.rem -= k
+		if s.rem == 0 {
+			if s.st == stBodyCL {
+				p.finish(dir, s)
+			} else {
+				s.st = stChunkEnd
 			}
+		}
+		if int64(n) == k {
 			return
 		}
 	case stBodyEOF:
@@ -440,9 +447,11 @@ func (t *Tx) msg(dir applayer.Direction) *Message {
 // head collects a start line and header lines into the message head.
 func (p *Parser) head(dir applayer.Direction, s *side, data []byte) int {
 	if s.st == stStart {
-		// Skip blank lines before a start line (robustness, as libhtp).
+		// Skip blank lines before a start line (robustness, as libhtp),
+		// except right after a complete response, where a blank line
+		// is more of its body (respStart).
 		n := 0
-		for n < len(data) && (data[n] == '\r' || data[n] == '\n') {
+		for (dir == applayer.ToServer || s.tail == nil) && n < len(data) && (data[n] == '\r' || data[n] == '\n') {
 			n++
 		}
 		if n == len(data) {
@@ -454,11 +463,7 @@ func (p *Parser) head(dir applayer.Direction, s *side, data []byte) int {
 				return n + k
 			}
 			if ok {
-				s.cur = p.txByID(p.resp)
-				if s.cur == nil || s.cur.Resp.done || len(s.cur.Resp.head) > 0 {
-					s.cur = p.newTx()
-					p.resp = s.cur.id
-				}
+				s.cur = p.responseTx()
 				s.tail = nil
 				s.st = stHead
 				return n
@@ -488,11 +493,7 @@ func (p *Parser) head(dir applayer.Direction, s *side, data []byte) int {
 		if dir == applayer.ToServer {
 			s.cur = p.newTx()
 		} else {
-			s.cur = p.txByID(p.resp)
-			if s.cur == nil || s.cur.Resp.done || len(s.cur.Resp.head) > 0 {
-				s.cur = p.newTx()
-				p.resp = s.cur.id
-			}
+			s.cur = p.responseTx()
 		}
 		s.st = stHead
 		return n
@@ -540,13 +541,16 @@ func (p *Parser) head(dir applayer.Direction, s *side, data []byte) int {
 			// request whose headers never complete is still inspected.
 			m.Line = bytes.TrimRight(line, "\r\n")
 			m.splitRequestLine()
-			if isHTTP09(line) && !headerFollows(data[off:]) {
-				// HTTP/0.9 request: no headers, no protocol. A request
-				// line without protocol that is followed by a header
-				// line is parsed as HTTP/1.x with headers (libhtp's
-				// "missing protocol" handling).
-				p.headerDone(dir, s)
-				return off
+			if isHTTP09(line) {
+				if !moreThanJunk(data[off:]) {
+					// HTTP/0.9 request: no headers, no protocol.
+					p.headerDone(dir, s)
+					return off
+				}
+				// A request line without protocol that more than
+				// white space follows is parsed as HTTP/1.x with
+				// headers (libhtp's "missing protocol" handling).
+				s.cur.raise(dir, bufid.HTTPRequestLineMissingProtocol)
 			}
 		}
 	}
@@ -560,6 +564,20 @@ func (p *Parser) head(dir applayer.Direction, s *side, data []byte) int {
 	return off
 }
 
+// responseTx returns the transaction a response that starts now answers:
+// the oldest one still waiting for its response, or a new one when no
+// request is left to answer (libhtp's UNABLE_TO_MATCH_RESPONSE_TO_REQUEST,
+// raised on it).
+func (p *Parser) responseTx() *Tx {
+	t := p.txByID(p.resp)
+	if t == nil || t.Resp.done || len(t.Resp.head) > 0 {
+		t = p.newTx()
+		p.resp = t.id
+		t.raise(applayer.ToClient, bufid.HTTPUnableToMatchResponse)
+	}
+	return t
+}
+
 // startLike reports whether b can begin a request line (a token letter) or
 // a status line ("HTTP/", or a prefix of it).
 func startLike(dir applayer.Direction, b []byte) bool {
@@ -570,22 +588,19 @@ func startLike(dir applayer.Direction, b []byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
 }
 
-// separators are the characters RFC 9110 excludes from tokens (besides
-// controls and space).
-const separators = "()<>@,;\\\"/[]?={}"
+// http09MaxJunk is how much white space may follow an HTTP/0.9 request
+// line in the same data (libhtp's HTTP09_MAX_JUNK_LEN).
+const http09MaxJunk = 16
 
-// headerFollows reports whether b begins with a header line ("Name:"), a
-// token followed by a colon.
-func headerFollows(b []byte) bool {
-	for i, c := range b {
-		switch {
-		case c == ':':
-			return i > 0
-		case c <= ' ' || c >= 0x7f || strings.IndexByte(separators, c) >= 0:
-			return false
-		}
+// moreThanJunk reports whether rest, the data after a request line
+// without protocol, holds anything but white space, or more white space
+// than http09MaxJunk: then the request is not HTTP/0.9 (libhtp).
+func moreThanJunk(rest []byte) bool {
+	n := 0
+	for n < len(rest) && isHTSpace(rest[n]) {
+		n++
 	}
-	return false
+	return n < len(rest) || n > http09MaxJunk
 }
 
 // isHTTP09 reports a request line "METHOD URI" without a protocol.
@@ -618,7 +633,7 @@ func (p *Parser) headerDone(dir applayer.Direction, s *side) {
 	if dir == applayer.ToServer {
 		m.parseHead()
 		m.splitRequestLine()
-		m.requestEvents()
+		t.requestEvents()
 		p.askedH2C(t)
 		p.requestFraming(s, m)
 		return
@@ -637,7 +652,20 @@ func (p *Parser) headerDone(dir applayer.Direction, s *side) {
 		s.cur = nil
 		return
 	}
+	t.headerRepetitions(dir)
+	if connected(t) {
+		// A tunnel from here (h2c.go): no body, and no more HTTP.
+		p.finish(dir, s)
+		p.tunnel(t)
+		return
+	}
 	p.answered(t)
+	if noBodyStatus(m.Status) && (te != nil || cl != nil) {
+		// A status that has no body, announcing one (libhtp's
+		// RESPONSE_BODY_UNEXPECTED; the body is parsed, as browsers
+		// render it).
+		t.raise(dir, bufid.HTTPResponseBodyUnexpected)
+	}
 	switch {
 	case bytes.Equal(t.Req.Method, []byte("HEAD")):
 		p.finish(dir, s)
@@ -665,6 +693,15 @@ func (p *Parser) headerDone(dir applayer.Direction, s *side) {
 	default:
 		s.st = stBodyEOF
 	}
+}
+
+// noBodyStatus reports the statuses whose responses have no body: 1xx
+// (101 aside, a protocol switch), 204 and 304.
+func noBodyStatus(st []byte) bool {
+	if len(st) != 3 {
+		return false
+	}
+	return st[0] == '1' && string(st) != "101" || string(st) == "204" || string(st) == "304"
 }
 
 // requestFraming decides how a request body is framed.
@@ -833,6 +870,7 @@ func (p *Parser) finish(dir applayer.Direction, s *side) {
 		}
 		if dir == applayer.ToClient {
 			p.resp = s.cur.id + 1
+			p.rangeDone(s.cur)
 		}
 	}
 	s.cur = nil

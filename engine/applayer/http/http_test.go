@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/andybalholm/brotli"
 	"github.com/google/go-cmp/cmp"
 
 	"vigil/detect/bufid"
@@ -353,5 +355,37 @@ func TestTxReuseAfterPrune(t *testing.T) {
 	tx := p.Tx(0)
 	if got := string(tx.Buffer(up, bufid.HTTPURI)) + " " + string(tx.Buffer(up, bufid.HTTPHost)); got != "/second b" || tx.ID() != 1 {
 		t.Errorf("reused tx: %q id %d", got, tx.ID())
+	}
+}
+
+// TestBrotliBody: a response with Content-Encoding br is decoded (libhtp
+// decodes brotli), also as a layer in a list, within the body limit; a
+// damaged stream keeps what decoded.
+func TestBrotliBody(t *testing.T) {
+	plain := strings.Repeat("brotli body ", 50)
+	var b bytes.Buffer
+	w := brotli.NewWriter(&b)
+	w.Write([]byte(plain))
+	w.Close()
+	enc := b.String()
+	for _, tc := range []struct {
+		name, ce, body string
+		limit          int
+		want           string
+	}{
+		{"br", "br", enc, 0, plain},
+		{"upper case", "BR", enc, 0, plain},
+		{"listed after identity", "identity, br", enc, 0, plain},
+		{"limit", "br", enc, 100, plain[:100]},
+		{"not brotli", "br", "plain text", 0, "plain text"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := New(Config{ResponseBodyLimit: tc.limit})
+			feed(p, up, "GET / HTTP/1.1\r\n\r\n", 0)
+			feed(p, down, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: %s\r\nContent-Length: %d\r\n\r\n%s", tc.ce, len(tc.body), tc.body), 0)
+			if got := string(p.Tx(0).ResponseBody()); got != tc.want {
+				t.Errorf("body %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

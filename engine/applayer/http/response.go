@@ -3,6 +3,7 @@ package http
 import (
 	"bytes"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
 )
 
@@ -74,8 +75,10 @@ func (p *Parser) respStart(s *side, b []byte) (int, bool) {
 		return 0, true
 	}
 	if s.tail != nil {
-		// Junk right after a complete response: more of its body.
+		// Junk right after a complete response: more of its body
+		// (libhtp's RESPONSE_BODY_UNEXPECTED).
 		p.body(applayer.ToClient, s.tail, line)
+		s.tail.raise(applayer.ToClient, bufid.HTTPResponseBodyUnexpected)
 		return len(line), false
 	}
 	if lf >= 0 && len(b) > lf+2 && (b[lf+1] == 'H' || len(chomp(line)) <= 2) {

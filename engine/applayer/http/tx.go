@@ -30,6 +30,13 @@ type Tx struct {
 	multi                  map[applayer.BufferID][]byte // joined repeated headers
 	lines                  [2][][]byte                  // "Name: value" per header: [0] request, [1] response
 	files                  [2]fileInfo                  // file buffers per direction (file.go)
+	// evs holds the bit numbers of the events raised on the
+	// transaction, in order (events.go); nev counts them.
+	evs [maxTxEvents]uint8
+	nev uint8
+	// rangeSize is the size of the file whose last missing piece this
+	// transaction's response brought (ranges.go), 0 if none.
+	rangeSize int64
 	// eve is the "http" object FillEVE points a record to.
 	eve eve.HTTP
 }
@@ -62,6 +69,7 @@ func (t *Tx) reset() {
 	t.arena = t.arena[:0]
 	t.eve = eve.HTTP{}
 	t.files = [2]fileInfo{}
+	t.nev, t.rangeSize = 0, 0
 	t.parser = nil
 }
 
