@@ -591,3 +591,36 @@ func TestVLANID(t *testing.T) {
 		t.Error("layer 3 accepted")
 	}
 }
+
+// TestAlertStream: an alert says whether its rule matched the stream
+// data (Alert.Stream) or the packet's payload, for EVE's "stream" and the
+// payload it logs.
+func TestAlertStream(t *testing.T) {
+	e, rep := compileText(t, mpm.Hyperscan{}, `alert tcp-stream any any -> any any (content:"GOOD"; sid:1;)
+alert tcp-pkt any any -> any any (content:"GOOD"; sid:2;)
+alert tcp any any -> any any (flags:PA; sid:3;)`)
+	if rep.Loaded != 3 {
+		t.Fatalf("loaded %d: %v", rep.Loaded, rep.Errors)
+	}
+	m, err := e.NewMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	p := tcpPacket("GOOD", true)
+	p.TCPFlags = tcpPSH | tcpACK
+	p.HasStream = true
+	got := map[uint32]bool{}
+	for _, a := range m.MatchPacketStream(p, []byte("VERYGOOD"), nil) {
+		got[a.Sig.Rule.Sid] = a.Stream
+	}
+	want := map[uint32]bool{1: true, 2: false, 3: false}
+	if len(got) != len(want) {
+		t.Fatalf("alerts %v, want %v", got, want)
+	}
+	for sid, s := range want {
+		if got[sid] != s {
+			t.Errorf("sid %d: Stream %v, want %v", sid, got[sid], s)
+		}
+	}
+}

@@ -62,6 +62,9 @@ type flowData struct {
 	// rawSeen[d] is how much of raw[d] a packet of direction d already
 	// saw while the bytes were held for a later inspection (holdRaw).
 	rawSeen [2]int
+	// rawGaps lists the holes the stream reported inside raw[d], in
+	// order, for the payload of a stream alert (rawgap.go).
+	rawGaps [2][]rawGap
 	// rawSkip counts bytes of each direction that were already inspected
 	// as the payload of a SYN (TCP Fast Open): the stream delivers them to
 	// the app layer, but raw stream inspection must not see them twice.
@@ -144,10 +147,15 @@ type Worker struct {
 	pkt       packet.Packet
 	pseudoPkt packet.Packet
 	dp        detect.Packet
-	alerts    []detect.Alert
-	rec       eve.Record
-	fileRec   eve.Record // scratch for the files of an alert (alertFiles)
-	tuple     flow.Tuple
+	// sview and payload are scratch for an alert's stream payload
+	// (rawgap.go): the view of the inspected direction, and the bytes
+	// logged, valid until the next alert.
+	sview   streamView
+	payload []byte
+	alerts  []detect.Alert
+	rec     eve.Record
+	fileRec eve.Record // scratch for the files of an alert (alertFiles)
+	tuple   flow.Tuple
 
 	// clock is the latest packet time seen (ns).
 	clock int64
@@ -226,7 +234,7 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 			w.out.Packet(output.Key{Time: tsNs, PcapCnt: pcapCnt}, linkType, tsNs, origLen, data)
 		}
 	}
-	if p.NumEvents > 0 && w.cfg.EVE.Anomaly {
+	if p.NumEvents > 0 && w.cfg.EVE.anomalies(AnomalyDecode) {
 		w.logDecodeAnomalies(p)
 	}
 	if p.Invalid || p.IPVersion == 0 {
@@ -343,6 +351,7 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 		fd.noPayload = true
 		fd.raw[0], fd.raw[1] = fd.raw[0][:0], fd.raw[1][:0]
 		fd.rawSeen = [2]int{}
+		fd.rawGaps[0], fd.rawGaps[1] = fd.rawGaps[0][:0], fd.rawGaps[1][:0]
 	}
 	// A packet's flow:established: for TCP the flow's state before stream
 	// tracking (below), for other protocols its state now.
@@ -364,7 +373,9 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 			fd.rawSkip[dir] = len(p.Payload)
 		}
 		fd.sink.pktDir = dir
-		w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, &fd.sink)
+		if ev := w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, &fd.sink); ev != 0 && w.cfg.EVE.anomalies(AnomalyStream) {
+			w.logStreamAnomalies(p, e, ev)
+		}
 		switch st := fd.sess.State(); {
 		case st == stream.StateClosed:
 			w.flows.SetState(e, flow.StateClosed)
@@ -409,6 +420,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.txPending = [2]bool{}
 	fd.raw[0], fd.raw[1] = fd.raw[0][:0], fd.raw[1][:0]
 	fd.rawSeen = [2]int{}
+	fd.rawGaps[0], fd.rawGaps[1] = fd.rawGaps[0][:0], fd.rawGaps[1][:0]
 	fd.rawSkip = [2]int{}
 	fd.bypassed = false
 	fd.noPayload = false
@@ -437,6 +449,7 @@ func (s *flowSink) Data(dir stream.Dir, b []byte) { s.w.streamData(s.e, s.pktDir
 
 // Gap is the stream's report of n missing bytes.
 func (s *flowSink) Gap(dir stream.Dir, n uint32) {
+	s.w.rawGap(&s.e.Value, dir, n)
 	if fd := &s.e.Value; fd.parser != nil {
 		fd.parser.Gap(applayer.Direction(dir), int(n))
 		fd.txPending = [2]bool{true, true}
