@@ -152,6 +152,9 @@ type Worker struct {
 	// logged, valid until the next alert.
 	sview   streamView
 	payload []byte
+	// rebuilt is the frame of the last reassembled datagram (Process),
+	// valid until the next one.
+	rebuilt []byte
 	alerts  []detect.Alert
 	rec     eve.Record
 	fileRec eve.Record // scratch for the files of an alert (alertFiles)
@@ -248,11 +251,19 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 		if !ok {
 			return
 		}
-		w.dec.DecodeIP(p, dg)
+		if p.Tunnel == packet.TunnelNone && p.L3Off >= 0 {
+			// Rebuilt behind the fragment's link header, as Suricata
+			// rebuilds it: alerts log the whole frame with the
+			// capture's link type.
+			w.rebuilt = append(append(w.rebuilt[:0], p.Data[:p.L3Off]...), dg...)
+			w.dec.DecodeRebuilt(p, linkType, w.rebuilt)
+		} else {
+			w.dec.DecodeIP(p, dg)
+			linkType = linkRaw
+		}
 		if p.Invalid {
 			return
 		}
-		linkType = linkRaw
 	}
 	if !pcapAlerts {
 		w.handle(p)
