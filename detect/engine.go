@@ -693,6 +693,9 @@ func (m *Matcher) fire(s *Sig, p *Packet, txID int64, out []Alert) []Alert {
 	if len(s.xpost) > 0 {
 		m.xbits.apply(s.xpost, p)
 	}
+	if s.bypass && p.Flow != nil {
+		p.Flow.bypassed = true
+	}
 	if s.Passes() {
 		m.passed = true
 		if p.Flow != nil {

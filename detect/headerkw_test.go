@@ -624,3 +624,30 @@ alert tcp any any -> any any (flags:PA; sid:3;)`)
 		}
 	}
 }
+
+// TestBypassKeyword: a match of a rule with bypass marks its flow
+// bypassed, whatever the rule's action (pass here); a rule without it
+// does not.
+func TestBypassKeyword(t *testing.T) {
+	e, rep := compileText(t, mpm.Hyperscan{}, `pass tcp any any -> any any (content:"skip"; bypass; sid:1;)
+alert tcp any any -> any any (content:"keep"; sid:2;)`)
+	if rep.Loaded != 2 {
+		t.Fatalf("loaded %d: %v", rep.Loaded, rep.Errors)
+	}
+	m, err := e.NewMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for _, c := range []struct {
+		payload string
+		want    bool
+	}{{"keep this", false}, {"skip this", true}} {
+		p := tcpPacket(c.payload, true)
+		p.HasFlow, p.Flow = true, &FlowState{}
+		m.MatchPacket(p, nil)
+		if got := p.Flow.Bypassed(); got != c.want {
+			t.Errorf("%q: Bypassed %v, want %v", c.payload, got, c.want)
+		}
+	}
+}

@@ -15,6 +15,14 @@ func setupNoalert(b *sigBuilder, _ *ruleparser.Flag) error {
 	return nil
 }
 
+// setupBypass marks a rule whose match bypasses its flow: the rest of
+// the flow is not inspected (Suricata's local bypass). Docs:
+// rules/flow-keywords.html#bypass.
+func setupBypass(b *sigBuilder, _ *ruleparser.Flag) error {
+	b.sig.bypass = true
+	return nil
+}
+
 func setupContent(b *sigBuilder, c *ruleparser.Content) error {
 	// rawbytes is accepted and has no effect, as in Suricata (which has
 	// no Telnet normalizer for it to bypass).

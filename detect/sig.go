@@ -54,6 +54,8 @@ type Sig struct {
 	// NoAlert: the rule matches (and runs its post actions) but raises no
 	// alert (noalert, flowbits:noalert).
 	NoAlert bool
+	// bypass: a match bypasses the packet's flow (FlowState.Bypassed).
+	bypass bool
 
 	// threshold and detFilter are the rule's threshold and
 	// detection_filter (nil: none); the Thresholder applies them.

@@ -131,6 +131,7 @@ var table = []keyword{
 	only(snort3Only, spec(kw("ber_skip", snortDoc+"ber_skip/"), ruleparser.ArgsWith(false, checkBerSkip), setupBER(true))),
 	spec(kw("bsize", surDoc+"payload-keywords.html#bsize"), ruleparser.ParseCompare, setupBsize),
 	only(snort3Only, spec(kw("bufferlen", snortDoc+"bufferlen/"), ruleparser.CompareWith("relative"), setupBufferlen)),
+	spec(kw("bypass", surDoc+"flow-keywords.html#bypass"), ruleparser.ParseFlag, setupBypass),
 	spec(kw("byte_extract", surDoc+"payload-keywords.html#byte-extract"), ruleparser.ParseByteExtract, setupByteExtract),
 	spec(kw("byte_jump", surDoc+"payload-keywords.html#byte-jump"), ruleparser.ParseByteJump, setupByteJump),
 	spec(kw("byte_math", surDoc+"payload-keywords.html#byte-math"), ruleparser.ParseByteMath, setupByteMath),

@@ -42,7 +42,7 @@ var unsupported = map[string]string{
 	"tls.issuerdn": whyNoField, "tls.store": whyNoFiles, "tls.subject": whyNoField,
 
 	// Not in the table: Suricata 8 keywords Vigil does not parse.
-	"bypass": "flow bypass from a rule is not implemented", "config": "the config keyword (logging and transaction control) is not implemented",
+	"config":  "the config keyword (logging and transaction control) is not implemented",
 	"dataset": whyDataRepSet, "datarep": whyDataRepSet, "iprep": whyDataRepSet, "geoip": "GeoIP databases are not loaded",
 	"flowvar": whyNoState, "pktvar": whyNoState, "hostbits": whyNoState,
 	"lua": whyNoScript, "luajit": whyNoScript, "luaxform": whyNoScript,

@@ -41,7 +41,7 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 		// Data the flush delivered (not ACKed before the end) is
 		// inspected with a pseudo packet per direction, as Suricata does
 		// at flow end.
-		if fd.txPending[0] || fd.txPending[1] || len(fd.raw[0]) > 0 || len(fd.raw[1]) > 0 {
+		if !fd.det.Bypassed() && (fd.txPending[0] || fd.txPending[1] || len(fd.raw[0]) > 0 || len(fd.raw[1]) > 0) {
 			w.pseudoDetect(e, flow.ToServer, now)
 			w.pseudoDetect(e, flow.ToClient, now)
 		}

@@ -354,6 +354,11 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 	if w.cfg.EVE.Ethernet {
 		fd.addMACs(p, dir)
 	}
+	if fd.det.Bypassed() {
+		// A rule with bypass matched: the flow's packets are counted,
+		// not tracked or inspected (Suricata's local bypass).
+		return e
+	}
 	if !fd.noPayload && fd.parser != nil && fd.parser.State()&applayer.StateEncrypted != 0 &&
 		(fd.proto == bufid.ProtoTLS || fd.proto == bufid.ProtoSSH) {
 		// Decided when a packet starts, as Suricata flags packets from
@@ -404,6 +409,10 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 		est = established(e)
 	}
 	w.detectPacket(p, e, dir, inspection{established: est})
+	if fd.det.Bypassed() {
+		w.flows.SetState(e, flow.StateBypassed)
+		return e
+	}
 	// verdicts.go: with a verdict stage, a flow that alerted is never
 	// bypassed (keepSlowPath).
 	if w.bypass != nil && !w.keepSlowPath(e) && w.bypass.bypass(e) {
