@@ -701,7 +701,10 @@ func (m *Matcher) fire(s *Sig, p *Packet, txID int64, out []Alert) []Alert {
 		if p.Flow != nil {
 			p.Flow.passed = true
 		}
-		return out
+		if !s.alsoAlert {
+			return out
+		}
+		return append(out, Alert{Sig: s, TxID: txID})
 	}
 	if s.NoAlert {
 		return out

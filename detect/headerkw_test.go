@@ -651,3 +651,32 @@ alert tcp any any -> any any (content:"keep"; sid:2;)`)
 		}
 	}
 }
+
+// TestAlertKeyword: alert makes a pass rule alert as well as pass the
+// flow; the later of alert and noalert wins.
+func TestAlertKeyword(t *testing.T) {
+	for _, c := range []struct {
+		rule  string
+		alert bool
+	}{
+		{`pass tcp any any -> any any (content:"x"; sid:1;)`, false},
+		{`pass tcp any any -> any any (content:"x"; alert; sid:1;)`, true},
+		{`alert tcp any any -> any any (content:"x"; alert; noalert; sid:1;)`, false},
+		{`alert tcp any any -> any any (content:"x"; noalert; alert; sid:1;)`, true},
+	} {
+		e, rep := compileText(t, mpm.Hyperscan{}, c.rule)
+		if rep.Loaded != 1 {
+			t.Fatalf("%s: loaded %d: %v", c.rule, rep.Loaded, rep.Errors)
+		}
+		m, err := e.NewMatcher()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := tcpPacket("x", true)
+		p.HasFlow, p.Flow = true, &FlowState{}
+		if got := len(m.MatchPacket(p, nil)) == 1; got != c.alert {
+			t.Errorf("%s: alerted %v, want %v", c.rule, got, c.alert)
+		}
+		m.Close()
+	}
+}

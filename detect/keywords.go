@@ -11,7 +11,15 @@ import (
 )
 
 func setupNoalert(b *sigBuilder, _ *ruleparser.Flag) error {
-	b.sig.NoAlert = true
+	b.sig.NoAlert, b.sig.alsoAlert = true, false
+	return nil
+}
+
+// setupAlert makes the rule alert whatever its action (a pass rule that
+// alerts: "alert then pass"); the later of alert and noalert wins, as
+// each sets or clears the rule's alert action. Docs: rules/noalert.html.
+func setupAlert(b *sigBuilder, _ *ruleparser.Flag) error {
+	b.sig.NoAlert, b.sig.alsoAlert = false, true
 	return nil
 }
 

@@ -122,6 +122,7 @@ const (
 var table = []keyword{
 	spec(kw("absent", surDoc+"payload-keywords.html#absent"), ruleparser.ArgsWith(true, checkAbsent), setupAbsent),
 	spec(kw("ack", surDoc+"header-keywords.html#ack"), ruleparser.ParseCompare, cmpSetup(fieldAck)),
+	spec(kw("alert", surDoc+"noalert.html#alert"), ruleparser.ParseFlag, setupAlert),
 	withSupported(spec(kw("app-layer-event", surDoc+"app-layer.html#app-layer-event"), ruleparser.ArgsWith(false, ruleparser.OneWord), setupAppLayerEvent), supportedAppLayerEvent),
 	spec(kw("app-layer-protocol", surDoc+"app-layer.html#app-layer-protocol"), ruleparser.ArgsWith(false, checkAppLayerProtocol), setupAppLayerProtocol),
 	spec(kw("asn1", surDoc+"payload-keywords.html#asn1"), ruleparser.ArgsWith(false, checkASN1), setupASN1),

@@ -59,6 +59,7 @@ func TestKeywordTable(t *testing.T) {
 var keywordSamples = map[string]string{
 	"absent":                          `http.uri; absent;`,
 	"ack":                             `ack:>1;`,
+	"alert":                           `alert;`,
 	"app-layer-event":                 `http|app-layer-event:http.request_auth_unrecognized;`,
 	"app-layer-protocol":              `app-layer-protocol:http;`,
 	"asn1":                            `asn1:bitstring_overflow;`,

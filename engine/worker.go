@@ -389,8 +389,15 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 			fd.rawSkip[dir] = len(p.Payload)
 		}
 		fd.sink.pktDir = dir
+		before := fd.sess.State()
 		if ev := w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, &fd.sink); ev != 0 && w.cfg.EVE.anomalies(AnomalyStream) {
 			w.logStreamAnomalies(p, e, ev)
+		}
+		if before == stream.StateSynRecv && fd.sess.State() == stream.StateEstablished && len(p.Payload) > 0 {
+			// The ACK completing the handshake carries data (the bare
+			// ACK was lost): Suricata counts this packet established
+			// already (its bug 7264).
+			est = true
 		}
 		switch st := fd.sess.State(); {
 		case st == stream.StateClosed:
