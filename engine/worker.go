@@ -380,6 +380,9 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 		if p.TCP.Opts&packet.TCPOptWScale != 0 {
 			seg.WScale = int8(p.TCP.WScale)
 		}
+		if p.TCP.Opts&packet.TCPOptTimestamp != 0 {
+			seg.TSVal, seg.HasTS = p.TCP.TSVal, true
+		}
 		// A TCP packet is "established" (flow:established) when the flow
 		// already was before it: the ACK completing the handshake is not,
 		// as in Suricata, where the flag is set from the flow state before
