@@ -374,6 +374,9 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 	var est bool
 	switch p.Proto {
 	case packet.ProtoTCP:
+		if created && w.cfg.Stream.Midstream && p.TCP.Flags&packet.TCPSyn == 0 && w.reverseMidstream(e, p) {
+			dir = flow.ToClient
+		}
 		fd.tcpFlags[dir] |= p.TCP.Flags
 		seg := stream.Segment{Seq: p.TCP.Seq, Ack: p.TCP.Ack, Flags: p.TCP.Flags, Window: p.TCP.Window,
 			WScale: -1, Payload: p.Payload}
@@ -429,6 +432,27 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 		w.flows.SetState(e, flow.StateBypassed)
 	}
 	return e
+}
+
+// reverseMidstream reverses TCP flow e, which packet p starts without a
+// handshake (midstream pickup), when p's payload is a response (a DNS
+// answer from port 53): its receiver is the client, as in Suricata, whose
+// protocol detection reverses a midstream session it finds the wrong way
+// round. The protocol's parser is started. It reports whether e was
+// reversed.
+func (w *Worker) reverseMidstream(e *flow.Entry[flowData], p *packet.Packet) bool {
+	fd := &e.Value
+	_, sp := e.Client()
+	_, dp := e.Server()
+	proto := w.reg.DetectReversed(&fd.alp, applayer.TCP, p.Payload, sp, dp)
+	if proto == bufid.ProtoUnknown {
+		return false
+	}
+	e.Reverse()
+	fd.macs[0], fd.macs[1] = fd.macs[1], fd.macs[0]
+	w.startParser(fd, proto)
+	noteDetectDone(fd, applayer.ToClient)
+	return true
 }
 
 // established is a packet's flow:established from its flow's state.
