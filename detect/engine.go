@@ -456,6 +456,10 @@ func (e *Engine) compileGroups() error {
 type Alert struct {
 	Sig  *Sig
 	TxID int64
+	// Stream is set when the rule matched the reassembled stream data
+	// (MatchStream, MatchPacketStream), not the packet's own payload:
+	// EVE then logs the stream data as the alert's payload.
+	Stream bool
 }
 
 // TxState is the detection state of one transaction that the engine keeps
@@ -626,19 +630,24 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out [
 		if p.NoPayload && s.payload {
 			continue
 		}
+		onStream := false
 		if s.stream && (p.HasStream || !pktRules) || s.onlyStream {
 			// Inspected on the reassembled stream.
 			if !s.stream || len(data) == 0 {
 				continue
 			}
-			p.Payload = data
+			p.Payload, onStream = data, true
 		} else if !pktRules {
 			continue
 		}
 		ok := m.common(s, p) && m.inspect(s, p, nil)
 		p.Payload = saved
 		if ok {
+			n := len(out)
 			out = m.fire(s, p, -1, out)
+			if len(out) > n {
+				out[n].Stream = onStream
+			}
 			if m.passed {
 				break // a pass rule ends the inspection of this packet
 			}
@@ -684,12 +693,18 @@ func (m *Matcher) fire(s *Sig, p *Packet, txID int64, out []Alert) []Alert {
 	if len(s.xpost) > 0 {
 		m.xbits.apply(s.xpost, p)
 	}
+	if s.bypass && p.Flow != nil {
+		p.Flow.bypassed = true
+	}
 	if s.Passes() {
 		m.passed = true
 		if p.Flow != nil {
 			p.Flow.passed = true
 		}
-		return out
+		if !s.alsoAlert {
+			return out
+		}
+		return append(out, Alert{Sig: s, TxID: txID})
 	}
 	if s.NoAlert {
 		return out

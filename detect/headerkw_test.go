@@ -591,3 +591,92 @@ func TestVLANID(t *testing.T) {
 		t.Error("layer 3 accepted")
 	}
 }
+
+// TestAlertStream: an alert says whether its rule matched the stream
+// data (Alert.Stream) or the packet's payload, for EVE's "stream" and the
+// payload it logs.
+func TestAlertStream(t *testing.T) {
+	e, rep := compileText(t, mpm.Hyperscan{}, `alert tcp-stream any any -> any any (content:"GOOD"; sid:1;)
+alert tcp-pkt any any -> any any (content:"GOOD"; sid:2;)
+alert tcp any any -> any any (flags:PA; sid:3;)`)
+	if rep.Loaded != 3 {
+		t.Fatalf("loaded %d: %v", rep.Loaded, rep.Errors)
+	}
+	m, err := e.NewMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	p := tcpPacket("GOOD", true)
+	p.TCPFlags = tcpPSH | tcpACK
+	p.HasStream = true
+	got := map[uint32]bool{}
+	for _, a := range m.MatchPacketStream(p, []byte("VERYGOOD"), nil) {
+		got[a.Sig.Rule.Sid] = a.Stream
+	}
+	want := map[uint32]bool{1: true, 2: false, 3: false}
+	if len(got) != len(want) {
+		t.Fatalf("alerts %v, want %v", got, want)
+	}
+	for sid, s := range want {
+		if got[sid] != s {
+			t.Errorf("sid %d: Stream %v, want %v", sid, got[sid], s)
+		}
+	}
+}
+
+// TestBypassKeyword: a match of a rule with bypass marks its flow
+// bypassed, whatever the rule's action (pass here); a rule without it
+// does not.
+func TestBypassKeyword(t *testing.T) {
+	e, rep := compileText(t, mpm.Hyperscan{}, `pass tcp any any -> any any (content:"skip"; bypass; sid:1;)
+alert tcp any any -> any any (content:"keep"; sid:2;)`)
+	if rep.Loaded != 2 {
+		t.Fatalf("loaded %d: %v", rep.Loaded, rep.Errors)
+	}
+	m, err := e.NewMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for _, c := range []struct {
+		payload string
+		want    bool
+	}{{"keep this", false}, {"skip this", true}} {
+		p := tcpPacket(c.payload, true)
+		p.HasFlow, p.Flow = true, &FlowState{}
+		m.MatchPacket(p, nil)
+		if got := p.Flow.Bypassed(); got != c.want {
+			t.Errorf("%q: Bypassed %v, want %v", c.payload, got, c.want)
+		}
+	}
+}
+
+// TestAlertKeyword: alert makes a pass rule alert as well as pass the
+// flow; the later of alert and noalert wins.
+func TestAlertKeyword(t *testing.T) {
+	for _, c := range []struct {
+		rule  string
+		alert bool
+	}{
+		{`pass tcp any any -> any any (content:"x"; sid:1;)`, false},
+		{`pass tcp any any -> any any (content:"x"; alert; sid:1;)`, true},
+		{`alert tcp any any -> any any (content:"x"; alert; noalert; sid:1;)`, false},
+		{`alert tcp any any -> any any (content:"x"; noalert; alert; sid:1;)`, true},
+	} {
+		e, rep := compileText(t, mpm.Hyperscan{}, c.rule)
+		if rep.Loaded != 1 {
+			t.Fatalf("%s: loaded %d: %v", c.rule, rep.Loaded, rep.Errors)
+		}
+		m, err := e.NewMatcher()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := tcpPacket("x", true)
+		p.HasFlow, p.Flow = true, &FlowState{}
+		if got := len(m.MatchPacket(p, nil)) == 1; got != c.alert {
+			t.Errorf("%s: alerted %v, want %v", c.rule, got, c.alert)
+		}
+		m.Close()
+	}
+}

@@ -11,7 +11,23 @@ import (
 )
 
 func setupNoalert(b *sigBuilder, _ *ruleparser.Flag) error {
-	b.sig.NoAlert = true
+	b.sig.NoAlert, b.sig.alsoAlert = true, false
+	return nil
+}
+
+// setupAlert makes the rule alert whatever its action (a pass rule that
+// alerts: "alert then pass"); the later of alert and noalert wins, as
+// each sets or clears the rule's alert action. Docs: rules/noalert.html.
+func setupAlert(b *sigBuilder, _ *ruleparser.Flag) error {
+	b.sig.NoAlert, b.sig.alsoAlert = false, true
+	return nil
+}
+
+// setupBypass marks a rule whose match bypasses its flow: the rest of
+// the flow is not inspected (Suricata's local bypass). Docs:
+// rules/flow-keywords.html#bypass.
+func setupBypass(b *sigBuilder, _ *ruleparser.Flag) error {
+	b.sig.bypass = true
 	return nil
 }
 

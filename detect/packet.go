@@ -115,13 +115,22 @@ type FlowState struct {
 	// passed is set once a pass rule matched on the flow: the rest of
 	// the flow is not inspected.
 	passed bool
+	// bypassed is set once a rule with bypass matched on the flow.
+	bypassed bool
 }
 
 // Reset clears the state for reuse with a new flow.
-func (f *FlowState) Reset() { f.bits, f.ints, f.passed = f.bits[:0], f.ints[:0], false }
+func (f *FlowState) Reset() {
+	f.bits, f.ints, f.passed, f.bypassed = f.bits[:0], f.ints[:0], false, false
+}
 
 // Passed reports whether a pass rule matched on the flow.
 func (f *FlowState) Passed() bool { return f.passed }
+
+// Bypassed reports whether a rule with the bypass keyword matched on the
+// flow: the engine then stops inspecting the flow's packets (Suricata's
+// local bypass; its flow record's state is "bypassed").
+func (f *FlowState) Bypassed() bool { return f.bypassed }
 
 func (f *FlowState) isSet(name string) bool {
 	for _, b := range f.bits {

@@ -54,6 +54,10 @@ type Sig struct {
 	// NoAlert: the rule matches (and runs its post actions) but raises no
 	// alert (noalert, flowbits:noalert).
 	NoAlert bool
+	// bypass: a match bypasses the packet's flow (FlowState.Bypassed).
+	bypass bool
+	// alsoAlert: a pass rule that matches alerts too (the alert keyword).
+	alsoAlert bool
 
 	// threshold and detFilter are the rule's threshold and
 	// detection_filter (nil: none); the Thresholder applies them.

@@ -124,6 +124,7 @@ var table = []keyword{
 	// Suricata 8's canonical names of ack, seq and window are tcp.ack,
 	// tcp.seq and tcp.window; rules use both.
 	spec(kw("ack", surDoc+"header-keywords.html#ack", "tcp.ack"), ruleparser.ParseCompare, cmpSetup(fieldAck)),
+	spec(kw("alert", surDoc+"noalert.html#alert"), ruleparser.ParseFlag, setupAlert),
 	withSupported(spec(kw("app-layer-event", surDoc+"app-layer.html#app-layer-event"), ruleparser.ArgsWith(false, ruleparser.OneWord), setupAppLayerEvent), supportedAppLayerEvent),
 	spec(kw("app-layer-protocol", surDoc+"app-layer.html#app-layer-protocol"), ruleparser.ArgsWith(false, checkAppLayerProtocol), setupAppLayerProtocol),
 	spec(kw("asn1", surDoc+"payload-keywords.html#asn1"), ruleparser.ArgsWith(false, checkASN1), setupASN1),
@@ -133,6 +134,7 @@ var table = []keyword{
 	only(snort3Only, spec(kw("ber_skip", snortDoc+"ber_skip/"), ruleparser.ArgsWith(false, checkBerSkip), setupBER(true))),
 	spec(kw("bsize", surDoc+"payload-keywords.html#bsize"), ruleparser.ParseCompare, setupBsize),
 	only(snort3Only, spec(kw("bufferlen", snortDoc+"bufferlen/"), ruleparser.CompareWith("relative"), setupBufferlen)),
+	spec(kw("bypass", surDoc+"flow-keywords.html#bypass"), ruleparser.ParseFlag, setupBypass),
 	spec(kw("byte_extract", surDoc+"payload-keywords.html#byte-extract"), ruleparser.ParseByteExtract, setupByteExtract),
 	spec(kw("byte_jump", surDoc+"payload-keywords.html#byte-jump"), ruleparser.ParseByteJump, setupByteJump),
 	spec(kw("byte_math", surDoc+"payload-keywords.html#byte-math"), ruleparser.ParseByteMath, setupByteMath),

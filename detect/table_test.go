@@ -59,6 +59,7 @@ func TestKeywordTable(t *testing.T) {
 var keywordSamples = map[string]string{
 	"absent":                          `http.uri; absent;`,
 	"ack":                             `ack:>1;`,
+	"alert":                           `alert;`,
 	"app-layer-event":                 `http|app-layer-event:http.request_auth_unrecognized;`,
 	"app-layer-protocol":              `app-layer-protocol:http;`,
 	"asn1":                            `asn1:bitstring_overflow;`,
@@ -67,6 +68,7 @@ var keywordSamples = map[string]string{
 	"ber_data":                        `ber_data:0x30;`,
 	"ber_skip":                        `ber_skip:0x02;`,
 	"bsize":                           `bsize:>1;`,
+	"bypass":                          `bypass;`,
 	"bufferlen":                       `http.uri; bufferlen:>10;`,
 	"byte_extract":                    `byte_extract:2,0,len; byte_test:2,>,len,2;`,
 	"byte_jump":                       `byte_jump:2,0,relative;`,

@@ -42,7 +42,7 @@ var unsupported = map[string]string{
 	"tls.issuerdn": whyNoField, "tls.store": whyNoFiles, "tls.subject": whyNoField,
 
 	// Not in the table: Suricata 8 keywords Vigil does not parse.
-	"bypass": "flow bypass from a rule is not implemented", "config": "the config keyword (logging and transaction control) is not implemented",
+	"config":  "the config keyword (logging and transaction control) is not implemented",
 	"dataset": whyDataRepSet, "datarep": whyDataRepSet, "iprep": whyDataRepSet, "geoip": "GeoIP databases are not loaded",
 	"flowvar": whyNoState, "pktvar": whyNoState, "hostbits": whyNoState,
 	"lua": whyNoScript, "luajit": whyNoScript, "luaxform": whyNoScript,
@@ -60,7 +60,6 @@ var unsupported = map[string]string{
 	// Registered by Suricata 8.0.6 (src/detect-*.c sigmatch names, rust
 	// keyword tables) and found missing by comparing that list with this
 	// table.
-	"alert":           "the firewall-mode alert keyword is not implemented (Vigil has no firewall rule tables)",
 	"app-layer-state": "app-layer state hooks are not implemented",
 	"engine-event":    whyNoEvents,
 	"file.magic":      whyNoFiles,

@@ -1,11 +1,13 @@
 package engine
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"vigil/engine/decode"
 	"vigil/internal/testutil"
 	"vigil/output/evetest"
 )
@@ -37,5 +39,67 @@ func TestProtocolMismatchAnomaly(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d anomaly records, want 1", n)
+	}
+}
+
+// TestAnomalyTypes replays a capture of malformed ICMP (Suricata's
+// output-eve-anomaly-packethdr) and one TCP session with a hole (a
+// reassembly_seq_gap stream event) under the anomaly type's options:
+// Suricata's default logs app-layer anomalies only; types.decode and
+// types.stream add the packets' decoder and stream events, and packethdr
+// their first 32 bytes with the link type.
+func TestAnomalyTypes(t *testing.T) {
+	dir := filepath.Join(testutil.SharedDir(t), "verify-eve")
+	icmp := filepath.Join(dir, "output-eve-anomaly-packethdr", "anomaly.pcap")
+	gap := filepath.Join(dir, "eve-overlap-payload-05-gap", "tcp-simple-gap2.pcap")
+	for _, p := range []string{icmp, gap} {
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("capture not available: %v", err)
+		}
+	}
+	for _, c := range []struct {
+		name      string
+		types     AnomalyType
+		packetHdr bool
+		pcap      string
+		// want counts anomaly records by type; withPacket is how many
+		// carry a packet.
+		want       map[string]int
+		withPacket int
+	}{
+		{"default", 0, false, icmp, map[string]int{}, 0},
+		{"decode", AnomalyDecode, false, icmp, map[string]int{"decode": 48}, 0},
+		{"decode packethdr", AnomalyDecode, true, icmp, map[string]int{"decode": 48}, 48},
+		{"stream off", AnomalyDecode | AnomalyAppLayer, false, gap, map[string]int{}, 0},
+		{"stream", AnomalyStream, false, gap, map[string]int{"stream": 1}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ec := DefaultEVE()
+			ec.StatsInterval = 0
+			ec.AnomalyTypes, ec.AnomalyPacketHdr = c.types, c.packetHdr
+			cfg := Config{Workers: 1, Deterministic: true, EVE: ec, Decode: decode.Options{Checksum: decode.ChecksumNone}}
+			got := map[string]int{}
+			withPacket := 0
+			for _, r := range eveLines(t, cfg, c.pcap) {
+				if r["event_type"] != "anomaly" {
+					continue
+				}
+				a := r["anomaly"].(map[string]any)
+				got[a["type"].(string)]++
+				if a["type"] == "stream" && a["event"] != "stream.reassembly_seq_gap" {
+					t.Errorf("stream anomaly %v, want stream.reassembly_seq_gap", a["event"])
+				}
+				if pkt, ok := r["packet"].(string); ok {
+					withPacket++
+					info := r["packet_info"].(map[string]any)
+					if len(pkt) > 44 || info["linktype"] != 1.0 || info["linktype_name"] != "EN10MB" {
+						t.Errorf("packet %q (%d base64 chars, want <= 44 for 32 bytes), packet_info %v", pkt, len(pkt), info)
+					}
+				}
+			}
+			if !maps.Equal(got, c.want) || withPacket != c.withPacket {
+				t.Errorf("anomalies %v (%d with packet), want %v (%d)", got, withPacket, c.want, c.withPacket)
+			}
+		})
 	}
 }

@@ -183,6 +183,12 @@ type EVEConfig struct {
 	// Ethernet logs the "ether" object (MAC addresses) on packet and
 	// flow records (Suricata's eve-log ethernet).
 	Ethernet bool
+	// AnomalyTypes are the anomalies written when Anomaly is on (the
+	// anomaly type's types); 0 is Suricata's default, app-layer
+	// anomalies only. AnomalyPacketHdr adds the packet's first 32 bytes
+	// to decode and stream anomalies (packethdr).
+	AnomalyTypes     AnomalyType
+	AnomalyPacketHdr bool
 	// DNSLog are the dns records' options; with several outputs logging
 	// dns, the first one's (the worker builds the records once).
 	DNSLog DNSLog
@@ -277,6 +283,28 @@ func (c *EVEConfig) ListType(name string) bool {
 		return false
 	}
 	return true
+}
+
+// AnomalyType is a set of anomaly kinds (EVE anomaly.type).
+type AnomalyType uint8
+
+// Anomaly kinds.
+const (
+	AnomalyDecode   AnomalyType = 1 << iota // decoder events on a packet
+	AnomalyStream                           // TCP stream events on a packet
+	AnomalyAppLayer                         // app-layer events of a flow or transaction
+)
+
+// anomalies reports whether anomalies of kind t are written.
+func (c *EVEConfig) anomalies(t AnomalyType) bool {
+	if !c.Anomaly {
+		return false
+	}
+	ts := c.AnomalyTypes
+	if ts == 0 {
+		ts = AnomalyAppLayer
+	}
+	return ts&t != 0
 }
 
 // DefaultEVE is Suricata's default eve-log: every type, metadata on,

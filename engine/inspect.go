@@ -142,13 +142,21 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 	// valid until the next delivery of this direction, after this
 	// function.
 	var raw, fresh []byte
+	// sv is the direction's stream data an alert on stream or
+	// transaction data logs as its payload (nil without a session).
+	var sv *streamView
 	if fd != nil {
 		pending := fd.raw[dir]
 		fresh = pending[fd.rawSeen[dir]:]
+		if dp.HasStream || in.pseudo {
+			sv = &w.sview
+			*sv = streamView{data: pending, gaps: fd.rawGaps[dir]}
+		}
 		if in.pseudo || !holdRaw(fd, applayer.Direction(dir)) {
 			raw = pending
 			fd.raw[dir] = pending[:0]
 			fd.rawSeen[dir] = 0
+			fd.rawGaps[dir] = fd.rawGaps[dir][:0]
 		} else {
 			// Kept for a later inspection of this direction, with the
 			// rest of its transaction side (holdRaw).
@@ -165,7 +173,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 			w.alerts = w.matcher.MatchPacketStream(dp, raw, w.alerts[:0])
 		}
 		for _, a := range w.alerts {
-			w.logAlert(p, e, dir, a, nil)
+			w.logAlert(p, e, dir, a, nil, sv)
 		}
 		if e != nil && w.sc.feed != nil {
 			w.checkFlowScore(p, e, dir)
@@ -201,7 +209,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 			w.alerts = w.matcher.MatchTx(dp, &w.txv, int64(tx.ID()), final, &tt.det, w.alerts[:0])
 			dp.AppProto = fd.proto
 			for _, a := range w.alerts {
-				w.logAlert(p, e, dir, a, tx)
+				w.logAlert(p, e, dir, a, tx, sv)
 			}
 			if w.sc.feed != nil {
 				w.checkFlowScore(p, e, dir)
@@ -222,7 +230,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 func (w *Worker) logDetectAnomaly(p *packet.Packet, e *flow.Entry[flowData], fd *flowData) {
 	ev := fd.pdEvent
 	fd.pdEvent = ""
-	if !w.cfg.EVE.Logs(eve.EventAnomaly) {
+	if !w.cfg.EVE.anomalies(AnomalyAppLayer) {
 		return
 	}
 	r := &w.rec
@@ -244,7 +252,7 @@ func (w *Worker) logTxEvents(p *packet.Packet, e *flow.Entry[flowData], tx appla
 	if tt.events >= n {
 		return
 	}
-	if !w.cfg.EVE.Logs(eve.EventAnomaly) {
+	if !w.cfg.EVE.anomalies(AnomalyAppLayer) {
 		tt.events = n
 		return
 	}
@@ -389,8 +397,10 @@ func (t *thresholds) check(s *detect.Sig, ac detect.AlertContext) detect.Decisio
 	return t.t.Check(s, ac)
 }
 
-// logAlert applies thresholds and writes the alert record.
-func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Direction, a detect.Alert, tx applayer.Tx) {
+// logAlert applies thresholds and writes the alert record. sv is the
+// stream data of the packet's direction (nil without a TCP session): an
+// alert on stream or transaction data logs it as its payload.
+func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Direction, a detect.Alert, tx applayer.Tx, sv *streamView) {
 	ac := detect.AlertContext{Src: p.Src, Dst: p.Dst, TsNs: p.Ts}
 	if e != nil {
 		ac.FlowID = e.ID
@@ -465,13 +475,24 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 		}
 	}
 	if w.cfg.EVE.Payload {
-		r.Payload = p.Payload
-		if max := w.cfg.EVE.payloadMax(); len(r.Payload) > max {
+		max := w.cfg.EVE.payloadMax()
+		if sv != nil && p.Proto == packet.ProtoTCP && (a.Stream || tx != nil) {
+			// Suricata logs the stream data of a stream or transaction
+			// match ("stream": 1), the packet's payload when there is
+			// none.
+			r.Stream = true
+			w.payload = appendStreamPayload(w.payload[:0], sv, max)
+			r.Payload = w.payload
+		}
+		if len(r.Payload) == 0 {
+			r.Payload = p.Payload
+		}
+		if len(r.Payload) > max {
 			r.Payload = r.Payload[:max]
 		}
 	}
 	if w.cfg.EVE.Packet {
-		r.Packet, r.LinkType = p.Data, p.LinkType
+		r.Packet, r.LinkType, r.LinkTypeName = p.Data, p.LinkType, packet.LinkTypeName(p.LinkType)
 	}
 	w.out.Emit(r)
 	w.verdictAlert(p, e, a, r)

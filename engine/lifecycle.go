@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math/bits"
 	"strings"
 	"time"
 
@@ -46,7 +47,7 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 		// Data the flush delivered (not ACKed before the end) is
 		// inspected with a pseudo packet per direction, as Suricata does
 		// at flow end.
-		if fd.txPending[0] || fd.txPending[1] || len(fd.raw[0]) > 0 || len(fd.raw[1]) > 0 {
+		if !fd.det.Bypassed() && (fd.txPending[0] || fd.txPending[1] || len(fd.raw[0]) > 0 || len(fd.raw[1]) > 0) {
 			w.pseudoDetect(e, flow.ToServer, now)
 			w.pseudoDetect(e, flow.ToClient, now)
 		}
@@ -156,6 +157,7 @@ func (w *Worker) pseudoDetect(e *flow.Entry[flowData], dir flow.Direction, now i
 	// packet is handled, but after it was decoded into w.pkt.
 	p := &w.pseudoPkt
 	p.Reset()
+	p.Source = packet.SourceFlowTimeout
 	p.Ts = now
 	p.Proto = e.Key.Proto
 	p.IPVersion = e.Key.Family
@@ -184,7 +186,32 @@ func (w *Worker) logDecodeAnomalies(p *packet.Packet) {
 	for _, ev := range p.EventList() {
 		w.header(r, eve.EventAnomaly, p)
 		r.Anomaly = eve.Anomaly{Type: "decode", Event: ev.String()}
+		w.packetHdr(r, p)
 		w.out.Emit(r)
+	}
+}
+
+// logStreamAnomalies writes one anomaly record per stream event the
+// packet raised, as Suricata's anomaly logger writes a packet's stream
+// events (type stream, named as the stream-event keyword names them).
+func (w *Worker) logStreamAnomalies(p *packet.Packet, e *flow.Entry[flowData], ev stream.Events) {
+	r := &w.rec
+	for s := uint64(ev); s != 0; s &= s - 1 {
+		w.header(r, eve.EventAnomaly, p)
+		r.FlowID = uint64(e.ID)
+		r.Anomaly = eve.Anomaly{Type: "stream", Event: "stream." + stream.Event(bits.TrailingZeros64(s)).String()}
+		w.packetHdr(r, p)
+		w.out.Emit(r)
+	}
+}
+
+// packetHdr adds the start of p's frame to anomaly record r when
+// packethdr is on, as Suricata logs the packet header (32 bytes at most)
+// with decode and stream anomalies.
+func (w *Worker) packetHdr(r *eve.Record, p *packet.Packet) {
+	if w.cfg.EVE.AnomalyPacketHdr && len(p.Data) > 0 {
+		r.Packet = p.Data[:min(len(p.Data), 32)]
+		r.LinkType, r.LinkTypeName = p.LinkType, packet.LinkTypeName(p.LinkType)
 	}
 }
 

@@ -46,8 +46,8 @@ func (w *Worker) header(r *eve.Record, t eve.EventType, p *packet.Packet) {
 	r.VLANCount = p.VLANCount
 	r.VLAN = p.VLAN
 	// Suricata writes "wire/pcap" for every captured packet, live or
-	// replayed (its other values are for tunnels and reassembly).
-	r.PktSrc = "wire/pcap"
+	// replayed; its other values name the packets it makes itself.
+	r.PktSrc = p.Source.String()
 }
 
 // flowHeader fills the envelope of a record about a flow (not a packet):

@@ -75,6 +75,9 @@ type flowData struct {
 	// rawSeen[d] is how much of raw[d] a packet of direction d already
 	// saw while the bytes were held for a later inspection (holdRaw).
 	rawSeen [2]int
+	// rawGaps lists the holes the stream reported inside raw[d], in
+	// order, for the payload of a stream alert (rawgap.go).
+	rawGaps [2][]rawGap
 	// rawSkip counts bytes of each direction that were already inspected
 	// as the payload of a SYN (TCP Fast Open): the stream delivers them to
 	// the app layer, but raw stream inspection must not see them twice.
@@ -157,10 +160,18 @@ type Worker struct {
 	pkt       packet.Packet
 	pseudoPkt packet.Packet
 	dp        detect.Packet
-	alerts    []detect.Alert
-	rec       eve.Record
-	fileRec   eve.Record // scratch for the files of an alert (alertFiles)
-	tuple     flow.Tuple
+	// sview and payload are scratch for an alert's stream payload
+	// (rawgap.go): the view of the inspected direction, and the bytes
+	// logged, valid until the next alert.
+	sview   streamView
+	payload []byte
+	// rebuilt is the frame of the last reassembled datagram (Process),
+	// valid until the next one.
+	rebuilt []byte
+	alerts  []detect.Alert
+	rec     eve.Record
+	fileRec eve.Record // scratch for the files of an alert (alertFiles)
+	tuple   flow.Tuple
 
 	// clock is the latest packet time seen (ns).
 	clock int64
@@ -239,7 +250,7 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 			w.out.Packet(output.Key{Time: tsNs, PcapCnt: pcapCnt}, linkType, tsNs, origLen, data)
 		}
 	}
-	if p.NumEvents > 0 && w.cfg.EVE.Anomaly {
+	if p.NumEvents > 0 && w.cfg.EVE.anomalies(AnomalyDecode) {
 		w.logDecodeAnomalies(p)
 	}
 	if p.Invalid || p.IPVersion == 0 {
@@ -253,11 +264,19 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 		if !ok {
 			return
 		}
-		w.dec.DecodeIP(p, dg)
+		if p.Tunnel == packet.TunnelNone && p.L3Off >= 0 {
+			// Rebuilt behind the fragment's link header, as Suricata
+			// rebuilds it: alerts log the whole frame with the
+			// capture's link type.
+			w.rebuilt = append(append(w.rebuilt[:0], p.Data[:p.L3Off]...), dg...)
+			w.dec.DecodeRebuilt(p, linkType, w.rebuilt)
+		} else {
+			w.dec.DecodeIP(p, dg)
+			linkType = linkRaw
+		}
 		if p.Invalid {
 			return
 		}
-		linkType = linkRaw
 	}
 	if !pcapAlerts {
 		w.handle(p)
@@ -348,6 +367,11 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 	if w.cfg.EVE.Ethernet {
 		fd.addMACs(p, dir)
 	}
+	if fd.det.Bypassed() {
+		// A rule with bypass matched: the flow's packets are counted,
+		// not tracked or inspected (Suricata's local bypass).
+		return e
+	}
 	if !fd.noPayload && fd.parser != nil && fd.parser.State()&applayer.StateEncrypted != 0 &&
 		(fd.proto == bufid.ProtoTLS || fd.proto == bufid.ProtoSSH) {
 		// Decided when a packet starts, as Suricata flags packets from
@@ -356,17 +380,24 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 		fd.noPayload = true
 		fd.raw[0], fd.raw[1] = fd.raw[0][:0], fd.raw[1][:0]
 		fd.rawSeen = [2]int{}
+		fd.rawGaps[0], fd.rawGaps[1] = fd.rawGaps[0][:0], fd.rawGaps[1][:0]
 	}
 	// A packet's flow:established: for TCP the flow's state before stream
 	// tracking (below), for other protocols its state now.
 	var est bool
 	switch p.Proto {
 	case packet.ProtoTCP:
+		if created && w.cfg.Stream.Midstream && p.TCP.Flags&packet.TCPSyn == 0 && w.reverseMidstream(e, p) {
+			dir = flow.ToClient
+		}
 		fd.tcpFlags[dir] |= p.TCP.Flags
 		seg := stream.Segment{Seq: p.TCP.Seq, Ack: p.TCP.Ack, Flags: p.TCP.Flags, Window: p.TCP.Window,
 			WScale: -1, Payload: p.Payload}
 		if p.TCP.Opts&packet.TCPOptWScale != 0 {
 			seg.WScale = int8(p.TCP.WScale)
+		}
+		if p.TCP.Opts&packet.TCPOptTimestamp != 0 {
+			seg.TSVal, seg.HasTS = p.TCP.TSVal, true
 		}
 		// A TCP packet is "established" (flow:established) when the flow
 		// already was before it: the ACK completing the handshake is not,
@@ -377,7 +408,16 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 			fd.rawSkip[dir] = len(p.Payload)
 		}
 		fd.sink.pktDir = dir
-		w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, &fd.sink)
+		before := fd.sess.State()
+		if ev := w.tracker.Process(&fd.sess, stream.Dir(dir), &seg, &fd.sink); ev != 0 && w.cfg.EVE.anomalies(AnomalyStream) {
+			w.logStreamAnomalies(p, e, ev)
+		}
+		if before == stream.StateSynRecv && fd.sess.State() == stream.StateEstablished && len(p.Payload) > 0 {
+			// The ACK completing the handshake carries data (the bare
+			// ACK was lost): Suricata counts this packet established
+			// already (its bug 7264).
+			est = true
+		}
 		if fd.swap {
 			w.swapFlow(e)
 			dir ^= 1
@@ -402,12 +442,37 @@ func (w *Worker) handle(p *packet.Packet) *flow.Entry[flowData] {
 		est = established(e)
 	}
 	w.detectPacket(p, e, dir, inspection{established: est})
+	if fd.det.Bypassed() {
+		w.flows.SetState(e, flow.StateBypassed)
+		return e
+	}
 	// verdicts.go: with a verdict stage, a flow that alerted is never
 	// bypassed (keepSlowPath).
 	if w.bypass != nil && !w.keepSlowPath(e) && w.bypass.bypass(e) {
 		w.flows.SetState(e, flow.StateBypassed)
 	}
 	return e
+}
+
+// reverseMidstream reverses TCP flow e, which packet p starts without a
+// handshake (midstream pickup), when p's payload is a response (a DNS
+// answer from port 53): its receiver is the client, as in Suricata, whose
+// protocol detection reverses a midstream session it finds the wrong way
+// round. The protocol's parser is started. It reports whether e was
+// reversed.
+func (w *Worker) reverseMidstream(e *flow.Entry[flowData], p *packet.Packet) bool {
+	fd := &e.Value
+	_, sp := e.Client()
+	_, dp := e.Server()
+	proto := w.reg.DetectReversed(&fd.alp, applayer.TCP, p.Payload, sp, dp)
+	if proto == bufid.ProtoUnknown {
+		return false
+	}
+	e.Reverse()
+	fd.macs[0], fd.macs[1] = fd.macs[1], fd.macs[0]
+	w.startParser(fd, proto)
+	noteDetectDone(fd, applayer.ToClient)
+	return true
 }
 
 // established is a packet's flow:established from its flow's state.
@@ -431,6 +496,7 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.eof = false
 	fd.raw[0], fd.raw[1] = fd.raw[0][:0], fd.raw[1][:0]
 	fd.rawSeen = [2]int{}
+	fd.rawGaps[0], fd.rawGaps[1] = fd.rawGaps[0][:0], fd.rawGaps[1][:0]
 	fd.rawSkip = [2]int{}
 	fd.bypassed = false
 	fd.noPayload = false
@@ -459,6 +525,7 @@ func (s *flowSink) Data(dir stream.Dir, b []byte) { s.w.streamData(s.e, s.pktDir
 
 // Gap is the stream's report of n missing bytes.
 func (s *flowSink) Gap(dir stream.Dir, n uint32) {
+	s.w.rawGap(&s.e.Value, dir, n)
 	if fd := &s.e.Value; fd.parser != nil {
 		fd.parser.Gap(applayer.Direction(dir), int(n))
 		fd.txPending = [2]bool{true, true}

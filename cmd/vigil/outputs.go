@@ -160,7 +160,22 @@ func applyOutputs(ec *engine.Config, cfg *config.Config, warn io.Writer) error {
 					u.FileHashes |= h
 				}
 			case "anomaly":
-				u.Anomaly = true
+				// Built by the worker, so shared by all outputs: the
+				// union of their types.
+				a := t.Anomaly
+				if a.Decode {
+					u.AnomalyTypes |= engine.AnomalyDecode
+				}
+				if a.Stream {
+					u.AnomalyTypes |= engine.AnomalyStream
+				}
+				if a.AppLayer {
+					u.AnomalyTypes |= engine.AnomalyAppLayer
+				}
+				// Suricata logs no packet header without decode
+				// anomalies.
+				u.AnomalyPacketHdr = u.AnomalyPacketHdr || a.PacketHdr && a.Decode
+				u.Anomaly = u.AnomalyTypes != 0
 			case "mqtt":
 				// The mqtt object is built once for all outputs: the
 				// first limit set applies to each.

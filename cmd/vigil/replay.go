@@ -306,7 +306,7 @@ func checkLinkTypes(files []string) error {
 		rec, err := r.Next()
 		r.Close()
 		if err == nil && !decode.LinkSupported(rec.LinkType) {
-			return fmt.Errorf("%s: link type %d is not supported (supported: Ethernet, Linux cooked SLL/SLL2, raw IP, BSD null/loop)",
+			return fmt.Errorf("%s: link type %d is not supported (supported: Ethernet, Linux cooked SLL/SLL2, raw IP, BSD null/loop, PPP)",
 				name, rec.LinkType)
 		}
 	}

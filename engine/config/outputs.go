@@ -130,6 +130,16 @@ type EVEType struct {
 	// XFF is the alert or http type's xff section (nil when absent:
 	// the eve-log's applies).
 	XFF *XFF
+	// Anomaly holds the anomaly type's options.
+	Anomaly AnomalyOptions
+}
+
+// AnomalyOptions are the anomaly type's types (decode, stream, applayer)
+// and packethdr. Suricata's defaults: app-layer anomalies only, no
+// packet header. Docs: Suricata 8 output/eve/eve-json-output.html
+// (Anomaly).
+type AnomalyOptions struct {
+	Decode, Stream, AppLayer, PacketHdr bool
 }
 
 // XFF is an xff section, as Suricata reads it: off unless enabled is
@@ -333,7 +343,8 @@ func patchDefault(set []EVELog) EVELog {
 // defaultEVEType is type name with Suricata's default options.
 func defaultEVEType(name string) EVEType {
 	return EVEType{Name: name, Alert: DefaultAlertOptions(), Stats: StatsOptions{Totals: true, NullValues: true},
-		DNS: DefaultDNSOptions(), TLS: TLSOptions{Extended: true, SessionResumption: true}}
+		DNS: DefaultDNSOptions(), TLS: TLSOptions{Extended: true, SessionResumption: true},
+		Anomaly: AnomalyOptions{AppLayer: true}}
 }
 
 // elements returns a list's items: a sequence's, or those of a mapping
@@ -769,27 +780,20 @@ func (c *Config) typeOption(o *Outputs, t *EVEType, k string, v *yaml.Node, p st
 		case "types":
 			c.eachKey(o, v, p, func(k2 string, v2 *yaml.Node) {
 				p2 := p + "." + k2
+				a := &t.Anomaly
 				switch k2 {
 				case "decode":
-					if !c.boolean(o, v2, p2, true) {
-						c.warn(o, v2, "%s: decoder anomalies cannot be turned off alone (ignored)", p2)
-					}
+					a.Decode = c.boolean(o, v2, p2, a.Decode)
 				case "applayer":
-					if !c.boolean(o, v2, p2, true) {
-						c.warn(o, v2, "%s: app-layer anomalies cannot be turned off alone (ignored)", p2)
-					}
+					a.AppLayer = c.boolean(o, v2, p2, a.AppLayer)
 				case "stream":
-					if c.boolean(o, v2, p2, false) {
-						c.warn(o, v2, "%s: %s anomalies are not logged (ignored)", p2, k2)
-					}
+					a.Stream = c.boolean(o, v2, p2, a.Stream)
 				default:
 					c.warn(o, v2, "%s: unknown setting (ignored)", p2)
 				}
 			})
 		case "packethdr":
-			if b(false) {
-				c.warn(o, v, "%s: not supported (ignored)", p)
-			}
+			t.Anomaly.PacketHdr = b(false)
 		default:
 			return false
 		}

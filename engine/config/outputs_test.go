@@ -110,6 +110,8 @@ func TestEVEOutputsOptions(t *testing.T) {
         - anomaly:
             types:
               stream: yes
+              applayer: no
+            packethdr: yes
   - eve-log:
       enabled: no
   - fast:
@@ -141,6 +143,13 @@ func TestEVEOutputsOptions(t *testing.T) {
 	if s.XFF == nil || *s.XFF != (XFF{Enabled: true, Mode: "extra-data", Header: "X-Forwarded-For"}) {
 		t.Errorf("syslog eve-log xff = %+v, want enabled with Suricata's defaults", s.XFF)
 	}
+	// anomaly types: Suricata's default (app-layer) changed per key.
+	if an := s.Types[2].Anomaly; an != (AnomalyOptions{Stream: true, PacketHdr: true}) {
+		t.Errorf("anomaly options = %+v, want stream and packethdr only", an)
+	}
+	if an := defaultEVEType("anomaly").Anomaly; an != (AnomalyOptions{AppLayer: true}) {
+		t.Errorf("default anomaly options = %+v, want app-layer only", an)
+	}
 	var got []string
 	for _, w := range o.Warnings {
 		got = append(got, w.Error())
@@ -149,8 +158,7 @@ func TestEVEOutputsOptions(t *testing.T) {
 		"t.yaml:23:22: outputs.0.eve-log.types.1.stats.threads: per-thread stats are not supported (totals only)",
 		"t.yaml:32:23: outputs.1.eve-log.types.0.http.extended: http records are always extended (ignored)",
 		"t.yaml:33:21: outputs.1.eve-log.types.0.http.custom: custom HTTP header fields are not supported (ignored)",
-		"t.yaml:38:23: outputs.1.eve-log.types.2.anomaly.types.stream: stream anomalies are not logged (ignored)",
-		"t.yaml:43:5: outputs.4.unified2-alert: output not supported (ignored)",
+		"t.yaml:45:5: outputs.4.unified2-alert: output not supported (ignored)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

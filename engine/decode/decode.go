@@ -91,7 +91,7 @@ func New(opts Options) *Decoder {
 func LinkSupported(linkType uint32) bool {
 	switch linkType {
 	case packet.LinkEthernet, packet.LinkSLL, packet.LinkSLL2, packet.LinkRaw, packet.LinkRawBSD, packet.LinkRawBSD14,
-		packet.LinkIPv4, packet.LinkIPv6, packet.LinkNull, packet.LinkLoop:
+		packet.LinkIPv4, packet.LinkIPv6, packet.LinkNull, packet.LinkLoop, packet.LinkPPP:
 		return true
 	}
 	return false
@@ -109,10 +109,30 @@ func (d *Decoder) Decode(p *packet.Packet, linkType uint32, data []byte) {
 		p.OrigLen = uint32(len(data))
 	}
 	p.Reset()
-	d.layers = 0
 	d.Stats.Packets++
 	d.Stats.Bytes += uint64(len(data))
 	d.Stats.MaxPktSize = max(d.Stats.MaxPktSize, uint64(len(data)))
+	d.frame(p, linkType, data)
+}
+
+// DecodeRebuilt decodes a frame the engine rebuilt from a reassembled IP
+// datagram: the link header of the fragment that completed it, then the
+// datagram, as Suricata rebuilds a defragmented packet (so its EVE
+// "packet" starts with the link header and keeps the capture's link
+// type). p is reset as by Decode and keeps its capture metadata; the
+// frame is counted as reassembled, not as a captured packet.
+func (d *Decoder) DecodeRebuilt(p *packet.Packet, linkType uint32, data []byte) {
+	p.Data = data
+	p.LinkType = linkType
+	p.OrigLen = uint32(len(data))
+	p.Reset()
+	d.Stats.Reassembled++
+	d.frame(p, linkType, data)
+}
+
+// frame decodes data from its link layer on.
+func (d *Decoder) frame(p *packet.Packet, linkType uint32, data []byte) {
+	d.layers = 0
 	switch linkType {
 	case packet.LinkEthernet:
 		d.ethernet(p, data, 0)
@@ -131,6 +151,8 @@ func (d *Decoder) Decode(p *packet.Packet, linkType uint32, data []byte) {
 		d.ipv6(p, data, 0)
 	case packet.LinkNull, packet.LinkLoop:
 		d.null(p, data, linkType == packet.LinkLoop)
+	case packet.LinkPPP:
+		d.ppp(p, data, 0)
 	default:
 		d.Stats.UnknownLink++
 	}

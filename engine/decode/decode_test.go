@@ -99,6 +99,10 @@ func TestDecodeCases(t *testing.T) {
 		{"mpls pw ethernet", 1, eth(0x8847, cat(mpls(100, true), []byte{0, 0, 0, 0}, eth(0x0800, tcp4))), want{Version: 4, Src: a4, Dst: b4, Proto: 6, SrcPort: 1234, DstPort: 80, Payload: "hello"}},
 		{"mpls router alert", 1, eth(0x8847, cat(mpls(1, true), tcp4)), want{Events: []string{"decoder.mpls.bad_label_router_alert"}}},
 		{"pppoe", 1, eth(0x8864, pppoe), want{Version: 4, Src: a4, Dst: b4, Proto: 17, SrcPort: 5353, DstPort: 53, Payload: "hello"}},
+		{"ppp", packet.LinkPPP, cat([]byte{0, 0x21}, udp4), want{Version: 4, Src: a4, Dst: b4, Proto: 17, SrcPort: 5353, DstPort: 53, Payload: "hello"}},
+		{"ppp compressed protocol", packet.LinkPPP, cat([]byte{0x21}, udp4), want{Version: 4, Src: a4, Dst: b4, Proto: 17, SrcPort: 5353, DstPort: 53, Payload: "hello"}},
+		{"ppp hdlc framing", packet.LinkPPP, cat([]byte{0xff, 0x03, 0, 0x57}, tcp6), want{Version: 6, Src: a6, Dst: b6, Proto: 6, SrcPort: 1234, DstPort: 443, Payload: "hello"}},
+		{"ppp hdlc too small", packet.LinkPPP, []byte{0xff, 0x03}, want{Events: []string{"decoder.ppp.pkt_too_small"}, Invalid: true}},
 		{"sll", packet.LinkSLL, sll, want{Version: 4, Src: a4, Dst: b4, Proto: 6, SrcPort: 1234, DstPort: 80, Payload: "hello"}},
 		{"sll2", packet.LinkSLL2, sll2, want{Version: 6, Src: a6, Dst: b6, Proto: 6, SrcPort: 1234, DstPort: 443, Payload: "hello"}},
 		{"null", packet.LinkNull, nullLE, want{Version: 4, Src: a4, Dst: b4, Proto: 6, SrcPort: 1234, DstPort: 80, Payload: "hello"}},
@@ -119,6 +123,11 @@ func TestDecodeCases(t *testing.T) {
 		{"ipv6 trunc", 1, eth(0x86dd, tcp6[:45]), want{Events: []string{"decoder.ipv6.trunc_pkt"}, Invalid: true}},
 		{"icmpv4 echo", 1, eth(0x0800, ip4(a4, b4, 1, nil, icmpMsg(false, a4, b4, 8, 0, []byte{0, 1, 0, 2}))), want{Version: 4, Src: a4, Dst: b4, Proto: 1}},
 		{"icmpv4 unknown code", 1, eth(0x0800, ip4(a4, b4, 1, nil, icmpMsg(false, a4, b4, 8, 9, []byte{0, 1, 0, 2}))), want{Version: 4, Src: a4, Dst: b4, Proto: 1, Events: []string{"decoder.icmpv4.unknown_code"}}},
+		// An error message's embedded header is read only when its code is
+		// known (Suricata's DecodeICMPV4), and only when there is one.
+		{"icmpv4 redirect unknown code", 1, eth(0x0800, ip4(a4, b4, 1, nil, icmpMsg(false, a4, b4, 5, 9, []byte{0, 0, 0, 0, 0x50, 0, 0, 0}))), want{Version: 4, Src: a4, Dst: b4, Proto: 1, Payload: "P\x00\x00\x00", Events: []string{"decoder.icmpv4.unknown_code"}}},
+		{"icmpv4 redirect bad embedded version", 1, eth(0x0800, ip4(a4, b4, 1, nil, icmpMsg(false, a4, b4, 5, 1, cat([]byte{0, 0, 0, 0}, []byte{0x50}, make([]byte, 19))))), want{Version: 4, Src: a4, Dst: b4, Proto: 1, Payload: "P" + string(make([]byte, 19)), Events: []string{"decoder.icmpv4.ipv4_unknown_ver"}}},
+		{"icmpv4 unreachable without embedded header", 1, eth(0x0800, ip4(a4, b4, 1, nil, icmpMsg(false, a4, b4, 3, 1, []byte{0, 0, 0, 0}))), want{Version: 4, Src: a4, Dst: b4, Proto: 1}},
 		{"icmpv6 in ipv4", 1, eth(0x0800, ip4(a4, b4, 58, nil, []byte{128, 0, 0, 0, 0, 0, 0, 0})), want{Version: 4, Src: a4, Dst: b4, Proto: 58, Payload: "\x80\x00\x00\x00\x00\x00\x00\x00", Events: []string{"decoder.ipv4.icmpv6"}, Invalid: true}},
 		{"icmpv6 too small", 1, eth(0x86dd, ip6(a6, b6, 58, []byte{128, 0})), want{Version: 6, Src: a6, Dst: b6, Proto: 58, Payload: "\x80\x00", Events: []string{"decoder.icmpv6.pkt_too_small"}, Invalid: true}},
 		{"udp hlen invalid", 1, eth(0x0800, ip4(a4, b4, 17, nil, cat([]byte{0, 1, 0, 2, 0, 4, 0, 0}, hello))), want{Version: 4, Src: a4, Dst: b4, Proto: 17, Payload: "\x00\x01\x00\x02\x00\x04\x00\x00hello", Events: []string{"decoder.udp.hlen_invalid"}, Invalid: true}},

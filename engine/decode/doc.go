@@ -4,7 +4,8 @@
 //
 // It consumes a link type and a frame and fills a caller-owned
 // *packet.Packet in place: link layers (Ethernet, 802.1Q/QinQ, MPLS, PPPoE
-// session, Linux SLL/SLL2, raw IP, BSD null/loop), IPv4 with options, IPv6
+// session, PPP with or without HDLC framing, Linux SLL/SLL2, raw IP, BSD
+// null/loop), IPv4 with options, IPv6
 // with extension headers, TCP with options, UDP, ICMPv4, ICMPv6, SCTP ports,
 // and tunnels (GRE incl. ERSPAN II/III, VXLAN, Geneve, IP-in-IP, 6in4, 4in6,
 // 6in6, Teredo). For a tunnelled packet the inner packet's fields replace the

@@ -429,9 +429,11 @@ func (d *Decoder) icmpv4(p *packet.Packet, b []byte, off int) {
 	}
 	if ic.Code > maxCode {
 		d.event(p, packet.EventICMPv4UnknownCode)
+		// Suricata reads the embedded header of an error message only
+		// when its code is known.
+		embedded = false
 	}
-	if embedded {
-		e := b[off+8:]
+	if e := b[off+8:]; embedded && len(e) > 0 {
 		switch {
 		case len(e) < 20:
 			d.event(p, packet.EventICMPv4IPv4TruncPkt)

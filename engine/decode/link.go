@@ -187,6 +187,15 @@ func (d *Decoder) ppp(p *packet.Packet, b []byte, off int) {
 		d.invalid(p, packet.EventPPPPktTooSmall)
 		return
 	}
+	if b[off] == 0xff {
+		// HDLC-like framing (RFC 1662): address 0xff and control 0x03
+		// before the protocol field.
+		if len(b)-off < 3 {
+			d.invalid(p, packet.EventPPPPktTooSmall)
+			return
+		}
+		off += 2
+	}
 	proto := uint16(b[off])
 	if proto&1 != 0 {
 		off-- // fake a 2-byte field so the payload offsets below hold

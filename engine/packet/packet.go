@@ -9,6 +9,7 @@ import (
 const (
 	LinkNull     = 0   // BSD loopback: 4-byte host-order address family
 	LinkEthernet = 1   // IEEE 802.3 Ethernet
+	LinkPPP      = 9   // PPP (RFC 1661 protocol field, optional HDLC framing)
 	LinkRaw      = 101 // raw IPv4 or IPv6, version from the first nibble
 	LinkRawBSD   = 12  // DLT_RAW on some BSDs (raw IP)
 	LinkRawBSD14 = 14  // DLT_RAW on OpenBSD (raw IP)
@@ -18,6 +19,33 @@ const (
 	LinkIPv6     = 229 // raw IPv6
 	LinkSLL2     = 276 // Linux cooked capture v2
 )
+
+// LinkTypeName is the name EVE's packet_info.linktype_name gives link
+// type lt, as Suricata names the link types it decodes ("n/a" for
+// others).
+func LinkTypeName(lt uint32) string {
+	switch lt {
+	case LinkNull:
+		return "NULL"
+	case LinkEthernet:
+		return "EN10MB"
+	case LinkSLL:
+		return "LINUX_SLL"
+	case LinkSLL2:
+		return "LINUX_SLL2"
+	case LinkPPP:
+		return "PPP"
+	case LinkRaw:
+		return "RAW"
+	case LinkRawBSD:
+		return "RAW2"
+	case LinkIPv4:
+		return "IPv4"
+	case LinkIPv6:
+		return "IPv6"
+	}
+	return "n/a"
+}
 
 // IP protocol numbers used across the packet path.
 const (
@@ -121,6 +149,24 @@ func (t Tunnel) String() string {
 	return "unknown"
 }
 
+// Source is where a packet came from, as EVE's pkt_src names it: the
+// capture, or a packet the engine made itself.
+type Source uint8
+
+// Packet sources.
+const (
+	SourceWire        Source = iota // captured (live or replayed)
+	SourceFlowTimeout               // flow-end pseudo packet inspecting what the stream still held
+)
+
+// String returns Suricata's pkt_src text for s.
+func (s Source) String() string {
+	if s == SourceFlowTimeout {
+		return "stream (flow timeout)"
+	}
+	return "wire/pcap"
+}
+
 // Csum is the result of validating one checksum.
 type Csum uint8
 
@@ -198,6 +244,9 @@ type Packet struct {
 	Data     []byte // the raw frame, not owned
 	LinkType uint32
 	OrigLen  uint32 // original frame length on the wire (>= len(Data))
+	// Source is SourceWire for captured frames; the engine sets it on the
+	// packets it makes (Reset clears it).
+	Source Source
 
 	// Layer offsets into Data (-1 when absent).
 	L2Off, L3Off, L4Off, PayloadOff int

@@ -32,6 +32,11 @@
 //     Options.Policy, default BSD (Suricata's default host-os-policy):
 //     new data wins only where the new segment starts before the buffered
 //     one. Bytes already delivered never change.
+//   - Timestamps: in a session whose SYN and SYN/ACK both had the
+//     timestamp option, a packet with timestamp 0 is dropped with the
+//     pkt_invalid_timestamp event, as a BSD receiver (Suricata's default
+//     policy) drops it. Older timestamps (the rest of PAWS) are not
+//     checked.
 //   - Depth: each direction is reassembled up to Options.Depth bytes
 //     (stream.reassembly.depth, 1 MiB); then Session.DepthReached is set,
 //     buffers are freed and nothing more is delivered (the engine may then

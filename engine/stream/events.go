@@ -57,7 +57,7 @@ const (
 	EvRstButNoSession                               // raised
 	EvTimewaitAckWrongSeq                           //
 	EvTimewaitInvalidAck                            //
-	EvPktInvalidTimestamp                           //
+	EvPktInvalidTimestamp                           // raised
 	EvPktInvalidAck                                 // raised
 	EvPktBrokenAck                                  // raised
 	EvRstInvalidAck                                 // raised

@@ -142,7 +142,10 @@ type Segment struct {
 	Window   uint16 // raw window field
 	// WScale is the window scale option's shift count, -1 when the option
 	// is absent (only read on SYN and SYN/ACK).
-	WScale  int8
+	WScale int8
+	// TSVal is the timestamp option's value when HasTS (RFC 7323).
+	TSVal   uint32
+	HasTS   bool
 	Payload []byte
 }
 
@@ -229,7 +232,10 @@ type Session struct {
 	// support; the flow keeps the SYN sender as the client).
 	fourWHS bool
 	wscale  bool // both sides sent the window scale option
-	half    [2]half
+	// timestamps: the SYN and the SYN/ACK both had the timestamp
+	// option (Suricata's STREAMTCP_FLAG_TIMESTAMP).
+	timestamps bool
+	half       [2]half
 }
 
 // half is one direction: the data its sender sends.
@@ -243,6 +249,7 @@ type half struct {
 	win        uint32 // window this side advertises (scaled)
 	wscale     uint8
 	wscaleOpt  bool
+	tsOpt      bool // the side's SYN or SYN/ACK had the timestamp option
 	finSeen    bool
 	finAcked   bool
 	finSeq     uint32 // seq of the FIN

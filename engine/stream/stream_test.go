@@ -408,3 +408,39 @@ func TestWindowScaleAndOutOfWindow(t *testing.T) {
 		t.Errorf("in-window segment flagged")
 	}
 }
+
+// TestZeroTimestamp: in a session whose SYN and SYN/ACK both carried the
+// timestamp option, a packet with timestamp 0 raises
+// pkt_invalid_timestamp and is dropped (an RST with it does not close the
+// session); without negotiated timestamps it is processed.
+func TestZeroTimestamp(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		synTS     bool
+		wantEvent bool
+		wantState State
+	}{
+		{"negotiated", true, true, StateEstablished},
+		{"not negotiated", false, false, StateClosed},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tr := NewTracker(Options{})
+			var s Session
+			var r rec
+			seg := func(dir Dir, seq, ack uint32, flags uint8, ts uint32, hasTS bool) Events {
+				return tr.Process(&s, dir, &Segment{Seq: seq, Ack: ack, Flags: flags, Window: 65535, WScale: -1,
+					TSVal: ts, HasTS: hasTS}, &r)
+			}
+			seg(ToServer, cISN, 0, FlagSyn, 100, c.synTS)
+			seg(ToClient, sISN, cISN+1, FlagSyn|FlagAck, 200, true)
+			seg(ToServer, cISN+1, sISN+1, FlagAck, 101, true)
+			ev := seg(ToClient, sISN+1, cISN+1, FlagRst|FlagAck, 0, true)
+			if got := ev.Has(EvPktInvalidTimestamp); got != c.wantEvent {
+				t.Errorf("pkt_invalid_timestamp %v, want %v", got, c.wantEvent)
+			}
+			if s.State() != c.wantState {
+				t.Errorf("state %v after the RST, want %v", s.State(), c.wantState)
+			}
+		})
+	}
+}

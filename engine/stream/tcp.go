@@ -16,6 +16,14 @@ func (t *Tracker) Process(s *Session, dir Dir, sg *Segment, sink Sink) Events {
 	if f&FlagAck == 0 && sg.Ack != 0 && f&FlagRst == 0 {
 		t.event(&ev, EvPktBrokenAck)
 	}
+	if s.timestamps && sg.HasTS && sg.TSVal == 0 && s.state != StateClosed {
+		// A zero timestamp in a session that negotiated timestamps:
+		// the receiver (Suricata's default BSD policy) drops it, and so
+		// does the tracker (RFC 7323 PAWS; the check of older
+		// timestamps is not done).
+		t.event(&ev, EvPktInvalidTimestamp)
+		return ev
+	}
 	switch s.state {
 	case StateNone:
 		t.stateNone(s, dir, sg, sink, &ev)
@@ -46,6 +54,7 @@ func (t *Tracker) stateNone(s *Session, dir Dir, sg *Segment, sink Sink, ev *Eve
 		if sg.WScale >= 0 {
 			c.wscaleOpt, c.wscale = true, uint8(min(sg.WScale, 14))
 		}
+		c.tsOpt = sg.HasTS
 		s.state = StateSynSent
 		t.c.Sessions++
 		if n := uint32(len(sg.Payload)); n > 0 {
@@ -153,6 +162,8 @@ func (t *Tracker) stateSynSent(s *Session, dir Dir, sg *Segment, ev *Events) {
 		sv.isn = sg.Seq
 		sv.lastAck, sv.ackSeen = sg.Ack, true
 		sv.win = uint32(sg.Window) // not scaled on SYN/ACK
+		sv.tsOpt = sg.HasTS
+		s.timestamps = sv.tsOpt && c.tsOpt
 		if sg.WScale >= 0 && c.wscaleOpt {
 			s.wscale = true
 			sv.wscaleOpt, sv.wscale = true, uint8(min(sg.WScale, 14))

@@ -73,6 +73,7 @@ func (e *Encoder) Append(dst []byte, r *Record) []byte {
 	case EventAnomaly:
 		dst = e.appendPacketHeader(dst, r, "anomaly")
 		dst = appendAnomaly(dst, &r.Anomaly)
+		dst = appendPacket(dst, r) // packethdr
 	case EventHTTP:
 		dst = e.appendPacketHeader(dst, r, "http")
 		if r.HTTP != nil {
@@ -689,14 +690,23 @@ func (e *Encoder) appendAlert(dst []byte, r *Record) []byte {
 		}
 		dst = appendUint(dst, "stream", stream)
 	}
-	if e.Packet && len(r.Packet) > 0 {
-		dst = AppendBase64(appendKey(dst, "packet"), r.Packet)
-		dst = append(appendKey(dst, "packet_info"), '{')
-		dst = appendUint(dst, "linktype", uint64(r.LinkType))
-		dst = appendOptStr(dst, "linktype_name", r.LinkTypeName)
-		dst = append(dst, '}')
+	if e.Packet {
+		dst = appendPacket(dst, r)
 	}
 	return dst
+}
+
+// appendPacket logs r's packet bytes, when it has some, with their link
+// type (Suricata's EvePacket).
+func appendPacket(dst []byte, r *Record) []byte {
+	if len(r.Packet) == 0 {
+		return dst
+	}
+	dst = AppendBase64(appendKey(dst, "packet"), r.Packet)
+	dst = append(appendKey(dst, "packet_info"), '{')
+	dst = appendUint(dst, "linktype", uint64(r.LinkType))
+	dst = appendOptStr(dst, "linktype_name", r.LinkTypeName)
+	return append(dst, '}')
 }
 
 // appendFlowRecord follows Suricata's flow logger: a header built from the

@@ -519,8 +519,9 @@ type Record struct {
 	// Stream says it is stream data ("stream": 1).
 	Payload []byte
 	Stream  bool
-	// Packet is the raw packet of an alert ("packet", base64) with its
-	// linktype (DLT) in "packet_info".
+	// Packet is the raw packet of an alert, or the start of the packet
+	// of an anomaly (packethdr) ("packet", base64), with its linktype
+	// (DLT) and its name in "packet_info".
 	Packet       []byte
 	LinkType     uint32
 	LinkTypeName string
