@@ -226,6 +226,7 @@ var table = []keyword{
 	spec(kw("ftpdata_command", surDoc+"ftp-keywords.html#ftpdata-command"), ruleparser.TextWith(ruleparser.WordSet("retr", "stor")), setupFTPDataCommand),
 	spec(kw("gid", surDoc+"meta.html#gid"), ruleparser.ParseUint, nop),
 	spec(kw("header_lowercase", surDoc+"transforms.html#header-lowercase"), ruleparser.ParseTransform, transformSetup(headerLowercase{})),
+	spec(kw("hostbits", surDoc+"xbits.html"), ruleparser.ArgsWith(false, checkHostbits), setupHostbits),
 	sticky(kw("http.accept", surDoc+"http-keywords.html#http-accept", "http_accept")),
 	sticky(kw("http.accept_enc", surDoc+"http-keywords.html#http-accept-enc", "http_accept_enc")),
 	sticky(kw("http.accept_lang", surDoc+"http-keywords.html#http-accept-lang", "http_accept_lang")),

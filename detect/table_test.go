@@ -162,6 +162,7 @@ var keywordSamples = map[string]string{
 	"ftpdata_command":                 `ftpdata_command:retr;`,
 	"gid":                             `gid:1;`,
 	"header_lowercase":                `http.uri; header_lowercase; content:"a";`,
+	"hostbits":                        `hostbits:set,x,dst;`,
 	"http.accept":                     `http.accept; content:"a";`,
 	"http.accept_enc":                 `http.accept_enc; content:"a";`,
 	"http.accept_lang":                `http.accept_lang; content:"a";`,
