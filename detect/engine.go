@@ -456,6 +456,9 @@ func (e *Engine) compileGroups() error {
 type Alert struct {
 	Sig  *Sig
 	TxID int64
+	// Context are the alert variables the rule's pcre captured
+	// (alert.context), nil for most rules.
+	Context []Var
 }
 
 // TxState is the detection state of one transaction that the engine keeps
@@ -684,6 +687,10 @@ func (m *Matcher) fire(s *Sig, p *Packet, txID int64, out []Alert) []Alert {
 	if len(s.xpost) > 0 {
 		m.xbits.apply(s.xpost, p)
 	}
+	var ctx []Var
+	if len(m.th.caps) > 0 {
+		ctx = m.th.storeCaptures(p)
+	}
 	if s.Passes() {
 		m.passed = true
 		if p.Flow != nil {
@@ -694,7 +701,7 @@ func (m *Matcher) fire(s *Sig, p *Packet, txID int64, out []Alert) []Alert {
 	if s.NoAlert {
 		return out
 	}
-	return append(out, Alert{Sig: s, TxID: txID})
+	return append(out, Alert{Sig: s, TxID: txID, Context: ctx})
 }
 
 func passRank(r *rules.Rule) int {
@@ -916,6 +923,7 @@ func (m *Matcher) Profile() []RuleProfile { return m.prof }
 
 // matchLists runs every inspection list of s; tx is nil for packet rules.
 func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
+	m.th.caps = m.th.caps[:0]
 	for i := range s.lists {
 		l := &s.lists[i]
 		switch l.buf {

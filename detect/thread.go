@@ -13,7 +13,10 @@ type Thread struct {
 	re      *pcre.Matcher
 	b64     []byte // output of the last base64_decode
 	dceBig  bool   // the DCERPC PDU of the inspected stub is big endian
-	Stats   ThreadStats
+	// caps are the pcre captures of the rule being evaluated, stored
+	// when it matches (pcrecapture.go).
+	caps  []capture
+	Stats ThreadStats
 }
 
 // ThreadStats are a worker's detection counters, read by metrics.

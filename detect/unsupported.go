@@ -44,7 +44,6 @@ var unsupported = map[string]string{
 	// Not in the table: Suricata 8 keywords Vigil does not parse.
 	"bypass": "flow bypass from a rule is not implemented", "config": "the config keyword (logging and transaction control) is not implemented",
 	"dataset": whyDataRepSet, "datarep": whyDataRepSet, "iprep": whyDataRepSet, "geoip": "GeoIP databases are not loaded",
-	"flowvar": whyNoState, "pktvar": whyNoState,
 	"lua": whyNoScript, "luajit": whyNoScript, "luaxform": whyNoScript,
 	"entropy": "not implemented", "rpc": "ONC RPC header matching is not implemented",
 	"frame": whyFrames, "gunzip": whyTransform,

@@ -140,7 +140,11 @@ func (x *List) value(Dialect) (string, bool) {
 }
 
 func (x *PCRE) value(Dialect) (string, bool) {
-	s := `"/` + x.Pattern + "/" + x.Flags + `"`
+	s := `"/` + x.Pattern + "/" + x.Flags
+	if len(x.Captures) > 0 {
+		s += ", " + strings.Join(x.Captures, ",")
+	}
+	s += `"`
 	if x.Negated {
 		s = "!" + s
 	}
