@@ -194,6 +194,7 @@ var table = []keyword{
 	spec(kw("enip.status", surDoc+"enip-keyword.html#enip-status"), ruleparser.ParseText, enipUint(bufid.ENIPStatus, 4, byName(enipStatuses))),
 	spec(kw("enip.vendor_id", surDoc+"enip-keyword.html#enip-vendor-id"), ruleparser.ParseText, enipUint(bufid.ENIPVendorID, 2, noNames)),
 	spec(kw("enip_command", surDoc+"enip-keyword.html#enip-command"), ruleparser.ParseText, enipUint(bufid.ENIPCommand, 2, byName(enipCommands))),
+	spec(kw("entropy", surDoc+"payload-keywords.html#entropy"), ruleparser.ArgsWith(false, checkEntropy), setupEntropy),
 	mod("fast_pattern", surDoc+"fast-pattern.html", ruleparser.ModFastPattern),
 	sticky(kw("file.data", surDoc+"file-keywords.html#file-data", "file_data")),
 	sticky(kw("file.name", surDoc+"file-keywords.html#file-name")),

@@ -148,6 +148,7 @@ var keywordSamples = map[string]string{
 	"flow.pkts":                       `flow.pkts:either,<5;`,
 	"flowbits":                        `flowbits:set,x;`,
 	"flowint":                         `flowint:c,+,1;`,
+	"entropy":                         `content:"a"; entropy:bytes 4,offset 1,value >= 6.5;`,
 	"flowvar":                         `flowvar:ua,"Mozilla";`,
 	"fragbits":                        `fragbits:D;`,
 	"fragoffset":                      `fragoffset:>1;`,

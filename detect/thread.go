@@ -15,7 +15,10 @@ type Thread struct {
 	dceBig  bool   // the DCERPC PDU of the inspected stub is big endian
 	// caps are the pcre captures of the rule being evaluated, stored
 	// when it matches (pcrecapture.go).
-	caps  []capture
+	caps []capture
+	// flow is the detection state of the flow being inspected (nil
+	// without a flow), for keywords that store flow variables.
+	flow  *FlowState
 	Stats ThreadStats
 }
 
