@@ -655,7 +655,7 @@ func (m *Matcher) common(s *Sig, p *Packet) bool {
 	if s.pdOnly && !p.ProtoDetectDone {
 		return false
 	}
-	if !s.headerMatch(p) || !s.flow.match(p) {
+	if !s.headerMatch(p) || !s.flow.match(p) || s.flowStart && !flowStartPacket(p) {
 		return false
 	}
 	for _, t := range s.pkt {

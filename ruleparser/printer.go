@@ -18,6 +18,10 @@ func (r *Rule) String() string {
 	b.WriteString(r.Action.String())
 	b.WriteByte(' ')
 	b.WriteString(r.Proto)
+	if r.Hook != "" {
+		b.WriteByte(':')
+		b.WriteString(r.Hook)
+	}
 	if !r.HeaderLess {
 		for _, s := range []string{r.Src.String(), r.SrcPorts.String(), r.Dir.String(), r.Dst.String(), r.DstPorts.String()} {
 			b.WriteByte(' ')
