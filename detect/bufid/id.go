@@ -52,8 +52,8 @@ const (
 	DNSAdditionalsRRName    // each additional rrname
 	DNSResponseRRName       // response only: every rrname of all sections, then names in rdata (CNAME, PTR, NS, MX, SOA, SRV)
 	TLSSNI                  // server_name of the ClientHello
-	TLSCerts                // each DER certificate of the server chain (multi-buffer)
-	TLSCertSubject          // leaf certificate subject, "C=US, O=..., CN=..."
+	TLSCerts                // each DER certificate of the sender's chain (multi-buffer)
+	TLSCertSubject          // sender's leaf certificate subject (client's to server), "C=US, O=..., CN=..."
 	TLSCertIssuer           // leaf certificate issuer, same format
 	TLSCertSerial           // leaf serial, "00:A1:..." upper-case colon hex
 	TLSCertFingerprint      // leaf SHA-1, lower-case colon hex
@@ -345,11 +345,11 @@ var Specs = [NumIDs]Spec{
 	DNSAdditionalsRRName: {Name: "dns.additionals.rrname", Proto: ProtoDNS, Multi: true},
 	DNSResponseRRName:    {Name: "dns.response.rrname", Proto: ProtoDNS, Dir: ToClient, Multi: true},
 	TLSSNI:               {Name: "tls.sni", Proto: ProtoTLS, Dir: ToServer},
-	TLSCerts:             {Name: "tls.certs", Proto: ProtoTLS, Dir: ToClient, Multi: true},
-	TLSCertSubject:       {Name: "tls.cert_subject", Proto: ProtoTLS, Dir: ToClient},
-	TLSCertIssuer:        {Name: "tls.cert_issuer", Proto: ProtoTLS, Dir: ToClient},
-	TLSCertSerial:        {Name: "tls.cert_serial", Proto: ProtoTLS, Dir: ToClient},
-	TLSCertFingerprint:   {Name: "tls.cert_fingerprint", Proto: ProtoTLS, Dir: ToClient},
+	TLSCerts:             {Name: "tls.certs", Proto: ProtoTLS, Dir: AnyDir, Multi: true},
+	TLSCertSubject:       {Name: "tls.cert_subject", Proto: ProtoTLS, Dir: AnyDir},
+	TLSCertIssuer:        {Name: "tls.cert_issuer", Proto: ProtoTLS, Dir: AnyDir},
+	TLSCertSerial:        {Name: "tls.cert_serial", Proto: ProtoTLS, Dir: AnyDir},
+	TLSCertFingerprint:   {Name: "tls.cert_fingerprint", Proto: ProtoTLS, Dir: AnyDir},
 	TLSSubjectAltName:    {Name: "tls.subjectaltname", Proto: ProtoTLS, Dir: ToClient, Multi: true}, // Docs: rules/tls-keywords.html#tls-subjectaltname
 	TLSALPN:              {Name: "tls.alpn", Proto: ProtoTLS, Multi: true},                          // Docs: rules/tls-keywords.html#tls-alpn
 	JA3Hash:              {Name: "ja3.hash", Proto: ProtoTLS, Dir: ToServer},

@@ -48,7 +48,7 @@ type Tx struct {
 	helloVer                          [2][2]byte // per direction
 	state                             byte       // ssl_state flags (state.go)
 	snortState, stateBuf              [2]byte    // ssl_state flags (state.go)
-	subj, iss, serial, fp             []byte
+	subj, iss, serial, fp             [2][]byte
 
 	// Suricata 8's handshake progress (app-layer-ssl.c): each side is
 	// done on its ChangeCipherSpec (client) or its first application
@@ -154,9 +154,16 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 
 // BufferAt returns element i of a buffer; only tls.certs has more than one.
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
+	// The certificate buffers are the sender's: the server's chain to the
+	// client, the client's (client authentication) to the server, as in
+	// Suricata 8.
+	certs := t.Certs
+	if dir == applayer.ToServer {
+		certs = t.ClientCerts
+	}
 	if b == bufid.TLSCerts {
-		if i < len(t.Certs) {
-			return t.Certs[i].DER, true
+		if i < len(certs) {
+			return certs[i].DER, true
 		}
 		return nil, false
 	}
@@ -183,8 +190,8 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 	}
 	var v []byte
 	var leaf *Cert
-	if len(t.Certs) > 0 {
-		leaf = &t.Certs[0]
+	if len(certs) > 0 {
+		leaf = &certs[0]
 	}
 	switch b {
 	case bufid.TLSSNI:
@@ -225,19 +232,19 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 		}
 	case bufid.TLSCertSubject:
 		if leaf != nil {
-			v = nonEmpty(leaf.Subject, &t.subj)
+			v = nonEmpty(leaf.Subject, &t.subj[dir&1])
 		}
 	case bufid.TLSCertIssuer:
 		if leaf != nil {
-			v = nonEmpty(leaf.Issuer, &t.iss)
+			v = nonEmpty(leaf.Issuer, &t.iss[dir&1])
 		}
 	case bufid.TLSCertSerial:
 		if leaf != nil {
-			v = nonEmpty(leaf.Serial, &t.serial)
+			v = nonEmpty(leaf.Serial, &t.serial[dir&1])
 		}
 	case bufid.TLSCertFingerprint:
 		if leaf != nil {
-			v = nonEmpty(leaf.Fingerprint, &t.fp)
+			v = nonEmpty(leaf.Fingerprint, &t.fp[dir&1])
 		}
 	}
 	return v, v != nil
