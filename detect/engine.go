@@ -958,6 +958,11 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 			continue
 		}
 		if l.count != nil {
+			if l.buf == bufid.TLSCerts && p.ToServer {
+				// tls.cert_chain_len counts the server's chain only, as
+				// in Suricata (tls.certs is both sides' chains).
+				return false
+			}
 			n := 0
 			for {
 				if _, ok := tx.Buffer(l.buf, n); !ok {

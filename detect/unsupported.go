@@ -38,8 +38,8 @@ var unsupported = map[string]string{
 	"replace":          whyNoRewrite,
 	"ssh.protoversion": whyNoField, "ssh.softwareversion": whyNoField,
 	"strip_pseudo_headers": whyTransform,
-	"tls.cert_expired":     whyNoField, "tls.cert_valid": whyNoField, "tls.fingerprint": whyNoField,
-	"tls.issuerdn": whyNoField, "tls.store": whyNoFiles, "tls.subject": whyNoField,
+	"tls.cert_expired":     whyNoField, "tls.cert_valid": whyNoField,
+	"tls.store": whyNoFiles,
 
 	// Not in the table: Suricata 8 keywords Vigil does not parse.
 	"bypass": "flow bypass from a rule is not implemented", "config": "the config keyword (logging and transaction control) is not implemented",
