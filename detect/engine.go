@@ -923,7 +923,7 @@ func (m *Matcher) Profile() []RuleProfile { return m.prof }
 
 // matchLists runs every inspection list of s; tx is nil for packet rules.
 func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
-	m.th.caps, m.th.flow = m.th.caps[:0], p.Flow
+	m.th.caps, m.th.flow, m.th.now = m.th.caps[:0], p.Flow, p.Ts
 	for i := range s.lists {
 		l := &s.lists[i]
 		switch l.buf {

@@ -338,6 +338,8 @@ var keywordSamples = map[string]string{
 	"tcp.mss":                         `tcp.mss:>1;`,
 	"threshold":                       `threshold:type limit,track by_src,count 1,seconds 60;`,
 	"tld":                             `http.uri; tld; content:"a";`,
+	"tls.cert_notafter":               `tls_cert_notafter:>2015;`,
+	"tls.cert_notbefore":              `tls.cert_notbefore:1998-05-01<>2008-05-01;`,
 	"tls.cert_chain_len":              `tls.cert_chain_len:>1;`,
 	"tls.cert_expired":                `tls.cert_expired;`,
 	"tls.cert_fingerprint":            `tls.cert_fingerprint; content:"a";`,

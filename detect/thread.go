@@ -18,7 +18,10 @@ type Thread struct {
 	caps []capture
 	// flow is the detection state of the flow being inspected (nil
 	// without a flow), for keywords that store flow variables.
-	flow  *FlowState
+	flow *FlowState
+	// now is the inspected packet's time (ns), for keywords comparing
+	// with it (tls_cert_expired).
+	now   int64
 	Stats ThreadStats
 }
 

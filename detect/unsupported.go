@@ -38,8 +38,7 @@ var unsupported = map[string]string{
 	"replace":          whyNoRewrite,
 	"ssh.protoversion": whyNoField, "ssh.softwareversion": whyNoField,
 	"strip_pseudo_headers": whyTransform,
-	"tls.cert_expired":     whyNoField, "tls.cert_valid": whyNoField,
-	"tls.store": whyNoFiles,
+	"tls.store":            whyNoFiles,
 
 	// Not in the table: Suricata 8 keywords Vigil does not parse.
 	"bypass": "flow bypass from a rule is not implemented", "config": "the config keyword (logging and transaction control) is not implemented",
@@ -54,7 +53,6 @@ var unsupported = map[string]string{
 	"nfs_procedure": whyNoParser, "nfs.version": whyNoParser,
 	"pgsql.query": whyNoParser, "pop3.args": whyNoParser, "pop3.command": whyNoParser,
 	"smb.ntlmssp_domain": whyNoField, "smb.ntlmssp_user": whyNoField, "smb.version": whyNoField,
-	"tls.cert_notafter": whyNoField, "tls.cert_notbefore": whyNoField,
 }
 
 // UnsupportedReason returns why Vigil does not evaluate keyword name

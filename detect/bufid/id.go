@@ -67,6 +67,7 @@ const (
 	TLSRandom               // 32-byte random of the ClientHello (to_server) or ServerHello (to_client)
 	TLSRandomTime           // first 4 bytes of that random
 	TLSRandomBytes          // last 28 bytes of that random
+	TLSCertValidity         // server leaf notBefore and notAfter: two big-endian int64 Unix seconds (0: unknown)
 	SSLVersion              // ssl_version: 2-byte version of the hello sent in this direction (see tls.Tx.HelloVersion)
 	SSLState                // ssl_state: 2 bytes of handshake-state flags, Suricata's then Snort's (see tls.Tx.State)
 	HTTPEvents              // app-layer-event: 4 bytes, little-endian bit set of the message's HTTPEvent values (see event.go)
@@ -362,6 +363,7 @@ var Specs = [NumIDs]Spec{
 	TLSRandom:         {Name: "tls.random", Proto: ProtoTLS},
 	TLSRandomTime:     {Name: "tls.random_time", Proto: ProtoTLS},
 	TLSRandomBytes:    {Name: "tls.random_bytes", Proto: ProtoTLS},
+	TLSCertValidity:   {Name: "tls.cert_validity", Proto: ProtoTLS, Dir: ToClient, Value: true},
 	SSLVersion:        {Name: "ssl_version", Proto: ProtoTLS, Value: true},
 	SSLState:          {Name: "ssl_state", Proto: ProtoTLS, Value: true},
 	HTTPEvents:        {Name: "app-layer-event.http", Proto: ProtoHTTP, Value: true},

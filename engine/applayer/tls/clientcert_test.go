@@ -1,7 +1,9 @@
 package tls
 
 import (
+	"encoding/binary"
 	"testing"
+	"time"
 
 	"vigil/detect/bufid"
 	"vigil/engine/applayer"
@@ -40,5 +42,23 @@ func TestCertBuffersPerDirection(t *testing.T) {
 			}
 			tx.subj, tx.iss, tx.serial, tx.fp = [2][]byte{}, [2][]byte{}, [2][]byte{}, [2][]byte{}
 		}
+	}
+}
+
+// TestCertValidityBuffer checks the validity dates of the server's leaf
+// (tls_cert_notbefore, ...): two big-endian Unix seconds, 0 when unknown.
+func TestCertValidityBuffer(t *testing.T) {
+	nb, na := time.Unix(1523739327, 0), time.Unix(1526331327, 0)
+	tx := &Tx{Certs: []Cert{{NotBefore: nb, NotAfter: na}}}
+	v, ok := tx.BufferAt(applayer.ToClient, bufid.TLSCertValidity, 0)
+	if !ok || len(v) != 16 || binary.BigEndian.Uint64(v[:8]) != 1523739327 || binary.BigEndian.Uint64(v[8:]) != 1526331327 {
+		t.Errorf("validity %x %v", v, ok)
+	}
+	tx = &Tx{Certs: []Cert{{NotAfter: na}}}
+	if v, _ := tx.BufferAt(applayer.ToClient, bufid.TLSCertValidity, 0); binary.BigEndian.Uint64(v[:8]) != 0 {
+		t.Errorf("unknown notBefore: %x", v)
+	}
+	if _, ok := (&Tx{}).BufferAt(applayer.ToClient, bufid.TLSCertValidity, 0); ok {
+		t.Error("validity without a certificate")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/binary"
 	"encoding/hex"
 	"strconv"
 	"strings"
@@ -49,6 +50,7 @@ type Tx struct {
 	state                             byte       // ssl_state flags (state.go)
 	snortState, stateBuf              [2]byte    // ssl_state flags (state.go)
 	subj, iss, serial, fp             [2][]byte
+	validity                          [16]byte // tls.cert_validity scratch
 
 	// Suricata 8's handshake progress (app-layer-ssl.c): each side is
 	// done on its ChangeCipherSpec (client) or its first application
@@ -146,6 +148,14 @@ func nonEmpty(s string, cache *[]byte) []byte {
 	return *cache
 }
 
+// unixOrZero returns t in Unix seconds, 0 for the zero time.
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
 // Buffer returns TLS buffers (see applayer.Tx); tls.certs yields the leaf.
 func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 	v, _ := t.BufferAt(dir, b, 0)
@@ -229,6 +239,15 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 			default:
 				v = r[4:]
 			}
+		}
+	case bufid.TLSCertValidity:
+		// The server's leaf only (Suricata inspects validity once the
+		// server certificate is done).
+		if len(t.Certs) > 0 {
+			c := &t.Certs[0]
+			binary.BigEndian.PutUint64(t.validity[:8], uint64(unixOrZero(c.NotBefore)))
+			binary.BigEndian.PutUint64(t.validity[8:], uint64(unixOrZero(c.NotAfter)))
+			v = t.validity[:]
 		}
 	case bufid.TLSCertSubject:
 		if leaf != nil {
