@@ -353,6 +353,7 @@ var table = []keyword{
 	sticky(kw("rfb.name", surDoc+"rfb-keywords.html")),
 	spec(kw("rfb.secresult", surDoc+"rfb-keywords.html"), ruleparser.ParseText, setupRFBSecResult),
 	spec(kw("rfb.sectype", surDoc+"rfb-keywords.html"), ruleparser.ParseCompare, u32BufSetup(bufid.RFBSecType)),
+	spec(kw("rpc", surDoc+"payload-keywords.html#rpc"), ruleparser.ArgsWith(false, checkRPC), setupRPC),
 	spec(kw("sameip", surDoc+"header-keywords.html#sameip"), ruleparser.ParseFlag, compileSameip),
 	spec(kw("seq", surDoc+"header-keywords.html#seq"), ruleparser.ParseCompare, cmpSetup(fieldSeq)),
 	only(snort3Only, spec(kw("service", snortDoc+"service/"), ruleparser.ListOf(), setupService)),

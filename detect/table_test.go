@@ -289,6 +289,7 @@ var keywordSamples = map[string]string{
 	"rfb.name":                        `rfb.name; content:"a";`,
 	"rfb.secresult":                   `rfb.secresult:ok;`,
 	"rfb.sectype":                     `rfb.sectype:>1;`,
+	"rpc":                             `rpc:100000,2,*;`,
 	"sameip":                          `sameip;`,
 	"seq":                             `seq:>1;`,
 	"service":                         `service:http;`,

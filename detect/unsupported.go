@@ -43,7 +43,6 @@ var unsupported = map[string]string{
 	"bypass": "flow bypass from a rule is not implemented", "config": "the config keyword (logging and transaction control) is not implemented",
 	"dataset": whyDataRepSet, "datarep": whyDataRepSet, "iprep": whyDataRepSet, "geoip": "GeoIP databases are not loaded",
 	"lua": whyNoScript, "luajit": whyNoScript, "luaxform": whyNoScript,
-	"rpc":   "ONC RPC header matching is not implemented",
 	"frame": whyFrames, "gunzip": whyTransform,
 	"email.url":               whyNoField,
 	"http2.header":            whyNoField,
