@@ -227,6 +227,7 @@ var table = []keyword{
 	spec(kw("ftpbounce", surDoc+"ftp-keywords.html#ftpbounce"), ruleparser.ParseFlag, setupFTPBounce),
 	spec(kw("ftpdata_command", surDoc+"ftp-keywords.html#ftpdata-command"), ruleparser.TextWith(ruleparser.WordSet("retr", "stor")), setupFTPDataCommand),
 	spec(kw("gid", surDoc+"meta.html#gid"), ruleparser.ParseUint, nop),
+	spec(kw("gunzip", surDoc+"transforms.html#gunzip"), ruleparser.TransformArg(true), setupGunzip),
 	spec(kw("header_lowercase", surDoc+"transforms.html#header-lowercase"), ruleparser.ParseTransform, transformSetup(headerLowercase{})),
 	spec(kw("hostbits", surDoc+"xbits.html"), ruleparser.ArgsWith(false, checkHostbits), setupHostbits),
 	sticky(kw("http.accept", surDoc+"http-keywords.html#http-accept", "http_accept")),

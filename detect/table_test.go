@@ -164,6 +164,7 @@ var keywordSamples = map[string]string{
 	"ftpbounce":                       `ftpbounce;`,
 	"ftpdata_command":                 `ftpdata_command:retr;`,
 	"gid":                             `gid:1;`,
+	"gunzip":                          `http.uri; gunzip:max-size 2kb; content:"a";`,
 	"header_lowercase":                `http.uri; header_lowercase; content:"a";`,
 	"hostbits":                        `hostbits:set,x,dst;`,
 	"http.accept":                     `http.accept; content:"a";`,

@@ -43,7 +43,7 @@ var unsupported = map[string]string{
 	"bypass": "flow bypass from a rule is not implemented", "config": "the config keyword (logging and transaction control) is not implemented",
 	"dataset": whyDataRepSet, "datarep": whyDataRepSet, "iprep": whyDataRepSet, "geoip": "GeoIP databases are not loaded",
 	"lua": whyNoScript, "luajit": whyNoScript, "luaxform": whyNoScript,
-	"frame": whyFrames, "gunzip": whyTransform,
+	"frame":                   whyFrames,
 	"email.url":               whyNoField,
 	"http2.header":            whyNoField,
 	"mdns.additionals.rrname": whyNoParser, "mdns.answers.rrname": whyNoParser, "mdns.authorities.rrname": whyNoParser,
