@@ -397,7 +397,7 @@ var table = []keyword{
 	mod("startswith", surDoc+"payload-keywords.html#startswith", ruleparser.ModStartswith),
 	spec(kw("stream-event", surDoc+"decode-layer.html"), ruleparser.TextWith(ruleparser.CheckEventName), nil),
 	spec(kw("stream_size", surDoc+"flow-keywords.html#stream-size"), ruleparser.ParseStreamSize, setupStreamSize),
-	spec(kw("strip_pseudo_headers", surDoc+"transforms.html#strip-pseudo-headers"), ruleparser.ParseTransform, nil),
+	spec(kw("strip_pseudo_headers", surDoc+"transforms.html#strip-pseudo-headers"), ruleparser.ParseTransform, transformSetup(stripPseudoHeaders{})),
 	spec(kw("strip_whitespace", surDoc+"transforms.html#strip-whitespace"), ruleparser.ParseTransform, transformSetup(stripWhitespace{})),
 	spec(kw("tag", surDoc+"tag.html"), ruleparser.ParseTag, nop),
 	spec(kw("target", surDoc+"meta.html#target"), ruleparser.TextWith(ruleparser.WordSet("src_ip", "dest_ip")), nop),

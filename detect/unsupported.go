@@ -9,7 +9,6 @@ import (
 const (
 	whyNoParser   = "Vigil does not parse this protocol yet"
 	whyNoField    = "the parser does not expose this field yet"
-	whyNoState    = "needs engine state Vigil does not keep (host or IP tables, datasets, variables)"
 	whyNoScript   = "Lua scripting is not embedded"
 	whyNoFiles    = "file extraction, hashing and magic are not implemented"
 	whyNoEvents   = "decoder and stream events are not raised"
@@ -17,7 +16,6 @@ const (
 	whyNoHeader   = "the packet field is not decoded into detection yet"
 	whyFrames     = "app-layer frames are not exposed to detection"
 	whySnortOnly  = "Snort buffer Vigil does not fill"
-	whyTransform  = "transform not implemented"
 	whyDataRepSet = "datasets and reputation files are not loaded"
 )
 
@@ -35,9 +33,8 @@ var unsupported = map[string]string{
 	"decode-event": whyNoEvents, "stream-event": whyNoEvents,
 	"filemagic": whyNoFiles, "filesha1": whyNoFiles, "filesha256": whyNoFiles, "filestore": whyNoFiles,
 	"http.cookie.raw": whySnortOnly, "http_param": whySnortOnly, "js_data": whySnortOnly, "rem": "Snort 3 comment: Vigil keeps it unevaluated",
-	"replace":              whyNoRewrite,
-	"strip_pseudo_headers": whyTransform,
-	"tls.store":            whyNoFiles,
+	"replace":   whyNoRewrite,
+	"tls.store": whyNoFiles,
 
 	// Not in the table: Suricata 8 keywords Vigil does not parse.
 	"bypass": "flow bypass from a rule is not implemented", "config": "the config keyword (logging and transaction control) is not implemented",
