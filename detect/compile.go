@@ -90,6 +90,9 @@ var transportOf = [bufid.NumProtos]uint8{
 
 func (b *sigBuilder) header(r *rules.Rule) error {
 	s := b.sig
+	if err := b.hook(r); err != nil {
+		return err
+	}
 	switch p := r.Proto; p {
 	case "ip", "any", "pkthdr", "ipv4", "ip4", "ipv6", "ip6":
 		if p == "ipv6" || p == "ip6" {
@@ -482,6 +485,7 @@ func slimRule(r *rules.Rule) *rules.Rule {
 	c.Msg = strings.Clone(r.Msg)
 	c.Classtype = strings.Clone(r.Classtype)
 	c.Proto = strings.Clone(r.Proto)
+	c.Hook = strings.Clone(r.Hook)
 	c.Options, c.Metadata, c.References = nil, nil, nil
 	c.Target = strings.Clone(r.Target) // who the victim is (scoring, EVE)
 	for _, o := range r.Metadata {

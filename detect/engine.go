@@ -460,6 +460,9 @@ type Alert struct {
 	// (MatchStream, MatchPacketStream), not the packet's own payload:
 	// EVE then logs the stream data as the alert's payload.
 	Stream bool
+	// Context are the alert variables the rule's pcre captured
+	// (alert.context), nil for most rules.
+	Context []Var
 }
 
 // TxState is the detection state of one transaction that the engine keeps
@@ -661,7 +664,7 @@ func (m *Matcher) common(s *Sig, p *Packet) bool {
 	if s.pdOnly && !p.ProtoDetectDone || s.ipOnly && !p.firstInDir() {
 		return false
 	}
-	if !s.headerMatch(p) || !s.flow.match(p) {
+	if !s.headerMatch(p) || !s.flow.match(p) || s.flowStart && !flowStartPacket(p) {
 		return false
 	}
 	for _, t := range s.pkt {
@@ -696,6 +699,10 @@ func (m *Matcher) fire(s *Sig, p *Packet, txID int64, out []Alert) []Alert {
 	if s.bypass && p.Flow != nil {
 		p.Flow.bypassed = true
 	}
+	var ctx []Var
+	if len(m.th.caps) > 0 {
+		ctx = m.th.storeCaptures(p)
+	}
 	if s.Passes() {
 		m.passed = true
 		if p.Flow != nil {
@@ -704,12 +711,12 @@ func (m *Matcher) fire(s *Sig, p *Packet, txID int64, out []Alert) []Alert {
 		if !s.alsoAlert {
 			return out
 		}
-		return append(out, Alert{Sig: s, TxID: txID})
+		return append(out, Alert{Sig: s, TxID: txID, Context: ctx})
 	}
 	if s.NoAlert {
 		return out
 	}
-	return append(out, Alert{Sig: s, TxID: txID})
+	return append(out, Alert{Sig: s, TxID: txID, Context: ctx})
 }
 
 func passRank(r *rules.Rule) int {
@@ -931,6 +938,7 @@ func (m *Matcher) Profile() []RuleProfile { return m.prof }
 
 // matchLists runs every inspection list of s; tx is nil for packet rules.
 func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
+	m.th.caps, m.th.flow, m.th.now = m.th.caps[:0], p.Flow, p.Ts
 	for i := range s.lists {
 		l := &s.lists[i]
 		switch l.buf {
@@ -965,6 +973,11 @@ func (m *Matcher) matchLists(s *Sig, p *Packet, tx Tx) bool {
 			continue
 		}
 		if l.count != nil {
+			if l.buf == bufid.TLSCerts && p.ToServer {
+				// tls.cert_chain_len counts the server's chain only, as
+				// in Suricata (tls.certs is both sides' chains).
+				return false
+			}
 			n := 0
 			for {
 				if _, ok := tx.Buffer(l.buf, n); !ok {

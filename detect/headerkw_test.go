@@ -332,6 +332,7 @@ func TestDNSOpcodeCertChainLen(t *testing.T) {
 		{"chain 3", `alert tls any any -> any any (tls.cert_chain_len:3; sid:1;)`, false, mapTx{bufid.TLSCerts: {"a", "b", "c"}}, true},
 		{"chain not 2", `alert tls any any -> any any (tls.cert_chain_len:!2; sid:1;)`, false, mapTx{bufid.TLSCerts: {"a", "b"}}, false},
 		{"chain before certificates", `alert tls any any -> any any (tls.cert_chain_len:<4; sid:1;)`, false, mapTx{}, false},
+		{"chain of the client not counted", `alert tls any any -> any any (tls.cert_chain_len:2; sid:1;)`, true, mapTx{bufid.TLSCerts: {"a", "b"}}, false},
 		{"ssl_version one", `alert tcp any any -> any any (ssl_version:tls1.0; sid:1;)`, true, mapTx{bufid.SSLVersion: {"\x03\x01"}}, true},
 		{"ssl_version list", `alert tcp any any -> any any (ssl_version:sslv3,tls1.2; sid:1;)`, true, mapTx{bufid.SSLVersion: {"\x03\x01"}}, false},
 		{"ssl_version negated list", `alert tcp any any -> any any (ssl_version:!tls1.3,tls1.2; sid:1;)`, false, mapTx{bufid.SSLVersion: {"\x03\x01"}}, true},

@@ -90,6 +90,10 @@ type Packet struct {
 	// Flow is the flow's detection state (flowbits, ...); nil without a
 	// flow.
 	Flow *FlowState
+	// PktVars are the packet variables rules stored while inspecting
+	// this packet (pcre captures), in the order stored; the engine
+	// starts each packet with none. Matchers append to it.
+	PktVars []Var
 }
 
 // TCP flag bits as they appear in the TCP header.
@@ -112,6 +116,10 @@ type FlowState struct {
 	bits []string // set flowbits by name, in the order set; searched linearly (few per flow)
 	// ints are the flow's flowint variables (flowint.go).
 	ints []flowIntVar
+	// vars are the flow's string variables (flowvar.go), floats its
+	// float variables (entropy.go), in the order first stored.
+	vars   []Var
+	floats []FloatVar
 	// passed is set once a pass rule matched on the flow: the rest of
 	// the flow is not inspected.
 	passed bool
@@ -121,7 +129,7 @@ type FlowState struct {
 
 // Reset clears the state for reuse with a new flow.
 func (f *FlowState) Reset() {
-	f.bits, f.ints, f.passed, f.bypassed = f.bits[:0], f.ints[:0], false, false
+	f.bits, f.ints, f.vars, f.floats, f.passed, f.bypassed = f.bits[:0], f.ints[:0], f.vars[:0], f.floats[:0], false, false
 }
 
 // Passed reports whether a pass rule matched on the flow.

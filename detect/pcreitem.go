@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"strings"
 
 	"vigil/detect/bufid"
 	"vigil/detect/pcre"
@@ -15,6 +16,8 @@ type pcreItem struct {
 	re      *pcre.Regexp
 	rel     bool
 	negated bool
+	// caps are the groups stored as variables when the rule matches.
+	caps []pcreCap
 }
 
 func (p *pcreItem) relative() bool { return p.rel }
@@ -41,6 +44,9 @@ func (p *pcreItem) find(t *Thread, buf []byte, cursor, resume int) (int, int, bo
 	}
 	if !ok {
 		return 0, 0, false
+	}
+	if len(p.caps) > 0 {
+		t.capture(p.caps, buf[base:])
 	}
 	return base + from, base + to, true
 }
@@ -82,6 +88,14 @@ func setupPCRE(b *sigBuilder, pc *ruleparser.PCRE) error {
 		return errBadValue(err.Error())
 	}
 	it.re = re
+	if len(pc.Captures) > 0 || strings.Contains(pc.Pattern, "(?P<") {
+		if it.caps, err = pcreCaptures(pc, re.NumGroups()); err != nil {
+			return errBadValue(err.Error())
+		}
+		if pc.Negated {
+			it.caps = nil // a negated pcre has no match to capture from
+		}
+	}
 	if hasBuf {
 		return b.addItemToBuffer(buf, it)
 	}

@@ -23,6 +23,7 @@ type Sig struct {
 	src, dst  *rules.AddrSet
 	sp, dp    *rules.PortSet
 	bidir     bool
+	flowStart bool // the tcp:flow_start hook: first packet of each direction only (hook.go)
 	anyHeader bool // header-less or all "any": no address/port test needed
 	// services are Snort 3 service protocols: on a flow of one of them the
 	// header ports are not required.

@@ -13,7 +13,16 @@ type Thread struct {
 	re      *pcre.Matcher
 	b64     []byte // output of the last base64_decode
 	dceBig  bool   // the DCERPC PDU of the inspected stub is big endian
-	Stats   ThreadStats
+	// caps are the pcre captures of the rule being evaluated, stored
+	// when it matches (pcrecapture.go).
+	caps []capture
+	// flow is the detection state of the flow being inspected (nil
+	// without a flow), for keywords that store flow variables.
+	flow *FlowState
+	// now is the inspected packet's time (ns), for keywords comparing
+	// with it (tls_cert_expired).
+	now   int64
+	Stats ThreadStats
 }
 
 // ThreadStats are a worker's detection counters, read by metrics.

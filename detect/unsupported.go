@@ -9,7 +9,6 @@ import (
 const (
 	whyNoParser   = "Vigil does not parse this protocol yet"
 	whyNoField    = "the parser does not expose this field yet"
-	whyNoState    = "needs engine state Vigil does not keep (host or IP tables, datasets, variables)"
 	whyNoScript   = "Lua scripting is not embedded"
 	whyNoFiles    = "file extraction, hashing and magic are not implemented"
 	whyNoEvents   = "decoder and stream events are not raised"
@@ -17,7 +16,6 @@ const (
 	whyNoHeader   = "the packet field is not decoded into detection yet"
 	whyFrames     = "app-layer frames are not exposed to detection"
 	whySnortOnly  = "Snort buffer Vigil does not fill"
-	whyTransform  = "transform not implemented"
 	whyDataRepSet = "datasets and reputation files are not loaded"
 )
 
@@ -35,19 +33,14 @@ var unsupported = map[string]string{
 	"decode-event": whyNoEvents, "stream-event": whyNoEvents,
 	"filemagic": whyNoFiles, "filesha1": whyNoFiles, "filesha256": whyNoFiles, "filestore": whyNoFiles,
 	"http.cookie.raw": whySnortOnly, "http_param": whySnortOnly, "js_data": whySnortOnly, "rem": "Snort 3 comment: Vigil keeps it unevaluated",
-	"replace":          whyNoRewrite,
-	"ssh.protoversion": whyNoField, "ssh.softwareversion": whyNoField,
-	"strip_pseudo_headers": whyTransform,
-	"tls.cert_expired":     whyNoField, "tls.cert_valid": whyNoField, "tls.fingerprint": whyNoField,
-	"tls.issuerdn": whyNoField, "tls.store": whyNoFiles, "tls.subject": whyNoField,
+	"replace":   whyNoRewrite,
+	"tls.store": whyNoFiles,
 
 	// Not in the table: Suricata 8 keywords Vigil does not parse.
 	"config":  "the config keyword (logging and transaction control) is not implemented",
 	"dataset": whyDataRepSet, "datarep": whyDataRepSet, "iprep": whyDataRepSet, "geoip": "GeoIP databases are not loaded",
-	"flowvar": whyNoState, "pktvar": whyNoState, "hostbits": whyNoState,
 	"lua": whyNoScript, "luajit": whyNoScript, "luaxform": whyNoScript,
-	"entropy": "not implemented", "rpc": "ONC RPC header matching is not implemented",
-	"frame": whyFrames, "gunzip": whyTransform,
+	"frame":                   whyFrames,
 	"email.url":               whyNoField,
 	"http2.header":            whyNoField,
 	"mdns.additionals.rrname": whyNoParser, "mdns.answers.rrname": whyNoParser, "mdns.authorities.rrname": whyNoParser,
@@ -55,7 +48,6 @@ var unsupported = map[string]string{
 	"nfs_procedure": whyNoParser, "nfs.version": whyNoParser,
 
 	"smb.ntlmssp_domain": whyNoField, "smb.ntlmssp_user": whyNoField, "smb.version": whyNoField,
-	"tls.cert_notafter": whyNoField, "tls.cert_notbefore": whyNoField,
 
 	// Registered by Suricata 8.0.6 (src/detect-*.c sigmatch names, rust
 	// keyword tables) and found missing by comparing that list with this

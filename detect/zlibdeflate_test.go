@@ -17,9 +17,10 @@ func TestZlibDeflate(t *testing.T) {
 		in   []byte
 		want string
 	}{
-		{"inflate", zlibDeflate{maxSize: defaultZlibMax}, buf.Bytes(), "This is compressed\n"},
+		{"inflate", zlibDeflate{maxSize: gunzipDefaultMax}, buf.Bytes(), "This is compressed\n"},
 		{"max-size", zlibDeflate{maxSize: 8}, buf.Bytes(), "This is "},
-		{"not zlib: kept", zlibDeflate{maxSize: 8}, []byte("plain"), "plain"},
+		{"not zlib: empty", zlibDeflate{maxSize: 8}, []byte("plain"), ""},
+		{"truncated: what inflated", zlibDeflate{maxSize: 100}, buf.Bytes()[:len(buf.Bytes())-4], "This is compressed\n"},
 	} {
 		if got := string(tc.z.apply(nil, tc.in)); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)

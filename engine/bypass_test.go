@@ -13,7 +13,8 @@ import (
 // detect-bypass-udp capture) with a rule using bypass that matches its
 // third packet: from then on the flow's packets are counted but not
 // inspected (a rule matching every packet alerts on the first three
-// only), and the flow record's state is "bypassed", as Suricata's local
+// only; dsize keeps it from being IP-only, which would run on each
+// direction's first packet alone), and the flow record's state is "bypassed", as Suricata's local
 // bypass does.
 func TestRuleBypass(t *testing.T) {
 	pcap := filepath.Join(testutil.SharedDir(t), "verify-eve", "detect-bypass-udp", "input.pcap")
@@ -22,7 +23,7 @@ func TestRuleBypass(t *testing.T) {
 	}
 	rules := filepath.Join(t.TempDir(), "test.rules")
 	if err := os.WriteFile(rules, []byte(`alert udp 192.168.0.2 4500 -> any any (content:"|00 00 00 00|"; offset:0; depth:4; content:"|2e|"; offset:20; depth:1; bypass; sid:1;)
-alert udp any any -> any any (msg:"every packet"; sid:2;)
+alert udp any any -> any any (msg:"every packet"; dsize:>0; sid:2;)
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -464,7 +464,11 @@ func (w *Worker) logAlert(p *packet.Packet, e *flow.Entry[flowData], dir flow.Di
 		}
 		if w.cfg.EVE.Metadata {
 			r.Flowbits = fd.det.Bits()
+			w.flowVars(r, &fd.det)
 		}
+	}
+	if w.cfg.EVE.Metadata {
+		w.alertVars(r, &a)
 	}
 	if tx != nil {
 		r.HasTxID, r.TxID = true, tx.ID()
@@ -545,6 +549,10 @@ func (w *Worker) txHeader(r *eve.Record, et eve.EventType, p *packet.Packet, e *
 	w.packetEther(r, p, &e.Value, p.Src.IsValid() && p.Src.Unmap() != r.SrcIP)
 	if w.cfg.EVE.CommunityID == CommunityIDAll {
 		r.CommunityID = e.CommunityID(w.cfg.EVE.CommunityIDSeed)
+	}
+	if w.cfg.EVE.Metadata {
+		// Suricata logs the flow's variables in every record of the flow.
+		w.flowVars(r, &e.Value.det)
 	}
 }
 

@@ -130,6 +130,7 @@ func (w *Worker) flowEnd(e *flow.Entry[flowData]) {
 	r.Flowints = w.flowints(&fd.det)
 	if w.cfg.EVE.Metadata {
 		r.Flowbits = fd.det.Bits()
+		w.flowVars(r, &fd.det)
 	}
 	w.out.EmitKey(w.endKey(now, e), r)
 }

@@ -171,6 +171,7 @@ type Worker struct {
 	alerts  []detect.Alert
 	rec     eve.Record
 	fileRec eve.Record // scratch for the files of an alert (alertFiles)
+	vars    varBufs    // variables of the record being built (vars.go)
 	tuple   flow.Tuple
 
 	// clock is the latest packet time seen (ns).

@@ -221,6 +221,10 @@ type Rule struct {
 	// Proto is the protocol word as written (lower-cased), e.g. "tcp",
 	// "http1", "tcp-pkt", "file".
 	Proto string
+	// Hook is the hook written after the protocol and a ':' (Suricata 8
+	// firewall rules: "tcp:flow_start", "http1:request_line",
+	// "http2:stream:request_complete"), "" when none.
+	Hook string
 	// HeaderLess is true for Snort 3 rules without addresses/ports
 	// ("alert http (...)"); Src..DstPorts are nil and Dir is DirNone then.
 	HeaderLess bool

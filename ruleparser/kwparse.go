@@ -223,6 +223,7 @@ func ParsePCRE(c *Arg) (*PCRE, error) {
 			return nil, errAt(end+1, "unexpected %q after pcre (missing ';'?)", snippet(rest))
 		}
 	}
+	body, p.Captures = cutCaptureNames(body)
 	if !strings.HasPrefix(body, "/") {
 		return nil, errAt(i+1, "pcre must start with '/'")
 	}
@@ -239,6 +240,32 @@ func ParsePCRE(c *Arg) (*PCRE, error) {
 		p.Set |= 1 << uint(f)
 	}
 	return p, nil
+}
+
+// cutCaptureNames splits the capture variable list off a pcre value
+// ("/re/flags, flow:a,pkt:b"): as Suricata does, the list starts at the
+// first "flow:", "pkt:" or "alert:" of the value, and only when at least
+// one ',' or ' ' separates it from what comes before (otherwise the text
+// is part of the regex). Names are separated by ',' and ' '.
+func cutCaptureNames(body string) (string, []string) {
+	cut := -1
+	for _, pre := range [...]string{"flow:", "pkt:", "alert:"} {
+		if k := strings.Index(body, pre); k >= 0 && (cut < 0 || k < cut) {
+			cut = k
+		}
+	}
+	if cut <= 1 {
+		return body, nil
+	}
+	end := cut
+	for end > 0 && (body[end-1] == ',' || body[end-1] == ' ') {
+		end--
+	}
+	if end == cut {
+		return body, nil
+	}
+	names := strings.FieldsFunc(body[cut:], func(r rune) bool { return r == ',' || r == ' ' })
+	return body[:end], names
 }
 
 // Regexp returns the regular expression with the rule-level escapes \; and

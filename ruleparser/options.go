@@ -124,6 +124,10 @@ type PCRE struct {
 	Set   PCREFlags
 	// Relative is Snort 3's ",relative" suffix.
 	Relative bool
+	// Captures are the capture variable names written after the flags
+	// ("flow:name", "pkt:name", "alert:name", "pkt:key", "pkt:value"),
+	// one per capturing group in order.
+	Captures []string
 }
 
 // PCREFlags is the parsed flag set of a pcre option.

@@ -348,6 +348,12 @@ func (p *parser) parse(text string, m *posMap, commented bool) (*Rule, *Error) {
 	}
 	r.Action = act
 	r.Proto = strings.ToLower(g.Proto.Text)
+	if proto, hook, ok := strings.Cut(r.Proto, ":"); ok {
+		r.Proto, r.Hook = proto, hook
+		if !validHook(hook) {
+			return nil, p.ruleErr(m, g.Proto.Pos.Offset+len(proto)+1, sid, "", ErrSyntax, fmt.Sprintf("bad hook %q", hook))
+		}
+	}
 	if !validProto(r.Proto) {
 		return nil, p.ruleErr(m, g.Proto.Pos.Offset, sid, "", ErrSyntax, fmt.Sprintf("bad protocol %q", g.Proto.Text))
 	}
@@ -453,6 +459,23 @@ func quickSid(text string) uint32 {
 		}
 	}
 	return 0
+}
+
+// validHook reports whether s is a well-formed hook name: lower-case
+// words of letters, digits and '_', separated by ':' (a transaction type
+// before the state: "stream:request_complete").
+func validHook(s string) bool {
+	for _, w := range strings.Split(s, ":") {
+		if w == "" {
+			return false
+		}
+		for i := 0; i < len(w); i++ {
+			if c := w[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func validProto(s string) bool {

@@ -18,6 +18,10 @@ func (r *Rule) String() string {
 	b.WriteString(r.Action.String())
 	b.WriteByte(' ')
 	b.WriteString(r.Proto)
+	if r.Hook != "" {
+		b.WriteByte(':')
+		b.WriteString(r.Hook)
+	}
 	if !r.HeaderLess {
 		for _, s := range []string{r.Src.String(), r.SrcPorts.String(), r.Dir.String(), r.Dst.String(), r.DstPorts.String()} {
 			b.WriteByte(' ')
@@ -140,7 +144,11 @@ func (x *List) value(Dialect) (string, bool) {
 }
 
 func (x *PCRE) value(Dialect) (string, bool) {
-	s := `"/` + x.Pattern + "/" + x.Flags + `"`
+	s := `"/` + x.Pattern + "/" + x.Flags
+	if len(x.Captures) > 0 {
+		s += ", " + strings.Join(x.Captures, ",")
+	}
+	s += `"`
 	if x.Negated {
 		s = "!" + s
 	}

@@ -90,6 +90,11 @@ func findClosingQuote(v string) int {
 	return -1
 }
 
+// DecodeContentString decodes text in content syntax (|hex| segments and
+// backslash escapes), the value of keywords such as flowvar that take a
+// content string.
+func DecodeContentString(s string) ([]byte, error) { return decodePattern(s, 0) }
+
 // decodePattern decodes content text (between the quotes): |hex| segments
 // and backslash escapes. base is the offset of pat inside the option value,
 // for error positions.

@@ -55,7 +55,10 @@ type Rule struct {
 	Priority int
 	Action   ruleparser.Action
 	Proto    string
-	Header   Header
+	// Hook is the hook after the protocol ("flow_start" of
+	// "tcp:flow_start"), "" when none.
+	Hook   string
+	Header Header
 	// Options are the typed options in rule order, as parsed.
 	Options []ruleparser.Option
 	// Metadata and References are the rule's metadata and reference
@@ -338,7 +341,7 @@ func (l *loader) activate() {
 func (l *loader) build(ar *ruleparser.Rule) (*Rule, []*Error) {
 	r := &Rule{
 		Gid: ar.Gid(), Sid: ar.Sid(), Rev: ar.Rev(), Msg: ar.Msg(),
-		Action: ar.Action, Proto: ar.Proto, Options: ar.Options,
+		Action: ar.Action, Proto: ar.Proto, Hook: ar.Hook, Options: ar.Options,
 		Dialect: ar.Dialect, Pos: ar.Pos, Commented: ar.Commented, AST: ar,
 		Priority: 3,
 	}

@@ -52,8 +52,8 @@ const (
 	DNSAdditionalsRRName    // each additional rrname
 	DNSResponseRRName       // response only: every rrname of all sections, then names in rdata (CNAME, PTR, NS, MX, SOA, SRV)
 	TLSSNI                  // server_name of the ClientHello
-	TLSCerts                // each DER certificate of the server chain (multi-buffer)
-	TLSCertSubject          // leaf certificate subject, "C=US, O=..., CN=..."
+	TLSCerts                // each DER certificate of the sender's chain (multi-buffer)
+	TLSCertSubject          // sender's leaf certificate subject (client's to server), "C=US, O=..., CN=..."
 	TLSCertIssuer           // leaf certificate issuer, same format
 	TLSCertSerial           // leaf serial, "00:A1:..." upper-case colon hex
 	TLSCertFingerprint      // leaf SHA-1, lower-case colon hex
@@ -67,6 +67,7 @@ const (
 	TLSRandom               // 32-byte random of the ClientHello (to_server) or ServerHello (to_client)
 	TLSRandomTime           // first 4 bytes of that random
 	TLSRandomBytes          // last 28 bytes of that random
+	TLSCertValidity         // server leaf notBefore and notAfter: two big-endian int64 Unix seconds (0: unknown)
 	SSLVersion              // ssl_version: 2-byte version of the hello sent in this direction (see tls.Tx.HelloVersion)
 	SSLState                // ssl_state: 2 bytes of handshake-state flags, Suricata's then Snort's (see tls.Tx.State)
 	HTTPEvents              // app-layer-event: 4 bytes, little-endian bit set of the message's HTTPEvent values (see event.go)
@@ -356,11 +357,11 @@ var Specs = [NumIDs]Spec{
 	DNSAdditionalsRRName: {Name: "dns.additionals.rrname", Proto: ProtoDNS, Multi: true},
 	DNSResponseRRName:    {Name: "dns.response.rrname", Proto: ProtoDNS, Dir: ToClient, Multi: true},
 	TLSSNI:               {Name: "tls.sni", Proto: ProtoTLS, Dir: ToServer},
-	TLSCerts:             {Name: "tls.certs", Proto: ProtoTLS, Dir: ToClient, Multi: true},
-	TLSCertSubject:       {Name: "tls.cert_subject", Proto: ProtoTLS, Dir: ToClient},
-	TLSCertIssuer:        {Name: "tls.cert_issuer", Proto: ProtoTLS, Dir: ToClient},
-	TLSCertSerial:        {Name: "tls.cert_serial", Proto: ProtoTLS, Dir: ToClient},
-	TLSCertFingerprint:   {Name: "tls.cert_fingerprint", Proto: ProtoTLS, Dir: ToClient},
+	TLSCerts:             {Name: "tls.certs", Proto: ProtoTLS, Dir: AnyDir, Multi: true},
+	TLSCertSubject:       {Name: "tls.cert_subject", Proto: ProtoTLS, Dir: AnyDir},
+	TLSCertIssuer:        {Name: "tls.cert_issuer", Proto: ProtoTLS, Dir: AnyDir},
+	TLSCertSerial:        {Name: "tls.cert_serial", Proto: ProtoTLS, Dir: AnyDir},
+	TLSCertFingerprint:   {Name: "tls.cert_fingerprint", Proto: ProtoTLS, Dir: AnyDir},
 	TLSSubjectAltName:    {Name: "tls.subjectaltname", Proto: ProtoTLS, Dir: ToClient, Multi: true}, // Docs: rules/tls-keywords.html#tls-subjectaltname
 	TLSALPN:              {Name: "tls.alpn", Proto: ProtoTLS, Multi: true},                          // Docs: rules/tls-keywords.html#tls-alpn
 	JA3Hash:              {Name: "ja3.hash", Proto: ProtoTLS, Dir: ToServer},
@@ -373,6 +374,7 @@ var Specs = [NumIDs]Spec{
 	TLSRandom:         {Name: "tls.random", Proto: ProtoTLS},
 	TLSRandomTime:     {Name: "tls.random_time", Proto: ProtoTLS},
 	TLSRandomBytes:    {Name: "tls.random_bytes", Proto: ProtoTLS},
+	TLSCertValidity:   {Name: "tls.cert_validity", Proto: ProtoTLS, Dir: ToClient, Value: true},
 	SSLVersion:        {Name: "ssl_version", Proto: ProtoTLS, Value: true},
 	SSLState:          {Name: "ssl_state", Proto: ProtoTLS, Value: true},
 	HTTPEvents:        {Name: "app-layer-event.http", Proto: ProtoHTTP, Value: true},

@@ -411,7 +411,7 @@ func appendVarsMetadata(dst []byte, h *Header) []byte {
 			plain++
 		}
 	}
-	if plain > 0 || len(h.Flowints) > 0 {
+	if plain > 0 || len(h.Flowints) > 0 || len(h.Entropy) > 0 || len(h.Flowvars) > 0 || len(h.Pktvars) > 0 {
 		dst = append(appendKey(dst, "metadata"), '{')
 		if plain > 0 {
 			dst = append(appendKey(dst, "flowbits"), '[')
@@ -434,6 +434,15 @@ func appendVarsMetadata(dst []byte, h *Header) []byte {
 			}
 			dst = append(dst, '}')
 		}
+		if len(h.Entropy) > 0 {
+			dst = append(appendKey(dst, "entropy"), '{')
+			for _, v := range h.Entropy {
+				dst = strconv.AppendFloat(appendKey(dst, v.Name), v.Value, 'f', -1, 64)
+			}
+			dst = append(dst, '}')
+		}
+		dst = appendVarList(dst, "flowvars", h.Flowvars)
+		dst = appendVarList(dst, "pktvars", h.Pktvars)
 		dst = append(dst, '}')
 	}
 	if tagged[0]+tagged[1] == 0 {
@@ -458,6 +467,45 @@ func appendVarsMetadata(dst []byte, h *Header) []byte {
 		dst = append(dst, ']')
 	}
 	return append(dst, '}')
+}
+
+// appendVarList writes vars as key:[{name:value},...], values printed as
+// Suricata prints variables: non-printable bytes as '.'.
+func appendVarList(dst []byte, key string, vars []Var) []byte {
+	if len(vars) == 0 {
+		return dst
+	}
+	dst = append(appendKey(dst, key), '[')
+	for i, v := range vars {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(AppendString(append(dst, '{'), v.Name), ':')
+		dst = appendPrintASCII(dst, v.Value)
+		dst = append(dst, '}')
+	}
+	return append(dst, ']')
+}
+
+// appendPrintASCII appends b as a JSON string with every byte that is not
+// printable ASCII written as '.' (\r, \n, '"' and '\\' escaped).
+func appendPrintASCII(dst, b []byte) []byte {
+	dst = append(dst, '"')
+	for _, c := range b {
+		switch {
+		case c == '\r':
+			dst = append(dst, '\\', 'r')
+		case c == '\n':
+			dst = append(dst, '\\', 'n')
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c < 0x20 || c >= 0x7f:
+			dst = append(dst, '.')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return append(dst, '"')
 }
 
 var (
@@ -581,8 +629,20 @@ func appendAlertObject(dst []byte, a *Alert, xff []byte) []byte {
 		}
 		dst = append(dst, '}')
 	}
+	ctxDone := false
+	if len(a.Context) > 0 {
+		dst = append(appendKey(dst, "context"), '{')
+		for _, v := range a.Context {
+			dst = AppendBytes(appendKey(dst, v.Name), v.Value)
+		}
+		if a.Score != nil {
+			dst = appendScore(dst, a.Score)
+		}
+		dst = append(dst, '}')
+		ctxDone = true
+	}
 	dst = appendOptStr(dst, "rule", a.Rule)
-	if a.Score != nil {
+	if a.Score != nil && !ctxDone {
 		dst = append(appendKey(dst, "context"), '{')
 		dst = appendScore(dst, a.Score)
 		dst = append(dst, '}')

@@ -144,6 +144,13 @@ type Header struct {
 	// Flowints are the flowints set on the flow, logged as
 	// "metadata":{"flowints":{name:value,...}} when non-empty.
 	Flowints []FlowInt
+	// Entropy are the flow's float variables set by the entropy
+	// keyword, logged as "metadata":{"entropy":{name:value,...}}.
+	Entropy []FloatVar
+	// Flowvars and Pktvars are the flow's and the packet's variables
+	// (pcre captures), logged as "metadata":{"flowvars":[{name:value}],
+	// "pktvars":[{name:value}]} when non-empty.
+	Flowvars, Pktvars []Var
 	// HasMAC logs "ether" with SrcMAC and DestMAC (packet records);
 	// SrcMACs and DestMACs, when not empty, log it with the lists
 	// src_macs and dest_macs (flow records).
@@ -190,6 +197,9 @@ type Alert struct {
 	Target    Endpoint
 	// References are "type url" strings, logged when non-empty.
 	References []string
+	// Context are the alert variables the rule captured, logged as
+	// "context":{name:value,...} (Suricata's pcre alert: captures).
+	Context []Var
 	// Metadata is the rule's metadata, in order; Suricata logs it as an
 	// object of string arrays.
 	Metadata []MetaKV
@@ -206,6 +216,19 @@ type Alert struct {
 type FlowInt struct {
 	Name  string
 	Value uint32
+}
+
+// Var is a named variable captured from traffic; Value is logged with
+// non-printable bytes as '.', as Suricata logs variables.
+type Var struct {
+	Name  string
+	Value []byte
+}
+
+// FloatVar is a named float variable.
+type FloatVar struct {
+	Name  string
+	Value float64
 }
 
 // ScoreContext describes a score crossing its threshold (Vigil's own

@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/binary"
 	"encoding/hex"
 	"strconv"
 	"strings"
@@ -48,7 +49,8 @@ type Tx struct {
 	helloVer                          [2][2]byte // per direction
 	state                             byte       // ssl_state flags (state.go)
 	snortState, stateBuf              [2]byte    // ssl_state flags (state.go)
-	subj, iss, serial, fp             []byte
+	subj, iss, serial, fp             [2][]byte
+	validity                          [16]byte // tls.cert_validity scratch
 
 	// Suricata 8's handshake progress (app-layer-ssl.c): each side is
 	// done on its ChangeCipherSpec (client) or its first application
@@ -146,6 +148,14 @@ func nonEmpty(s string, cache *[]byte) []byte {
 	return *cache
 }
 
+// unixOrZero returns t in Unix seconds, 0 for the zero time.
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
 // Buffer returns TLS buffers (see applayer.Tx); tls.certs yields the leaf.
 func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 	v, _ := t.BufferAt(dir, b, 0)
@@ -154,9 +164,16 @@ func (t *Tx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
 
 // BufferAt returns element i of a buffer; only tls.certs has more than one.
 func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
+	// The certificate buffers are the sender's: the server's chain to the
+	// client, the client's (client authentication) to the server, as in
+	// Suricata 8.
+	certs := t.Certs
+	if dir == applayer.ToServer {
+		certs = t.ClientCerts
+	}
 	if b == bufid.TLSCerts {
-		if i < len(t.Certs) {
-			return t.Certs[i].DER, true
+		if i < len(certs) {
+			return certs[i].DER, true
 		}
 		return nil, false
 	}
@@ -183,8 +200,8 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 	}
 	var v []byte
 	var leaf *Cert
-	if len(t.Certs) > 0 {
-		leaf = &t.Certs[0]
+	if len(certs) > 0 {
+		leaf = &certs[0]
 	}
 	switch b {
 	case bufid.TLSSNI:
@@ -223,21 +240,30 @@ func (t *Tx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byt
 				v = r[4:]
 			}
 		}
+	case bufid.TLSCertValidity:
+		// The server's leaf only (Suricata inspects validity once the
+		// server certificate is done).
+		if len(t.Certs) > 0 {
+			c := &t.Certs[0]
+			binary.BigEndian.PutUint64(t.validity[:8], uint64(unixOrZero(c.NotBefore)))
+			binary.BigEndian.PutUint64(t.validity[8:], uint64(unixOrZero(c.NotAfter)))
+			v = t.validity[:]
+		}
 	case bufid.TLSCertSubject:
 		if leaf != nil {
-			v = nonEmpty(leaf.Subject, &t.subj)
+			v = nonEmpty(leaf.Subject, &t.subj[dir&1])
 		}
 	case bufid.TLSCertIssuer:
 		if leaf != nil {
-			v = nonEmpty(leaf.Issuer, &t.iss)
+			v = nonEmpty(leaf.Issuer, &t.iss[dir&1])
 		}
 	case bufid.TLSCertSerial:
 		if leaf != nil {
-			v = nonEmpty(leaf.Serial, &t.serial)
+			v = nonEmpty(leaf.Serial, &t.serial[dir&1])
 		}
 	case bufid.TLSCertFingerprint:
 		if leaf != nil {
-			v = nonEmpty(leaf.Fingerprint, &t.fp)
+			v = nonEmpty(leaf.Fingerprint, &t.fp[dir&1])
 		}
 	}
 	return v, v != nil
