@@ -262,7 +262,8 @@ func (b *sigBuilder) finish() error {
 	s := b.sig
 	s.pdOnly = isPDOnly(s)
 	if r := s.Rule; r != nil {
-		s.ipOnly = !r.Header.HeaderLess && isIPOnly(s, r.Header.SrcNegated, r.Header.DstNegated)
+		// An explicit hook (tcp:all, tcp:flow_start) means not IP-only.
+		s.ipOnly = !r.Header.HeaderLess && r.Hook == "" && isIPOnly(s, r.Header.SrcNegated, r.Header.DstNegated)
 	}
 	for i := range s.lists {
 		if s.lists[i].buf == bufid.Packet || s.lists[i].buf == bufBase64 {
