@@ -17,6 +17,7 @@ const (
 	whyFrames     = "app-layer frames are not exposed to detection"
 	whySnortOnly  = "Snort buffer Vigil does not fill"
 	whyDataRepSet = "datasets and reputation files are not loaded"
+	whyNoSDP      = "the SIP parser does not parse SDP bodies yet"
 )
 
 // unsupported maps each Suricata 8 keyword Vigil parses but does not
@@ -58,6 +59,12 @@ var unsupported = map[string]string{
 	"nfq_set_mark":    "NFQUEUE marking: Vigil does not run inline on NFQUEUE",
 	"snmp.trap_type":  whyNoField,
 	"tls_store":       whyNoFiles,
+	// SDP bodies of SIP messages.
+	"sdp.attribute": whyNoSDP, "sdp.bandwidth": whyNoSDP, "sdp.connection_data": whyNoSDP, "sdp.email": whyNoSDP,
+	"sdp.encryption_key": whyNoSDP, "sdp.media.connection_data": whyNoSDP, "sdp.media.encryption_key": whyNoSDP,
+	"sdp.media.media": whyNoSDP, "sdp.media.media_info": whyNoSDP, "sdp.origin": whyNoSDP, "sdp.phone_number": whyNoSDP,
+	"sdp.repeat_time": whyNoSDP, "sdp.session_info": whyNoSDP, "sdp.session_name": whyNoSDP, "sdp.time": whyNoSDP,
+	"sdp.timezone": whyNoSDP, "sdp.uri": whyNoSDP,
 }
 
 // UnsupportedReason returns why Vigil does not evaluate keyword name
