@@ -61,6 +61,10 @@ type Packet struct {
 	// app-layer-protocol's modes.
 	AppProtoDir  [2]bufid.Proto
 	AppProtoOrig bufid.Proto
+	// Service is a service identified for Snort 3's service option that
+	// Suricata does not detect (bufid.ProtoIRC, ProtoSunRPC); it leaves
+	// AppProto alone. ProtoUnknown when none.
+	Service bufid.Proto
 	// ProtoDetectDone is set on the packet that carries the end of
 	// protocol detection for its direction: the packet during which it
 	// ended, or, when it ended while handling a packet of the other

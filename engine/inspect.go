@@ -129,6 +129,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 			}
 		}
 		dp.AppProtoOrig = fd.protoOrig
+		dp.Service = fd.alp.Service()
 		dp.Flow = &fd.det
 		if fd.pdEvent != "" {
 			w.logDetectAnomaly(p, e, fd)

@@ -512,7 +512,7 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 		fd.proto = proto
 		return
 	}
-	w.startParser(fd, proto)
+	w.startParser(fd, proto, applayer.TCP)
 	if fd.parser == nil {
 		return
 	}
@@ -592,7 +592,7 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 		fd.macs[0], fd.macs[1] = fd.macs[1], fd.macs[0]
 		dir, sp, dp = applayer.ToClient, dp, sp
 		w.Stats.AppLayerUDP[fd.alp.Proto()]++
-		w.startParser(fd, fd.alp.Proto())
+		w.startParser(fd, fd.alp.Proto(), applayer.UDP)
 		noteDetectDone(fd, dir)
 		if fd.parser == nil {
 			return dir
@@ -619,7 +619,7 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 			fd.proto = proto
 			return dir
 		}
-		w.startParser(fd, proto)
+		w.startParser(fd, proto, applayer.UDP)
 		if fd.parser == nil {
 			return dir
 		}
@@ -648,7 +648,7 @@ func (w *Worker) noteParserError(fd *flowData, udp bool) {
 	}
 }
 
-func (w *Worker) startParser(fd *flowData, proto applayer.Proto) {
+func (w *Worker) startParser(fd *flowData, proto applayer.Proto, t applayer.Transport) {
 	fd.proto = proto
 	w.Stats.AppLayer[proto]++
 	if proto < bufid.NumProtos {
@@ -658,7 +658,7 @@ func (w *Worker) startParser(fd *flowData, proto applayer.Proto) {
 			return
 		}
 	}
-	if ent, ok := w.reg.Lookup(proto); ok && ent.New != nil {
+	if ent, ok := w.reg.LookupTransport(proto, t); ok && ent.New != nil {
 		fd.parser = ent.New()
 	}
 }

@@ -288,6 +288,8 @@ func DefaultEntries() []Entry {
 		{Proto: bufid.ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, PortRequired: true, ToServer: ProbeSMTPRequest, ToClient: ProbeSMTPBanner},
 		{Proto: bufid.ProtoSMB, Transport: TCP, Ports: []uint16{139, 445}, ToServer: ProbeSMB, ToClient: ProbeSMB},
 		{Proto: bufid.ProtoDCERPC, Transport: TCP, Ports: []uint16{135}, ToServer: ProbeDCERPC, ToClient: ProbeDCERPC},
+		// Connectionless DCERPC: Suricata's detection ports are all ports.
+		{Proto: bufid.ProtoDCERPC, Transport: UDP, Ports: []uint16{135}, AllPorts: true, ToServer: ProbeDCERPCUDP, ToClient: ProbeDCERPCUDP},
 		{Proto: bufid.ProtoMQTT, Transport: TCP, Ports: []uint16{1883}, ToServer: ProbeMQTTConnect},
 		{Proto: bufid.ProtoRFB, Transport: TCP, Ports: []uint16{5900, 5901, 5902, 5903, 5904, 5905, 5906, 5907, 5908, 5909}, ToServer: ProbeRFB, ToClient: ProbeRFB},
 		{Proto: bufid.ProtoSNMP, Transport: UDP, Ports: []uint16{161, 162}, PortRequired: true, ToServer: ProbeSNMP, ToClient: ProbeSNMP},
@@ -308,5 +310,10 @@ func DefaultEntries() []Entry {
 		{Proto: bufid.ProtoENIP, Transport: TCP, Ports: []uint16{44818}, PortRequired: true, ToServer: ProbeENIPTCP, ToClient: ProbeENIPTCP},
 		{Proto: bufid.ProtoENIP, Transport: UDP, Ports: []uint16{44818}, PortRequired: true, ToServer: ProbeENIPUDP, ToClient: ProbeENIPUDP},
 		{Proto: bufid.ProtoLDAP, Transport: UDP, Ports: []uint16{389, 3268}, PortRequired: true, ToServer: ProbeLDAPUDP, ToClient: ProbeLDAPUDP},
+		// Services only Snort 3 rules name (service:irc, service:sunrpc),
+		// last: they never decide a flow's protocol (ServiceOnly).
+		{Proto: bufid.ProtoIRC, Transport: TCP, Ports: []uint16{6667}, ServiceOnly: true, ToServer: ProbeIRCClient, ToClient: ProbeIRCServer},
+		{Proto: bufid.ProtoSunRPC, Transport: TCP, Ports: []uint16{111}, ServiceOnly: true, ToServer: ProbeRPCCallTCP, ToClient: ProbeRPCReplyTCP},
+		{Proto: bufid.ProtoSunRPC, Transport: UDP, Ports: []uint16{111}, ServiceOnly: true, ToServer: ProbeRPCCallUDP, ToClient: ProbeRPCReplyUDP},
 	}
 }
