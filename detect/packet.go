@@ -41,6 +41,11 @@ type Packet struct {
 
 	// Payload is the packet's L4 payload (pkt_data).
 	Payload []byte
+	// Fragment marks an IP fragment inspected before reassembly: its
+	// transport header is not decoded, so only rules for ip (any
+	// transport) apply, by its IP header; Proto is the header's protocol
+	// (ip_proto) and Payload is nil.
+	Fragment bool
 	// IPHdr is the packet's (innermost) IP header, options or IPv6
 	// extension headers included; L4Hdr its TCP, UDP or ICMP header.
 	// Both are views into the frame, nil when absent (ipv4.hdr, tcp.hdr,

@@ -139,7 +139,7 @@ type protoMatch struct {
 // headerMatch tests the rule header against a packet. It reports whether
 // the packet matches in the written direction or, for "<>", either way.
 func (s *Sig) headerMatch(p *Packet) bool {
-	if s.proto.ipProto != 0 && s.proto.ipProto != p.Proto {
+	if s.proto.ipProto != 0 && (s.proto.ipProto != p.Proto || p.Fragment) {
 		return false
 	}
 	svc := false

@@ -236,6 +236,7 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 		// A fragment goes to the defragmenter; the datagram it completes
 		// (valid until the next Add) is decoded again and goes on as one
 		// packet, at the time and pcap_cnt of its last fragment.
+		w.inspectFragment(p)
 		dg, ok := w.defrag.Add(p)
 		if !ok {
 			return
@@ -253,6 +254,20 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 	alerts := w.Stats.Alerts
 	e := w.handle(p)
 	w.pcapLog(p, e, w.Stats.Alerts != alerts, linkType)
+}
+
+// inspectFragment runs the packet rules on an IP fragment before it goes
+// to the defragmenter, as Suricata does: with no transport header decoded
+// and no flow, only rules for ip apply, by the IP header (fragbits M,
+// ip_proto, ttl, id); the payload is not inspected.
+func (w *Worker) inspectFragment(p *packet.Packet) {
+	if w.matcher == nil {
+		return
+	}
+	payload := p.Payload
+	p.Payload = nil
+	w.detectPacket(p, nil, flow.ToServer, inspection{fragment: true})
+	p.Payload = payload
 }
 
 // tick advances packet time: flow timeouts. The clock only moves
