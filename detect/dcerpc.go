@@ -11,7 +11,8 @@ import (
 
 // DCERPC keywords: dcerpc.iface (dce_iface), dcerpc.opnum (dce_opnum) and
 // the dcerpc.stub_data sticky buffer (a Buf). They apply to DCERPC over
-// TCP (app-layer dcerpc) and to DCERPC over SMB named pipes: a rule
+// TCP and UDP (app-layer dcerpc, connection-oriented and connectionless)
+// and to DCERPC over SMB named pipes: a rule
 // written for dcerpc (or made dcerpc by these keywords) also runs on SMB
 // flows, and an smb rule may use them and stays smb, as Suricata's
 // AppProtoEquals allows. Docs: rules/dcerpc-keywords.html
@@ -90,9 +91,6 @@ func (d *dceIfaceItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 // first-fragment flag. Docs: rules/dcerpc-keywords.html#dcerpc-iface
 func setupDceIface(b *sigBuilder, o *ruleparser.Text) error {
 	arg := o.Value
-	if err := dceTransport(b); err != nil {
-		return err
-	}
 	parse := parseDceIface
 	if isSnort3DceIface(arg) {
 		parse = parseDceIfaceSnort3 // dcesnort.go
@@ -179,9 +177,6 @@ func (d *dceOpnumItem) find(_ *Thread, buf []byte, cursor, _ int) (int, int, boo
 // rules/dcerpc-keywords.html#dcerpc-opnum
 func setupDceOpnum(b *sigBuilder, o *ruleparser.Text) error {
 	arg := o.Value
-	if err := dceTransport(b); err != nil {
-		return err
-	}
 	it, err := parseDceOpnum(arg)
 	if err != nil {
 		return err

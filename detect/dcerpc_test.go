@@ -5,6 +5,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/detect/mpm"
+	"vigil/ruleparser"
 )
 
 // ifaceRec builds a bufid.DCERPCIface record: UUID (text order), version LE,
@@ -90,5 +91,45 @@ func TestDceKeywords(t *testing.T) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestDceOverUDP: a Snort 3 rule for connectionless DCERPC (alert udp with
+// dce_iface, dce_opnum, dce_stub_data and a dce byte_test) loads and
+// matches a call of a UDP dcerpc flow.
+func TestDceOverUDP(t *testing.T) {
+	const uuid = "975201b0-59ca-11d0-a8d5-00a0c90d8051"
+	e, rep := compileDialect(t, ruleparser.DialectSnort3, `alert udp any any -> any [135,1024:] ( msg:"x"; dce_iface:uuid `+uuid+`; dce_opnum:"4"; dce_stub_data; byte_test:4,>,128,8,dce; service:dcerpc; sid:1; )`)
+	if rep.Loaded != 1 {
+		t.Fatalf("not loaded: %v %v", rep.Skipped, rep.Errors)
+	}
+	m, err := e.NewMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	call := func(opnum, n byte) mapTx {
+		return mapTx{
+			bufid.DCERPCIface:    {ifaceRec(uuid, 1, 1)},
+			bufid.DCERPCOpnum:    {string([]byte{opnum, 0})},
+			bufid.DCERPCStubData: {"\x00\x00\x00\x00\x00\x00\x00\x00" + string([]byte{n, 1, 0, 0})},
+			bufid.DCERPCEndian:   {"\x00"},
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		tx   mapTx
+		want bool
+	}{
+		{"overflow", call(4, 0), true}, // 0x100 > 128
+		{"other opnum", call(5, 0), false},
+		{"small length", mapTx{bufid.DCERPCIface: {ifaceRec(uuid, 1, 1)}, bufid.DCERPCOpnum: {"\x04\x00"},
+			bufid.DCERPCStubData: {"\x00\x00\x00\x00\x00\x00\x00\x00\x10\x00\x00\x00"}, bufid.DCERPCEndian: {"\x00"}}, false},
+	} {
+		p := tcpPacket("", true)
+		p.Proto, p.DstPort, p.AppProto = 17, 135, bufid.ProtoDCERPC
+		if got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0; got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

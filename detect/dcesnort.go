@@ -9,16 +9,6 @@ import (
 	"vigil/ruleparser"
 )
 
-// dceTransport rejects DCERPC interface and opnum tests in UDP rules:
-// Vigil parses DCERPC over TCP and SMB only, so such a rule (DCERPC over
-// UDP, connectionless) could never match.
-func dceTransport(b *sigBuilder) error {
-	if b.sig.proto.ipProto == 17 {
-		return fmt.Errorf("DCERPC over UDP: %w", ErrUnsupported)
-	}
-	return nil
-}
-
 // isSnort3DceIface reports whether a dce_iface value has Snort 3's named
 // form ("uuid <uuid>[, version <interval>][, any_frag]").
 func isSnort3DceIface(arg string) bool {

@@ -1,10 +1,6 @@
 package detect
 
-import (
-	"fmt"
-
-	"vigil/ruleparser"
-)
+import "vigil/ruleparser"
 
 // Fragment flags as Packet.FragBits holds them.
 const (
@@ -56,10 +52,9 @@ func (f *fragbitsTest) match(p *Packet) bool {
 }
 
 // setupFragbits is fragbits:[+*!]<MDR> (the modifier may also follow the
-// bits). Vigil inspects reassembled datagrams, never the fragments
-// themselves, so a test that names M other than negated (it is aimed at
-// fragments) could never match and is unsupported; the reassembled
-// datagram has M and R clear and keeps D.
+// bits). M is set on the fragments themselves, which rules for ip see
+// before reassembly (Packet.Fragment); the reassembled datagram has M and
+// R clear and keeps D.
 // Docs: rules/header-keywords.html#fragbits-ip-fragmentation,
 // https://docs.snort.org/rules/options/non_payload/fragbits
 func setupFragbits(b *sigBuilder, f *ruleparser.Flags) error {
@@ -81,9 +76,6 @@ func setupFragbits(b *sigBuilder, f *ruleparser.Flags) error {
 		default:
 			return errBadValue("bad fragment bit " + string(f.Bits[i]))
 		}
-	}
-	if t.bits&fragMF != 0 && t.modifier != '!' {
-		return fmt.Errorf("fragbits on fragments (M): %w", ErrUnsupported)
 	}
 	b.sig.pkt = append(b.sig.pkt, t)
 	return nil

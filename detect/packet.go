@@ -45,6 +45,11 @@ type Packet struct {
 
 	// Payload is the packet's L4 payload (pkt_data).
 	Payload []byte
+	// Fragment marks an IP fragment inspected before reassembly: its
+	// transport header is not decoded, so only rules for ip (any
+	// transport) apply, by its IP header; Proto is the header's protocol
+	// (ip_proto) and Payload is nil.
+	Fragment bool
 	// IPHdr is the packet's (innermost) IP header, options or IPv6
 	// extension headers included; L4Hdr its TCP, UDP or ICMP header.
 	// Both are views into the frame, nil when absent (ipv4.hdr, tcp.hdr,
@@ -65,6 +70,10 @@ type Packet struct {
 	// app-layer-protocol's modes.
 	AppProtoDir  [2]bufid.Proto
 	AppProtoOrig bufid.Proto
+	// Service is a service identified for Snort 3's service option that
+	// Suricata does not detect (bufid.ProtoIRC, ProtoSunRPC); it leaves
+	// AppProto alone. ProtoUnknown when none.
+	Service bufid.Proto
 	// ProtoDetectDone is set on the packet that carries the end of
 	// protocol detection for its direction: the packet during which it
 	// ended, or, when it ended while handling a packet of the other

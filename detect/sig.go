@@ -26,7 +26,8 @@ type Sig struct {
 	flowStart bool // the tcp:flow_start hook: first packet of each direction only (hook.go)
 	anyHeader bool // header-less or all "any": no address/port test needed
 	// services are Snort 3 service protocols: on a flow of one of them the
-	// header ports are not required.
+	// header ports are not required, on a flow of another identified
+	// protocol the rule does not apply (serviceMatch).
 	services []bufid.Proto
 
 	pkt   []pktTest  // header keywords
@@ -146,17 +147,41 @@ type protoMatch struct {
 // headerMatch tests the rule header against a packet. It reports whether
 // the packet matches in the written direction or, for "<>", either way.
 func (s *Sig) headerMatch(p *Packet) bool {
-	if s.proto.ipProto != 0 && s.proto.ipProto != p.Proto {
+	if s.proto.ipProto != 0 && (s.proto.ipProto != p.Proto || p.Fragment) {
 		return false
+	}
+	svc := false
+	if len(s.services) > 0 {
+		var known bool
+		if svc, known = s.serviceMatch(p); known && !svc {
+			return false
+		}
 	}
 	if s.anyHeader {
 		return true
 	}
-	svc := len(s.services) > 0 && slices.Contains(s.services, p.AppProto)
 	if s.match4(p.Src, p.SrcPort, p.Dst, p.DstPort, svc) {
 		return true
 	}
 	return s.bidir && s.match4(p.Dst, p.DstPort, p.Src, p.SrcPort, svc)
+}
+
+// serviceMatch applies Snort 3's service option: on a flow whose service
+// is identified (its app-layer protocol, or a service only Snort names)
+// the rule applies when the service is one of the rule's, ports aside;
+// on a flow of no identified service the header's ports decide (known
+// false).
+func (s *Sig) serviceMatch(p *Packet) (match, known bool) {
+	if p.AppProto != bufid.ProtoUnknown && p.AppProto != bufid.ProtoFailed {
+		known = true
+		if slices.Contains(s.services, p.AppProto) {
+			return true, true
+		}
+	}
+	if p.Service != bufid.ProtoUnknown {
+		return slices.Contains(s.services, p.Service), true
+	}
+	return false, known
 }
 
 func (s *Sig) match4(sa netip.Addr, sp uint16, da netip.Addr, dp uint16, anyPort bool) bool {

@@ -11,21 +11,28 @@ import (
 
 // snortServices maps Snort 3 service names to the app-layer protocols
 // Vigil detects.
-var snortServices = map[string]bufid.Proto{
-	"http": bufid.ProtoHTTP, "ssl": bufid.ProtoTLS, "tls": bufid.ProtoTLS, "dns": bufid.ProtoDNS, "ssh": bufid.ProtoSSH,
-	"smtp": bufid.ProtoSMTP, "ftp": bufid.ProtoFTP,
+var snortServices = map[string][]bufid.Proto{
+	// Snort adds http2 to every http rule (add_service_to_otn).
+	"http": {bufid.ProtoHTTP, bufid.ProtoHTTP2}, "http2": {bufid.ProtoHTTP2},
+	"ssl": {bufid.ProtoTLS}, "tls": {bufid.ProtoTLS}, "dns": {bufid.ProtoDNS}, "ssh": {bufid.ProtoSSH},
+	"smtp": {bufid.ProtoSMTP}, "ftp": {bufid.ProtoFTP}, "ftp-data": {bufid.ProtoFTPData},
 	// Snort names SMB sessions (and DCERPC over SMB) netbios-ssn.
-	"sip": bufid.ProtoSIP, "dcerpc": bufid.ProtoDCERPC, "netbios-ssn": bufid.ProtoSMB, "kerberos": bufid.ProtoKRB5,
-	"snmp": bufid.ProtoSNMP,
+	"sip": {bufid.ProtoSIP}, "dcerpc": {bufid.ProtoDCERPC}, "netbios-ssn": {bufid.ProtoSMB}, "kerberos": {bufid.ProtoKRB5},
+	"snmp": {bufid.ProtoSNMP}, "dhcp": {bufid.ProtoDHCP}, "ldap": {bufid.ProtoLDAP},
+	// Services Suricata does not detect, identified for this option
+	// (applayer ServiceOnly entries).
+	"irc": {bufid.ProtoIRC}, "sunrpc": {bufid.ProtoSunRPC},
 }
 
 // setupService is Snort 3's service:a,b. Snort applies such a rule to
 // flows identified as one of the services, falling back to the header's
 // ports when the service is not identified: Vigil does the same, so the
-// header ports are not required when the flow's app-layer protocol is one
-// of the services. When Vigil identifies none of the services, the rule
-// applies by its header ports, Snort's fallback; without ports it would
-// only ever be half evaluated and is unsupported.
+// header ports are not required when the flow's app-layer protocol (or
+// Snort-only service, Packet.Service) is one of the services, and the rule
+// does not apply to a flow identified as another protocol
+// (Sig.serviceMatch). When Vigil identifies none of the services, the
+// rule applies by its header ports, Snort's fallback; without ports it
+// would only ever be half evaluated and is unsupported.
 // Docs: https://docs.snort.org/rules/options/non_payload/service
 func setupService(b *sigBuilder, l *ruleparser.List) error {
 	var known []bufid.Proto
@@ -34,7 +41,7 @@ func setupService(b *sigBuilder, l *ruleparser.List) error {
 			return fmt.Errorf("negated service %q: %w", it.Value, ErrUnsupported)
 		}
 		if p, ok := snortServices[it.Value]; ok {
-			known = append(known, p)
+			known = append(known, p...)
 		}
 	}
 	if len(known) == 0 {

@@ -275,7 +275,7 @@ var table = []keyword{
 	spec(kw("http2.settings", surDoc+"http2-keywords.html#http2-settings"), ruleparser.TextWith(ruleparser.CheckHTTP2Settings), setupHTTP2Settings),
 	spec(kw("http2.size_update", surDoc+"http2-keywords.html#http2-size-update"), ruleparser.ParseCompare, http2CmpSetup(bufid.HTTP2SizeUpdate, 8)),
 	spec(kw("http2.window", surDoc+"http2-keywords.html#http2-window"), ruleparser.ParseCompare, http2CmpSetup(bufid.HTTP2Window, 4)),
-	only(snort3Only, sticky(kw("http_param", snortDoc+"http_param/"))),
+	only(snort3Only, spec(kw("http_param", snortDoc+"http_param/"), ruleparser.ParseSticky, setupHTTPParam)),
 	spec(kw("icmp_id", surDoc+"header-keywords.html#icmp-id"), ruleparser.ParseCompare, cmpSetup(fieldICMPID)),
 	spec(kw("icmp_seq", surDoc+"header-keywords.html#icmp-seq"), ruleparser.ParseCompare, cmpSetup(fieldICMPSeq)),
 	spec(kw("icmpv4-csum", surDoc+"header-keywords.html#icmpv4-csum"), ruleparser.ArgsWith(false, checkCsum), csumSetup(4, 1)),

@@ -219,7 +219,7 @@ var keywordSamples = map[string]string{
 	"http2.settings":                  `http2.settings:SETTINGS_ENABLE_PUSH=0;`,
 	"http2.size_update":               `http2.size_update:>1;`,
 	"http2.window":                    `http2.window:>1;`,
-	"http_param":                      `http_param; content:"a";`,
+	"http_param":                      `http_param:"id",nocase; content:"a";`,
 	"icmp_id":                         `icmp_id:>1;`,
 	"icmp_seq":                        `icmp_seq:>1;`,
 	"icmpv4.hdr":                      `icmpv4.hdr; content:"a";`,

@@ -33,7 +33,7 @@ var unsupported = map[string]string{
 	// In the table, parsed but not evaluated.
 	"decode-event": whyNoEvents, "stream-event": whyNoEvents,
 	"filemagic": whyNoFiles, "filesha1": whyNoFiles, "filesha256": whyNoFiles, "filestore": whyNoFiles,
-	"http.cookie.raw": whySnortOnly, "http_param": whySnortOnly, "js_data": whySnortOnly, "rem": "Snort 3 comment: Vigil keeps it unevaluated",
+	"http.cookie.raw": whySnortOnly, "js_data": whySnortOnly, "rem": "Snort 3 comment: Vigil keeps it unevaluated",
 	"replace":   whyNoRewrite,
 	"tls.store": whyNoFiles,
 

@@ -69,6 +69,9 @@ type inspection struct {
 	// pseudo marks a flow-end pseudo packet: stream and transaction rules
 	// run, packet rules do not, and every transaction is final.
 	pseudo bool
+	// fragment marks an IP fragment inspected before reassembly
+	// (detect.Packet.Fragment).
+	fragment bool
 }
 
 // detectPacket runs packet and transaction rules on p, logs alerts and
@@ -80,7 +83,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 	dp := &w.dp
 	*dp = detect.Packet{Ts: p.Ts, IPVer: p.IPVersion, Src: p.Src, Dst: p.Dst, Proto: p.Proto, SrcPort: p.SrcPort,
 		DstPort: p.DstPort, TTL: p.TTL, TOS: p.TOS, IPID: uint16(p.IPID), FragBits: p.FragFlags,
-		Payload: p.Payload, IPOpts: p.IPOpts, VLANLayers: p.VLANCount, VLANIDs: p.VLAN,
+		Payload: p.Payload, IPOpts: p.IPOpts, VLANLayers: p.VLANCount, VLANIDs: p.VLAN, Fragment: in.fragment,
 		IPCsum: detectCsum(p.IPCsum), L4Csum: detectCsum(p.L4Csum)}
 	if p.L3Off >= 0 {
 		end := p.L4Off
@@ -89,16 +92,18 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 		}
 		dp.IPHdr = p.Data[p.L3Off:end]
 	}
-	if p.L4Off >= 0 && p.PayloadOff >= p.L4Off {
+	if p.L4Off >= 0 && p.PayloadOff >= p.L4Off && !in.fragment {
 		dp.L4Hdr = p.Data[p.L4Off:p.PayloadOff]
 		if p.Proto == packet.ProtoICMP {
 			dp.L4Hdr = p.Data[p.L4Off : p.L4Off+icmpv4HdrLen(p.Data[p.L4Off:])]
 		}
 	}
-	switch p.Proto {
-	case packet.ProtoTCP:
+	switch proto := p.Proto; {
+	case in.fragment:
+		// No transport header was decoded.
+	case proto == packet.ProtoTCP:
 		dp.TCPFlags, dp.Seq, dp.Ack, dp.Window = p.TCP.Flags, p.TCP.Seq, p.TCP.Ack, p.TCP.Window
-	case packet.ProtoICMP, packet.ProtoICMPv6:
+	case proto == packet.ProtoICMP || proto == packet.ProtoICMPv6:
 		dp.ICMPType, dp.ICMPCode = p.ICMP.Type, p.ICMP.Code
 		dp.ICMPID, dp.ICMPSeq, dp.HasICMPID = p.ICMP.ID, p.ICMP.Seq, p.ICMP.HasIDSeq
 	}
@@ -130,6 +135,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 			}
 		}
 		dp.AppProtoOrig = fd.protoOrig
+		dp.Service = fd.alp.Service()
 		dp.Flow = &fd.det
 		if fd.pdEvent != "" {
 			w.logDetectAnomaly(p, e, fd)

@@ -246,7 +246,7 @@ func TestReloadStatsEngines(t *testing.T) {
 	}
 	second := filepath.Join(dir, "b-more.rules")
 	b = append(b, `alert udp any any -> any 5000 (msg:"broken"; content:; sid:40; rev:1;)
-alert ip any any -> any any (msg:"unsupported"; fragbits:M; sid:41; rev:1;)
+alert ip any any -> any any (msg:"unsupported"; content:"x"; replace:"y"; sid:41; rev:1;)
 `...)
 	if err := os.WriteFile(second, b, 0o644); err != nil {
 		t.Fatal(err)

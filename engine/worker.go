@@ -261,6 +261,7 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 		// A fragment goes to the defragmenter; the datagram it completes
 		// (valid until the next Add) is decoded again and goes on as one
 		// packet, at the time and pcap_cnt of its last fragment.
+		w.inspectFragment(p)
 		dg, ok := w.defrag.Add(p)
 		if !ok {
 			return
@@ -286,6 +287,20 @@ func (w *Worker) Process(data []byte, linkType uint32, tsNs int64, pcapCnt uint6
 	alerts := w.Stats.Alerts
 	e := w.handle(p)
 	w.pcapLog(p, e, w.Stats.Alerts != alerts, linkType)
+}
+
+// inspectFragment runs the packet rules on an IP fragment before it goes
+// to the defragmenter, as Suricata does: with no transport header decoded
+// and no flow, only rules for ip apply, by the IP header (fragbits M,
+// ip_proto, ttl, id); the payload is not inspected.
+func (w *Worker) inspectFragment(p *packet.Packet) {
+	if w.matcher == nil {
+		return
+	}
+	payload := p.Payload
+	p.Payload = nil
+	w.detectPacket(p, nil, flow.ToServer, inspection{fragment: true})
+	p.Payload = payload
 }
 
 // tick advances packet time: flow timeouts. The clock only moves
@@ -471,7 +486,7 @@ func (w *Worker) reverseMidstream(e *flow.Entry[flowData], p *packet.Packet) boo
 	}
 	e.Reverse()
 	fd.macs[0], fd.macs[1] = fd.macs[1], fd.macs[0]
-	w.startParser(fd, proto)
+	w.startParser(fd, proto, applayer.TCP)
 	noteDetectDone(fd, applayer.ToClient)
 	return true
 }
@@ -604,7 +619,7 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 		// (after stream tracking, swapFlow) and parse the data as the
 		// server's.
 		fd.swap = true
-		w.startParser(fd, fd.alp.Proto())
+		w.startParser(fd, fd.alp.Proto(), applayer.TCP)
 		if fd.parser != nil {
 			fd.txPending = [2]bool{true, true}
 			fd.parser.Parse(applayer.ToClient, b)
@@ -620,7 +635,7 @@ func (w *Worker) streamAppLayer(e *flow.Entry[flowData], dir applayer.Direction,
 		fd.proto = proto
 		return
 	}
-	w.startParser(fd, proto)
+	w.startParser(fd, proto, applayer.TCP)
 	if fd.parser == nil {
 		return
 	}
@@ -749,7 +764,7 @@ func (w *Worker) tunnelData(e *flow.Entry[flowData], dir applayer.Direction, b [
 	// The old protocol's transactions end with it: the new parser's
 	// transaction 0 is a new one.
 	fd.txs = fd.txs[:0]
-	w.startParser(fd, proto)
+	w.startParser(fd, proto, applayer.TCP)
 	if fd.parser == nil {
 		return
 	}
@@ -789,7 +804,7 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 		fd.macs[0], fd.macs[1] = fd.macs[1], fd.macs[0]
 		dir, sp, dp = applayer.ToClient, dp, sp
 		w.Stats.AppLayerUDP[fd.alp.Proto()]++
-		w.startParser(fd, fd.alp.Proto())
+		w.startParser(fd, fd.alp.Proto(), applayer.UDP)
 		noteDetectDone(fd, dir)
 		if fd.parser == nil {
 			return dir
@@ -820,7 +835,7 @@ func (w *Worker) udpAppLayer(e *flow.Entry[flowData], dir applayer.Direction, p 
 			fd.proto = proto
 			return dir
 		}
-		w.startParser(fd, proto)
+		w.startParser(fd, proto, applayer.UDP)
 		if fd.parser == nil {
 			return dir
 		}
@@ -849,7 +864,7 @@ func (w *Worker) noteParserError(fd *flowData, udp bool) {
 	}
 }
 
-func (w *Worker) startParser(fd *flowData, proto applayer.Proto) {
+func (w *Worker) startParser(fd *flowData, proto applayer.Proto, t applayer.Transport) {
 	fd.proto = proto
 	w.Stats.AppLayer[proto]++
 	if proto < bufid.NumProtos {
@@ -859,7 +874,7 @@ func (w *Worker) startParser(fd *flowData, proto applayer.Proto) {
 			return
 		}
 	}
-	if ent, ok := w.reg.Lookup(proto); ok && ent.New != nil {
+	if ent, ok := w.reg.LookupTransport(proto, t); ok && ent.New != nil {
 		fd.parser = ent.New()
 	}
 }

@@ -55,6 +55,12 @@ const (
 	ProtoRDP
 	ProtoNFS
 	ProtoTelnet
+	// ProtoIRC and ProtoSunRPC are services Suricata does not detect,
+	// identified only for Snort 3's service option (applayer's
+	// ServiceOnly entries): never a flow's protocol, never a rule
+	// header's.
+	ProtoIRC
+	ProtoSunRPC
 
 	NumProtos
 )
@@ -99,6 +105,8 @@ var protoNames = [NumProtos]string{
 	ProtoTelnet:    "telnet",
 	ProtoLDAP:      "ldap",
 	ProtoWebSocket: "websocket",
+	ProtoIRC:       "irc",
+	ProtoSunRPC:    "sunrpc",
 }
 
 // String returns Suricata's app_proto name for p.
@@ -110,15 +118,15 @@ func (p Proto) String() string {
 }
 
 // LookupRuleProto maps a protocol of a rule header or of app-layer-protocol
-// to a Proto: every name String returns except "unknown", "failed" and
-// "file", and the aliases "ssl" (tls) and "ikev2" (ike).
+// to a Proto: every name String returns except "unknown", "failed",
+// "file" and the Snort-only services "irc" and "sunrpc", and the aliases "ssl" (tls) and "ikev2" (ike).
 func LookupRuleProto(name string) (Proto, bool) {
 	switch name {
 	case "ssl":
 		return ProtoTLS, true
 	case "ikev2":
 		return ProtoIKE, true
-	case "unknown", "failed", "file":
+	case "unknown", "failed", "file", "irc", "sunrpc":
 		return ProtoUnknown, false
 	}
 	for i, n := range protoNames {

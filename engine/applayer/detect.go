@@ -37,19 +37,24 @@ type Entry struct {
 	Transport Transport
 	// Ports are the protocol's usual server ports (hint).
 	Ports []uint16
+	// AllPorts makes every port one of Ports (Suricata's "[0:65535]"
+	// detection ports): the entry is tried with the port-hinted ones.
+	AllPorts bool
 	// PortRequired restricts the probes to flows with one of Ports on
 	// either side; used for protocols whose content probe is weak.
 	PortRequired bool
 	// ToServer and ToClient probe the first bytes of each direction; a
 	// nil probe never matches that direction.
 	ToServer, ToClient ProbeFunc
-	// Pattern marks an entry whose to-server probe is one of Suricata's
-	// patterns (its pattern matcher, tried before any port-based probing
-	// parser): it is tried before every other entry, on any port.
-	Pattern bool
 	// New returns a fresh parser for a flow of this protocol; nil for
 	// detection-only protocols.
 	New func() Parser
+	// ServiceOnly marks an entry that identifies a service Suricata does
+	// not detect (Snort 3's irc and sunrpc, for its service option): a
+	// match records the service (Detection.Service) and leaves the flow's
+	// protocol to the other entries, so EVE and Suricata rules see the
+	// flow as Suricata would. Such entries go last in the table.
+	ServiceOnly bool
 }
 
 // Registry is an immutable, ordered table of Entry values. Safe for
@@ -59,18 +64,21 @@ type Registry struct {
 	maxBytes int
 }
 
+// MaxEntries bounds a registry's table (a bit per entry in Detection).
+const MaxEntries = 64
+
 // DefaultMaxProbeBytes is how many bytes per direction detection looks at
 // before it gives up on that direction.
 const DefaultMaxProbeBytes = 2048
 
 // NewRegistry returns a registry over entries (copied), tried in order.
-// maxBytes <= 0 selects DefaultMaxProbeBytes. At most 64 entries.
+// maxBytes <= 0 selects DefaultMaxProbeBytes. At most MaxEntries entries.
 func NewRegistry(maxBytes int, entries ...Entry) *Registry {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxProbeBytes
 	}
-	if len(entries) > 64 {
-		entries = entries[:64]
+	if len(entries) > MaxEntries {
+		entries = entries[:MaxEntries]
 	}
 	return &Registry{entries: append([]Entry(nil), entries...), maxBytes: maxBytes}
 }
@@ -88,6 +96,17 @@ func (r *Registry) Lookup(p Proto) (Entry, bool) {
 	return Entry{}, false
 }
 
+// LookupTransport returns the first entry of p for transport t: the
+// parser of a protocol may differ by transport (DCERPC).
+func (r *Registry) LookupTransport(p Proto, t Transport) (Entry, bool) {
+	for _, e := range r.entries {
+		if e.Proto == p && e.Transport&t != 0 {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
 // Detection is the per-flow detection state. The zero value is ready; it
 // keeps a copy of at most the registry's max probe bytes per direction.
 type Detection struct {
@@ -95,6 +114,7 @@ type Detection struct {
 	excluded [2]uint64 // entries that said no for a direction
 	failed   [2]bool
 	proto    Proto
+	service  Proto // the first ServiceOnly entry that matched
 	// dir is the protocol each direction's own bytes matched (Suricata's
 	// alproto_ts and alproto_tc); the flow's proto is the first of them.
 	dir [2]Proto
@@ -103,6 +123,10 @@ type Detection struct {
 // Proto returns the detected protocol: bufid.ProtoUnknown while undecided,
 // bufid.ProtoFailed when detection gave up.
 func (d *Detection) Proto() Proto { return d.proto }
+
+// Service returns the service a ServiceOnly entry identified (Snort 3's
+// irc, sunrpc), bufid.ProtoUnknown when none did.
+func (d *Detection) Service() Proto { return d.service }
 
 // DirProto returns the protocol that direction dir's own bytes matched,
 // bufid.ProtoUnknown while that direction is undecided or had no data, and
@@ -121,6 +145,7 @@ func (d *Detection) Reset() {
 	d.excluded = [2]uint64{}
 	d.failed = [2]bool{}
 	d.proto = bufid.ProtoUnknown
+	d.service = bufid.ProtoUnknown
 	d.dir = [2]Proto{}
 }
 
@@ -193,15 +218,15 @@ func (r *Registry) probe(d *Detection, t Transport, dir Direction, data []byte, 
 	for pass := 0; pass < 3; pass++ {
 		for i := range r.entries {
 			e := &r.entries[i]
-			if e.Transport&t == 0 || d.excluded[di]&(1<<uint(i)) != 0 {
+			if e.Transport&t == 0 || d.excluded[di]&(1<<uint64(i)) != 0 {
 				continue
 			}
-			hinted := hasPort(e.Ports, sp, dp)
-			if (pass == 0) != e.Pattern || pass > 0 && (pass == 1) != hinted {
+			hinted := e.AllPorts || hasPort(e.Ports, sp, dp)
+			if (pass == 0) != hinted {
 				continue
 			}
 			if e.PortRequired && !hinted {
-				d.excluded[di] |= 1 << uint(i)
+				d.excluded[di] |= 1 << uint64(i)
 				continue
 			}
 			f := e.ToServer
@@ -212,6 +237,13 @@ func (r *Registry) probe(d *Detection, t Transport, dir Direction, data []byte, 
 			if f != nil {
 				res = f(probe)
 			}
+			if e.ServiceOnly && res == ProbeMatch {
+				// Recorded, and no further say in the flow's protocol.
+				if d.service == bufid.ProtoUnknown {
+					d.service = e.Proto
+				}
+				res = ProbeNoMatch
+			}
 			switch res {
 			case ProbeMatch:
 				d.dir[di] = e.Proto
@@ -220,7 +252,7 @@ func (r *Registry) probe(d *Detection, t Transport, dir Direction, data []byte, 
 				}
 				return d.proto
 			case ProbeNoMatch:
-				d.excluded[di] |= 1 << uint(i)
+				d.excluded[di] |= 1 << uint64(i)
 			default:
 				pending = true
 			}
@@ -256,7 +288,7 @@ func (r *Registry) DetectReversed(d *Detection, t Transport, data []byte, sp, dp
 	}
 	for i := range r.entries {
 		e := &r.entries[i]
-		if e.Transport&t == 0 || e.ToClient == nil || !hasPort(e.Ports, sp, dp) {
+		if e.Transport&t == 0 || e.ServiceOnly || e.ToClient == nil || !hasPort(e.Ports, sp, dp) {
 			continue
 		}
 		if e.ToClient(probe) == ProbeMatch && (e.ToServer == nil || e.ToServer(probe) != ProbeMatch) {

@@ -1,7 +1,6 @@
 package applayer
 
 import (
-	"strings"
 	"testing"
 
 	"vigil/detect/bufid"
@@ -126,29 +125,5 @@ func TestDetectReversed(t *testing.T) {
 				t.Errorf("no match changed the flow's protocol to %v", d.Proto())
 			}
 		})
-	}
-}
-
-// TestDetectDCERPCUDP checks connectionless DCERPC detection: Suricata's
-// "04 00" pattern with its header probe, matched before port-based probes
-// (QUIC on 80).
-func TestDetectDCERPCUDP(t *testing.T) {
-	reg := NewRegistry(0, DefaultEntries()...)
-	hdr := "\x04\x00\x01\x00\x00\x00\x00\x00" + strings.Repeat("\x00", 72)
-	bad := "\x04\x00\x01\x00\xff\x00\x00\x00" + strings.Repeat("\x00", 72) // drep out of range
-	for _, tc := range []struct {
-		name   string
-		sp, dp uint16
-		data   string
-		want   Proto
-	}{
-		{"on 80", 80, 8000, hdr, bufid.ProtoDCERPC},
-		{"bad drep", 5000, 8000, bad, bufid.ProtoFailed},
-		{"short", 5000, 8000, hdr[:40], bufid.ProtoFailed},
-	} {
-		var d Detection
-		if got := reg.Detect(&d, UDP, ToServer, []byte(tc.data), tc.sp, tc.dp); got != tc.want {
-			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
-		}
 	}
 }

@@ -301,9 +301,8 @@ func DefaultEntries() []Entry {
 		{Proto: bufid.ProtoSMTP, Transport: TCP, Ports: []uint16{25, 587}, ToServer: ProbeSMTPHello},
 		{Proto: bufid.ProtoSMB, Transport: TCP, Ports: []uint16{139, 445}, ToServer: ProbeSMB, ToClient: ProbeSMB},
 		{Proto: bufid.ProtoDCERPC, Transport: TCP, Ports: []uint16{135}, ToServer: ProbeDCERPC, ToClient: ProbeDCERPC},
-		// DCERPC over UDP: a connectionless header on any port, as
-		// Suricata's "04 00" pattern and probe (probes_dcerpc.go).
-		{Proto: bufid.ProtoDCERPC, Transport: UDP, Ports: []uint16{135}, Pattern: true, ToServer: ProbeDCERPCUDP},
+		// Connectionless DCERPC: Suricata's detection ports are all ports.
+		{Proto: bufid.ProtoDCERPC, Transport: UDP, Ports: []uint16{135}, AllPorts: true, ToServer: ProbeDCERPCUDP, ToClient: ProbeDCERPCUDP},
 		{Proto: bufid.ProtoMQTT, Transport: TCP, Ports: []uint16{1883}, ToServer: ProbeMQTTConnect},
 		{Proto: bufid.ProtoRFB, Transport: TCP, Ports: []uint16{5900, 5901, 5902, 5903, 5904, 5905, 5906, 5907, 5908, 5909}, ToServer: ProbeRFB, ToClient: ProbeRFB},
 		{Proto: bufid.ProtoSNMP, Transport: UDP, Ports: []uint16{161, 162}, PortRequired: true, ToServer: ProbeSNMP, ToClient: ProbeSNMP},
@@ -330,5 +329,10 @@ func DefaultEntries() []Entry {
 		{Proto: bufid.ProtoIMAP, Transport: TCP, Ports: []uint16{143}, ToServer: ProbeIMAPRequest, ToClient: ProbeIMAPResponse},
 		{Proto: bufid.ProtoPOP3, Transport: TCP, Ports: []uint16{110}, PortRequired: true, ToServer: ProbePOP3Request, ToClient: ProbePOP3Response},
 		{Proto: bufid.ProtoPgSQL, Transport: TCP, Ports: []uint16{5432}, PortRequired: true, ToServer: ProbePgSQLRequest, ToClient: ProbePgSQLResponse},
+		// Services only Snort 3 rules name (service:irc, service:sunrpc),
+		// last: they never decide a flow's protocol (ServiceOnly).
+		{Proto: bufid.ProtoIRC, Transport: TCP, Ports: []uint16{6667}, ServiceOnly: true, ToServer: ProbeIRCClient, ToClient: ProbeIRCServer},
+		{Proto: bufid.ProtoSunRPC, Transport: TCP, Ports: []uint16{111}, ServiceOnly: true, ToServer: ProbeRPCCallTCP, ToClient: ProbeRPCReplyTCP},
+		{Proto: bufid.ProtoSunRPC, Transport: UDP, Ports: []uint16{111}, ServiceOnly: true, ToServer: ProbeRPCCallUDP, ToClient: ProbeRPCReplyUDP},
 	}
 }

@@ -49,3 +49,21 @@ func ProbeDCERPC(data []byte) ProbeResult {
 	}
 	return ProbeMatch
 }
+
+// ProbeDCERPCUDP matches a datagram holding a connectionless DCERPC PDU
+// (DCE 1.1 RPC chapter 12): version 4, a PDU type up to cancel_ack, a
+// sane data representation and a body length within the datagram.
+// Package dcerpc parses it (udp.go).
+func ProbeDCERPCUDP(data []byte) ProbeResult {
+	if len(data) < 80 || data[0] != 4 || data[1] > 10 || data[4]&0xee != 0 || data[5] > 3 {
+		return ProbeNoMatch
+	}
+	n := int(data[74])<<8 | int(data[75])
+	if data[4]&0x10 != 0 {
+		n = int(data[75])<<8 | int(data[74])
+	}
+	if 80+n > len(data) {
+		return ProbeNoMatch
+	}
+	return ProbeMatch
+}

@@ -122,6 +122,12 @@ var parsers = []struct {
 	{bufid.ProtoWebSocket, func(Config) applayer.Parser { return websocket.New() }},
 }
 
+// udpParsers replaces the constructor of parsers for the UDP entries of
+// protocols whose datagram form is another parser.
+var udpParsers = map[applayer.Proto]func(Config) applayer.Parser{
+	bufid.ProtoDCERPC: func(Config) applayer.Parser { return dcerpc.NewUDP() }, // connectionless (dcerpc/udp.go)
+}
+
 // Registry returns the detection table with parsers attached.
 func Registry(cfg Config) *applayer.Registry {
 	def := applayer.DefaultEntries()
@@ -141,6 +147,9 @@ func Registry(cfg Config) *applayer.Registry {
 		for _, p := range parsers {
 			if p.proto == entries[i].Proto {
 				newf := p.new
+				if u, ok := udpParsers[p.proto]; ok && entries[i].Transport == applayer.UDP {
+					newf = u
+				}
 				entries[i].New = func() applayer.Parser { return newf(cfg) }
 			}
 		}

@@ -1,7 +1,10 @@
 // Package dcerpc parses DCE/RPC connection-oriented PDUs (version 5) for
 // the application layer: over TCP (port 135 and dynamic ports, detected by
 // content) through Parser, and over SMB named pipes through State, which
-// package smb feeds with the pipe's read and write payloads.
+// package smb feeds with the pipe's read and write payloads. UDPParser
+// parses the connectionless form (version 4) over UDP (udp.go), whose
+// calls are keyed by activity UUID and sequence number and carry their
+// interface in every request header.
 //
 // It consumes in-order stream bytes (or pipe payloads) per direction and
 // produces transactions keyed by call id: a request (opnum, context id,

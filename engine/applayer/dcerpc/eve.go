@@ -51,10 +51,6 @@ func (t *Tx) reqSeen() bool { return t.ReqDone && t.ReqType != 0xff }
 // RPC version.
 func (t *Tx) FillEVE(r *eve.Record, _ applayer.Direction) bool {
 	o := r.AddObject("dcerpc")
-	if t.udp {
-		t.fillUDP(o)
-		return true
-	}
 	if t.reqSeen() {
 		o.String("request", TypeName(t.ReqType))
 		switch t.ReqType {

@@ -59,3 +59,35 @@ func FuzzDCERPC(f *testing.F) {
 		p.Prune(^uint64(0))
 	})
 }
+
+// FuzzUDP feeds datagrams of alternating direction to the connectionless
+// parser, cut from the input at the lengths its first byte list, and
+// reads every buffer and record of every transaction.
+func FuzzUDP(f *testing.F) {
+	f.Add(clPDU(CLTypeRequest, 0, ifA, 1, 1, 0, 1, []byte("abc"), false), uint8(0))
+	f.Add(append(clPDU(CLTypeRequest, CLFlagFrag, ifA, 1, 1, 0, 1, []byte("abc"), true),
+		clPDU(CLTypeResponse, 0, ifA, 1, 1, 0, 1, []byte("de"), true)...), uint8(83))
+	f.Fuzz(func(t *testing.T, data []byte, cut uint8) {
+		p := NewUDP()
+		s := int(cut) + 1
+		for i, n := 0, 0; i < len(data); i, n = i+s, n+1 {
+			p.ParseDatagram(applayer.Direction(n&1), data[i:min(i+s, len(data))])
+		}
+		p.ParseDatagram(applayer.ToServer, data)
+		for i := 0; i < p.TxCount(); i++ {
+			tx := p.TxAt(i)
+			for _, d := range []applayer.Direction{applayer.ToServer, applayer.ToClient} {
+				for b := bufid.DCERPCStubData; b <= bufid.DCERPCEndian; b++ {
+					v, ok := tx.BufferAt(d, b, 0)
+					if !ok && v != nil {
+						t.Fatalf("buffer %v: data without ok", b)
+					}
+					if b == bufid.DCERPCIface && ok && len(v) != IfaceRecLen {
+						t.Fatalf("iface record of %d bytes", len(v))
+					}
+				}
+			}
+		}
+		p.Prune(^uint64(0))
+	})
+}

@@ -69,12 +69,6 @@ type Tx struct {
 	// common header.
 	ReqStubSize, RespStubSize uint64
 
-	// udp marks a connectionless (UDP) transaction, keyed by Activity
-	// and SeqNum (udp.go).
-	udp      bool
-	Activity [16]byte
-	SeqNum   uint32
-
 	st     *State
 	opnum  [2]byte
 	endian [1]byte

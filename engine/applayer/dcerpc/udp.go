@@ -3,138 +3,266 @@ package dcerpc
 import (
 	"encoding/binary"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
-	"vigil/output/eve"
 )
 
-// DCERPC over UDP: connectionless PDUs (C706 chapter 12), each datagram
-// one PDU with an 80-byte header. As in Suricata, a REQUEST starts a
-// transaction keyed by activity UUID and sequence number, and the
-// RESPONSE (or another server PDU) with the same keys completes it,
-// whichever direction it travels.
+// Connectionless DCE/RPC (DCE 1.1 RPC chapter 12, "ncadg_ip_udp"): each
+// datagram is one PDU behind an 80-octet header that carries everything
+// a connection-oriented conversation negotiates in its bind: the
+// interface UUID and version, the operation number, and the activity
+// UUID and sequence number that identify a call. There is no bind, so
+// dcerpc.iface matches the request header's interface.
 
-// UDPHeaderLen is the length of a connectionless PDU header.
-const UDPHeaderLen = 80
-
-// Connectionless PDU types (C706 12.5.3) Vigil names.
+// Connectionless PDU types and header flags (flags1).
 const (
-	clRequest  = 0
-	clResponse = 2
+	CLTypeRequest  = 0
+	CLTypeResponse = 2
+	CLTypeFault    = 3
+	CLTypeReject   = 6
+	CLTypeMax      = 10 // cancel_ack, the last type
+
+	CLFlagLastFrag = 0x02
+	CLFlagFrag     = 0x04
 )
 
-// udpHeader is the part of a connectionless header Vigil uses.
-type udpHeader struct {
-	ptype    uint8
-	activity [16]byte
-	seqnum   uint32
-	opnum    uint16
-	fraglen  uint16
-	fragnum  uint16
+// CLHeaderLen is the length of the connectionless header.
+const CLHeaderLen = 80
+
+// CLHeader is the header of a connectionless PDU.
+type CLHeader struct {
+	Type   uint8
+	Flags1 uint8
+	Little bool     // integers little endian (drep)
+	Object [16]byte // string byte order
+	Iface  [16]byte // string byte order
+	// Activity is read little endian whatever the data representation,
+	// as Suricata's records print it; it only names the call.
+	Activity [16]byte
+	IfVers   uint32
+	SeqNum   uint32
+	Opnum    uint16
+	BodyLen  uint16
+	FragNum  uint16
 }
 
-// parseUDPHeader reads a connectionless header; integers follow the
-// data representation's byte order.
-func parseUDPHeader(b []byte) (udpHeader, bool) {
-	var h udpHeader
-	if len(b) < UDPHeaderLen || b[0] != 4 {
+// ParseCLHeader decodes the header at the start of b: version 4, a known
+// PDU type, a sane data representation and a body length within b.
+func ParseCLHeader(b []byte) (h CLHeader, ok bool) {
+	if len(b) < CLHeaderLen || b[0] != 4 || b[1] > CLTypeMax || b[4]&0xee != 0 || b[5] > 3 {
 		return h, false
 	}
-	var bo binary.ByteOrder = binary.BigEndian
-	if b[4]&0x10 != 0 {
-		bo = binary.LittleEndian
+	h = CLHeader{Type: b[1], Flags1: b[2], Little: b[4]&0x10 != 0}
+	var o binary.ByteOrder = binary.BigEndian
+	if h.Little {
+		o = binary.LittleEndian
 	}
-	h.ptype = b[1]
-	copy(h.activity[:], b[40:56])
-	h.seqnum = bo.Uint32(b[64:])
-	h.opnum = bo.Uint16(b[68:])
-	h.fraglen = bo.Uint16(b[74:])
-	h.fragnum = bo.Uint16(b[76:])
-	return h, true
+	uuidCanon(&h.Object, b[8:], o)
+	uuidCanon(&h.Iface, b[24:], o)
+	uuidCanon(&h.Activity, b[40:], binary.LittleEndian)
+	h.IfVers = o.Uint32(b[60:])
+	h.SeqNum = o.Uint32(b[64:])
+	h.Opnum = o.Uint16(b[68:])
+	h.BodyLen = o.Uint16(b[74:])
+	h.FragNum = o.Uint16(b[76:])
+	return h, CLHeaderLen+int(h.BodyLen) <= len(b)
 }
 
-// ParseDatagram handles one UDP datagram: one connectionless PDU.
-func (p *Parser) ParseDatagram(_ applayer.Direction, data []byte) {
-	h, ok := parseUDPHeader(data)
+// ProbeUDP matches a datagram holding a connectionless PDU.
+func ProbeUDP(b []byte) bool {
+	_, ok := ParseCLHeader(b)
+	return ok
+}
+
+// UDPTx is one connectionless call: the request fragments of an activity
+// and sequence number, and the response (or fault, reject) to them.
+type UDPTx struct {
+	id       uint64
+	Activity [16]byte
+	SeqNum   uint32
+	Iface    [16]byte
+	IfVers   uint32
+	Opnum    uint16
+	// ReqType and RespType are the PDU types of each side (valid when
+	// HasReq, HasResp); Frags count their fragments and StubSize the body
+	// octets, uncapped.
+	ReqType, RespType         uint8
+	HasReq, HasResp           bool
+	ReqDone, RespDone         bool
+	ReqBig, RespBig           bool
+	ReqFrags, RespFrags       uint32
+	ReqStubSize, RespStubSize uint64
+	ReqStub, RespStub         []byte
+
+	opnum  [2]byte
+	endian [1]byte
+	ifrec  [IfaceRecLen]byte
+}
+
+var _ applayer.Tx = (*UDPTx)(nil)
+
+// Proto returns bufid.ProtoDCERPC.
+func (t *UDPTx) Proto() applayer.Proto { return bufid.ProtoDCERPC }
+
+// ID returns the transaction id (creation order).
+func (t *UDPTx) ID() uint64 { return t.id }
+
+// Complete reports whether the side dir is done.
+func (t *UDPTx) Complete(dir applayer.Direction) bool {
+	if dir == applayer.ToClient {
+		return t.RespDone
+	}
+	return t.ReqDone
+}
+
+// Buffer returns the first instance of b (see BufferAt).
+func (t *UDPTx) Buffer(dir applayer.Direction, b applayer.BufferID) []byte {
+	v, _ := t.BufferAt(dir, b, 0)
+	return v
+}
+
+// BufferAt returns instance i of a DCERPC buffer, laid out as over TCP
+// (package doc). The one interface record is the request header's
+// interface, with the low 16 bits of its version as major version; a
+// connectionless call has no bind whose first fragment could be missed,
+// so the record always carries IfaceFirstFrag.
+func (t *UDPTx) BufferAt(dir applayer.Direction, b applayer.BufferID, i int) ([]byte, bool) {
+	if i != 0 {
+		return nil, false
+	}
+	switch b {
+	case bufid.DCERPCStubData:
+		s := t.ReqStub
+		if dir == applayer.ToClient {
+			s = t.RespStub
+		}
+		return s, len(s) > 0
+	case bufid.DCERPCOpnum:
+		if !t.isRequest() {
+			return nil, false
+		}
+		binary.LittleEndian.PutUint16(t.opnum[:], t.Opnum)
+		return t.opnum[:], true
+	case bufid.DCERPCEndian:
+		big := t.ReqBig
+		if dir == applayer.ToClient && t.HasResp {
+			big = t.RespBig
+		}
+		t.endian[0] = 0
+		if big {
+			t.endian[0] = 1
+		}
+		return t.endian[:], true
+	case bufid.DCERPCIface:
+		if !t.isRequest() {
+			return nil, false
+		}
+		copy(t.ifrec[:16], t.Iface[:])
+		binary.LittleEndian.PutUint16(t.ifrec[16:], uint16(t.IfVers))
+		t.ifrec[18] = IfaceFirstFrag
+		return t.ifrec[:], true
+	}
+	return nil, false
+}
+
+func (t *UDPTx) isRequest() bool { return t.HasReq && t.ReqType == CLTypeRequest }
+
+// UDPParser is the DCERPC-over-UDP parser of one flow.
+type UDPParser struct {
+	txs    []*UDPTx
+	nextID uint64
+	state  applayer.State
+}
+
+var _ applayer.Parser = (*UDPParser)(nil)
+
+// NewUDP returns a parser for one UDP flow.
+func NewUDP() *UDPParser { return &UDPParser{} }
+
+// State returns the parser flags.
+func (p *UDPParser) State() applayer.State { return p.state }
+
+// Parse treats data as one datagram (ParseDatagram).
+func (p *UDPParser) Parse(dir applayer.Direction, data []byte) { p.ParseDatagram(dir, data) }
+
+// Gap does nothing: datagrams are parsed on their own.
+func (p *UDPParser) Gap(applayer.Direction, int) {}
+
+// ParseDatagram parses one PDU. Requests (and pings) open or extend the
+// call of their activity and sequence number; responses, faults and
+// rejects answer it. The PDU type decides, not the direction: as in
+// Suricata, a conversation whose datagrams all travel one way (a
+// broadcast) still pairs them. A datagram that is not a PDU is ignored.
+func (p *UDPParser) ParseDatagram(_ applayer.Direction, data []byte) {
+	h, ok := ParseCLHeader(data)
 	if !ok {
 		return
 	}
-	s := p.st
-	stub := uint64(min(int(h.fraglen), len(data)-UDPHeaderLen))
-	var t *Tx
-	for i := len(s.txs) - 1; i >= 0; i-- {
-		if x := s.txs[i]; x.udp && x.Activity == h.activity && x.SeqNum == h.seqnum {
-			t = x
-			break
+	body := data[CLHeaderLen : CLHeaderLen+int(h.BodyLen)]
+	last := h.Flags1&CLFlagFrag == 0 || h.Flags1&CLFlagLastFrag != 0
+	switch {
+	case h.Type == CLTypeRequest || h.Type == 1:
+		t := p.txFor(&h, true)
+		if h.FragNum == 0 || !t.HasReq {
+			t.ReqStub, t.ReqStubSize = t.ReqStub[:0], 0
 		}
-	}
-	if h.ptype == clRequest {
-		if t == nil || t.RespDone {
-			t = s.newUDPTx(h)
-		}
-		t.ReqType, t.ReqDone, t.HasReq = h.ptype, true, true
-		t.Opnum = h.opnum
+		t.HasReq, t.ReqType, t.ReqBig = true, h.Type, !h.Little
+		t.Iface, t.IfVers, t.Opnum = h.Iface, h.IfVers, h.Opnum
 		t.ReqFrags++
-		t.ReqStubSize += stub
-		return
+		t.ReqStubSize += uint64(len(body))
+		t.ReqStub = appendCap(t.ReqStub, body)
+		t.ReqDone = last
+	case h.Type == CLTypeResponse || h.Type == CLTypeFault || h.Type == CLTypeReject:
+		t := p.txFor(&h, false)
+		if h.FragNum == 0 || !t.HasResp {
+			t.RespStub, t.RespStubSize = t.RespStub[:0], 0
+		}
+		t.HasResp, t.RespType, t.RespBig = true, h.Type, !h.Little
+		t.RespFrags++
+		t.RespStubSize += uint64(len(body))
+		if h.Type == CLTypeResponse {
+			t.RespStub = appendCap(t.RespStub, body)
+		}
+		t.RespDone = last || h.Type != CLTypeResponse
+		t.ReqDone = true
 	}
-	if t == nil {
-		t = s.newUDPTx(h)
-		t.ReqDone = true // a server PDU without its request
-	}
-	t.RespType, t.HasResp, t.RespDone = h.ptype, true, true
-	t.RespFrags++
-	t.RespStubSize += stub
 }
 
-func (s *State) newUDPTx(h udpHeader) *Tx {
-	t := &Tx{id: s.nextID, st: s, ReqType: 0xff, udp: true, Activity: h.activity, SeqNum: h.seqnum}
-	s.nextID++
-	if len(s.txs) >= MaxTx {
-		copy(s.txs, s.txs[1:])
-		s.txs = s.txs[:len(s.txs)-1]
+// txFor returns the open call of h's activity and sequence number for
+// the side (request: toServer), or a new one.
+func (p *UDPParser) txFor(h *CLHeader, toServer bool) *UDPTx {
+	for i := len(p.txs) - 1; i >= 0; i-- {
+		t := p.txs[i]
+		if t.SeqNum == h.SeqNum && t.Activity == h.Activity && (toServer && !t.HasResp || !toServer && !t.RespDone) {
+			return t
+		}
 	}
-	s.txs = append(s.txs, t)
+	t := &UDPTx{id: p.nextID, Activity: h.Activity, SeqNum: h.SeqNum}
+	p.nextID++
+	if len(p.txs) >= MaxTx {
+		copy(p.txs, p.txs[1:])
+		p.txs = p.txs[:len(p.txs)-1]
+	}
+	p.txs = append(p.txs, t)
 	return t
 }
 
-// fillUDP writes the "dcerpc" object of a connectionless transaction as
-// Suricata does: request and response with their fragment counts and
-// stub sizes, activity UUID, sequence number and RPC version 4.0.
-func (t *Tx) fillUDP(o *eve.Object) {
-	if t.reqSeen() {
-		o.String("request", TypeName(t.ReqType))
-		if t.ReqType == clRequest {
-			o.Open("req")
-			o.Uint("opnum", uint64(t.Opnum))
-			o.Uint("frag_cnt", uint64(t.ReqFrags))
-			o.Uint("stub_data_size", t.ReqStubSize)
-			o.Close()
-		}
-	} else {
-		o.String("request", "REQUEST_LOST")
-	}
-	if t.HasResp && t.RespDone {
-		o.String("response", TypeName(t.RespType))
-		if t.RespType == clResponse {
-			o.Open("res")
-			o.Uint("frag_cnt", uint64(t.RespFrags))
-			o.Uint("stub_data_size", t.RespStubSize)
-			o.Close()
-		}
-	} else {
-		o.String("response", "UNREPLIED")
-	}
-	o.String("activityuuid", uuidString(t.Activity))
-	o.Uint("seqnum", uint64(t.SeqNum))
-	o.String("rpc_version", "4.0")
-}
+// TxCount returns the number of live transactions.
+func (p *UDPParser) TxCount() int { return len(p.txs) }
 
-// uuidString formats a UUID as Suricata logs connectionless activity
-// UUIDs: the first three fields byte-swapped (little-endian), then the
-// rest as sent.
-func uuidString(u [16]byte) string {
-	v := u
-	v[0], v[1], v[2], v[3] = u[3], u[2], u[1], u[0]
-	v[4], v[5], v[6], v[7] = u[5], u[4], u[7], u[6]
-	return FormatUUID(&v)
+// TxAt returns live transaction i.
+func (p *UDPParser) TxAt(i int) applayer.Tx { return p.txs[i] }
+
+// Prune drops completed transactions below id.
+func (p *UDPParser) Prune(below uint64) {
+	k := 0
+	for _, t := range p.txs {
+		if t.id < below && t.ReqDone && t.RespDone {
+			continue
+		}
+		p.txs[k] = t
+		k++
+	}
+	clear(p.txs[k:])
+	p.txs = p.txs[:k]
 }

@@ -1,55 +1,95 @@
 package dcerpc
 
 import (
-	"encoding/hex"
-	"strings"
+	"bytes"
+	"encoding/binary"
 	"testing"
 
+	"vigil/detect/bufid"
 	"vigil/engine/applayer"
-	"vigil/output/eve"
-	"vigil/output/evetest"
 )
 
-// clPDU builds a big-endian connectionless header of packet type ptype
-// with activity UUID act and sequence number seq (the dcerpc-udp-scapy
-// capture's shape), followed by stub.
-func clPDU(t *testing.T, ptype byte, act string, seq byte, stub string) []byte {
-	t.Helper()
-	h, err := hex.DecodeString("04" + hex.EncodeToString([]byte{ptype}) + "0100000000" + "00" +
-		strings.Repeat("11", 16) + strings.Repeat("22", 16) + act +
-		"00000000" + "00000001" + "000000" + hex.EncodeToString([]byte{seq}) + "0000" + "ffff" + "ffff" +
-		"00" + hex.EncodeToString([]byte{byte(len(stub))}) + "0000" + "00" + "00")
-	if err != nil || len(h) != UDPHeaderLen {
-		t.Fatalf("header of %d bytes: %v", len(h), err)
+var actA = [16]byte{0xdd, 0xdc, 0x32, 0x4e, 3, 0xd8, 0xaf, 0x4e, 0x86, 0xee, 0x76, 0x50, 0xdf, 0x59, 0x9e, 0x40}
+
+// clPDU builds a connectionless PDU: type, flags1, interface (version
+// vers), activity, sequence and fragment numbers, opnum and body.
+func clPDU(typ, flags uint8, iface [16]byte, vers uint32, seq uint32, frag, opnum uint16, body []byte, big bool) []byte {
+	var o binary.ByteOrder = binary.LittleEndian
+	drep := byte(0x10)
+	if big {
+		o, drep = binary.BigEndian, 0
 	}
-	return append(h, stub...)
+	b := make([]byte, CLHeaderLen, CLHeaderLen+len(body))
+	b[0], b[1], b[2], b[4] = 4, typ, flags, drep
+	copy(b[24:], wireUUID(iface, o))
+	copy(b[40:], wireUUID(actA, binary.LittleEndian))
+	o.PutUint32(b[60:], vers)
+	o.PutUint32(b[64:], seq)
+	o.PutUint16(b[68:], opnum)
+	o.PutUint16(b[74:], uint16(len(body)))
+	o.PutUint16(b[76:], frag)
+	return append(b, body...)
 }
 
-// TestUDPTransactions checks connectionless DCERPC: a REQUEST starts a
-// transaction keyed by activity and sequence number, the RESPONSE with
-// the same keys completes it (here in the same direction, as in the
-// capture), and the record has Suricata's fields.
-func TestUDPTransactions(t *testing.T) {
-	const act = "4e32dcddd8034eaf86ee7650df599e40"
-	p := New()
-	p.ParseDatagram(applayer.ToServer, clPDU(t, 0, act, 0, "abc"))
-	p.ParseDatagram(applayer.ToServer, clPDU(t, 0, act, 2, ""))
-	if p.TxCount() != 2 || p.st.TxAt(0).Complete(applayer.ToClient) {
-		t.Fatalf("%d transactions (want 2), first complete before its response", p.TxCount())
+func TestUDPCall(t *testing.T) {
+	for _, big := range []bool{false, true} {
+		p := NewUDP()
+		// A request in two fragments, then its response.
+		p.ParseDatagram(applayer.ToServer, clPDU(CLTypeRequest, CLFlagFrag, ifA, 0x00010002, 7, 0, 9, []byte("stub-"), big))
+		if p.TxCount() != 1 || p.TxAt(0).Complete(applayer.ToServer) {
+			t.Fatalf("big %v: first fragment: %d txs, complete %v", big, p.TxCount(), p.TxAt(0).Complete(applayer.ToServer))
+		}
+		p.ParseDatagram(applayer.ToServer, clPDU(CLTypeRequest, CLFlagFrag|CLFlagLastFrag, ifA, 0x00010002, 7, 1, 9, []byte("data"), big))
+		p.ParseDatagram(applayer.ToClient, clPDU(CLTypeResponse, 0, ifA, 0x00010002, 7, 0, 9, []byte("answer"), big))
+		if p.TxCount() != 1 {
+			t.Fatalf("big %v: %d txs, want 1", big, p.TxCount())
+		}
+		tx := p.TxAt(0).(*UDPTx)
+		if !tx.Complete(applayer.ToServer) || !tx.Complete(applayer.ToClient) || tx.ReqFrags != 2 || tx.RespFrags != 1 || tx.SeqNum != 7 || tx.Activity != actA {
+			t.Errorf("big %v: tx %+v", big, tx)
+		}
+		if got := tx.Buffer(applayer.ToServer, bufid.DCERPCStubData); string(got) != "stub-data" {
+			t.Errorf("big %v: request stub %q", big, got)
+		}
+		if got := tx.Buffer(applayer.ToClient, bufid.DCERPCStubData); string(got) != "answer" {
+			t.Errorf("big %v: response stub %q", big, got)
+		}
+		if got := tx.Buffer(applayer.ToServer, bufid.DCERPCOpnum); !bytes.Equal(got, []byte{9, 0}) {
+			t.Errorf("big %v: opnum %x", big, got)
+		}
+		want := append(append([]byte(nil), ifA[:]...), 2, 0, IfaceFirstFrag)
+		if got := tx.Buffer(applayer.ToServer, bufid.DCERPCIface); !bytes.Equal(got, want) {
+			t.Errorf("big %v: iface %x, want %x", big, got, want)
+		}
+		wantBig := byte(0)
+		if big {
+			wantBig = 1
+		}
+		if got := tx.Buffer(applayer.ToClient, bufid.DCERPCEndian); !bytes.Equal(got, []byte{wantBig}) {
+			t.Errorf("big %v: endian %x", big, got)
+		}
+		p.Prune(1)
+		if p.TxCount() != 0 {
+			t.Errorf("big %v: prune left %d", big, p.TxCount())
+		}
 	}
-	p.ParseDatagram(applayer.ToServer, clPDU(t, 2, act, 0, "de"))
-	tx := p.st.TxAt(0)
-	if !tx.Complete(applayer.ToServer) || !tx.Complete(applayer.ToClient) {
-		t.Fatal("response did not complete the transaction of its sequence number")
+}
+
+func TestUDPNotPDU(t *testing.T) {
+	p := NewUDP()
+	good := clPDU(CLTypeRequest, 0, ifA, 1, 1, 0, 1, []byte("abc"), false)
+	for _, b := range [][]byte{good[:79], good[:82], append([]byte{5}, good[1:]...)} {
+		p.ParseDatagram(applayer.ToServer, b)
 	}
-	if p.st.TxAt(1).RespDone {
-		t.Error("response completed another sequence number's transaction")
+	if p.TxCount() != 0 {
+		t.Errorf("%d txs from malformed datagrams", p.TxCount())
 	}
-	got := evetest.FillObject(t, eve.EventDCERPC, "dcerpc", func(r *eve.Record) bool {
-		return tx.FillEVE(r, applayer.ToServer)
-	})
-	evetest.Diff(t, "udp", got, map[string]any{"request": "REQUEST", "response": "RESPONSE",
-		"req":          map[string]any{"opnum": 0, "frag_cnt": 1, "stub_data_size": 3},
-		"res":          map[string]any{"frag_cnt": 1, "stub_data_size": 2},
-		"activityuuid": "dddc324e-03d8-af4e-86ee-7650df599e40", "seqnum": 0, "rpc_version": "4.0"})
+	if !ProbeUDP(good) || ProbeUDP(good[:82]) {
+		t.Error("ProbeUDP")
+	}
+	// A response without its request is a transaction of its own.
+	p.ParseDatagram(applayer.ToClient, clPDU(CLTypeFault, 0, ifA, 1, 3, 0, 1, []byte{1, 0, 0, 0}, false))
+	if p.TxCount() != 1 || p.TxAt(0).Buffer(applayer.ToServer, bufid.DCERPCIface) != nil {
+		t.Errorf("fault alone: %d txs", p.TxCount())
+	}
 }
