@@ -9,11 +9,13 @@ import (
 // TestPromlint: the whole registry (Vigil's counters, Go and process
 // collectors, build info) passes promlint.
 func TestPromlint(t *testing.T) {
-	w := &worker{}
+	w := &worker{id: "0"}
 	w.packets.Store(3)
-	c := NewCollector(w, CounterFunc(func(emit func(string, uint64)) {
-		emit("output_eve-log.1_records_dropped", 2)
-		emit("capture_kernel_drops", 1)
+	c := NewCollector(w, SourceFunc(func(e *Emitter) {
+		e.Stat("output.records_dropped", 2, Labels{Sink: "eve-log.1"})
+		e.Stat("output.queue_batches", 0, Labels{Sink: "eve-log.1"})
+		e.Stat("capture.kernel_drops", 1, Labels{Interface: "eth0"})
+		e.Stat("flow.memuse", 1<<20, Labels{Worker: "0"})
 	}))
 	reg := NewRegistry(c, "1.2.3", "abc")
 	mfs, err := reg.Gather()
@@ -43,7 +45,7 @@ func TestPromlint(t *testing.T) {
 
 func TestListenAddr(t *testing.T) {
 	for in, want := range map[string]string{
-		":9100": "127.0.0.1:9100", "0.0.0.0:9100": "0.0.0.0:9100", "[::1]:9100": "[::1]:9100", "localhost:9100": "localhost:9100",
+		":9100": "127.0.0.1:9100", "9100": "127.0.0.1:9100", "0.0.0.0:9100": "0.0.0.0:9100", "[::1]:9100": "[::1]:9100", "localhost:9100": "localhost:9100",
 	} {
 		if got := ListenAddr(in); got != want {
 			t.Errorf("ListenAddr(%q) = %q; want %q", in, got, want)
