@@ -5,7 +5,7 @@ import "strings"
 // decoderLayers names what each decoder.<layer> counter counts.
 var decoderLayers = map[string]string{
 	"ipv4": "an IPv4 header", "ipv6": "an IPv6 header", "ethernet": "an Ethernet header",
-	"raw": "raw IP link type (no link header)", "null": "a BSD loopback (null) link header",
+	"raw": "no link header (raw IP link type)", "null": "a BSD loopback (null) link header",
 	"sll": "a Linux cooked (SLL) link header", "tcp": "a TCP header", "udp": "a UDP header",
 	"sctp": "an SCTP header", "esp": "an IPsec ESP header", "icmpv4": "an ICMPv4 header",
 	"icmpv6": "an ICMPv6 header", "pppoe": "a PPPoE header", "geneve": "a Geneve tunnel header",
