@@ -83,10 +83,16 @@ func (f CounterFunc) Counters(emit func(name string, value uint64)) { f(emit) }
 
 // Counters adapts a CounterSource to Source: each counter becomes
 // vigil_<name>_total without labels, except names with "_now_" in them
-// (values at this moment, e.g. verdict_blocked_now_ipv4), which are gauges.
+// (values at this moment, e.g. verdict_blocked_now_ipv4), which are
+// gauges, and sums of microseconds ("_us"), which become seconds
+// (verdict_hook_nft_latency_us is vigil_verdict_hook_nft_latency_seconds_total).
 func Counters(s CounterSource) Source {
 	return SourceFunc(func(e *Emitter) {
 		s.Counters(func(name string, v uint64) {
+			if base, ok := strings.CutSuffix(name, "_us"); ok {
+				e.samples = append(e.samples, sample{key: base + "_seconds", v: float64(v) / 1e6})
+				return
+			}
 			if strings.Contains(name, "_now_") {
 				e.Gauge(name, float64(v), Labels{})
 			} else {

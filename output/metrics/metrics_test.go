@@ -72,6 +72,7 @@ func TestCollector(t *testing.T) {
 		emit("verdict_applied", 4)
 		emit("verdict_applied", 1) // summed
 		emit("verdict_blocked_now_ipv4", 2)
+		emit("verdict_hook_nft_latency_us", 2500)
 	})))
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(c)
@@ -89,6 +90,7 @@ func TestCollector(t *testing.T) {
 		"vigil_rules_loaded":                                                    40000,
 		"vigil_verdict_applied_total":                                           5,
 		"vigil_verdict_blocked_now_ipv4":                                        2,
+		"vigil_verdict_hook_nft_latency_seconds_total":                          0.0025,
 	}
 	if diff := cmp.Diff(want, gather(t, reg)); diff != "" {
 		t.Fatalf("scrape (-want +got):\n%s", diff)

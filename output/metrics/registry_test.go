@@ -16,7 +16,13 @@ func TestPromlint(t *testing.T) {
 		e.Stat("output.queue_batches", 0, Labels{Sink: "eve-log.1"})
 		e.Stat("capture.kernel_drops", 1, Labels{Interface: "eth0"})
 		e.Stat("flow.memuse", 1<<20, Labels{Worker: "0"})
-	}))
+	}), Counters(CounterFunc(func(emit func(string, uint64)) {
+		// The verdict stage's counters, as it names them.
+		emit("verdict_hook_nft_latency_us", 1500)
+		emit("verdict_hook_nft_calls", 3)
+		emit("verdict_policy_block_dry_run", 1)
+		emit("verdict_blocked_now_ipv4", 1)
+	})))
 	reg := NewRegistry(c, "1.2.3", "abc")
 	mfs, err := reg.Gather()
 	if err != nil {
