@@ -48,6 +48,19 @@
 // load" subtracts the engine's own load row from rows with rules (left
 // blank when under a fifth of the row's time remains: use a larger -size).
 //
+// # All outputs
+//
+// The all-outputs row (outputs.go, -rows all-outputs) replays the input
+// with all rules and 1 worker, both engines reading one configuration: the
+// packaged suricata.yaml with only logging and unix-command replaced, so
+// its outputs section is the default one (fast.log, an eve-log with every
+// type the default lists, stats.log, the top-level stats interval). Each
+// engine writes the types it supports; Vigil warns about the rest. Beside
+// the usual columns the report gives the lines each engine wrote per EVE
+// event type and per file. Vigil's stats interval follows packet time (the
+// input spans days of packet time), Suricata's wall-clock time: their
+// stats lines differ by design.
+//
 // # Live
 //
 // The live rows (live.go, -live-rates, -live-upload, -live-only, -no-live)

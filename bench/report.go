@@ -30,6 +30,10 @@ type Sample struct {
 	PhaseSec float64 `json:"packet_phase_s,omitempty"`
 	ExitCode int     `json:"exit_code"`
 	Err      string  `json:"error,omitempty"`
+	// EVELines and FileLines are the lines written per EVE event type
+	// and per output file (all-outputs rows only).
+	EVELines  map[string]int64 `json:"eve_lines_by_type,omitempty"`
+	FileLines map[string]int64 `json:"lines_by_file,omitempty"`
 }
 
 // SampleFrom converts a Usage into a Sample.
@@ -62,6 +66,10 @@ type Summary struct {
 	// the packet phase. Zero when not computed.
 	NetMbps       float64 `json:"mbit_s_load_excluded,omitempty"`
 	NetMbpsPerCPU float64 `json:"mbit_s_per_cpu_s_load_excluded,omitempty"`
+	// EVELines and FileLines are the medians of the samples' line counts
+	// (all-outputs rows).
+	EVELines  map[string]float64 `json:"eve_lines_by_type,omitempty"`
+	FileLines map[string]float64 `json:"lines_by_file,omitempty"`
 }
 
 // Result is one engine's runs of one row.
@@ -76,12 +84,15 @@ type Result struct {
 
 // Row is one benchmark configuration measured on both engines.
 type Row struct {
-	Name     string  `json:"name"`
-	Load     bool    `json:"load_only"` // rule load and compile only, no packets
-	Rules    bool    `json:"rules"`
-	Workers  int     `json:"workers,omitempty"`
-	Vigil    *Result `json:"vigil"`
-	Suricata *Result `json:"suricata"`
+	Name    string `json:"name"`
+	Load    bool   `json:"load_only"` // rule load and compile only, no packets
+	Rules   bool   `json:"rules"`
+	Workers int    `json:"workers,omitempty"`
+	// AllOutputs runs with the packaged suricata.yaml's outputs (both
+	// engines read the same file; see AllOutputsConfig).
+	AllOutputs bool    `json:"all_outputs,omitempty"`
+	Vigil      *Result `json:"vigil"`
+	Suricata   *Result `json:"suricata"`
 }
 
 // Machine describes where the numbers were measured.
@@ -138,9 +149,13 @@ func Mbps(bytes int64, sec float64) float64 {
 // input's packet bytes (0 for load-only rows).
 func Summarize(samples []Sample, bytes int64) Summary {
 	var wall, user, sys, cpu, rss, alerts, phase []float64
+	var eve, files []map[string]int64
 	for _, s := range samples {
 		if s.Err != "" {
 			continue
+		}
+		if s.FileLines != nil {
+			eve, files = append(eve, s.EVELines), append(files, s.FileLines)
 		}
 		wall = append(wall, s.WallSec)
 		user = append(user, s.UserSec)
@@ -158,6 +173,7 @@ func Summarize(samples []Sample, bytes int64) Summary {
 	}
 	sum.WallSec, sum.UserSec, sum.SysSec, sum.CPUSec = Median(wall), Median(user), Median(sys), Median(cpu)
 	sum.MaxRSSMiB, sum.Alerts = Median(rss), Median(alerts)
+	sum.EVELines, sum.FileLines = medianCounts(eve), medianCounts(files)
 	sum.Mbps = Mbps(bytes, sum.WallSec)
 	sum.MbpsPerCPU = Mbps(bytes, sum.CPUSec)
 	if len(phase) > 0 {

@@ -123,6 +123,11 @@ type Runner struct {
 	WorkDir      string
 	Timeout      time.Duration // per process
 	Progress     io.Writer
+	// AllOutputsConfig is the configuration of the all-outputs row
+	// (WriteAllOutputsConfig); empty leaves the row out.
+	AllOutputsConfig string
+	// Select keeps the rows it returns true for (nil: every row).
+	Select func(Row) bool
 }
 
 // rowSpecs returns the benchmark rows in the order they are printed.
@@ -141,7 +146,19 @@ func (r *Runner) rowSpecs() []Row {
 			rows = append(rows, Row{Name: fmt.Sprintf("%s, %d %s", name, w, unit), Rules: rules, Workers: w})
 		}
 	}
-	return rows
+	if r.AllOutputsConfig != "" {
+		rows = append(rows, Row{Name: "replay, ET Open, all outputs, 1 worker", Rules: true, Workers: 1, AllOutputs: true})
+	}
+	if r.Select == nil {
+		return rows
+	}
+	var out []Row
+	for _, row := range rows {
+		if r.Select(row) {
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 // RunRows runs every row Runs times per engine, alternating the engines (and
@@ -226,10 +243,17 @@ func (r *Runner) runOne(ctx context.Context, engine string, row Row, in Input) (
 		okCodes[1] = true
 	case engine == EngineVigil:
 		bin, args = r.Vigil.Bin, r.Vigil.ReplayArgs(in.Path, dir, row.Rules, row.Workers)
+		if row.AllOutputs {
+			args = append(args, r.Vigil.allOutputsArgs(r.AllOutputsConfig)...)
+		}
 	case row.Load:
 		bin, args = r.Suricata.Bin, r.Suricata.LoadArgs(dir)
 	default:
-		bin, args = r.Suricata.Bin, r.Suricata.ReplayArgs(in.Path, dir, row.Rules, row.Workers)
+		s := *r.Suricata
+		if row.AllOutputs {
+			s.Config = r.AllOutputsConfig
+		}
+		bin, args = s.Bin, s.ReplayArgs(in.Path, dir, row.Rules, row.Workers)
 	}
 	u, err := Measure(ctx, dir, bin, args...)
 	s := SampleFrom(u)
@@ -273,6 +297,13 @@ func (r *Runner) runOne(ctx context.Context, engine string, row Row, in Input) (
 			s.Err = err.Error()
 		}
 		s.Alerts = n
+	}
+	if row.AllOutputs && s.Err == "" {
+		eve, files, err := CountOutputs(dir)
+		if err != nil {
+			s.Err = err.Error()
+		}
+		s.EVELines, s.FileLines = eve, files
 	}
 	if s.Err == "" {
 		os.RemoveAll(dir)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -80,11 +81,17 @@ var suricataBlocks = map[string]string{
 // suricataBlocks is dropped and the replacement appended. Everything else
 // (app-layer, flow, stream, detect settings) stays as packaged.
 func SuricataConfig(orig string) string {
+	return replaceBlocks(orig, "outputs", "logging", "unix-command")
+}
+
+// replaceBlocks drops the top-level blocks keys of orig and appends their
+// replacements from suricataBlocks.
+func replaceBlocks(orig string, keys ...string) string {
 	var b strings.Builder
 	skip := false
 	for _, line := range strings.SplitAfter(orig, "\n") {
 		if top := topKey(line); top != "" {
-			_, skip = suricataBlocks[top]
+			skip = slices.Contains(keys, top)
 		}
 		if !skip {
 			b.WriteString(line)
@@ -93,7 +100,7 @@ func SuricataConfig(orig string) string {
 	if !strings.HasSuffix(b.String(), "\n") {
 		b.WriteString("\n")
 	}
-	for _, k := range []string{"outputs", "logging", "unix-command"} {
+	for _, k := range keys {
 		b.WriteString(suricataBlocks[k])
 	}
 	return b.String()
@@ -114,11 +121,15 @@ func topKey(line string) string {
 // WriteSuricataConfig reads the packaged configuration at orig and writes the
 // benchmark configuration to path.
 func WriteSuricataConfig(orig, path string) error {
+	return writeConfig(orig, path, SuricataConfig)
+}
+
+func writeConfig(orig, path string, rewrite func(string) string) error {
 	b, err := os.ReadFile(orig)
 	if err != nil {
 		return fmt.Errorf("suricata config: %w", err)
 	}
-	if err := os.WriteFile(path, []byte(SuricataConfig(string(b))), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(rewrite(string(b))), 0o644); err != nil {
 		return fmt.Errorf("suricata config: %w", err)
 	}
 	return nil

@@ -46,6 +46,8 @@ type LiveRun struct {
 	sinks []reopener
 	// kernel counters, refreshed every StatsInterval and at the end.
 	kernPkts, kernDrops, kernFreezes atomic.Uint64
+	// kern are the same per source (interface), for metrics.
+	kern []kernStats
 	// scoring reports the scoring stage's counters (scoring.go).
 	scoring *pipeline
 }
@@ -109,6 +111,7 @@ func Live(ctx context.Context, cfg Config, opts LiveOptions) (*Summary, error) {
 		return nil, fmt.Errorf("live capture: %w", err)
 	}
 
+	run.kern = make([]kernStats, len(run.srcs))
 	pl, err := newPipeline(cfg)
 	if err != nil {
 		return nil, err

@@ -45,42 +45,22 @@ func (r *LiveRun) Snapshot() LiveCounters {
 	return c
 }
 
-// Counters reports the counters as "<stage>_<thing>" names, the shape of
-// output/metrics.CounterSource, for a Prometheus collector made in cmd.
-func (r *LiveRun) Counters(emit func(name string, value uint64)) {
-	c := r.Snapshot()
-	emit("capture_kernel_packets", c.KernelPackets)
-	emit("capture_kernel_drops", c.KernelDrops)
-	emit("capture_queue_freezes", c.QueueFreezes)
-	emit("filter_passed_packets", c.Filter.Passed.Packets)
-	emit("filter_excluded_packets", c.Filter.Excluded.Packets)
-	emit("filter_bypassed_packets", c.Filter.Bypassed.Packets)
-	emit("filter_bypassed_bytes", c.Filter.Bypassed.Bytes)
-	emit("filter_resampled_packets", c.Filter.Resampled.Packets)
-	for _, w := range c.Workers {
-		emit("worker_packets", w.Packets)
-		emit("worker_bytes", w.Bytes)
-		emit("detect_alerts", w.Alerts)
-		emit("flow_created", w.Flows)
-		emit("flow_bypassed", w.BypassedFlows)
-		emit("flow_bypass_errors", w.BypassErrors)
-	}
-	if r.scoring != nil {
-		r.scoring.ScoreCounters(emit)
-	}
-}
-
 // readKernelStats refreshes the kernel ring counters.
 func (r *LiveRun) readKernelStats() error {
 	var sum afpacket.Stats
 	var errs []error
-	for _, s := range r.srcs {
+	for i, s := range r.srcs {
 		st, err := s.Stats()
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		sum = sum.Add(st)
+		if i < len(r.kern) {
+			r.kern[i].packets.Store(st.Packets)
+			r.kern[i].drops.Store(st.Drops)
+			r.kern[i].freezes.Store(st.QueueFreezes)
+		}
 	}
 	r.kernPkts.Store(sum.Packets)
 	r.kernDrops.Store(sum.Drops)

@@ -529,16 +529,6 @@ func (pl *pipeline) reloadCounters() []Counter {
 		{"vigil.reload.rules", uint64(pl.rules.Load().rules())}}
 }
 
-// ReloadCounters reports the reload counters in the shape of
-// output/metrics.CounterSource (vigil_reload_published_total, ...).
-func (pl *pipeline) ReloadCounters(emit func(name string, value uint64)) {
-	r := &pl.reload
-	emit("reload_published", r.published.Load())
-	emit("reload_refused", r.refused.Load())
-	emit("reload_failed", r.failed.Load())
-	emit("reload_unchanged", r.unchanged.Load())
-}
-
 // RequestReload asks for a reload of the running capture's rules (see
 // pipeline.RequestReload).
 func (r *LiveRun) RequestReload() <-chan ReloadResult { return r.scoring.RequestReload() }

@@ -74,20 +74,6 @@ func (pl *pipeline) scoreCounters() []Counter {
 	return append(out, Counter{"vigil.score.host_evictions", c.Evictions}, Counter{"vigil.score.events_dropped", c.Dropped})
 }
 
-// ScoreCounters reports the scoring counters as "<stage>_<thing>" names,
-// the shape of output/metrics.CounterSource (vigil_score_crossings_flow_total, ...).
-func (pl *pipeline) ScoreCounters(emit func(name string, value uint64)) {
-	if pl.score == nil {
-		return
-	}
-	c := pl.score.Counters()
-	for s := score.ScopeFlow; s <= score.ScopeOutbound; s++ {
-		emit("score_crossings_"+s.String(), c.Crossings[s])
-	}
-	emit("score_host_evictions", c.Evictions)
-	emit("score_events_dropped", c.Dropped)
-}
-
 // scoreMatch scores one match of sig that thresholding did not suppress:
 // the flow's score (capped per rule) and an event for the host scores.
 func (w *Worker) scoreMatch(p *packet.Packet, e *flow.Entry[flowData], dir flow.Direction, sig *detect.Sig) {

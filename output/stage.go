@@ -238,9 +238,10 @@ func (s *Stage) Stats() StageStats {
 	}
 }
 
-// Counters reports the stage's counters as output_<name>_<thing> (the
-// metrics collector turns them into vigil_output_<name>_<thing>_total).
-// Queued is a gauge and is not reported here.
+// Counters reports the stage's counters as output_<name>_<thing> (for
+// summaries and tests; the engine exports them to Prometheus as
+// vigil_output_<thing>_total{sink="<name>"} from Stats). Queued is a gauge
+// and is not reported here.
 func (s *Stage) Counters(emit func(name string, value uint64)) {
 	p := "output_" + s.name + "_"
 	if s.name == "" {

@@ -470,6 +470,7 @@ var replaySettings = []setting{
 	{"threshold-file", nil},
 	{"vigil.scoring.", nil},           // decoded by engine/config, applied by applyScoring
 	{"vigil.reload.", checkReloadKey}, // read from the config tree by setupReload
+	{"vigil.metrics.listen", nil},     // read from the config tree by cmdRun (--metrics)
 	{"default-rule-path", nil},
 	{"rule-files", nil},
 	{"stream.inline", func(ec *engine.Config, _, v string) error {

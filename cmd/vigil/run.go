@@ -51,7 +51,7 @@ func (f *runFlags) register(stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.bpfFilter, "f", "", "capture filter in tcpdump syntax (replaces the eBPF filter: no exclusion or bypass)")
 	fs.StringVar(&f.user, "user", "", "drop root to this user after opening rings and loading programs")
 	fs.StringVar(&f.fanout, "fanout", "hash", "fanout mode: hash (with defrag), lb, cpu or qm")
-	fs.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics on this address (a bare :9100 means 127.0.0.1:9100; give 0.0.0.0:9100 to expose it)")
+	fs.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics at http://ADDR/metrics (a bare port, 9100 or :9100, means 127.0.0.1:9100; give 0.0.0.0:9100 or [::]:9100 to expose it; config key vigil.metrics.listen)")
 	fs.BoolVar(&f.promisc, "promisc", true, "put interfaces in promiscuous mode")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the capture to FILE")
 	fs.StringVar(&f.control, "control", "", "serve the control socket (vigil verdicts ..., vigil rules reload) at this unix socket PATH")
@@ -275,15 +275,19 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 		}
 	}
 	var coll *metrics.Collector
-	if f.metrics != "" {
+	maddr := f.metrics
+	if v, ok := cfg.Lookup("vigil.metrics.listen"); ok && maddr == "" {
+		maddr = v
+	}
+	if maddr != "" {
 		coll = metrics.NewCollector()
 		if vst != nil {
-			coll.Add(vst)
+			coll.Add(metrics.Counters(vst))
 		}
 		reg := metrics.NewRegistry(coll, version, commit)
-		ln, err := net.Listen("tcp", metrics.ListenAddr(f.metrics))
+		ln, err := net.Listen("tcp", metrics.ListenAddr(maddr))
 		if err != nil {
-			return fail(2, "--metrics: %v", err)
+			return fail(2, "--metrics %s: %v", maddr, err)
 		}
 		srv := &http.Server{Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), ReadHeaderTimeout: 5 * time.Second}
 		go srv.Serve(ln)
@@ -293,7 +297,7 @@ func run(ctx context.Context, f *runFlags, stdout, stderr io.Writer) int {
 	lo.Ready = func(r *engine.LiveRun) error {
 		live.Store(r)
 		if coll != nil {
-			coll.Add(metrics.CounterFunc(r.Counters))
+			coll.Add(r)
 		}
 		if drop != nil {
 			if err := dropPrivileges(drop); err != nil {

@@ -9,12 +9,20 @@ import (
 // TestPromlint: the whole registry (Vigil's counters, Go and process
 // collectors, build info) passes promlint.
 func TestPromlint(t *testing.T) {
-	w := &worker{}
+	w := &worker{id: "0"}
 	w.packets.Store(3)
-	c := NewCollector(w, CounterFunc(func(emit func(string, uint64)) {
-		emit("output_eve-log.1_records_dropped", 2)
-		emit("capture_kernel_drops", 1)
-	}))
+	c := NewCollector(w, SourceFunc(func(e *Emitter) {
+		e.Stat("output.records_dropped", 2, Labels{Sink: "eve-log.1"})
+		e.Stat("output.queue_batches", 0, Labels{Sink: "eve-log.1"})
+		e.Stat("capture.kernel_drops", 1, Labels{Interface: "eth0"})
+		e.Stat("flow.memuse", 1<<20, Labels{Worker: "0"})
+	}), Counters(CounterFunc(func(emit func(string, uint64)) {
+		// The verdict stage's counters, as it names them.
+		emit("verdict_hook_nft_latency_us", 1500)
+		emit("verdict_hook_nft_calls", 3)
+		emit("verdict_policy_block_dry_run", 1)
+		emit("verdict_blocked_now_ipv4", 1)
+	})))
 	reg := NewRegistry(c, "1.2.3", "abc")
 	mfs, err := reg.Gather()
 	if err != nil {
@@ -43,7 +51,7 @@ func TestPromlint(t *testing.T) {
 
 func TestListenAddr(t *testing.T) {
 	for in, want := range map[string]string{
-		":9100": "127.0.0.1:9100", "0.0.0.0:9100": "0.0.0.0:9100", "[::1]:9100": "[::1]:9100", "localhost:9100": "localhost:9100",
+		":9100": "127.0.0.1:9100", "9100": "127.0.0.1:9100", "0.0.0.0:9100": "0.0.0.0:9100", "[::1]:9100": "[::1]:9100", "localhost:9100": "localhost:9100",
 	} {
 		if got := ListenAddr(in); got != want {
 			t.Errorf("ListenAddr(%q) = %q; want %q", in, got, want)

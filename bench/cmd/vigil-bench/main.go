@@ -1,13 +1,14 @@
 // Command vigil-bench measures Vigil beside Suricata on the same captures and
 // rules: rule load and compile time, replay throughput without rules and
-// with all of ET Open on 1 and 2 workers, live capture of the bench input
+// with all of ET Open on 1 and 2 workers, with all of ET Open and every
+// output of the packaged suricata.yaml (EVE lines per type), live capture of the bench input
 // sent with tcpreplay through a veth pair (and of the large-upload load),
 // and alert agreement on the malicious captures. `make bench` runs it from
 // the repository root.
 //
 // Usage:
 //
-//	vigil-bench [-size MB] [-runs N] [-quick] [-agree-only] [-no-agree] [-supplement] ...
+//	vigil-bench [-size MB] [-runs N] [-quick] [-agree-only] [-no-agree] [-supplement] [-rows load,no-rules,et-open,all-outputs] ...
 //	vigil-bench -live-only [-size MB] [-live-rates 200,500,top] [-live-upload 10s]
 //
 // It prints a Markdown table and writes bench/results/<time>.json and
@@ -60,6 +61,7 @@ type options struct {
 	liveLimit   time.Duration
 	liveOnly    bool
 	noLive      bool
+	rows        string
 }
 
 func main() {
@@ -96,6 +98,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.liveLimit, "live-limit", time.Minute, "longest tcpreplay run (--duration)")
 	fs.BoolVar(&o.liveOnly, "live-only", false, "run only the live rows")
 	fs.BoolVar(&o.noLive, "no-live", false, "skip the live rows")
+	fs.StringVar(&o.rows, "rows", "load,no-rules,et-open,all-outputs", "replay rows to run, comma-separated: load, no-rules, et-open, all-outputs (the packaged suricata.yaml's outputs, both engines)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -137,6 +140,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "vigil-bench: -runs and -size must be at least 1")
 		return 2
 	}
+	sel, err := rowSelect(o.rows)
+	if err != nil {
+		fmt.Fprintf(stderr, "vigil-bench: %v\n", err)
+		return 2
+	}
 	var workers []int
 	for _, s := range strings.Split(o.workers, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -165,14 +173,40 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if o.noLive {
 		loads = nil
 	}
-	if err := bench1(ctx, o, workers, loads, stdout, stderr); err != nil {
+	if err := bench1(ctx, o, workers, loads, sel, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "vigil-bench: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-func bench1(ctx context.Context, o options, workers []int, loads []bench.LiveLoad, stdout, stderr io.Writer) error {
+// rowSelect returns the row filter of -rows.
+func rowSelect(list string) (func(bench.Row) bool, error) {
+	kinds := map[string]bool{}
+	for _, k := range strings.Split(list, ",") {
+		k = strings.TrimSpace(k)
+		switch k {
+		case "load", "no-rules", "et-open", "all-outputs":
+			kinds[k] = true
+		case "":
+		default:
+			return nil, fmt.Errorf("bad -rows kind %q: want load, no-rules, et-open or all-outputs", k)
+		}
+	}
+	return func(r bench.Row) bool {
+		switch {
+		case r.Load:
+			return kinds["load"]
+		case r.AllOutputs:
+			return kinds["all-outputs"]
+		case r.Rules:
+			return kinds["et-open"]
+		}
+		return kinds["no-rules"]
+	}, nil
+}
+
+func bench1(ctx context.Context, o options, workers []int, loads []bench.LiveLoad, sel func(bench.Row) bool, stdout, stderr io.Writer) error {
 	rep := bench.Report{Started: time.Now().UTC(), Machine: bench.DescribeMachine(), Runs: o.runs}
 	note := func(format string, a ...any) {
 		s := fmt.Sprintf(format, a...)
@@ -195,7 +229,15 @@ func bench1(ctx context.Context, o options, workers []int, loads []bench.LiveLoa
 	rep.Rules, rep.RuleCount = dirs, rf.Rules
 	fmt.Fprintf(stderr, "rules: %d files, %d enabled rule lines -> %s\n", rf.Files, rf.Rules, rf.All)
 
-	r := &bench.Runner{Runs: o.runs, Workers: workers, WorkDir: o.work, Timeout: o.timeout, Progress: stderr}
+	r := &bench.Runner{Runs: o.runs, Workers: workers, WorkDir: o.work, Timeout: o.timeout, Progress: stderr, Select: sel}
+	if sel(bench.Row{AllOutputs: true}) {
+		cfg := filepath.Join(o.work, "suricata-all-outputs.yaml")
+		if err := bench.WriteAllOutputsConfig(o.suricataCfg, cfg); err != nil {
+			note("all-outputs row left out: %v", err)
+		} else {
+			r.AllOutputsConfig = cfg
+		}
+	}
 
 	// Suricata: present, or installed, or left out with the reason.
 	sbin, sver, err := findSuricata(o, stderr)
@@ -409,6 +451,9 @@ func writeReport(rep *bench.Report, outDir string, stdout io.Writer) error {
 			return err
 		}
 		md.WriteString("\n")
+		if err := bench.WriteOutputsTable(&md, rep.Rows); err != nil {
+			return err
+		}
 	}
 	if len(rep.Live) > 0 {
 		fmt.Fprintf(&md, "Live: the input sent with tcpreplay through a veth pair between two namespaces (and the upload load of TestLiveLoad), "+

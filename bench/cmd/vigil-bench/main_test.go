@@ -89,7 +89,7 @@ func TestSnapshot(t *testing.T) {
 }
 
 func TestRunBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-runs", "0"}, {"-workers", "1,x"}, {"-nope"}} {
+	for _, args := range [][]string{{"-runs", "0"}, {"-workers", "1,x"}, {"-nope"}, {"-rows", "et-open,everything"}} {
 		if rc := run(args, io.Discard, io.Discard); rc != 2 {
 			t.Errorf("run(%q) = %d, want 2", args, rc)
 		}
@@ -104,6 +104,26 @@ func TestLiveFlags(t *testing.T) {
 		var out, errOut strings.Builder
 		if rc := run(args, &out, &errOut); rc != 2 {
 			t.Errorf("run %q = %d, want 2 (stderr %q)", args, rc, errOut.String())
+		}
+	}
+}
+
+func TestRowSelect(t *testing.T) {
+	sel, err := rowSelect("all-outputs, load")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		row  bench.Row
+		want bool
+	}{
+		{bench.Row{Load: true, Rules: true}, true},
+		{bench.Row{Rules: true, Workers: 1}, false},
+		{bench.Row{Workers: 2}, false},
+		{bench.Row{Rules: true, Workers: 1, AllOutputs: true}, true},
+	} {
+		if got := sel(tc.row); got != tc.want {
+			t.Errorf("select %+v = %v; want %v", tc.row, got, tc.want)
 		}
 	}
 }
