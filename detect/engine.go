@@ -303,7 +303,7 @@ func (e *Engine) build() error {
 			}
 		}
 		for p := 0; p < 256; p++ {
-			if s.proto.ipProto != 0 && int(s.proto.ipProto) != p || s.stream && p == 6 {
+			if s.proto.ipProto != 0 && int(s.proto.ipProto) != p || s.stream && !s.pktStream && p == 6 {
 				continue
 			}
 			if fp == nil {
@@ -626,17 +626,27 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out [
 		if p.NoPayload && s.payload {
 			continue
 		}
+		var ok bool
 		if s.stream && (p.HasStream || !pktRules) || s.onlyStream {
-			// Inspected on the reassembled stream.
-			if !s.stream || len(data) == 0 {
+			// Inspected on the reassembled stream; an anchored rule
+			// (pktStream) falls back to the payload of a session's
+			// packet, as Suricata inspects its PKT_STREAM rules.
+			if !s.stream {
 				continue
 			}
-			p.Payload = data
+			if len(data) > 0 {
+				p.Payload = data
+				ok = m.common(s, p) && m.inspect(s, p, nil)
+				p.Payload = saved
+			}
+			if !ok && s.pktStream && pktRules && p.HasStream && len(saved) > 0 {
+				ok = m.common(s, p) && m.inspect(s, p, nil)
+			}
 		} else if !pktRules {
 			continue
+		} else {
+			ok = m.common(s, p) && m.inspect(s, p, nil)
 		}
-		ok := m.common(s, p) && m.inspect(s, p, nil)
-		p.Payload = saved
 		if ok {
 			out = m.fire(s, p, -1, out)
 			if m.passed {
