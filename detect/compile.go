@@ -313,8 +313,32 @@ func (b *sigBuilder) finish() error {
 				s.stream = true
 			}
 		}
+		s.pktStream = s.stream && !s.onlyStream && anchoredPayload(s)
 	}
 	return nil
+}
+
+// anchoredPayload reports whether a stream rule also inspects TCP packets
+// one by one, as Suricata's SigConsolidateTcpBuffer decides: a payload
+// content anchored with depth, offset or startswith (its position means
+// something in a packet, not in a stream chunk), or a stream_size test.
+func anchoredPayload(s *Sig) bool {
+	for i := range s.lists {
+		if s.lists[i].buf != bufid.Packet {
+			continue
+		}
+		for _, it := range s.lists[i].items {
+			if c, ok := it.(*contentItem); ok && (c.depth.set || c.offset.set || c.starts) {
+				return true
+			}
+		}
+	}
+	for _, t := range s.pkt {
+		if _, ok := t.(*streamSizeTest); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // pickFastPattern chooses the rule's prefilter literal as Suricata does:

@@ -50,6 +50,12 @@ type Engine struct {
 	pkt [256]*group
 	// stream holds the stream rules (payload rules of TCP).
 	stream *group
+	// anchored is set when some stream rule inspects TCP session packets
+	// too (Sig.pktStream): their payload is scanned with the stream
+	// group's database and the anchored rules among its candidates kept
+	// (anchoredCands). A database of their own would cost load time and,
+	// compiled beside the others, a third more peak memory.
+	anchored bool
 	// tx groups transaction rules by app-layer protocol and buffer.
 	tx [bufid.NumProtos]*txGroup
 	// dbs are closed with the engine.
@@ -301,6 +307,7 @@ func (e *Engine) build() error {
 			} else {
 				streamPats = append(streamPats, mpm.Pattern{ID: uint32(n), Bytes: fp.bytes, Nocase: fp.nocase})
 			}
+			e.anchored = e.anchored || s.pktStream
 		}
 		for p := 0; p < 256; p++ {
 			if s.proto.ipProto != 0 && int(s.proto.ipProto) != p || s.stream && p == 6 {
@@ -571,6 +578,21 @@ func (m *Matcher) sortCands() {
 	m.cands = slices.Compact(m.cands)
 }
 
+// anchoredCands appends the candidates among the anchored stream rules
+// (Sig.pktStream) for the payload of p, a TCP session's packet.
+func (m *Matcher) anchoredCands(p *Packet) {
+	n := len(m.cands)
+	m.candidates(m.e.stream, p, p.Payload)
+	k := n
+	for _, c := range m.cands[n:] {
+		if m.e.sigs[c].pktStream {
+			m.cands[k] = c
+			k++
+		}
+	}
+	m.cands = m.cands[:k]
+}
+
 // MatchPacket evaluates the packet rules against p and appends alerts to
 // out.
 func (m *Matcher) MatchPacket(p *Packet, out []Alert) []Alert {
@@ -615,6 +637,8 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out [
 			m.candidates(g, p, p.Payload)
 			if p.Proto == 6 && !p.HasStream {
 				m.candidates(m.e.stream, p, p.Payload) // no session: stream rules see the packet
+			} else if p.Proto == 6 && len(p.Payload) > 0 && m.e.anchored {
+				m.anchoredCands(p) // a session's packet: its anchored stream rules
 			}
 		}
 		if len(data) > 0 {
@@ -633,18 +657,28 @@ func (m *Matcher) matchPacketStream(p *Packet, data []byte, pktRules bool, out [
 		if p.NoPayload && s.payload {
 			continue
 		}
-		onStream := false
+		var ok, onStream bool
 		if s.stream && (p.HasStream || !pktRules) || s.onlyStream {
-			// Inspected on the reassembled stream.
-			if !s.stream || len(data) == 0 {
+			// Inspected on the reassembled stream; an anchored rule
+			// (pktStream) falls back to the payload of a session's
+			// packet, as Suricata inspects its PKT_STREAM rules.
+			if !s.stream {
 				continue
 			}
-			p.Payload, onStream = data, true
+			if len(data) > 0 {
+				p.Payload = data
+				ok = m.common(s, p) && m.inspect(s, p, nil)
+				p.Payload = saved
+				onStream = ok
+			}
+			if !ok && s.pktStream && pktRules && p.HasStream && len(saved) > 0 {
+				ok = m.common(s, p) && m.inspect(s, p, nil)
+			}
 		} else if !pktRules {
 			continue
+		} else {
+			ok = m.common(s, p) && m.inspect(s, p, nil)
 		}
-		ok := m.common(s, p) && m.inspect(s, p, nil)
-		p.Payload = saved
 		if ok {
 			n := len(out)
 			out = m.fire(s, p, -1, out)

@@ -681,3 +681,48 @@ func TestAlertKeyword(t *testing.T) {
 		m.Close()
 	}
 }
+
+// TestAnchoredStreamRules: a stream rule whose payload content is anchored
+// (depth, offset, startswith) or that tests stream_size also inspects the
+// payload of a session's packets, as Suricata's packet-and-stream rules
+// do: the stream data first, else the packet, one alert per packet. An
+// unanchored stream rule sees only the stream data, and flow:only_stream
+// keeps an anchored rule on the stream.
+func TestAnchoredStreamRules(t *testing.T) {
+	rules := `alert tcp any any -> any any (msg:"unanchored"; content:"GNUT"; sid:1;)
+alert tcp any any -> any any (msg:"depth"; content:"GNUT"; depth:4; sid:2;)
+alert tcp any any -> any any (msg:"offset"; content:"ELLA"; offset:4; sid:3;)
+alert tcp any any -> any any (msg:"startswith"; content:"GNUT"; startswith; sid:4;)
+alert tcp any any -> any any (msg:"stream_size"; content:"GNUT"; stream_size:client,>,1; sid:5;)
+alert tcp any any -> any any (msg:"only stream"; flow:only_stream; content:"GNUT"; depth:4; sid:6;)
+`
+	e, rep := compileText(t, mpm.Hyperscan{}, rules)
+	if rep.Loaded != 6 {
+		t.Fatalf("loaded %d: %v", rep.Loaded, rep.Errors)
+	}
+	m, err := e.NewMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for _, tc := range []struct {
+		name    string
+		payload string
+		stream  string
+		want    []uint32
+	}{
+		{"packet only", "GNUTELLA", "", []uint32{2, 3, 4, 5}},
+		{"stream only", "", "GNUTELLA", []uint32{1, 2, 3, 4, 5, 6}},
+		{"both", "GNUTELLA", "GNUTELLA", []uint32{1, 2, 3, 4, 5, 6}},
+		{"stream not at its start", "GNUTELLA", "xxGNUTELLA", []uint32{1, 2, 3, 4, 5}},
+	} {
+		p := tcpPacket(tc.payload, true)
+		p.TCPFlags = tcpPSH | tcpACK
+		p.HasStream = true
+		p.StreamClientBytes = 100
+		got := sids(m.MatchPacketStream(p, []byte(tc.stream), nil))
+		if !equal(got, tc.want...) {
+			t.Errorf("%s: sids %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -72,6 +72,10 @@ type Sig struct {
 	// flow:no_stream).
 	stream     bool
 	packetOnly bool
+	// pktStream marks stream rules that a TCP session's packets are
+	// inspected with too (anchoredPayload): the raw stream first when
+	// its data is ready, else the packet's payload, once per packet.
+	pktStream  bool
 	onlyStream bool
 
 	// fast is the fast pattern chosen for the prefilter (nil: none).

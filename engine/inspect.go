@@ -158,14 +158,15 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 			sv = &w.sview
 			*sv = streamView{data: pending, gaps: fd.rawGaps[dir]}
 		}
-		if in.pseudo || !holdRaw(fd, applayer.Direction(dir)) {
+		if in.pseudo || rawReady(fd, applayer.Direction(dir)) {
 			raw = pending
 			fd.raw[dir] = pending[:0]
 			fd.rawSeen[dir] = 0
 			fd.rawGaps[dir] = fd.rawGaps[dir][:0]
+			fd.rawTrig[dir] = false
 		} else {
-			// Kept for a later inspection of this direction, with the
-			// rest of its transaction side (holdRaw).
+			// Kept for a later inspection of this direction, once ready
+			// (rawstream.go).
 			fd.rawSeen[dir] = len(pending)
 		}
 	}
@@ -582,38 +583,6 @@ func (w *Worker) hassh() bool {
 	e := w.cur.rs.Engine
 	return e.UsesBuffer(bufid.HASSH) || e.UsesBuffer(bufid.HASSHString) ||
 		e.UsesBuffer(bufid.HASSHServer) || e.UsesBuffer(bufid.HASSHServerString)
-}
-
-// rawChunk is Suricata's default stream.reassembly.to{server,client}-chunk-size:
-// raw stream data this long is inspected even while its transaction side
-// is open.
-const rawChunk = 2560
-
-// holdRaw reports whether the raw stream bytes pending for direction dir
-// wait for a later inspection, as Suricata's raw reassembly waits for its
-// trigger: they do while the app layer's newest transaction has side dir
-// in progress (an HTTP response whose headers are in and whose body is
-// not), less than rawChunk bytes are pending and the session is
-// established. The side's completion, rawChunk bytes or the flow's end
-// then inspect them together, once: stream content that spans segments
-// of one transaction side matches (ET's "\r\n\r\n" + body magic
-// signatures), and no byte is scanned twice. Bytes of a flow without a
-// parser, or between transactions, are inspected as they are delivered.
-//
-// Only HTTP/1 holds: its transaction sides end with each message, as
-// libhtp's request and response completion trigger Suricata's raw
-// inspection. A TLS or SSH transaction completes when the session goes
-// encrypted, after which no raw bytes are kept (noPayload), so holding
-// would lose the handshake; the other parsers' completion is not the end
-// of a message everywhere, and their raw bytes keep the delivery
-// boundaries their depth-anchored rules were measured with.
-func holdRaw(fd *flowData, dir applayer.Direction) bool {
-	if fd.proto != bufid.ProtoHTTP || fd.parser == nil || len(fd.raw[dir&1]) == 0 ||
-		len(fd.raw[dir&1]) >= rawChunk || fd.sess.State() != stream.StateEstablished {
-		return false
-	}
-	n := fd.parser.TxCount()
-	return n > 0 && !fd.parser.TxAt(n-1).Complete(dir)
 }
 
 // detectCsum carries a decoder checksum verdict to detection.

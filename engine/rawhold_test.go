@@ -17,7 +17,7 @@ import (
 //   - sid 2014475, stream content "\r\n\r\n" + the class file magic, which
 //     spans the segment ending an HTTP response's headers and the first
 //     body segment: raw stream bytes of a transaction side in progress
-//     are inspected together when the side completes (holdRaw).
+//     are inspected together when the side completes (rawReady).
 func TestIssue15MissedAlerts(t *testing.T) {
 	shared := testutil.SharedDir(t)
 	for _, tc := range []struct {

@@ -68,16 +68,24 @@ type flowData struct {
 	// end, so every transaction is logged as it is (sessionClosed).
 	eof bool
 	// raw holds each direction's reassembled bytes not yet inspected by
-	// the stream rules; they are inspected with the next packet of that
-	// direction (in IDS mode data is delivered when the peer ACKs it), as
-	// Suricata's raw stream inspection does.
+	// the stream rules; they are inspected with a packet of that
+	// direction once they are ready (rawstream.go; in IDS mode data is
+	// delivered when the peer ACKs it), as Suricata's raw stream
+	// inspection does.
 	raw [2][]byte
 	// rawSeen[d] is how much of raw[d] a packet of direction d already
-	// saw while the bytes were held for a later inspection (holdRaw).
+	// saw while the bytes waited for a later inspection (rawReady).
 	rawSeen [2]int
 	// rawGaps lists the holes the stream reported inside raw[d], in
 	// order, for the payload of a stream alert (rawgap.go).
 	rawGaps [2][]rawGap
+	// rawTrig[d] is the app layer's trigger of raw inspection of
+	// direction d, set when a message of d ended (noteRawTrigger) and
+	// cleared when d's raw bytes are inspected.
+	rawTrig [2]bool
+	// rawTxDone[d] is one past the ID of the newest transaction whose
+	// side d completion triggered raw inspection.
+	rawTxDone [2]uint64
 	// rawSkip counts bytes of each direction that were already inspected
 	// as the payload of a SYN (TCP Fast Open): the stream delivers them to
 	// the app layer, but raw stream inspection must not see them twice.
@@ -514,6 +522,8 @@ func (fd *flowData) reset(w *Worker, e *flow.Entry[flowData]) {
 	fd.rawSeen = [2]int{}
 	fd.rawGaps[0], fd.rawGaps[1] = fd.rawGaps[0][:0], fd.rawGaps[1][:0]
 	fd.rawSkip = [2]int{}
+	fd.rawTrig = [2]bool{}
+	fd.rawTxDone = [2]uint64{}
 	fd.bypassed = false
 	fd.noPayload = false
 	fd.pdEvent = ""
@@ -545,6 +555,9 @@ func (s *flowSink) Gap(dir stream.Dir, n uint32) {
 	if fd := &s.e.Value; fd.parser != nil {
 		fd.parser.Gap(applayer.Direction(dir), int(n))
 		fd.txPending = [2]bool{true, true}
+		// A gap ends what the parser could follow: Suricata triggers raw
+		// inspection of the direction.
+		fd.rawTrig[dir&1] = true
 	}
 }
 
@@ -566,6 +579,9 @@ func (w *Worker) streamData(e *flow.Entry[flowData], pktDir flow.Direction, dir 
 	w.streamAppLayer(e, applayer.Direction(dir), b)
 	if fd.parser != nil && !fd.tunnel {
 		w.handover(e, pktDir)
+		if fd.parser != nil {
+			noteRawTrigger(fd, applayer.Direction(dir))
+		}
 		if fd.proto == bufid.ProtoFTP {
 			w.ftpExpect(e)
 		}
