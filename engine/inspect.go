@@ -158,7 +158,7 @@ func (w *Worker) detectPacket(p *packet.Packet, e *flow.Entry[flowData], dir flo
 			sv = &w.sview
 			*sv = streamView{data: pending, gaps: fd.rawGaps[dir]}
 		}
-		if in.pseudo || rawReady(fd, applayer.Direction(dir)) {
+		if in.pseudo || rawReady(fd, applayer.Direction(dir), w.cfg.Stream.Inline && len(p.Payload) > 0) {
 			raw = pending
 			fd.raw[dir] = pending[:0]
 			fd.rawSeen[dir] = 0

@@ -90,13 +90,16 @@ func noteRawTrigger(fd *flowData, dir applayer.Direction) {
 
 // rawReady reports whether the raw stream bytes pending for direction dir
 // are inspected with the packet of that direction being handled (see the
-// model above). Bytes that are not ready wait for a later packet.
-func rawReady(fd *flowData, dir applayer.Direction) bool {
+// model above). Bytes that are not ready wait for a later packet. In
+// inline (IPS) mode, as in Suricata, they are ready whenever the packet
+// added payload to the stream (inlineData): an inline engine must decide
+// on the packet that carries the data.
+func rawReady(fd *flowData, dir applayer.Direction, inlineData bool) bool {
 	d := dir & 1
 	if len(fd.raw[d]) == 0 {
 		return false
 	}
-	return len(fd.raw[d]) >= rawChunk || fd.rawTrig[d] || fd.sess.DepthReached(stream.Dir(d)) ||
+	return inlineData || len(fd.raw[d]) >= rawChunk || fd.rawTrig[d] || fd.sess.DepthReached(stream.Dir(d)) ||
 		closingRaw(fd.sess.State())
 }
 

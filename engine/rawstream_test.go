@@ -97,7 +97,7 @@ func writeRawSession(t *testing.T, path string, sport uint16, segs []rawSeg) []i
 
 // rawAlerts replays pcap with rulesText and returns the pcap_cnt of each
 // alert by sid (0 for an alert raised at flow end).
-func rawAlerts(t *testing.T, pcap, rulesText string) map[int][]int {
+func rawAlerts(t *testing.T, pcap, rulesText string, inline bool) map[int][]int {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "test.rules")
@@ -106,6 +106,7 @@ func rawAlerts(t *testing.T, pcap, rulesText string) map[int][]int {
 	}
 	cfg := Config{Workers: 1, Rules: compileRules(t, []string{path}, true), Deterministic: true}
 	cfg.Decode.Checksum = decode.ChecksumNone
+	cfg.Stream.Inline = inline
 	_, logDir := replayTo(t, cfg, pcap)
 	data, err := os.ReadFile(filepath.Join(logDir, "eve.json"))
 	if err != nil {
@@ -148,11 +149,12 @@ alert tcp any any -> any any (msg:"anchored"; flow:to_server; content:"PRIVMSG";
 	}
 	big := strings.Repeat("x", rawChunk)
 	for _, tc := range []struct {
-		name  string
-		port  uint16
-		segs  []rawSeg
-		want  func(at []int) map[int][]int
-		check []int // sids compared
+		name   string
+		port   uint16
+		inline bool
+		segs   []rawSeg
+		want   func(at []int) map[int][]int
+		check  []int // sids compared
 	}{{
 		// No parser: three small messages wait for the flow's end and
 		// are inspected once, together.
@@ -190,11 +192,17 @@ alert tcp any any -> any any (msg:"anchored"; flow:to_server; content:"PRIVMSG";
 		// packet, and once more on the stream at the end.
 		name: "anchored", port: 7000, segs: privmsg(2), check: []int{3},
 		want: func(at []int) map[int][]int { return map[int][]int{3: {at[0], at[1], 0}} },
+	}, {
+		// Inline (IPS): a packet that adds payload to the stream makes
+		// its direction's bytes ready, so each message is inspected with
+		// the packet carrying it, as Suricata's inline mode does.
+		name: "inline", port: 7000, inline: true, segs: privmsg(3), check: []int{1},
+		want: func(at []int) map[int][]int { return map[int][]int{1: {at[0], at[1], at[2]}} },
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			pcap := filepath.Join(t.TempDir(), "s.pcap")
 			at := writeRawSession(t, pcap, tc.port, tc.segs)
-			all := rawAlerts(t, pcap, rules)
+			all := rawAlerts(t, pcap, rules, tc.inline)
 			got := map[int][]int{}
 			for _, sid := range tc.check {
 				if len(all[sid]) > 0 {
