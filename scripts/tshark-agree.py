@@ -85,7 +85,10 @@ def decoded(protocols):
 
 
 def main():
-    vigil, pcaps = sys.argv[1], sys.argv[2:]
+    vigil = sys.argv[1]
+    # A capture directory holds other files too (SOURCES.md,
+    # reference-alerts.tsv): only captures are compared.
+    pcaps = [p for p in sys.argv[2:] if p.endswith((".pcap", ".pcapng"))]
     tot = {k: [0, 0] for k in ("http", "dns", "sni")}
     for p in pcaps:
         try:
