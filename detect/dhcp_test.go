@@ -5,6 +5,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/detect/mpm"
+	"vigil/ruleparser"
 )
 
 func TestDHCPKeywords(t *testing.T) {
@@ -31,17 +32,7 @@ func TestDHCPKeywords(t *testing.T) {
 		{"rebinding range", `dhcp.rebinding_time:3000<>3200;`, ack, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, rep := compileText(t, mpm.Reference{}, `alert dhcp any any -> any any (`+tc.opts+` sid:1;)`)
-			if rep.Loaded != 1 {
-				t.Fatalf("not loaded: %v", rep.Errors)
-			}
-			m, err := e.NewMatcher()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
-			p := &Packet{IPVer: 4, Proto: 17, HasFlow: true, ToServer: true, AppProto: bufid.ProtoDHCP, Flow: &FlowState{}}
-			if got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0; got != tc.want {
+			if got := txFires(t, ruleparser.DialectSuricata, `alert dhcp any any -> any any (`+tc.opts+` sid:1;)`, "dhcp", true, tc.tx); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})

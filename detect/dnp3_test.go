@@ -5,6 +5,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/detect/mpm"
+	"vigil/ruleparser"
 )
 
 func TestDNP3Keywords(t *testing.T) {
@@ -38,20 +39,10 @@ func TestDNP3Keywords(t *testing.T) {
 		{"data alias", `dnp3.data; content:"|01 01|"; endswith;`, resp, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, rep := compileText(t, mpm.Reference{}, `alert dnp3 any any -> any any (`+tc.opts+` sid:1;)`)
-			if rep.Loaded != 1 {
-				t.Fatalf("not loaded: %v", rep.Errors)
-			}
-			m, err := e.NewMatcher()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
-			got := false
-			for _, toServer := range []bool{true, false} {
-				p := &Packet{IPVer: 4, Proto: 6, HasFlow: true, ToServer: toServer, AppProto: bufid.ProtoDNP3, Flow: &FlowState{}}
-				got = got || len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
-			}
+			rule := `alert dnp3 any any -> any any (` + tc.opts + ` sid:1;)`
+			// Either direction's packet may carry the transaction's buffers.
+			got := txFires(t, ruleparser.DialectSuricata, rule, "dnp3", true, tc.tx) ||
+				txFires(t, ruleparser.DialectSuricata, rule, "dnp3", false, tc.tx)
 			if got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}

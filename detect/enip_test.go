@@ -5,6 +5,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/detect/mpm"
+	"vigil/ruleparser"
 )
 
 func TestENIPKeywords(t *testing.T) {
@@ -69,17 +70,7 @@ func TestENIPKeywords(t *testing.T) {
 		{"identity absent", `enip.vendor_id:!1;`, tx, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, rep := compileText(t, mpm.Reference{}, `alert enip any any -> any any (`+tc.opts+` sid:1;)`)
-			if rep.Loaded != 1 {
-				t.Fatalf("not loaded: %v", rep.Errors)
-			}
-			m, err := e.NewMatcher()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
-			p := &Packet{IPVer: 4, Proto: 6, HasFlow: true, ToServer: true, AppProto: bufid.ProtoENIP, Flow: &FlowState{}}
-			if got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0; got != tc.want {
+			if got := txFires(t, ruleparser.DialectSuricata, `alert enip any any -> any any (`+tc.opts+` sid:1;)`, "enip", true, tc.tx); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})

@@ -6,6 +6,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/detect/mpm"
+	"vigil/ruleparser"
 )
 
 // ldapOpsBuf is a responses operation list.
@@ -80,20 +81,10 @@ func TestLDAPKeywords(t *testing.T) {
 			mapTx{bufid.LDAPRequestOperation: {"\x03"}, bufid.LDAPRequestDN: {"dc=example,dc=com"}}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, rep := compileText(t, mpm.Reference{}, `alert ldap any any -> any any (`+tc.opts+` sid:1;)`)
-			if rep.Loaded != 1 {
-				t.Fatalf("not loaded: %v", rep.Errors)
-			}
-			m, err := e.NewMatcher()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
-			got := false
-			for _, toServer := range []bool{true, false} {
-				p := &Packet{IPVer: 4, Proto: 6, HasFlow: true, ToServer: toServer, AppProto: bufid.ProtoLDAP, Flow: &FlowState{}}
-				got = got || len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0
-			}
+			rule := `alert ldap any any -> any any (` + tc.opts + ` sid:1;)`
+			// Either direction's packet may carry the transaction's buffers.
+			got := txFires(t, ruleparser.DialectSuricata, rule, "ldap", true, tc.tx) ||
+				txFires(t, ruleparser.DialectSuricata, rule, "ldap", false, tc.tx)
 			if got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}

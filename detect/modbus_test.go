@@ -6,6 +6,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/detect/mpm"
+	"vigil/ruleparser"
 )
 
 // modbusReq builds a ModbusRequest buffer (detect/bufid/modbus.go).
@@ -84,17 +85,7 @@ func TestModbusKeyword(t *testing.T) {
 		{"two keywords and", `modbus: function 3; modbus: unit 1;`, readHold, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, rep := compileText(t, mpm.Reference{}, `alert modbus any any -> any any (`+tc.opts+` sid:1;)`)
-			if rep.Loaded != 1 {
-				t.Fatalf("not loaded: %v", rep.Errors)
-			}
-			m, err := e.NewMatcher()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
-			p := &Packet{IPVer: 4, Proto: 6, HasFlow: true, ToServer: true, AppProto: bufid.ProtoModbus, Flow: &FlowState{}}
-			if got := len(m.MatchTx(p, tc.tx, 0, true, &TxState{}, nil)) > 0; got != tc.want {
+			if got := txFires(t, ruleparser.DialectSuricata, `alert modbus any any -> any any (`+tc.opts+` sid:1;)`, "modbus", true, tc.tx); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 
 	"vigil/detect/bufid"
 	"vigil/detect/mpm"
+	"vigil/ruleparser"
 )
 
 func TestNTPKeywords(t *testing.T) {
@@ -67,17 +68,7 @@ func TestPgSQLQuery(t *testing.T) {
 		{"absent", `pgsql.query; content:"delete";`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, rep := compileText(t, mpm.Reference{}, `alert pgsql any any -> any any (`+tc.opts+` sid:1;)`)
-			if rep.Loaded != 1 {
-				t.Fatalf("not loaded: %v", rep.Errors)
-			}
-			m, err := e.NewMatcher()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
-			p := &Packet{IPVer: 4, Proto: 6, HasFlow: true, ToServer: true, AppProto: bufid.ProtoPgSQL, Flow: &FlowState{}}
-			if got := len(m.MatchTx(p, q, 0, true, &TxState{}, nil)) > 0; got != tc.want {
+			if got := txFires(t, ruleparser.DialectSuricata, `alert pgsql any any -> any any (`+tc.opts+` sid:1;)`, "pgsql", true, q); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})

@@ -31,7 +31,8 @@ func compileDialect(t testing.TB, d ruleparser.Dialect, text string) (*Engine, *
 }
 
 // txFires compiles one rule in dialect d and reports whether it alerts on
-// transaction tx seen with a packet of protocol proto and direction.
+// transaction tx seen with a packet of app-layer protocol proto (over its
+// transport) and direction.
 func txFires(t *testing.T, d ruleparser.Dialect, rule, proto string, toServer bool, tx mapTx) bool {
 	t.Helper()
 	e, rep := compileDialect(t, d, rule)
@@ -45,6 +46,9 @@ func txFires(t *testing.T, d ruleparser.Dialect, rule, proto string, toServer bo
 	defer m.Close()
 	p := tcpPacket("", toServer)
 	p.AppProto = protoOf(proto)
+	if tr := transportOf[p.AppProto]; tr != 0 {
+		p.Proto = tr // a UDP protocol's packet (dhcp, ntp)
+	}
 	return len(m.MatchTx(p, tx, 0, true, &TxState{}, nil)) > 0
 }
 
